@@ -1,0 +1,11 @@
+package io.paxos.core;
+
+/**
+ * The command was proposed but not known to be applied within the node's command timeout (for
+ * example, its leader failed mid-flight). Its outcome is unknown: it may still be applied.
+ */
+public final class CommandTimeoutException extends PaxosException {
+  public CommandTimeoutException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,8 @@
+package io.paxos.core;
+
+/** The node was closed (or stopped after a failure) before the command or read completed. */
+public final class NodeClosedException extends PaxosException {
+  public NodeClosedException(String message) {
+    super(message);
+  }
+}

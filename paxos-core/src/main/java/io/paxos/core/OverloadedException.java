@@ -1,0 +1,8 @@
+package io.paxos.core;
+
+/** The node has too many commands queued; this one was not proposed. Retry later. */
+public final class OverloadedException extends PaxosException {
+  public OverloadedException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,50 @@
+package io.paxos.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The application's replicated state. Every learner node applies the same commands in the same
+ * order, so every replica of a deterministic state machine holds the same state.
+ *
+ * <p><b>Threading.</b> The node's apply thread makes every call, one at a time; no call happens
+ * concurrently with another, so implementations need no locks of their own for calls from the
+ * library.
+ *
+ * <p><b>Determinism.</b> {@link #apply} must depend only on the current state and the command: no
+ * clock, no unseeded randomness, no iteration over a hash-ordered collection that affects the state
+ * or the result. Replicas that disagree here diverge silently.
+ *
+ * <p><b>Failures.</b> A command the application rejects should produce a result saying so (an error
+ * code in the returned bytes), not an exception. An exception from {@link #apply} stops the node:
+ * the replica can no longer be trusted to match the others.
+ */
+public interface StateMachine {
+
+  /**
+   * Apply one chosen command and return its result, which completes the caller's future.
+   *
+   * @param command the bytes given to {@code submit}; the array must not be changed
+   * @return the result for the caller (may be empty, never null)
+   */
+  byte[] apply(byte[] command);
+
+  /** Answer a read-only query from the current state; must not change the state. */
+  byte[] query(byte[] query);
+
+  /**
+   * Capture the current state quickly (for example a copy-on-write view); the returned snapshot is
+   * written later, possibly on another thread, while {@link #apply} continues.
+   */
+  Snapshot snapshot();
+
+  /** Replace the whole state with a snapshot written by {@link Snapshot#writeTo}. */
+  void restore(InputStream in) throws IOException;
+
+  /** A captured state, writable once, from any thread. */
+  @FunctionalInterface
+  interface Snapshot {
+    void writeTo(OutputStream out) throws IOException;
+  }
+}

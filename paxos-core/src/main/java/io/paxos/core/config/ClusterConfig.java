@@ -1,0 +1,137 @@
+package io.paxos.core.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The membership of a cluster: which nodes exist, which roles each hosts, and the quorum sizes of
+ * the two phases. Immutable and validated once, here: a configuration that could lose safety (two
+ * quorums that need not intersect, duplicate ids) is refused with a message saying what is wrong.
+ *
+ * <p>By default both phases use majorities of the acceptors. Flexible quorums (Howard et al.) are
+ * allowed: any phase-1 size {@code q1} and phase-2 size {@code q2} with {@code q1 + q2 >
+ * acceptors}.
+ *
+ * @param clusterId a name that every node of the cluster shares; peers of another cluster are
+ *     refused
+ * @param members all nodes, in ascending id order
+ * @param phase1Quorum how many acceptors must promise before a proposer leads
+ * @param phase2Quorum how many acceptors must accept a slot before it is chosen
+ */
+public record ClusterConfig(
+    String clusterId, List<Member> members, int phase1Quorum, int phase2Quorum) {
+
+  /** At most this many acceptors: votes are kept as bits of a {@code long}. */
+  public static final int MAX_ACCEPTORS = 64;
+
+  public ClusterConfig {
+    Objects.requireNonNull(clusterId, "clusterId");
+    if (clusterId.isBlank()) {
+      throw new IllegalArgumentException("clusterId is blank: give the cluster a name");
+    }
+    Objects.requireNonNull(members, "members");
+    List<Member> sorted = new ArrayList<>(members);
+    sorted.sort((a, b) -> Integer.compare(a.id(), b.id()));
+    Set<Integer> ids = new HashSet<>();
+    for (Member m : sorted) {
+      if (!ids.add(m.id())) {
+        throw new IllegalArgumentException("duplicate node id " + m.id() + " in " + clusterId);
+      }
+    }
+    members = List.copyOf(sorted);
+    int acceptors = (int) members.stream().filter(m -> m.has(Role.ACCEPTOR)).count();
+    requireRole(members, Role.PROPOSER);
+    requireRole(members, Role.ACCEPTOR);
+    requireRole(members, Role.LEARNER);
+    if (acceptors > MAX_ACCEPTORS) {
+      throw new IllegalArgumentException(
+          acceptors + " acceptors configured; at most " + MAX_ACCEPTORS + " are supported");
+    }
+    if (phase1Quorum < 1 || phase1Quorum > acceptors) {
+      throw new IllegalArgumentException(
+          "phase-1 quorum "
+              + phase1Quorum
+              + " must be between 1 and the "
+              + acceptors
+              + " acceptors");
+    }
+    if (phase2Quorum < 1 || phase2Quorum > acceptors) {
+      throw new IllegalArgumentException(
+          "phase-2 quorum "
+              + phase2Quorum
+              + " must be between 1 and the "
+              + acceptors
+              + " acceptors");
+    }
+    if (phase1Quorum + phase2Quorum <= acceptors) {
+      throw new IllegalArgumentException(
+          "quorums do not intersect: phase-1 quorum "
+              + phase1Quorum
+              + " + phase-2 quorum "
+              + phase2Quorum
+              + " must exceed the "
+              + acceptors
+              + " acceptors, or two leaders could choose different values");
+    }
+  }
+
+  private static void requireRole(List<Member> members, Role role) {
+    if (members.stream().noneMatch(m -> m.has(role))) {
+      throw new IllegalArgumentException("no node hosts the " + role + " role");
+    }
+  }
+
+  /** A cluster of nodes that each host all three roles, with majority quorums. */
+  public static ClusterConfig of(String clusterId, int... nodeIds) {
+    return withMajorities(clusterId, Arrays.stream(nodeIds).mapToObj(Member::allRoles).toList());
+  }
+
+  /** The given members with majority quorums of their acceptors. */
+  public static ClusterConfig withMajorities(String clusterId, List<Member> members) {
+    int acceptors = (int) members.stream().filter(m -> m.has(Role.ACCEPTOR)).count();
+    int majority = acceptors / 2 + 1;
+    return new ClusterConfig(clusterId, members, majority, majority);
+  }
+
+  public Optional<Member> member(int id) {
+    for (Member m : members) {
+      if (m.id() == id) {
+        return Optional.of(m);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public boolean contains(int id) {
+    return member(id).isPresent();
+  }
+
+  /** Ids of the nodes hosting {@code role}, ascending. */
+  public int[] idsWith(Role role) {
+    return members.stream().filter(m -> m.has(role)).mapToInt(Member::id).toArray();
+  }
+
+  /** Ids of all members, ascending. */
+  public int[] ids() {
+    return members.stream().mapToInt(Member::id).toArray();
+  }
+
+  /**
+   * The position of acceptor {@code id} among the acceptors (0-based, ascending id), or -1 if
+   * {@code id} is not an acceptor. Votes are recorded as bit {@code 1L << index}.
+   */
+  public int acceptorIndex(int id) {
+    int[] acceptors = idsWith(Role.ACCEPTOR);
+    for (int i = 0; i < acceptors.length; i++) {
+      if (acceptors[i] == id) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,31 @@
+package io.paxos.core.protocol;
+
+import java.util.Optional;
+
+/**
+ * The acceptor role: the memory of the cluster. It promises not to accept ballots below the highest
+ * it has promised, and accepts values at or above it.
+ *
+ * <p>Implementations are deterministic, single-threaded state machines: the host calls them from
+ * one thread, passes in the current time, and carries out what they put in the {@link Outbox}
+ * (persist, then send). They must record every change of promise or accepted value with {@link
+ * Outbox#persistPromise}/{@link Outbox#persistAccepted} in the same call that queues the reply, so
+ * that the host can sync before the reply leaves.
+ */
+public interface Acceptor {
+
+  /** The highest ballot promised (or accepted), {@link Ballot#ZERO} if none. */
+  Ballot promised();
+
+  /** What this acceptor accepted for {@code slot}, if anything. */
+  Optional<AcceptedEntry> accepted(long slot);
+
+  /** Phase 1: promise {@code prepare.ballot()} if it is not below the promise, or refuse. */
+  void onPrepare(Message.Prepare prepare, long now, Outbox out);
+
+  /** Phase 2: accept the values if the ballot is not below the promise, or refuse. */
+  void onAccept(Message.Accept accept, long now, Outbox out);
+
+  /** A leader's heartbeat: acknowledge it if no higher ballot was promised, or refuse. */
+  void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out);
+}

@@ -1,0 +1,129 @@
+package io.paxos.core.protocol;
+
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.Role;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The library's acceptor. One promise covers every slot (Multi-Paxos). The rules:
+ *
+ * <ul>
+ *   <li>Promise a {@code Prepare} whose ballot is at least the promise, reporting what was accepted
+ *       from its first slot on; refuse a lower one with a {@code Nack}.
+ *   <li>Accept an {@code Accept} whose ballot is at least the promise (equal is the leader's normal
+ *       case), raising the promise to it; refuse a lower one.
+ *   <li>Stay loyal: while the leader of the promised ballot was heard within the minimum election
+ *       timeout, refuse a {@code Prepare} from any other proposer, so that a node that merely lost
+ *       touch with a healthy leader cannot depose it.
+ * </ul>
+ *
+ * <p>Not thread-safe; see {@link Acceptor}.
+ */
+public final class DefaultAcceptor implements Acceptor {
+  private final int id;
+  private final int[] learners;
+  private final ProtocolOptions options;
+  private final SlotRing<AcceptedEntry> accepted;
+  private long highestAccepted;
+  private Ballot promised;
+  private long leaderHeardAt = Long.MIN_VALUE;
+
+  public DefaultAcceptor(
+      int id, ClusterConfig config, ProtocolOptions options, DurableState state) {
+    this.id = id;
+    this.options = options;
+    this.learners = config.idsWith(Role.LEARNER);
+    this.promised = state.promised();
+    this.accepted = new SlotRing<>(1, 1024);
+    for (AcceptedEntry e : state.accepted()) {
+      accepted.put(e.slot(), e);
+      highestAccepted = Math.max(highestAccepted, e.slot());
+    }
+  }
+
+  @Override
+  public Ballot promised() {
+    return promised;
+  }
+
+  @Override
+  public Optional<AcceptedEntry> accepted(long slot) {
+    return Optional.ofNullable(accepted.get(slot));
+  }
+
+  @Override
+  public void onPrepare(Message.Prepare prepare, long now, Outbox out) {
+    Ballot ballot = prepare.ballot();
+    boolean loyal =
+        ballot.isAbove(promised)
+            && ballot.nodeId() != promised.nodeId()
+            && leaderHeardAt != Long.MIN_VALUE
+            && now - leaderHeardAt < options.electionTimeoutMinMs();
+    if (!ballot.isAtLeast(promised) || loyal) {
+      out.send(prepare.from(), new Message.Nack(id, ballot, promised));
+      return;
+    }
+    if (ballot.isAbove(promised)) {
+      promised = ballot;
+      out.persistPromise(ballot);
+    }
+    List<AcceptedEntry> report = new ArrayList<>();
+    for (long s = Math.max(prepare.fromSlot(), accepted.base()); s <= highestAccepted; s++) {
+      AcceptedEntry e = accepted.get(s);
+      if (e != null) {
+        report.add(e);
+      }
+    }
+    out.send(prepare.from(), new Message.Promise(id, ballot, prepare.fromSlot(), report));
+  }
+
+  @Override
+  public void onAccept(Message.Accept accept, long now, Outbox out) {
+    Ballot ballot = accept.ballot();
+    if (!ballot.isAtLeast(promised)) {
+      out.send(accept.from(), new Message.Nack(id, ballot, promised));
+      return;
+    }
+    if (ballot.isAbove(promised)) {
+      promised = ballot;
+      out.persistPromise(ballot);
+    }
+    leaderHeardAt = now;
+    long slot = accept.firstSlot();
+    for (Value value : accept.values()) {
+      AcceptedEntry entry = new AcceptedEntry(slot, ballot, value);
+      accepted.put(slot, entry);
+      out.persistAccepted(entry);
+      slot++;
+    }
+    highestAccepted = Math.max(highestAccepted, slot - 1);
+    Message.Accepted vote =
+        new Message.Accepted(id, ballot, accept.firstSlot(), accept.values().size());
+    out.send(accept.from(), vote);
+    if (options.acceptedToLearners()) {
+      for (int learner : learners) {
+        if (learner != accept.from()) {
+          out.send(learner, vote);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out) {
+    if (!heartbeat.ballot().isAtLeast(promised)) {
+      out.send(heartbeat.from(), new Message.Nack(id, heartbeat.ballot(), promised));
+      return;
+    }
+    if (heartbeat.ballot().isAbove(promised)) {
+      promised = heartbeat.ballot();
+      out.persistPromise(promised);
+    }
+    leaderHeardAt = now;
+    out.send(
+        heartbeat.from(), new Message.HeartbeatAck(id, heartbeat.ballot(), heartbeat.sequence()));
+  }
+}

@@ -1,0 +1,228 @@
+package io.paxos.core.protocol;
+
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.Role;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+
+/**
+ * The library's learner. A slot is known chosen when (a) a leader's commit point passes it and this
+ * learner saw that leader's proposal for it in the same ballot, (b) a phase-2 quorum of acceptors
+ * reported accepting one ballot for it (when acceptors send {@code Accepted} to learners), or (c) a
+ * peer sent its chosen value in a catch-up reply. Values accepted in another ballot are never taken
+ * as chosen: they are fetched instead.
+ *
+ * <p>Not thread-safe; see {@link Learner}.
+ */
+public final class DefaultLearner implements Learner {
+  private static final class SlotState {
+    Ballot ballot = Ballot.ZERO;
+    Value value;
+    Ballot voteBallot = Ballot.ZERO;
+    long votes;
+    Ballot chosenBallot;
+  }
+
+  private final int id;
+  private final ClusterConfig config;
+  private final ProtocolOptions options;
+  private final int[] peers;
+  private final IntSupplier leaderHint;
+  private final SlotRing<SlotState> slots;
+  private final SlotRing<Value> chosen;
+  private final SlotRing<Value> retained;
+  private long nextSlot;
+  private long chosenBelow;
+  private Ballot commitBallot = Ballot.ZERO;
+  private long commitBallotSlot;
+  private long lastProgressAt = Long.MIN_VALUE;
+  private int nextPeer;
+
+  /**
+   * @param firstSlot the first slot not yet delivered (slots below it were delivered before a
+   *     restart, or are covered by a snapshot)
+   * @param leaderHint the node believed to lead, asked for catch-up when peers cannot help
+   */
+  public DefaultLearner(
+      int id,
+      ClusterConfig config,
+      ProtocolOptions options,
+      long firstSlot,
+      IntSupplier leaderHint) {
+    this.id = id;
+    this.config = config;
+    this.options = options;
+    this.leaderHint = leaderHint;
+    this.peers = Arrays.stream(config.idsWith(Role.LEARNER)).filter(n -> n != id).toArray();
+    this.nextSlot = firstSlot;
+    this.chosenBelow = firstSlot;
+    this.slots = new SlotRing<>(firstSlot, 1024);
+    this.chosen = new SlotRing<>(firstSlot, 1024);
+    this.retained = new SlotRing<>(firstSlot, 1024);
+  }
+
+  @Override
+  public long nextSlot() {
+    return nextSlot;
+  }
+
+  @Override
+  public void onAccept(Message.Accept accept, long now, Outbox out) {
+    Ballot ballot = accept.ballot();
+    long slot = accept.firstSlot();
+    for (Value value : accept.values()) {
+      if (slot >= nextSlot && chosen.get(slot) == null) {
+        SlotState s = state(slot);
+        if (ballot.isAtLeast(s.ballot)) {
+          s.ballot = ballot;
+          s.value = value;
+          boolean committed = ballot.equals(commitBallot) && slot < commitBallotSlot;
+          if (committed || ballot.equals(s.chosenBallot)) {
+            markChosen(slot, value);
+          }
+        }
+      }
+      slot++;
+    }
+    onCommit(ballot, accept.commitSlot(), now, out);
+  }
+
+  @Override
+  public void onAccepted(Message.Accepted accepted, long now, Outbox out) {
+    int index = config.acceptorIndex(accepted.from());
+    if (index < 0) {
+      return;
+    }
+    Ballot ballot = accepted.ballot();
+    long end = accepted.firstSlot() + accepted.count();
+    for (long slot = Math.max(accepted.firstSlot(), nextSlot); slot < end; slot++) {
+      if (chosen.get(slot) != null) {
+        continue;
+      }
+      SlotState s = state(slot);
+      if (ballot.isAbove(s.voteBallot)) {
+        s.voteBallot = ballot;
+        s.votes = 0;
+      }
+      if (ballot.equals(s.voteBallot)) {
+        s.votes |= 1L << index;
+        if (Long.bitCount(s.votes) >= config.phase2Quorum()) {
+          s.chosenBallot = ballot;
+          if (ballot.equals(s.ballot)) {
+            markChosen(slot, s.value);
+          }
+        }
+      }
+    }
+    deliverReady(now, out);
+  }
+
+  @Override
+  public void onCommit(Ballot ballot, long commitSlot, long now, Outbox out) {
+    chosenBelow = Math.max(chosenBelow, commitSlot);
+    if (ballot.isAbove(commitBallot)) {
+      commitBallot = ballot;
+      commitBallotSlot = commitSlot;
+    } else if (ballot.equals(commitBallot)) {
+      commitBallotSlot = Math.max(commitBallotSlot, commitSlot);
+    }
+    for (long slot = nextSlot; slot < commitSlot; slot++) {
+      SlotState s = slots.get(slot);
+      if (s != null && s.value != null && s.ballot.equals(ballot) && chosen.get(slot) == null) {
+        markChosen(slot, s.value);
+      }
+    }
+    deliverReady(now, out);
+  }
+
+  @Override
+  public void onCatchUpReply(Message.CatchUpReply reply, long now, Outbox out) {
+    long slot = reply.firstSlot();
+    for (Value value : reply.values()) {
+      if (slot >= nextSlot) {
+        markChosen(slot, value);
+      }
+      slot++;
+    }
+    chosenBelow = Math.max(chosenBelow, slot);
+    deliverReady(now, out);
+  }
+
+  @Override
+  public void tick(long now, Outbox out) {
+    if (lastProgressAt == Long.MIN_VALUE) {
+      lastProgressAt = now;
+    }
+    if (chosenBelow <= nextSlot || now - lastProgressAt < options.retransmitMs()) {
+      return;
+    }
+    lastProgressAt = now;
+    int target = catchUpTarget();
+    if (target != 0) {
+      out.send(target, new Message.CatchUpRequest(id, nextSlot, options.maxSlotsPerMessage()));
+    }
+  }
+
+  /** Peers in turn, and the leader every other time (it holds recently chosen values too). */
+  private int catchUpTarget() {
+    int leader = leaderHint.getAsInt();
+    int turn = nextPeer++;
+    if (peers.length == 0 || (turn % 2 == 1 && leader != 0 && leader != id)) {
+      return leader == id ? 0 : leader;
+    }
+    return peers[(turn / 2) % peers.length];
+  }
+
+  @Override
+  public Optional<Value> delivered(long slot) {
+    return slot < nextSlot ? Optional.ofNullable(retained.get(slot)) : Optional.empty();
+  }
+
+  /** Answer a peer's catch-up request with the delivered values this learner retains. */
+  public List<Value> deliveredFrom(long fromSlot, int maxSlots) {
+    java.util.ArrayList<Value> values = new java.util.ArrayList<>();
+    for (long s = fromSlot; s < nextSlot && values.size() < maxSlots; s++) {
+      Value v = retained.get(s);
+      if (v == null) {
+        break;
+      }
+      values.add(v);
+    }
+    return values;
+  }
+
+  private SlotState state(long slot) {
+    SlotState s = slots.get(slot);
+    if (s == null) {
+      s = new SlotState();
+      slots.put(slot, s);
+    }
+    return s;
+  }
+
+  private void markChosen(long slot, Value value) {
+    if (slot >= nextSlot && chosen.get(slot) == null) {
+      chosen.put(slot, value);
+    }
+  }
+
+  private void deliverReady(long now, Outbox out) {
+    long before = nextSlot;
+    Value value;
+    while ((value = chosen.get(nextSlot)) != null) {
+      out.deliver(nextSlot, value);
+      retained.put(nextSlot, value);
+      nextSlot++;
+    }
+    if (nextSlot != before) {
+      lastProgressAt = now;
+      chosenBelow = Math.max(chosenBelow, nextSlot);
+      chosen.advanceTo(nextSlot);
+      slots.advanceTo(nextSlot);
+      retained.advanceTo(nextSlot - options.retainedSlots());
+    }
+  }
+}

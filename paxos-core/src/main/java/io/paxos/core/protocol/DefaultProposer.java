@@ -1,0 +1,476 @@
+package io.paxos.core.protocol;
+
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.Role;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * The library's proposer: Multi-Paxos with one phase 1 per leadership and pipelined phase 2.
+ *
+ * <ul>
+ *   <li><b>Election.</b> A follower that hears no leader for a randomized election timeout starts
+ *       phase 1 with a round above every ballot it has seen, persisting the round first. A proposer
+ *       that hears a live leader does not campaign.
+ *   <li><b>Phase 1</b> covers every slot from the first one not known chosen. With a quorum of
+ *       promises the new leader re-proposes, in every slot up to the highest one reported, the
+ *       value of the highest ballot reported, and fills the rest with no-ops, before any new
+ *       command.
+ *   <li><b>Phase 2</b> batches queued commands into slots, up to {@code window} slots beyond the
+ *       commit point, several slots per {@code Accept}. A slot is chosen when a phase-2 quorum
+ *       accepted it in this leader's ballot; the commit point rides on the next {@code Accept},
+ *       {@code Commit} or heartbeat.
+ *   <li><b>Step-down.</b> A {@code Nack} or a higher leader's message makes the proposer a
+ *       follower; so does losing touch with a phase-2 quorum for an election timeout.
+ * </ul>
+ *
+ * <p>Not thread-safe; see {@link Proposer}.
+ */
+public final class DefaultProposer implements Proposer {
+  private enum State {
+    FOLLOWER,
+    CANDIDATE,
+    LEADER
+  }
+
+  private static final class InFlight {
+    final Value value;
+    long votes;
+    long sentAt;
+    boolean chosen;
+
+    InFlight(Value value) {
+      this.value = value;
+    }
+  }
+
+  private record PendingRead(int origin, long readId, long readIndex, long sequence) {}
+
+  private final int id;
+  private final ClusterConfig config;
+  private final ProtocolOptions options;
+  private final RandomGenerator random;
+  private final int[] acceptors;
+  private final int[] learners;
+  private final int[] acceptTargets;
+  private final int[] everyone;
+  private final int maxQueued;
+
+  private State state = State.FOLLOWER;
+  private Ballot ballot = Ballot.ZERO;
+  private Ballot highestSeen = Ballot.ZERO;
+  private long maxRound;
+  private int leaderHint;
+  private long electionDeadline = Long.MIN_VALUE;
+  private long knownChosen = 1;
+
+  // Candidate.
+  private long prepareFrom;
+  private long promisedBy;
+  private final TreeMap<Long, AcceptedEntry> reported = new TreeMap<>();
+
+  // Leader.
+  private long leaderSince;
+  private long commitIndex;
+  private long nextSlot;
+  private long unsentFrom;
+  private long commitSent;
+  private final SlotRing<InFlight> inFlight = new SlotRing<>(1, 1024);
+  private final SlotRing<Value> committed = new SlotRing<>(1, 1024);
+  private final ArrayDeque<Command> queue = new ArrayDeque<>();
+  private long lastHeartbeatAt;
+  private long heartbeatSequence;
+  private final long[] ackedSequence;
+  private final long[] lastContact;
+  private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
+  private boolean readRoundWanted;
+
+  public DefaultProposer(
+      int id,
+      ClusterConfig config,
+      ProtocolOptions options,
+      RandomGenerator random,
+      DurableState state) {
+    this.id = id;
+    this.config = config;
+    this.options = options;
+    this.random = random;
+    this.acceptors = config.idsWith(Role.ACCEPTOR);
+    this.learners = config.idsWith(Role.LEARNER);
+    this.everyone = config.ids();
+    this.acceptTargets =
+        Arrays.stream(everyone)
+            .filter(n -> config.member(n).orElseThrow().has(Role.ACCEPTOR) || contains(learners, n))
+            .toArray();
+    this.maxRound = state.maxRound();
+    this.ackedSequence = new long[acceptors.length];
+    this.lastContact = new long[acceptors.length];
+    this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
+    this.knownChosen = state.chosen().size() + 1L;
+  }
+
+  private static boolean contains(int[] ids, int id) {
+    for (int i : ids) {
+      if (i == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public boolean isLeader() {
+    return state == State.LEADER;
+  }
+
+  @Override
+  public int leaderHint() {
+    return leaderHint;
+  }
+
+  @Override
+  public Ballot ballot() {
+    return ballot;
+  }
+
+  /** Every slot below this is chosen in this leader's view (leaders only; 0 otherwise). */
+  public long commitIndex() {
+    return state == State.LEADER ? commitIndex : 0;
+  }
+
+  @Override
+  public void tick(long now, Outbox out) {
+    if (electionDeadline == Long.MIN_VALUE) {
+      electionDeadline = now + randomTimeout();
+    }
+    if (state == State.LEADER) {
+      leaderTick(now, out);
+    } else if (now >= electionDeadline) {
+      startPhase1(now, out);
+    }
+  }
+
+  private void leaderTick(long now, Outbox out) {
+    if (now - lastHeartbeatAt >= options.heartbeatIntervalMs()) {
+      sendHeartbeat(now, out);
+    }
+    if (now - leaderSince >= options.electionTimeoutMinMs()) {
+      int reachable = 0;
+      for (long contact : lastContact) {
+        if (now - contact < options.electionTimeoutMinMs()) {
+          reachable++;
+        }
+      }
+      if (reachable < config.phase2Quorum()) {
+        stepDown(0, now, out);
+        return;
+      }
+    }
+    retransmit(now, out);
+  }
+
+  private void retransmit(long now, Outbox out) {
+    long runStart = -1;
+    long missing = 0;
+    for (long s = commitIndex; s < unsentFrom; s++) {
+      InFlight f = inFlight.get(s);
+      boolean due = f != null && !f.chosen && now - f.sentAt >= options.retransmitMs();
+      if (due && runStart < 0) {
+        runStart = s;
+      }
+      if (due) {
+        missing |= ~f.votes;
+      }
+      boolean runEnds =
+          runStart >= 0 && (!due || s + 1 == unsentFrom || s + 1 - runStart >= maxSlotsPerAccept());
+      if (runEnds) {
+        long end = due ? s + 1 : s;
+        sendAccept(runStart, end, targetsMissing(missing), now, out);
+        runStart = -1;
+        missing = 0;
+      }
+    }
+  }
+
+  private int[] targetsMissing(long missingVotes) {
+    int[] targets = new int[acceptors.length];
+    int n = 0;
+    for (int i = 0; i < acceptors.length; i++) {
+      if ((missingVotes & (1L << i)) != 0) {
+        targets[n++] = acceptors[i];
+      }
+    }
+    return Arrays.copyOf(targets, n);
+  }
+
+  private int maxSlotsPerAccept() {
+    return options.maxSlotsPerMessage();
+  }
+
+  private void sendHeartbeat(long now, Outbox out) {
+    heartbeatSequence++;
+    out.send(everyone, new Message.Heartbeat(id, ballot, commitIndex, heartbeatSequence));
+    lastHeartbeatAt = now;
+    commitSent = Math.max(commitSent, commitIndex);
+  }
+
+  private long randomTimeout() {
+    long min = options.electionTimeoutMinMs();
+    return min + random.nextLong(options.electionTimeoutMaxMs() - min + 1);
+  }
+
+  private void startPhase1(long now, Outbox out) {
+    long round = Math.max(highestSeen.round(), maxRound) + 1;
+    maxRound = round;
+    out.persistRound(round);
+    ballot = new Ballot(round, id);
+    highestSeen = ballot;
+    state = State.CANDIDATE;
+    leaderHint = 0;
+    promisedBy = 0;
+    reported.clear();
+    prepareFrom = knownChosen;
+    out.send(acceptors, new Message.Prepare(id, ballot, prepareFrom));
+    electionDeadline = now + randomTimeout();
+  }
+
+  @Override
+  public void onPromise(Message.Promise promise, long now, Outbox out) {
+    if (state != State.CANDIDATE || !promise.ballot().equals(ballot)) {
+      return;
+    }
+    int index = config.acceptorIndex(promise.from());
+    if (index < 0 || (promisedBy & (1L << index)) != 0) {
+      return;
+    }
+    promisedBy |= 1L << index;
+    for (AcceptedEntry e : promise.accepted()) {
+      if (e.slot() < prepareFrom) {
+        continue;
+      }
+      AcceptedEntry known = reported.get(e.slot());
+      if (known == null || e.ballot().isAbove(known.ballot())) {
+        reported.put(e.slot(), e);
+      }
+    }
+    if (Long.bitCount(promisedBy) >= config.phase1Quorum()) {
+      becomeLeader(now, out);
+    }
+  }
+
+  private void becomeLeader(long now, Outbox out) {
+    state = State.LEADER;
+    leaderHint = id;
+    leaderSince = now;
+    commitIndex = prepareFrom;
+    commitSent = 0;
+    inFlight.reset(prepareFrom);
+    committed.reset(prepareFrom);
+    long last = reported.isEmpty() ? prepareFrom - 1 : reported.lastKey();
+    for (long s = prepareFrom; s <= last; s++) {
+      AcceptedEntry e = reported.get(s);
+      inFlight.put(s, new InFlight(e == null ? Value.NOOP : e.value()));
+    }
+    reported.clear();
+    nextSlot = last + 1;
+    unsentFrom = prepareFrom;
+    Arrays.fill(lastContact, now);
+    Arrays.fill(ackedSequence, 0);
+    sendHeartbeat(now, out);
+  }
+
+  @Override
+  public void propose(Command command, long now, Outbox out) {
+    if (state == State.FOLLOWER) {
+      out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, leaderHint);
+    } else if (queue.size() >= maxQueued) {
+      out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, leaderHint);
+    } else {
+      queue.add(command);
+    }
+  }
+
+  @Override
+  public void flush(long now, Outbox out) {
+    if (state != State.LEADER) {
+      return;
+    }
+    while (!queue.isEmpty() && nextSlot - commitIndex < options.window()) {
+      inFlight.put(nextSlot++, new InFlight(nextBatch()));
+    }
+    if (unsentFrom < nextSlot) {
+      for (long first = unsentFrom; first < nextSlot; first += maxSlotsPerAccept()) {
+        sendAccept(first, Math.min(nextSlot, first + maxSlotsPerAccept()), acceptTargets, now, out);
+      }
+      unsentFrom = nextSlot;
+      commitSent = Math.max(commitSent, commitIndex);
+    } else if (commitIndex > commitSent) {
+      out.send(learners, new Message.Commit(id, ballot, commitIndex));
+      commitSent = commitIndex;
+    }
+    if (readRoundWanted) {
+      readRoundWanted = false;
+      sendHeartbeat(now, out);
+    }
+  }
+
+  private Value nextBatch() {
+    int count = Math.min(queue.size(), options.maxBatchCommands());
+    List<Command> batch = new ArrayList<>(count);
+    int bytes = 0;
+    while (!queue.isEmpty() && batch.size() < count) {
+      int size = queue.peek().payload().length;
+      if (!batch.isEmpty() && bytes + size > options.maxBatchBytes()) {
+        break;
+      }
+      batch.add(queue.poll());
+      bytes += size;
+    }
+    return new Value.Batch(batch);
+  }
+
+  private void sendAccept(long first, long end, int[] targets, long now, Outbox out) {
+    List<Value> values = new ArrayList<>((int) (end - first));
+    for (long s = first; s < end; s++) {
+      InFlight f = inFlight.get(s);
+      f.sentAt = now;
+      values.add(f.value);
+    }
+    out.send(targets, new Message.Accept(id, ballot, first, values, commitIndex));
+  }
+
+  @Override
+  public void onAccepted(Message.Accepted accepted, long now, Outbox out) {
+    if (state != State.LEADER || !accepted.ballot().equals(ballot)) {
+      return;
+    }
+    int index = config.acceptorIndex(accepted.from());
+    if (index < 0) {
+      return;
+    }
+    long bit = 1L << index;
+    lastContact[index] = now;
+    long end = Math.min(accepted.firstSlot() + accepted.count(), unsentFrom);
+    for (long s = Math.max(accepted.firstSlot(), commitIndex); s < end; s++) {
+      InFlight f = inFlight.get(s);
+      if (f != null && !f.chosen) {
+        f.votes |= bit;
+        f.chosen = Long.bitCount(f.votes) >= config.phase2Quorum();
+      }
+    }
+    while (commitIndex < unsentFrom) {
+      InFlight f = inFlight.get(commitIndex);
+      if (f == null || !f.chosen) {
+        break;
+      }
+      committed.put(commitIndex, f.value);
+      commitIndex++;
+    }
+    inFlight.advanceTo(commitIndex);
+    committed.advanceTo(commitIndex - options.window());
+    knownChosen = Math.max(knownChosen, commitIndex);
+  }
+
+  @Override
+  public void onNack(Message.Nack nack, long now, Outbox out) {
+    highestSeen = Ballot.max(highestSeen, nack.promised());
+    if (state == State.FOLLOWER || !nack.rejected().equals(ballot)) {
+      return;
+    }
+    if (state == State.CANDIDATE || nack.promised().isAbove(ballot)) {
+      stepDown(nack.promised().nodeId(), now, out);
+    }
+  }
+
+  @Override
+  public void onHeartbeatAck(Message.HeartbeatAck ack, long now, Outbox out) {
+    if (state != State.LEADER || !ack.ballot().equals(ballot)) {
+      return;
+    }
+    int index = config.acceptorIndex(ack.from());
+    if (index < 0) {
+      return;
+    }
+    lastContact[index] = now;
+    ackedSequence[index] = Math.max(ackedSequence[index], ack.sequence());
+    while (!reads.isEmpty() && confirmed(reads.peek().sequence())) {
+      PendingRead read = reads.poll();
+      answerRead(read.origin(), read.readId(), true, read.readIndex(), out);
+    }
+  }
+
+  private boolean confirmed(long sequence) {
+    int acks = 0;
+    for (long acked : ackedSequence) {
+      if (acked >= sequence) {
+        acks++;
+      }
+    }
+    return acks >= config.phase2Quorum();
+  }
+
+  private void answerRead(int origin, long readId, boolean ok, long index, Outbox out) {
+    if (origin == id) {
+      out.readIndex(new Outbox.ReadIndex(readId, ok, index, leaderHint));
+    } else {
+      out.send(origin, new Message.ReadIndexReply(id, readId, ok, index, leaderHint));
+    }
+  }
+
+  @Override
+  public void onLeaderMessage(Ballot leader, long commitSlot, long now, Outbox out) {
+    knownChosen = Math.max(knownChosen, commitSlot);
+    if (!leader.isAtLeast(highestSeen) || leader.nodeId() == id) {
+      return;
+    }
+    highestSeen = leader;
+    if (state != State.FOLLOWER && leader.isAbove(ballot)) {
+      stepDown(leader.nodeId(), now, out);
+    }
+    if (state == State.FOLLOWER) {
+      leaderHint = leader.nodeId();
+      electionDeadline = now + randomTimeout();
+    }
+  }
+
+  private void stepDown(int hint, long now, Outbox out) {
+    state = State.FOLLOWER;
+    leaderHint = hint;
+    out.abandon(List.copyOf(queue), Outbox.Rejection.NOT_LEADER, hint);
+    queue.clear();
+    for (PendingRead read : reads) {
+      answerRead(read.origin(), read.readId(), false, 0, out);
+    }
+    reads.clear();
+    readRoundWanted = false;
+    inFlight.reset(1);
+    committed.reset(1);
+    electionDeadline = now + randomTimeout();
+  }
+
+  @Override
+  public void onChosenPrefix(long slot) {
+    knownChosen = Math.max(knownChosen, slot);
+  }
+
+  @Override
+  public void requestReadIndex(int origin, long readId, long now, Outbox out) {
+    if (state != State.LEADER) {
+      answerRead(origin, readId, false, 0, out);
+      return;
+    }
+    reads.add(new PendingRead(origin, readId, nextSlot, heartbeatSequence + 1));
+    readRoundWanted = true;
+  }
+
+  @Override
+  public Optional<Value> chosenValue(long slot) {
+    return Optional.ofNullable(committed.get(slot));
+  }
+}

@@ -1,0 +1,35 @@
+package io.paxos.core.protocol;
+
+import java.util.Optional;
+
+/**
+ * The learner role: finds out which value each slot chose and delivers them in slot order, each
+ * exactly once, with no gaps ({@link Outbox#deliver}). A learner that knows a slot is chosen but
+ * lacks its value fetches it from a peer (catch-up).
+ *
+ * <p>Deterministic and single-threaded, like every role.
+ */
+public interface Learner {
+
+  /** The next slot to deliver: every slot below it has been delivered. */
+  long nextSlot();
+
+  /** A value proposed in {@code accept}'s ballot, and the commit point it carries. */
+  void onAccept(Message.Accept accept, long now, Outbox out);
+
+  /** An acceptor's vote, when acceptors send {@code Accepted} to learners. */
+  void onAccepted(Message.Accepted accepted, long now, Outbox out);
+
+  /**
+   * Every slot below {@code commitSlot} is chosen; those proposed in {@code ballot} with its value.
+   */
+  void onCommit(Ballot ballot, long commitSlot, long now, Outbox out);
+
+  void onCatchUpReply(Message.CatchUpReply reply, long now, Outbox out);
+
+  /** Ask a peer for chosen values this learner is missing, when it has waited long enough. */
+  void tick(long now, Outbox out);
+
+  /** The value delivered at {@code slot}, if this learner still retains it (to serve catch-up). */
+  Optional<Value> delivered(long slot);
+}

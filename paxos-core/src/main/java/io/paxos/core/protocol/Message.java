@@ -1,0 +1,102 @@
+package io.paxos.core.protocol;
+
+import java.util.List;
+
+/**
+ * Every message nodes exchange, named as in "Paxos Made Simple" where the paper names them. Each
+ * carries the id of the node that sent it in {@code from}; the transport carries the destination.
+ *
+ * <p>Messages are immutable values. Lists inside them are never changed after the message is built,
+ * so one message may be sent to many nodes and handled by many threads.
+ */
+public sealed interface Message {
+
+  /** The sending node. */
+  int from();
+
+  /**
+   * Phase 1a: a proposer asks acceptors to promise {@code ballot} for every slot from {@code
+   * fromSlot}.
+   */
+  record Prepare(int from, Ballot ballot, long fromSlot) implements Message {}
+
+  /**
+   * Phase 1b: the acceptor promises {@code ballot} and reports everything it accepted at or above
+   * {@code fromSlot}.
+   */
+  record Promise(int from, Ballot ballot, long fromSlot, List<AcceptedEntry> accepted)
+      implements Message {}
+
+  /**
+   * Phase 2a for the consecutive slots {@code firstSlot .. firstSlot + values.size() - 1}, with the
+   * leader's commit point piggybacked: every slot below {@code commitSlot} is chosen.
+   */
+  record Accept(int from, Ballot ballot, long firstSlot, List<Value> values, long commitSlot)
+      implements Message {
+    public long endSlot() {
+      return firstSlot + values.size();
+    }
+  }
+
+  /**
+   * Phase 2b: the acceptor accepted {@code ballot} for {@code count} slots from {@code firstSlot}.
+   */
+  record Accepted(int from, Ballot ballot, long firstSlot, int count) implements Message {}
+
+  /** The acceptor refused {@code rejected} because it has promised the higher {@code promised}. */
+  record Nack(int from, Ballot rejected, Ballot promised) implements Message {}
+
+  /**
+   * The leader of {@code ballot} tells learners that every slot below {@code commitSlot} is chosen
+   * (sent on its own when no {@code Accept} carries the commit point soon enough).
+   */
+  record Commit(int from, Ballot ballot, long commitSlot) implements Message {}
+
+  /**
+   * The leader of {@code ballot} is alive; every slot below {@code commitSlot} is chosen. Acceptors
+   * answer with a {@link HeartbeatAck} echoing {@code sequence}, which confirms leadership for
+   * read-index reads.
+   */
+  record Heartbeat(int from, Ballot ballot, long commitSlot, long sequence) implements Message {}
+
+  /** An acceptor has promised nothing above {@code ballot} as of heartbeat {@code sequence}. */
+  record HeartbeatAck(int from, Ballot ballot, long sequence) implements Message {}
+
+  /**
+   * A learner asks a peer for the chosen values of up to {@code maxSlots} slots from {@code
+   * fromSlot}.
+   */
+  record CatchUpRequest(int from, long fromSlot, int maxSlots) implements Message {}
+
+  /** Chosen values for the slots {@code firstSlot ..}; only values known to be chosen are sent. */
+  record CatchUpReply(int from, long firstSlot, List<Value> values) implements Message {}
+
+  /** A node that is not the leader hands client commands to the node it believes leads. */
+  record Forward(int from, List<Command> commands) implements Message {}
+
+  /**
+   * The receiver of a {@link Forward} does not lead; the commands were not proposed and may be
+   * retried. {@code leaderHint} is the node it believes leads, or 0 if it knows none.
+   */
+  record ForwardRejected(int from, List<Command> commands, int leaderHint) implements Message {}
+
+  /**
+   * A node asks the leader for a read index, to serve a linearizable read with id {@code readId}.
+   */
+  record ReadIndexRequest(int from, long readId) implements Message {}
+
+  /**
+   * The leader's answer to a {@link ReadIndexRequest}: when {@code ok}, every write acknowledged
+   * before the request is in a slot below {@code readIndex}. Otherwise the node does not lead;
+   * {@code leaderHint} names who may.
+   */
+  record ReadIndexReply(int from, long readId, boolean ok, long readIndex, int leaderHint)
+      implements Message {}
+
+  /**
+   * A learner returns the state machine's result of a command to its origin node, when that node
+   * hosts no learner of its own.
+   */
+  record CommandResult(int from, long clientId, long sequence, long slot, byte[] result)
+      implements Message {}
+}

@@ -1,0 +1,162 @@
+package io.paxos.core.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the protocol asks its host to do after consuming inputs: state to persist, messages to
+ * send, values to deliver, commands it could not propose and read indexes it resolved.
+ *
+ * <p><b>Ordering duty of the host</b> (the durability rule): everything in {@link #promise()},
+ * {@link #round()} and {@link #accepted()} must be durable (synced) <em>before</em> any message in
+ * this outbox leaves the node, because a {@code Promise} or {@code Accepted} in it is a vote that
+ * must survive a crash. Messages addressed to this node itself are votes too: the host delivers
+ * them back into the protocol only after the sync, like any other message. Deliveries need no sync.
+ *
+ * <p>Not thread-safe: one thread fills it (through the roles) and then drains it; {@link #clear()}
+ * makes it ready for the next batch. Lists returned by the accessors are live views owned by the
+ * outbox and are invalid after {@link #clear()}.
+ */
+public final class Outbox {
+
+  /** Why a command was handed back without being proposed. */
+  public enum Rejection {
+    /** This node does not lead; retry at the leader hint. */
+    NOT_LEADER,
+    /** The leader's queue is full; retry later. */
+    OVERLOADED
+  }
+
+  /** A chosen value for the host to apply, in slot order. */
+  public record Delivery(long slot, Value value) {}
+
+  /** Commands not proposed, with the reason and the node believed to lead (0 if none). */
+  public record Abandoned(List<Command> commands, Rejection reason, int leaderHint) {}
+
+  /**
+   * The outcome of a read-index request made at this node: if {@code ok}, the read may be served
+   * once every slot below {@code readIndex} is applied.
+   */
+  public record ReadIndex(long readId, boolean ok, long readIndex, int leaderHint) {}
+
+  private int[] sendTo = new int[64];
+  private Message[] sendMessage = new Message[64];
+  private int sends;
+  private Ballot promise;
+  private long round = -1;
+  private final List<AcceptedEntry> accepted = new ArrayList<>();
+  private final List<Delivery> deliveries = new ArrayList<>();
+  private final List<Abandoned> abandoned = new ArrayList<>();
+  private final List<ReadIndex> readIndexes = new ArrayList<>();
+
+  /** Queue {@code message} for node {@code to} (which may be this node). */
+  public void send(int to, Message message) {
+    if (sends == sendTo.length) {
+      sendTo = java.util.Arrays.copyOf(sendTo, sends * 2);
+      sendMessage = java.util.Arrays.copyOf(sendMessage, sends * 2);
+    }
+    sendTo[sends] = to;
+    sendMessage[sends] = message;
+    sends++;
+  }
+
+  /** Queue {@code message} for every node in {@code to}. */
+  public void send(int[] to, Message message) {
+    for (int node : to) {
+      send(node, message);
+    }
+  }
+
+  /** The acceptor promised {@code ballot}: persist it before any message leaves. */
+  public void persistPromise(Ballot ballot) {
+    promise = ballot;
+  }
+
+  /** The proposer used {@code round}: persist it before any message leaves. */
+  public void persistRound(long round) {
+    this.round = Math.max(this.round, round);
+  }
+
+  /** The acceptor accepted {@code entry}: persist it before any message leaves. */
+  public void persistAccepted(AcceptedEntry entry) {
+    accepted.add(entry);
+  }
+
+  public void deliver(long slot, Value value) {
+    deliveries.add(new Delivery(slot, value));
+  }
+
+  public void abandon(List<Command> commands, Rejection reason, int leaderHint) {
+    if (!commands.isEmpty()) {
+      abandoned.add(new Abandoned(List.copyOf(commands), reason, leaderHint));
+    }
+  }
+
+  public void readIndex(ReadIndex result) {
+    readIndexes.add(result);
+  }
+
+  public int sendCount() {
+    return sends;
+  }
+
+  public int sendTo(int i) {
+    return sendTo[i];
+  }
+
+  public Message sendMessage(int i) {
+    return sendMessage[i];
+  }
+
+  /** The latest promise to persist, if the acceptor promised in this batch. */
+  public java.util.Optional<Ballot> promise() {
+    return java.util.Optional.ofNullable(promise);
+  }
+
+  /** The highest round to persist, or -1 if the proposer started no new round in this batch. */
+  public long round() {
+    return round;
+  }
+
+  /** Accepted entries to persist, in the order they were accepted. */
+  public List<AcceptedEntry> accepted() {
+    return accepted;
+  }
+
+  /** Whether anything in this outbox must be synced before its messages leave. */
+  public boolean needsSync() {
+    return promise != null || round >= 0 || !accepted.isEmpty();
+  }
+
+  public List<Delivery> deliveries() {
+    return deliveries;
+  }
+
+  public List<Abandoned> abandoned() {
+    return abandoned;
+  }
+
+  public List<ReadIndex> readIndexes() {
+    return readIndexes;
+  }
+
+  public boolean isEmpty() {
+    return sends == 0
+        && !needsSync()
+        && deliveries.isEmpty()
+        && abandoned.isEmpty()
+        && readIndexes.isEmpty();
+  }
+
+  /** Forget everything, keeping the buffers for the next batch. */
+  public void clear() {
+    java.util.Arrays.fill(sendMessage, 0, sends, null);
+    sends = 0;
+    promise = null;
+    round = -1;
+    accepted.clear();
+    deliveries.clear();
+    abandoned.clear();
+    readIndexes.clear();
+  }
+}

@@ -1,0 +1,60 @@
+package io.paxos.core.protocol;
+
+import java.util.Optional;
+
+/**
+ * The proposer role: elects itself leader with phase 1, then orders client commands into slots with
+ * pipelined phase 2.
+ *
+ * <p>Deterministic and single-threaded, like every role: the host passes in the time and carries
+ * out the {@link Outbox}. A proposer persists every round it starts ({@link Outbox#persistRound})
+ * in the call that sends the {@code Prepare}, so no ballot is reused after a restart.
+ */
+public interface Proposer {
+
+  boolean isLeader();
+
+  /** The node this proposer believes leads (itself when it does), 0 if it knows none. */
+  int leaderHint();
+
+  /** The ballot this proposer leads or campaigns with, {@link Ballot#ZERO} if none yet. */
+  Ballot ballot();
+
+  /** Advance timers: heartbeats, retransmissions, elections, step-down. */
+  void tick(long now, Outbox out);
+
+  /**
+   * Queue a command for the next slot (leaders and candidates only); hands it back through {@link
+   * Outbox#abandon} if this proposer cannot propose it.
+   */
+  void propose(Command command, long now, Outbox out);
+
+  /** Assign queued commands to slots and send what the inputs since the last flush produced. */
+  void flush(long now, Outbox out);
+
+  void onPromise(Message.Promise promise, long now, Outbox out);
+
+  void onAccepted(Message.Accepted accepted, long now, Outbox out);
+
+  void onNack(Message.Nack nack, long now, Outbox out);
+
+  void onHeartbeatAck(Message.HeartbeatAck ack, long now, Outbox out);
+
+  /**
+   * Another node leads with {@code ballot} and reports every slot below {@code commitSlot} chosen
+   * (from its {@code Accept}, {@code Commit} or {@code Heartbeat}).
+   */
+  void onLeaderMessage(Ballot ballot, long commitSlot, long now, Outbox out);
+
+  /** Every slot below {@code slot} is known to be chosen (for example, learned by this node). */
+  void onChosenPrefix(long slot);
+
+  /**
+   * Confirm leadership with a quorum, then answer with a read index through {@link
+   * Outbox#readIndex} (for reads made at this node) or a {@code ReadIndexReply} to {@code origin}.
+   */
+  void requestReadIndex(int origin, long readId, long now, Outbox out);
+
+  /** The chosen value of {@code slot} if this proposer still holds it (to serve catch-up). */
+  Optional<Value> chosenValue(long slot);
+}

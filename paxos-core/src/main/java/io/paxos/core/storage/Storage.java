@@ -1,0 +1,55 @@
+package io.paxos.core.storage;
+
+import io.paxos.core.protocol.AcceptedEntry;
+import io.paxos.core.protocol.Ballot;
+import io.paxos.core.protocol.DurableState;
+import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.Value;
+
+/**
+ * Durable state of one node: the acceptor's promise and accepted values, the proposer's highest
+ * round, and the log of chosen values.
+ *
+ * <p><b>Contract.</b> Writes are buffered until {@link #sync()}, which makes every write before it
+ * durable or throws. After a crash, {@link #load()} returns exactly the state as of the last
+ * successful sync; writes after it may be lost. A failed sync leaves the storage unusable: the
+ * caller must stop the node (the OS may have dropped the dirty pages, so a retry proves nothing).
+ *
+ * <p><b>Threading.</b> The node's event-loop thread makes every call; implementations need not be
+ * thread-safe. {@link #sync()} may block (it is the group commit of a batch of inputs).
+ */
+public interface Storage extends AutoCloseable {
+
+  /** What was durable when this storage was opened. */
+  DurableState load();
+
+  void savePromise(Ballot promised);
+
+  void saveRound(long round);
+
+  void saveAccepted(AcceptedEntry entry);
+
+  /** Record that {@code slot} chose {@code value}; slots are appended in order without gaps. */
+  void appendChosen(long slot, Value value);
+
+  /**
+   * Make every write so far durable.
+   *
+   * @throws StorageException if that fails; the storage may not be used again
+   */
+  void sync();
+
+  @Override
+  void close();
+
+  /** Write the state changes an outbox asks for (not its deliveries), without syncing. */
+  default void write(Outbox out) {
+    out.promise().ifPresent(this::savePromise);
+    if (out.round() >= 0) {
+      saveRound(out.round());
+    }
+    for (AcceptedEntry e : out.accepted()) {
+      saveAccepted(e);
+    }
+  }
+}

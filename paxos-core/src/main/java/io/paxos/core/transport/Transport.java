@@ -1,0 +1,37 @@
+package io.paxos.core.transport;
+
+import io.paxos.core.protocol.Message;
+import java.util.function.Consumer;
+
+/**
+ * Carries protocol messages between the nodes of a cluster.
+ *
+ * <p><b>Rules for implementations.</b>
+ *
+ * <ul>
+ *   <li>{@link #send} never throws and never blocks: a message that cannot be sent is dropped (and
+ *       counted), since the protocol retransmits what matters. Delivery is at most once per send,
+ *       in any order; duplicates are tolerated by the protocol but should be rare.
+ *   <li>The inbound handler given to {@link #start} is called for every message received, from any
+ *       thread; it is non-blocking and must not be called after {@link #close()} returns.
+ *   <li>{@link #flush()} is a hint that a batch of sends is complete; a transport that batches
+ *       writes sends them now.
+ * </ul>
+ *
+ * <p>The runtime calls {@link #send} and {@link #flush} from the node's event-loop thread only.
+ */
+public interface Transport extends AutoCloseable {
+
+  /** Begin receiving: every message addressed to this node goes to {@code inbound}. */
+  void start(Consumer<Message> inbound);
+
+  /** Send {@code message} to node {@code to}; never throws, never blocks. */
+  void send(int to, Message message);
+
+  /** The sends of a batch are complete. */
+  default void flush() {}
+
+  /** Stop sending and receiving; idempotent. */
+  @Override
+  void close();
+}
