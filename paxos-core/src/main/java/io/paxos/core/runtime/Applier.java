@@ -1,0 +1,159 @@
+package io.paxos.core.runtime;
+
+import io.paxos.core.StateMachine;
+import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.Value;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+
+/**
+ * The apply thread: applies chosen values to the {@link StateMachine} in slot order, completes the
+ * futures of commands made at this node, and serves reads once the slots they wait for are applied.
+ * It is the only thread that calls the state machine.
+ */
+final class Applier implements Runnable {
+  private record Deliveries(List<Outbox.Delivery> deliveries) {}
+
+  private record Read(long readIndex, byte[] query, CompletableFuture<byte[]> future) {}
+
+  private static final Object STOP = new Object();
+  private static final byte[] EMPTY = new byte[0];
+
+  private final int nodeId;
+  private final long clientId;
+  private final StateMachine stateMachine;
+  private final PendingCommands<byte[]> commands;
+  private final IntPredicate hostsLearner;
+  private final Consumer<EventLoop.Send> remoteResults;
+  private final Consumer<Throwable> onFailure;
+  private final BlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
+  private final PriorityQueue<Read> waiting =
+      new PriorityQueue<>((a, b) -> Long.compare(a.readIndex(), b.readIndex()));
+  private volatile long appliedSlot;
+
+  Applier(
+      int nodeId,
+      long clientId,
+      StateMachine stateMachine,
+      PendingCommands<byte[]> commands,
+      IntPredicate hostsLearner,
+      Consumer<EventLoop.Send> remoteResults,
+      Consumer<Throwable> onFailure) {
+    this.nodeId = nodeId;
+    this.clientId = clientId;
+    this.stateMachine = stateMachine;
+    this.commands = commands;
+    this.hostsLearner = hostsLearner;
+    this.remoteResults = remoteResults;
+    this.onFailure = onFailure;
+  }
+
+  /** Every slot up to and including this one has been applied. */
+  long appliedSlot() {
+    return appliedSlot;
+  }
+
+  /** Apply values recovered from storage, before the node starts (caller's thread). */
+  void replay(List<Value> chosen) {
+    long slot = 0;
+    for (Value v : chosen) {
+      for (Command c : v.commands()) {
+        stateMachine.apply(c.payload());
+      }
+      slot++;
+    }
+    appliedSlot = slot;
+  }
+
+  void deliver(List<Outbox.Delivery> deliveries) {
+    tasks.add(new Deliveries(List.copyOf(deliveries)));
+  }
+
+  /** Run {@code query} once every slot below {@code readIndex} is applied. */
+  void read(long readIndex, byte[] query, CompletableFuture<byte[]> future) {
+    tasks.add(new Read(readIndex, query, future));
+  }
+
+  void stop() {
+    tasks.add(STOP);
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        Object task = tasks.take();
+        if (task == STOP) {
+          failWaitingReads();
+          return;
+        }
+        if (task instanceof Deliveries d) {
+          applyAll(d.deliveries());
+        } else if (task instanceof Read r) {
+          waiting.add(r);
+        }
+        serveReads();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      onFailure.accept(e);
+    }
+  }
+
+  private void applyAll(List<Outbox.Delivery> deliveries) {
+    for (Outbox.Delivery d : deliveries) {
+      for (Command c : d.value().commands()) {
+        byte[] result = stateMachine.apply(c.payload());
+        if (result == null) {
+          result = EMPTY;
+        }
+        if (c.origin() == nodeId) {
+          if (c.clientId() == clientId) {
+            commands.complete(c.sequence(), result);
+          }
+        } else if (!hostsLearner.test(c.origin())) {
+          remoteResults.accept(
+              new EventLoop.Send(
+                  c.origin(),
+                  new Message.CommandResult(nodeId, c.clientId(), c.sequence(), d.slot(), result)));
+        }
+      }
+      appliedSlot = d.slot();
+    }
+  }
+
+  private void failWaitingReads() {
+    for (Read r : waiting) {
+      r.future().completeExceptionally(new io.paxos.core.NodeClosedException("node closed"));
+    }
+    waiting.clear();
+    for (Object task : tasks) {
+      if (task instanceof Read r) {
+        r.future().completeExceptionally(new io.paxos.core.NodeClosedException("node closed"));
+      }
+    }
+  }
+
+  private void serveReads() {
+    while (!waiting.isEmpty() && waiting.peek().readIndex() <= appliedSlot + 1) {
+      Read r = waiting.poll();
+      if (r.future().isDone()) {
+        continue;
+      }
+      try {
+        byte[] result = stateMachine.query(r.query());
+        r.future().complete(result == null ? EMPTY : result);
+      } catch (RuntimeException e) {
+        r.future().completeExceptionally(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package io.paxos.core.runtime;
+
+import io.paxos.core.NodeClosedException;
+import io.paxos.core.NotLeaderException;
+import io.paxos.core.OverloadedException;
+import io.paxos.core.PaxosException;
+import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.ProtocolNode;
+import io.paxos.core.storage.Storage;
+import io.paxos.core.transport.Transport;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's event loop: the one thread that owns the {@link ProtocolNode}, the {@link Storage} and
+ * the sending side of the {@link Transport}. Each turn it drains a batch of inputs, ticks the
+ * timers, flushes the protocol, then carries out the outbox in the order the durability rule
+ * demands: write and sync storage once for the whole batch (group commit), and only then send
+ * messages (including those to itself), hand deliveries to the apply thread and settle futures.
+ */
+final class EventLoop implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+  private static final int MAX_INPUTS_PER_TURN = 4096;
+
+  record Submit(Command command) {}
+
+  record Read(long readId) {}
+
+  record Send(int to, Message message) {}
+
+  private final int nodeId;
+  private final ProtocolNode protocol;
+  private final Storage storage;
+  private final Transport transport;
+  private final Applier applier;
+  private final PendingCommands<byte[]> commands;
+  private final PendingCommands<Long> reads;
+  private final long tickIntervalMs;
+  private final long timeoutMs;
+  private final int maxInbox;
+  private final Consumer<Throwable> onFailure;
+  private final long startNanos = System.nanoTime();
+
+  private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger inboxSize = new AtomicInteger();
+  private final ArrayDeque<Message> loopback = new ArrayDeque<>();
+  private final Outbox out = new Outbox();
+  private volatile Thread thread;
+  private volatile boolean sleeping;
+  private volatile boolean running = true;
+  private volatile boolean leader;
+  private volatile int leaderHint;
+  private long nextTickMs;
+
+  EventLoop(
+      ProtocolNode protocol,
+      Storage storage,
+      Transport transport,
+      Applier applier,
+      PendingCommands<byte[]> commands,
+      PendingCommands<Long> reads,
+      long tickIntervalMs,
+      long timeoutMs,
+      int maxInbox,
+      Consumer<Throwable> onFailure) {
+    this.nodeId = protocol.id();
+    this.protocol = protocol;
+    this.storage = storage;
+    this.transport = transport;
+    this.applier = applier;
+    this.commands = commands;
+    this.reads = reads;
+    this.tickIntervalMs = tickIntervalMs;
+    this.timeoutMs = timeoutMs;
+    this.maxInbox = maxInbox;
+    this.onFailure = onFailure;
+  }
+
+  boolean isLeader() {
+    return leader;
+  }
+
+  int leaderHint() {
+    return leaderHint;
+  }
+
+  /** Queue a message from the network; dropped when the inbox is full (the protocol retries). */
+  void receive(Message message) {
+    if (inboxSize.get() >= maxInbox) {
+      return;
+    }
+    enqueue(message);
+  }
+
+  /** Queue an input from an application thread or the apply thread. */
+  void enqueue(Object input) {
+    inboxSize.incrementAndGet();
+    inbox.add(input);
+    if (sleeping) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  void stop() {
+    running = false;
+    Thread t = thread;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  @Override
+  public void run() {
+    thread = Thread.currentThread();
+    try {
+      while (running) {
+        long now = nowMs();
+        int handled = drainInputs(now);
+        if (now >= nextTickMs) {
+          protocol.tick(now, out);
+          commands.expire(now);
+          reads.expire(now);
+          nextTickMs = now + tickIntervalMs;
+        }
+        protocol.flush(now, out);
+        carryOut(now);
+        leader = protocol.isLeader();
+        leaderHint = protocol.leaderHint();
+        if (handled == 0 && loopback.isEmpty()) {
+          park();
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      running = false;
+      onFailure.accept(e);
+    }
+  }
+
+  private long nowMs() {
+    return (System.nanoTime() - startNanos) / 1_000_000L + 1;
+  }
+
+  private void park() {
+    sleeping = true;
+    if (inbox.isEmpty() && running) {
+      long waitMs = Math.max(1, nextTickMs - nowMs());
+      LockSupport.parkNanos(this, waitMs * 1_000_000L);
+    }
+    sleeping = false;
+  }
+
+  private int drainInputs(long now) {
+    int handled = 0;
+    Message self;
+    while ((self = loopback.poll()) != null) {
+      protocol.receive(self, now, out);
+      handled++;
+    }
+    Object input;
+    while (handled < MAX_INPUTS_PER_TURN && (input = inbox.poll()) != null) {
+      inboxSize.decrementAndGet();
+      handle(input, now);
+      handled++;
+    }
+    return handled;
+  }
+
+  private void handle(Object input, long now) {
+    if (input instanceof Message.CommandResult r) {
+      commands.complete(r.sequence(), r.result());
+    } else if (input instanceof Message m) {
+      protocol.receive(m, now, out);
+    } else if (input instanceof Submit s) {
+      commands.track(s.command().sequence(), now + timeoutMs);
+      protocol.submit(s.command(), now, out);
+    } else if (input instanceof Read r) {
+      reads.track(r.readId(), now + timeoutMs);
+      protocol.read(r.readId(), now, out);
+    } else if (input instanceof Send s) {
+      transport.send(s.to(), s.message());
+    }
+  }
+
+  /** Persist and sync, then send, then deliver, then settle: the durability rule, per batch. */
+  private void carryOut(long now) {
+    if (out.isEmpty()) {
+      return;
+    }
+    boolean sync = out.needsSync() || !out.deliveries().isEmpty();
+    storage.write(out);
+    for (Outbox.Delivery d : out.deliveries()) {
+      storage.appendChosen(d.slot(), d.value());
+    }
+    if (sync) {
+      storage.sync();
+    }
+    for (int i = 0; i < out.sendCount(); i++) {
+      int to = out.sendTo(i);
+      if (to == nodeId) {
+        loopback.add(out.sendMessage(i));
+      } else {
+        transport.send(to, out.sendMessage(i));
+      }
+    }
+    transport.flush();
+    if (!out.deliveries().isEmpty()) {
+      applier.deliver(out.deliveries());
+    }
+    for (Outbox.Abandoned a : out.abandoned()) {
+      PaxosException error =
+          a.reason() == Outbox.Rejection.OVERLOADED
+              ? new OverloadedException("the leader's queue is full; retry later")
+              : new NotLeaderException(a.leaderHint());
+      for (Command c : a.commands()) {
+        commands.fail(c.sequence(), error);
+      }
+    }
+    for (Outbox.ReadIndex r : out.readIndexes()) {
+      if (r.ok()) {
+        reads.complete(r.readId(), r.readIndex());
+      } else {
+        reads.fail(r.readId(), new NotLeaderException(r.leaderHint()));
+      }
+    }
+    out.clear();
+  }
+
+  /** Fail what is still pending once the loop has stopped. */
+  void failPending(String why) {
+    commands.failAll(new NodeClosedException(why));
+    reads.failAll(new NodeClosedException(why));
+    log.debug("node {} event loop stopped: {}", nodeId, why);
+  }
+}

@@ -1,0 +1,397 @@
+package io.paxos.core.runtime;
+
+import io.paxos.core.Consistency;
+import io.paxos.core.NodeClosedException;
+import io.paxos.core.StateMachine;
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
+import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.Role;
+import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.DurableState;
+import io.paxos.core.protocol.ProtocolNode;
+import io.paxos.core.protocol.RoleFactory;
+import io.paxos.core.storage.InMemoryStorage;
+import io.paxos.core.storage.Storage;
+import io.paxos.core.transport.Transport;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of a replicated state machine: hosts the Paxos roles its configuration gives it, runs
+ * them on one event-loop thread, and applies chosen commands to the {@link StateMachine} on an
+ * apply thread.
+ *
+ * <pre>{@code
+ * PaxosNode node = PaxosNode.builder()
+ *     .config(ClusterConfig.of("orders", 1, 2, 3))
+ *     .nodeId(1)
+ *     .stateMachine(new MyStateMachine())
+ *     .transport(transport)
+ *     .build();
+ * byte[] result = node.submit(command).get();
+ * }</pre>
+ *
+ * <p><b>Threading.</b> Every public method is thread-safe and non-blocking except {@link #close()},
+ * which waits for the node's threads to stop. Futures complete on the node's threads: do not block
+ * in callbacks attached to them.
+ *
+ * <p><b>Outcomes.</b> {@link #submit} completes with the state machine's result once the command is
+ * applied at this node (or, at a node without a learner, at a learner); exceptionally with {@link
+ * io.paxos.core.NotLeaderException} or {@link io.paxos.core.OverloadedException} if it was not
+ * proposed (safe to retry), {@link io.paxos.core.CommandTimeoutException} if its outcome is unknown
+ * after the command timeout, {@link NodeClosedException} if the node closed or stopped. If the
+ * node's storage or state machine fails, the node stops: see {@link #status()}.
+ */
+public final class PaxosNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PaxosNode.class);
+
+  private final int nodeId;
+  private final ClusterConfig config;
+  private final ProtocolOptions options;
+  private final long clientId;
+  private final Storage storage;
+  private final Transport transport;
+  private final Applier applier;
+  private final EventLoop loop;
+  private final Thread loopThread;
+  private final Thread applyThread;
+  private final PendingCommands<byte[]> commands = new PendingCommands<>("command");
+  private final PendingCommands<Long> reads = new PendingCommands<>("read");
+  private final AtomicLong sequence = new AtomicLong();
+  private final AtomicLong readIds = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final int maxPending;
+
+  private PaxosNode(Builder b) {
+    this.nodeId = b.nodeId;
+    this.config = b.config;
+    this.options = b.options;
+    this.storage = b.storage;
+    this.transport = b.transport;
+    this.maxPending = b.maxPendingCommands;
+    this.clientId = new SecureRandom().nextLong();
+    DurableState durable = storage.load();
+    ProtocolNode protocol =
+        new ProtocolNode(
+            nodeId,
+            config,
+            options,
+            new SplittableRandom(System.nanoTime() ^ ((long) nodeId << 32) ^ clientId),
+            durable,
+            b.roles);
+    StateMachine sm = b.stateMachine;
+    this.applier =
+        new Applier(
+            nodeId,
+            clientId,
+            sm,
+            commands,
+            id -> config.member(id).map(m -> m.has(Role.LEARNER)).orElse(false),
+            send -> this.loop().enqueue(send),
+            this::stopOnFailure);
+    if (sm != null) {
+      applier.replay(durable.chosen());
+    }
+    long tick = Math.max(1, Math.min(10, options.heartbeatIntervalMs() / 5));
+    this.loop =
+        new EventLoop(
+            protocol,
+            storage,
+            transport,
+            applier,
+            commands,
+            reads,
+            tick,
+            b.commandTimeout.toMillis(),
+            b.maxInboxMessages,
+            this::stopOnFailure);
+    this.loopThread = new Thread(loop, "paxos-node-" + nodeId);
+    this.applyThread = new Thread(applier, "paxos-apply-" + nodeId);
+    loopThread.setDaemon(true);
+    applyThread.setDaemon(true);
+    transport.start(loop::receive);
+    applyThread.start();
+    loopThread.start();
+  }
+
+  private EventLoop loop() {
+    return loop;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public int id() {
+    return nodeId;
+  }
+
+  public ClusterConfig config() {
+    return config;
+  }
+
+  public boolean isLeader() {
+    return loop.isLeader() && failure.get() == null && !closed.get();
+  }
+
+  /** The node believed to lead (this node if it leads), if one is known. */
+  public OptionalInt leaderId() {
+    int hint = loop.leaderHint();
+    return hint == 0 ? OptionalInt.empty() : OptionalInt.of(hint);
+  }
+
+  public NodeStatus status() {
+    return new NodeStatus(
+        nodeId,
+        isLeader(),
+        leaderId(),
+        applier.appliedSlot(),
+        Optional.ofNullable(failure.get()).map(Throwable::toString));
+  }
+
+  /**
+   * Replicate {@code command} and apply it to every learner's state machine.
+   *
+   * @param command opaque bytes for {@link StateMachine#apply}; must not be changed afterwards
+   * @return the result of applying it, from this node's state machine when it hosts a learner
+   * @throws NullPointerException if {@code command} is null
+   * @throws IllegalArgumentException if it is larger than {@link ProtocolOptions#maxCommandBytes()}
+   */
+  public CompletableFuture<byte[]> submit(byte[] command) {
+    Objects.requireNonNull(command, "command");
+    if (command.length > options.maxCommandBytes()) {
+      throw new IllegalArgumentException(
+          "command of "
+              + command.length
+              + " bytes exceeds maxCommandBytes "
+              + options.maxCommandBytes()
+              + "; split it or raise the limit in ProtocolOptions");
+    }
+    CompletableFuture<byte[]> future = new CompletableFuture<>();
+    if (!usable(future)) {
+      return future;
+    }
+    if (commands.size() >= maxPending) {
+      future.completeExceptionally(
+          new io.paxos.core.OverloadedException(
+              maxPending + " commands are already pending at node " + nodeId + "; retry later"));
+      return future;
+    }
+    long seq = sequence.incrementAndGet();
+    commands.put(seq, future);
+    loop.enqueue(new EventLoop.Submit(new Command(nodeId, clientId, seq, command)));
+    return future;
+  }
+
+  /**
+   * Run a read-only {@code query} against the state machine at the given consistency.
+   *
+   * @throws IllegalStateException if this node hosts no learner (it has no state machine)
+   */
+  public CompletableFuture<byte[]> read(byte[] query, Consistency consistency) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(consistency, "consistency");
+    if (!config.member(nodeId).orElseThrow().has(Role.LEARNER)) {
+      throw new IllegalStateException(
+          "node "
+              + nodeId
+              + " hosts no learner, so it has no state machine to read; read from one"
+              + " of the learners "
+              + java.util.Arrays.toString(config.idsWith(Role.LEARNER)));
+    }
+    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    if (!usable(result)) {
+      return result;
+    }
+    if (consistency != Consistency.LINEARIZABLE) {
+      applier.read(0, query, result);
+      return result;
+    }
+    long readId = readIds.incrementAndGet();
+    CompletableFuture<Long> index = new CompletableFuture<>();
+    reads.put(readId, index);
+    index.whenComplete(
+        (readIndex, error) -> {
+          if (error != null) {
+            result.completeExceptionally(error);
+          } else {
+            applier.read(readIndex, query, result);
+          }
+        });
+    loop.enqueue(new EventLoop.Read(readId));
+    return result;
+  }
+
+  private boolean usable(CompletableFuture<?> future) {
+    Throwable failed = failure.get();
+    if (failed != null) {
+      future.completeExceptionally(
+          new NodeClosedException("node " + nodeId + " stopped after a failure: " + failed));
+      return false;
+    }
+    if (closed.get()) {
+      future.completeExceptionally(new NodeClosedException("node " + nodeId + " is closed"));
+      return false;
+    }
+    return true;
+  }
+
+  private void stopOnFailure(Throwable error) {
+    if (failure.compareAndSet(null, error)) {
+      log.error("node {} stops: {}", nodeId, error.toString(), error);
+      Thread stopper = new Thread(() -> shutdown("node stopped after a failure: " + error));
+      stopper.setName("paxos-stop-" + nodeId);
+      stopper.setDaemon(true);
+      stopper.start();
+    }
+  }
+
+  /** Stop the node: no more messages are sent or received; pending futures fail. Idempotent. */
+  @Override
+  public void close() {
+    shutdown("node " + nodeId + " closed");
+  }
+
+  private void shutdown(String why) {
+    if (!closed.compareAndSet(false, true)) {
+      joinThreads();
+      return;
+    }
+    transport.close();
+    loop.stop();
+    applier.stop();
+    joinThreads();
+    loop.failPending(why);
+    storage.close();
+  }
+
+  private void joinThreads() {
+    for (Thread t : new Thread[] {loopThread, applyThread}) {
+      if (t != Thread.currentThread()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Builds and starts a {@link PaxosNode}. */
+  public static final class Builder {
+    private ClusterConfig config;
+    private int nodeId;
+    private StateMachine stateMachine;
+    private Transport transport;
+    private Storage storage;
+    private ProtocolOptions options = ProtocolOptions.defaults();
+    private RoleFactory roles = RoleFactory.DEFAULT;
+    private Duration commandTimeout = Duration.ofSeconds(30);
+    private int maxPendingCommands = 200_000;
+    private int maxInboxMessages = 1_000_000;
+
+    private Builder() {}
+
+    public Builder config(ClusterConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    public Builder nodeId(int nodeId) {
+      this.nodeId = nodeId;
+      return this;
+    }
+
+    /** Required on nodes that host a learner. */
+    public Builder stateMachine(StateMachine stateMachine) {
+      this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
+      return this;
+    }
+
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * Where durable state lives; defaults to {@link InMemoryStorage} (nothing survives the JVM).
+     */
+    public Builder storage(Storage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return this;
+    }
+
+    public Builder options(ProtocolOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Plug in your own implementation of a role. */
+    public Builder roles(RoleFactory roles) {
+      this.roles = Objects.requireNonNull(roles, "roles");
+      return this;
+    }
+
+    /** How long a command or read may stay unresolved before it fails as timed out. */
+    public Builder commandTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("command timeout must be positive, was " + timeout);
+      }
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /** The most commands made at this node that may be pending; more are refused. */
+    public Builder maxPendingCommands(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPendingCommands must be positive, was " + max);
+      }
+      this.maxPendingCommands = max;
+      return this;
+    }
+
+    /** Validate the settings and start the node. */
+    public PaxosNode build() {
+      if (config == null) {
+        throw new IllegalStateException("config(...) is required: the cluster's membership");
+      }
+      Member me =
+          config
+              .member(nodeId)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "node id "
+                              + nodeId
+                              + " is not a member of cluster "
+                              + config.clusterId()
+                              + "; members are "
+                              + java.util.Arrays.toString(config.ids())));
+      if (transport == null) {
+        throw new IllegalStateException("transport(...) is required: how nodes reach each other");
+      }
+      if (me.has(Role.LEARNER) && stateMachine == null) {
+        throw new IllegalStateException(
+            "stateMachine(...) is required: node " + nodeId + " hosts a learner");
+      }
+      if (storage == null) {
+        storage = new InMemoryStorage();
+      }
+      return new PaxosNode(this);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package io.paxos.core.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.paxos.core.Consistency;
+import io.paxos.core.NodeClosedException;
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
+import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.Role;
+import io.paxos.core.transport.InMemoryNetwork;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PaxosNodeTest {
+  private static final ProtocolOptions FAST =
+      ProtocolOptions.defaults().withTimings(20, 150, 300, 100);
+
+  private static LocalCluster cluster(int... ids) {
+    return new LocalCluster(ClusterConfig.of("test", ids), FAST, Duration.ofSeconds(5));
+  }
+
+  private static byte[] get(CompletableFuture<byte[]> f) throws Exception {
+    return f.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void commandsSubmittedAtAnyNodeAreAppliedEverywhereInOneOrder() throws Exception {
+    try (LocalCluster c = cluster(1, 2, 3)) {
+      c.awaitLeader();
+      List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        futures.add(c.nodes.get(1 + i % 3).submit(RecordingStateMachine.command(i)));
+      }
+      for (CompletableFuture<byte[]> f : futures) {
+        get(f);
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> c.machines.values().stream().allMatch(m -> m.size() == 300));
+      assertThat(c.machines.get(2).applied()).isEqualTo(c.machines.get(1).applied());
+      assertThat(c.machines.get(3).applied()).isEqualTo(c.machines.get(1).applied());
+    }
+  }
+
+  @Test
+  void theResultOfACommandIsWhatTheStateMachineReturned() throws Exception {
+    try (LocalCluster c = cluster(1, 2, 3)) {
+      PaxosNode leader = c.awaitLeader();
+      assertThat(RecordingStateMachine.count(get(leader.submit(RecordingStateMachine.command(7)))))
+          .isZero();
+      PaxosNode follower = c.live().stream().filter(n -> !n.isLeader()).findFirst().orElseThrow();
+      assertThat(
+              RecordingStateMachine.count(get(follower.submit(RecordingStateMachine.command(8)))))
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aLinearizableReadAtAFollowerSeesEveryAcknowledgedWrite() throws Exception {
+    try (LocalCluster c = cluster(1, 2, 3)) {
+      PaxosNode leader = c.awaitLeader();
+      PaxosNode follower = c.live().stream().filter(n -> n != leader).findFirst().orElseThrow();
+      for (int i = 0; i < 50; i++) {
+        get(leader.submit(RecordingStateMachine.command(i)));
+        byte[] count = get(follower.read(new byte[0], Consistency.LINEARIZABLE));
+        assertThat(RecordingStateMachine.count(count)).isEqualTo(i + 1);
+      }
+    }
+  }
+
+  @Test
+  void sequentialAndStaleReadsAreServedLocally() throws Exception {
+    try (LocalCluster c = cluster(1, 2, 3)) {
+      PaxosNode leader = c.awaitLeader();
+      get(leader.submit(RecordingStateMachine.command(1)));
+      assertThat(RecordingStateMachine.count(get(leader.read(new byte[0], Consistency.SEQUENTIAL))))
+          .isEqualTo(1);
+      assertThat(RecordingStateMachine.count(get(leader.read(new byte[0], Consistency.STALE))))
+          .isBetween(0L, 1L);
+    }
+  }
+
+  @Test
+  void badInputIsRefusedWithAClearMessage() {
+    try (LocalCluster c = cluster(1, 2, 3)) {
+      PaxosNode node = c.nodes.get(1);
+      assertThatThrownBy(() -> node.submit(null))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessageContaining("command");
+      byte[] huge = new byte[FAST.maxCommandBytes() + 1];
+      assertThatThrownBy(() -> node.submit(huge))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("exceeds maxCommandBytes");
+      assertThatThrownBy(() -> node.read(new byte[0], null))
+          .isInstanceOf(NullPointerException.class);
+    }
+  }
+
+  @Test
+  void useAfterCloseFailsTheFuture() {
+    try (LocalCluster c = cluster(1, 2, 3)) {
+      PaxosNode node = c.nodes.get(1);
+      node.close();
+      node.close();
+      assertThatThrownBy(() -> node.submit(new byte[1]).get())
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(NodeClosedException.class);
+      assertThatThrownBy(() -> node.read(new byte[0], Consistency.STALE).get())
+          .hasCauseInstanceOf(NodeClosedException.class);
+    }
+  }
+
+  @Test
+  void invalidBuildsAreRefusedWithAMessageThatSaysWhatIsWrong() {
+    InMemoryNetwork network = new InMemoryNetwork();
+    ClusterConfig config = ClusterConfig.of("test", 1, 2, 3);
+    assertThatThrownBy(
+            () ->
+                PaxosNode.builder()
+                    .config(config)
+                    .nodeId(4)
+                    .stateMachine(new RecordingStateMachine())
+                    .transport(network.transport(4))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("node id 4 is not a member");
+    assertThatThrownBy(
+            () ->
+                PaxosNode.builder()
+                    .config(config)
+                    .nodeId(1)
+                    .transport(network.transport(1))
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("stateMachine");
+    assertThatThrownBy(() -> PaxosNode.builder().nodeId(1).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("config");
+    assertThatThrownBy(
+            () ->
+                PaxosNode.builder()
+                    .config(config)
+                    .nodeId(1)
+                    .stateMachine(new RecordingStateMachine())
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("transport");
+    assertThatThrownBy(() -> PaxosNode.builder().commandTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aNodeWhoseStorageFailsStopsInsteadOfGoingOn() throws Exception {
+    try (LocalCluster c = cluster(1, 2, 3)) {
+      PaxosNode leader = c.awaitLeader();
+      get(leader.submit(RecordingStateMachine.command(1)));
+      c.storages.get(leader.id()).failSyncs();
+      CompletableFuture<byte[]> doomed = leader.submit(RecordingStateMachine.command(2));
+      await().atMost(Duration.ofSeconds(30)).until(() -> leader.status().failure().isPresent());
+      assertThat(leader.status().failure().orElseThrow()).contains("fsync failure");
+      assertThat(leader.isLeader()).isFalse();
+      await().atMost(Duration.ofSeconds(30)).until(doomed::isDone);
+      assertThatThrownBy(() -> leader.submit(RecordingStateMachine.command(3)).get())
+          .hasCauseInstanceOf(NodeClosedException.class);
+      // The others elect a new leader and go on.
+      c.nodes.remove(leader.id());
+      PaxosNode next = c.awaitLeader();
+      assertThat(next.id()).isNotEqualTo(leader.id());
+      get(next.submit(RecordingStateMachine.command(4)));
+    }
+  }
+
+  @Test
+  void aRoleSplitClusterServesCommandsSubmittedAtProposerOnlyNodes() throws Exception {
+    List<Member> members = new ArrayList<>();
+    for (int id = 1; id <= 5; id++) {
+      members.add(Member.of(id, Role.PROPOSER));
+    }
+    for (int id = 11; id <= 15; id++) {
+      members.add(Member.of(id, Role.ACCEPTOR));
+    }
+    members.add(Member.of(21, Role.LEARNER));
+    members.add(Member.of(22, Role.LEARNER));
+    ClusterConfig config = ClusterConfig.withMajorities("split", members);
+    InMemoryNetwork network = new InMemoryNetwork();
+    List<PaxosNode> nodes = new ArrayList<>();
+    RecordingStateMachine learner21 = new RecordingStateMachine();
+    RecordingStateMachine learner22 = new RecordingStateMachine();
+    try {
+      for (Member m : config.members()) {
+        PaxosNode.Builder b =
+            PaxosNode.builder()
+                .config(config)
+                .nodeId(m.id())
+                .transport(network.transport(m.id()))
+                .options(FAST);
+        if (m.id() == 21) {
+          b.stateMachine(learner21);
+        } else if (m.id() == 22) {
+          b.stateMachine(learner22);
+        }
+        nodes.add(b.build());
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> nodes.stream().anyMatch(PaxosNode::isLeader));
+      for (int i = 0; i < 100; i++) {
+        PaxosNode proposer = nodes.get(i % 5);
+        assertThat(
+                RecordingStateMachine.count(get(proposer.submit(RecordingStateMachine.command(i)))))
+            .isEqualTo(i);
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> learner22.size() == 100);
+      assertThat(learner22.applied()).isEqualTo(learner21.applied());
+      PaxosNode acceptorOnly = nodes.get(5);
+      assertThatThrownBy(() -> acceptorOnly.read(new byte[0], Consistency.STALE))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("hosts no learner");
+    } finally {
+      nodes.forEach(PaxosNode::close);
+    }
+  }
+}
