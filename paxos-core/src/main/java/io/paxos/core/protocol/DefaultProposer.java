@@ -65,6 +65,7 @@ public final class DefaultProposer implements Proposer {
   private State state = State.FOLLOWER;
   private Ballot ballot = Ballot.ZERO;
   private Ballot highestSeen = Ballot.ZERO;
+  private Ballot leaderBallot = Ballot.ZERO;
   private long maxRound;
   private int leaderHint;
   private long electionDeadline = Long.MIN_VALUE;
@@ -168,7 +169,7 @@ public final class DefaultProposer implements Proposer {
         }
       }
       if (reachable < config.phase2Quorum()) {
-        stepDown(0, now, out);
+        stepDown(Ballot.ZERO, now, out);
         return;
       }
     }
@@ -267,6 +268,7 @@ public final class DefaultProposer implements Proposer {
   private void becomeLeader(long now, Outbox out) {
     state = State.LEADER;
     leaderHint = id;
+    leaderBallot = ballot;
     leaderSince = now;
     commitIndex = prepareFrom;
     commitSent = 0;
@@ -384,7 +386,7 @@ public final class DefaultProposer implements Proposer {
       return;
     }
     if (state == State.CANDIDATE || nack.promised().isAbove(ballot)) {
-      stepDown(nack.promised().nodeId(), now, out);
+      stepDown(nack.promised(), now, out);
     }
   }
 
@@ -426,21 +428,27 @@ public final class DefaultProposer implements Proposer {
   @Override
   public void onLeaderMessage(Ballot leader, long commitSlot, long now, Outbox out) {
     knownChosen = Math.max(knownChosen, commitSlot);
-    if (!leader.isAtLeast(highestSeen) || leader.nodeId() == id) {
+    if (leader.nodeId() == id) {
       return;
     }
-    highestSeen = leader;
+    highestSeen = Ballot.max(highestSeen, leader);
     if (state != State.FOLLOWER && leader.isAbove(ballot)) {
-      stepDown(leader.nodeId(), now, out);
+      stepDown(leader, now, out);
     }
-    if (state == State.FOLLOWER) {
+    if (state == State.FOLLOWER && leader.isAtLeast(leaderBallot)) {
+      // A live leader: do not campaign while it is heard (even if an earlier campaign of ours
+      // used a higher ballot and failed).
+      leaderBallot = leader;
       leaderHint = leader.nodeId();
       electionDeadline = now + randomTimeout();
     }
   }
 
-  private void stepDown(int hint, long now, Outbox out) {
+  /** Become a follower of {@code leader} (the ballot that beat ours; ZERO if none is known). */
+  private void stepDown(Ballot leader, long now, Outbox out) {
     state = State.FOLLOWER;
+    leaderBallot = leader;
+    int hint = leader.nodeId();
     leaderHint = hint;
     out.abandon(List.copyOf(queue), Outbox.Rejection.NOT_LEADER, hint);
     queue.clear();

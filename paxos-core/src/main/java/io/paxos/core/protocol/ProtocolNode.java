@@ -31,7 +31,12 @@ public final class ProtocolNode {
   private final Acceptor acceptor;
   private final Proposer proposer;
   private final Learner learner;
+
+  /** The most commands held while no leader is known. */
+  public static final int MAX_PARKED = 65_536;
+
   private final Map<Integer, List<Command>> forwards = new TreeMap<>();
+  private final List<Command> parked = new ArrayList<>();
   private int leaderHint;
   private Ballot leaderBallot = Ballot.ZERO;
 
@@ -92,10 +97,8 @@ public final class ProtocolNode {
 
   /** The node believed to lead (this node when it does), 0 if none is known. */
   public int leaderHint() {
-    if (proposer != null && proposer.leaderHint() != 0) {
-      return proposer.leaderHint();
-    }
-    return leaderHint;
+    // A node with a proposer trusts its proposer's view: during its own campaign that is "none".
+    return proposer != null ? proposer.leaderHint() : leaderHint;
   }
 
   /** Advance the roles' timers to {@code now}. */
@@ -110,18 +113,23 @@ public final class ProtocolNode {
   }
 
   /**
-   * Propose a client command: at this node if it leads (or campaigns with no other leader known),
-   * otherwise forwarded to the leader at the next {@link #flush}. A command that cannot be placed
-   * comes back through {@link Outbox#abandon}.
+   * Propose a client command: at this node if it leads, otherwise forwarded to the leader at the
+   * next {@link #flush}. While no leader is known (an election is under way) the command waits
+   * here, up to {@link #MAX_PARKED} commands; beyond that it comes back through {@link
+   * Outbox#abandon}.
    */
   public void submit(Command command, long now, Outbox out) {
     int leader = leaderHint();
-    if (proposer != null && (leader == id || leader == 0)) {
+    if (leader == 0) {
+      if (parked.size() < MAX_PARKED) {
+        parked.add(command);
+      } else {
+        out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, 0);
+      }
+    } else if (leader == id && proposer != null) {
       proposer.propose(command, now, out);
-    } else if (leader != 0 && leader != id) {
-      forwards.computeIfAbsent(leader, k -> new ArrayList<>()).add(command);
     } else {
-      out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, 0);
+      forwards.computeIfAbsent(leader, k -> new ArrayList<>()).add(command);
     }
   }
 
@@ -235,6 +243,13 @@ public final class ProtocolNode {
    * Accept}s, the commit point, forwarded commands.
    */
   public void flush(long now, Outbox out) {
+    if (!parked.isEmpty() && leaderHint() != 0) {
+      List<Command> ready = List.copyOf(parked);
+      parked.clear();
+      for (Command c : ready) {
+        submit(c, now, out);
+      }
+    }
     if (proposer != null) {
       proposer.flush(now, out);
     }

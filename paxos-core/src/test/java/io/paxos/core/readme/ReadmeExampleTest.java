@@ -1,0 +1,43 @@
+package io.paxos.core.readme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The README's "Embed it" code is this package's code: it compiles, runs, and is quoted exactly.
+ */
+class ReadmeExampleTest {
+  private static final Path ROOT = Path.of("..");
+
+  @ParameterizedTest
+  @CsvSource({"counter, Counter.java", "cluster, CounterCluster.java"})
+  void theReadmeQuotesTheCompiledExampleVerbatim(String name, String file) throws IOException {
+    String source =
+        Files.readString(
+            ROOT.resolve("paxos-core/src/test/java/io/paxos/core/readme").resolve(file));
+    String example =
+        between(source, "// README:" + name + ":start\n", "// README:" + name + ":end");
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    assertThat(example).isNotBlank();
+    assertThat(readme).contains("```java\n" + example + "```");
+  }
+
+  @Test
+  void theExampleReplicatesAndReadsItsOwnWrite() throws Exception {
+    assertThat(CounterCluster.addAndRead(5)).isEqualTo(5);
+  }
+
+  private static String between(String text, String start, String end) {
+    int from = text.indexOf(start);
+    int to = text.indexOf(end);
+    assertThat(from).as("marker " + start.strip()).isNotNegative();
+    assertThat(to).as("marker " + end).isGreaterThan(from);
+    return text.substring(from + start.length(), to);
+  }
+}
