@@ -21,9 +21,9 @@ import java.util.Objects;
  * field.
  */
 public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCommand.Get {
-  int PUT = 0x01;
-  int DELETE = 0x02;
-  int GET = 0x03;
+  int PUT_TAG = 0x01;
+  int DELETE_TAG = 0x02;
+  int GET_TAG = 0x03;
 
   /** The key this command is about. */
   String key();
@@ -42,12 +42,12 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCom
     Wire.Reader in = new Wire.Reader(bytes, "KV command");
     int tag = in.tag();
     KvCommand command;
-    if (tag == PUT) {
+    if (tag == PUT_TAG) {
       String key = in.utf8("key");
       command = new Put(key, in.bytes());
-    } else if (tag == DELETE) {
+    } else if (tag == DELETE_TAG) {
       command = new Delete(in.utf8("key"));
-    } else if (tag == GET) {
+    } else if (tag == GET_TAG) {
       command = new Get(in.utf8("key"));
     } else {
       throw in.malformed(
@@ -92,7 +92,7 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCom
     public byte[] encode() {
       byte[] k = Wire.utf8(key, "key");
       return new Wire.Writer(k.length + value.length + 11)
-          .tag(PUT)
+          .tag(PUT_TAG)
           .bytes(k)
           .bytes(value)
           .toByteArray();
@@ -123,7 +123,7 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCom
     @Override
     public byte[] encode() {
       byte[] k = Wire.utf8(key, "key");
-      return new Wire.Writer(k.length + 6).tag(DELETE).bytes(k).toByteArray();
+      return new Wire.Writer(k.length + 6).tag(DELETE_TAG).bytes(k).toByteArray();
     }
 
     @Override
@@ -141,7 +141,7 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCom
     @Override
     public byte[] encode() {
       byte[] k = Wire.utf8(key, "key");
-      return new Wire.Writer(k.length + 6).tag(GET).bytes(k).toByteArray();
+      return new Wire.Writer(k.length + 6).tag(GET_TAG).bytes(k).toByteArray();
     }
 
     @Override
