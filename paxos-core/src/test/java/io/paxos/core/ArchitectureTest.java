@@ -9,6 +9,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.AccessTarget;
 import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -21,9 +22,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -37,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The layering of DESIGN.md and CONVENTIONS #17 as tests: the protocol and its configuration stay
@@ -58,6 +65,7 @@ class ArchitectureTest {
     "java.nio..",
     "java.net..",
     "org.slf4j..",
+    "java.util.logging..",
     "com.google..",
     "com.google.protobuf..",
   };
@@ -96,6 +104,36 @@ class ArchitectureTest {
           .accessTargetWhere(READS_SYSTEM_CLOCK)
           .because("time is passed in, so the simulator can replay a run from its seed");
 
+  static final DescribedPredicate<JavaAccess<?>> UNSEEDED_RANDOMNESS =
+      describe(
+          "an unseeded random source (Math.random, UUID.randomUUID, new Random(),"
+              + " new SplittableRandom(), RandomGenerator.getDefault/of, SecureRandom)",
+          access -> {
+            JavaClass owner = access.getTargetOwner();
+            String name = access.getName();
+            if (owner.isEquivalentTo(Math.class) || owner.isEquivalentTo(StrictMath.class)) {
+              return name.equals("random");
+            } else if (owner.isEquivalentTo(UUID.class)) {
+              return name.equals("randomUUID");
+            } else if (owner.isEquivalentTo(Random.class)
+                || owner.isEquivalentTo(SplittableRandom.class)) {
+              return name.equals("<init>")
+                  && access.getTarget() instanceof AccessTarget.CodeUnitAccessTarget target
+                  && target.getRawParameterTypes().isEmpty();
+            } else if (owner.isEquivalentTo(RandomGenerator.class)) {
+              return name.equals("getDefault") || name.equals("of");
+            }
+            return owner.isAssignableTo(SecureRandom.class);
+          });
+
+  static final ArchRule PURE_CORE_USES_NO_UNSEEDED_RANDOMNESS =
+      noClasses()
+          .that()
+          .resideInAnyPackage(PROTOCOL, CONFIG)
+          .should()
+          .accessTargetWhere(UNSEEDED_RANDOMNESS)
+          .because("randomness comes from the generator passed in, so a seed replays a run");
+
   static final ArchRule PROTOCOL_DEPENDS_ON_CONFIG_AND_JDK_BASICS_ONLY =
       classes()
           .that()
@@ -103,7 +141,7 @@ class ArchitectureTest {
           .should()
           .onlyDependOnClassesThat(
               resideInAnyPackage(PROTOCOL, CONFIG, "java.lang..", "java.util..")
-                  .and(not(resideInAPackage("java.util.concurrent.."))))
+                  .and(not(resideInAnyPackage("java.util.concurrent..", "java.util.logging.."))))
           .because("dependencies point one way: runtime and simulator -> protocol -> config");
 
   static final ArchRule CONFIG_DEPENDS_ON_NOTHING_ELSE_IN_THE_LIBRARY =
@@ -140,6 +178,7 @@ class ArchitectureTest {
           PURE_CORE_USES_NO_IO_CONCURRENCY_OR_LOGGING,
           PURE_CORE_USES_NO_THREADS,
           PURE_CORE_READS_NO_CLOCK,
+          PURE_CORE_USES_NO_UNSEEDED_RANDOMNESS,
           PROTOCOL_DEPENDS_ON_CONFIG_AND_JDK_BASICS_ONLY,
           CONFIG_DEPENDS_ON_NOTHING_ELSE_IN_THE_LIBRARY,
           CORE_USES_NO_GUAVA_OR_PROTOBUF,
@@ -177,6 +216,11 @@ class ArchitectureTest {
   @Test
   void pureCoreReadsNoClock() {
     PURE_CORE_READS_NO_CLOCK.check(core);
+  }
+
+  @Test
+  void pureCoreUsesNoUnseededRandomness() {
+    PURE_CORE_USES_NO_UNSEEDED_RANDOMNESS.check(core);
   }
 
   @Test
@@ -243,6 +287,27 @@ class ArchitectureTest {
           source(
               FIXTURE + "ReferencesNanoTime",
               "public class X { java.util.function.LongSupplier clock = System::nanoTime; }"));
+      for (String[] random :
+          List.of(
+              new String[] {"MathRandom", "double r() { return Math.random(); }"},
+              new String[] {"RandomUuid", "Object r() { return java.util.UUID.randomUUID(); }"},
+              new String[] {"UnseededRandom", "Object r() { return new java.util.Random(); }"},
+              new String[] {
+                "UnseededSplittable", "Object r() { return new java.util.SplittableRandom(); }"
+              },
+              new String[] {
+                "DefaultGenerator",
+                "Object r() { return java.util.random.RandomGenerator.getDefault(); }"
+              },
+              new String[] {
+                "SecureRandomness", "Object r() { return new java.security.SecureRandom(); }"
+              })) {
+        sources.add(source(FIXTURE + random[0], "public class X { " + random[1] + " }"));
+      }
+      sources.add(
+          source(
+              FIXTURE + "SeededRandom",
+              "public class X { Object r() { return new java.util.SplittableRandom(42); } }"));
       sources.add(
           source(FIXTURE + "UsesJavaTime", "public class X { java.time.Duration timeout; }"));
       sources.add(
@@ -316,6 +381,30 @@ class ArchitectureTest {
           PURE_CORE_READS_NO_CLOCK, only(FIXTURE + "ReferencesNanoTime"), "System.nanoTime");
     }
 
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "MathRandom",
+          "RandomUuid",
+          "UnseededRandom",
+          "UnseededSplittable",
+          "DefaultGenerator",
+          "SecureRandomness"
+        })
+    void unseededRandomnessIsCaught(String fixture) {
+      JavaClasses bad = only(FIXTURE + fixture);
+      assertThat(PURE_CORE_USES_NO_UNSEEDED_RANDOMNESS.evaluate(bad).hasViolation()).isTrue();
+    }
+
+    @Test
+    void seededRandomnessIsAllowed() {
+      assertThat(
+              PURE_CORE_USES_NO_UNSEEDED_RANDOMNESS
+                  .evaluate(only(FIXTURE + "SeededRandom"))
+                  .hasViolation())
+          .isFalse();
+    }
+
     @Test
     void protocolDependingOnAnythingButConfigAndJdkBasicsIsCaught() {
       assertViolation(
@@ -385,6 +474,7 @@ class ArchitectureTest {
           "java.nio.ByteBuffer",
           "java.net.URI",
           "org.slf4j.Logger",
+          "java.util.logging.Logger",
           "com.google.common.base.Preconditions",
           "com.google.protobuf.ByteString");
 
@@ -392,10 +482,10 @@ class ArchitectureTest {
     return FORBIDDEN_TYPES;
   }
 
-  /** {@code UsesConcurrentHashMap} for {@code java.util.concurrent.ConcurrentHashMap<...>}. */
+  /** {@code Uses_java_util_List} for {@code java.util.List<...>}. */
   static String usesName(String type) {
     String raw = type.replaceAll("<.*>", "");
-    return "Uses" + raw.substring(raw.lastIndexOf('.') + 1);
+    return "Uses_" + raw.replace('.', '_');
   }
 
   /** A compilation unit for class {@code fqcn}; {@code X} in {@code body} is its simple name. */
