@@ -1,0 +1,208 @@
+package io.paxos.examples.kv;
+
+import io.paxos.core.StateMachine;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * A replicated key-value store: string keys, byte values, driven by {@link KvCommand}s and
+ * answering with {@link KvResult}s.
+ *
+ * <ul>
+ *   <li>{@link #apply} carries out {@code PUT}, {@code DELETE} and {@code GET} (a read through the
+ *       log). A command that cannot be decoded is answered with a {@link KvResult.Error}, never an
+ *       exception: the contract of {@link StateMachine} is that an exception stops the node.
+ *   <li>{@link #query} answers {@code GET} from the current state and refuses anything else.
+ *   <li>Deterministic: the entries are kept in a {@link TreeMap}, so everything that depends on
+ *       their order (snapshots, {@link #stateHash()}) follows key order; no clock, no randomness.
+ * </ul>
+ *
+ * <p><b>Snapshot format</b>: magic {@code "KVS1"}, the entry count, then per entry in ascending key
+ * order the key's UTF-8 length and bytes and the value's length and bytes (all lengths 4-byte big
+ * endian), then a CRC32C of everything before it. {@link #restore} refuses anything else.
+ *
+ * <p><b>Threading</b>: not thread-safe. The node's apply thread makes every call, one at a time
+ * (see {@link StateMachine}); a {@link StateMachine.Snapshot} it returns holds its own copy of the
+ * entries and may be written on any thread.
+ */
+public final class KeyValueStore implements StateMachine {
+  private static final int MAGIC = 0x4B565331; // "KVS1"
+
+  /** Values are never changed once stored, so snapshots share the arrays. */
+  private TreeMap<String, byte[]> entries = new TreeMap<>();
+
+  @Override
+  public byte[] apply(byte[] command) {
+    KvCommand c;
+    try {
+      c = KvCommand.decode(command);
+    } catch (IllegalArgumentException e) {
+      return new KvResult.Error(e.getMessage()).encode();
+    }
+    return execute(c).encode();
+  }
+
+  private KvResult execute(KvCommand command) {
+    if (command instanceof KvCommand.Put put) {
+      return found(entries.put(put.key(), put.value()));
+    } else if (command instanceof KvCommand.Delete delete) {
+      return found(entries.remove(delete.key()));
+    } else {
+      return found(entries.get(command.key()));
+    }
+  }
+
+  private static KvResult found(byte[] value) {
+    return value == null ? KvResult.NOT_FOUND : new KvResult.Found(value);
+  }
+
+  /** Answers a {@code GET}; any other request gets a {@link KvResult.Error}. */
+  @Override
+  public byte[] query(byte[] query) {
+    KvCommand c;
+    try {
+      c = KvCommand.decode(query);
+    } catch (IllegalArgumentException e) {
+      return new KvResult.Error(e.getMessage()).encode();
+    }
+    if (!(c instanceof KvCommand.Get)) {
+      return new KvResult.Error(
+              c.getClass().getSimpleName().toUpperCase(Locale.ROOT)
+                  + " changes the state: submit it as a command, not a query")
+          .encode();
+    }
+    return execute(c).encode();
+  }
+
+  /** Copies the map (not the values, which are never changed): O(entries), no value copied. */
+  @Override
+  public Snapshot snapshot() {
+    TreeMap<String, byte[]> copy = new TreeMap<>(entries);
+    return out -> write(copy, out);
+  }
+
+  /**
+   * Replaces the whole state with a snapshot written by {@link #snapshot()}. Reads the stream to
+   * the end of the snapshot (possibly further, through a buffer). If the snapshot is truncated,
+   * corrupt or not a KV snapshot, throws an {@link IOException} and keeps the current state.
+   */
+  @Override
+  public void restore(InputStream in) throws IOException {
+    CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(in), new CRC32C());
+    DataInputStream data = new DataInputStream(checked);
+    int magic = data.readInt();
+    if (magic != MAGIC) {
+      throw new IOException(
+          String.format(
+              "not a KeyValueStore snapshot: magic 0x%08X, expected 0x%08X", magic, MAGIC));
+    }
+    int count = nonNegative(data.readInt(), "entry count");
+    TreeMap<String, byte[]> restored = new TreeMap<>();
+    String previous = null;
+    for (int i = 0; i < count; i++) {
+      String key = decodeKey(readBytes(data, "key " + i), i);
+      if (previous != null && previous.compareTo(key) >= 0) {
+        throw new IOException("corrupt snapshot: key " + i + " is not above the key before it");
+      }
+      restored.put(key, readBytes(data, "value " + i));
+      previous = key;
+    }
+    long expected = checked.getChecksum().getValue();
+    long stored = Integer.toUnsignedLong(data.readInt());
+    if (stored != expected) {
+      throw new IOException(
+          String.format("corrupt snapshot: CRC32C 0x%08X, computed 0x%08X", stored, expected));
+    }
+    entries = restored;
+  }
+
+  /** The number of keys. */
+  public int size() {
+    return entries.size();
+  }
+
+  /** A copy of the value of {@code key}, if it has one. */
+  public Optional<byte[]> get(String key) {
+    byte[] value = entries.get(key);
+    return value == null ? Optional.empty() : Optional.of(value.clone());
+  }
+
+  /**
+   * A SHA-256 digest (hex) of the whole state, equal on two stores exactly when they hold the same
+   * entries: compare it across replicas to detect divergence.
+   */
+  public String stateHash() {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      write(entries, new DigestOutputStream(OutputStream.nullOutputStream(), sha256));
+      return HexFormat.of().formatHex(sha256.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(TreeMap<String, byte[]> entries, OutputStream out) throws IOException {
+    CheckedOutputStream checked =
+        new CheckedOutputStream(new BufferedOutputStream(out), new CRC32C());
+    DataOutputStream data = new DataOutputStream(checked);
+    data.writeInt(MAGIC);
+    data.writeInt(entries.size());
+    for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+      byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
+      data.writeInt(key.length);
+      data.write(key);
+      data.writeInt(e.getValue().length);
+      data.write(e.getValue());
+    }
+    data.writeInt((int) checked.getChecksum().getValue());
+    data.flush();
+  }
+
+  private static byte[] readBytes(DataInputStream in, String what) throws IOException {
+    int length = nonNegative(in.readInt(), what + " length");
+    byte[] bytes = in.readNBytes(length);
+    if (bytes.length != length) {
+      throw new EOFException(
+          "truncated snapshot: " + what + " has " + bytes.length + " of " + length + " bytes");
+    }
+    return bytes;
+  }
+
+  private static String decodeKey(byte[] key, int index) throws IOException {
+    try {
+      return Wire.decodeUtf8(ByteBuffer.wrap(key));
+    } catch (CharacterCodingException e) {
+      throw new IOException("corrupt snapshot: key " + index + " is not valid UTF-8", e);
+    }
+  }
+
+  private static int nonNegative(int value, String what) throws IOException {
+    if (value < 0) {
+      throw new IOException("corrupt snapshot: negative " + what + " " + value);
+    }
+    return value;
+  }
+}

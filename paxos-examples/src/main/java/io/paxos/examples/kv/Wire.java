@@ -1,0 +1,186 @@
+package io.paxos.examples.kv;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The primitives of the KV encodings: one-byte tags, unsigned LEB128 lengths ({@code varint}: one
+ * byte below 128) and length-prefixed byte strings. Strict on reading: every malformed input is an
+ * {@link IllegalArgumentException} naming what is wrong and where.
+ */
+final class Wire {
+  private Wire() {}
+
+  /** Builds an encoding in a growable array. */
+  static final class Writer {
+    private byte[] bytes;
+    private int size;
+
+    Writer(int expectedSize) {
+      bytes = new byte[Math.max(16, expectedSize)];
+    }
+
+    Writer tag(int tag) {
+      ensure(1);
+      bytes[size++] = (byte) tag;
+      return this;
+    }
+
+    Writer varint(int value) {
+      ensure(5);
+      int v = value;
+      while ((v & ~0x7F) != 0) {
+        bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      bytes[size++] = (byte) v;
+      return this;
+    }
+
+    /** A length-prefixed byte string. */
+    Writer bytes(byte[] value) {
+      varint(value.length);
+      ensure(value.length);
+      System.arraycopy(value, 0, bytes, size, value.length);
+      size += value.length;
+      return this;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(bytes, size);
+    }
+
+    private void ensure(int more) {
+      if (size + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+      }
+    }
+  }
+
+  /** Reads an encoding from the front, refusing anything malformed. */
+  static final class Reader {
+    private final byte[] bytes;
+    private final String what;
+    private int pos;
+
+    /**
+     * @param what what is being read, for error messages ("KV command")
+     */
+    Reader(byte[] bytes, String what) {
+      this.bytes = bytes;
+      this.what = what;
+    }
+
+    int tag() {
+      if (pos >= bytes.length) {
+        throw malformed("is empty");
+      }
+      return bytes[pos++] & 0xFF;
+    }
+
+    /** A varint length, at most the bytes left. */
+    int length() {
+      int start = pos;
+      long value = 0;
+      for (int shift = 0; ; shift += 7) {
+        if (pos >= bytes.length) {
+          throw malformed("ends inside the length at byte " + start);
+        }
+        if (shift > 28) {
+          throw malformed("has a length longer than 5 bytes at byte " + start);
+        }
+        int b = bytes[pos++] & 0xFF;
+        value |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          break;
+        }
+      }
+      if (value > bytes.length - pos) {
+        throw malformed(
+            "declares "
+                + value
+                + " bytes at byte "
+                + start
+                + " but only "
+                + (bytes.length - pos)
+                + " follow");
+      }
+      return (int) value;
+    }
+
+    /** A length-prefixed byte string, copied out. */
+    byte[] bytes() {
+      int n = length();
+      byte[] value = Arrays.copyOfRange(bytes, pos, pos + n);
+      pos += n;
+      return value;
+    }
+
+    /** A length-prefixed string, which must be valid UTF-8. */
+    String utf8(String field) {
+      int start = pos;
+      int n = length();
+      try {
+        String s = decodeUtf8(ByteBuffer.wrap(bytes, pos, n));
+        pos += n;
+        return s;
+      } catch (CharacterCodingException e) {
+        throw malformed("has a " + field + " that is not valid UTF-8 at byte " + start);
+      }
+    }
+
+    void end() {
+      if (pos != bytes.length) {
+        throw malformed("has " + (bytes.length - pos) + " unexpected bytes after byte " + pos);
+      }
+    }
+
+    IllegalArgumentException malformed(String problem) {
+      return new IllegalArgumentException(
+          "malformed " + what + " (" + bytes.length + " bytes) " + problem);
+    }
+  }
+
+  /** Strict UTF-8 decoding: malformed input is an error, never a replacement character. */
+  static String decodeUtf8(ByteBuffer bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(bytes)
+        .toString();
+  }
+
+  /** {@code s} as UTF-8, refusing strings that UTF-8 cannot carry (unpaired surrogates). */
+  static byte[] utf8(String s, String field) {
+    try {
+      ByteBuffer b =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(s));
+      return Arrays.copyOfRange(
+          b.array(), b.arrayOffset() + b.position(), b.arrayOffset() + b.limit());
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(
+          field + " is not valid Unicode (it has an unpaired surrogate): " + e.getMessage());
+    }
+  }
+
+  /**
+   * A short, printable description of a value: its text if it is printable UTF-8, else its size.
+   */
+  static String describe(byte[] value) {
+    String text = new String(value, StandardCharsets.UTF_8);
+    boolean printable =
+        value.length <= 64
+            && Arrays.equals(text.getBytes(StandardCharsets.UTF_8), value)
+            && text.codePoints().noneMatch(Character::isISOControl);
+    return printable ? '"' + text + '"' : value.length + " bytes";
+  }
+}
