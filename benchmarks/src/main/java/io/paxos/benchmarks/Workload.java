@@ -1,0 +1,98 @@
+package io.paxos.benchmarks;
+
+import io.paxos.examples.kv.KvCommand;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A closed loop of {@code clients} outstanding writes: each completion immediately sends the next.
+ * Latency is measured from submit to completion for every write completed in the measured window.
+ */
+final class Workload {
+  static final int KEYS = 100_000;
+
+  record Settings(int clients, int payload, int seconds, int warmup) {}
+
+  record Result(long completed, double opsPerSecond, long p50Micros, long p99Micros, long errors) {}
+
+  private final Settings settings;
+  private final W1Target target;
+  private final Recorder latencies = new Recorder(3);
+  private final AtomicLong completed = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+  private volatile boolean measuring;
+  private volatile boolean running = true;
+
+  Workload(Settings settings, W1Target target) {
+    this.settings = settings;
+    this.target = target;
+  }
+
+  Result run() throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(settings.clients());
+    for (int c = 0; c < settings.clients(); c++) {
+      new Client(new SplittableRandom(c), stopped).next();
+    }
+    TimeUnit.SECONDS.sleep(settings.warmup());
+    latencies.reset();
+    long startCount = completed.get();
+    long start = System.nanoTime();
+    measuring = true;
+    TimeUnit.SECONDS.sleep(settings.seconds());
+    measuring = false;
+    long elapsed = System.nanoTime() - start;
+    long done = completed.get() - startCount;
+    var histogram = latencies.getIntervalHistogram();
+    running = false;
+    stopped.await(30, TimeUnit.SECONDS);
+    return new Result(
+        done,
+        done / (elapsed / 1e9),
+        histogram.getValueAtPercentile(50) / 1000,
+        histogram.getValueAtPercentile(99) / 1000,
+        errors.get());
+  }
+
+  private final class Client {
+    private final SplittableRandom random;
+    private final CountDownLatch stopped;
+    private final byte[] value;
+
+    Client(SplittableRandom random, CountDownLatch stopped) {
+      this.random = random;
+      this.stopped = stopped;
+      this.value = new byte[settings.payload()];
+      random.nextBytes(value);
+    }
+
+    void next() {
+      if (!running) {
+        stopped.countDown();
+        return;
+      }
+      String key = String.format("k%015d", random.nextInt(KEYS)); // 16 bytes
+      byte[] command = KvCommand.put(key, value).encode();
+      long sent = System.nanoTime();
+      target
+          .submit(command)
+          .whenComplete(
+              (result, error) -> {
+                if (error == null) {
+                  if (measuring) {
+                    latencies.recordValue(System.nanoTime() - sent);
+                  }
+                  completed.incrementAndGet();
+                  next();
+                } else {
+                  // Retry off this thread: a future failed at once would otherwise recurse.
+                  errors.incrementAndGet();
+                  ForkJoinPool.commonPool().execute(this::next);
+                }
+              });
+    }
+  }
+}
