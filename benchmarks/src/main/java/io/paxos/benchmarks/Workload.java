@@ -14,6 +14,7 @@ import org.HdrHistogram.Recorder;
  */
 final class Workload {
   static final int KEYS = 100_000;
+  private static final String KEY_PREFIX = "k000000000";
 
   record Settings(int clients, int payload, int seconds, int warmup) {}
 
@@ -74,7 +75,7 @@ final class Workload {
         stopped.countDown();
         return;
       }
-      String key = String.format("k%015d", random.nextInt(KEYS)); // 16 bytes
+      String key = KEY_PREFIX + (KEYS + random.nextInt(KEYS)); // 16 bytes: k0000000001xxxxx
       byte[] command = KvCommand.put(key, value).encode();
       long sent = System.nanoTime();
       target
