@@ -53,13 +53,22 @@ public abstract class TransportContractTest {
 
   /** One started transport and what its handler received. */
   protected static final class Node implements Consumer<Message> {
-    final int id;
-    final Transport transport;
-    final ConcurrentLinkedQueue<Message> received = new ConcurrentLinkedQueue<>();
+    /** The node id. */
+    public final int id;
+
+    public final Transport transport;
+
+    /** Every message the handler was called with, in arrival order. */
+    public final ConcurrentLinkedQueue<Message> received = new ConcurrentLinkedQueue<>();
+
+    /** Handler calls made after {@link #close()} returned. */
+    public final AtomicInteger callsAfterClose = new AtomicInteger();
+
+    /** Also called with every message received, on the handler's thread. */
+    public volatile Consumer<Message> listener;
+
     final Semaphore arrivals = new Semaphore(0);
     volatile boolean closeReturned;
-    final AtomicInteger callsAfterClose = new AtomicInteger();
-    volatile Consumer<Message> listener;
 
     Node(int id, Transport transport) {
       this.id = id;
@@ -79,7 +88,8 @@ public abstract class TransportContractTest {
       arrivals.release();
     }
 
-    void close() {
+    /** Close the transport and note that close returned. */
+    public void close() {
       transport.close();
       closeReturned = true;
     }
