@@ -147,6 +147,37 @@ class ProtocolNodeTest {
         .hasMessageContaining("[1, 2, 3]");
   }
 
+  @Test
+  @DisplayName(
+      "a node restarted from durable state keeps its promise, its accepted values, its rounds and"
+          + " delivers after the chosen values it had stored")
+  void restartsFromDurableState() {
+    DurableState state =
+        new DurableState(
+            b(4, 2),
+            List.of(new AcceptedEntry(3, b(4, 2), value(3))),
+            6,
+            List.of(value(1), value(2)));
+    ProtocolNode n = new ProtocolNode(1, THREE, OPTIONS, NO_JITTER, state, RoleFactory.DEFAULT);
+
+    assertThat(n.acceptor().orElseThrow().promised()).isEqualTo(b(4, 2));
+    assertThat(n.learner().orElseThrow().nextSlot()).isEqualTo(3);
+    n.receive(new Prepare(3, b(3, 3), 1), 0, out);
+    assertThat(onlyTo(out, 3, Nack.class).promised()).isEqualTo(b(4, 2));
+    out.clear();
+
+    n.tick(0, out);
+    n.tick(TIMEOUT, out);
+    Prepare prepare = onlyTo(out, 2, Prepare.class);
+    assertThat(prepare.ballot()).isEqualTo(b(7, 1));
+    assertThat(prepare.fromSlot()).isEqualTo(3);
+    out.clear();
+
+    n.receive(prepare, TIMEOUT, out);
+    assertThat(onlyTo(out, 1, Promise.class).accepted())
+        .containsExactly(new AcceptedEntry(3, b(4, 2), value(3)));
+  }
+
   @Nested
   @DisplayName("routing by role")
   class Routing {
