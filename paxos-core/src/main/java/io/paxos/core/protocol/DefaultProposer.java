@@ -64,6 +64,9 @@ public final class DefaultProposer implements Proposer {
 
   private State state = State.FOLLOWER;
   private Ballot ballot = Ballot.ZERO;
+  // The highest ballot of another proposer seen (in a leader's message or a Nack). Own ballots are
+  // covered by maxRound; counting them here would make a proposer ignore the live leader that
+  // refused its campaign, and campaign again and again.
   private Ballot highestSeen = Ballot.ZERO;
   private Ballot leaderBallot = Ballot.ZERO;
   private long maxRound;
@@ -231,7 +234,6 @@ public final class DefaultProposer implements Proposer {
     maxRound = round;
     out.persistRound(round);
     ballot = new Ballot(round, id);
-    highestSeen = ballot;
     state = State.CANDIDATE;
     leaderHint = 0;
     promisedBy = 0;

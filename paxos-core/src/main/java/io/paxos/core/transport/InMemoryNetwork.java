@@ -40,6 +40,7 @@ public final class InMemoryNetwork {
 
   private final class InMemoryTransport implements Transport {
     private final int id;
+    private volatile Consumer<Message> inbound;
     private volatile boolean closed;
 
     InMemoryTransport(int id) {
@@ -48,9 +49,11 @@ public final class InMemoryNetwork {
 
     @Override
     public void start(Consumer<Message> inbound) {
-      if (nodes.putIfAbsent(id, inbound) != null) {
+      Consumer<Message> registered = inbound::accept; // unique to this transport
+      if (nodes.putIfAbsent(id, registered) != null) {
         throw new IllegalStateException("node " + id + " is already started on this network");
       }
+      this.inbound = registered;
     }
 
     @Override
@@ -66,7 +69,8 @@ public final class InMemoryNetwork {
     @Override
     public void close() {
       closed = true;
-      Consumer<Message> mine = nodes.get(id);
+      // Remove this transport's own handler only: a node restarted with the same id has its own.
+      Consumer<Message> mine = inbound;
       if (mine != null) {
         nodes.remove(id, mine);
       }

@@ -1,0 +1,52 @@
+package io.paxos.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class MemberTest {
+
+  @Test
+  @DisplayName("node ids outside 1..MAX_ID are refused with the valid range in the message")
+  void idOutOfRangeRefused() {
+    for (int bad : new int[] {0, -1, Member.MAX_ID + 1, Integer.MAX_VALUE}) {
+      assertThatThrownBy(() -> Member.allRoles(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("node id " + bad + " is out of range")
+          .hasMessageContaining("between 1 and 65535");
+    }
+    assertThat(Member.allRoles(1).id()).isEqualTo(1);
+    assertThat(Member.allRoles(Member.MAX_ID).id()).isEqualTo(Member.MAX_ID);
+  }
+
+  @Test
+  @DisplayName("a node hosting no role is refused")
+  void noRoleRefused() {
+    assertThatThrownBy(() -> new Member(4, Set.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("node 4 hosts no role");
+    assertThatThrownBy(() -> new Member(4, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("roles");
+  }
+
+  @Test
+  @DisplayName("roles are copied: changing the given set later does not change the member")
+  void rolesCopied() {
+    EnumSet<Role> roles = EnumSet.of(Role.ACCEPTOR);
+    Member m = new Member(2, roles);
+    roles.add(Role.PROPOSER);
+
+    assertThat(m.has(Role.ACCEPTOR)).isTrue();
+    assertThat(m.has(Role.PROPOSER)).isFalse();
+    assertThatThrownBy(() -> m.roles().add(Role.LEARNER))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(Member.allRoles(1).roles()).containsExactlyInAnyOrder(Role.values());
+    assertThat(Member.of(1, Role.LEARNER, Role.PROPOSER).roles())
+        .containsExactlyInAnyOrder(Role.LEARNER, Role.PROPOSER);
+  }
+}

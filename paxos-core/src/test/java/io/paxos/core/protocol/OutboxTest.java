@@ -1,0 +1,90 @@
+package io.paxos.core.protocol;
+
+import static io.paxos.core.protocol.Probe.b;
+import static io.paxos.core.protocol.Probe.cmd;
+import static io.paxos.core.protocol.Probe.sent;
+import static io.paxos.core.protocol.Probe.value;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+  private final Outbox out = new Outbox();
+
+  @Test
+  @DisplayName(
+      "an outbox needs a sync exactly when it holds a promise, a round or accepted entries")
+  void needsSyncOnlyForDurableState() {
+    out.send(2, new Message.Commit(1, b(1, 1), 3));
+    out.deliver(1, value(1));
+    out.abandon(List.of(cmd(1, 1)), Outbox.Rejection.NOT_LEADER, 0);
+    out.readIndex(new Outbox.ReadIndex(1, true, 1, 1));
+    assertThat(out.needsSync()).isFalse();
+
+    Outbox promise = new Outbox();
+    promise.persistPromise(b(1, 1));
+    Outbox round = new Outbox();
+    round.persistRound(0);
+    Outbox accepted = new Outbox();
+    accepted.persistAccepted(new AcceptedEntry(1, b(1, 1), value(1)));
+
+    assertThat(promise.needsSync()).isTrue();
+    assertThat(round.needsSync()).isTrue();
+    assertThat(accepted.needsSync()).isTrue();
+  }
+
+  @Test
+  @DisplayName("the round to persist is the highest one recorded in the batch")
+  void highestRound() {
+    out.persistRound(4);
+    out.persistRound(2);
+
+    assertThat(out.round()).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName("sends keep their order and destinations, beyond the initial capacity")
+  void manySendsInOrder() {
+    for (int i = 0; i < 200; i++) {
+      out.send(i % 5, new Message.Commit(1, b(1, 1), i));
+    }
+    out.send(new int[] {7, 8}, new Message.Commit(1, b(1, 1), 999));
+
+    assertThat(out.sendCount()).isEqualTo(202);
+    for (int i = 0; i < 200; i++) {
+      assertThat(out.sendTo(i)).isEqualTo(i % 5);
+      assertThat(((Message.Commit) out.sendMessage(i)).commitSlot()).isEqualTo(i);
+    }
+    assertThat(out.sendTo(200)).isEqualTo(7);
+    assertThat(out.sendTo(201)).isEqualTo(8);
+  }
+
+  @Test
+  @DisplayName("clear forgets everything; abandoning no commands records nothing")
+  void clearAndEmptyAbandon() {
+    out.abandon(List.of(), Outbox.Rejection.OVERLOADED, 2);
+    assertThat(out.isEmpty()).isTrue();
+
+    out.send(2, new Message.Commit(1, b(1, 1), 3));
+    out.persistPromise(b(1, 1));
+    out.persistRound(1);
+    out.persistAccepted(new AcceptedEntry(1, b(1, 1), value(1)));
+    out.deliver(1, value(1));
+    out.abandon(List.of(cmd(1, 1)), Outbox.Rejection.NOT_LEADER, 0);
+    out.readIndex(new Outbox.ReadIndex(1, true, 1, 1));
+    assertThat(out.isEmpty()).isFalse();
+
+    out.clear();
+
+    assertThat(out.isEmpty()).isTrue();
+    assertThat(sent(out)).isEmpty();
+    assertThat(out.promise()).isEmpty();
+    assertThat(out.round()).isEqualTo(-1);
+    assertThat(out.accepted()).isEmpty();
+    assertThat(out.deliveries()).isEmpty();
+    assertThat(out.abandoned()).isEmpty();
+    assertThat(out.readIndexes()).isEmpty();
+  }
+}
