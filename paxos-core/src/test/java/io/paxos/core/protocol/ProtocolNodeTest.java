@@ -277,19 +277,41 @@ class ProtocolNodeTest {
     }
 
     @Test
-    @DisplayName("a command submitted where no leader is known is handed back at once")
-    void noLeaderKnown() {
-      node(2, THREE).submit(cmd(2, 1), 0, out);
+    @DisplayName(
+        "a command submitted while no leader is known waits, and is forwarded once one is heard")
+    void noLeaderKnownWaitsForOne() {
+      ProtocolNode n = node(2, THREE);
+      n.submit(cmd(2, 1), 0, out);
+      n.flush(0, out);
+      assertThat(out.abandoned()).isEmpty();
+      assertThat(sent(out)).isEmpty();
+
+      n.receive(new Heartbeat(3, b(1, 3), 1, 1), 10, out);
+      out.clear();
+      n.flush(10, out);
+
+      assertThat(Probe.onlyTo(out, 3, Forward.class).commands()).containsExactly(cmd(2, 1));
+      assertThat(out.abandoned()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("commands waiting for a leader are bounded: beyond the bound they are refused")
+    void waitingForALeaderIsBounded() {
       ClusterConfig split =
           ClusterConfig.withMajorities(
               "split",
               List.of(Member.of(1, Role.PROPOSER, Role.ACCEPTOR), Member.of(2, Role.LEARNER)));
-      node(2, split).submit(cmd(2, 2), 0, out);
+      ProtocolNode learnerOnly = node(2, split);
+      for (int i = 0; i < ProtocolNode.MAX_PARKED; i++) {
+        learnerOnly.submit(cmd(2, i), 0, out);
+      }
+      assertThat(out.abandoned()).isEmpty();
+
+      learnerOnly.submit(cmd(2, ProtocolNode.MAX_PARKED), 0, out);
 
       assertThat(out.abandoned())
           .containsExactly(
-              new Abandoned(List.of(cmd(2, 1)), Rejection.NOT_LEADER, 0),
-              new Abandoned(List.of(cmd(2, 2)), Rejection.NOT_LEADER, 0));
+              new Abandoned(List.of(cmd(2, ProtocolNode.MAX_PARKED)), Rejection.OVERLOADED, 0));
       assertThat(sent(out)).isEmpty();
     }
 
