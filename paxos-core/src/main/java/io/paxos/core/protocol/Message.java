@@ -75,10 +75,12 @@ public sealed interface Message {
   record Forward(int from, List<Command> commands) implements Message {}
 
   /**
-   * The receiver of a {@link Forward} does not lead; the commands were not proposed and may be
+   * The receiver of a {@link Forward} could not propose these commands: it does not lead ({@code
+   * NOT_LEADER}) or its queue is full ({@code OVERLOADED}). They were not proposed and may be
    * retried. {@code leaderHint} is the node it believes leads, or 0 if it knows none.
    */
-  record ForwardRejected(int from, List<Command> commands, int leaderHint) implements Message {}
+  record ForwardRejected(int from, List<Command> commands, Outbox.Rejection reason, int leaderHint)
+      implements Message {}
 
   /**
    * A node asks the leader for a read index, to serve a linearizable read with id {@code readId}.

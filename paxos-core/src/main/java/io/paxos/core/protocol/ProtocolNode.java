@@ -5,6 +5,7 @@ import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -218,7 +219,7 @@ public final class ProtocolNode {
       }
 
     } else if (message instanceof Message.ForwardRejected m) {
-      out.abandon(m.commands(), Outbox.Rejection.NOT_LEADER, m.leaderHint());
+      out.abandon(m.commands(), m.reason(), m.leaderHint());
     } else if (message instanceof Message.ReadIndexRequest m) {
       if (proposer != null) {
         proposer.requestReadIndex(m.from(), m.readId(), now, out);
@@ -291,30 +292,34 @@ public final class ProtocolNode {
     }
   }
 
-  /** Commands abandoned here on behalf of another node go back to it as {@code ForwardRejected}. */
+  /**
+   * Commands abandoned here on behalf of another node go back to it as {@code ForwardRejected}: one
+   * message per origin, reason and hint, with the commands in the order they were abandoned.
+   */
   private void routeAbandoned(Outbox out) {
     List<Outbox.Abandoned> abandoned = out.abandoned();
-    for (int i = abandoned.size() - 1; i >= 0; i--) {
-      Outbox.Abandoned a = abandoned.get(i);
-      Map<Integer, List<Command>> byOrigin = new TreeMap<>();
-      List<Command> mine = new ArrayList<>();
+    if (abandoned.stream().allMatch(a -> a.commands().stream().allMatch(c -> c.origin() == id))) {
+      return;
+    }
+    record Key(int origin, Outbox.Rejection reason, int hint) {}
+    Map<Key, List<Command>> groups = new LinkedHashMap<>();
+    for (Outbox.Abandoned a : abandoned) {
       for (Command c : a.commands()) {
-        if (c.origin() == id) {
-          mine.add(c);
-        } else {
-          byOrigin.computeIfAbsent(c.origin(), k -> new ArrayList<>()).add(c);
-        }
+        groups
+            .computeIfAbsent(
+                new Key(c.origin(), a.reason(), a.leaderHint()), k -> new ArrayList<>())
+            .add(c);
       }
-      if (byOrigin.isEmpty()) {
-        continue;
-      }
-      abandoned.remove(i);
-      if (!mine.isEmpty()) {
-        abandoned.add(new Outbox.Abandoned(List.copyOf(mine), a.reason(), a.leaderHint()));
-      }
-      for (Map.Entry<Integer, List<Command>> e : byOrigin.entrySet()) {
+    }
+    abandoned.clear();
+    for (Map.Entry<Key, List<Command>> e : groups.entrySet()) {
+      Key k = e.getKey();
+      if (k.origin() == id) {
+        abandoned.add(new Outbox.Abandoned(List.copyOf(e.getValue()), k.reason(), k.hint()));
+      } else {
         out.send(
-            e.getKey(), new Message.ForwardRejected(id, List.copyOf(e.getValue()), a.leaderHint()));
+            k.origin(),
+            new Message.ForwardRejected(id, List.copyOf(e.getValue()), k.reason(), k.hint()));
       }
     }
   }

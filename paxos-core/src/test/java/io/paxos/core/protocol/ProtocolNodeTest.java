@@ -338,7 +338,7 @@ class ProtocolNodeTest {
     void forwardRejectedAbandonedAtOrigin() {
       ProtocolNode origin = node(1, THREE);
 
-      origin.receive(new ForwardRejected(2, List.of(cmd(1, 1)), 3), 0, out);
+      origin.receive(new ForwardRejected(2, List.of(cmd(1, 1)), Rejection.NOT_LEADER, 3), 0, out);
 
       assertThat(out.abandoned())
           .containsExactly(new Abandoned(List.of(cmd(1, 1)), Rejection.NOT_LEADER, 3));
@@ -365,7 +365,7 @@ class ProtocolNodeTest {
           .containsExactly(new Abandoned(List.of(cmd(1, 1)), Rejection.NOT_LEADER, 2));
       assertThat(onlyTo(out, 2, ForwardRejected.class).commands()).containsExactly(cmd(2, 1));
       assertThat(onlyTo(out, 3, ForwardRejected.class))
-          .isEqualTo(new ForwardRejected(1, List.of(cmd(3, 1)), 2));
+          .isEqualTo(new ForwardRejected(1, List.of(cmd(3, 1)), Rejection.NOT_LEADER, 2));
     }
 
     @Test

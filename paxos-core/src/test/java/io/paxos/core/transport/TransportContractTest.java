@@ -7,6 +7,7 @@ import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.Value;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -235,7 +236,7 @@ public abstract class TransportContractTest {
             new Message.CatchUpRequest(1, 3, 256),
             new Message.CatchUpReply(1, 3, List.of(batch, Value.NOOP)),
             new Message.Forward(1, List.of(command)),
-            new Message.ForwardRejected(1, List.of(command), 3),
+            new Message.ForwardRejected(1, List.of(command), Outbox.Rejection.OVERLOADED, 3),
             new Message.ReadIndexRequest(1, 99),
             new Message.ReadIndexReply(1, 99, true, 13, 1),
             new Message.ReadIndexReply(1, 100, false, 0, 0),
