@@ -27,9 +27,9 @@ final class Applier implements Runnable {
   private static final byte[] EMPTY = new byte[0];
 
   private final int nodeId;
-  private final long clientId;
   private final StateMachine stateMachine;
-  private final PendingCommands<byte[]> commands;
+  private final Completions completions;
+  private final SessionTable sessionTable = new SessionTable();
   private final IntPredicate hostsLearner;
   private final Consumer<EventLoop.Send> remoteResults;
   private final Consumer<Throwable> onFailure;
@@ -40,16 +40,14 @@ final class Applier implements Runnable {
 
   Applier(
       int nodeId,
-      long clientId,
       StateMachine stateMachine,
-      PendingCommands<byte[]> commands,
+      Completions completions,
       IntPredicate hostsLearner,
       Consumer<EventLoop.Send> remoteResults,
       Consumer<Throwable> onFailure) {
     this.nodeId = nodeId;
-    this.clientId = clientId;
     this.stateMachine = stateMachine;
-    this.commands = commands;
+    this.completions = completions;
     this.hostsLearner = hostsLearner;
     this.remoteResults = remoteResults;
     this.onFailure = onFailure;
@@ -64,10 +62,14 @@ final class Applier implements Runnable {
   void replay(List<Value> chosen) {
     long slot = 0;
     for (Value v : chosen) {
-      for (Command c : v.commands()) {
-        stateMachine.apply(c.payload());
-      }
       slot++;
+      for (Command c : v.commands()) {
+        if (!c.inSession()) {
+          apply(c);
+        } else if (sessionTable.check(c, slot).apply()) {
+          sessionTable.record(c, slot, apply(c));
+        }
+      }
     }
     appliedSlot = slot;
   }
@@ -111,23 +113,40 @@ final class Applier implements Runnable {
   private void applyAll(List<Outbox.Delivery> deliveries) {
     for (Outbox.Delivery d : deliveries) {
       for (Command c : d.value().commands()) {
-        byte[] result = stateMachine.apply(c.payload());
-        if (result == null) {
-          result = EMPTY;
-        }
-        if (c.origin() == nodeId) {
-          if (c.clientId() == clientId) {
-            commands.complete(c.sequence(), result);
-          }
-        } else if (!hostsLearner.test(c.origin())) {
-          remoteResults.accept(
-              new EventLoop.Send(
-                  c.origin(),
-                  new Message.CommandResult(nodeId, c.clientId(), c.sequence(), d.slot(), result)));
-        }
+        applyOne(c, d.slot());
       }
       appliedSlot = d.slot();
     }
+  }
+
+  /** Apply one command (once per session sequence), then answer whoever waits for it. */
+  private void applyOne(Command c, long slot) {
+    byte[] result;
+    if (c.inSession()) {
+      SessionTable.Verdict verdict = sessionTable.check(c, slot);
+      if (verdict == SessionTable.Verdict.STALE) {
+        return;
+      }
+      result = verdict.apply() ? apply(c) : verdict.cachedResult();
+      if (verdict.apply()) {
+        sessionTable.record(c, slot, result);
+      }
+    } else {
+      result = apply(c);
+    }
+    if (c.origin() == nodeId) {
+      completions.complete(c.clientId(), c.sequence(), result);
+    } else if (!hostsLearner.test(c.origin())) {
+      remoteResults.accept(
+          new EventLoop.Send(
+              c.origin(),
+              new Message.CommandResult(nodeId, c.clientId(), c.sequence(), slot, result)));
+    }
+  }
+
+  private byte[] apply(Command c) {
+    byte[] result = stateMachine.apply(c.payload());
+    return result == null ? EMPTY : result;
   }
 
   private void failWaitingReads() {

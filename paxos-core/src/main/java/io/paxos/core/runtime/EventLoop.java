@@ -41,8 +41,8 @@ final class EventLoop implements Runnable {
   private final Storage storage;
   private final Transport transport;
   private final Applier applier;
-  private final PendingCommands<byte[]> commands;
-  private final PendingCommands<Long> reads;
+  private final Completions commands;
+  private final PendingCommands<Long, Long> reads;
   private final long tickIntervalMs;
   private final long timeoutMs;
   private final int maxInbox;
@@ -65,8 +65,8 @@ final class EventLoop implements Runnable {
       Storage storage,
       Transport transport,
       Applier applier,
-      PendingCommands<byte[]> commands,
-      PendingCommands<Long> reads,
+      Completions commands,
+      PendingCommands<Long, Long> reads,
       long tickIntervalMs,
       long timeoutMs,
       int maxInbox,
@@ -175,11 +175,11 @@ final class EventLoop implements Runnable {
 
   private void handle(Object input, long now) {
     if (input instanceof Message.CommandResult r) {
-      commands.complete(r.sequence(), r.result());
+      commands.complete(r.clientId(), r.sequence(), r.result());
     } else if (input instanceof Message m) {
       protocol.receive(m, now, out);
     } else if (input instanceof Submit s) {
-      commands.track(s.command().sequence(), now + timeoutMs);
+      commands.track(s.command().clientId(), s.command().sequence(), now + timeoutMs);
       protocol.submit(s.command(), now, out);
     } else if (input instanceof Read r) {
       reads.track(r.readId(), now + timeoutMs);
@@ -220,7 +220,7 @@ final class EventLoop implements Runnable {
               ? new OverloadedException("the leader's queue is full; retry later")
               : new NotLeaderException(a.leaderHint());
       for (Command c : a.commands()) {
-        commands.fail(c.sequence(), error);
+        commands.fail(c.clientId(), c.sequence(), error);
       }
     }
     for (Outbox.ReadIndex r : out.readIndexes()) {

@@ -66,8 +66,8 @@ public final class PaxosNode implements AutoCloseable {
   private final EventLoop loop;
   private final Thread loopThread;
   private final Thread applyThread;
-  private final PendingCommands<byte[]> commands = new PendingCommands<>("command");
-  private final PendingCommands<Long> reads = new PendingCommands<>("read");
+  private final Completions commands;
+  private final PendingCommands<Long, Long> reads = new PendingCommands<>("read");
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong readIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -81,7 +81,8 @@ public final class PaxosNode implements AutoCloseable {
     this.storage = b.storage;
     this.transport = b.transport;
     this.maxPending = b.maxPendingCommands;
-    this.clientId = new SecureRandom().nextLong();
+    this.clientId = new SecureRandom().nextLong() | 1L; // never 0
+    this.commands = new Completions(clientId);
     DurableState durable = storage.load();
     ProtocolNode protocol =
         new ProtocolNode(
@@ -95,7 +96,6 @@ public final class PaxosNode implements AutoCloseable {
     this.applier =
         new Applier(
             nodeId,
-            clientId,
             sm,
             commands,
             id -> config.member(id).map(m -> m.has(Role.LEARNER)).orElse(false),
@@ -171,27 +171,52 @@ public final class PaxosNode implements AutoCloseable {
    */
   public CompletableFuture<byte[]> submit(byte[] command) {
     Objects.requireNonNull(command, "command");
-    if (command.length > options.maxCommandBytes()) {
-      throw new IllegalArgumentException(
-          "command of "
-              + command.length
-              + " bytes exceeds maxCommandBytes "
-              + options.maxCommandBytes()
-              + "; split it or raise the limit in ProtocolOptions");
-    }
+    checkSize(command);
     CompletableFuture<byte[]> future = new CompletableFuture<>();
-    if (!usable(future)) {
-      return future;
-    }
-    if (commands.size() >= maxPending) {
-      future.completeExceptionally(
-          new io.paxos.core.OverloadedException(
-              maxPending + " commands are already pending at node " + nodeId + "; retry later"));
+    if (!usable(future) || !admit(future)) {
       return future;
     }
     long seq = sequence.incrementAndGet();
-    commands.put(seq, future);
+    commands.local.put(seq, future);
     loop.enqueue(new EventLoop.Submit(new Command(nodeId, clientId, seq, command)));
+    return future;
+  }
+
+  /**
+   * Replicate {@code command} on behalf of a remote client session (for example the gRPC client):
+   * the replicated state keeps a deduplication table, so a {@code (clientId, sequence)} is applied
+   * at most once and sending it again (after a timeout or a failover, to this node or another)
+   * returns the result of its one application. Retries made at this node while the first attempt is
+   * pending share its future.
+   *
+   * @param clientId the session, non-zero and random: two clients never share one
+   * @param sequence the session's number for this command, from 1; a retry reuses it
+   * @param acknowledgedBelow the lowest sequence the client has not yet seen a reply for (at least
+   *     1, at most {@code sequence}); the client promises never to send anything below it again,
+   *     and at most {@value SessionTable#MAX_RESULTS} commands of one session may be unanswered
+   * @throws IllegalArgumentException if the numbers break these rules
+   */
+  public CompletableFuture<byte[]> submit(
+      long clientId, long sequence, long acknowledgedBelow, byte[] command) {
+    Objects.requireNonNull(command, "command");
+    checkSize(command);
+    if (clientId == 0 || clientId == this.clientId) {
+      throw new IllegalArgumentException("session client id " + clientId + " is reserved");
+    }
+    if (sequence < 1 || acknowledgedBelow < 1 || acknowledgedBelow > sequence) {
+      throw new IllegalArgumentException(
+          "need 1 <= acknowledgedBelow <= sequence, got sequence "
+              + sequence
+              + " and acknowledgedBelow "
+              + acknowledgedBelow);
+    }
+    CompletableFuture<byte[]> future = new CompletableFuture<>();
+    if (!usable(future) || !admit(future)) {
+      return future;
+    }
+    future = commands.sessions.putIfAbsent(new Completions.SessionKey(clientId, sequence), future);
+    loop.enqueue(
+        new EventLoop.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
     return future;
   }
 
@@ -232,6 +257,28 @@ public final class PaxosNode implements AutoCloseable {
         });
     loop.enqueue(new EventLoop.Read(readId));
     return result;
+  }
+
+  private void checkSize(byte[] command) {
+    if (command.length > options.maxCommandBytes()) {
+      throw new IllegalArgumentException(
+          "command of "
+              + command.length
+              + " bytes exceeds maxCommandBytes "
+              + options.maxCommandBytes()
+              + "; split it or raise the limit in ProtocolOptions");
+    }
+  }
+
+  /** Refuse a command when too many are pending here (bounded memory under overload). */
+  private boolean admit(CompletableFuture<?> future) {
+    if (commands.size() < maxPending) {
+      return true;
+    }
+    future.completeExceptionally(
+        new io.paxos.core.OverloadedException(
+            maxPending + " commands are already pending at node " + nodeId + "; retry later"));
+    return false;
   }
 
   private boolean usable(CompletableFuture<?> future) {

@@ -9,38 +9,44 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The futures of commands and reads made at this node that have not completed yet, keyed by
- * sequence number (commands) or read id (reads).
+ * sequence number (this node's commands), session and sequence (sessions' commands) or read id.
  *
  * <p>Any thread may complete an entry ({@link #complete}, {@link #fail}); only the event-loop
  * thread calls {@link #track} and {@link #expire}, which fails entries older than the timeout in
  * submission order.
  */
-final class PendingCommands<T> {
-  private record Deadline(long key, long deadlineMs) {}
+final class PendingCommands<K, T> {
+  private record Deadline<K>(K key, long deadlineMs) {}
 
-  private final Map<Long, CompletableFuture<T>> futures = new ConcurrentHashMap<>();
-  private final ArrayDeque<Deadline> deadlines = new ArrayDeque<>();
+  private final Map<K, CompletableFuture<T>> futures = new ConcurrentHashMap<>();
+  private final ArrayDeque<Deadline<K>> deadlines = new ArrayDeque<>();
   private final String what;
 
   PendingCommands(String what) {
     this.what = what;
   }
 
-  void put(long key, CompletableFuture<T> future) {
+  void put(K key, CompletableFuture<T> future) {
     futures.put(key, future);
   }
 
-  /** Start the clock for {@code key} (event-loop thread only). */
-  void track(long key, long deadlineMs) {
-    deadlines.add(new Deadline(key, deadlineMs));
+  /** The future already pending for {@code key}, or {@code future} after registering it. */
+  CompletableFuture<T> putIfAbsent(K key, CompletableFuture<T> future) {
+    CompletableFuture<T> existing = futures.putIfAbsent(key, future);
+    return existing != null ? existing : future;
   }
 
-  boolean complete(long key, T value) {
+  /** Start the clock for {@code key} (event-loop thread only). */
+  void track(K key, long deadlineMs) {
+    deadlines.add(new Deadline<>(key, deadlineMs));
+  }
+
+  boolean complete(K key, T value) {
     CompletableFuture<T> f = futures.remove(key);
     return f != null && f.complete(value);
   }
 
-  void fail(long key, PaxosException error) {
+  void fail(K key, PaxosException error) {
     CompletableFuture<T> f = futures.remove(key);
     if (f != null) {
       f.completeExceptionally(error);
@@ -50,7 +56,7 @@ final class PendingCommands<T> {
   /** Fail everything past its deadline (event-loop thread only). */
   void expire(long nowMs) {
     while (!deadlines.isEmpty()) {
-      Deadline head = deadlines.peek();
+      Deadline<K> head = deadlines.peek();
       CompletableFuture<T> f = futures.get(head.key());
       if (f != null && head.deadlineMs() > nowMs) {
         return;
@@ -67,7 +73,7 @@ final class PendingCommands<T> {
 
   /** Fail every entry, for example when the node closes. */
   void failAll(PaxosException error) {
-    for (Long key : futures.keySet()) {
+    for (K key : futures.keySet()) {
       fail(key, error);
     }
     deadlines.clear();

@@ -1,0 +1,95 @@
+package io.paxos.core.runtime;
+
+import io.paxos.core.protocol.Command;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The deduplication table of client sessions: part of the replicated state, so every replica
+ * decides the same way whether a session's command is applied. A command applied once is never
+ * applied again; a retry gets the result of the first application.
+ *
+ * <p>Everything here is deterministic: results are forgotten when the client acknowledges them
+ * ({@link Command#acknowledgedBelow()}), when a client holds more than {@link #MAX_RESULTS} of them
+ * (the oldest first), and whole sessions are forgotten when no command of theirs was applied for
+ * {@link #EXPIRY_SLOTS} slots. Nothing depends on a clock or on hash order.
+ *
+ * <p>Not thread-safe: the apply thread owns it.
+ */
+final class SessionTable {
+  /** The most results kept per client: a client keeps at most this many commands outstanding. */
+  static final int MAX_RESULTS = 4096;
+
+  /** A session with no command applied for this many slots is forgotten. */
+  static final long EXPIRY_SLOTS = 1_000_000;
+
+  private static final long EXPIRY_CHECK_SLOTS = 10_000;
+
+  /** The outcome of {@link #check}: apply the command, answer with a cached result, or skip it. */
+  record Verdict(boolean apply, byte[] cachedResult) {
+    static final Verdict APPLY = new Verdict(true, null);
+    static final Verdict STALE = new Verdict(false, null);
+  }
+
+  private static final class Session {
+    long floor;
+    long lastSlot;
+    final TreeMap<Long, byte[]> results = new TreeMap<>();
+  }
+
+  private final Map<Long, Session> sessions = new HashMap<>();
+  private long lastExpiryCheck;
+
+  /**
+   * Decide what to do with a session command chosen in {@code slot}: {@link Verdict#APPLY}, a
+   * cached result (a retry of an applied command), or {@link Verdict#STALE} (a duplicate of a
+   * command the client has already seen answered: nobody waits for it).
+   */
+  Verdict check(Command c, long slot) {
+    expire(slot);
+    Session s = sessions.get(c.clientId());
+    if (s == null) {
+      return Verdict.APPLY;
+    }
+    s.lastSlot = slot;
+    if (c.sequence() < s.floor) {
+      return Verdict.STALE;
+    }
+    byte[] cached = s.results.get(c.sequence());
+    return cached == null ? Verdict.APPLY : new Verdict(false, cached);
+  }
+
+  /** Remember the result of a session command just applied in {@code slot}. */
+  void record(Command c, long slot, byte[] result) {
+    Session s = sessions.computeIfAbsent(c.clientId(), k -> new Session());
+    s.lastSlot = slot;
+    s.results.put(c.sequence(), result);
+    s.floor = Math.max(s.floor, c.acknowledgedBelow());
+    s.results.headMap(s.floor).clear();
+    while (s.results.size() > MAX_RESULTS) {
+      s.floor = s.results.pollFirstEntry().getKey() + 1;
+    }
+  }
+
+  /** Sessions known, for tests and monitoring. */
+  int size() {
+    return sessions.size();
+  }
+
+  private void expire(long slot) {
+    if (slot - lastExpiryCheck < EXPIRY_CHECK_SLOTS) {
+      return;
+    }
+    lastExpiryCheck = slot;
+    List<Long> idle = new ArrayList<>();
+    for (Map.Entry<Long, Session> e : sessions.entrySet()) {
+      if (slot - e.getValue().lastSlot > EXPIRY_SLOTS) {
+        idle.add(e.getKey());
+      }
+    }
+    idle.forEach(sessions::remove);
+  }
+}
