@@ -84,6 +84,7 @@ public final class DefaultProposer implements Proposer {
   private final SlotRing<InFlight> inFlight = new SlotRing<>(1, 1024);
   private final SlotRing<Value> committed = new SlotRing<>(1, 1024);
   private final ArrayDeque<Command> queue = new ArrayDeque<>();
+  private final RecentCommands recentCommands;
   private long lastHeartbeatAt;
   private long heartbeatSequence;
   private final long[] ackedSequence;
@@ -112,6 +113,7 @@ public final class DefaultProposer implements Proposer {
     this.ackedSequence = new long[acceptors.length];
     this.lastContact = new long[acceptors.length];
     this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
+    this.recentCommands = new RecentCommands(maxQueued);
     this.knownChosen = state.chosen().size() + 1L;
   }
 
@@ -291,9 +293,11 @@ public final class DefaultProposer implements Proposer {
       out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, leaderHint);
     } else if (queue.size() >= maxQueued) {
       out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, leaderHint);
-    } else {
+    } else if (recentCommands.add(command)) {
       queue.add(command);
     }
+    // Otherwise a duplicate of a command already queued here (a Forward delivered twice): it is
+    // in hand, and proposing it again could choose it in two slots.
   }
 
   @Override
