@@ -32,6 +32,8 @@ public final class ProtocolNode {
   private final Proposer proposer;
   private final Learner learner;
   private final Map<Integer, List<Command>> forwards = new TreeMap<>();
+  private final List<Value> recovered;
+  private final long recoveredFrom;
   private int leaderHint;
   private Ballot leaderBallot = Ballot.ZERO;
 
@@ -64,6 +66,10 @@ public final class ProtocolNode {
         me.has(Role.LEARNER)
             ? roles.learner(id, config, options, state.chosen().size() + 1L, this::leaderHint)
             : null;
+    List<Value> chosen = state.chosen();
+    int keep = (int) Math.min(chosen.size(), options.retainedSlots());
+    this.recovered = List.copyOf(chosen.subList(chosen.size() - keep, chosen.size()));
+    this.recoveredFrom = chosen.size() - keep + 1L;
   }
 
   public int id() {
@@ -264,6 +270,9 @@ public final class ProtocolNode {
       Optional<Value> v = learner != null ? learner.delivered(slot) : Optional.empty();
       if (v.isEmpty() && proposer != null) {
         v = proposer.chosenValue(slot);
+      }
+      if (v.isEmpty() && slot >= recoveredFrom && slot < recoveredFrom + recovered.size()) {
+        v = Optional.of(recovered.get((int) (slot - recoveredFrom)));
       }
       if (v.isEmpty()) {
         break;
