@@ -28,6 +28,7 @@ import java.util.random.RandomGenerator;
 public final class ProtocolNode {
   private final int id;
   private final ClusterConfig config;
+  private final ProtocolOptions options;
   private final Acceptor acceptor;
   private final Proposer proposer;
   private final Learner learner;
@@ -59,6 +60,7 @@ public final class ProtocolNode {
                             + ")"));
     this.id = id;
     this.config = config;
+    this.options = options;
     this.acceptor = me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
     this.proposer =
         me.has(Role.PROPOSER) ? roles.proposer(id, config, options, random, state) : null;
@@ -206,6 +208,15 @@ public final class ProtocolNode {
         learner.onCatchUpReply(m, now, out);
       }
 
+    } else if (message instanceof Message.AcceptedQuery m) {
+      if (acceptor != null) {
+        answerQuery(m, out);
+      }
+    } else if (message instanceof Message.AcceptedReport m) {
+      if (learner != null) {
+        learner.onAcceptedReport(m, now, out);
+      }
+
     } else if (message instanceof Message.Forward m) {
       for (Command c : m.commands()) {
         if (proposer != null) {
@@ -283,6 +294,18 @@ public final class ProtocolNode {
     if (!values.isEmpty()) {
       out.send(request.from(), new Message.CatchUpReply(id, request.fromSlot(), values));
     }
+  }
+
+  /** Report what this acceptor accepted in the queried slots (read-only: nothing to persist). */
+  private void answerQuery(Message.AcceptedQuery query, Outbox out) {
+    long to = Math.min(query.toSlot(), query.fromSlot() + options.maxSlotsPerMessage());
+    List<AcceptedEntry> entries = new ArrayList<>();
+    for (long slot = query.fromSlot(); slot < to; slot++) {
+      acceptor.accepted(slot).ifPresent(entries::add);
+    }
+    out.send(
+        query.from(),
+        new Message.AcceptedReport(id, query.queryId(), query.fromSlot(), to, entries));
   }
 
   /** Commands abandoned here on behalf of another node go back to it as {@code ForwardRejected}. */
