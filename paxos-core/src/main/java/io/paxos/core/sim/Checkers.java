@@ -49,9 +49,11 @@ final class Checkers {
     node.acceptor().ifPresent(a -> acceptors.observe(node.id(), a.promised()));
   }
 
-  void onSent(int from, Message message) {
+  void onSent(int from, int incarnation, Message message) {
     if (message instanceof Message.Accept a) {
       history.onAccept(a);
+    } else if (message instanceof Message.Prepare p) {
+      history.onPrepare(p, incarnation);
     } else if (message instanceof Message.Accepted a) {
       acceptors.onSent(from, a);
       chosen.onAcceptedSent(a);

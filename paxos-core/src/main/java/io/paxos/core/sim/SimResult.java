@@ -17,6 +17,7 @@ package io.paxos.core.sim;
  * @param duplicated messages delivered twice
  * @param crashes node crashes
  * @param partitions partition episodes
+ * @param leaderships distinct ballots that sent an {@code Accept} (leaders that reached phase 2)
  */
 public record SimResult(
     long seed,
@@ -31,4 +32,5 @@ public record SimResult(
     long dropped,
     long duplicated,
     int crashes,
-    int partitions) {}
+    int partitions,
+    int leaderships) {}

@@ -112,7 +112,8 @@ public final class Simulation {
         network.dropped,
         network.duplicated,
         crashes,
-        partitions);
+        partitions,
+        checkers.history.ballots());
   }
 
   private void handle(Event e) {
@@ -182,7 +183,7 @@ public final class Simulation {
     int limit = crashing ? random.nextInt(sends + 1) : sends;
     for (int i = 0; i < limit; i++) {
       Message m = out.sendMessage(i);
-      checkers.onSent(n.id, m);
+      checkers.onSent(n.id, n.incarnation, m);
       network.send(now, n.id, out.sendTo(i), m);
     }
     if (crashing) {
@@ -287,7 +288,9 @@ public final class Simulation {
       queue.add(random.nextLong(options.workloadMs()), Event.Kind.PARTITION, 0, 0, duration, null);
     }
     for (int i = 0; i < f.crashes(); i++) {
-      long downtime = 20 + random.nextLong(f.maxEpisodeMs());
+      // Half the crashes are short: the node is back before the others elect a new leader, which
+      // is when a proposer that forgot its rounds would reuse a ballot.
+      long downtime = 5 + random.nextLong(random.nextBoolean() ? 60 : f.maxEpisodeMs());
       boolean midSend = random.nextDouble() < f.midSendCrashRate();
       queue.add(
           random.nextLong(options.workloadMs()),
