@@ -49,6 +49,29 @@ class MutantTest {
         });
   }
 
+  @Test
+  void proposerThatReusesItsLastRoundAfterARestartIsCaught() {
+    assertCaught(
+        "a proposer that restarts at its last round instead of above it (ballot reuse)",
+        new RoleFactory() {
+          @Override
+          public Proposer proposer(
+              int id,
+              ClusterConfig config,
+              ProtocolOptions options,
+              RandomGenerator random,
+              DurableState state) {
+            DurableState forgotten =
+                new DurableState(
+                    state.promised(),
+                    state.accepted(),
+                    Math.max(0, state.maxRound() - 1),
+                    state.chosen());
+            return new DefaultProposer(id, config, options, random, forgotten);
+          }
+        });
+  }
+
   private static void assertCaught(String mutant, RoleFactory roles) {
     int seeds = Integer.getInteger("paxos.sim.seeds", 500);
     for (long seed = 1; seed <= seeds; seed++) {

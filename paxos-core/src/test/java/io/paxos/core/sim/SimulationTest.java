@@ -57,11 +57,22 @@ class SimulationTest {
     String config = System.getProperty("paxos.sim.config", "");
     List<String> failures = new ArrayList<>();
     long steps = 0;
+    long crashes = 0;
+    long partitions = 0;
+    long leaderships = 0;
+    long dropped = 0;
+    long replacements = 0;
     long started = System.nanoTime();
     for (long seed : seeds) {
       Topology topology = config.isBlank() ? topologyFor(seed) : Topology.byLabel(config);
       try {
-        steps += Simulation.run(options(seed, topology)).steps();
+        SimResult r = Simulation.run(options(seed, topology));
+        steps += r.steps();
+        crashes += r.crashes();
+        partitions += r.partitions();
+        leaderships += r.leaderships();
+        dropped += r.dropped();
+        replacements += r.replacements();
       } catch (SimulationFailure f) {
         failures.add(f.getMessage() + "\n  replay: " + replayCommand(f.seed(), f.label()) + "\n");
         if (failures.size() >= MAX_REPORTED) {
@@ -73,6 +84,10 @@ class SimulationTest {
     System.out.printf(
         "simulated %d seeds (%d steps) in %.1f s: %.1f seeds/s%n",
         seeds.size(), steps, seconds, seeds.size() / seconds);
+    System.out.printf(
+        "  faults: %d crashes, %d partitions, %d messages dropped; %d leaderships; "
+            + "%d commands replaced%n",
+        crashes, partitions, dropped, leaderships, replacements);
     assertThat(failures).as("failing seeds, each with its replay command").isEmpty();
   }
 
