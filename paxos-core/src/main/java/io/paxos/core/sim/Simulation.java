@@ -200,7 +200,8 @@ public final class Simulation {
       for (Command c : a.commands()) {
         Workload.Request r = workload.onAbandoned(c);
         if (r != null) {
-          queue.add(now + 5 + random.nextInt(40), Event.Kind.RESUBMIT, 0, r.id, r.attempt, null);
+          long backoff = 5 + random.nextInt(20 * Math.min(r.attempt, 16));
+          queue.add(now + backoff, Event.Kind.RESUBMIT, 0, r.id, r.attempt, null);
         }
       }
     }
