@@ -2,7 +2,8 @@ package io.paxos.core.sim;
 
 /**
  * The fault model of one simulation, active from time 0 until the workload ends; then every fault
- * heals (partitions end, crashed nodes restart, no more drops) and liveness is checked.
+ * heals (partitions end, crashed nodes restart, no more drops, delays at most half a heartbeat
+ * interval; duplicates and reordering go on) and liveness is checked.
  *
  * @param dropRate probability that a message between two nodes is lost
  * @param duplicateRate probability that a delivered message arrives a second time

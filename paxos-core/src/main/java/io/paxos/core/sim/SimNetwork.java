@@ -18,7 +18,7 @@ final class SimNetwork {
   private double dropRate;
   private final double duplicateRate;
   private final long minDelay;
-  private final long maxDelay;
+  private long maxDelay;
   long sent;
   long dropped;
   long duplicated;
@@ -82,8 +82,12 @@ final class SimNetwork {
     Arrays.fill(deaf, false);
   }
 
-  /** No more random drops (partitions are separate). */
-  void stopDrops() {
+  /**
+   * The network is healthy again: no more random drops (partitions are separate), and no delay
+   * above {@code maxDelayMs} (liveness needs delays below the protocol's timeouts).
+   */
+  void calm(long maxDelayMs) {
     dropRate = 0;
+    maxDelay = Math.max(minDelay, Math.min(maxDelay, maxDelayMs));
   }
 }

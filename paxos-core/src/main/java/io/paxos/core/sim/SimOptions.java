@@ -67,8 +67,20 @@ public final class SimOptions {
     protocol = protocol.withMaxBatchCommands(pick(r, 1, 3, 64));
     protocol = protocol.withAcceptedToLearners(topology.acceptedToLearners());
     Faults faults;
-    if (r.nextInt(10) == 0) {
+    int profile = r.nextInt(10);
+    if (profile == 0) {
       faults = new Faults(0, 0, 1, pick(r, 1, 5, 20), 0, 0, 0, 1);
+    } else if (profile <= 2) {
+      faults =
+          new Faults(
+              r.nextDouble() * 0.3,
+              r.nextDouble() * 0.2,
+              1,
+              pick(r, 50, 150, 400),
+              r.nextInt(9),
+              r.nextInt(9),
+              0.5,
+              1000);
     } else {
       faults =
           new Faults(

@@ -388,7 +388,7 @@ public final class Simulation {
     healedAt = now;
     deadline = now + options.livenessBoundMs();
     network.heal();
-    network.stopDrops();
+    network.calm(options.protocol().heartbeatIntervalMs() / 2);
     for (SimNode n : all) {
       n.crashArmed = false;
       restart(n);
