@@ -6,8 +6,10 @@ import io.paxos.core.config.Role;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
@@ -275,9 +277,21 @@ public final class DefaultProposer implements Proposer {
     inFlight.reset(prepareFrom);
     committed.reset(prepareFrom);
     long last = reported.isEmpty() ? prepareFrom - 1 : reported.lastKey();
+    Set<Command> inHand = new HashSet<>();
     for (long s = prepareFrom; s <= last; s++) {
       AcceptedEntry e = reported.get(s);
-      inFlight.put(s, new InFlight(e == null ? Value.NOOP : e.value()));
+      Value value = e == null ? Value.NOOP : e.value();
+      for (Command c : value.commands()) {
+        if (!recentCommands.add(c)) {
+          inHand.add(c);
+        }
+      }
+      inFlight.put(s, new InFlight(value));
+    }
+    // A re-proposed command is in hand: a copy already queued here (a duplicated Forward, maybe
+    // received before a restart made this proposer forget the first one) must not take a slot too.
+    if (!inHand.isEmpty()) {
+      queue.removeIf(inHand::contains);
     }
     reported.clear();
     nextSlot = last + 1;
