@@ -60,7 +60,7 @@ public final class Simulation {
       all.add(nodes[m.id()]);
     }
     this.network = new SimNetwork(random.split(), queue, maxId, options.faults());
-    this.workload = new Workload(random.split());
+    this.workload = new Workload(random.split(), options.commands());
     this.checkers = new Checkers(options.cluster(), options.stateMachine());
   }
 

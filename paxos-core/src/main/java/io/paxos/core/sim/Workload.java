@@ -41,14 +41,17 @@ final class Workload {
   private static final long FIRST_CLIENT = 0x1000;
 
   private final SplittableRandom random;
+  private final int total;
   private final List<Request> requests = new ArrayList<>();
   private final Map<CommandKey, Request> byKey = new HashMap<>();
   private final long[] nextSequence = new long[CLIENTS];
   private int completed;
   private int replacements;
 
-  Workload(SplittableRandom random) {
+  /** A workload of {@code total} requests, drawing payloads and clients from {@code random}. */
+  Workload(SplittableRandom random, int total) {
     this.random = random;
+    this.total = total;
   }
 
   Request newRequest(long now) {
@@ -108,8 +111,9 @@ final class Workload {
     return requests.size();
   }
 
+  /** Whether all {@code total} requests were made and every one of them completed. */
   boolean allComplete() {
-    return completed == requests.size();
+    return requests.size() == total && completed == total;
   }
 
   int replacements() {
@@ -122,6 +126,9 @@ final class Workload {
       if (!r.complete) {
         out.add(r.toString());
       }
+    }
+    if (requests.size() < total) {
+      out.add((total - requests.size()) + " requests not yet made");
     }
     return out;
   }
