@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * safety invariants checked after every step and liveness after the faults heal.
  *
  * <ul>
- *   <li>{@code -Dpaxos.sim.seeds=N}: how many seeds (default 500; seeds 1..N).
+ *   <li>{@code -Dpaxos.sim.seeds=N}: how many seeds (default 500; seeds 1..N, or from {@code
+ *       -Dpaxos.sim.firstSeed=F} on).
  *   <li>{@code -Dpaxos.sim.seed=S}: run only seed S (the replay of a failure), with {@code
  *       -Dpaxos.sim.config=LABEL} for its topology (by default the one seed S gets in the full
  *       run).
@@ -50,7 +51,8 @@ class SimulationTest {
       seeds.add(Long.parseLong(only.trim()));
     } else {
       int count = Integer.getInteger("paxos.sim.seeds", 500);
-      for (long s = 1; s <= count; s++) {
+      long first = Long.getLong("paxos.sim.firstSeed", 1L);
+      for (long s = first; s < first + count; s++) {
         seeds.add(s);
       }
     }
