@@ -7,7 +7,9 @@ import java.util.SplittableRandom;
 /**
  * The simulated network: every message between two nodes gets a seeded random delay (so messages
  * reorder), and may be dropped, duplicated, or cut by a partition. A node's messages to itself are
- * delivered reliably, after the current step. Not thread-safe.
+ * delivered reliably, after the current step. Partitions are checked when a message is sent. A
+ * message that arrives while its receiver is down is lost; one that arrives after the receiver
+ * restarted reaches the new incarnation (as a datagram would). Not thread-safe.
  */
 final class SimNetwork {
   private final SplittableRandom random;
