@@ -12,8 +12,12 @@ import java.util.function.IntSupplier;
  * The library's learner. A slot is known chosen when (a) a leader's commit point passes it and this
  * learner saw that leader's proposal for it in the same ballot, (b) a phase-2 quorum of acceptors
  * reported accepting one ballot for it (when acceptors send {@code Accepted} to learners), or (c) a
- * peer sent its chosen value in a catch-up reply. Values accepted in another ballot are never taken
- * as chosen: they are fetched instead.
+ * peer sent its chosen value in a catch-up reply, or (d) for a slot it already knows is chosen, the
+ * acceptors' answers to an {@code AcceptedQuery}, from enough acceptors to meet every phase-2
+ * quorum, name the value of the highest ballot. Values accepted in another ballot are never taken
+ * as chosen: they are fetched instead. The learner asks its peers first, and the acceptors when the
+ * peers have not helped for two catch-up rounds (the value of a chosen slot may be held by the
+ * acceptors only, after a leader change).
  *
  * <p>Not thread-safe; see {@link Learner}.
  */
@@ -30,6 +34,8 @@ public final class DefaultLearner implements Learner {
   private final ClusterConfig config;
   private final ProtocolOptions options;
   private final int[] peers;
+  private final int[] acceptors;
+  private final int readQuorum;
   private final IntSupplier leaderHint;
   private final SlotRing<SlotState> slots;
   private final SlotRing<Value> chosen;
@@ -40,6 +46,12 @@ public final class DefaultLearner implements Learner {
   private long commitBallotSlot;
   private long lastProgressAt = Long.MIN_VALUE;
   private int nextPeer;
+  private int stalledRounds;
+  private long queryId;
+  private long queryFrom;
+  private long queryTo;
+  private long queryAnswered;
+  private AcceptedEntry[] queryBest;
 
   /**
    * @param firstSlot the first slot not yet delivered (slots below it were delivered before a
@@ -57,6 +69,8 @@ public final class DefaultLearner implements Learner {
     this.options = options;
     this.leaderHint = leaderHint;
     this.peers = Arrays.stream(config.idsWith(Role.LEARNER)).filter(n -> n != id).toArray();
+    this.acceptors = config.idsWith(Role.ACCEPTOR);
+    this.readQuorum = acceptors.length - config.phase2Quorum() + 1;
     this.nextSlot = firstSlot;
     this.chosenBelow = firstSlot;
     this.slots = new SlotRing<>(firstSlot, 1024);
@@ -160,9 +174,64 @@ public final class DefaultLearner implements Learner {
       return;
     }
     lastProgressAt = now;
+    stalledRounds++;
     int target = catchUpTarget();
     if (target != 0) {
       out.send(target, new Message.CatchUpRequest(id, nextSlot, options.maxSlotsPerMessage()));
+    }
+    if (target == 0 || stalledRounds >= 2) {
+      queryAcceptors(out);
+    }
+  }
+
+  /**
+   * Ask every acceptor what it accepted in slots known chosen. Only slots below {@code chosenBelow}
+   * are asked for, so every answer is given after its slot was chosen.
+   */
+  private void queryAcceptors(Outbox out) {
+    queryId++;
+    queryFrom = nextSlot;
+    queryTo = Math.min(chosenBelow, nextSlot + options.maxSlotsPerMessage());
+    queryAnswered = 0;
+    queryBest = new AcceptedEntry[(int) (queryTo - queryFrom)];
+    out.send(acceptors, new Message.AcceptedQuery(id, queryId, queryFrom, queryTo));
+  }
+
+  /**
+   * A chosen value was accepted by a phase-2 quorum in some ballot b, and every later ballot
+   * proposes the same value; any {@code readQuorum} acceptors include one of that quorum, which
+   * accepted b before it answered. So among their answers the entry of the highest ballot holds the
+   * chosen value. An answer counts only for the exact range queried (an answer to an earlier query
+   * of the same range, even from before a restart, was also given after those slots were chosen).
+   */
+  @Override
+  public void onAcceptedReport(Message.AcceptedReport report, long now, Outbox out) {
+    int index = config.acceptorIndex(report.from());
+    if (queryBest == null
+        || index < 0
+        || report.queryId() != queryId
+        || report.fromSlot() != queryFrom
+        || report.toSlot() != queryTo
+        || (queryAnswered & (1L << index)) != 0) {
+      return;
+    }
+    queryAnswered |= 1L << index;
+    for (AcceptedEntry e : report.accepted()) {
+      if (e.slot() >= queryFrom && e.slot() < queryTo) {
+        int i = (int) (e.slot() - queryFrom);
+        if (queryBest[i] == null || e.ballot().isAbove(queryBest[i].ballot())) {
+          queryBest[i] = e;
+        }
+      }
+    }
+    if (Long.bitCount(queryAnswered) >= readQuorum) {
+      for (int i = 0; i < queryBest.length; i++) {
+        if (queryBest[i] != null) {
+          markChosen(queryFrom + i, queryBest[i].value());
+        }
+      }
+      queryBest = null;
+      deliverReady(now, out);
     }
   }
 
@@ -219,6 +288,7 @@ public final class DefaultLearner implements Learner {
     }
     if (nextSlot != before) {
       lastProgressAt = now;
+      stalledRounds = 0;
       chosenBelow = Math.max(chosenBelow, nextSlot);
       chosen.advanceTo(nextSlot);
       slots.advanceTo(nextSlot);

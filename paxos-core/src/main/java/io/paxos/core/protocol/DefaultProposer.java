@@ -6,8 +6,10 @@ import io.paxos.core.config.Role;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
@@ -88,6 +90,7 @@ public final class DefaultProposer implements Proposer {
   private final SlotRing<InFlight> inFlight = new SlotRing<>(1, 1024);
   private final SlotRing<Value> committed = new SlotRing<>(1, 1024);
   private final ArrayDeque<Command> queue = new ArrayDeque<>();
+  private final RecentCommands recentCommands;
   private long lastHeartbeatAt;
   private long heartbeatSequence;
   private final long[] ackedSequence;
@@ -116,6 +119,7 @@ public final class DefaultProposer implements Proposer {
     this.ackedSequence = new long[acceptors.length];
     this.lastContact = new long[acceptors.length];
     this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
+    this.recentCommands = new RecentCommands(maxQueued);
     this.knownChosen = state.chosen().size() + 1L;
   }
 
@@ -277,9 +281,21 @@ public final class DefaultProposer implements Proposer {
     inFlight.reset(prepareFrom);
     committed.reset(prepareFrom);
     long last = reported.isEmpty() ? prepareFrom - 1 : reported.lastKey();
+    Set<Command> inHand = new HashSet<>();
     for (long s = prepareFrom; s <= last; s++) {
       AcceptedEntry e = reported.get(s);
-      inFlight.put(s, new InFlight(e == null ? Value.NOOP : e.value()));
+      Value value = e == null ? Value.NOOP : e.value();
+      for (Command c : value.commands()) {
+        if (!c.inSession() && !recentCommands.add(c)) {
+          inHand.add(c);
+        }
+      }
+      inFlight.put(s, new InFlight(value));
+    }
+    // A re-proposed command is in hand: a copy already queued here (a duplicated Forward, maybe
+    // received before a restart made this proposer forget the first one) must not take a slot too.
+    if (!inHand.isEmpty()) {
+      queue.removeIf(inHand::contains);
     }
     reported.clear();
     nextSlot = last + 1;
@@ -295,9 +311,12 @@ public final class DefaultProposer implements Proposer {
       out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, leaderHint);
     } else if (queue.size() >= maxQueued) {
       out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, leaderHint);
-    } else {
+    } else if (command.inSession() || recentCommands.add(command)) {
       queue.add(command);
     }
+    // Otherwise a duplicate of a one-shot command already queued here (a Forward delivered twice):
+    // it is in hand, and proposing it again could choose it in two slots. A session's command is
+    // always queued: its retries are deliberate, and the session table applies it once.
   }
 
   @Override

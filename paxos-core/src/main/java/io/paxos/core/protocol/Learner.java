@@ -27,6 +27,9 @@ public interface Learner {
 
   void onCatchUpReply(Message.CatchUpReply reply, long now, Outbox out);
 
+  /** An acceptor's answer to this learner's {@link Message.AcceptedQuery}. */
+  void onAcceptedReport(Message.AcceptedReport report, long now, Outbox out);
+
   /** Ask a peer for chosen values this learner is missing, when it has waited long enough. */
   void tick(long now, Outbox out);
 

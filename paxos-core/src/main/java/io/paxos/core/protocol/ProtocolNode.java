@@ -29,6 +29,7 @@ import java.util.random.RandomGenerator;
 public final class ProtocolNode {
   private final int id;
   private final ClusterConfig config;
+  private final ProtocolOptions options;
   private final Acceptor acceptor;
   private final Proposer proposer;
   private final Learner learner;
@@ -38,6 +39,8 @@ public final class ProtocolNode {
 
   private final Map<Integer, List<Command>> forwards = new TreeMap<>();
   private final List<Command> parked = new ArrayList<>();
+  private final List<Value> recovered;
+  private final long recoveredFrom;
   private int leaderHint;
   private Ballot leaderBallot = Ballot.ZERO;
 
@@ -63,6 +66,7 @@ public final class ProtocolNode {
                             + ")"));
     this.id = id;
     this.config = config;
+    this.options = options;
     this.acceptor = me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
     this.proposer =
         me.has(Role.PROPOSER) ? roles.proposer(id, config, options, random, state) : null;
@@ -70,6 +74,10 @@ public final class ProtocolNode {
         me.has(Role.LEARNER)
             ? roles.learner(id, config, options, state.chosen().size() + 1L, this::leaderHint)
             : null;
+    List<Value> chosen = state.chosen();
+    int keep = (int) Math.min(chosen.size(), options.retainedSlots());
+    this.recovered = List.copyOf(chosen.subList(chosen.size() - keep, chosen.size()));
+    this.recoveredFrom = chosen.size() - keep + 1L;
   }
 
   public int id() {
@@ -209,6 +217,15 @@ public final class ProtocolNode {
         learner.onCatchUpReply(m, now, out);
       }
 
+    } else if (message instanceof Message.AcceptedQuery m) {
+      if (acceptor != null) {
+        answerQuery(m, out);
+      }
+    } else if (message instanceof Message.AcceptedReport m) {
+      if (learner != null) {
+        learner.onAcceptedReport(m, now, out);
+      }
+
     } else if (message instanceof Message.Forward m) {
       for (Command c : m.commands()) {
         if (proposer != null) {
@@ -281,6 +298,9 @@ public final class ProtocolNode {
       if (v.isEmpty() && proposer != null) {
         v = proposer.chosenValue(slot);
       }
+      if (v.isEmpty() && slot >= recoveredFrom && slot < recoveredFrom + recovered.size()) {
+        v = Optional.of(recovered.get((int) (slot - recoveredFrom)));
+      }
       if (v.isEmpty()) {
         break;
       }
@@ -290,6 +310,18 @@ public final class ProtocolNode {
     if (!values.isEmpty()) {
       out.send(request.from(), new Message.CatchUpReply(id, request.fromSlot(), values));
     }
+  }
+
+  /** Report what this acceptor accepted in the queried slots (read-only: nothing to persist). */
+  private void answerQuery(Message.AcceptedQuery query, Outbox out) {
+    long to = Math.min(query.toSlot(), query.fromSlot() + options.maxSlotsPerMessage());
+    List<AcceptedEntry> entries = new ArrayList<>();
+    for (long slot = query.fromSlot(); slot < to; slot++) {
+      acceptor.accepted(slot).ifPresent(entries::add);
+    }
+    out.send(
+        query.from(),
+        new Message.AcceptedReport(id, query.queryId(), query.fromSlot(), to, entries));
   }
 
   /**

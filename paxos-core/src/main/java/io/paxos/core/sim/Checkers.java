@@ -1,0 +1,80 @@
+package io.paxos.core.sim;
+
+import io.paxos.core.StateMachine;
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.DurableState;
+import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.ProtocolNode;
+import io.paxos.core.protocol.Value;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * All safety checkers of one simulation, fed from the points where the simulator carries out a
+ * node's outbox. Each hook checks the invariants that the reported change can break, so after every
+ * step every invariant holds for the history so far. Not thread-safe.
+ */
+final class Checkers {
+  final AgreementChecker agreement = new AgreementChecker();
+  final ValidityChecker validity = new ValidityChecker();
+  final IntegrityChecker integrity = new IntegrityChecker();
+  final AcceptorChecker acceptors = new AcceptorChecker();
+  final AcceptHistoryChecker history = new AcceptHistoryChecker();
+  final ChosenChecker chosen;
+  private final ReplicaChecker replicas;
+
+  Checkers(ClusterConfig config, Optional<Supplier<StateMachine>> stateMachine) {
+    this.chosen = new ChosenChecker(config, history);
+    this.replicas = stateMachine.map(ReplicaChecker::new).orElse(null);
+  }
+
+  void onSubmit(Command command) {
+    validity.onSubmit(command);
+  }
+
+  /** A node (re)started from {@code durable}. */
+  void onStart(ProtocolNode node, DurableState durable) {
+    node.acceptor().ifPresent(a -> acceptors.onRestart(node.id(), a));
+    if (node.learner().isPresent()) {
+      integrity.onStart(node.id(), node.learner().get().nextSlot());
+      if (replicas != null) {
+        replicas.onStart(node.id(), durable.chosen());
+      }
+    }
+  }
+
+  /** A node finished a step (its state is synced). */
+  void afterStep(ProtocolNode node) {
+    node.acceptor().ifPresent(a -> acceptors.observe(node.id(), a.promised()));
+  }
+
+  void onSent(int from, int incarnation, Message message) {
+    if (message instanceof Message.Accept a) {
+      history.onAccept(a);
+    } else if (message instanceof Message.Prepare p) {
+      history.onPrepare(p, incarnation);
+    } else if (message instanceof Message.Accepted a) {
+      acceptors.onSent(from, a);
+      chosen.onAcceptedSent(a);
+    } else if (message instanceof Message.Promise || message instanceof Message.HeartbeatAck) {
+      acceptors.onSent(from, message);
+    }
+  }
+
+  void onDeliver(int learner, long slot, Value value) {
+    chosen.onDeliver(learner, slot, value);
+    agreement.onDeliver(learner, slot, value);
+    validity.onDeliver(learner, slot, value);
+    integrity.onDeliver(learner, slot, value);
+    if (replicas != null) {
+      replicas.onDeliver(learner, slot, value);
+    }
+  }
+
+  void atEnd() {
+    if (replicas != null) {
+      replicas.checkConverged();
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.paxos.core.sim;
+
+import io.paxos.core.protocol.Message;
+
+/**
+ * One scheduled happening of the simulation. Events are ordered by time, then by the sequence
+ * number they were scheduled with, so that a run is exactly reproducible.
+ */
+final class Event {
+  enum Kind {
+    DELIVER,
+    TICK,
+    SUBMIT,
+    RESUBMIT,
+    CLIENT_TIMEOUT,
+    CRASH,
+    RESTART,
+    PARTITION,
+    HEAL,
+    END_FAULTS
+  }
+
+  final long time;
+  final long seq;
+  final Kind kind;
+  final int node;
+  final int from;
+  final Message message;
+  final long arg;
+  final long arg2;
+  final Object data;
+
+  Event(
+      long time,
+      long seq,
+      Kind kind,
+      int node,
+      int from,
+      Message message,
+      long arg,
+      long arg2,
+      Object data) {
+    this.time = time;
+    this.seq = seq;
+    this.kind = kind;
+    this.node = node;
+    this.from = from;
+    this.message = message;
+    this.arg = arg;
+    this.arg2 = arg2;
+    this.data = data;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder().append('@').append(time).append(' ').append(kind);
+    if (kind == Kind.DELIVER) {
+      b.append(' ').append(from).append("->").append(node).append(' ').append(message);
+    } else if (node != 0) {
+      b.append(" node ").append(node);
+    }
+    if (kind != Kind.DELIVER && (arg != 0 || arg2 != 0)) {
+      b.append(" (").append(arg).append(", ").append(arg2).append(')');
+    }
+    if (data != null) {
+      b.append(' ').append(data);
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,53 @@
+package io.paxos.core.sim;
+
+/**
+ * The fault model of one simulation, active from time 0 until the workload ends; then every fault
+ * heals (partitions end, crashed nodes restart, no more drops, delays at most half a heartbeat
+ * interval; duplicates and reordering go on) and liveness is checked.
+ *
+ * @param dropRate probability that a message between two nodes is lost
+ * @param duplicateRate probability that a delivered message arrives a second time
+ * @param minDelayMs the least network delay between two nodes
+ * @param maxDelayMs the largest network delay; delays are uniform in between, so messages reorder
+ * @param partitions how many partition episodes (a set of nodes cut off, healed later) to schedule
+ * @param crashes how many crash episodes (a node stops, losing unsynced writes, and restarts later)
+ * @param midSendCrashRate the share of crashes that happen while a node sends an outbox: after its
+ *     sync, with only some of the outbox's messages sent
+ * @param maxEpisodeMs the longest a partition lasts or a crashed node stays down
+ */
+public record Faults(
+    double dropRate,
+    double duplicateRate,
+    long minDelayMs,
+    long maxDelayMs,
+    int partitions,
+    int crashes,
+    double midSendCrashRate,
+    long maxEpisodeMs) {
+
+  /** No faults at all; a delay of 1 to 5 ms. */
+  public static final Faults NONE = new Faults(0, 0, 1, 5, 0, 0, 0, 1);
+
+  public Faults {
+    rate("dropRate", dropRate);
+    rate("duplicateRate", duplicateRate);
+    rate("midSendCrashRate", midSendCrashRate);
+    if (dropRate >= 1) {
+      throw new IllegalArgumentException("dropRate must be below 1, or nothing is ever delivered");
+    }
+    if (minDelayMs < 0 || maxDelayMs < minDelayMs) {
+      throw new IllegalArgumentException(
+          "need 0 <= minDelayMs <= maxDelayMs, got " + minDelayMs + " and " + maxDelayMs);
+    }
+    if (partitions < 0 || crashes < 0 || maxEpisodeMs < 1) {
+      throw new IllegalArgumentException(
+          "partitions and crashes must not be negative and maxEpisodeMs must be positive");
+    }
+  }
+
+  private static void rate(String name, double value) {
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(name + " must be in [0, 1], was " + value);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.paxos.core.sim;
+
+/**
+ * A checker found a run that breaks an invariant. Thrown by the checkers; {@link Simulation} wraps
+ * it in a {@link SimulationFailure} that names the seed and the step.
+ */
+public final class InvariantViolation extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Names of the invariants, as reported by {@link #invariant()}. */
+  public static final String AGREEMENT = "agreement";
+
+  public static final String VALIDITY = "validity";
+  public static final String INTEGRITY = "integrity";
+  public static final String CHOSEN = "chosen";
+  public static final String ACCEPTOR_MONOTONICITY = "acceptor-monotonicity";
+  public static final String BALLOT_UNIQUENESS = "ballot-uniqueness";
+  public static final String LIVENESS = "liveness";
+  public static final String REPLICAS = "replica-divergence";
+
+  private final String invariant;
+
+  public InvariantViolation(String invariant, String detail) {
+    super(invariant + " violated: " + detail);
+    this.invariant = invariant;
+  }
+
+  /** Which invariant broke (one of the constants of this class). */
+  public String invariant() {
+    return invariant;
+  }
+}

@@ -1,0 +1,58 @@
+package io.paxos.core.sim;
+
+import io.paxos.core.config.Member;
+import io.paxos.core.config.Role;
+import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.ProtocolNode;
+import io.paxos.core.storage.InMemoryStorage;
+
+/**
+ * One simulated node: its storage (which outlives crashes), its outbox, and, while it is up, its
+ * {@link ProtocolNode}. Not thread-safe.
+ */
+final class SimNode {
+  final int id;
+  final Member member;
+  final InMemoryStorage storage = new InMemoryStorage();
+  final Outbox out = new Outbox();
+  ProtocolNode protocol;
+  int incarnation;
+  boolean crashArmed;
+  long armedDowntime;
+
+  SimNode(Member member) {
+    this.id = member.id();
+    this.member = member;
+  }
+
+  boolean up() {
+    return protocol != null;
+  }
+
+  boolean has(Role role) {
+    return member.has(role);
+  }
+
+  boolean isLeader() {
+    return protocol != null && protocol.isLeader();
+  }
+
+  @Override
+  public String toString() {
+    if (protocol == null) {
+      return "node " + id + " down";
+    }
+    StringBuilder b = new StringBuilder("node ").append(id);
+    protocol
+        .proposer()
+        .ifPresent(
+            p ->
+                b.append(p.isLeader() ? " LEADER " : " follower ")
+                    .append(p.ballot())
+                    .append(" hint ")
+                    .append(p.leaderHint()));
+    protocol.acceptor().ifPresent(a -> b.append(" promised ").append(a.promised()));
+    protocol.learner().ifPresent(l -> b.append(" next ").append(l.nextSlot()));
+    return b.toString();
+  }
+}

@@ -1,0 +1,270 @@
+package io.paxos.core.sim;
+
+import io.paxos.core.StateMachine;
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.protocol.RoleFactory;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Everything that fixes one simulation run: the seed, the cluster, the protocol options, the roles,
+ * the faults and the workload. Immutable; build one with {@link #builder(long, ClusterConfig)} or
+ * {@link #randomized(long, Topology)}, and change it with {@link #toBuilder()}.
+ */
+public final class SimOptions {
+  private final long seed;
+  private final String label;
+  private final ClusterConfig cluster;
+  private final ProtocolOptions protocol;
+  private final RoleFactory roles;
+  private final Faults faults;
+  private final int commands;
+  private final long workloadMs;
+  private final long clientTimeoutMs;
+  private final long livenessBoundMs;
+  private final Supplier<StateMachine> stateMachine;
+  private final Consumer<String> trace;
+
+  private SimOptions(Builder b) {
+    this.seed = b.seed;
+    this.label = Objects.requireNonNull(b.label, "label");
+    this.cluster = Objects.requireNonNull(b.cluster, "cluster");
+    this.protocol = Objects.requireNonNull(b.protocol, "protocol");
+    this.roles = Objects.requireNonNull(b.roles, "roles");
+    this.faults = Objects.requireNonNull(b.faults, "faults");
+    this.commands = b.commands;
+    this.workloadMs = b.workloadMs;
+    this.clientTimeoutMs = b.clientTimeoutMs;
+    this.livenessBoundMs = b.livenessBoundMs;
+    this.stateMachine = b.stateMachine;
+    this.trace = b.trace;
+    if (commands < 1 || workloadMs < 1 || clientTimeoutMs < 1 || livenessBoundMs < 1) {
+      throw new IllegalArgumentException(
+          "commands, workloadMs, clientTimeoutMs and livenessBoundMs must be positive");
+    }
+  }
+
+  /** Options with no faults, 200 commands over 2 s, and the protocol's default timings. */
+  public static Builder builder(long seed, ClusterConfig cluster) {
+    return new Builder(seed, cluster);
+  }
+
+  /**
+   * Options whose protocol tuning, fault rates and fault episodes are drawn from {@code seed}: some
+   * seeds run calm, most run with drops, duplicates, reordering, partitions and crashes.
+   */
+  public static SimOptions randomized(long seed, Topology topology) {
+    SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    ProtocolOptions protocol = ProtocolOptions.defaults();
+    if (r.nextBoolean()) {
+      protocol = protocol.withTimings(20, 100, 200, 60);
+    }
+    protocol = protocol.withWindow(pick(r, 2, 8, 64, 256));
+    protocol = protocol.withMaxBatchCommands(pick(r, 1, 3, 64));
+    protocol = protocol.withAcceptedToLearners(topology.acceptedToLearners());
+    Faults faults;
+    int profile = r.nextInt(10);
+    if (profile == 0) {
+      faults = new Faults(0, 0, 1, pick(r, 1, 5, 20), 0, 0, 0, 1);
+    } else if (profile <= 2) {
+      faults =
+          new Faults(
+              r.nextDouble() * 0.3,
+              r.nextDouble() * 0.2,
+              1,
+              pick(r, 50, 150, 400),
+              r.nextInt(9),
+              r.nextInt(9),
+              0.5,
+              1000);
+    } else {
+      faults =
+          new Faults(
+              r.nextDouble() * 0.15,
+              r.nextDouble() * 0.08,
+              1,
+              pick(r, 3, 10, 30, 80),
+              r.nextInt(5),
+              r.nextInt(5),
+              0.3,
+              1500);
+    }
+    return builder(seed, topology.cluster())
+        .label(topology.label())
+        .protocol(protocol)
+        .faults(faults)
+        .workloadMs(2000 + r.nextInt(2001))
+        .build();
+  }
+
+  private static int pick(SplittableRandom r, int... choices) {
+    return choices[r.nextInt(choices.length)];
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  /** A short name of the configuration, for reports. */
+  public String label() {
+    return label;
+  }
+
+  public ClusterConfig cluster() {
+    return cluster;
+  }
+
+  public ProtocolOptions protocol() {
+    return protocol;
+  }
+
+  public RoleFactory roles() {
+    return roles;
+  }
+
+  public Faults faults() {
+    return faults;
+  }
+
+  /** How many client requests the workload makes (each completes with one chosen command). */
+  public int commands() {
+    return commands;
+  }
+
+  /** Requests are submitted during {@code [0, workloadMs)}; faults heal at {@code workloadMs}. */
+  public long workloadMs() {
+    return workloadMs;
+  }
+
+  /** A client gives up on a command after this long and submits a replacement. */
+  public long clientTimeoutMs() {
+    return clientTimeoutMs;
+  }
+
+  /** After the faults heal, every request must complete and learners converge within this. */
+  public long livenessBoundMs() {
+    return livenessBoundMs;
+  }
+
+  /** Builds one state machine per learner replica, whose states are compared at the end. */
+  public Optional<Supplier<StateMachine>> stateMachine() {
+    return Optional.ofNullable(stateMachine);
+  }
+
+  /** Receives one line per simulated event, for debugging a seed. */
+  public Optional<Consumer<String>> trace() {
+    return Optional.ofNullable(trace);
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder(seed, cluster);
+    b.label = label;
+    b.protocol = protocol;
+    b.roles = roles;
+    b.faults = faults;
+    b.commands = commands;
+    b.workloadMs = workloadMs;
+    b.clientTimeoutMs = clientTimeoutMs;
+    b.livenessBoundMs = livenessBoundMs;
+    b.stateMachine = stateMachine;
+    b.trace = trace;
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "SimOptions[seed="
+        + seed
+        + ", "
+        + label
+        + ", "
+        + faults
+        + ", commands="
+        + commands
+        + ", workloadMs="
+        + workloadMs
+        + ", "
+        + protocol
+        + "]";
+  }
+
+  /** Mutable builder of {@link SimOptions}; not thread-safe. */
+  public static final class Builder {
+    private final long seed;
+    private final ClusterConfig cluster;
+    private String label = "custom";
+    private ProtocolOptions protocol = ProtocolOptions.defaults();
+    private RoleFactory roles = RoleFactory.DEFAULT;
+    private Faults faults = Faults.NONE;
+    private int commands = 200;
+    private long workloadMs = 2000;
+    private long clientTimeoutMs = 3000;
+    private long livenessBoundMs = 30_000;
+    private Supplier<StateMachine> stateMachine;
+    private Consumer<String> trace;
+
+    private Builder(long seed, ClusterConfig cluster) {
+      this.seed = seed;
+      this.cluster = Objects.requireNonNull(cluster, "cluster");
+    }
+
+    public Builder label(String label) {
+      this.label = label;
+      return this;
+    }
+
+    public Builder protocol(ProtocolOptions protocol) {
+      this.protocol = protocol;
+      return this;
+    }
+
+    /** The roles to run, e.g. a factory that plugs in a mutant acceptor to test the checkers. */
+    public Builder roles(RoleFactory roles) {
+      this.roles = roles;
+      return this;
+    }
+
+    public Builder faults(Faults faults) {
+      this.faults = faults;
+      return this;
+    }
+
+    public Builder commands(int commands) {
+      this.commands = commands;
+      return this;
+    }
+
+    public Builder workloadMs(long workloadMs) {
+      this.workloadMs = workloadMs;
+      return this;
+    }
+
+    public Builder clientTimeoutMs(long clientTimeoutMs) {
+      this.clientTimeoutMs = clientTimeoutMs;
+      return this;
+    }
+
+    public Builder livenessBoundMs(long livenessBoundMs) {
+      this.livenessBoundMs = livenessBoundMs;
+      return this;
+    }
+
+    public Builder stateMachine(Supplier<StateMachine> stateMachine) {
+      this.stateMachine = stateMachine;
+      return this;
+    }
+
+    public Builder trace(Consumer<String> trace) {
+      this.trace = trace;
+      return this;
+    }
+
+    public SimOptions build() {
+      return new SimOptions(this);
+    }
+  }
+}

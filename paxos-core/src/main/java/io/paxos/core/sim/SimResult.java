@@ -1,0 +1,36 @@
+package io.paxos.core.sim;
+
+/**
+ * What a successful simulation did.
+ *
+ * @param seed the seed of the run
+ * @param label the configuration's name
+ * @param steps events handled (invariants were checked after each)
+ * @param endTimeMs simulated time at the end
+ * @param healedAtMs simulated time at which the faults healed
+ * @param slots slots delivered by the learners
+ * @param requests client requests, all completed
+ * @param replacements commands sent again under a new sequence number (after a hand-back or a
+ *     client timeout)
+ * @param messages messages sent
+ * @param dropped messages lost (random drops and partitions)
+ * @param duplicated messages delivered twice
+ * @param crashes node crashes
+ * @param partitions partition episodes
+ * @param leaderships distinct ballots that sent an {@code Accept} (leaders that reached phase 2)
+ */
+public record SimResult(
+    long seed,
+    String label,
+    long steps,
+    long endTimeMs,
+    long healedAtMs,
+    long slots,
+    int requests,
+    int replacements,
+    long messages,
+    long dropped,
+    long duplicated,
+    int crashes,
+    int partitions,
+    int leaderships) {}

@@ -1,0 +1,441 @@
+package io.paxos.core.sim;
+
+import io.paxos.core.config.Member;
+import io.paxos.core.config.Role;
+import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.DurableState;
+import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.ProtocolNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Runs a cluster of {@link ProtocolNode}s on a simulated clock and network from one seed, with the
+ * faults and workload of its {@link SimOptions}, and checks the safety invariants after every step
+ * (one step = one event handled) and liveness once the faults have healed.
+ *
+ * <p>Each node is driven exactly as the runtime drives it: inputs, then {@code flush}, then the
+ * outbox is carried out in order: (1) promise, round and accepted values are written to the node's
+ * storage and synced; (2) the messages are sent (a node's messages to itself travel through the
+ * network too, so none is handled before the sync); (3) deliveries are appended to the chosen log
+ * and checked; (4) commands handed back go to their client. A crash drops whatever was not synced.
+ *
+ * <p>Single-threaded and deterministic: no threads, no wall clock, all randomness from the seed.
+ */
+public final class Simulation {
+  private static final int RECENT = 48;
+
+  private final SimOptions options;
+  private final SplittableRandom random;
+  private final EventQueue queue = new EventQueue();
+  private final SimNetwork network;
+  private final Workload workload;
+  private final Checkers checkers;
+  private final SimNode[] nodes;
+  private final List<SimNode> all = new ArrayList<>();
+  private final Event[] recent = new Event[RECENT];
+  private long now;
+  private long steps;
+  private boolean healed;
+  private long healedAt;
+  private long deadline = Long.MAX_VALUE;
+  private int crashes;
+  private int partitions;
+  private int partitionEpisode;
+
+  private Simulation(SimOptions options) {
+    this.options = options;
+    this.random = new SplittableRandom(options.seed());
+    int maxId = 0;
+    for (Member m : options.cluster().members()) {
+      maxId = Math.max(maxId, m.id());
+    }
+    this.nodes = new SimNode[maxId + 1];
+    for (Member m : options.cluster().members()) {
+      nodes[m.id()] = new SimNode(m);
+      all.add(nodes[m.id()]);
+    }
+    this.network = new SimNetwork(random.split(), queue, maxId, options.faults());
+    this.workload = new Workload(random.split(), options.commands());
+    this.checkers = new Checkers(options.cluster(), options.stateMachine());
+  }
+
+  /**
+   * Run one simulation to the end.
+   *
+   * @return what the run did, if every invariant held
+   * @throws SimulationFailure naming the seed, the broken invariant and the events before it
+   */
+  public static SimResult run(SimOptions options) {
+    return new Simulation(options).execute();
+  }
+
+  private SimResult execute() {
+    Event event = null;
+    try {
+      for (SimNode n : all) {
+        restart(n);
+      }
+      scheduleWorkload();
+      scheduleFaults();
+      queue.add(options.workloadMs(), Event.Kind.END_FAULTS, 0, 0, 0, null);
+      while (!(healed && workload.allComplete() && converged())) {
+        event = queue.poll();
+        now = event.time;
+        if (now > deadline) {
+          LivenessChecker.check(
+              healedAt, now, workload.incomplete(), learnerNextSlots(), highestSlot());
+        }
+        recent[(int) (steps % RECENT)] = event;
+        options.trace().ifPresent(t -> t.accept(recent[(int) (steps % RECENT)].toString()));
+        handle(event);
+        steps++;
+      }
+      checkers.atEnd();
+    } catch (InvariantViolation v) {
+      throw new SimulationFailure(options, describeFailure(), v);
+    }
+    return new SimResult(
+        options.seed(),
+        options.label(),
+        steps,
+        now,
+        healedAt,
+        highestSlot(),
+        workload.size(),
+        workload.replacements(),
+        network.sent,
+        network.dropped,
+        network.duplicated,
+        crashes,
+        partitions,
+        checkers.history.ballots());
+  }
+
+  private void handle(Event e) {
+    switch (e.kind) {
+      case DELIVER:
+        SimNode to = nodes[e.node];
+        if (to.up()) {
+          to.protocol.receive(e.message, now, to.out);
+          finish(to);
+        }
+        break;
+      case TICK:
+        SimNode n = nodes[e.node];
+        if (n.up() && n.incarnation == e.arg) {
+          n.protocol.tick(now, n.out);
+          finish(n);
+          scheduleTick(n);
+        }
+        break;
+      case SUBMIT:
+        submitNew((int) e.arg);
+        break;
+      case RESUBMIT:
+        resubmit(workload.request(e.arg), (int) e.arg2);
+        break;
+      case CLIENT_TIMEOUT:
+        clientTimeout(workload.request(e.arg), (int) e.arg2);
+        break;
+      case CRASH:
+        crashEvent(e);
+        break;
+      case RESTART:
+        if (nodes[e.node].incarnation == e.arg) {
+          restart(nodes[e.node]);
+        }
+        break;
+      case PARTITION:
+        partitionEvent(e);
+        break;
+      case HEAL:
+        if (e.arg == partitionEpisode) {
+          network.heal();
+        }
+        break;
+      case END_FAULTS:
+        endFaults();
+        break;
+      default:
+        throw new IllegalStateException("unknown event " + e);
+    }
+  }
+
+  // ---- driving a node: the host contract ----
+
+  private void finish(SimNode n) {
+    n.protocol.flush(now, n.out);
+    carryOut(n);
+  }
+
+  private void carryOut(SimNode n) {
+    Outbox out = n.out;
+    n.storage.write(out);
+    n.storage.sync();
+    checkers.afterStep(n.protocol);
+    int sends = out.sendCount();
+    boolean crashing = n.crashArmed;
+    int limit = crashing ? random.nextInt(sends + 1) : sends;
+    for (int i = 0; i < limit; i++) {
+      Message m = out.sendMessage(i);
+      checkers.onSent(n.id, n.incarnation, m);
+      network.send(now, n.id, out.sendTo(i), m);
+    }
+    if (crashing) {
+      out.clear();
+      crash(n, n.armedDowntime);
+      return;
+    }
+    for (Outbox.Delivery d : out.deliveries()) {
+      n.storage.appendChosen(d.slot(), d.value());
+      checkers.onDeliver(n.id, d.slot(), d.value());
+      workload.onDelivered(d.value(), now);
+    }
+    for (Outbox.Abandoned a : out.abandoned()) {
+      for (Command c : a.commands()) {
+        Workload.Request r = workload.onAbandoned(c);
+        if (r != null) {
+          long backoff = 5 + random.nextInt(20 * Math.min(r.attempt, 16));
+          queue.add(now + backoff, Event.Kind.RESUBMIT, 0, r.id, r.attempt, null);
+        }
+      }
+    }
+    out.clear();
+  }
+
+  private void scheduleTick(SimNode n) {
+    queue.add(now + 5 + random.nextInt(6), Event.Kind.TICK, n.id, n.incarnation, 0, null);
+  }
+
+  // ---- clients ----
+
+  private void scheduleWorkload() {
+    int left = options.commands();
+    while (left > 0) {
+      int batch = Math.min(left, 1 + random.nextInt(3));
+      left -= batch;
+      queue.add(random.nextLong(options.workloadMs()), Event.Kind.SUBMIT, 0, batch, 0, null);
+    }
+  }
+
+  private void submitNew(int count) {
+    SimNode origin = randomUpNode();
+    if (origin == null) {
+      queue.add(now + 10, Event.Kind.SUBMIT, 0, count, 0, null);
+      return;
+    }
+    for (int i = 0; i < count; i++) {
+      submit(workload.newRequest(now), origin);
+    }
+    finish(origin);
+  }
+
+  private void submit(Workload.Request r, SimNode origin) {
+    Command c = workload.newAttempt(r, origin.id);
+    checkers.onSubmit(c);
+    origin.protocol.submit(c, now, origin.out);
+    queue.add(now + options.clientTimeoutMs(), Event.Kind.CLIENT_TIMEOUT, 0, r.id, r.attempt, null);
+  }
+
+  private void resubmit(Workload.Request r, int attempt) {
+    if (r.complete || r.current != null || r.attempt != attempt) {
+      return;
+    }
+    SimNode origin = randomUpNode();
+    if (origin == null) {
+      queue.add(now + 10, Event.Kind.RESUBMIT, 0, r.id, attempt, null);
+      return;
+    }
+    submit(r, origin);
+    finish(origin);
+  }
+
+  private void clientTimeout(Workload.Request r, int attempt) {
+    if (r.complete || r.current == null || r.attempt != attempt) {
+      return;
+    }
+    r.current = null;
+    resubmit(r, attempt);
+  }
+
+  private SimNode randomUpNode() {
+    int up = 0;
+    for (SimNode n : all) {
+      up += n.up() ? 1 : 0;
+    }
+    if (up == 0) {
+      return null;
+    }
+    int pick = random.nextInt(up);
+    for (SimNode n : all) {
+      if (n.up() && pick-- == 0) {
+        return n;
+      }
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  // ---- faults ----
+
+  private void scheduleFaults() {
+    Faults f = options.faults();
+    for (int i = 0; i < f.partitions(); i++) {
+      long duration = 50 + random.nextLong(f.maxEpisodeMs());
+      queue.add(random.nextLong(options.workloadMs()), Event.Kind.PARTITION, 0, 0, duration, null);
+    }
+    for (int i = 0; i < f.crashes(); i++) {
+      // Half the crashes are short: the node is back before the others elect a new leader, which
+      // is when a proposer that forgot its rounds would reuse a ballot.
+      long downtime = 5 + random.nextLong(random.nextBoolean() ? 60 : f.maxEpisodeMs());
+      boolean midSend = random.nextDouble() < f.midSendCrashRate();
+      queue.add(
+          random.nextLong(options.workloadMs()),
+          Event.Kind.CRASH,
+          0,
+          midSend ? 1 : 0,
+          downtime,
+          null);
+    }
+  }
+
+  /** The node to hit: half the time the current leader (if any), else any node. */
+  private SimNode victim() {
+    if (random.nextBoolean()) {
+      for (SimNode n : all) {
+        if (n.isLeader()) {
+          return n;
+        }
+      }
+    }
+    return all.get(random.nextInt(all.size()));
+  }
+
+  private void crashEvent(Event e) {
+    SimNode n = victim();
+    if (healed || !n.up()) {
+      return;
+    }
+    if (e.arg == 1) {
+      n.crashArmed = true;
+      n.armedDowntime = e.arg2;
+    } else {
+      crash(n, e.arg2);
+    }
+  }
+
+  private void crash(SimNode n, long downtime) {
+    n.protocol = null;
+    n.crashArmed = false;
+    n.storage.crash();
+    n.out.clear();
+    n.incarnation++;
+    crashes++;
+    queue.add(now + downtime, Event.Kind.RESTART, n.id, n.incarnation, 0, null);
+  }
+
+  private void restart(SimNode n) {
+    if (n.up()) {
+      return;
+    }
+    DurableState durable = n.storage.load();
+    n.incarnation++;
+    n.protocol =
+        new ProtocolNode(
+            n.id,
+            options.cluster(),
+            options.protocol(),
+            new SplittableRandom(random.nextLong()),
+            durable,
+            options.roles());
+    checkers.onStart(n.protocol, durable);
+    queue.add(now + random.nextInt(10), Event.Kind.TICK, n.id, n.incarnation, 0, null);
+  }
+
+  private void partitionEvent(Event e) {
+    if (healed) {
+      return;
+    }
+    network.heal();
+    partitionEpisode++;
+    partitions++;
+    int kind = random.nextInt(4);
+    SimNode target = victim();
+    if (kind == 0) {
+      int[] groups = new int[nodes.length];
+      groups[target.id] = 1;
+      network.partition(groups);
+    } else if (kind == 1) {
+      int[] groups = new int[nodes.length];
+      for (SimNode n : all) {
+        groups[n.id] = random.nextInt(2);
+      }
+      network.partition(groups);
+    } else if (kind == 2) {
+      network.mute(target.id);
+    } else {
+      network.deafen(target.id);
+    }
+    queue.add(now + e.arg2, Event.Kind.HEAL, 0, partitionEpisode, 0, null);
+  }
+
+  private void endFaults() {
+    healed = true;
+    healedAt = now;
+    deadline = now + options.livenessBoundMs();
+    network.heal();
+    network.calm(options.protocol().heartbeatIntervalMs() / 2);
+    for (SimNode n : all) {
+      n.crashArmed = false;
+      restart(n);
+    }
+  }
+
+  // ---- liveness and reports ----
+
+  private SortedMap<Integer, Long> learnerNextSlots() {
+    SortedMap<Integer, Long> next = new TreeMap<>();
+    for (SimNode n : all) {
+      if (n.has(Role.LEARNER)) {
+        next.put(n.id, n.up() ? n.protocol.learner().orElseThrow().nextSlot() : -1L);
+      }
+    }
+    return next;
+  }
+
+  private long highestSlot() {
+    return checkers.agreement.highestSlot();
+  }
+
+  private boolean converged() {
+    long target = highestSlot() + 1;
+    for (SimNode n : all) {
+      if (n.has(Role.LEARNER) && (!n.up() || n.protocol.learner().get().nextSlot() != target)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String describeFailure() {
+    StringBuilder b =
+        new StringBuilder("at step ").append(steps).append(", t=").append(now).append(" ms");
+    b.append("\n  options: ").append(options);
+    b.append("\n  nodes:");
+    for (SimNode n : all) {
+      b.append("\n    ").append(n);
+    }
+    b.append("\n  last events (oldest first):");
+    for (long i = Math.max(0, steps - RECENT + 1); i <= steps; i++) {
+      Event e = recent[(int) (i % RECENT)];
+      if (e != null) {
+        b.append("\n    ").append(e);
+      }
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,95 @@
+package io.paxos.core.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.protocol.Acceptor;
+import io.paxos.core.protocol.DefaultProposer;
+import io.paxos.core.protocol.DurableState;
+import io.paxos.core.protocol.Proposer;
+import io.paxos.core.protocol.RoleFactory;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A checker that cannot fail proves nothing (CONVENTIONS #14): each mutant below breaks one Paxos
+ * rule, and the simulator must catch it with a safety invariant within the default seeds.
+ */
+class MutantTest {
+
+  @Test
+  void acceptorThatAcceptsBelowItsPromiseIsCaught() {
+    assertCaught(
+        "an acceptor that accepts below its promise",
+        new RoleFactory() {
+          @Override
+          public Acceptor acceptor(
+              int id, ClusterConfig config, ProtocolOptions options, DurableState state) {
+            return new SloppyAcceptor(id, config, options.acceptedToLearners(), state);
+          }
+        });
+  }
+
+  @Test
+  void proposerThatSkipsReproposingAcceptedValuesIsCaught() {
+    assertCaught(
+        "a proposer that does not re-propose accepted values",
+        new RoleFactory() {
+          @Override
+          public Proposer proposer(
+              int id,
+              ClusterConfig config,
+              ProtocolOptions options,
+              RandomGenerator random,
+              DurableState state) {
+            return new ForgetfulProposer(new DefaultProposer(id, config, options, random, state));
+          }
+        });
+  }
+
+  @Test
+  void proposerThatReusesItsLastRoundAfterARestartIsCaught() {
+    assertCaught(
+        "a proposer that restarts at its last round instead of above it (ballot reuse)",
+        new RoleFactory() {
+          @Override
+          public Proposer proposer(
+              int id,
+              ClusterConfig config,
+              ProtocolOptions options,
+              RandomGenerator random,
+              DurableState state) {
+            DurableState forgotten =
+                new DurableState(
+                    state.promised(),
+                    state.accepted(),
+                    Math.max(0, state.maxRound() - 1),
+                    state.chosen());
+            return new DefaultProposer(id, config, options, random, forgotten);
+          }
+        });
+  }
+
+  private static void assertCaught(String mutant, RoleFactory roles) {
+    int seeds = Integer.getInteger("paxos.sim.seeds", 500);
+    for (long seed = 1; seed <= seeds; seed++) {
+      SimOptions options =
+          SimulationTest.options(seed, SimulationTest.topologyFor(seed)).toBuilder()
+              .roles(roles)
+              .build();
+      try {
+        Simulation.run(options);
+      } catch (SimulationFailure f) {
+        if (!f.invariant().equals(InvariantViolation.LIVENESS)) {
+          System.out.printf(
+              "%s: caught at seed %d (%s) by %s%n", mutant, seed, f.label(), f.invariant());
+          assertThat(f.getMessage()).contains("seed " + seed);
+          return;
+        }
+      }
+    }
+    fail(mutant + " survived " + seeds + " seeds: the safety checkers cannot see it");
+  }
+}
