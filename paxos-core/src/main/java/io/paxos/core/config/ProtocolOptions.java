@@ -3,7 +3,7 @@ package io.paxos.core.config;
 /**
  * Tuning of the protocol: timings (in milliseconds of whatever clock the caller passes in),
  * pipelining and batching limits. Immutable; validated in the constructor. Start from {@link
- * #defaults()} and change one field with the {@code with...} methods.
+ * #defaults()} and change fields with {@link #toBuilder()} (or a {@code with...} method).
  *
  * @param heartbeatIntervalMs how often a leader sends heartbeats (and the commit point)
  * @param electionTimeoutMinMs the least time without a live leader before a proposer runs phase 1;
@@ -71,52 +71,32 @@ public record ProtocolOptions(
 
   /** Values that suit a LAN or one machine. */
   public static ProtocolOptions defaults() {
-    return new ProtocolOptions(50, 300, 600, 200, 256, 4096, 1 << 20, 1 << 20, 256, 65_536, false);
+    return new ProtocolOptions(50, 300, 600, 200, 256, 4096, 1 << 20, 1 << 20, 256, 8192, false);
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   public ProtocolOptions withWindow(int window) {
-    return new ProtocolOptions(
-        heartbeatIntervalMs,
-        electionTimeoutMinMs,
-        electionTimeoutMaxMs,
-        retransmitMs,
-        window,
-        maxBatchCommands,
-        maxBatchBytes,
-        maxCommandBytes,
-        maxSlotsPerMessage,
-        retainedSlots,
-        acceptedToLearners);
+    return toBuilder().window(window).build();
   }
 
   public ProtocolOptions withMaxBatchCommands(int maxBatchCommands) {
-    return new ProtocolOptions(
-        heartbeatIntervalMs,
-        electionTimeoutMinMs,
-        electionTimeoutMaxMs,
-        retransmitMs,
-        window,
-        maxBatchCommands,
-        maxBatchBytes,
-        maxCommandBytes,
-        maxSlotsPerMessage,
-        retainedSlots,
-        acceptedToLearners);
+    return toBuilder().maxBatchCommands(maxBatchCommands).build();
   }
 
   public ProtocolOptions withAcceptedToLearners(boolean acceptedToLearners) {
-    return new ProtocolOptions(
-        heartbeatIntervalMs,
-        electionTimeoutMinMs,
-        electionTimeoutMaxMs,
-        retransmitMs,
-        window,
-        maxBatchCommands,
-        maxBatchBytes,
-        maxCommandBytes,
-        maxSlotsPerMessage,
-        retainedSlots,
-        acceptedToLearners);
+    return toBuilder().acceptedToLearners(acceptedToLearners).build();
+  }
+
+  public ProtocolOptions withRetainedSlots(int retainedSlots) {
+    return toBuilder().retainedSlots(retainedSlots).build();
+  }
+
+  public ProtocolOptions withMaxCommandBytes(int maxCommandBytes) {
+    return toBuilder().maxCommandBytes(maxCommandBytes).build();
   }
 
   public ProtocolOptions withTimings(
@@ -124,47 +104,106 @@ public record ProtocolOptions(
       long electionTimeoutMinMs,
       long electionTimeoutMaxMs,
       long retransmitMs) {
-    return new ProtocolOptions(
-        heartbeatIntervalMs,
-        electionTimeoutMinMs,
-        electionTimeoutMaxMs,
-        retransmitMs,
-        window,
-        maxBatchCommands,
-        maxBatchBytes,
-        maxCommandBytes,
-        maxSlotsPerMessage,
-        retainedSlots,
-        acceptedToLearners);
+    return toBuilder()
+        .heartbeatIntervalMs(heartbeatIntervalMs)
+        .electionTimeoutMs(electionTimeoutMinMs, electionTimeoutMaxMs)
+        .retransmitMs(retransmitMs)
+        .build();
   }
 
-  public ProtocolOptions withRetainedSlots(int retainedSlots) {
-    return new ProtocolOptions(
-        heartbeatIntervalMs,
-        electionTimeoutMinMs,
-        electionTimeoutMaxMs,
-        retransmitMs,
-        window,
-        maxBatchCommands,
-        maxBatchBytes,
-        maxCommandBytes,
-        maxSlotsPerMessage,
-        retainedSlots,
-        acceptedToLearners);
-  }
+  /** Changes some options; {@link #build()} validates the result. Not thread-safe. */
+  public static final class Builder {
+    private long heartbeatIntervalMs;
+    private long electionTimeoutMinMs;
+    private long electionTimeoutMaxMs;
+    private long retransmitMs;
+    private int window;
+    private int maxBatchCommands;
+    private int maxBatchBytes;
+    private int maxCommandBytes;
+    private int maxSlotsPerMessage;
+    private int retainedSlots;
+    private boolean acceptedToLearners;
 
-  public ProtocolOptions withMaxCommandBytes(int maxCommandBytes) {
-    return new ProtocolOptions(
-        heartbeatIntervalMs,
-        electionTimeoutMinMs,
-        electionTimeoutMaxMs,
-        retransmitMs,
-        window,
-        maxBatchCommands,
-        maxBatchBytes,
-        maxCommandBytes,
-        maxSlotsPerMessage,
-        retainedSlots,
-        acceptedToLearners);
+    private Builder(ProtocolOptions o) {
+      heartbeatIntervalMs = o.heartbeatIntervalMs;
+      electionTimeoutMinMs = o.electionTimeoutMinMs;
+      electionTimeoutMaxMs = o.electionTimeoutMaxMs;
+      retransmitMs = o.retransmitMs;
+      window = o.window;
+      maxBatchCommands = o.maxBatchCommands;
+      maxBatchBytes = o.maxBatchBytes;
+      maxCommandBytes = o.maxCommandBytes;
+      maxSlotsPerMessage = o.maxSlotsPerMessage;
+      retainedSlots = o.retainedSlots;
+      acceptedToLearners = o.acceptedToLearners;
+    }
+
+    public Builder heartbeatIntervalMs(long ms) {
+      heartbeatIntervalMs = ms;
+      return this;
+    }
+
+    public Builder electionTimeoutMs(long minMs, long maxMs) {
+      electionTimeoutMinMs = minMs;
+      electionTimeoutMaxMs = maxMs;
+      return this;
+    }
+
+    public Builder retransmitMs(long ms) {
+      retransmitMs = ms;
+      return this;
+    }
+
+    public Builder window(int slots) {
+      window = slots;
+      return this;
+    }
+
+    public Builder maxBatchCommands(int commands) {
+      maxBatchCommands = commands;
+      return this;
+    }
+
+    public Builder maxBatchBytes(int bytes) {
+      maxBatchBytes = bytes;
+      return this;
+    }
+
+    public Builder maxCommandBytes(int bytes) {
+      maxCommandBytes = bytes;
+      return this;
+    }
+
+    public Builder maxSlotsPerMessage(int slots) {
+      maxSlotsPerMessage = slots;
+      return this;
+    }
+
+    public Builder retainedSlots(int slots) {
+      retainedSlots = slots;
+      return this;
+    }
+
+    public Builder acceptedToLearners(boolean on) {
+      acceptedToLearners = on;
+      return this;
+    }
+
+    /** The options, validated. */
+    public ProtocolOptions build() {
+      return new ProtocolOptions(
+          heartbeatIntervalMs,
+          electionTimeoutMinMs,
+          electionTimeoutMaxMs,
+          retransmitMs,
+          window,
+          maxBatchCommands,
+          maxBatchBytes,
+          maxCommandBytes,
+          maxSlotsPerMessage,
+          retainedSlots,
+          acceptedToLearners);
+    }
   }
 }
