@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -34,8 +35,8 @@ import java.util.zip.CheckedOutputStream;
  *       log). A command that cannot be decoded is answered with a {@link KvResult.Error}, never an
  *       exception: the contract of {@link StateMachine} is that an exception stops the node.
  *   <li>{@link #query} answers {@code GET} from the current state and refuses anything else.
- *   <li>Deterministic: the entries are kept in a {@link TreeMap}, so everything that depends on
- *       their order (snapshots, {@link #stateHash()}) follows key order; no clock, no randomness.
+ *   <li>Deterministic: the entries live in a hash map for speed, but nothing observable follows its
+ *       order: snapshots and {@link #stateHash()} sort the keys first. No clock, no randomness.
  * </ul>
  *
  * <p><b>Snapshot format</b>: magic {@code "KVS1"}, the entry count, then per entry in ascending key
@@ -50,7 +51,7 @@ public final class KeyValueStore implements StateMachine {
   private static final int MAGIC = 0x4B565331; // "KVS1"
 
   /** Values are never changed once stored, so snapshots share the arrays. */
-  private TreeMap<String, byte[]> entries = new TreeMap<>();
+  private HashMap<String, byte[]> entries = new HashMap<>();
 
   @Override
   public byte[] apply(byte[] command) {
@@ -98,8 +99,8 @@ public final class KeyValueStore implements StateMachine {
   /** Copies the map (not the values, which are never changed): O(entries), no value copied. */
   @Override
   public Snapshot snapshot() {
-    TreeMap<String, byte[]> copy = new TreeMap<>(entries);
-    return out -> write(copy, out);
+    HashMap<String, byte[]> copy = new HashMap<>(entries);
+    return out -> write(copy, out); // sorted when written, off the apply thread
   }
 
   /**
@@ -118,7 +119,7 @@ public final class KeyValueStore implements StateMachine {
               "not a KeyValueStore snapshot: magic 0x%08X, expected 0x%08X", magic, MAGIC));
     }
     int count = nonNegative(data.readInt(), "entry count");
-    TreeMap<String, byte[]> restored = new TreeMap<>();
+    HashMap<String, byte[]> restored = new HashMap<>();
     String previous = null;
     for (int i = 0; i < count; i++) {
       String key = decodeKey(readBytes(data, "key " + i), i);
@@ -164,7 +165,9 @@ public final class KeyValueStore implements StateMachine {
     }
   }
 
-  private static void write(TreeMap<String, byte[]> entries, OutputStream out) throws IOException {
+  /** Writes the entries in ascending key order, whatever order the map keeps them in. */
+  private static void write(Map<String, byte[]> unordered, OutputStream out) throws IOException {
+    TreeMap<String, byte[]> entries = new TreeMap<>(unordered);
     CheckedOutputStream checked =
         new CheckedOutputStream(new BufferedOutputStream(out), new CRC32C());
     DataOutputStream data = new DataOutputStream(checked);
