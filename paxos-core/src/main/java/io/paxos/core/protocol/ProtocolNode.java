@@ -330,7 +330,9 @@ public final class ProtocolNode {
    */
   private void routeAbandoned(Outbox out) {
     List<Outbox.Abandoned> abandoned = out.abandoned();
-    if (abandoned.stream().allMatch(a -> a.commands().stream().allMatch(c -> c.origin() == id))) {
+    if (abandoned.isEmpty()
+        || abandoned.stream()
+            .allMatch(a -> a.commands().stream().allMatch(c -> c.origin() == id))) {
       return;
     }
     record Key(int origin, Outbox.Rejection reason, int hint) {}
