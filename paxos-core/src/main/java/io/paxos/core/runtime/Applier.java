@@ -4,6 +4,7 @@ import io.paxos.core.StateMachine;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.SessionTable;
 import io.paxos.core.protocol.Value;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -64,11 +65,7 @@ final class Applier implements Runnable {
     for (Value v : chosen) {
       slot++;
       for (Command c : v.commands()) {
-        if (!c.inSession()) {
-          apply(c);
-        } else if (sessionTable.check(c, slot).apply()) {
-          sessionTable.record(c, slot, apply(c));
-        }
+        sessionTable.apply(c, slot, this::apply);
       }
     }
     appliedSlot = slot;
@@ -121,18 +118,9 @@ final class Applier implements Runnable {
 
   /** Apply one command (once per session sequence), then answer whoever waits for it. */
   private void applyOne(Command c, long slot) {
-    byte[] result;
-    if (c.inSession()) {
-      SessionTable.Verdict verdict = sessionTable.check(c, slot);
-      if (verdict == SessionTable.Verdict.STALE) {
-        return;
-      }
-      result = verdict.apply() ? apply(c) : verdict.cachedResult();
-      if (verdict.apply()) {
-        sessionTable.record(c, slot, result);
-      }
-    } else {
-      result = apply(c);
+    byte[] result = sessionTable.apply(c, slot, this::apply);
+    if (result == null) {
+      return; // a stale duplicate: applied before, and its client has seen the answer
     }
     if (c.origin() == nodeId) {
       completions.complete(c.clientId(), c.sequence(), result);
@@ -144,8 +132,8 @@ final class Applier implements Runnable {
     }
   }
 
-  private byte[] apply(Command c) {
-    byte[] result = stateMachine.apply(c.payload());
+  private byte[] apply(byte[] payload) {
+    byte[] result = stateMachine.apply(payload);
     return result == null ? EMPTY : result;
   }
 

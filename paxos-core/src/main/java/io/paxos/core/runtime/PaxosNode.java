@@ -193,7 +193,8 @@ public final class PaxosNode implements AutoCloseable {
    * @param sequence the session's number for this command, from 1; a retry reuses it
    * @param acknowledgedBelow the lowest sequence the client has not yet seen a reply for (at least
    *     1, at most {@code sequence}); the client promises never to send anything below it again,
-   *     and at most {@value SessionTable#MAX_RESULTS} commands of one session may be unanswered
+   *     and at most {@value io.paxos.core.protocol.SessionTable#MAX_RESULTS} commands of one
+   *     session may be unanswered
    * @throws IllegalArgumentException if the numbers break these rules
    */
   public CompletableFuture<byte[]> submit(

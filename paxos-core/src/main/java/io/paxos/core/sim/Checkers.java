@@ -22,9 +22,14 @@ final class Checkers {
   final AcceptorChecker acceptors = new AcceptorChecker();
   final AcceptHistoryChecker history = new AcceptHistoryChecker();
   final ChosenChecker chosen;
+  final ExactlyOnceChecker exactlyOnce;
   private final ReplicaChecker replicas;
 
-  Checkers(ClusterConfig config, Optional<Supplier<StateMachine>> stateMachine) {
+  Checkers(
+      ClusterConfig config,
+      Optional<Supplier<StateMachine>> stateMachine,
+      ExactlyOnceChecker exactlyOnce) {
+    this.exactlyOnce = exactlyOnce;
     this.chosen = new ChosenChecker(config, history);
     this.replicas = stateMachine.map(ReplicaChecker::new).orElse(null);
   }
@@ -38,6 +43,7 @@ final class Checkers {
     node.acceptor().ifPresent(a -> acceptors.onRestart(node.id(), a));
     if (node.learner().isPresent()) {
       integrity.onStart(node.id(), node.learner().get().nextSlot());
+      exactlyOnce.onStart(node.id(), durable.chosen());
       if (replicas != null) {
         replicas.onStart(node.id(), durable.chosen());
       }
@@ -67,6 +73,7 @@ final class Checkers {
     agreement.onDeliver(learner, slot, value);
     validity.onDeliver(learner, slot, value);
     integrity.onDeliver(learner, slot, value);
+    exactlyOnce.onDeliver(learner, slot, value);
     if (replicas != null) {
       replicas.onDeliver(learner, slot, value);
     }

@@ -10,7 +10,9 @@ import java.util.TreeMap;
 
 /**
  * Integrity: each learner delivers slots consecutively from 1 with no gap and no repeat, and each
- * command (client id, sequence) appears at most once in the whole chosen sequence.
+ * one-shot command (client id, sequence) appears at most once in the whole chosen sequence. A
+ * session's command may appear again (its client retried it on purpose); {@link ExactlyOnceChecker}
+ * checks that it is applied once.
  *
  * <p>A learner that restarts starts again after the chosen values it had made durable; it may
  * deliver again the slots it delivered but had not yet synced (its state machine is rebuilt from
@@ -55,6 +57,9 @@ public final class IntegrityChecker {
     next.put(learner, slot + 1);
     Set<CommandKey> inValue = value.commands().size() > 1 ? new HashSet<>() : null;
     for (Command c : value.commands()) {
+      if (c.inSession()) {
+        continue;
+      }
       CommandKey key = CommandKey.of(c);
       if (inValue != null && !inValue.add(key)) {
         throw new InvariantViolation(

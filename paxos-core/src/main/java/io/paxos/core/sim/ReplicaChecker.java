@@ -2,6 +2,7 @@ package io.paxos.core.sim;
 
 import io.paxos.core.StateMachine;
 import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.SessionTable;
 import io.paxos.core.protocol.Value;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
 public final class ReplicaChecker {
   private static final class Replica {
     StateMachine machine;
+    final SessionTable sessions = new SessionTable();
     long nextSlot = 1;
     long resultHash = 17;
   }
@@ -49,7 +51,8 @@ public final class ReplicaChecker {
       return;
     }
     for (Command c : value.commands()) {
-      r.resultHash = r.resultHash * 31 + Arrays.hashCode(r.machine.apply(c.payload()));
+      byte[] result = r.sessions.apply(c, slot, r.machine::apply); // once per session command
+      r.resultHash = r.resultHash * 31 + Arrays.hashCode(result);
     }
     r.nextSlot++;
   }

@@ -4,6 +4,7 @@ import io.paxos.core.StateMachine;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.protocol.RoleFactory;
+import io.paxos.core.protocol.SessionTable;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -27,6 +28,7 @@ public final class SimOptions {
   private final long clientTimeoutMs;
   private final long livenessBoundMs;
   private final Supplier<StateMachine> stateMachine;
+  private final Supplier<ExactlyOnceChecker.Deduplication> deduplication;
   private final Consumer<String> trace;
 
   private SimOptions(Builder b) {
@@ -41,6 +43,7 @@ public final class SimOptions {
     this.clientTimeoutMs = b.clientTimeoutMs;
     this.livenessBoundMs = b.livenessBoundMs;
     this.stateMachine = b.stateMachine;
+    this.deduplication = Objects.requireNonNull(b.deduplication, "deduplication");
     this.trace = b.trace;
     if (commands < 1 || workloadMs < 1 || clientTimeoutMs < 1 || livenessBoundMs < 1) {
       throw new IllegalArgumentException(
@@ -160,6 +163,11 @@ public final class SimOptions {
     return Optional.ofNullable(trace);
   }
 
+  /** How learners' replicas deduplicate session commands (the library's session table). */
+  public Supplier<ExactlyOnceChecker.Deduplication> deduplication() {
+    return deduplication;
+  }
+
   public Builder toBuilder() {
     Builder b = new Builder(seed, cluster);
     b.label = label;
@@ -171,6 +179,7 @@ public final class SimOptions {
     b.clientTimeoutMs = clientTimeoutMs;
     b.livenessBoundMs = livenessBoundMs;
     b.stateMachine = stateMachine;
+    b.deduplication = deduplication;
     b.trace = trace;
     return b;
   }
@@ -205,6 +214,8 @@ public final class SimOptions {
     private long clientTimeoutMs = 3000;
     private long livenessBoundMs = 30_000;
     private Supplier<StateMachine> stateMachine;
+    private Supplier<ExactlyOnceChecker.Deduplication> deduplication =
+        () -> new SessionTable()::apply;
     private Consumer<String> trace;
 
     private Builder(long seed, ClusterConfig cluster) {
@@ -255,6 +266,12 @@ public final class SimOptions {
 
     public Builder stateMachine(Supplier<StateMachine> stateMachine) {
       this.stateMachine = stateMachine;
+      return this;
+    }
+
+    /** The deduplication to check, e.g. a broken one to see the exactly-once check fail. */
+    public Builder deduplication(Supplier<ExactlyOnceChecker.Deduplication> deduplication) {
+      this.deduplication = deduplication;
       return this;
     }
 

@@ -12,6 +12,7 @@ package io.paxos.core.sim;
  * @param requests client requests, all completed
  * @param replacements commands sent again under a new sequence number (after a hand-back or a
  *     client timeout)
+ * @param sessionRetries session commands sent again under their own sequence number
  * @param messages messages sent
  * @param dropped messages lost (random drops and partitions)
  * @param duplicated messages delivered twice
@@ -28,6 +29,7 @@ public record SimResult(
     long slots,
     int requests,
     int replacements,
+    int sessionRetries,
     long messages,
     long dropped,
     long duplicated,

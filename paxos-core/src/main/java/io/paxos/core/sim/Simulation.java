@@ -61,7 +61,11 @@ public final class Simulation {
     }
     this.network = new SimNetwork(random.split(), queue, maxId, options.faults());
     this.workload = new Workload(random.split(), options.commands());
-    this.checkers = new Checkers(options.cluster(), options.stateMachine());
+    this.checkers =
+        new Checkers(
+            options.cluster(),
+            options.stateMachine(),
+            new ExactlyOnceChecker(options.deduplication()));
   }
 
   /**
@@ -108,6 +112,7 @@ public final class Simulation {
         highestSlot(),
         workload.size(),
         workload.replacements(),
+        workload.sessionRetries(),
         network.sent,
         network.dropped,
         network.duplicated,

@@ -7,19 +7,32 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
- * The simulated clients. Each request is one logical operation; it is sent as a command with a
- * fresh (client id, sequence). If the protocol hands the command back unproposed, or no outcome
- * arrives within the client timeout, the client sends a replacement command with a new sequence
- * number (never the same one again: there is no deduplication table yet). A request completes when
- * any of its commands is delivered at some learner. Not thread-safe.
+ * The simulated clients. Each request is one logical operation, sent as a command with a fresh
+ * (client id, sequence). If the protocol hands the command back unproposed, or no outcome arrives
+ * within the client timeout, the client tries again:
+ *
+ * <ul>
+ *   <li>a one-shot client (even client numbers) sends a replacement command with a new sequence
+ *       number, since its commands are not deduplicated;
+ *   <li>a session client (odd client numbers) sends the same command again, with the same sequence
+ *       and acknowledgement floor, possibly through another node: the replicated session table must
+ *       apply it once ({@link ExactlyOnceChecker}).
+ * </ul>
+ *
+ * <p>A request completes when any of its commands is delivered at some learner. Not thread-safe.
  */
 final class Workload {
   static final class Request {
     final int id;
     final long clientId;
     final long createdAt;
+    final boolean session;
+    long sessionSequence;
+    long acknowledgedBelow;
+    byte[] payload;
     int attempt;
     CommandKey current;
     boolean complete;
@@ -29,6 +42,7 @@ final class Workload {
       this.id = id;
       this.clientId = clientId;
       this.createdAt = createdAt;
+      this.session = (clientId - FIRST_CLIENT) % 2 == 1;
     }
 
     @Override
@@ -45,13 +59,18 @@ final class Workload {
   private final List<Request> requests = new ArrayList<>();
   private final Map<CommandKey, Request> byKey = new HashMap<>();
   private final long[] nextSequence = new long[CLIENTS];
+  private final List<TreeSet<Long>> unanswered = new ArrayList<>();
   private int completed;
   private int replacements;
+  private int sessionRetries;
 
   /** A workload of {@code total} requests, drawing payloads and clients from {@code random}. */
   Workload(SplittableRandom random, int total) {
     this.random = random;
     this.total = total;
+    for (int i = 0; i < CLIENTS; i++) {
+      unanswered.add(new TreeSet<>());
+    }
   }
 
   Request newRequest(long now) {
@@ -64,16 +83,30 @@ final class Workload {
     return requests.get((int) id);
   }
 
-  /** A new command for {@code r}, submitted at node {@code origin}; it becomes the current one. */
+  /** A command for {@code r}, submitted at node {@code origin}; it becomes the current one. */
   Command newAttempt(Request r, int origin) {
     int client = (int) (r.clientId - FIRST_CLIENT);
-    long sequence = ++nextSequence[client];
-    byte[] payload = new byte[2 + random.nextInt(11)];
-    random.nextBytes(payload);
-    payload[0] = (byte) (r.id % 16);
-    Command c = new Command(origin, r.clientId, sequence, payload);
-    if (r.attempt > 0) {
-      replacements++;
+    Command c;
+    if (r.session && r.attempt > 0) {
+      c = new Command(origin, r.clientId, r.sessionSequence, r.acknowledgedBelow, r.payload);
+      sessionRetries++;
+    } else {
+      long sequence = ++nextSequence[client];
+      byte[] payload = new byte[2 + random.nextInt(11)];
+      random.nextBytes(payload);
+      payload[0] = (byte) (r.id % 16);
+      if (r.session) {
+        unanswered.get(client).add(sequence);
+        r.sessionSequence = sequence;
+        r.acknowledgedBelow = unanswered.get(client).first();
+        r.payload = payload;
+        c = new Command(origin, r.clientId, sequence, r.acknowledgedBelow, payload);
+      } else {
+        c = new Command(origin, r.clientId, sequence, payload);
+      }
+      if (r.attempt > 0) {
+        replacements++;
+      }
     }
     r.attempt++;
     r.current = CommandKey.of(c);
@@ -89,6 +122,9 @@ final class Workload {
         r.complete = true;
         r.completedAt = now;
         completed++;
+        if (r.session) {
+          unanswered.get((int) (r.clientId - FIRST_CLIENT)).remove(r.sessionSequence);
+        }
       }
     }
   }
@@ -118,6 +154,11 @@ final class Workload {
 
   int replacements() {
     return replacements;
+  }
+
+  /** Session commands sent again with their own (client id, sequence). */
+  int sessionRetries() {
+    return sessionRetries;
   }
 
   List<String> incomplete() {

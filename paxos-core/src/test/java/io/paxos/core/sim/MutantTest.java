@@ -72,12 +72,24 @@ class MutantTest {
         });
   }
 
+  @Test
+  void deduplicationThatAppliesEveryCopyOfASessionCommandIsCaught() {
+    assertCaught(
+        "a session table that applies a retried command again",
+        b -> b.deduplication(() -> (command, slot, machine) -> machine.apply(command.payload())));
+  }
+
   private static void assertCaught(String mutant, RoleFactory roles) {
+    assertCaught(mutant, b -> b.roles(roles));
+  }
+
+  private static void assertCaught(
+      String mutant, java.util.function.UnaryOperator<SimOptions.Builder> mutation) {
     int seeds = Integer.getInteger("paxos.sim.seeds", 500);
     for (long seed = 1; seed <= seeds; seed++) {
       SimOptions options =
-          SimulationTest.options(seed, SimulationTest.topologyFor(seed)).toBuilder()
-              .roles(roles)
+          mutation
+              .apply(SimulationTest.options(seed, SimulationTest.topologyFor(seed)).toBuilder())
               .build();
       try {
         Simulation.run(options);

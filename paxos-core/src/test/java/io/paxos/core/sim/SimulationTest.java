@@ -64,6 +64,7 @@ class SimulationTest {
     long leaderships = 0;
     long dropped = 0;
     long replacements = 0;
+    long sessionRetries = 0;
     long slowestHeal = 0;
     long started = System.nanoTime();
     for (long seed : seeds) {
@@ -76,6 +77,7 @@ class SimulationTest {
         leaderships += r.leaderships();
         dropped += r.dropped();
         replacements += r.replacements();
+        sessionRetries += r.sessionRetries();
         slowestHeal = Math.max(slowestHeal, r.endTimeMs() - r.healedAtMs());
       } catch (SimulationFailure f) {
         failures.add(f.getMessage() + "\n  replay: " + replayCommand(f.seed(), f.label()) + "\n");
@@ -90,8 +92,10 @@ class SimulationTest {
         seeds.size(), steps, seconds, seeds.size() / seconds);
     System.out.printf(
         "  faults: %d crashes, %d partitions, %d messages dropped; %d leaderships; "
-            + "%d commands replaced; at most %d simulated ms from heal to all done%n",
-        crashes, partitions, dropped, leaderships, replacements, slowestHeal);
+            + "%d commands replaced, %d session commands retried; at most %d simulated ms from"
+            + " heal to all done%n",
+        crashes, partitions, dropped, leaderships, replacements, sessionRetries, slowestHeal);
+    assertThat(sessionRetries).as("the seeds exercise session retries").isPositive();
     assertThat(failures).as("failing seeds, each with its replay command").isEmpty();
   }
 

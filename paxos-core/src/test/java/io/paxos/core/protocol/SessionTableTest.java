@@ -1,8 +1,7 @@
-package io.paxos.core.runtime;
+package io.paxos.core.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paxos.core.protocol.Command;
 import org.junit.jupiter.api.Test;
 
 class SessionTableTest {

@@ -1,11 +1,11 @@
-package io.paxos.core.runtime;
+package io.paxos.core.protocol;
 
-import io.paxos.core.protocol.Command;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The deduplication table of client sessions: part of the replicated state, so every replica
@@ -17,21 +17,22 @@ import java.util.TreeMap;
  * (the oldest first), and whole sessions are forgotten when no command of theirs was applied for
  * {@link #EXPIRY_SLOTS} slots. Nothing depends on a clock or on hash order.
  *
- * <p>Not thread-safe: the apply thread owns it.
+ * <p>Deterministic and single-threaded like the rest of the protocol: the runtime's apply thread
+ * owns one, and the simulator keeps one per learner.
  */
-final class SessionTable {
+public final class SessionTable {
   /** The most results kept per client: a client keeps at most this many commands outstanding. */
-  static final int MAX_RESULTS = 4096;
+  public static final int MAX_RESULTS = 4096;
 
   /** A session with no command applied for this many slots is forgotten. */
-  static final long EXPIRY_SLOTS = 1_000_000;
+  public static final long EXPIRY_SLOTS = 1_000_000;
 
   private static final long EXPIRY_CHECK_SLOTS = 10_000;
 
   /** The outcome of {@link #check}: apply the command, answer with a cached result, or skip it. */
-  record Verdict(boolean apply, byte[] cachedResult) {
-    static final Verdict APPLY = new Verdict(true, null);
-    static final Verdict STALE = new Verdict(false, null);
+  public record Verdict(boolean apply, byte[] cachedResult) {
+    public static final Verdict APPLY = new Verdict(true, null);
+    public static final Verdict STALE = new Verdict(false, null);
   }
 
   private static final class Session {
@@ -48,7 +49,7 @@ final class SessionTable {
    * cached result (a retry of an applied command), or {@link Verdict#STALE} (a duplicate of a
    * command the client has already seen answered: nobody waits for it).
    */
-  Verdict check(Command c, long slot) {
+  public Verdict check(Command c, long slot) {
     expire(slot);
     Session s = sessions.get(c.clientId());
     if (s == null) {
@@ -63,7 +64,7 @@ final class SessionTable {
   }
 
   /** Remember the result of a session command just applied in {@code slot}. */
-  void record(Command c, long slot, byte[] result) {
+  public void record(Command c, long slot, byte[] result) {
     Session s = sessions.computeIfAbsent(c.clientId(), k -> new Session());
     s.lastSlot = slot;
     s.results.put(c.sequence(), result);
@@ -75,8 +76,32 @@ final class SessionTable {
   }
 
   /** Sessions known, for tests and monitoring. */
-  int size() {
+  public int size() {
     return sessions.size();
+  }
+
+  /**
+   * Apply {@code c}, chosen in {@code slot}, through the table: a command outside any session is
+   * applied by {@code machine} every time; a session's command the first time only, and a retry
+   * gets the first result.
+   *
+   * @return the result for whoever waits for {@code c}, or null for a stale duplicate that nobody
+   *     waits for (not applied)
+   */
+  public byte[] apply(Command c, long slot, UnaryOperator<byte[]> machine) {
+    if (!c.inSession()) {
+      return machine.apply(c.payload());
+    }
+    Verdict verdict = check(c, slot);
+    if (verdict == Verdict.STALE) {
+      return null;
+    }
+    if (!verdict.apply()) {
+      return verdict.cachedResult();
+    }
+    byte[] result = machine.apply(c.payload());
+    record(c, slot, result);
+    return result;
   }
 
   private void expire(long slot) {
