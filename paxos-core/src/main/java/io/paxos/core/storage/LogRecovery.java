@@ -134,7 +134,7 @@ final class LogRecovery {
       return 0;
     }
     if (left < RecordFormat.RECORD_HEADER) {
-      return -1;
+      return zerosFrom(seg, pos) ? 0 : -1; // preallocated zeros too short for a header
     }
     int length = seg.getInt(pos + 4);
     if (length == 0) {

@@ -164,6 +164,16 @@ class FileStorageRecoveryTest {
   }
 
   @Test
+  void aPreallocatedSegmentEndingInFewerZerosThanARecordHeaderIsComplete() {
+    // One record of 35 + 4040 bytes after the 16-byte header leaves 5 zero bytes in a 4 KiB
+    // segment; the next record goes to a new segment.
+    write(true, 4040, 1, 1);
+    assertThat(offsets.get(0)).isEqualTo(16);
+    assertThat(files.get(1)).isNotEqualTo(files.get(0));
+    assertThat(chosenAfterReopen(true)).isEqualTo(values(1, 2, 4040));
+  }
+
+  @Test
   void aMissingSegmentStopsTheNode() throws IOException {
     write(true, 1000, 2, 2, 2, 2, 2, 2, 2, 2);
     List<Path> segments = segments();
