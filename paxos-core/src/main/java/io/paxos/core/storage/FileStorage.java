@@ -259,8 +259,9 @@ public final class FileStorage implements Storage {
     if (buffer.position() == 0) {
       return;
     }
+    long commitBytes = segment.position() + buffer.position() - batchStart;
     buffer.flip();
-    segment.write(buffer);
+    segment.write(buffer, commitBytes < Segment.PREALLOCATE_CHUNK / 4);
     buffer.clear();
     written = true;
   }

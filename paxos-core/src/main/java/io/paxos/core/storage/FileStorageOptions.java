@@ -7,8 +7,8 @@ package io.paxos.core.storage;
  *     than this gets a segment of its own); between 4 KiB and 1 GiB
  * @param preallocate whether to fill the log ahead of the writes with zeros, in chunks of up to 1
  *     MiB, so that a small group commit overwrites allocated blocks and its fsync need not commit
- *     file-size metadata (about half the cost on ext4). Large writes are never preallocated: they
- *     would write every byte twice
+ *     file-size metadata (about half the cost on ext4). Large group commits (256 KiB and more) are
+ *     not preallocated: they would write every byte twice
  * @param writeBufferBytes the size of the direct buffer that collects the records of one group
  *     commit; a batch larger than this is written in several system calls (a single larger record
  *     grows the buffer). At least 4 KiB

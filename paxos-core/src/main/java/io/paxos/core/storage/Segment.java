@@ -107,11 +107,16 @@ final class Segment implements AutoCloseable {
     return position;
   }
 
-  /** Write all of {@code data} at {@link #position()} and advance past it. */
-  void write(ByteBuffer data) throws IOException {
-    int n = data.remaining();
-    long end = position + n;
-    if (preallocate && end > allocatedEnd && n < PREALLOCATE_CHUNK / 4 && end < segmentBytes) {
+  /**
+   * Write all of {@code data} at {@link #position()} and advance past it.
+   *
+   * @param smallCommit whether the group commit this belongs to is small (below a quarter of a
+   *     preallocation chunk); only then is the file filled with zeros ahead of the write, since a
+   *     large commit would write each byte twice for an fsync saving that its transfer time dwarfs
+   */
+  void write(ByteBuffer data, boolean smallCommit) throws IOException {
+    long end = position + data.remaining();
+    if (preallocate && smallCommit && end > allocatedEnd && end < segmentBytes) {
       fillZeros(Math.max(end, allocatedEnd), Math.min(segmentBytes, end + PREALLOCATE_CHUNK));
     }
     while (data.hasRemaining()) {
