@@ -376,6 +376,8 @@ public final class PaxosNode implements AutoCloseable {
 
     /**
      * Where durable state lives; defaults to {@link InMemoryStorage} (nothing survives the JVM).
+     * Use {@link io.paxos.core.storage.FileStorage#open} for a node whose votes must survive a
+     * restart. The node closes the storage when it closes.
      */
     public Builder storage(Storage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");

@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.storage.InMemoryStorage;
+import io.paxos.core.storage.Storage;
 import io.paxos.core.transport.InMemoryNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** Real nodes on real threads over the in-memory network, for integration tests. */
 final class LocalCluster implements AutoCloseable {
@@ -19,26 +21,56 @@ final class LocalCluster implements AutoCloseable {
   final Map<Integer, RecordingStateMachine> machines = new LinkedHashMap<>();
   final Map<Integer, InMemoryStorage> storages = new LinkedHashMap<>();
   final ClusterConfig config;
+  private final ProtocolOptions options;
+  private final Duration commandTimeout;
+  private final IntFunction<Storage> storage;
 
+  /** Nodes with {@link InMemoryStorage}, kept in {@link #storages}. */
   LocalCluster(ClusterConfig config, ProtocolOptions options, Duration commandTimeout) {
+    this(config, options, commandTimeout, null);
+  }
+
+  /** Nodes with the storage {@code storage} opens for each node id. */
+  LocalCluster(
+      ClusterConfig config,
+      ProtocolOptions options,
+      Duration commandTimeout,
+      IntFunction<Storage> storage) {
     this.config = config;
+    this.options = options;
+    this.commandTimeout = commandTimeout;
+    this.storage = storage;
     for (int id : config.ids()) {
-      RecordingStateMachine sm = new RecordingStateMachine();
-      InMemoryStorage storage = new InMemoryStorage();
-      machines.put(id, sm);
-      storages.put(id, storage);
-      nodes.put(
-          id,
-          PaxosNode.builder()
-              .config(config)
-              .nodeId(id)
-              .stateMachine(sm)
-              .transport(network.transport(id))
-              .storage(storage)
-              .options(options)
-              .commandTimeout(commandTimeout)
-              .build());
+      start(id);
     }
+  }
+
+  /**
+   * Start node {@code id}, or start it again after {@link #close(int)}: a new node with a new state
+   * machine, on the storage the cluster's storage function opens (a fresh in-memory one if none).
+   */
+  void start(int id) {
+    RecordingStateMachine sm = new RecordingStateMachine();
+    Storage s;
+    if (storage == null) {
+      InMemoryStorage inMemory = new InMemoryStorage();
+      storages.put(id, inMemory);
+      s = inMemory;
+    } else {
+      s = storage.apply(id);
+    }
+    machines.put(id, sm);
+    nodes.put(
+        id,
+        PaxosNode.builder()
+            .config(config)
+            .nodeId(id)
+            .stateMachine(sm)
+            .transport(network.transport(id))
+            .storage(s)
+            .options(options)
+            .commandTimeout(commandTimeout)
+            .build());
   }
 
   /** Wait until some live node leads and return it. */

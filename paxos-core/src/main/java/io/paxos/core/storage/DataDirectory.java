@@ -1,0 +1,276 @@
+package io.paxos.core.storage;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A node's data directory: checked to exist and be writable, locked against a second running node
+ * (a lock file held with {@link FileChannel#tryLock()}, released by {@link #close()} or when the
+ * process dies), and stamped with the cluster id and node id it belongs to (a small metadata file,
+ * written atomically: temp file, force, rename, force the directory).
+ *
+ * <p>Not thread-safe; owned by one {@link FileStorage}.
+ */
+final class DataDirectory implements AutoCloseable {
+  static final String LOCK_FILE = "paxos.lock";
+  static final String META_FILE = "paxos.meta";
+  static final String META_TEMP = "paxos.meta.tmp";
+  private static final String FORMAT = "1";
+
+  private final Path dir;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+
+  private DataDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+    this.dir = dir;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Check, lock and stamp {@code dir}.
+   *
+   * @throws IllegalArgumentException if it is missing, not a writable directory, or belongs to
+   *     another cluster or node
+   * @throws StorageException if another node holds it, or its metadata cannot be read or written
+   */
+  static DataDirectory open(Path dir, String clusterId, int nodeId) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(
+          "data directory "
+              + dir
+              + " does not exist or is not a directory: create it (an empty directory starts a"
+              + " node with no state) or fix the path; a node never creates it itself, so that a"
+              + " wrong path cannot silently start a node that forgot its promises");
+    }
+    if (!Files.isWritable(dir)) {
+      throw notWritable(dir, null);
+    }
+    DataDirectory opened = lock(dir);
+    try {
+      opened.checkOrStamp(clusterId, nodeId);
+      return opened;
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    }
+  }
+
+  private static IllegalArgumentException notWritable(Path dir, Exception cause) {
+    IllegalArgumentException e =
+        new IllegalArgumentException(
+            "data directory "
+                + dir
+                + " is not writable by this process: give the user running the node write"
+                + " permission on it");
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
+  }
+
+  private static DataDirectory lock(Path dir) {
+    Path lockPath = dir.resolve(LOCK_FILE);
+    FileChannel channel;
+    try {
+      channel =
+          FileChannel.open(
+              lockPath,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+    } catch (AccessDeniedException e) {
+      throw notWritable(dir, e);
+    } catch (IOException e) {
+      throw new StorageException("cannot create the lock file " + lockPath + ": " + e, e);
+    }
+    try {
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        String holder = readHolder(channel);
+        throw new StorageException(
+            "data directory "
+                + dir
+                + " is locked by another running node"
+                + holder
+                + ": stop that node first, or give this node its own directory");
+      }
+      ByteBuffer pid =
+          ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
+      channel.truncate(0);
+      channel.write(pid, 0);
+      return new DataDirectory(dir, channel, lock);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      if (e instanceof RuntimeException) {
+        throw (RuntimeException) e;
+      }
+      throw new StorageException("cannot lock data directory " + dir + ": " + e, e);
+    }
+  }
+
+  private static String readHolder(FileChannel channel) {
+    try {
+      ByteBuffer b = ByteBuffer.allocate(32);
+      channel.read(b, 0);
+      String pid = new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII).trim();
+      return pid.isEmpty() ? "" : " (process " + pid + ")";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private void checkOrStamp(String clusterId, int nodeId) {
+    Path meta = dir.resolve(META_FILE);
+    try {
+      Files.deleteIfExists(dir.resolve(META_TEMP));
+      if (Files.exists(meta)) {
+        check(meta, clusterId, nodeId);
+        return;
+      }
+      if (!segmentNumbers().isEmpty()) {
+        throw new StorageException(
+            "data directory "
+                + dir
+                + " holds log segments but no "
+                + META_FILE
+                + ": it is damaged or was assembled by hand; restore it from a copy");
+      }
+      stamp(clusterId, nodeId);
+    } catch (IOException e) {
+      throw new StorageException("cannot read or write " + meta + ": " + e, e);
+    }
+  }
+
+  private void check(Path meta, String clusterId, int nodeId) throws IOException {
+    Properties p = new Properties();
+    p.load(new StringReader(Files.readString(meta, StandardCharsets.UTF_8)));
+    String format = p.getProperty("format");
+    String cluster = p.getProperty("cluster-id");
+    String node = p.getProperty("node-id");
+    if (!FORMAT.equals(format) || cluster == null || node == null) {
+      throw new StorageException(
+          meta
+              + " is not a metadata file of storage format "
+              + FORMAT
+              + " (format="
+              + format
+              + "): it is damaged or from another version; restore the directory from a copy");
+    }
+    if (!cluster.equals(clusterId) || !node.equals(Integer.toString(nodeId))) {
+      throw new IllegalArgumentException(
+          "data directory "
+              + dir
+              + " belongs to node "
+              + node
+              + " of cluster \""
+              + cluster
+              + "\", not to node "
+              + nodeId
+              + " of cluster \""
+              + clusterId
+              + "\": give every node its own directory, and check the node id and cluster id");
+    }
+  }
+
+  private void stamp(String clusterId, int nodeId) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("format", FORMAT);
+    p.setProperty("cluster-id", clusterId);
+    p.setProperty("node-id", Integer.toString(nodeId));
+    StringWriter text = new StringWriter();
+    p.store(text, "paxos node data directory; do not edit");
+    Path temp = dir.resolve(META_TEMP);
+    try (FileChannel out =
+        FileChannel.open(
+            temp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+      out.force(true);
+    }
+    Files.move(
+        temp,
+        dir.resolve(META_FILE),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+    sync();
+  }
+
+  Path path() {
+    return dir;
+  }
+
+  Path segmentPath(long number) {
+    return dir.resolve(RecordFormat.segmentName(number));
+  }
+
+  /** The numbers of the segment files present, ascending. */
+  List<Long> segmentNumbers() throws IOException {
+    List<Long> numbers = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.forEach(
+          f -> {
+            long n = RecordFormat.segmentNumber(f.getFileName().toString());
+            if (n >= 0) {
+              numbers.add(n);
+            }
+          });
+    }
+    numbers.sort(null);
+    return numbers;
+  }
+
+  /** Force the directory itself, so that files created, renamed or deleted in it survive. */
+  void sync() throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+  }
+
+  /** Release the lock. Idempotent. */
+  @Override
+  public void close() {
+    try {
+      if (lock.isValid()) {
+        lock.release();
+      }
+    } catch (IOException e) {
+      // closing the channel below releases it too
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // nothing more to release
+    }
+  }
+}

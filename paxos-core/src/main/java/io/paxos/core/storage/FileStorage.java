@@ -1,0 +1,310 @@
+package io.paxos.core.storage;
+
+import io.paxos.core.protocol.AcceptedEntry;
+import io.paxos.core.protocol.Ballot;
+import io.paxos.core.protocol.DurableState;
+import io.paxos.core.protocol.Value;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Storage} in a data directory: an append-only log of checksummed records in segment files
+ * (see {@link RecordFormat} for the layout and {@link LogRecovery} for how it is read back).
+ *
+ * <pre>{@code
+ * PaxosNode node = PaxosNode.builder()
+ *     ...
+ *     .storage(FileStorage.open(Path.of("/var/lib/orders/node-1"), "orders", 1))
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>Group commit.</b> The write methods only encode records into a reusable direct buffer; no
+ * system call happens until {@link #sync()}, which writes the buffer with one positional write
+ * (more only for a batch larger than the buffer, or at a segment rollover) and forces the file
+ * once. The runtime calls it once per batch of inputs, before any reply leaves.
+ *
+ * <p><b>Durability.</b> What {@link #sync()} returned from survives a crash or power loss. A new
+ * segment is forced, and then its directory, before any record in it is acknowledged; a segment is
+ * forced before the next one is created, so only the last segment can end in a torn write.
+ *
+ * <p><b>Failures.</b> An I/O error or failed force makes this storage unusable: every later call
+ * throws {@link StorageException} (PITFALLS #15: after a failed fsync the OS may have dropped the
+ * dirty pages, so a retry that succeeds proves nothing). Restart the node: it recovers from what is
+ * on disk.
+ *
+ * <p><b>Threading.</b> Not thread-safe: one thread (the node's event loop) makes every call; {@link
+ * #close()} may come from another thread once that thread has stopped. {@link #close()} does not
+ * sync: writes after the last {@link #sync()} are dropped, as a crash would drop them.
+ */
+public final class FileStorage implements Storage {
+  private static final Logger log = LoggerFactory.getLogger(FileStorage.class);
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+
+  private final DataDirectory directory;
+  private final FileStorageOptions options;
+  private final DurableState recovered;
+  private final CRC32C crc = new CRC32C();
+  private ByteBuffer buffer;
+  private Segment segment;
+  private int batchStart;
+  private long nextChosenSlot;
+  private boolean written;
+  private boolean failForce;
+  private StorageException failure;
+  private boolean closed;
+
+  private FileStorage(
+      DataDirectory directory,
+      FileStorageOptions options,
+      DurableState recovered,
+      Segment segment) {
+    this.directory = directory;
+    this.options = options;
+    this.recovered = recovered;
+    this.segment = segment;
+    this.batchStart = (int) segment.position();
+    this.nextChosenSlot = recovered.chosen().size() + 1L;
+    this.buffer = ByteBuffer.allocateDirect(options.writeBufferBytes()).order(RecordFormat.ORDER);
+  }
+
+  /** {@link #open(Path, String, int, FileStorageOptions)} with the default options. */
+  public static FileStorage open(Path dir, String clusterId, int nodeId) {
+    return open(dir, clusterId, nodeId, FileStorageOptions.defaults());
+  }
+
+  /**
+   * Open the data directory of node {@code nodeId} of cluster {@code clusterId}, recovering what
+   * was durable in it. An empty directory starts a node with no state and is stamped with the ids.
+   *
+   * @param dir an existing, writable directory used by this node only
+   * @throws IllegalArgumentException if {@code dir} is missing or not writable, or belongs to
+   *     another cluster or node
+   * @throws StorageException if another running node holds the directory, or its log is corrupt
+   *     (the message names the file and offset) or cannot be read
+   */
+  public static FileStorage open(
+      Path dir, String clusterId, int nodeId, FileStorageOptions options) {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(clusterId, "clusterId");
+    Objects.requireNonNull(options, "options");
+    if (clusterId.isBlank()) {
+      throw new IllegalArgumentException("clusterId is blank: pass the cluster's name");
+    }
+    DataDirectory directory = DataDirectory.open(dir, clusterId, nodeId);
+    try {
+      LogRecovery.Result r = LogRecovery.recover(directory);
+      Segment segment;
+      if (r.lastSegment() == 0) {
+        segment = Segment.create(dir, 1, options, ZEROS);
+        directory.sync();
+      } else {
+        segment =
+            Segment.openForAppend(
+                directory.segmentPath(r.lastSegment()), r.lastSegment(), r.end(), options, ZEROS);
+      }
+      log.info(
+          "opened {}: {} chosen slots, {} accepted entries, promise {}, log ends at {} offset {}",
+          dir,
+          r.state().chosen().size(),
+          r.state().accepted().size(),
+          r.state().promised(),
+          segment.path().getFileName(),
+          segment.position());
+      return new FileStorage(directory, options, r.state(), segment);
+    } catch (IOException e) {
+      directory.close();
+      throw new StorageException("cannot open the log in " + dir + ": " + e, e);
+    } catch (RuntimeException | Error e) {
+      directory.close();
+      throw e;
+    }
+  }
+
+  /** The state that was durable when this storage was opened (the same on every call). */
+  @Override
+  public DurableState load() {
+    return recovered;
+  }
+
+  @Override
+  public void savePromise(Ballot promised) {
+    int start = begin(RecordFormat.PROMISE, RecordFormat.PROMISE_PAYLOAD);
+    buffer.putLong(promised.round()).putInt(promised.nodeId());
+    seal(start);
+  }
+
+  @Override
+  public void saveRound(long round) {
+    int start = begin(RecordFormat.ROUND, RecordFormat.ROUND_PAYLOAD);
+    buffer.putLong(round);
+    seal(start);
+  }
+
+  @Override
+  public void saveAccepted(AcceptedEntry entry) {
+    int valueSize = ValueCodec.size(entry.value());
+    int start = begin(RecordFormat.ACCEPTED, RecordFormat.ACCEPTED_FIXED + valueSize);
+    buffer.putLong(entry.slot()).putLong(entry.ballot().round()).putInt(entry.ballot().nodeId());
+    ValueCodec.write(entry.value(), buffer);
+    seal(start);
+  }
+
+  /**
+   * @throws IllegalArgumentException if {@code slot} is not the slot after the last one appended
+   *     (or recovered)
+   */
+  @Override
+  public void appendChosen(long slot, Value value) {
+    if (slot != nextChosenSlot) {
+      throw new IllegalArgumentException(
+          "chosen slot " + slot + " appended out of order; expected " + nextChosenSlot);
+    }
+    int valueSize = ValueCodec.size(value);
+    int start = begin(RecordFormat.CHOSEN, RecordFormat.CHOSEN_FIXED + valueSize);
+    buffer.putLong(slot);
+    ValueCodec.write(value, buffer);
+    seal(start);
+    nextChosenSlot++;
+  }
+
+  /**
+   * Write the records of this batch and force them to disk: one force, however many records.
+   *
+   * @throws StorageException if that fails; every later call throws too
+   */
+  @Override
+  public void sync() {
+    checkUsable();
+    try {
+      writeBuffer();
+      if (written) {
+        if (failForce) {
+          throw new IOException("injected fsync failure");
+        }
+        segment.force();
+        written = false;
+      }
+    } catch (IOException e) {
+      throw fail("sync of " + segment.path(), e);
+    }
+    batchStart = (int) segment.position();
+  }
+
+  /** Release the directory. Does not sync. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      segment.close();
+    } catch (IOException e) {
+      log.warn("closing {} failed: {}", segment.path(), e.toString());
+    }
+    directory.close();
+  }
+
+  /** Test hook: make every later force fail, as a failing disk would. */
+  void failForces() {
+    failForce = true;
+  }
+
+  /** Where the next record goes, for tests: the current segment and the offset in it. */
+  Path currentSegment() {
+    return segment.path();
+  }
+
+  long appendOffset() {
+    return segment.position() + buffer.position();
+  }
+
+  /** Reserve room for a record and write its header; returns the record's start in the buffer. */
+  private int begin(byte type, int payloadSize) {
+    checkUsable();
+    int size = RecordFormat.OVERHEAD + payloadSize;
+    try {
+      long end = segment.position() + buffer.position();
+      if (end + size > options.segmentBytes() && end > RecordFormat.SEGMENT_HEADER) {
+        roll();
+      }
+      if (buffer.remaining() < size) {
+        writeBuffer();
+        if (buffer.capacity() < size) {
+          buffer = ByteBuffer.allocateDirect(size).order(RecordFormat.ORDER);
+        }
+      }
+    } catch (IOException e) {
+      throw fail("write to " + segment.path(), e);
+    }
+    int start = buffer.position();
+    buffer.putInt(0).putInt(size - RecordFormat.RECORD_HEADER).putInt(batchStart).put(type);
+    return start;
+  }
+
+  /** Fill in the checksum of the record that starts at {@code start} and ends at the position. */
+  private void seal(int start) {
+    long fileOffset = segment.position() + start;
+    buffer.putInt(
+        start,
+        RecordFormat.checksum(crc, buffer, start, buffer.position(), segment.number(), fileOffset));
+  }
+
+  private void writeBuffer() throws IOException {
+    if (buffer.position() == 0) {
+      return;
+    }
+    long commitBytes = segment.position() + buffer.position() - batchStart;
+    buffer.flip();
+    segment.write(buffer, commitBytes < Segment.PREALLOCATE_CHUNK / 4);
+    buffer.clear();
+    written = true;
+  }
+
+  /**
+   * Close the full segment and start the next. The old one is forced first (with the records of
+   * this batch so far), and the new one and the directory are forced before anything is written to
+   * it, so that recovery finds a torn write only in the last segment.
+   */
+  private void roll() throws IOException {
+    writeBuffer();
+    if (written) {
+      if (failForce) {
+        throw new IOException("injected fsync failure");
+      }
+      segment.force();
+      written = false;
+    }
+    segment.close();
+    segment = Segment.create(directory.path(), segment.number() + 1, options, ZEROS);
+    directory.sync();
+    batchStart = RecordFormat.SEGMENT_HEADER;
+  }
+
+  private void checkUsable() {
+    if (failure != null) {
+      throw new StorageException(
+          "storage in " + directory.path() + " failed earlier and may not be used again", failure);
+    }
+    if (closed) {
+      throw new IllegalStateException("storage in " + directory.path() + " is closed");
+    }
+  }
+
+  private StorageException fail(String what, IOException cause) {
+    failure =
+        new StorageException(
+            what
+                + " failed: "
+                + cause
+                + ". The storage may not be used again (the OS may have dropped the unwritten"
+                + " data, so a retry proves nothing): restart the node to recover from disk",
+            cause);
+    return failure;
+  }
+}

@@ -1,0 +1,98 @@
+package io.paxos.core.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * The on-disk layout of the log. All integers are little-endian.
+ *
+ * <pre>
+ * segment file "log-&lt;20-digit number&gt;.seg":
+ *   header   magic "PXLG" (int), format version (int), segment number (long)    16 bytes
+ *   records  one after another, then zeros (preallocated) or the end of the file
+ *
+ * record:
+ *   0  crc         int   CRC32C of bytes [4, 8 + length), mixed with the segment number and
+ *                        the record's offset, so a record copied elsewhere does not verify
+ *   4  length      int   bytes after this 8-byte header; never 0, so 0 marks the end of the log
+ *   8  batchStart  int   offset in this segment of the first record of the same group commit
+ *                        (the segment header's end if that commit began in an earlier segment)
+ *   12 type        byte  PROMISE, ROUND, ACCEPTED or CHOSEN
+ *   13 payload           PROMISE:  round (long), node id (int)
+ *                        ROUND:    round (long)
+ *                        ACCEPTED: slot (long), ballot round (long), ballot node id (int), value
+ *                        CHOSEN:   slot (long), value
+ *                        (value as written by {@link ValueCodec})
+ * </pre>
+ *
+ * <p>{@code batchStart} is what lets recovery tell a torn tail from corruption: a damaged record is
+ * part of the last, unacknowledged group commit exactly when no intact record after it belongs to a
+ * later commit (see {@link LogRecovery}).
+ */
+final class RecordFormat {
+  static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+  static final int MAGIC = 0x474C5850; // "PXLG" in little-endian
+  static final int VERSION = 1;
+  static final int SEGMENT_HEADER = 16;
+  static final int RECORD_HEADER = 8;
+
+  /** Header, batchStart and type: the bytes of a record without its payload. */
+  static final int OVERHEAD = RECORD_HEADER + 5;
+
+  static final byte PROMISE = 1;
+  static final byte ROUND = 2;
+  static final byte ACCEPTED = 3;
+  static final byte CHOSEN = 4;
+
+  static final int PROMISE_PAYLOAD = 12;
+  static final int ROUND_PAYLOAD = 8;
+  static final int ACCEPTED_FIXED = 20;
+  static final int CHOSEN_FIXED = 8;
+
+  private RecordFormat() {}
+
+  /**
+   * The checksum to store for the record that occupies {@code [start, end)} of {@code buffer} and
+   * will lie at {@code fileOffset} of segment {@code segment}. Leaves the buffer's position and
+   * limit as they were.
+   */
+  static int checksum(
+      CRC32C crc, ByteBuffer buffer, int start, int end, long segment, long fileOffset) {
+    int position = buffer.position();
+    int limit = buffer.limit();
+    crc.reset();
+    buffer.limit(end).position(start + 4);
+    crc.update(buffer);
+    buffer.limit(limit).position(position);
+    return (int) crc.getValue() ^ mix(segment, fileOffset);
+  }
+
+  private static int mix(long segment, long offset) {
+    return (int) ((offset * 0x9E3779B97F4A7C15L + segment * 0xC2B2AE3D27D4EB4FL) >>> 32);
+  }
+
+  static String segmentName(long number) {
+    return String.format("log-%020d.seg", number);
+  }
+
+  /** The segment number in a file name of the form {@link #segmentName}, or -1. */
+  static long segmentNumber(String fileName) {
+    if (fileName.length() != 28 || !fileName.startsWith("log-") || !fileName.endsWith(".seg")) {
+      return -1;
+    }
+    String digits = fileName.substring(4, 24);
+    for (int i = 0; i < digits.length(); i++) {
+      if (!Character.isDigit(digits.charAt(i))) {
+        return -1;
+      }
+    }
+    return Long.parseLong(digits);
+  }
+
+  static ByteBuffer segmentHeader(long number) {
+    ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER).order(ORDER);
+    header.putInt(MAGIC).putInt(VERSION).putLong(number).flip();
+    return header;
+  }
+}

@@ -1,0 +1,108 @@
+package io.paxos.core.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.Value;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ValueCodecTest {
+
+  private static Value roundTrip(Value value) {
+    int size = ValueCodec.size(value);
+    ByteBuffer buffer = ByteBuffer.allocateDirect(size + 3).order(ByteOrder.LITTLE_ENDIAN);
+    buffer.put((byte) 7); // the codec works at any position
+    ValueCodec.write(value, buffer);
+    assertThat(buffer.position()).as("size() is exact").isEqualTo(size + 1);
+    buffer.flip().position(1);
+    Value back = ValueCodec.read(buffer);
+    assertThat(buffer.position()).as("read consumes exactly the value").isEqualTo(size + 1);
+    return back;
+  }
+
+  @Test
+  void noOpTakesOneByte() {
+    assertThat(ValueCodec.size(Value.NOOP)).isEqualTo(1);
+    assertThat(roundTrip(Value.NOOP)).isSameAs(Value.NOOP);
+  }
+
+  @Test
+  void extremeFieldsRoundTrip() {
+    List<Command> commands =
+        List.of(
+            new Command(0, 0, 0, new byte[0]),
+            new Command(-1, Long.MIN_VALUE, Long.MAX_VALUE, new byte[] {1}),
+            new Command(Integer.MAX_VALUE, -1, Long.MIN_VALUE, new byte[300]),
+            new Command(Integer.MIN_VALUE, Long.MAX_VALUE, -1, new byte[] {-1, 0, 127}));
+    Value batch = new Value.Batch(commands);
+    assertThat(roundTrip(batch)).isEqualTo(batch);
+  }
+
+  @Test
+  void aSmallCommandIsCompact() {
+    Value batch = new Value.Batch(List.of(new Command(3, 0x1234_5678_9ABC_DEFL, 42, new byte[8])));
+    // tag, count, origin, clientId, sequence, length, payload
+    assertThat(ValueCodec.size(batch)).isEqualTo(1 + 1 + 1 + 8 + 1 + 1 + 8);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5})
+  void randomBatchesRoundTrip(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int round = 0; round < 200; round++) {
+      List<Command> commands = new ArrayList<>();
+      int count = 1 + random.nextInt(random.nextBoolean() ? 3 : 300);
+      for (int i = 0; i < count; i++) {
+        byte[] payload = new byte[random.nextInt(random.nextBoolean() ? 16 : 5000)];
+        random.nextBytes(payload);
+        commands.add(new Command(random.nextInt(), random.nextLong(), random.nextLong(), payload));
+      }
+      Value batch = new Value.Batch(commands);
+      assertThat(roundTrip(batch)).isEqualTo(batch);
+    }
+  }
+
+  @Test
+  void varintsUseSevenBitsPerByte() {
+    assertThat(ValueCodec.varintSize(0)).isEqualTo(1);
+    assertThat(ValueCodec.varintSize(127)).isEqualTo(1);
+    assertThat(ValueCodec.varintSize(128)).isEqualTo(2);
+    assertThat(ValueCodec.varintSize(-1)).isEqualTo(10);
+    ByteBuffer b = ByteBuffer.allocate(10);
+    for (long v : new long[] {0, 1, 127, 128, 16_383, 16_384, Long.MAX_VALUE, -1, Long.MIN_VALUE}) {
+      b.clear();
+      ValueCodec.putVarint(b, v);
+      assertThat(b.position()).isEqualTo(ValueCodec.varintSize(v));
+      b.flip();
+      assertThat(ValueCodec.getVarint(b)).isEqualTo(v);
+    }
+  }
+
+  @Test
+  void malformedInputIsRefusedWithoutHugeAllocations() {
+    Value batch = new Value.Batch(List.of(new Command(1, 2, 3, new byte[] {1, 2, 3, 4})));
+    ByteBuffer whole = ByteBuffer.allocate(ValueCodec.size(batch));
+    ValueCodec.write(batch, whole);
+    byte[] bytes = whole.array();
+    for (int cut = 0; cut < bytes.length; cut++) {
+      ByteBuffer shorter = ByteBuffer.wrap(bytes, 0, cut);
+      assertThatThrownBy(() -> ValueCodec.read(shorter))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> ValueCodec.read(ByteBuffer.wrap(new byte[] {9})))
+        .hasMessageContaining("unknown value tag");
+    assertThatThrownBy(() -> ValueCodec.read(ByteBuffer.wrap(new byte[] {1, 0})))
+        .hasMessageContaining("zero commands");
+    byte[] hugeCount = {1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x7F};
+    assertThatThrownBy(() -> ValueCodec.read(ByteBuffer.wrap(hugeCount)))
+        .hasMessageContaining("command count");
+  }
+}
