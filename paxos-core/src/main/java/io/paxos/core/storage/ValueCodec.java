@@ -13,7 +13,8 @@ import java.util.List;
  * <pre>
  * no-op:  0x00
  * batch:  0x01, varint count (at least 1), then per command:
- *         varint origin, clientId (8 bytes), varint sequence, varint payload length, payload
+ *         varint origin, clientId (8 bytes), varint sequence, varint acknowledgedBelow,
+ *         varint payload length, payload
  * </pre>
  *
  * Varints are unsigned LEB128 (7 bits a byte, low bits first) of the value's two's complement bits,
@@ -43,6 +44,7 @@ final class ValueCodec {
           varintSize(c.origin() & 0xFFFF_FFFFL)
               + 8
               + varintSize(c.sequence())
+              + varintSize(c.acknowledgedBelow())
               + varintSize(c.payload().length)
               + c.payload().length;
     }
@@ -66,6 +68,7 @@ final class ValueCodec {
       putVarint(out, c.origin() & 0xFFFF_FFFFL);
       out.putLong(c.clientId());
       putVarint(out, c.sequence());
+      putVarint(out, c.acknowledgedBelow());
       putVarint(out, c.payload().length);
       out.put(c.payload());
     }
@@ -94,9 +97,10 @@ final class ValueCodec {
         int origin = (int) getVarint(in);
         long clientId = in.getLong();
         long sequence = getVarint(in);
+        long acknowledgedBelow = getVarint(in);
         byte[] payload = new byte[lengthVarint(in, "payload length")];
         in.get(payload);
-        commands.add(new Command(origin, clientId, sequence, payload));
+        commands.add(new Command(origin, clientId, sequence, acknowledgedBelow, payload));
       }
       return new Value.Batch(commands);
     } catch (BufferUnderflowException e) {

@@ -49,8 +49,19 @@ class ValueCodecTest {
   @Test
   void aSmallCommandIsCompact() {
     Value batch = new Value.Batch(List.of(new Command(3, 0x1234_5678_9ABC_DEFL, 42, new byte[8])));
-    // tag, count, origin, clientId, sequence, length, payload
-    assertThat(ValueCodec.size(batch)).isEqualTo(1 + 1 + 1 + 8 + 1 + 1 + 8);
+    // tag, count, origin, clientId, sequence, acknowledgedBelow, length, payload
+    assertThat(ValueCodec.size(batch)).isEqualTo(1 + 1 + 1 + 8 + 1 + 1 + 1 + 8);
+  }
+
+  @Test
+  void aSessionCommandKeepsItsAcknowledgementFloor() {
+    Command session = new Command(2, 0x5E55L, 900, 850, new byte[] {7});
+    Value batch = new Value.Batch(List.of(session, new Command(2, 0x5E55L, 901, new byte[0])));
+    Value back = roundTrip(batch);
+    assertThat(back).isEqualTo(batch);
+    assertThat(back.commands().get(0).inSession()).isTrue();
+    assertThat(back.commands().get(0).acknowledgedBelow()).isEqualTo(850);
+    assertThat(back.commands().get(1).inSession()).isFalse();
   }
 
   @ParameterizedTest
