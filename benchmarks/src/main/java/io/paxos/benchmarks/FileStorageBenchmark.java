@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The primary score is batches (syncs) per second; the {@code records} and {@code bytes}
  * counters give appends per second and bytes per second (divide by 10^6 for MB/s). Files live in a
  * temporary directory (under {@code java.io.tmpdir}) deleted in tear-down; raw files roll over at
- * 64 MiB like the log's segments.
+ * 64 MiB like the log's segments, and are kept like them until tear-down.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar FileStorage -f 1 -wi 2 -i 3
@@ -128,10 +128,14 @@ public class FileStorageBenchmark {
       roll();
     }
 
+    /**
+     * Start the next file, keeping the full one like the log keeps its segments: deleting it would
+     * let the file system hand the same freed blocks back, which measured up to a third faster here
+     * than the fresh blocks the log writes to.
+     */
     void roll() throws IOException {
       if (channel != null) {
         channel.close();
-        Files.delete(dir.resolve("raw-" + files));
       }
       files++;
       channel =
