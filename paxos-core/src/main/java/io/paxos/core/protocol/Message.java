@@ -71,6 +71,22 @@ public sealed interface Message {
   /** Chosen values for the slots {@code firstSlot ..}; only values known to be chosen are sent. */
   record CatchUpReply(int from, long firstSlot, List<Value> values) implements Message {}
 
+  /**
+   * A learner asks an acceptor what it accepted in the slots {@code fromSlot .. toSlot - 1}, which
+   * the learner knows are chosen, to recover values that no peer holds any more (query {@code
+   * queryId}).
+   */
+  record AcceptedQuery(int from, long queryId, long fromSlot, long toSlot) implements Message {}
+
+  /**
+   * An acceptor's answer to an {@link AcceptedQuery}: what it accepted in the queried slots. Among
+   * the answers of enough acceptors to meet every phase-2 quorum, the entry of the highest ballot
+   * of a chosen slot holds its chosen value.
+   */
+  record AcceptedReport(
+      int from, long queryId, long fromSlot, long toSlot, List<AcceptedEntry> accepted)
+      implements Message {}
+
   /** A node that is not the leader hands client commands to the node it believes leads. */
   record Forward(int from, List<Command> commands) implements Message {}
 
