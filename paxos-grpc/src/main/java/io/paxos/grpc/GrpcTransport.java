@@ -50,6 +50,7 @@ public final class GrpcTransport implements Transport {
     this.server = b.server;
     this.localId = server.nodeId();
     this.addresses = Map.copyOf(b.peers);
+    server.clientService().addresses(addresses);
     this.sender = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "paxos-grpc-send-" + localId));
     sender.setRemoveOnCancelPolicy(true);
     sender.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);

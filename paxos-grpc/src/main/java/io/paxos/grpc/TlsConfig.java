@@ -115,8 +115,8 @@ public final class TlsConfig {
     }
   }
 
-  /** Credentials for a connection to a node: plaintext when {@code tls} is empty. */
-  static ChannelCredentials channelCredentials(Optional<TlsConfig> tls) {
+  /** gRPC credentials for a connection to a node: plaintext when {@code tls} is empty. */
+  public static ChannelCredentials channelCredentials(Optional<TlsConfig> tls) {
     if (tls.isEmpty()) {
       return InsecureChannelCredentials.create();
     }
