@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /** Real nodes in this JVM over gRPC on 127.0.0.1 with ephemeral ports, for integration tests. */
@@ -25,16 +26,23 @@ final class GrpcCluster implements AutoCloseable {
   final Map<Integer, Endpoint> addresses = new LinkedHashMap<>();
 
   GrpcCluster(ClusterConfig config) {
-    this(config, id -> Optional.empty());
+    this(config, id -> Optional.empty(), b -> {});
   }
 
-  /** Start every member; {@code tls} gives each node's TLS settings, if any. */
-  GrpcCluster(ClusterConfig config, IntFunction<Optional<TlsConfig>> tls) {
+  /**
+   * Start every member; {@code tls} gives each node's TLS settings, if any, and {@code settings}
+   * adjusts every server's settings.
+   */
+  GrpcCluster(
+      ClusterConfig config,
+      IntFunction<Optional<TlsConfig>> tls,
+      Consumer<PaxosServer.Builder> settings) {
     this.config = config;
     for (int id : config.ids()) {
       PaxosServer.Builder b =
           PaxosServer.builder().config(config).nodeId(id).listen("127.0.0.1", 0);
       tls.apply(id).ifPresent(b::tls);
+      settings.accept(b);
       PaxosServer server = b.start();
       servers.put(id, server);
       addresses.put(id, new Endpoint("127.0.0.1", server.port()));
