@@ -230,7 +230,7 @@ final class ClientEngine implements NodeConnection.Listener {
     String problem = from.endpoint + ": " + status.getCode() + " " + status.getDescription();
     for (Call call : unansweredCalls) {
       if (!call.done()) {
-        call.reachedANode = true;
+        call.reachedANode |= from.everConnected;
         call.lastProblem = problem;
         attempt(call);
       }

@@ -1,6 +1,7 @@
 package io.paxos.grpc.client;
 
 import io.grpc.ChannelCredentials;
+import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -46,6 +47,9 @@ final class NodeConnection {
 
   /** The node's reachability: failures in a row, and when it may be tried again. */
   int failures;
+
+  /** Whether a connection to the node was ever established (so a request may have reached it). */
+  boolean everConnected;
 
   long downUntilNanos;
 
@@ -95,8 +99,23 @@ final class NodeConnection {
               .keepAliveTimeout(5, TimeUnit.SECONDS)
               .disableRetry()
               .build();
+      watch(channel, ConnectivityState.IDLE);
     }
     return channel;
+  }
+
+  /** Note on the loop when {@code ch} first becomes ready. */
+  private void watch(ManagedChannel ch, ConnectivityState last) {
+    ch.notifyWhenStateChanged(
+        last,
+        () -> {
+          ConnectivityState now = ch.getState(false);
+          if (now == ConnectivityState.READY) {
+            loop.execute(() -> everConnected = true);
+          } else if (now != ConnectivityState.SHUTDOWN) {
+            watch(ch, now);
+          }
+        });
   }
 
   private void open() {
