@@ -84,11 +84,21 @@ final class ClientEngine implements NodeConnection.Listener {
       return;
     }
     loop.schedule(call.deadlineNanos - System.nanoTime(), () -> expire(call));
-    if (unanswered.size() >= maxInFlight) {
+    if (!waiting.isEmpty() || !windowOpen()) {
       waiting.add(call);
     } else {
       startCommand(call);
     }
+  }
+
+  /**
+   * Whether another command may be numbered: its sequence must stay within {@code maxInFlight} of
+   * the oldest unanswered one. Bounding this span, not just the count, is what keeps every
+   * unanswered command's result in the cluster's deduplication table (it keeps at most {@value
+   * PaxosClient#MAX_IN_FLIGHT} per client): one slow command holds the window until it completes.
+   */
+  private boolean windowOpen() {
+    return unanswered.isEmpty() || nextSequence - unanswered.firstKey() < maxInFlight;
   }
 
   private void startCommand(Call call) {
@@ -343,7 +353,7 @@ final class ClientEngine implements NodeConnection.Listener {
       return;
     }
     unanswered.remove(call.sequence);
-    while (!waiting.isEmpty() && unanswered.size() < maxInFlight) {
+    while (!waiting.isEmpty() && windowOpen()) {
       Call next = waiting.poll();
       if (!next.done()) {
         startCommand(next);

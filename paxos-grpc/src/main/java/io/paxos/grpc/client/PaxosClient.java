@@ -25,8 +25,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Exactly once.</b> The client has a random 64-bit id and numbers its commands from 1. A
  * command whose node fails, times out or loses leadership is sent again, to the leader, with the
- * same number; the cluster applies each number once and answers a retry with the first result. At
- * most {@link Builder#maxInFlight} commands are outstanding; later ones wait in the client.
+ * same number; the cluster applies each number once and answers a retry with the first result. A
+ * command is numbered at most {@link Builder#maxInFlight} after the oldest one still without a
+ * reply; later ones wait in the client, so one slow command holds back the rest until it completes
+ * or its deadline passes.
  *
  * <p><b>Routing.</b> Commands go to the leader, found by asking the nodes and by following the
  * leader hints of their answers. {@link Consistency#LINEARIZABLE} and {@link Consistency#STALE}
@@ -216,7 +218,10 @@ public final class PaxosClient implements AutoCloseable {
       return this;
     }
 
-    /** The most commands without a reply at once, at most {@link PaxosClient#MAX_IN_FLIGHT}. */
+    /**
+     * How far ahead of the oldest command without a reply a new command may be numbered (so also
+     * the most commands without a reply), at most {@link PaxosClient#MAX_IN_FLIGHT}.
+     */
     public Builder maxInFlight(int commands) {
       if (commands < 1 || commands > MAX_IN_FLIGHT) {
         throw new IllegalArgumentException(
