@@ -1,6 +1,6 @@
 /**
- * The gRPC edge of the library: peer transport, wire schema and remote client (coming). For now it
- * holds {@link io.paxos.grpc.Endpoint}, the parsed network address of a node that the transport and
- * the client connect to.
+ * The gRPC edge of the library: the wire codec ({@link io.paxos.grpc.MessageCodec}) between the
+ * core's messages and the protobuf schema in {@code paxos.proto}, the peer transport, the node
+ * server that hosts it, and {@link io.paxos.grpc.Endpoint}, the network address of a node.
  */
 package io.paxos.grpc;

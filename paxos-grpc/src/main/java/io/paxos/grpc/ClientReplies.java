@@ -1,0 +1,73 @@
+package io.paxos.grpc;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.paxos.core.CommandTimeoutException;
+import io.paxos.core.Consistency;
+import io.paxos.core.NodeClosedException;
+import io.paxos.core.NotLeaderException;
+import io.paxos.core.OverloadedException;
+import io.paxos.grpc.proto.ClientReply;
+import io.paxos.grpc.proto.Error;
+import io.paxos.grpc.proto.ErrorCode;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** How the client service turns a node's outcomes into replies. Stateless. */
+final class ClientReplies {
+  private ClientReplies() {}
+
+  static ClientReply result(long callId, byte[] result) {
+    return ClientReply.newBuilder()
+        .setCallId(callId)
+        .setResult(UnsafeByteOperations.unsafeWrap(result))
+        .build();
+  }
+
+  static ClientReply error(long callId, ErrorCode code, String message, int leaderHint) {
+    return ClientReply.newBuilder()
+        .setCallId(callId)
+        .setError(
+            Error.newBuilder().setCode(code).setMessage(message).setLeaderHint(leaderHint).build())
+        .build();
+  }
+
+  /** The reply to a call that completed with {@code result} or failed with {@code failure}. */
+  static ClientReply outcome(long callId, byte[] result, Throwable failure) {
+    if (failure == null) {
+      return result(callId, result);
+    }
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String message = String.valueOf(t.getMessage());
+    if (t instanceof NotLeaderException e) {
+      return error(callId, ErrorCode.ERROR_NOT_LEADER, message, e.leaderHint().orElse(0));
+    } else if (t instanceof OverloadedException) {
+      return error(callId, ErrorCode.ERROR_OVERLOADED, message, 0);
+    } else if (t instanceof CommandTimeoutException) {
+      return error(callId, ErrorCode.ERROR_TIMEOUT, message, 0);
+    } else if (t instanceof NodeClosedException) {
+      return error(callId, ErrorCode.ERROR_CLOSED, message, 0);
+    } else if (t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+      return error(callId, ErrorCode.ERROR_INVALID, message, 0);
+    }
+    return error(callId, ErrorCode.ERROR_INTERNAL, t.toString(), 0);
+  }
+
+  /** The core's consistency for a requested one; unspecified means linearizable. */
+  static Consistency consistency(io.paxos.grpc.proto.Consistency c) {
+    switch (c) {
+      case CONSISTENCY_UNSPECIFIED:
+      case CONSISTENCY_LINEARIZABLE:
+        return Consistency.LINEARIZABLE;
+      case CONSISTENCY_SEQUENTIAL:
+        return Consistency.SEQUENTIAL;
+      case CONSISTENCY_STALE:
+        return Consistency.STALE;
+      default:
+        throw new IllegalArgumentException("unknown consistency " + c);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.paxos.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
+import io.paxos.core.config.Role;
+import io.paxos.core.runtime.NodeStatus;
+import io.paxos.core.runtime.PaxosNode;
+import io.paxos.grpc.proto.ClientFrame;
+import io.paxos.grpc.proto.ClientReply;
+import io.paxos.grpc.proto.ClientRequest;
+import io.paxos.grpc.proto.ErrorCode;
+import io.paxos.grpc.proto.MemberStatus;
+import io.paxos.grpc.proto.PaxosClientServiceGrpc;
+import io.paxos.grpc.proto.ReadRequest;
+import io.paxos.grpc.proto.SchemaVersion;
+import io.paxos.grpc.proto.ServerFrame;
+import io.paxos.grpc.proto.StatusReply;
+import io.paxos.grpc.proto.StatusRequest;
+import io.paxos.grpc.proto.SubmitRequest;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * The client service of one node: commands of client sessions (deduplicated by client id and
+ * sequence), reads at a chosen consistency, and the node's view of the cluster.
+ *
+ * <p><b>Threading.</b> Requests are handled on gRPC's network threads and only hand work to the
+ * node, which never blocks; replies are written by one writer thread per server.
+ */
+final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplBase {
+  private final ClusterConfig config;
+  private final int nodeId;
+  private final ExecutorService writer;
+  private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+  private volatile PaxosNode node;
+  private volatile Map<Integer, Endpoint> addresses = Map.of();
+
+  ClientService(ClusterConfig config, int nodeId) {
+    this.config = config;
+    this.nodeId = nodeId;
+    this.writer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "paxos-client-replies-" + nodeId);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void attach(PaxosNode node) {
+    if (node.id() != nodeId) {
+      throw new IllegalArgumentException(
+          "this server is node " + nodeId + "'s; it cannot serve node " + node.id());
+    }
+    this.node = node;
+  }
+
+  /** The members' addresses, reported in the status. */
+  void addresses(Map<Integer, Endpoint> addresses) {
+    this.addresses = Map.copyOf(addresses);
+  }
+
+  void stop() {
+    for (ClientSession s : sessions) {
+      s.close(Status.UNAVAILABLE.withDescription("node " + nodeId + " is closing"));
+    }
+    writer.shutdownNow();
+  }
+
+  void forget(ClientSession session) {
+    sessions.remove(session);
+  }
+
+  @Override
+  public StreamObserver<ClientFrame> session(StreamObserver<ServerFrame> responses) {
+    ClientSession s =
+        new ClientSession(this, (ServerCallStreamObserver<ServerFrame>) responses, writer);
+    sessions.add(s);
+    return s;
+  }
+
+  @Override
+  public void submit(SubmitRequest request, StreamObserver<ClientReply> responses) {
+    handle(ClientRequest.newBuilder().setSubmit(request).build(), unary(responses));
+  }
+
+  @Override
+  public void read(ReadRequest request, StreamObserver<ClientReply> responses) {
+    handle(ClientRequest.newBuilder().setRead(request).build(), unary(responses));
+  }
+
+  private static Consumer<ClientReply> unary(StreamObserver<ClientReply> responses) {
+    return reply -> {
+      responses.onNext(reply);
+      responses.onCompleted();
+    };
+  }
+
+  /** Hand {@code request} to the node; {@code reply} gets its outcome, on any thread. */
+  void handle(ClientRequest request, Consumer<ClientReply> reply) {
+    long callId = request.getCallId();
+    PaxosNode n = node;
+    if (n == null) {
+      reply.accept(
+          ClientReplies.error(
+              callId, ErrorCode.ERROR_CLOSED, "node " + nodeId + " is starting", 0));
+      return;
+    }
+    CompletableFuture<byte[]> future;
+    try {
+      if (request.hasSubmit()) {
+        SubmitRequest s = request.getSubmit();
+        future =
+            n.submit(
+                s.getClientId(),
+                s.getSequence(),
+                s.getAcknowledgedBelow(),
+                s.getCommand().toByteArray());
+      } else if (request.hasRead()) {
+        ReadRequest r = request.getRead();
+        future = n.read(r.getQuery().toByteArray(), ClientReplies.consistency(r.getConsistency()));
+      } else {
+        throw new IllegalArgumentException("the request carries neither a command nor a read");
+      }
+    } catch (RuntimeException e) {
+      reply.accept(ClientReplies.outcome(callId, null, e));
+      return;
+    }
+    future.whenComplete(
+        (result, error) -> reply.accept(ClientReplies.outcome(callId, result, error)));
+  }
+
+  @Override
+  public void status(StatusRequest request, StreamObserver<StatusReply> responses) {
+    StatusReply.Builder b =
+        StatusReply.newBuilder()
+            .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
+            .setClusterId(config.clusterId())
+            .setNodeId(nodeId);
+    PaxosNode n = node;
+    if (n != null) {
+      NodeStatus s = n.status();
+      b.setLeader(s.leader())
+          .setLeaderId(s.leaderHint().orElse(0))
+          .setAppliedSlot(s.appliedSlot())
+          .setFailure(s.failure().orElse(""));
+    } else {
+      b.setFailure("node " + nodeId + " is starting");
+    }
+    Map<Integer, Endpoint> known = addresses;
+    for (Member m : config.members()) {
+      MemberStatus.Builder ms = MemberStatus.newBuilder().setNodeId(m.id());
+      for (Role role : Role.values()) {
+        if (m.has(role)) {
+          ms.addRoles(io.paxos.grpc.proto.Role.forNumber(role.ordinal() + 1));
+        }
+      }
+      Endpoint e = known.get(m.id());
+      if (e != null) {
+        ms.setEndpoint(e.toString());
+      }
+      b.addMembers(ms);
+    }
+    responses.onNext(b.build());
+    responses.onCompleted();
+  }
+}

@@ -1,0 +1,312 @@
+package io.paxos.grpc;
+
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.paxos.core.protocol.Message;
+import io.paxos.grpc.proto.Envelope;
+import io.paxos.grpc.proto.Hello;
+import io.paxos.grpc.proto.PaxosPeerGrpc;
+import io.paxos.grpc.proto.PeerFrame;
+import io.paxos.grpc.proto.SchemaVersion;
+import io.paxos.grpc.proto.Welcome;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbound half of a connection to one peer: a bounded queue, and the one stream that carries
+ * it, opened again with backoff when it fails.
+ *
+ * <p><b>Threading.</b> {@link #offer}, {@link #flush} and the counters may be used from any thread.
+ * Everything else (the channel, the stream, the backoff state) belongs to the transport's sender
+ * thread: gRPC's callbacks only hand work to it.
+ */
+final class PeerLink {
+  private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
+  private static final int MAX_MESSAGES_PER_FRAME = 1024;
+
+  record Settings(
+      String clusterId,
+      int localId,
+      Optional<TlsConfig> tls,
+      int capacity,
+      int maxFrameBytes,
+      long minBackoffNanos,
+      long maxBackoffNanos) {}
+
+  private final int peer;
+  private final Endpoint endpoint;
+  private final Settings settings;
+  private final ScheduledExecutorService sender;
+  private final SplittableRandom random;
+  private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong sent = new AtomicLong();
+  private volatile boolean closed;
+  private volatile ManagedChannel channel;
+
+  // Sender thread only.
+  private ClientCallStreamObserver<PeerFrame> call;
+  private Envelope carried;
+  private int failures;
+  private long retryAtNanos;
+
+  PeerLink(
+      int peer,
+      Endpoint endpoint,
+      Settings settings,
+      ScheduledExecutorService sender,
+      SplittableRandom random) {
+    this.peer = peer;
+    this.endpoint = endpoint;
+    this.settings = settings;
+    this.sender = sender;
+    this.random = random;
+  }
+
+  /** Connect now, so that the first message does not wait for the handshake. */
+  void start() {
+    schedule();
+  }
+
+  /** Queue {@code message}, or drop it if the queue is full. Never blocks. */
+  void offer(Message message) {
+    if (queued.incrementAndGet() > settings.capacity() || closed) {
+      queued.decrementAndGet();
+      dropped.incrementAndGet();
+      return;
+    }
+    queue.add(message);
+    if (queued.get() >= MAX_MESSAGES_PER_FRAME) {
+      schedule();
+    }
+  }
+
+  void flush() {
+    if (queued.get() > 0) {
+      schedule();
+    }
+  }
+
+  long dropped() {
+    return dropped.get();
+  }
+
+  long sent() {
+    return sent.get();
+  }
+
+  private void schedule() {
+    if (!closed && scheduled.compareAndSet(false, true)) {
+      try {
+        sender.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        scheduled.set(false); // the transport is closing
+      }
+    }
+  }
+
+  private void drain() {
+    scheduled.set(false);
+    if (closed) {
+      return;
+    }
+    if (call == null) {
+      if (System.nanoTime() - retryAtNanos < 0) {
+        return; // a timer opens the stream again when the backoff ends
+      }
+      open();
+    }
+    ClientCallStreamObserver<PeerFrame> c = call;
+    while ((queued.get() > 0 || carried != null) && c.isReady()) {
+      sendFrame(c);
+    }
+  }
+
+  private void open() {
+    if (channel == null) {
+      channel =
+          Grpc.newChannelBuilderForAddress(
+                  endpoint.host(), endpoint.port(), TlsConfig.channelCredentials(settings.tls()))
+              .directExecutor()
+              .keepAliveTime(10, TimeUnit.SECONDS)
+              .keepAliveTimeout(5, TimeUnit.SECONDS)
+              .disableRetry()
+              .build();
+    }
+    Responses responses = new Responses();
+    PaxosPeerGrpc.newStub(channel).connect(responses);
+    call = responses.requests;
+    Hello hello =
+        Hello.newBuilder()
+            .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
+            .setClusterId(settings.clusterId())
+            .setNodeId(settings.localId())
+            .setTargetNodeId(peer)
+            .build();
+    call.onNext(PeerFrame.newBuilder().setHello(hello).build());
+  }
+
+  /** Send as much of the queue as fits in one frame. */
+  private void sendFrame(ClientCallStreamObserver<PeerFrame> c) {
+    PeerFrame.Builder frame = PeerFrame.newBuilder();
+    int bytes = 0;
+    int count = 0;
+    while (count < MAX_MESSAGES_PER_FRAME) {
+      Envelope e = carried;
+      carried = null;
+      if (e == null) {
+        Message m = queue.poll();
+        if (m == null) {
+          break;
+        }
+        queued.decrementAndGet();
+        e = MessageCodec.encode(m);
+      }
+      int size = e.getSerializedSize() + 6;
+      if (count > 0 && bytes + size > settings.maxFrameBytes()) {
+        carried = e; // starts the next frame
+        break;
+      }
+      if (size > PaxosServer.DEFAULT_MAX_INBOUND_MESSAGE_BYTES) {
+        dropped.incrementAndGet();
+        log.warn(
+            "node {} drops a {}-byte message to node {}: too large",
+            settings.localId(),
+            size,
+            peer);
+        continue;
+      }
+      frame.addMessages(e);
+      bytes += size;
+      count++;
+    }
+    if (count > 0) {
+      c.onNext(frame.build());
+      sent.addAndGet(count);
+    }
+  }
+
+  /** The stream {@code failed} ended: drop what is queued and open it again after a backoff. */
+  private void ended(ClientCallStreamObserver<PeerFrame> failed, Status status) {
+    if (call != failed || closed) {
+      return;
+    }
+    call = null;
+    carried = null;
+    int lost = 0;
+    while (queue.poll() != null) {
+      queued.decrementAndGet();
+      lost++;
+    }
+    dropped.addAndGet(lost);
+    failures++;
+    long base =
+        Math.min(
+            settings.maxBackoffNanos(), settings.minBackoffNanos() << Math.min(failures - 1, 20));
+    long delay = base / 2 + random.nextLong(base / 2 + 1);
+    retryAtNanos = System.nanoTime() + delay;
+    if (failures == 1) {
+      log.info(
+          "node {}: stream to node {} at {} ended ({}); reconnecting with backoff",
+          settings.localId(),
+          peer,
+          endpoint,
+          describe(status));
+    } else {
+      log.debug("node {}: stream to node {} failed again: {}", settings.localId(), peer, status);
+    }
+    try {
+      sender.schedule(this::schedule, delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private static String describe(Status status) {
+    return status.getDescription() == null
+        ? status.getCode().toString()
+        : status.getCode() + ": " + status.getDescription();
+  }
+
+  private void onSender(Runnable task) {
+    try {
+      sender.execute(task);
+    } catch (RejectedExecutionException e) {
+      // the transport is closing
+    }
+  }
+
+  /** Stop sending; the stream and channel close on the sender thread. */
+  void close() {
+    closed = true;
+    onSender(
+        () -> {
+          if (call != null) {
+            call.cancel("node " + settings.localId() + " is closing", null);
+            call = null;
+          }
+          ManagedChannel ch = channel;
+          if (ch != null) {
+            ch.shutdownNow();
+          }
+        });
+  }
+
+  /** Wait until the channel has closed (after the sender thread ran {@link #close}'s task). */
+  void awaitClosed() {
+    ManagedChannel ch = channel;
+    if (ch != null) {
+      ch.shutdownNow();
+      try {
+        ch.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** gRPC's callbacks for one stream; they run on gRPC's threads and only hand over. */
+  private final class Responses implements ClientResponseObserver<PeerFrame, Welcome> {
+    private ClientCallStreamObserver<PeerFrame> requests;
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<PeerFrame> requestStream) {
+      this.requests = requestStream;
+      requestStream.setOnReadyHandler(PeerLink.this::schedule);
+    }
+
+    @Override
+    public void onNext(Welcome welcome) {
+      onSender(
+          () -> {
+            if (call == requests) {
+              failures = 0;
+            }
+          });
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      onSender(() -> ended(requests, Status.fromThrowable(t)));
+    }
+
+    @Override
+    public void onCompleted() {
+      onSender(() -> ended(requests, Status.UNAVAILABLE.withDescription("peer ended the stream")));
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.paxos.grpc;
+
+import static io.paxos.grpc.MessageCodec.bytes;
+
+import io.paxos.core.protocol.Message;
+import io.paxos.grpc.proto.AcceptedQuery;
+import io.paxos.grpc.proto.AcceptedReport;
+import io.paxos.grpc.proto.CatchUpReply;
+import io.paxos.grpc.proto.CatchUpRequest;
+import io.paxos.grpc.proto.CommandResult;
+import io.paxos.grpc.proto.Forward;
+import io.paxos.grpc.proto.ForwardRejected;
+import io.paxos.grpc.proto.ReadIndexReply;
+import io.paxos.grpc.proto.ReadIndexRequest;
+
+/** {@link MessageCodec}'s part for catch-up, forwarding, read indexes and results. Stateless. */
+final class ServiceCodec {
+  private ServiceCodec() {}
+
+  static CatchUpRequest catchUpRequest(Message.CatchUpRequest m) {
+    return CatchUpRequest.newBuilder().setFromSlot(m.fromSlot()).setMaxSlots(m.maxSlots()).build();
+  }
+
+  static Message.CatchUpRequest catchUpRequest(CatchUpRequest c, int from) {
+    return new Message.CatchUpRequest(from, c.getFromSlot(), c.getMaxSlots());
+  }
+
+  static CatchUpReply catchUpReply(Message.CatchUpReply m) {
+    return CatchUpReply.newBuilder()
+        .setFirstSlot(m.firstSlot())
+        .addAllValues(MessageCodec.values(m.values()))
+        .build();
+  }
+
+  static Message.CatchUpReply catchUpReply(CatchUpReply c, int from) {
+    return new Message.CatchUpReply(
+        from, c.getFirstSlot(), MessageCodec.valuesFrom(c.getValuesList()));
+  }
+
+  static AcceptedQuery acceptedQuery(Message.AcceptedQuery m) {
+    return AcceptedQuery.newBuilder()
+        .setQueryId(m.queryId())
+        .setFromSlot(m.fromSlot())
+        .setToSlot(m.toSlot())
+        .build();
+  }
+
+  static Message.AcceptedQuery acceptedQuery(AcceptedQuery q, int from) {
+    return new Message.AcceptedQuery(from, q.getQueryId(), q.getFromSlot(), q.getToSlot());
+  }
+
+  static AcceptedReport acceptedReport(Message.AcceptedReport m) {
+    return AcceptedReport.newBuilder()
+        .setQueryId(m.queryId())
+        .setFromSlot(m.fromSlot())
+        .setToSlot(m.toSlot())
+        .addAllAccepted(MessageCodec.entries(m.accepted()))
+        .build();
+  }
+
+  static Message.AcceptedReport acceptedReport(AcceptedReport r, int from) {
+    return new Message.AcceptedReport(
+        from,
+        r.getQueryId(),
+        r.getFromSlot(),
+        r.getToSlot(),
+        MessageCodec.entriesFrom(r.getAcceptedList()));
+  }
+
+  static Forward forward(Message.Forward m) {
+    return Forward.newBuilder().addAllCommands(MessageCodec.commands(m.commands())).build();
+  }
+
+  static Message.Forward forward(Forward f, int from) {
+    return new Message.Forward(from, MessageCodec.commandsFrom(f.getCommandsList()));
+  }
+
+  static ForwardRejected forwardRejected(Message.ForwardRejected m) {
+    return ForwardRejected.newBuilder()
+        .addAllCommands(MessageCodec.commands(m.commands()))
+        .setReason(MessageCodec.rejection(m.reason()))
+        .setLeaderHint(m.leaderHint())
+        .build();
+  }
+
+  static Message.ForwardRejected forwardRejected(ForwardRejected f, int from) {
+    return new Message.ForwardRejected(
+        from,
+        MessageCodec.commandsFrom(f.getCommandsList()),
+        MessageCodec.rejection(f.getReason()),
+        f.getLeaderHint());
+  }
+
+  static ReadIndexRequest readIndexRequest(Message.ReadIndexRequest m) {
+    return ReadIndexRequest.newBuilder().setReadId(m.readId()).build();
+  }
+
+  static Message.ReadIndexRequest readIndexRequest(ReadIndexRequest r, int from) {
+    return new Message.ReadIndexRequest(from, r.getReadId());
+  }
+
+  static ReadIndexReply readIndexReply(Message.ReadIndexReply m) {
+    return ReadIndexReply.newBuilder()
+        .setReadId(m.readId())
+        .setOk(m.ok())
+        .setReadIndex(m.readIndex())
+        .setLeaderHint(m.leaderHint())
+        .build();
+  }
+
+  static Message.ReadIndexReply readIndexReply(ReadIndexReply r, int from) {
+    return new Message.ReadIndexReply(
+        from, r.getReadId(), r.getOk(), r.getReadIndex(), r.getLeaderHint());
+  }
+
+  static CommandResult commandResult(Message.CommandResult m) {
+    return CommandResult.newBuilder()
+        .setClientId(m.clientId())
+        .setSequence(m.sequence())
+        .setSlot(m.slot())
+        .setResult(bytes(m.result()))
+        .build();
+  }
+
+  static Message.CommandResult commandResult(CommandResult c, int from) {
+    return new Message.CommandResult(
+        from, c.getClientId(), c.getSequence(), c.getSlot(), c.getResult().toByteArray());
+  }
+}

@@ -1,0 +1,46 @@
+package io.paxos.grpc.client;
+
+import io.paxos.core.Consistency;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One command or read of the application, across all its attempts. Loop thread only, except the
+ * future, which the application holds.
+ */
+final class Call {
+  /** The command's sequence number, 0 until the command is numbered, and for a read. */
+  long sequence;
+
+  final byte[] payload;
+
+  /** The read's consistency; null for a command. */
+  final Consistency consistency;
+
+  final long deadlineNanos;
+  final CompletableFuture<byte[]> future = new CompletableFuture<>();
+
+  /** The call id of the attempt whose failure counts; replies to older attempts may still win. */
+  long currentAttempt;
+
+  int attempts;
+
+  /** What went wrong last, for the error at the deadline. */
+  String lastProblem = "no attempt was made";
+
+  /** Whether some node received an attempt (so a command's outcome may be unknown). */
+  boolean reachedANode;
+
+  Call(byte[] payload, Consistency consistency, long deadlineNanos) {
+    this.payload = payload;
+    this.consistency = consistency;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  boolean isCommand() {
+    return consistency == null;
+  }
+
+  boolean done() {
+    return future.isDone();
+  }
+}

@@ -1,0 +1,401 @@
+package io.paxos.grpc.client;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.ChannelCredentials;
+import io.grpc.Status;
+import io.paxos.core.Consistency;
+import io.paxos.grpc.Endpoint;
+import io.paxos.grpc.proto.ClientReply;
+import io.paxos.grpc.proto.ClientRequest;
+import io.paxos.grpc.proto.Error;
+import io.paxos.grpc.proto.ReadRequest;
+import io.paxos.grpc.proto.SubmitRequest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client's state and rules: which node gets each attempt, when a call is tried again, and how
+ * it ends. Loop thread only.
+ *
+ * <p>Commands go to the leader (any node forwards, but the leader saves a hop); a retry keeps the
+ * command's sequence number, and every attempt carries the lowest sequence still without a reply
+ * ({@code acknowledgedBelow}), so the cluster applies each command once and can forget old results.
+ * Reads rotate over the nodes, except {@link Consistency#SEQUENTIAL} reads, which stay on one node
+ * so that they never go back in time.
+ */
+final class ClientEngine implements NodeConnection.Listener {
+  private static final long MAX_RETRY_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  private static final long STATUS_TIMEOUT_MS = 2_000;
+
+  private final long clientId;
+  private final int maxInFlight;
+  private final ClientLoop loop;
+  private final ChannelCredentials credentials;
+  private final SplittableRandom random;
+  private final List<NodeConnection> nodes = new ArrayList<>();
+  private final Map<Integer, NodeConnection> byId = new HashMap<>();
+  private final TreeMap<Long, Call> unanswered = new TreeMap<>();
+  private final ArrayDeque<Call> waiting = new ArrayDeque<>();
+  private final Set<Call> reads = new HashSet<>();
+  private long nextSequence = 1;
+  private long nextCallId = 1;
+  private int cursor;
+  private NodeConnection leader;
+  private NodeConnection sequentialNode;
+  private boolean refreshing;
+  private long lastRefreshNanos;
+  private boolean closed;
+
+  ClientEngine(
+      long clientId,
+      List<Endpoint> endpoints,
+      int maxInFlight,
+      ClientLoop loop,
+      ChannelCredentials credentials,
+      long seed) {
+    this.clientId = clientId;
+    this.maxInFlight = maxInFlight;
+    this.loop = loop;
+    this.credentials = credentials;
+    this.random = new SplittableRandom(seed);
+    for (Endpoint e : endpoints) {
+      nodes.add(new NodeConnection(e, loop, credentials, this));
+    }
+  }
+
+  /** Send what the last burst of tasks queued. */
+  void flush() {
+    for (NodeConnection n : nodes) {
+      n.flush();
+    }
+  }
+
+  void submit(Call call) {
+    if (closed) {
+      fail(call, new IllegalStateException("the PaxosClient is closed"));
+      return;
+    }
+    loop.schedule(call.deadlineNanos - System.nanoTime(), () -> expire(call));
+    if (!waiting.isEmpty() || !windowOpen()) {
+      waiting.add(call);
+    } else {
+      startCommand(call);
+    }
+  }
+
+  /**
+   * Whether another command may be numbered: its sequence must stay within {@code maxInFlight} of
+   * the oldest unanswered one. Bounding this span, not just the count, is what keeps every
+   * unanswered command's result in the cluster's deduplication table (it keeps at most {@value
+   * PaxosClient#MAX_IN_FLIGHT} per client): one slow command holds the window until it completes.
+   */
+  private boolean windowOpen() {
+    return unanswered.isEmpty() || nextSequence - unanswered.firstKey() < maxInFlight;
+  }
+
+  private void startCommand(Call call) {
+    call.sequence = nextSequence++;
+    unanswered.put(call.sequence, call);
+    attempt(call);
+  }
+
+  void read(Call call) {
+    if (closed) {
+      fail(call, new IllegalStateException("the PaxosClient is closed"));
+      return;
+    }
+    loop.schedule(call.deadlineNanos - System.nanoTime(), () -> expire(call));
+    reads.add(call);
+    attempt(call);
+  }
+
+  private void attempt(Call call) {
+    if (call.done() || closed) {
+      return;
+    }
+    NodeConnection target = pick(call);
+    if (target == null) {
+      retryLater(call, "no node is reachable (" + describeNodes() + ")");
+      refreshLeader();
+      return;
+    }
+    long callId = nextCallId++;
+    call.currentAttempt = callId;
+    call.attempts++;
+    ClientRequest.Builder r = ClientRequest.newBuilder().setCallId(callId);
+    if (call.isCommand()) {
+      r.setSubmit(
+          SubmitRequest.newBuilder()
+              .setClientId(clientId)
+              .setSequence(call.sequence)
+              .setAcknowledgedBelow(unanswered.firstKey())
+              .setCommand(UnsafeByteOperations.unsafeWrap(call.payload)));
+    } else {
+      r.setRead(
+          ReadRequest.newBuilder()
+              .setQuery(UnsafeByteOperations.unsafeWrap(call.payload))
+              .setConsistency(wire(call.consistency)));
+    }
+    target.send(r.build(), call);
+  }
+
+  private NodeConnection pick(Call call) {
+    long now = System.nanoTime();
+    if (call.isCommand()) {
+      if (leader != null && !leader.isDown(now)) {
+        return leader;
+      }
+      refreshLeader();
+      return next(now);
+    }
+    if (call.consistency == Consistency.SEQUENTIAL) {
+      if (sequentialNode == null || sequentialNode.isDown(now)) {
+        sequentialNode = next(now);
+      }
+      return sequentialNode;
+    }
+    return next(now);
+  }
+
+  /** The next node in rotation that is not down, or null. */
+  private NodeConnection next(long now) {
+    for (int i = 0; i < nodes.size(); i++) {
+      NodeConnection n = nodes.get(Math.floorMod(cursor++, nodes.size()));
+      if (!n.isDown(now)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  private void retryLater(Call call, String problem) {
+    call.lastProblem = problem;
+    long base =
+        Math.min(
+            MAX_RETRY_DELAY_NANOS, TimeUnit.MILLISECONDS.toNanos(5) << Math.min(call.attempts, 10));
+    long delay = base / 2 + random.nextLong(base / 2 + 1);
+    loop.schedule(delay, () -> attempt(call));
+  }
+
+  @Override
+  public void onReply(NodeConnection from, ClientReply reply, Call call) {
+    from.failures = 0;
+    if (call.done()) {
+      return;
+    }
+    if (reply.hasResult()) {
+      complete(call, reply.getResult().toByteArray());
+      return;
+    }
+    if (reply.getCallId() != call.currentAttempt) {
+      return; // an older attempt failed; a newer one is under way
+    }
+    Error e = reply.getError();
+    String problem = from.endpoint + ": " + e.getMessage();
+    switch (e.getCode()) {
+      case ERROR_NOT_LEADER -> redirect(call, from, e.getLeaderHint(), problem);
+      case ERROR_OVERLOADED -> retryLater(call, problem);
+      case ERROR_TIMEOUT -> {
+        call.reachedANode = true;
+        leader = null;
+        refreshLeader();
+        retryLater(call, problem);
+      }
+      case ERROR_CLOSED -> {
+        markDown(from);
+        call.lastProblem = problem;
+        attempt(call);
+      }
+      case ERROR_INVALID -> fail(call, new IllegalArgumentException(problem));
+      default -> fail(call, new IllegalStateException("node failed the call: " + problem));
+    }
+  }
+
+  private void redirect(Call call, NodeConnection from, int hint, String problem) {
+    NodeConnection hinted = hint == 0 ? null : byId.get(hint);
+    if (hinted != null && hinted != from) {
+      leader = hinted;
+      call.lastProblem = problem;
+      attempt(call);
+    } else {
+      if (leader == from) {
+        leader = null;
+      }
+      refreshLeader();
+      retryLater(call, problem);
+    }
+  }
+
+  @Override
+  public void onSessionEnded(NodeConnection from, Status status, Iterable<Call> unansweredCalls) {
+    markDown(from);
+    String problem = from.endpoint + ": " + status.getCode() + " " + status.getDescription();
+    for (Call call : unansweredCalls) {
+      if (!call.done()) {
+        call.reachedANode |= from.everConnected;
+        call.lastProblem = problem;
+        attempt(call);
+      }
+    }
+  }
+
+  private void markDown(NodeConnection n) {
+    n.failures++;
+    long base =
+        Math.min(
+            TimeUnit.SECONDS.toNanos(2),
+            TimeUnit.MILLISECONDS.toNanos(50) << Math.min(n.failures - 1, 10));
+    n.downUntilNanos = System.nanoTime() + base / 2 + random.nextLong(base / 2 + 1);
+    if (leader == n) {
+      leader = null;
+      refreshLeader();
+    }
+    if (sequentialNode == n) {
+      sequentialNode = null;
+    }
+  }
+
+  /** Ask every node who leads, at most every 50 ms; the first that knows wins. */
+  void refreshLeader() {
+    long now = System.nanoTime();
+    if (closed || refreshing || now - lastRefreshNanos < TimeUnit.MILLISECONDS.toNanos(50)) {
+      return;
+    }
+    refreshing = true;
+    lastRefreshNanos = now;
+    int[] remaining = {nodes.size()};
+    for (NodeConnection n : List.copyOf(nodes)) {
+      n.status(
+          STATUS_TIMEOUT_MS,
+          (reply, error) -> {
+            if (--remaining[0] == 0) {
+              refreshing = false;
+            }
+            if (reply != null) {
+              StatusReplies.learn(this, n, reply);
+            }
+          });
+    }
+  }
+
+  /** What a status reply from {@code n} taught: who it is, who leads, where the members are. */
+  void learned(NodeConnection n, int nodeId, int leaderId, Map<Integer, Endpoint> members) {
+    byId.putIfAbsent(nodeId, n);
+    for (Map.Entry<Integer, Endpoint> m : members.entrySet()) {
+      if (!byId.containsKey(m.getKey())
+          && nodes.stream().noneMatch(c -> c.endpoint.equals(m.getValue()))) {
+        NodeConnection added = new NodeConnection(m.getValue(), loop, credentials, this);
+        nodes.add(added);
+        byId.put(m.getKey(), added);
+      }
+    }
+    if (leaderId != 0 && byId.containsKey(leaderId)) {
+      leader = byId.get(leaderId);
+    }
+  }
+
+  private void expire(Call call) {
+    if (call.done()) {
+      return;
+    }
+    long now = System.nanoTime();
+    boolean anyUp = nodes.stream().anyMatch(n -> n.failures == 0 && !n.isDown(now));
+    if (!call.reachedANode && !anyUp) {
+      fail(
+          call,
+          new NoReachableNodeException(
+              "no node of "
+                  + describeNodes()
+                  + " could be reached before the deadline; last problem: "
+                  + call.lastProblem));
+    } else {
+      fail(
+          call,
+          new ClientDeadlineException(
+              (call.isCommand()
+                      ? "command "
+                          + call.sequence
+                          + " did not complete before its deadline; it may or may not be applied"
+                      : "read did not complete before its deadline")
+                  + " ("
+                  + call.attempts
+                  + " attempts; last problem: "
+                  + call.lastProblem
+                  + ")"));
+    }
+  }
+
+  private void complete(Call call, byte[] result) {
+    settle(call);
+    call.future.complete(result);
+  }
+
+  private void fail(Call call, Throwable error) {
+    settle(call);
+    call.future.completeExceptionally(error);
+  }
+
+  private void settle(Call call) {
+    if (!call.isCommand()) {
+      reads.remove(call);
+      return;
+    }
+    if (call.sequence == 0) {
+      waiting.remove(call); // expired before it was sent
+      return;
+    }
+    unanswered.remove(call.sequence);
+    while (!waiting.isEmpty() && windowOpen()) {
+      Call next = waiting.poll();
+      if (!next.done()) {
+        startCommand(next);
+      }
+    }
+  }
+
+  private String describeNodes() {
+    List<String> names = new ArrayList<>();
+    for (NodeConnection n : nodes) {
+      names.add(n.endpoint.toString());
+    }
+    return String.join(", ", names);
+  }
+
+  private static io.paxos.grpc.proto.Consistency wire(Consistency c) {
+    return switch (c) {
+      case LINEARIZABLE -> io.paxos.grpc.proto.Consistency.CONSISTENCY_LINEARIZABLE;
+      case SEQUENTIAL -> io.paxos.grpc.proto.Consistency.CONSISTENCY_SEQUENTIAL;
+      case STALE -> io.paxos.grpc.proto.Consistency.CONSISTENCY_STALE;
+    };
+  }
+
+  List<NodeConnection> connections() {
+    return nodes;
+  }
+
+  /** Fail every call still pending and close the connections. */
+  void close() {
+    closed = true;
+    IllegalStateException error = new IllegalStateException("the PaxosClient is closed");
+    for (Call c : List.copyOf(unanswered.values())) {
+      fail(c, error);
+    }
+    for (Call c : List.copyOf(waiting)) {
+      fail(c, error);
+    }
+    for (Call c : List.copyOf(reads)) {
+      fail(c, error);
+    }
+    for (NodeConnection n : nodes) {
+      n.close();
+    }
+  }
+}

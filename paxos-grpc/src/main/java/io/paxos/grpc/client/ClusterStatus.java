@@ -1,0 +1,34 @@
+package io.paxos.grpc.client;
+
+import io.paxos.core.config.Role;
+import io.paxos.grpc.Endpoint;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * One node's view of its cluster, as its client service reports it.
+ *
+ * @param clusterId the cluster's name
+ * @param nodeId the node that answered
+ * @param leader whether that node leads
+ * @param leaderId the node it believes leads, if it knows one
+ * @param appliedSlot every slot up to and including this one is applied at the answering node
+ * @param members every member: id, roles, and the address the answering node knows for it
+ * @param failure why the answering node stopped, if it stopped on a failure
+ */
+public record ClusterStatus(
+    String clusterId,
+    int nodeId,
+    boolean leader,
+    OptionalInt leaderId,
+    long appliedSlot,
+    List<MemberInfo> members,
+    Optional<String> failure) {
+
+  /**
+   * A member of the cluster and its roles; {@code endpoint} is empty if the node has no address.
+   */
+  public record MemberInfo(int nodeId, Set<Role> roles, Optional<Endpoint> endpoint) {}
+}

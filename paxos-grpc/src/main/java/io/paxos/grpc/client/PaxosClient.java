@@ -1,0 +1,248 @@
+package io.paxos.grpc.client;
+
+import io.paxos.core.Consistency;
+import io.paxos.grpc.Endpoint;
+import io.paxos.grpc.TlsConfig;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A client of a Paxos cluster over gRPC: submits commands, reads at a chosen consistency, and asks
+ * for the cluster's status.
+ *
+ * <pre>{@code
+ * try (PaxosClient client = PaxosClient.builder()
+ *     .endpoints(Endpoint.parseList("10.0.0.1:9000,10.0.0.2:9000,10.0.0.3:9000"))
+ *     .build()) {
+ *   byte[] result = client.submit(command).get();
+ *   byte[] value = client.read(query, Consistency.LINEARIZABLE).get();
+ * }
+ * }</pre>
+ *
+ * <p><b>Exactly once.</b> The client has a random 64-bit id and numbers its commands from 1. A
+ * command whose node fails, times out or loses leadership is sent again, to the leader, with the
+ * same number; the cluster applies each number once and answers a retry with the first result. A
+ * command is numbered at most {@link Builder#maxInFlight} after the oldest one still without a
+ * reply; later ones wait in the client, so one slow command holds back the rest until it completes
+ * or its deadline passes.
+ *
+ * <p><b>Routing.</b> Commands go to the leader, found by asking the nodes and by following the
+ * leader hints of their answers. {@link Consistency#LINEARIZABLE} and {@link Consistency#STALE}
+ * reads rotate over the nodes; {@link Consistency#SEQUENTIAL} reads stay on one node while it is
+ * reachable (a switch to another node may then see an older state).
+ *
+ * <p><b>Outcomes.</b> A future completes with the state machine's result, or exceptionally with
+ * {@link ClientDeadlineException} (the deadline passed; a command's outcome is unknown), {@link
+ * NoReachableNodeException} (no node could be reached; the command was not received), {@link
+ * IllegalArgumentException} (the cluster refused the request as invalid, e.g. too large), or {@link
+ * IllegalStateException} after {@link #close()}.
+ *
+ * <p><b>Threading.</b> Thread-safe; no method blocks except {@link #close()}. Futures complete on
+ * the client's own thread, which also does all its networking: callbacks attached to them must not
+ * block (use the {@code ...Async} variants with your own executor for slow work).
+ */
+public final class PaxosClient implements AutoCloseable {
+  /** The most commands of one client the cluster keeps results for while they are unanswered. */
+  public static final int MAX_IN_FLIGHT = 4096;
+
+  private final long clientId;
+  private final Duration timeout;
+  private final ClientLoop loop;
+  private final ClientEngine engine;
+  private volatile boolean closed;
+
+  private PaxosClient(Builder b) {
+    this.clientId = b.clientId != 0 ? b.clientId : newClientId();
+    this.timeout = b.timeout;
+    this.loop = new ClientLoop("paxos-client-" + Long.toHexString(clientId), this::flush);
+    this.engine =
+        new ClientEngine(
+            clientId,
+            b.endpoints,
+            b.maxInFlight,
+            loop,
+            TlsConfig.channelCredentials(b.tls),
+            b.seed);
+    loop.start();
+    loop.execute(engine::refreshLeader);
+  }
+
+  private void flush() {
+    engine.flush();
+  }
+
+  private static long newClientId() {
+    SecureRandom random = new SecureRandom();
+    long id;
+    do {
+      id = random.nextLong();
+    } while (id == 0);
+    return id;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** This client's id, random and non-zero: the cluster deduplicates its commands by it. */
+  public long clientId() {
+    return clientId;
+  }
+
+  /**
+   * Replicate {@code command} and return the state machine's result, within the default timeout.
+   */
+  public CompletableFuture<byte[]> submit(byte[] command) {
+    return submit(command, timeout);
+  }
+
+  /**
+   * Replicate {@code command}; the future fails with {@link ClientDeadlineException} if no result
+   * arrived within {@code timeout}. The array must not be changed afterwards.
+   */
+  public CompletableFuture<byte[]> submit(byte[] command, Duration timeout) {
+    Call call = new Call(Objects.requireNonNull(command, "command"), null, deadline(timeout));
+    loop.execute(() -> engine.submit(call));
+    return call.future;
+  }
+
+  /** Run a read-only {@code query} at {@code consistency}, within the default timeout. */
+  public CompletableFuture<byte[]> read(byte[] query, Consistency consistency) {
+    return read(query, consistency, timeout);
+  }
+
+  /** Run a read-only {@code query} at {@code consistency}, within {@code timeout}. */
+  public CompletableFuture<byte[]> read(byte[] query, Consistency consistency, Duration timeout) {
+    Objects.requireNonNull(consistency, "consistency");
+    Call call = new Call(Objects.requireNonNull(query, "query"), consistency, deadline(timeout));
+    loop.execute(() -> engine.read(call));
+    return call.future;
+  }
+
+  /** The status of the cluster as the first node that answers sees it. */
+  public CompletableFuture<ClusterStatus> status() {
+    CompletableFuture<ClusterStatus> result = new CompletableFuture<>();
+    loop.execute(() -> askStatus(List.copyOf(engine.connections()), 0, "", result));
+    return result;
+  }
+
+  private void askStatus(
+      List<NodeConnection> nodes, int i, String problems, CompletableFuture<ClusterStatus> result) {
+    if (i == nodes.size()) {
+      result.completeExceptionally(
+          new NoReachableNodeException("no node answered a status request:" + problems));
+      return;
+    }
+    NodeConnection n = nodes.get(i);
+    n.status(
+        timeout.toMillis(),
+        (reply, error) -> {
+          if (reply != null) {
+            StatusReplies.learn(engine, n, reply);
+            result.complete(StatusReplies.toStatus(reply));
+          } else {
+            askStatus(
+                nodes, i + 1, problems + " " + n.endpoint + ": " + error.getMessage(), result);
+          }
+        });
+  }
+
+  private long deadline(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+    if (closed) {
+      throw new IllegalStateException("the PaxosClient is closed");
+    }
+    return System.nanoTime() + timeout.toNanos();
+  }
+
+  /** Fail whatever is pending, close the connections and stop the client's thread. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    loop.execute(engine::close);
+    loop.stop();
+    for (NodeConnection n : engine.connections()) {
+      try {
+        n.awaitClosed();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Settings of a {@link PaxosClient}. */
+  public static final class Builder {
+    private List<Endpoint> endpoints = List.of();
+    private Optional<TlsConfig> tls = Optional.empty();
+    private Duration timeout = Duration.ofSeconds(10);
+    private int maxInFlight = MAX_IN_FLIGHT;
+    private long clientId;
+    private long seed = System.nanoTime();
+
+    private Builder() {}
+
+    /** Some or all nodes of the cluster; the client learns the others from them. */
+    public Builder endpoints(List<Endpoint> endpoints) {
+      Objects.requireNonNull(endpoints, "endpoints");
+      if (endpoints.isEmpty()) {
+        throw new IllegalArgumentException("give at least one endpoint of the cluster");
+      }
+      this.endpoints = List.copyOf(endpoints);
+      return this;
+    }
+
+    /** Connect with TLS (verifying the nodes' certificates), instead of plaintext. */
+    public Builder tls(TlsConfig tls) {
+      this.tls = Optional.of(Objects.requireNonNull(tls, "tls"));
+      return this;
+    }
+
+    /** The default deadline of a call, from the moment it is made; 10 seconds by default. */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * How far ahead of the oldest command without a reply a new command may be numbered (so also
+     * the most commands without a reply), at most {@link PaxosClient#MAX_IN_FLIGHT}.
+     */
+    public Builder maxInFlight(int commands) {
+      if (commands < 1 || commands > MAX_IN_FLIGHT) {
+        throw new IllegalArgumentException(
+            "maxInFlight must be between 1 and " + MAX_IN_FLIGHT + ", was " + commands);
+      }
+      this.maxInFlight = commands;
+      return this;
+    }
+
+    /** Seed of the retry jitter, for reproducible tests. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public PaxosClient build() {
+      if (endpoints.isEmpty()) {
+        throw new IllegalStateException(
+            "endpoints(...) is required: where the cluster's nodes are");
+      }
+      return new PaxosClient(this);
+    }
+  }
+}

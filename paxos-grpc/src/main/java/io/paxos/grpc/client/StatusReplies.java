@@ -1,0 +1,64 @@
+package io.paxos.grpc.client;
+
+import io.paxos.core.config.Role;
+import io.paxos.grpc.Endpoint;
+import io.paxos.grpc.proto.MemberStatus;
+import io.paxos.grpc.proto.StatusReply;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/** Reads {@link StatusReply}s: into the engine's routing, or into a {@link ClusterStatus}. */
+final class StatusReplies {
+  private StatusReplies() {}
+
+  static void learn(ClientEngine engine, NodeConnection from, StatusReply reply) {
+    Map<Integer, Endpoint> members = new HashMap<>();
+    for (MemberStatus m : reply.getMembersList()) {
+      endpoint(m).ifPresent(e -> members.put(m.getNodeId(), e));
+    }
+    engine.learned(from, reply.getNodeId(), reply.getLeaderId(), members);
+  }
+
+  static ClusterStatus toStatus(StatusReply reply) {
+    List<ClusterStatus.MemberInfo> members = new ArrayList<>();
+    for (MemberStatus m : reply.getMembersList()) {
+      Set<Role> roles = EnumSet.noneOf(Role.class);
+      for (io.paxos.grpc.proto.Role r : m.getRolesList()) {
+        switch (r) {
+          case ROLE_PROPOSER -> roles.add(Role.PROPOSER);
+          case ROLE_ACCEPTOR -> roles.add(Role.ACCEPTOR);
+          case ROLE_LEARNER -> roles.add(Role.LEARNER);
+          default -> {
+            // a role this client does not know
+          }
+        }
+      }
+      members.add(new ClusterStatus.MemberInfo(m.getNodeId(), Set.copyOf(roles), endpoint(m)));
+    }
+    return new ClusterStatus(
+        reply.getClusterId(),
+        reply.getNodeId(),
+        reply.getLeader(),
+        reply.getLeaderId() == 0 ? OptionalInt.empty() : OptionalInt.of(reply.getLeaderId()),
+        reply.getAppliedSlot(),
+        List.copyOf(members),
+        reply.getFailure().isEmpty() ? Optional.empty() : Optional.of(reply.getFailure()));
+  }
+
+  private static Optional<Endpoint> endpoint(MemberStatus m) {
+    if (m.getEndpoint().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Endpoint.parse(m.getEndpoint()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

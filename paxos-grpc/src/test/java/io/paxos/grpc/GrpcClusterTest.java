@@ -1,0 +1,80 @@
+package io.paxos.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.paxos.core.Consistency;
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.runtime.PaxosNode;
+import io.paxos.grpc.client.ClusterStatus;
+import io.paxos.grpc.client.PaxosClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** A 3-node cluster over gRPC on loopback in this JVM, driven through {@link PaxosClient}. */
+class GrpcClusterTest {
+
+  @Test
+  @DisplayName(
+      "many commands through PaxosClient; the leader is closed mid-stream; every command is"
+          + " applied once on every surviving node")
+  void leaderClosedServiceContinues() throws Exception {
+    try (GrpcCluster cluster = new GrpcCluster(ClusterConfig.of("grpc-it", 1, 2, 3));
+        PaxosClient client =
+            PaxosClient.builder()
+                .endpoints(cluster.endpoints())
+                .timeout(Duration.ofSeconds(30))
+                .seed(7)
+                .build()) {
+      PaxosNode leader = cluster.awaitLeader();
+      List<CompletableFuture<byte[]>> first = submit(client, 0, 1_000);
+      CompletableFuture.allOf(first.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+      List<CompletableFuture<byte[]>> second = submit(client, 1_000, 1_000);
+      cluster.stop(leader.id());
+      List<CompletableFuture<byte[]>> third = submit(client, 2_000, 1_000);
+      CompletableFuture.allOf(second.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      CompletableFuture.allOf(third.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+      Set<Long> expected = new HashSet<>();
+      for (long id = 0; id < 3_000; id++) {
+        expected.add(id);
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> cluster.machines.values().stream().filter(m -> m.size() >= 3_000).count() >= 2);
+      List<List<Long>> logs = new ArrayList<>();
+      for (int id : cluster.nodes.keySet()) {
+        List<Long> applied = cluster.machines.get(id).applied();
+        assertThat(applied).as("node %d", id).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(applied)).as("node %d", id).isEqualTo(expected);
+        logs.add(applied);
+      }
+      assertThat(logs.get(0)).isEqualTo(logs.get(1));
+
+      byte[] read = client.read(new byte[0], Consistency.LINEARIZABLE).get(30, TimeUnit.SECONDS);
+      assertThat(LogStateMachine.ids(read)).hasSize(3_000);
+      ClusterStatus status = client.status().get(30, TimeUnit.SECONDS);
+      assertThat(status.clusterId()).isEqualTo("grpc-it");
+      assertThat(status.members()).hasSize(3);
+      assertThat(status.leaderId()).isPresent();
+      assertThat(status.leaderId().getAsInt()).isNotEqualTo(leader.id());
+    }
+  }
+
+  private static List<CompletableFuture<byte[]>> submit(PaxosClient client, long from, int count) {
+    List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+    for (long id = from; id < from + count; id++) {
+      futures.add(client.submit(LogStateMachine.command(id)));
+    }
+    return futures;
+  }
+}

@@ -1,0 +1,150 @@
+package io.paxos.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.paxos.core.protocol.Message;
+import io.paxos.grpc.proto.Accept;
+import io.paxos.grpc.proto.AcceptedEntry;
+import io.paxos.grpc.proto.Ballot;
+import io.paxos.grpc.proto.Envelope;
+import io.paxos.grpc.proto.ForwardRejected;
+import io.paxos.grpc.proto.PeerFrame;
+import io.paxos.grpc.proto.Prepare;
+import io.paxos.grpc.proto.Promise;
+import io.paxos.grpc.proto.Value;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MessageCodecTest {
+
+  static List<Message> samples() {
+    return MessageSamples.all(2);
+  }
+
+  @ParameterizedTest
+  @MethodSource("samples")
+  @DisplayName("decode(encode(m)) equals m, also through bytes on the wire")
+  void roundTrip(Message message) throws InvalidProtocolBufferException {
+    Envelope envelope = MessageCodec.encode(message);
+    Envelope parsed = Envelope.parseFrom(envelope.toByteArray());
+
+    assertThat(MessageCodec.decode(parsed, message.from()))
+        .usingRecursiveComparison()
+        .isEqualTo(message);
+  }
+
+  @Test
+  @DisplayName("the samples cover every message type of the core, so none lacks a wire form")
+  void everyMessageTypeIsCovered() {
+    List<String> types =
+        Arrays.stream(Message.class.getPermittedSubclasses())
+            .map(Class::getSimpleName)
+            .sorted()
+            .toList();
+    List<String> sampled =
+        samples().stream()
+            .map(m -> m.getClass().getSimpleName())
+            .distinct()
+            .sorted()
+            .collect(Collectors.toList());
+
+    assertThat(sampled).isEqualTo(types);
+    assertThat(Envelope.BodyCase.values()).hasSize(types.size() + 1); // + BODY_NOT_SET
+  }
+
+  @Test
+  @DisplayName("the sender comes from the stream, not from the bytes")
+  void senderIsTheStreamsPeer() {
+    Envelope envelope =
+        MessageCodec.encode(new Message.Commit(1, new io.paxos.core.protocol.Ballot(2, 1), 3));
+
+    assertThat(MessageCodec.decode(envelope, 3).from()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName(
+      "an envelope without a message, a missing ballot or value, or an unknown enum is refused")
+  void invalidEnvelopesAreRefused() {
+    Ballot negative = Ballot.newBuilder().setRound(-5).setNodeId(1).build();
+    List<Envelope> invalid =
+        List.of(
+            Envelope.getDefaultInstance(),
+            Envelope.newBuilder().setPrepare(Prepare.newBuilder().setFromSlot(1)).build(),
+            Envelope.newBuilder().setPrepare(Prepare.newBuilder().setBallot(negative)).build(),
+            Envelope.newBuilder()
+                .setPromise(
+                    Promise.newBuilder()
+                        .setBallot(Ballot.newBuilder().setRound(1))
+                        .addAccepted(
+                            AcceptedEntry.newBuilder()
+                                .setSlot(1)
+                                .setValue(Value.getDefaultInstance())))
+                .build(),
+            Envelope.newBuilder()
+                .setAccept(Accept.newBuilder().setBallot(Ballot.newBuilder().setRound(1)))
+                .setForwardRejected(ForwardRejected.newBuilder().setReasonValue(99))
+                .build());
+
+    for (Envelope e : invalid) {
+      assertThatThrownBy(() -> MessageCodec.decode(e, 1))
+          .as("%s", e)
+          .isInstanceOf(WireFormatException.class);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "random and mutated bytes either decode or are refused as invalid; nothing else is thrown")
+  void randomBytesNeverCrashTheDecoder() {
+    SplittableRandom random = new SplittableRandom(20_251_123L);
+    byte[] valid = frameOfAllSamples().toByteArray();
+    int decoded = 0;
+    int refused = 0;
+    for (int i = 0; i < 5_000; i++) {
+      byte[] bytes = i % 2 == 0 ? randomBytes(random) : mutate(valid, random);
+      try {
+        PeerFrame frame = PeerFrame.parseFrom(bytes);
+        for (Envelope e : frame.getMessagesList()) {
+          MessageCodec.decode(e, 1);
+        }
+        decoded++;
+      } catch (InvalidProtocolBufferException | WireFormatException e) {
+        refused++;
+      }
+    }
+    assertThat(decoded + refused).isEqualTo(5_000);
+    assertThat(refused).as("some inputs are refused").isPositive();
+  }
+
+  private static PeerFrame frameOfAllSamples() {
+    PeerFrame.Builder frame = PeerFrame.newBuilder();
+    for (Message m : samples()) {
+      frame.addMessages(MessageCodec.encode(m));
+    }
+    return frame.build();
+  }
+
+  private static byte[] randomBytes(SplittableRandom random) {
+    byte[] bytes = new byte[random.nextInt(1, 200)];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) random.nextInt(256);
+    }
+    return bytes;
+  }
+
+  private static byte[] mutate(byte[] valid, SplittableRandom random) {
+    byte[] bytes = Arrays.copyOf(valid, random.nextInt(1, valid.length + 1));
+    for (int flips = random.nextInt(1, 8); flips > 0; flips--) {
+      bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,53 @@
+package io.paxos.grpc;
+
+import io.paxos.core.protocol.AcceptedEntry;
+import io.paxos.core.protocol.Ballot;
+import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.Value;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** At least one message of every type, with edge values (empty lists, extremes, no-ops). */
+final class MessageSamples {
+  private MessageSamples() {}
+
+  static List<Message> all(int from) {
+    Ballot ballot = new Ballot(7, from);
+    Ballot high = new Ballot(Long.MAX_VALUE, 0xFFFF);
+    Command command =
+        new Command(from, 0x8234_5678_9abc_def0L, 42, "set x 1".getBytes(StandardCharsets.UTF_8));
+    Command session = new Command(3, -1L, Long.MAX_VALUE, 17, new byte[] {0, -1, 127});
+    Command empty = new Command(from, 3, 4, new byte[0]);
+    Value batch = new Value.Batch(List.of(command, session, empty));
+    AcceptedEntry entry = new AcceptedEntry(5, new Ballot(6, 2), batch);
+    AcceptedEntry noop = new AcceptedEntry(9, new Ballot(3, 3), Value.NOOP);
+    return List.of(
+        new Message.Prepare(from, ballot, 5),
+        new Message.Prepare(from, Ballot.ZERO, 0),
+        new Message.Promise(from, ballot, 5, List.of(entry, noop)),
+        new Message.Promise(from, high, 1, List.of()),
+        new Message.Accept(from, ballot, 10, List.of(batch, Value.NOOP), 9),
+        new Message.Accept(from, ballot, 1, List.of(), 0),
+        new Message.Accepted(from, ballot, 10, 2),
+        new Message.Nack(from, ballot, high),
+        new Message.Commit(from, ballot, 12),
+        new Message.Heartbeat(from, ballot, 12, Long.MAX_VALUE),
+        new Message.Heartbeat(from, ballot, -1, Long.MIN_VALUE),
+        new Message.HeartbeatAck(from, ballot, 77),
+        new Message.CatchUpRequest(from, 3, 256),
+        new Message.CatchUpReply(from, 3, List.of(batch, Value.NOOP)),
+        new Message.AcceptedQuery(from, 0x7fff_ffff_ffffL, 3, 900),
+        new Message.AcceptedReport(from, 5, 3, 10, List.of(entry, noop)),
+        new Message.AcceptedReport(from, 6, 3, 3, List.of()),
+        new Message.Forward(from, List.of(command, session)),
+        new Message.ForwardRejected(from, List.of(command), Outbox.Rejection.OVERLOADED, 3),
+        new Message.ForwardRejected(from, List.of(session), Outbox.Rejection.NOT_LEADER, 0),
+        new Message.ReadIndexRequest(from, 99),
+        new Message.ReadIndexReply(from, 99, true, 13, from),
+        new Message.ReadIndexReply(from, -100, false, 0, 0),
+        new Message.CommandResult(from, 0x8234_5678_9abc_def0L, 42, 13, new byte[] {1, 2, 3}),
+        new Message.CommandResult(from, 1, 1, 1, new byte[0]));
+  }
+}
