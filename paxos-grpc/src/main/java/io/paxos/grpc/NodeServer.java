@@ -2,8 +2,11 @@ package io.paxos.grpc;
 
 import io.paxos.core.StateMachine;
 import io.paxos.core.runtime.PaxosNode;
-import io.paxos.core.storage.InMemoryStorage;
+import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.Storage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -26,13 +29,20 @@ public final class NodeServer implements AutoCloseable {
 
   /** Start the node described by {@code settings}, applying commands to {@code stateMachine}. */
   public static NodeServer start(NodeSettings settings, StateMachine stateMachine) {
+    Storage storage = openStorage(settings);
     PaxosServer.Builder b =
         PaxosServer.builder()
             .config(settings.config())
             .nodeId(settings.nodeId())
             .listen(settings.listenHost(), settings.self().port());
     settings.tls().ifPresent(b::tls);
-    PaxosServer server = b.start();
+    PaxosServer server;
+    try {
+      server = b.start();
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
     try {
       GrpcTransport transport =
           GrpcTransport.builder().server(server).peers(settings.members()).build();
@@ -42,25 +52,34 @@ public final class NodeServer implements AutoCloseable {
               .nodeId(settings.nodeId())
               .stateMachine(stateMachine)
               .transport(transport)
-              .storage(storage(settings))
+              .storage(storage)
               .commandTimeout(Duration.ofSeconds(10))
               .build();
       server.serve(node);
       return new NodeServer(server, transport, node);
     } catch (RuntimeException e) {
       server.close();
+      storage.close();
       throw e;
     }
   }
 
   /**
-   * The node's durable storage. For now {@link InMemoryStorage}: a restarted node comes back empty
-   * and catches up from its peers (its acceptor's promises are lost, which a cluster survives only
-   * while a majority keeps theirs). When the file storage lands, this becomes {@code new
-   * FileStorage(settings.dataDir())}.
+   * The node's {@link FileStorage} in {@code settings.dataDir()}, created if missing. A restarted
+   * node recovers its promises, accepted values and chosen log from it, then catches up from its
+   * peers.
+   *
+   * @throws IllegalArgumentException if the directory cannot be created or belongs to another
+   *     cluster or node
    */
-  private static Storage storage(NodeSettings settings) {
-    return new InMemoryStorage();
+  private static Storage openStorage(NodeSettings settings) {
+    Path dir = settings.dataDir();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot create data directory " + dir + ": " + e, e);
+    }
+    return FileStorage.open(dir, settings.clusterId(), settings.nodeId());
   }
 
   public PaxosNode node() {
