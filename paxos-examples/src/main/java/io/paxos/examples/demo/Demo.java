@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -24,12 +25,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The demo: N nodes, each hosting all three roles and a {@link KeyValueStore}, over the in-memory
  * transport. Writes go to every node in turn (followers forward to the leader); half-way the leader
- * is crashed (cut off and closed); failed writes are retried until acknowledged; finally every
- * surviving node's state is compared.
+ * is crashed (cut off and closed); failed writes are retried until acknowledged, in one client
+ * session so each is applied once however often it is sent; finally every surviving node's state is
+ * compared.
  */
 final class Demo {
   private static final int IN_FLIGHT = 64;
   private static final int KEYS = 500;
+  private static final long CLIENT_ID = 0x5eed_0000_0000_0001L;
 
   private final int size;
   private final int writes;
@@ -42,6 +45,7 @@ final class Demo {
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger acknowledged = new AtomicInteger();
   private final AtomicInteger retried = new AtomicInteger();
+  private final ConcurrentSkipListSet<Long> unanswered = new ConcurrentSkipListSet<>();
 
   Demo(int size, int writes, PrintStream out) {
     if (size < 3 || size > 9) {
@@ -104,15 +108,17 @@ final class Demo {
         watchTakeover(first, System.nanoTime(), takeover);
       }
       KvCommand.Put put = KvCommand.put(key(i), "value-" + i);
-      write(put.encode(), window, done);
+      long sequence = i + 1L;
+      unanswered.add(sequence);
+      write(sequence, put.encode(), window, done);
     }
     int second = takeover.join();
     if (!done.await(60, TimeUnit.SECONDS)) {
       throw new IllegalStateException("writes did not complete within 60 s");
     }
     say(
-        "all %d writes acknowledged (%d retried after failing with not-leader or an unknown"
-            + " outcome)",
+        "all %d writes acknowledged (%d sent again after failing with not-leader or an unknown"
+            + " outcome; the session applies each once)",
         acknowledged.get(), retried.get());
     PaxosNode reader = live.get(live.size() - 1);
     KvResult read = KvResult.decode(readLinearizable(reader, key(writes - 1)));
@@ -120,8 +126,8 @@ final class Demo {
     String last = "value-" + (writes - 1);
     if (!read.toString().contains('"' + last + '"')) {
       say(
-          "  (not %s: an earlier PUT of this key whose outcome was unknown at the crash was"
-              + " retried after it; without client sessions a retry is a new command)",
+          "  (not %s: an earlier PUT of this key was still being retried when it was sent, and"
+              + " the two were ordered the other way)",
           last);
     }
     return report(first, second);
@@ -147,18 +153,24 @@ final class Demo {
     watcher.start();
   }
 
-  private void write(byte[] command, Semaphore window, CountDownLatch done) {
+  /**
+   * Send write {@code sequence} of the demo's client session to the next node, and again on
+   * failure. The acknowledgement floor is the oldest write without a reply, which lets the cluster
+   * forget the results of everything below it.
+   */
+  private void write(long sequence, byte[] command, Semaphore window, CountDownLatch done) {
     PaxosNode node = live.get(Math.floorMod(next.getAndIncrement(), live.size()));
-    CompletableFuture<byte[]> f = node.submit(command);
+    CompletableFuture<byte[]> f = node.submit(CLIENT_ID, sequence, unanswered.first(), command);
     f.whenComplete(
         (result, error) -> {
           if (error == null) {
+            unanswered.remove(sequence);
             acknowledged.incrementAndGet();
             window.release();
             done.countDown();
           } else {
             retried.incrementAndGet();
-            write(command, window, done); // PUT is idempotent: sending it again is safe
+            write(sequence, command, window, done); // same sequence: applied at most once
           }
         });
   }
