@@ -118,14 +118,6 @@ final class ClientSession implements StreamObserver<ClientFrame> {
       return;
     }
     closed = true;
-    try {
-      if (status.isOk()) {
-        responses.onCompleted();
-      } else {
-        responses.onError(status.asRuntimeException());
-      }
-    } catch (RuntimeException e) {
-      // the call has already ended
-    }
+    ServerStreams.end(responses, status);
   }
 }

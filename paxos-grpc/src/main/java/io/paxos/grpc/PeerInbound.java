@@ -211,15 +211,7 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
         return;
       }
       closed = true;
-      try {
-        if (status.isOk()) {
-          responses.onCompleted();
-        } else {
-          responses.onError(status.asRuntimeException());
-        }
-      } catch (RuntimeException e) {
-        log.debug("node {}: closing a stream that already ended: {}", localId, e.toString());
-      }
+      ServerStreams.end(responses, status);
     }
   }
 }
