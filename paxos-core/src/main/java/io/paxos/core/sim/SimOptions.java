@@ -70,9 +70,11 @@ public final class SimOptions {
     protocol = protocol.withMaxBatchCommands(pick(r, 1, 3, 64));
     protocol = protocol.withAcceptedToLearners(topology.acceptedToLearners());
     Faults faults;
+    StorageCrash storageCrash =
+        r.nextInt(4) == 0 ? StorageCrash.LOSE_UNSYNCED : StorageCrash.KEEP_PREFIX;
     int profile = r.nextInt(10);
     if (profile == 0) {
-      faults = new Faults(0, 0, 1, pick(r, 1, 5, 20), 0, 0, 0, 1);
+      faults = new Faults(0, 0, 1, pick(r, 1, 5, 20), 0, 0, 0, 0, 1, storageCrash);
     } else if (profile <= 2) {
       faults =
           new Faults(
@@ -83,7 +85,9 @@ public final class SimOptions {
               r.nextInt(9),
               r.nextInt(9),
               0.5,
-              1000);
+              0.3,
+              1000,
+              storageCrash);
     } else {
       faults =
           new Faults(
@@ -94,7 +98,9 @@ public final class SimOptions {
               r.nextInt(5),
               r.nextInt(5),
               0.3,
-              1500);
+              0.3,
+              1500,
+              storageCrash);
     }
     return builder(seed, topology.cluster())
         .label(topology.label())

@@ -60,6 +60,9 @@ class SimulationTest {
     List<String> failures = new ArrayList<>();
     long steps = 0;
     long crashes = 0;
+    long midSyncCrashes = 0;
+    long survivingWrites = 0;
+    long lostWrites = 0;
     long partitions = 0;
     long leaderships = 0;
     long dropped = 0;
@@ -73,6 +76,9 @@ class SimulationTest {
         SimResult r = Simulation.run(options(seed, topology));
         steps += r.steps();
         crashes += r.crashes();
+        midSyncCrashes += r.midSyncCrashes();
+        survivingWrites += r.survivingWrites();
+        lostWrites += r.lostWrites();
         partitions += r.partitions();
         leaderships += r.leaderships();
         dropped += r.dropped();
@@ -91,10 +97,20 @@ class SimulationTest {
         "simulated %d seeds (%d steps) in %.1f s: %.1f seeds/s%n",
         seeds.size(), steps, seconds, seeds.size() / seconds);
     System.out.printf(
-        "  faults: %d crashes, %d partitions, %d messages dropped; %d leaderships; "
+        "  faults: %d crashes (%d in a group commit: %d unsynced writes survived, %d lost), %d"
+            + " partitions, %d messages dropped; %d leaderships; "
             + "%d commands replaced, %d session commands retried; at most %d simulated ms from"
             + " heal to all done%n",
-        crashes, partitions, dropped, leaderships, replacements, sessionRetries, slowestHeal);
+        crashes,
+        midSyncCrashes,
+        survivingWrites,
+        lostWrites,
+        partitions,
+        dropped,
+        leaderships,
+        replacements,
+        sessionRetries,
+        slowestHeal);
     assertThat(sessionRetries).as("the seeds exercise session retries").isPositive();
     assertThat(failures).as("failing seeds, each with its replay command").isEmpty();
   }
