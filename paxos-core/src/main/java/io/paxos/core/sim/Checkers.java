@@ -92,7 +92,14 @@ final class Checkers {
     }
   }
 
+  /** The client of {@code command} was told it succeeded: {@code learner} delivered it. */
+  void onAcknowledged(CommandKey command, int learner, long slot) {
+    exactlyOnce.onAcknowledged(command, learner, slot);
+  }
+
+  /** The faults healed and every learner delivered the same slots. */
   void atEnd() {
+    exactlyOnce.checkAcknowledged();
     if (replicas != null) {
       replicas.checkConverged();
     }

@@ -196,6 +196,10 @@ public final class Simulation {
     for (Outbox.Delivery d : out.deliveries()) {
       n.storage.appendChosen(d.slot(), d.value());
     }
+    boolean sentEarly = options.sendsBeforeSync(); // only a broken host does
+    if (sentEarly) {
+      send(n, out.sendCount());
+    }
     if (n.armedCrash == SimNode.ArmedCrash.MID_SYNC && n.storage.unsyncedWrites() > 0) {
       out.clear();
       midSyncCrashes++;
@@ -204,13 +208,10 @@ public final class Simulation {
     }
     n.storage.sync();
     checkers.afterStep(n.protocol);
-    int sends = out.sendCount();
     boolean crashing = n.armedCrash == SimNode.ArmedCrash.MID_SEND;
-    int limit = crashing ? random.nextInt(sends + 1) : sends;
-    for (int i = 0; i < limit; i++) {
-      Message m = out.sendMessage(i);
-      checkers.onSent(n.id, n.incarnation, m);
-      network.send(now, n.id, out.sendTo(i), m);
+    if (!sentEarly) {
+      int sends = out.sendCount();
+      send(n, crashing ? random.nextInt(sends + 1) : sends);
     }
     if (crashing) {
       out.clear();
@@ -219,7 +220,7 @@ public final class Simulation {
     }
     for (Outbox.Delivery d : out.deliveries()) {
       checkers.onDeliver(n.id, d.slot(), d.value());
-      workload.onDelivered(d.value(), now);
+      workload.onDelivered(d.value(), now, c -> checkers.onAcknowledged(c, n.id, d.slot()));
     }
     for (Outbox.Abandoned a : out.abandoned()) {
       for (Command c : a.commands()) {
@@ -231,6 +232,16 @@ public final class Simulation {
       }
     }
     out.clear();
+  }
+
+  /** Send the first {@code count} messages of the node's outbox. */
+  private void send(SimNode n, int count) {
+    Outbox out = n.out;
+    for (int i = 0; i < count; i++) {
+      Message m = out.sendMessage(i);
+      checkers.onSent(n.id, n.incarnation, m);
+      network.send(now, n.id, out.sendTo(i), m);
+    }
   }
 
   private void scheduleTick(SimNode n) {
