@@ -41,7 +41,6 @@ class CrashSweepTest {
             400,
             r.nextInt(8) == 0 ? StorageCrash.LOSE_UNSYNCED : StorageCrash.KEEP_PREFIX);
     return SimulationTest.options(seed, SimulationTest.topologyFor(seed)).toBuilder()
-        .label(SimulationTest.topologyFor(seed).label())
         .faults(faults)
         .commands(20 + r.nextInt(31))
         .workloadMs(600 + r.nextInt(601))
