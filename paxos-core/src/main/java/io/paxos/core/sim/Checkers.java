@@ -7,6 +7,7 @@ import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.protocol.Value;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -38,10 +39,22 @@ final class Checkers {
     validity.onSubmit(command);
   }
 
-  /** A node (re)started from {@code durable}. */
+  /**
+   * A node (re)started from {@code durable}. A learner's durable chosen values that it had not
+   * delivered yet (it crashed after making them durable, before handing them on) are checked as
+   * deliveries first: they are what its state machine is rebuilt from.
+   */
   void onStart(ProtocolNode node, DurableState durable) {
     node.acceptor().ifPresent(a -> acceptors.onRestart(node.id(), a));
     if (node.learner().isPresent()) {
+      List<Value> chosenLog = durable.chosen();
+      for (long slot = integrity.nextSlot(node.id()); slot <= chosenLog.size(); slot++) {
+        Value value = chosenLog.get((int) slot - 1);
+        chosen.onDeliver(node.id(), slot, value);
+        agreement.onDeliver(node.id(), slot, value);
+        validity.onDeliver(node.id(), slot, value);
+        integrity.onDeliver(node.id(), slot, value);
+      }
       integrity.onStart(node.id(), node.learner().get().nextSlot());
       exactlyOnce.onStart(node.id(), durable.chosen());
       if (replicas != null) {
@@ -79,7 +92,14 @@ final class Checkers {
     }
   }
 
+  /** The client of {@code command} was told it succeeded: {@code learner} delivered it. */
+  void onAcknowledged(CommandKey command, int learner, long slot) {
+    exactlyOnce.onAcknowledged(command, learner, slot);
+  }
+
+  /** The faults healed and every learner delivered the same slots. */
   void atEnd() {
+    exactlyOnce.checkAcknowledged();
     if (replicas != null) {
       replicas.checkConverged();
     }

@@ -6,6 +6,7 @@ import io.paxos.core.protocol.Value;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,12 +15,21 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * Exactly-once application of session commands (PITFALLS #13): a client that retries sends the same
- * (client id, sequence) again, so one command may be chosen in several slots; each learner's
- * replica must still apply it once, and answer every later copy with the first result. Each learner
- * applies its deliveries through its own deduplication, as the runtime's apply thread does with a
- * {@link SessionTable}; a learner that restarts rebuilds it from its durable chosen log. Not
- * thread-safe.
+ * Exactly-once application of acknowledged commands, both halves:
+ *
+ * <ul>
+ *   <li><b>At most once</b> (PITFALLS #13): a client that retries sends the same (client id,
+ *       sequence) again, so one session command may be chosen in several slots; each learner's
+ *       replica must still apply it once, and answer every later copy with the first result.
+ *   <li><b>No acknowledged command lost</b>: a command whose client was told it succeeded (its
+ *       request completed) must in the end be applied by every learner's replica, however the nodes
+ *       crashed in between and whatever of their unsynced writes survived ({@link
+ *       #checkAcknowledged}, once the faults healed and the learners converged).
+ * </ul>
+ *
+ * <p>Each learner applies its deliveries through its own deduplication, as the runtime's apply
+ * thread does with a {@link SessionTable}; a learner that restarts rebuilds it from its durable
+ * chosen log. Not thread-safe.
  */
 public final class ExactlyOnceChecker {
 
@@ -31,7 +41,10 @@ public final class ExactlyOnceChecker {
 
   private static final class Replica {
     final Deduplication dedup;
+
+    /** Every command this replica's state machine applied. */
     final Set<CommandKey> applied = new HashSet<>();
+
     long nextSlot = 1;
 
     Replica(Deduplication dedup) {
@@ -39,8 +52,12 @@ public final class ExactlyOnceChecker {
     }
   }
 
+  /** Where a command was acknowledged: the first learner to deliver it, and the slot. */
+  private record Acknowledgement(int learner, long slot) {}
+
   private final Supplier<Deduplication> factory;
   private final Map<Integer, Replica> replicas = new TreeMap<>();
+  private final Map<CommandKey, Acknowledgement> acknowledged = new LinkedHashMap<>();
 
   /** Checks {@code factory}'s deduplication, one instance per learner incarnation. */
   public ExactlyOnceChecker(Supplier<Deduplication> factory) {
@@ -82,8 +99,42 @@ public final class ExactlyOnceChecker {
     r.nextSlot++;
   }
 
+  /**
+   * The client of {@code command} was told it succeeded, because {@code learner} delivered it at
+   * {@code slot}.
+   */
+  public void onAcknowledged(CommandKey command, int learner, long slot) {
+    acknowledged.putIfAbsent(command, new Acknowledgement(learner, slot));
+  }
+
+  /**
+   * Every acknowledged command was applied by every learner's replica (as it stands now: a
+   * restarted learner rebuilt from its durable log and what it delivered since). Call it once the
+   * learners have converged.
+   */
+  public void checkAcknowledged() {
+    for (Map.Entry<CommandKey, Acknowledgement> a : acknowledged.entrySet()) {
+      for (Map.Entry<Integer, Replica> r : replicas.entrySet()) {
+        if (!r.getValue().applied.contains(a.getKey())) {
+          throw new InvariantViolation(
+              InvariantViolation.ACKNOWLEDGED_LOST,
+              "command "
+                  + a.getKey()
+                  + " was acknowledged to its client (learner "
+                  + a.getValue().learner()
+                  + " delivered it in slot "
+                  + a.getValue().slot()
+                  + ") but learner "
+                  + r.getKey()
+                  + " never applied it in slots 1.."
+                  + (r.getValue().nextSlot - 1));
+        }
+      }
+    }
+  }
+
   private static byte[] firstApplication(int learner, Replica r, Command c, CommandKey key) {
-    if (c.inSession() && !r.applied.add(key)) {
+    if (!r.applied.add(key) && c.inSession()) {
       throw new InvariantViolation(
           InvariantViolation.INTEGRITY,
           "learner " + learner + " applied session command " + key + " twice");

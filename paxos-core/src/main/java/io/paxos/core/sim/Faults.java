@@ -1,5 +1,7 @@
 package io.paxos.core.sim;
 
+import java.util.Objects;
+
 /**
  * The fault model of one simulation, active from time 0 until the workload ends; then every fault
  * heals (partitions end, crashed nodes restart, no more drops, delays at most half a heartbeat
@@ -13,7 +15,11 @@ package io.paxos.core.sim;
  * @param crashes how many crash episodes (a node stops, losing unsynced writes, and restarts later)
  * @param midSendCrashRate the share of crashes that happen while a node sends an outbox: after its
  *     sync, with only some of the outbox's messages sent
+ * @param midSyncCrashRate the share of crashes that happen in the middle of a group commit: the
+ *     node's next step that has something to persist writes it, and crashes before its sync
+ *     returns, with no message sent; {@code storageCrash} decides what of the writes survives
  * @param maxEpisodeMs the longest a partition lasts or a crashed node stays down
+ * @param storageCrash what a crash leaves of the writes a node made since its last sync
  */
 public record Faults(
     double dropRate,
@@ -23,15 +29,25 @@ public record Faults(
     int partitions,
     int crashes,
     double midSendCrashRate,
-    long maxEpisodeMs) {
+    double midSyncCrashRate,
+    long maxEpisodeMs,
+    StorageCrash storageCrash) {
 
   /** No faults at all; a delay of 1 to 5 ms. */
-  public static final Faults NONE = new Faults(0, 0, 1, 5, 0, 0, 0, 1);
+  public static final Faults NONE = new Faults(0, 0, 1, 5, 0, 0, 0, 0, 1, StorageCrash.KEEP_PREFIX);
 
   public Faults {
     rate("dropRate", dropRate);
     rate("duplicateRate", duplicateRate);
     rate("midSendCrashRate", midSendCrashRate);
+    rate("midSyncCrashRate", midSyncCrashRate);
+    if (midSendCrashRate + midSyncCrashRate > 1) {
+      throw new IllegalArgumentException(
+          "midSendCrashRate + midSyncCrashRate are shares of the crashes; their sum must be at"
+              + " most 1, was "
+              + (midSendCrashRate + midSyncCrashRate));
+    }
+    Objects.requireNonNull(storageCrash, "storageCrash");
     if (dropRate >= 1) {
       throw new IllegalArgumentException("dropRate must be below 1, or nothing is ever delivered");
     }

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  *
  * <p>A learner that restarts starts again after the chosen values it had made durable; it may
  * deliver again the slots it delivered but had not yet synced (its state machine is rebuilt from
- * the durable log too), never skip ahead. Not thread-safe.
+ * the durable log too), never skip ahead. Slots it made durable but had not delivered when it
+ * crashed are reported as delivered before the restart (see {@link #nextSlot}). Not thread-safe.
  */
 public final class IntegrityChecker {
   private final Map<Integer, Long> next = new TreeMap<>();
@@ -36,6 +37,11 @@ public final class IntegrityChecker {
               + (expected - 1));
     }
     next.put(learner, firstSlot);
+  }
+
+  /** The slot {@code learner} is to deliver next: the one after the last it delivered. */
+  public long nextSlot(int learner) {
+    return next.getOrDefault(learner, 1L);
   }
 
   /** A learner delivered {@code value} at {@code slot}. */

@@ -11,13 +11,22 @@ import io.paxos.core.storage.InMemoryStorage;
  * {@link ProtocolNode}. Not thread-safe.
  */
 final class SimNode {
+  /** A crash waiting for the node's next step that carries out an outbox. */
+  enum ArmedCrash {
+    NONE,
+    /** After the writes of the next step that has any, before its sync returns. */
+    MID_SYNC,
+    /** After the next step's sync, with only some of its messages sent. */
+    MID_SEND
+  }
+
   final int id;
   final Member member;
   final InMemoryStorage storage = new InMemoryStorage();
   final Outbox out = new Outbox();
   ProtocolNode protocol;
   int incarnation;
-  boolean crashArmed;
+  ArmedCrash armedCrash = ArmedCrash.NONE;
   long armedDowntime;
 
   SimNode(Member member) {

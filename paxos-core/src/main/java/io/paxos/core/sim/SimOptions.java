@@ -30,6 +30,7 @@ public final class SimOptions {
   private final Supplier<StateMachine> stateMachine;
   private final Supplier<ExactlyOnceChecker.Deduplication> deduplication;
   private final Consumer<String> trace;
+  private final boolean sendsBeforeSync;
 
   private SimOptions(Builder b) {
     this.seed = b.seed;
@@ -45,6 +46,7 @@ public final class SimOptions {
     this.stateMachine = b.stateMachine;
     this.deduplication = Objects.requireNonNull(b.deduplication, "deduplication");
     this.trace = b.trace;
+    this.sendsBeforeSync = b.sendsBeforeSync;
     if (commands < 1 || workloadMs < 1 || clientTimeoutMs < 1 || livenessBoundMs < 1) {
       throw new IllegalArgumentException(
           "commands, workloadMs, clientTimeoutMs and livenessBoundMs must be positive");
@@ -70,9 +72,11 @@ public final class SimOptions {
     protocol = protocol.withMaxBatchCommands(pick(r, 1, 3, 64));
     protocol = protocol.withAcceptedToLearners(topology.acceptedToLearners());
     Faults faults;
+    StorageCrash storageCrash =
+        r.nextInt(4) == 0 ? StorageCrash.LOSE_UNSYNCED : StorageCrash.KEEP_PREFIX;
     int profile = r.nextInt(10);
     if (profile == 0) {
-      faults = new Faults(0, 0, 1, pick(r, 1, 5, 20), 0, 0, 0, 1);
+      faults = new Faults(0, 0, 1, pick(r, 1, 5, 20), 0, 0, 0, 0, 1, storageCrash);
     } else if (profile <= 2) {
       faults =
           new Faults(
@@ -83,7 +87,9 @@ public final class SimOptions {
               r.nextInt(9),
               r.nextInt(9),
               0.5,
-              1000);
+              0.3,
+              1000,
+              storageCrash);
     } else {
       faults =
           new Faults(
@@ -94,7 +100,9 @@ public final class SimOptions {
               r.nextInt(5),
               r.nextInt(5),
               0.3,
-              1500);
+              0.3,
+              1500,
+              storageCrash);
     }
     return builder(seed, topology.cluster())
         .label(topology.label())
@@ -168,6 +176,14 @@ public final class SimOptions {
     return deduplication;
   }
 
+  /**
+   * Whether nodes send an outbox's messages before its sync instead of after it: a broken host
+   * (PITFALLS #1, reply before persist), which only the simulator's own tests ask for.
+   */
+  boolean sendsBeforeSync() {
+    return sendsBeforeSync;
+  }
+
   public Builder toBuilder() {
     Builder b = new Builder(seed, cluster);
     b.label = label;
@@ -181,6 +197,7 @@ public final class SimOptions {
     b.stateMachine = stateMachine;
     b.deduplication = deduplication;
     b.trace = trace;
+    b.sendsBeforeSync = sendsBeforeSync;
     return b;
   }
 
@@ -198,6 +215,7 @@ public final class SimOptions {
         + workloadMs
         + ", "
         + protocol
+        + (sendsBeforeSync ? ", BROKEN HOST: sends before sync" : "")
         + "]";
   }
 
@@ -217,6 +235,7 @@ public final class SimOptions {
     private Supplier<ExactlyOnceChecker.Deduplication> deduplication =
         () -> new SessionTable()::apply;
     private Consumer<String> trace;
+    private boolean sendsBeforeSync;
 
     private Builder(long seed, ClusterConfig cluster) {
       this.seed = seed;
@@ -277,6 +296,12 @@ public final class SimOptions {
 
     public Builder trace(Consumer<String> trace) {
       this.trace = trace;
+      return this;
+    }
+
+    /** Break the host contract: send before syncing (see {@link SimOptions#sendsBeforeSync}). */
+    Builder sendsBeforeSync(boolean on) {
+      this.sendsBeforeSync = on;
       return this;
     }
 

@@ -17,6 +17,10 @@ package io.paxos.core.sim;
  * @param dropped messages lost (random drops and partitions)
  * @param duplicated messages delivered twice
  * @param crashes node crashes
+ * @param midSyncCrashes crashes in the middle of a group commit (after its writes, before its sync
+ *     returned)
+ * @param survivingWrites unsynced writes that crashes left durable (see {@link StorageCrash})
+ * @param lostWrites unsynced writes that crashes lost
  * @param partitions partition episodes
  * @param leaderships distinct ballots that sent an {@code Accept} (leaders that reached phase 2)
  */
@@ -34,5 +38,8 @@ public record SimResult(
     long dropped,
     long duplicated,
     int crashes,
+    int midSyncCrashes,
+    long survivingWrites,
+    long lostWrites,
     int partitions,
     int leaderships) {}

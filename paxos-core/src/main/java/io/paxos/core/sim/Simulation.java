@@ -19,10 +19,16 @@ import java.util.TreeMap;
  * (one step = one event handled) and liveness once the faults have healed.
  *
  * <p>Each node is driven exactly as the runtime drives it: inputs, then {@code flush}, then the
- * outbox is carried out in order: (1) promise, round and accepted values are written to the node's
- * storage and synced; (2) the messages are sent (a node's messages to itself travel through the
- * network too, so none is handled before the sync); (3) deliveries are appended to the chosen log
- * and checked; (4) commands handed back go to their client. A crash drops whatever was not synced.
+ * outbox is carried out in order: (1) promise, round, accepted values and deliveries are written to
+ * the node's storage, in this order (one record each in a log), and synced, one group commit; (2)
+ * the messages are sent (a node's messages to itself travel through the network too, so none is
+ * handled before the sync); (3) deliveries are checked and complete their clients' requests; (4)
+ * commands handed back go to their client.
+ *
+ * <p>Crashes come between steps, in the middle of a group commit (after its writes, before its sync
+ * returns, so nothing of the step is sent) or after a sync with only some messages sent. A crash
+ * keeps what was synced and, by the {@link StorageCrash} model, none or a prefix of the writes made
+ * since.
  *
  * <p>Single-threaded and deterministic: no threads, no wall clock, all randomness from the seed.
  */
@@ -44,6 +50,9 @@ public final class Simulation {
   private long healedAt;
   private long deadline = Long.MAX_VALUE;
   private int crashes;
+  private int midSyncCrashes;
+  private long survivingWrites;
+  private long lostWrites;
   private int partitions;
   private int partitionEpisode;
 
@@ -117,6 +126,9 @@ public final class Simulation {
         network.dropped,
         network.duplicated,
         crashes,
+        midSyncCrashes,
+        survivingWrites,
+        lostWrites,
         partitions,
         checkers.history.ballots());
   }
@@ -181,15 +193,25 @@ public final class Simulation {
   private void carryOut(SimNode n) {
     Outbox out = n.out;
     n.storage.write(out);
+    for (Outbox.Delivery d : out.deliveries()) {
+      n.storage.appendChosen(d.slot(), d.value());
+    }
+    boolean sentEarly = options.sendsBeforeSync(); // only a broken host does
+    if (sentEarly) {
+      send(n, out.sendCount());
+    }
+    if (n.armedCrash == SimNode.ArmedCrash.MID_SYNC && n.storage.unsyncedWrites() > 0) {
+      out.clear();
+      midSyncCrashes++;
+      crash(n, n.armedDowntime);
+      return;
+    }
     n.storage.sync();
     checkers.afterStep(n.protocol);
-    int sends = out.sendCount();
-    boolean crashing = n.crashArmed;
-    int limit = crashing ? random.nextInt(sends + 1) : sends;
-    for (int i = 0; i < limit; i++) {
-      Message m = out.sendMessage(i);
-      checkers.onSent(n.id, n.incarnation, m);
-      network.send(now, n.id, out.sendTo(i), m);
+    boolean crashing = n.armedCrash == SimNode.ArmedCrash.MID_SEND;
+    if (!sentEarly) {
+      int sends = out.sendCount();
+      send(n, crashing ? random.nextInt(sends + 1) : sends);
     }
     if (crashing) {
       out.clear();
@@ -197,9 +219,8 @@ public final class Simulation {
       return;
     }
     for (Outbox.Delivery d : out.deliveries()) {
-      n.storage.appendChosen(d.slot(), d.value());
       checkers.onDeliver(n.id, d.slot(), d.value());
-      workload.onDelivered(d.value(), now);
+      workload.onDelivered(d.value(), now, c -> checkers.onAcknowledged(c, n.id, d.slot()));
     }
     for (Outbox.Abandoned a : out.abandoned()) {
       for (Command c : a.commands()) {
@@ -211,6 +232,16 @@ public final class Simulation {
       }
     }
     out.clear();
+  }
+
+  /** Send the first {@code count} messages of the node's outbox. */
+  private void send(SimNode n, int count) {
+    Outbox out = n.out;
+    for (int i = 0; i < count; i++) {
+      Message m = out.sendMessage(i);
+      checkers.onSent(n.id, n.incarnation, m);
+      network.send(now, n.id, out.sendTo(i), m);
+    }
   }
 
   private void scheduleTick(SimNode n) {
@@ -297,12 +328,18 @@ public final class Simulation {
       // Half the crashes are short: the node is back before the others elect a new leader, which
       // is when a proposer that forgot its rounds would reuse a ballot.
       long downtime = 5 + random.nextLong(random.nextBoolean() ? 60 : f.maxEpisodeMs());
-      boolean midSend = random.nextDouble() < f.midSendCrashRate();
+      double kind = random.nextDouble();
+      SimNode.ArmedCrash armed =
+          kind < f.midSyncCrashRate()
+              ? SimNode.ArmedCrash.MID_SYNC
+              : kind < f.midSyncCrashRate() + f.midSendCrashRate()
+                  ? SimNode.ArmedCrash.MID_SEND
+                  : SimNode.ArmedCrash.NONE;
       queue.add(
           random.nextLong(options.workloadMs()),
           Event.Kind.CRASH,
           0,
-          midSend ? 1 : 0,
+          armed.ordinal(),
           downtime,
           null);
     }
@@ -325,8 +362,9 @@ public final class Simulation {
     if (healed || !n.up()) {
       return;
     }
-    if (e.arg == 1) {
-      n.crashArmed = true;
+    SimNode.ArmedCrash armed = SimNode.ArmedCrash.values()[(int) e.arg];
+    if (armed != SimNode.ArmedCrash.NONE) {
+      n.armedCrash = armed;
       n.armedDowntime = e.arg2;
     } else {
       crash(n, e.arg2);
@@ -335,8 +373,12 @@ public final class Simulation {
 
   private void crash(SimNode n, long downtime) {
     n.protocol = null;
-    n.crashArmed = false;
-    n.storage.crash();
+    n.armedCrash = SimNode.ArmedCrash.NONE;
+    int unsynced = n.storage.unsyncedWrites();
+    int surviving = options.faults().storageCrash().survivors(unsynced, random);
+    n.storage.crash(surviving);
+    survivingWrites += surviving;
+    lostWrites += unsynced - surviving;
     n.out.clear();
     n.incarnation++;
     crashes++;
@@ -395,7 +437,7 @@ public final class Simulation {
     network.heal();
     network.calm(options.protocol().heartbeatIntervalMs() / 2);
     for (SimNode n : all) {
-      n.crashArmed = false;
+      n.armedCrash = SimNode.ArmedCrash.NONE;
       restart(n);
     }
   }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The simulated clients. Each request is one logical operation, sent as a command with a fresh
@@ -114,11 +115,17 @@ final class Workload {
     return c;
   }
 
-  /** A learner delivered {@code value}; the requests of its commands are complete. */
-  void onDelivered(Value value, long now) {
+  /**
+   * A learner delivered {@code value}; the requests of its commands are complete, and {@code
+   * acknowledged} receives each command whose delivery completed its request (its client is told it
+   * succeeded).
+   */
+  void onDelivered(Value value, long now, Consumer<CommandKey> acknowledged) {
     for (Command c : value.commands()) {
-      Request r = byKey.get(CommandKey.of(c));
+      CommandKey key = CommandKey.of(c);
+      Request r = byKey.get(key);
       if (r != null && !r.complete) {
+        acknowledged.accept(key);
         r.complete = true;
         r.completedAt = now;
         completed++;

@@ -1,9 +1,11 @@
 /**
  * A deterministic simulator of a whole cluster: many {@link io.paxos.core.protocol.ProtocolNode}s
  * on a simulated clock and network, with seeded faults (delay, drop, duplication, reordering,
- * partitions, crashes that lose unsynced writes, restarts), a client workload, and safety checkers
- * that run after every simulated step. One seed fixes the whole run, so any failure replays
- * exactly.
+ * partitions, crashes between steps, in the middle of a group commit or halfway through sending,
+ * which keep what was synced and none or a prefix of the writes since ({@link
+ * io.paxos.core.sim.StorageCrash}), restarts), a client workload, and safety checkers that run
+ * after every simulated step, and check once the faults heal that every request completed and no
+ * acknowledged command was lost. One seed fixes the whole run, so any failure replays exactly.
  *
  * <p>Entry point: {@link io.paxos.core.sim.Simulation#run(SimOptions)}. Start from {@link
  * io.paxos.core.sim.SimOptions#randomized(long, Topology)} and adjust with its builder.

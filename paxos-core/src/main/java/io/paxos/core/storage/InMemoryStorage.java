@@ -13,6 +13,16 @@ import java.util.TreeMap;
  * #crash()} loses every pending write, as a power failure loses what was not fsynced. Used by
  * tests, demos, benchmarks (no disk) and the simulator.
  *
+ * <p><b>Partial survival.</b> {@link #crash(int)} lets a prefix of the pending writes survive
+ * instead, in the order they were made, which is exactly what {@link FileStorage} can recover after
+ * a real crash: each write call is one record appended to its log (in call order, whatever its
+ * type: promise, round, accepted or chosen), the OS may have written any part of the unsynced tail,
+ * and recovery keeps the intact records before the first missing or torn one and truncates the
+ * rest. A torn record is lost like the records after it, so "k survive, the next one is torn" and
+ * "k survive" recover the same state. Applying a surviving record is the same as at recovery: the
+ * promise and round only go up, an accepted entry replaces the slot's earlier one, chosen values
+ * extend the log.
+ *
  * <p>Thread-safe (every method is synchronized), so a test may inspect it while a node runs.
  */
 public final class InMemoryStorage implements Storage {
@@ -21,10 +31,7 @@ public final class InMemoryStorage implements Storage {
   private final TreeMap<Long, AcceptedEntry> syncedAccepted = new TreeMap<>();
   private final List<Value> syncedChosen = new ArrayList<>();
 
-  private Ballot pendingPromise;
-  private long pendingRound = -1;
-  private final List<AcceptedEntry> pendingAccepted = new ArrayList<>();
-  private final List<Value> pendingChosen = new ArrayList<>();
+  private final UnsyncedWrites pending = new UnsyncedWrites();
   private long nextChosenSlot = 1;
   private boolean failing;
   private boolean broken;
@@ -38,17 +45,22 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public synchronized void savePromise(Ballot promised) {
-    pendingPromise = promised;
+    pending.add(
+        () -> {
+          if (promised.isAbove(syncedPromise)) {
+            syncedPromise = promised;
+          }
+        });
   }
 
   @Override
   public synchronized void saveRound(long round) {
-    pendingRound = Math.max(pendingRound, round);
+    pending.add(() -> syncedRound = Math.max(syncedRound, round));
   }
 
   @Override
   public synchronized void saveAccepted(AcceptedEntry entry) {
-    pendingAccepted.add(entry);
+    pending.add(() -> syncedAccepted.put(entry.slot(), entry));
   }
 
   @Override
@@ -57,7 +69,7 @@ public final class InMemoryStorage implements Storage {
       throw new IllegalArgumentException(
           "chosen slot " + slot + " appended out of order; expected " + nextChosenSlot);
     }
-    pendingChosen.add(value);
+    pending.add(() -> syncedChosen.add(value));
     nextChosenSlot++;
   }
 
@@ -70,15 +82,7 @@ public final class InMemoryStorage implements Storage {
       broken = true;
       throw new StorageException("simulated fsync failure");
     }
-    if (pendingPromise != null && pendingPromise.isAbove(syncedPromise)) {
-      syncedPromise = pendingPromise;
-    }
-    syncedRound = Math.max(syncedRound, pendingRound);
-    for (AcceptedEntry e : pendingAccepted) {
-      syncedAccepted.put(e.slot(), e);
-    }
-    syncedChosen.addAll(pendingChosen);
-    clearPending();
+    pending.keepAll();
     syncs++;
   }
 
@@ -87,9 +91,26 @@ public final class InMemoryStorage implements Storage {
    * node finds it.
    */
   public synchronized InMemoryStorage crash() {
-    clearPending();
+    return crash(0);
+  }
+
+  /**
+   * Crash with the first {@code surviving} writes since the last sync made durable, in the order
+   * they were made, as the OS may have written them before the crash, and lose the rest. Returns
+   * the storage as a restarted node finds it.
+   *
+   * @param surviving from 0 (the same as {@link #crash()}) to {@link #unsyncedWrites()}
+   * @throws IllegalArgumentException if {@code surviving} is outside that range
+   */
+  public synchronized InMemoryStorage crash(int surviving) {
+    pending.keepFirst(surviving);
     nextChosenSlot = syncedChosen.size() + 1L;
     return this;
+  }
+
+  /** How many writes were made since the last sync (each would be one record of a log). */
+  public synchronized int unsyncedWrites() {
+    return pending.size();
   }
 
   /** Make every later {@link #sync()} fail, as a failing disk would. */
@@ -100,13 +121,6 @@ public final class InMemoryStorage implements Storage {
   /** How many syncs succeeded. */
   public synchronized long syncCount() {
     return syncs;
-  }
-
-  private void clearPending() {
-    pendingPromise = null;
-    pendingRound = -1;
-    pendingAccepted.clear();
-    pendingChosen.clear();
   }
 
   @Override

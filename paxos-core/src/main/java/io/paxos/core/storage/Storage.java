@@ -11,9 +11,12 @@ import io.paxos.core.protocol.Value;
  * round, and the log of chosen values.
  *
  * <p><b>Contract.</b> Writes are buffered until {@link #sync()}, which makes every write before it
- * durable or throws. After a crash, {@link #load()} returns exactly the state as of the last
- * successful sync; writes after it may be lost. A failed sync leaves the storage unusable: the
- * caller must stop the node (the OS may have dropped the dirty pages, so a retry proves nothing).
+ * durable or throws. After a crash, {@link #load()} returns the state as of the last successful
+ * sync, possibly with some of the writes made after it: nothing unsynced was acknowledged, so the
+ * node must be safe either way. ({@link FileStorage} keeps a prefix of them in the order they were
+ * made; {@link InMemoryStorage#crash(int)} models exactly that.) A failed sync leaves the storage
+ * unusable: the caller must stop the node (the OS may have dropped the dirty pages, so a retry
+ * proves nothing).
  *
  * <p><b>Threading.</b> The node's event-loop thread makes every call; implementations need not be
  * thread-safe. {@link #sync()} may block (it is the group commit of a batch of inputs).

@@ -177,6 +177,46 @@ class CheckersTest {
         InvariantViolation.LIVENESS, () -> LivenessChecker.check(0, 100, List.of(), apart, 4));
   }
 
+  private static ExactlyOnceChecker exactlyOnce() {
+    return new ExactlyOnceChecker(() -> new io.paxos.core.protocol.SessionTable()::apply);
+  }
+
+  @Test
+  void acknowledgedFailsWhenALearnerNeverAppliesAnAcknowledgedCommand() {
+    ExactlyOnceChecker c = exactlyOnce();
+    c.onStart(1, List.of());
+    c.onStart(2, List.of());
+    c.onDeliver(1, 1, batch(cmd(1, "a")));
+    c.onAcknowledged(CommandKey.of(cmd(1, "a")), 1, 1);
+    c.onDeliver(2, 1, batch(cmd(2, "b")));
+    assertViolation(InvariantViolation.ACKNOWLEDGED_LOST, c::checkAcknowledged)
+        .hasMessageContaining("learner 2 never applied it");
+  }
+
+  @Test
+  void acknowledgedFailsWhenARestartLosesTheCommandAndPassesOnceItIsLearnedAgain() {
+    ExactlyOnceChecker c = exactlyOnce();
+    c.onStart(1, List.of());
+    c.onDeliver(1, 1, batch(cmd(1, "a")));
+    c.onAcknowledged(CommandKey.of(cmd(1, "a")), 1, 1);
+    assertThatCode(c::checkAcknowledged).doesNotThrowAnyException();
+
+    c.onStart(1, List.of()); // restarted; the durable log lost slot 1
+    assertViolation(InvariantViolation.ACKNOWLEDGED_LOST, c::checkAcknowledged);
+
+    c.onDeliver(1, 1, batch(cmd(1, "a")));
+    assertThatCode(c::checkAcknowledged).doesNotThrowAnyException();
+  }
+
+  @Test
+  void acknowledgedFailsWhenDeduplicationDropsACommandItNeverApplied() {
+    ExactlyOnceChecker c = new ExactlyOnceChecker(() -> (command, slot, machine) -> null);
+    c.onStart(1, List.of());
+    c.onDeliver(1, 1, batch(cmd(1, "a")));
+    c.onAcknowledged(CommandKey.of(cmd(1, "a")), 1, 1);
+    assertViolation(InvariantViolation.ACKNOWLEDGED_LOST, c::checkAcknowledged);
+  }
+
   @Test
   void replicasFailWhenAStateMachineIsNotDeterministic() {
     int[] instances = {0};

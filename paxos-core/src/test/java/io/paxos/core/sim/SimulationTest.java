@@ -2,8 +2,6 @@ package io.paxos.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 class SimulationTest {
   static final Topology[] ROTATION = Topology.values();
-  private static final int MAX_REPORTED = 10;
 
   static Topology topologyFor(long seed) {
     return ROTATION[(int) Math.floorMod(seed, (long) ROTATION.length)];
@@ -45,58 +42,17 @@ class SimulationTest {
 
   @Test
   void everyInvariantHoldsOnEverySeed() {
-    String only = System.getProperty("paxos.sim.seed");
-    List<Long> seeds = new ArrayList<>();
-    if (only != null && !only.isBlank()) {
-      seeds.add(Long.parseLong(only.trim()));
-    } else {
-      int count = Integer.getInteger("paxos.sim.seeds", 500);
-      long first = Long.getLong("paxos.sim.firstSeed", 1L);
-      for (long s = first; s < first + count; s++) {
-        seeds.add(s);
-      }
-    }
     String config = System.getProperty("paxos.sim.config", "");
-    List<String> failures = new ArrayList<>();
-    long steps = 0;
-    long crashes = 0;
-    long partitions = 0;
-    long leaderships = 0;
-    long dropped = 0;
-    long replacements = 0;
-    long sessionRetries = 0;
-    long slowestHeal = 0;
-    long started = System.nanoTime();
-    for (long seed : seeds) {
-      Topology topology = config.isBlank() ? topologyFor(seed) : Topology.byLabel(config);
-      try {
-        SimResult r = Simulation.run(options(seed, topology));
-        steps += r.steps();
-        crashes += r.crashes();
-        partitions += r.partitions();
-        leaderships += r.leaderships();
-        dropped += r.dropped();
-        replacements += r.replacements();
-        sessionRetries += r.sessionRetries();
-        slowestHeal = Math.max(slowestHeal, r.endTimeMs() - r.healedAtMs());
-      } catch (SimulationFailure f) {
-        failures.add(f.getMessage() + "\n  replay: " + replayCommand(f.seed(), f.label()) + "\n");
-        if (failures.size() >= MAX_REPORTED) {
-          break;
-        }
-      }
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    System.out.printf(
-        "simulated %d seeds (%d steps) in %.1f s: %.1f seeds/s%n",
-        seeds.size(), steps, seconds, seeds.size() / seconds);
-    System.out.printf(
-        "  faults: %d crashes, %d partitions, %d messages dropped; %d leaderships; "
-            + "%d commands replaced, %d session commands retried; at most %d simulated ms from"
-            + " heal to all done%n",
-        crashes, partitions, dropped, leaderships, replacements, sessionRetries, slowestHeal);
-    assertThat(sessionRetries).as("the seeds exercise session retries").isPositive();
-    assertThat(failures).as("failing seeds, each with its replay command").isEmpty();
+    SeedSweep sweep =
+        new SeedSweep()
+            .run(
+                SeedSweep.seeds("paxos.sim.seeds", 500),
+                seed ->
+                    options(seed, config.isBlank() ? topologyFor(seed) : Topology.byLabel(config)),
+                SimulationTest::replayCommand);
+    sweep.print("SimulationTest");
+    assertThat(sweep.sessionRetries).as("the seeds exercise session retries").isPositive();
+    assertThat(sweep.failures).as("failing seeds, each with its replay command").isEmpty();
   }
 
   @Test

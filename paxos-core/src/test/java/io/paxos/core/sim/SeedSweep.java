@@ -1,0 +1,119 @@
+package io.paxos.core.sim;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * Runs the simulator over seeds and sums what the runs did; a failing seed is reported with the
+ * command that replays it. The seeds come from system properties: {@code -Dpaxos.sim.seed=S} runs
+ * only seed S; otherwise {@code countProperty} seeds (default {@code defaultCount}) from {@code
+ * -Dpaxos.sim.firstSeed=F} (default 1). Not thread-safe.
+ */
+final class SeedSweep {
+  private static final int MAX_REPORTED = 10;
+
+  final List<String> failures = new ArrayList<>();
+  long seeds;
+  long steps;
+  long crashes;
+  long midSyncCrashes;
+  long survivingWrites;
+  long lostWrites;
+  long partitions;
+  long leaderships;
+  long dropped;
+  long requests;
+  long replacements;
+  long sessionRetries;
+  long slowestHeal;
+  private double wallSeconds;
+  private double cpuSeconds;
+
+  /** The seeds to run, by the system properties. */
+  static List<Long> seeds(String countProperty, int defaultCount) {
+    String only = System.getProperty("paxos.sim.seed");
+    List<Long> seeds = new ArrayList<>();
+    if (only != null && !only.isBlank()) {
+      seeds.add(Long.parseLong(only.trim()));
+    } else {
+      int count = Integer.getInteger(countProperty, defaultCount);
+      long first = Long.getLong("paxos.sim.firstSeed", 1L);
+      for (long s = first; s < first + count; s++) {
+        seeds.add(s);
+      }
+    }
+    return seeds;
+  }
+
+  /**
+   * Run {@code options} of every seed; a failure is reported with {@code replay} of its seed and
+   * label, and after {@value #MAX_REPORTED} failures the sweep stops.
+   */
+  SeedSweep run(List<Long> seedList, LongFunction<SimOptions> options, Replay replay) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpuStart = threads.getCurrentThreadCpuTime();
+    long started = System.nanoTime();
+    for (long seed : seedList) {
+      seeds++;
+      try {
+        add(Simulation.run(options.apply(seed)));
+      } catch (SimulationFailure f) {
+        failures.add(f.getMessage() + "\n  replay: " + replay.command(f.seed(), f.label()) + "\n");
+        if (failures.size() >= MAX_REPORTED) {
+          break;
+        }
+      }
+    }
+    wallSeconds = (System.nanoTime() - started) / 1e9;
+    cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+    return this;
+  }
+
+  /** The command that replays one seed. */
+  @FunctionalInterface
+  interface Replay {
+    String command(long seed, String label);
+  }
+
+  private void add(SimResult r) {
+    steps += r.steps();
+    crashes += r.crashes();
+    midSyncCrashes += r.midSyncCrashes();
+    survivingWrites += r.survivingWrites();
+    lostWrites += r.lostWrites();
+    partitions += r.partitions();
+    leaderships += r.leaderships();
+    dropped += r.dropped();
+    requests += r.requests();
+    replacements += r.replacements();
+    sessionRetries += r.sessionRetries();
+    slowestHeal = Math.max(slowestHeal, r.endTimeMs() - r.healedAtMs());
+  }
+
+  /** Print the totals and the speed (per second of wall time and of this thread's CPU time). */
+  void print(String what) {
+    System.out.printf(
+        "%s: simulated %d seeds (%d steps) in %.1f s: %.1f seeds/s (%.1f s CPU: %.1f seeds per CPU"
+            + " second)%n",
+        what, seeds, steps, wallSeconds, seeds / wallSeconds, cpuSeconds, seeds / cpuSeconds);
+    System.out.printf(
+        "  faults: %d crashes (%d in a group commit: %d unsynced writes survived, %d lost), %d"
+            + " partitions, %d messages dropped; %d leaderships; %d requests acknowledged, %d"
+            + " commands replaced, %d session commands retried; at most %d simulated ms from heal"
+            + " to all done%n",
+        crashes,
+        midSyncCrashes,
+        survivingWrites,
+        lostWrites,
+        partitions,
+        dropped,
+        leaderships,
+        requests,
+        replacements,
+        sessionRetries,
+        slowestHeal);
+  }
+}
