@@ -36,7 +36,7 @@ final class Workload {
   Result run() throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(settings.clients());
     for (int c = 0; c < settings.clients(); c++) {
-      new Client(new SplittableRandom(c), stopped).next();
+      new Client(c, new SplittableRandom(c), stopped).next();
     }
     TimeUnit.SECONDS.sleep(settings.warmup());
     latencies.reset();
@@ -59,11 +59,13 @@ final class Workload {
   }
 
   private final class Client {
+    private final int index;
     private final SplittableRandom random;
     private final CountDownLatch stopped;
     private final byte[] value;
 
-    Client(SplittableRandom random, CountDownLatch stopped) {
+    Client(int index, SplittableRandom random, CountDownLatch stopped) {
+      this.index = index;
       this.random = random;
       this.stopped = stopped;
       this.value = new byte[settings.payload()];
@@ -79,7 +81,7 @@ final class Workload {
       byte[] command = KvCommand.put(key, value).encode();
       long sent = System.nanoTime();
       target
-          .submit(command)
+          .submit(index, command)
           .whenComplete(
               (result, error) -> {
                 if (error == null) {
