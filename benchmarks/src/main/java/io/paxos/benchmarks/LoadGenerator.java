@@ -90,7 +90,10 @@ public final class LoadGenerator implements Callable<Integer> {
       r = new Workload(settings, target).run();
     }
     if (r.errors() > 0) {
-      spec.commandLine().getErr().println("writes that failed and were replaced: " + r.errors());
+      spec.commandLine()
+          .getErr()
+          .println(
+              "writes that failed and were replaced: " + r.errors() + "; first: " + r.firstError());
     }
     spec.commandLine().getOut().println(resultLine(settings, r));
     spec.commandLine().getOut().flush();
