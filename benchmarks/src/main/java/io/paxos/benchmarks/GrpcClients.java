@@ -1,10 +1,16 @@
 package io.paxos.benchmarks;
 
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.storage.Storage;
+import io.paxos.examples.kv.KeyValueStore;
 import io.paxos.grpc.Endpoint;
+import io.paxos.grpc.LocalCluster;
 import io.paxos.grpc.client.PaxosClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /**
  * W1's writes through {@link PaxosClient}s over gRPC, as an application would send them: one client
@@ -14,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class GrpcClients implements W1Target {
   static final int WRITERS_PER_CLIENT = 256;
+  static final Duration NODE_COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
   private final PaxosClient[] clients;
   private final AutoCloseable cluster;
@@ -36,6 +43,37 @@ final class GrpcClients implements W1Target {
       clients.add(PaxosClient.builder().endpoints(endpoints).seed(i).build());
     }
     return new GrpcClients(clients.toArray(new PaxosClient[0]), cluster);
+  }
+
+  /**
+   * Start nodes 1 to {@code size} of cluster "w1" in this JVM as a {@link LocalCluster} with a
+   * {@link KeyValueStore} each, wait until one leads, and connect clients for {@code writers}
+   * writers; closing the result stops the cluster too.
+   *
+   * <p>A node fails a command it could not get chosen after {@link #NODE_COMMAND_TIMEOUT}, well
+   * before the client's deadline (10 s), so that the client sends it again (with the same sequence
+   * number, applied once) instead of giving up: a command caught in a change of leader otherwise
+   * fails the run.
+   */
+  static GrpcClients startLocal(int size, IntFunction<Storage> storage, int writers) {
+    int[] ids = new int[size];
+    for (int i = 0; i < size; i++) {
+      ids[i] = i + 1;
+    }
+    LocalCluster cluster =
+        LocalCluster.builder()
+            .config(ClusterConfig.of("w1", ids))
+            .stateMachines(id -> new KeyValueStore())
+            .storage(storage)
+            .commandTimeout(NODE_COMMAND_TIMEOUT)
+            .start();
+    try {
+      cluster.awaitLeader(Duration.ofSeconds(30));
+      return connect(cluster.endpoints(), writers, cluster);
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
   }
 
   @Override

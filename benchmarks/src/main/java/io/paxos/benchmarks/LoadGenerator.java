@@ -1,14 +1,10 @@
 package io.paxos.benchmarks;
 
-import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.Storage;
-import io.paxos.examples.kv.KeyValueStore;
 import io.paxos.grpc.Endpoint;
-import io.paxos.grpc.LocalCluster;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
@@ -109,29 +105,9 @@ public final class LoadGenerator implements Callable<Integer> {
       return GrpcClients.connect(Endpoint.parseList(endpoints), clients, () -> {});
     }
     if (transport.equals("grpc")) {
-      LocalCluster cluster =
-          LocalCluster.builder()
-              .config(ClusterConfig.of("w1", ids(nodes)))
-              .stateMachines(id -> new KeyValueStore())
-              .storage(storage)
-              .start();
-      try {
-        cluster.awaitLeader(Duration.ofSeconds(30));
-        return GrpcClients.connect(cluster.endpoints(), clients, cluster);
-      } catch (RuntimeException e) {
-        cluster.close();
-        throw e;
-      }
+      return GrpcClients.startLocal(nodes, storage, clients);
     }
     return InMemoryCluster.start(nodes, ProtocolOptions.defaults(), storage);
-  }
-
-  private static int[] ids(int size) {
-    int[] ids = new int[size];
-    for (int i = 0; i < size; i++) {
-      ids[i] = i + 1;
-    }
-    return ids;
   }
 
   private Workload.Settings validate() {

@@ -42,6 +42,12 @@ final class Workload {
   private volatile boolean measuring;
   private volatile boolean running = true;
 
+  /** W1's write: a PUT of {@code value} at a 16-byte key drawn uniformly from {@link #KEYS}. */
+  static byte[] put(SplittableRandom random, byte[] value) {
+    String key = KEY_PREFIX + (KEYS + random.nextInt(KEYS)); // 16 bytes: k0000000001xxxxx
+    return KvCommand.put(key, value).encode();
+  }
+
   Workload(Settings settings, W1Target target) {
     this.settings = settings;
     this.target = target;
@@ -92,8 +98,7 @@ final class Workload {
         stopped.countDown();
         return;
       }
-      String key = KEY_PREFIX + (KEYS + random.nextInt(KEYS)); // 16 bytes: k0000000001xxxxx
-      byte[] command = KvCommand.put(key, value).encode();
+      byte[] command = put(random, value);
       long sent = System.nanoTime();
       target
           .submit(index, command)
