@@ -2,6 +2,9 @@ package io.paxos.benchmarks;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed set of W1 writes submitted all at once, for the cluster benchmarks: one invocation keeps
@@ -23,9 +26,12 @@ final class CommandBurst {
   }
 
   /**
-   * Submit every command to {@code target} and wait for all of them.
+   * Submit every command to {@code target} and wait until each is applied. A command that fails (no
+   * leader during an election, or stuck at a deposed leader until the node's command timeout) is
+   * submitted again 1 ms later, so a change of leader costs time instead of failing the run.
    *
-   * @return the number of results (always {@link #SIZE}; a failed command throws)
+   * @return the number of commands applied, always {@link #SIZE}
+   * @throws IllegalStateException if some command still fails after a minute
    */
   int submitAndAwait(W1Target target) {
     @SuppressWarnings("unchecked")
@@ -33,12 +39,23 @@ final class CommandBurst {
     for (int i = 0; i < SIZE; i++) {
       results[i] = target.submit(i, commands[i]);
     }
-    int done = 0;
-    for (CompletableFuture<byte[]> r : results) {
-      if (r.join() != null) {
-        done++;
+    long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    int applied = 0;
+    for (int i = 0; i < SIZE; i++) {
+      while (true) {
+        try {
+          results[i].join();
+          applied++;
+          break;
+        } catch (CompletionException e) {
+          if (System.nanoTime() - giveUp > 0) {
+            throw new IllegalStateException("command " + i + " still fails after a minute", e);
+          }
+          LockSupport.parkNanos(1_000_000);
+          results[i] = target.submit(i, commands[i]);
+        }
       }
     }
-    return done;
+    return applied;
   }
 }

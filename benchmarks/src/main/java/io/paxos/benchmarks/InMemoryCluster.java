@@ -6,6 +6,7 @@ import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.transport.InMemoryNetwork;
 import io.paxos.examples.kv.KeyValueStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,12 @@ import java.util.function.IntFunction;
  * InMemoryNetwork}; commands are submitted straight to the leader's {@link PaxosNode}.
  */
 final class InMemoryCluster implements W1Target {
+  /**
+   * How long a node keeps a command it could not get chosen (e.g. queued at a leader that was
+   * deposed) before failing it, so that the caller can submit it again soon.
+   */
+  static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
   private final List<PaxosNode> nodes;
 
   private InMemoryCluster(List<PaxosNode> nodes) {
@@ -48,6 +55,7 @@ final class InMemoryCluster implements W1Target {
                 .transport(network.transport(id))
                 .storage(storage.apply(id))
                 .options(options)
+                .commandTimeout(COMMAND_TIMEOUT)
                 .build());
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
