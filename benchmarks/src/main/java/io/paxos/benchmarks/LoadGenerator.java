@@ -1,19 +1,37 @@
 package io.paxos.benchmarks;
 
+import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.storage.FileStorage;
+import io.paxos.core.storage.InMemoryStorage;
+import io.paxos.core.storage.Storage;
+import io.paxos.grpc.Endpoint;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Runs workload W1 and prints one {@code RESULT} line: a 3-node replicated key-value store, {@code
- * clients} writes kept in flight for the whole run, each a PUT of a 16-byte key (uniform over
- * 100,000 keys) and a {@code payload}-byte value; {@code warmup} seconds discarded, then {@code
- * seconds} measured: completed writes per second and the latency of every completed write.
+ * Runs workload W1 and prints one {@code RESULT} line: a replicated key-value store of 3 (or 5)
+ * nodes, {@code clients} writes kept in flight for the whole run, each a PUT of a 16-byte key
+ * (uniform over 100,000 keys) and a {@code payload}-byte value; {@code warmup} seconds discarded,
+ * then {@code seconds} measured: completed writes per second and the latency of every completed
+ * write.
+ *
+ * <p>Where the writes go: {@code --transport inmemory} runs the nodes in this JVM over the
+ * in-memory network and calls them directly; {@code --transport grpc} runs them in this JVM, each
+ * with its own gRPC server on 127.0.0.1, and sends the writes through {@code PaxosClient}s as an
+ * application would; {@code --transport grpc --endpoints h:p,...} sends them to a cluster that is
+ * already running (e.g. {@code NodeMain} processes).
+ *
+ * <p>Sync on (the default) keeps each node's state in a {@code FileStorage} in a temporary
+ * directory, deleted at exit, with one fsync per group commit; {@code --no-sync} keeps it in
+ * memory. With {@code --endpoints} the cluster's own storage decides, and the flag only labels the
+ * result.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.paxos.benchmarks.LoadGenerator --no-sync
+ * java -cp benchmarks/target/benchmarks.jar io.paxos.benchmarks.LoadGenerator --transport grpc
  * </pre>
  */
 @Command(
@@ -36,60 +54,89 @@ public final class LoadGenerator implements Callable<Integer> {
   @Option(
       names = "--transport",
       defaultValue = "inmemory",
-      description = "inmemory (all nodes in this JVM) or grpc.")
+      description =
+          "inmemory (nodes in this JVM, called directly) or grpc (through PaxosClient over gRPC).")
   String transport;
 
-  @Option(names = "--no-sync", description = "Do not fsync (in-memory storage).")
+  @Option(
+      names = "--no-sync",
+      description = "Keep the nodes' state in memory instead of fsynced files in a temp directory.")
   boolean noSync;
 
-  @Option(names = "--nodes", defaultValue = "3", description = "Nodes in this JVM (1-9).")
+  @Option(names = "--nodes", defaultValue = "3", description = "Nodes in this JVM: 3 or 5.")
   int nodes;
 
   @Option(
       names = "--endpoints",
-      description = "host:port,... of a running cluster (gRPC) instead of nodes in this JVM.")
+      description = "host:port,... of a running cluster to drive (only with --transport grpc).")
   String endpoints;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new LoadGenerator()).execute(args));
   }
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     Workload.Settings settings = validate();
     Workload.Result r;
-    try (W1Target target = W1Target.inMemory(nodes)) {
+    try (ScratchDirectory scratch = noSync ? null : new ScratchDirectory("paxos-w1-");
+        W1Target target = target(scratch)) {
       r = new Workload(settings, target).run();
+    }
+    if (r.errors() > 0) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "writes that failed and were replaced: " + r.errors() + "; first: " + r.firstError());
     }
     spec.commandLine().getOut().println(resultLine(settings, r));
     spec.commandLine().getOut().flush();
     return 0;
   }
 
+  private W1Target target(ScratchDirectory scratch) {
+    IntFunction<Storage> storage =
+        scratch == null
+            ? id -> new InMemoryStorage()
+            : id -> FileStorage.open(scratch.newDirectory("node-" + id), "w1", id);
+    if (endpoints != null) {
+      return GrpcClients.connect(Endpoint.parseList(endpoints), clients, () -> {});
+    }
+    if (transport.equals("grpc")) {
+      return GrpcClients.startLocal(nodes, storage, clients);
+    }
+    return InMemoryCluster.start(nodes, ProtocolOptions.defaults(), storage);
+  }
+
   private Workload.Settings validate() {
-    require(spec, clients >= 1 && clients <= 100_000, "--clients must be 1-100000, was " + clients);
+    require(clients >= 1 && clients <= 100_000, "--clients must be 1-100000, was " + clients);
+    require(payload >= 0 && payload <= 1 << 20, "--payload must be 0-1048576, was " + payload);
+    require(seconds >= 1 && seconds <= 3600, "--seconds must be 1-3600, was " + seconds);
+    require(warmup >= 0 && warmup <= 3600, "--warmup must be 0-3600, was " + warmup);
+    require(nodes == 3 || nodes == 5, "--nodes must be 3 or 5, was " + nodes);
     require(
-        spec, payload >= 0 && payload <= 1 << 20, "--payload must be 0-1048576, was " + payload);
-    require(spec, seconds >= 1 && seconds <= 3600, "--seconds must be 1-3600, was " + seconds);
-    require(spec, warmup >= 0 && warmup <= 3600, "--warmup must be 0-3600, was " + warmup);
-    require(spec, nodes >= 1 && nodes <= 9, "--nodes must be 1-9, was " + nodes);
-    require(
-        spec,
         transport.equals("inmemory") || transport.equals("grpc"),
         "--transport must be inmemory or grpc, was " + transport);
-    require(
-        spec,
-        !transport.equals("grpc") && endpoints == null,
-        "--transport grpc and --endpoints need the gRPC transport, which is not built yet;"
-            + " use --transport inmemory");
-    require(
-        spec, noSync, "sync=on needs durable file storage, which is not built yet; pass --no-sync");
+    if (endpoints != null) {
+      require(
+          transport.equals("grpc"),
+          "--endpoints drives a running cluster over gRPC: add --transport grpc");
+      require(
+          !spec.commandLine().getParseResult().hasMatchedOption("--nodes"),
+          "--nodes sets how many nodes to run in this JVM; with --endpoints the cluster is"
+              + " already running: leave --nodes out");
+      try {
+        Endpoint.parseList(endpoints);
+      } catch (IllegalArgumentException e) {
+        require(false, "--endpoints: " + e.getMessage());
+      }
+    }
     return new Workload.Settings(clients, payload, seconds, warmup);
   }
 
-  private static void require(CommandLine.Model.CommandSpec spec, boolean ok, String message) {
+  private void require(boolean ok, String message) {
     if (!ok) {
       throw new CommandLine.ParameterException(spec.commandLine(), message);
     }

@@ -2,10 +2,12 @@ package io.paxos.benchmarks;
 
 import io.paxos.examples.kv.KvCommand;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -15,18 +17,36 @@ import org.HdrHistogram.Recorder;
 final class Workload {
   static final int KEYS = 100_000;
   private static final String KEY_PREFIX = "k000000000";
+  private static final Executor RETRY = CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS);
 
   record Settings(int clients, int payload, int seconds, int warmup) {}
 
-  record Result(long completed, double opsPerSecond, long p50Micros, long p99Micros, long errors) {}
+  /**
+   * @param errors writes that failed (each replaced by a new one)
+   * @param firstError the first failure, or null
+   */
+  record Result(
+      long completed,
+      double opsPerSecond,
+      long p50Micros,
+      long p99Micros,
+      long errors,
+      Throwable firstError) {}
 
   private final Settings settings;
   private final W1Target target;
   private final Recorder latencies = new Recorder(3);
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
+  private final AtomicReference<Throwable> firstError = new AtomicReference<>();
   private volatile boolean measuring;
   private volatile boolean running = true;
+
+  /** W1's write: a PUT of {@code value} at a 16-byte key drawn uniformly from {@link #KEYS}. */
+  static byte[] put(SplittableRandom random, byte[] value) {
+    String key = KEY_PREFIX + (KEYS + random.nextInt(KEYS)); // 16 bytes: k0000000001xxxxx
+    return KvCommand.put(key, value).encode();
+  }
 
   Workload(Settings settings, W1Target target) {
     this.settings = settings;
@@ -36,7 +56,7 @@ final class Workload {
   Result run() throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(settings.clients());
     for (int c = 0; c < settings.clients(); c++) {
-      new Client(new SplittableRandom(c), stopped).next();
+      new Client(c, new SplittableRandom(c), stopped).next();
     }
     TimeUnit.SECONDS.sleep(settings.warmup());
     latencies.reset();
@@ -55,15 +75,18 @@ final class Workload {
         done / (elapsed / 1e9),
         histogram.getValueAtPercentile(50) / 1000,
         histogram.getValueAtPercentile(99) / 1000,
-        errors.get());
+        errors.get(),
+        firstError.get());
   }
 
   private final class Client {
+    private final int index;
     private final SplittableRandom random;
     private final CountDownLatch stopped;
     private final byte[] value;
 
-    Client(SplittableRandom random, CountDownLatch stopped) {
+    Client(int index, SplittableRandom random, CountDownLatch stopped) {
+      this.index = index;
       this.random = random;
       this.stopped = stopped;
       this.value = new byte[settings.payload()];
@@ -75,11 +98,10 @@ final class Workload {
         stopped.countDown();
         return;
       }
-      String key = KEY_PREFIX + (KEYS + random.nextInt(KEYS)); // 16 bytes: k0000000001xxxxx
-      byte[] command = KvCommand.put(key, value).encode();
+      byte[] command = put(random, value);
       long sent = System.nanoTime();
       target
-          .submit(command)
+          .submit(index, command)
           .whenComplete(
               (result, error) -> {
                 if (error == null) {
@@ -89,9 +111,11 @@ final class Workload {
                   completed.incrementAndGet();
                   next();
                 } else {
-                  // Retry off this thread: a future failed at once would otherwise recurse.
+                  // Retry later, off this thread: a future failed at once would otherwise
+                  // recurse, and retrying at once spins while there is no leader.
                   errors.incrementAndGet();
-                  ForkJoinPool.commonPool().execute(this::next);
+                  firstError.compareAndSet(null, error);
+                  RETRY.execute(this::next);
                 }
               });
     }

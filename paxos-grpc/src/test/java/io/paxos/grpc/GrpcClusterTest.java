@@ -52,7 +52,8 @@ class GrpcClusterTest {
           .until(
               () -> cluster.machines.values().stream().filter(m -> m.size() >= 3_000).count() >= 2);
       List<List<Long>> logs = new ArrayList<>();
-      for (int id : cluster.nodes.keySet()) {
+      for (PaxosNode node : cluster.nodes()) {
+        int id = node.id();
         List<Long> applied = cluster.machines.get(id).applied();
         assertThat(applied).as("node %d", id).doesNotHaveDuplicates();
         assertThat(new HashSet<>(applied)).as("node %d", id).isEqualTo(expected);

@@ -66,7 +66,7 @@ class HostileInputTest {
             .seed(3)
             .build();
     cluster.awaitLeader();
-    target = cluster.servers.get(cluster.awaitLeader().id());
+    target = cluster.server(cluster.awaitLeader().id());
     channel =
         Grpc.newChannelBuilderForAddress(
                 "127.0.0.1", target.port(), InsecureChannelCredentials.create())

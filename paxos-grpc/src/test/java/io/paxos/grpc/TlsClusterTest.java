@@ -96,7 +96,7 @@ class TlsClusterTest {
               TlsConfig.client(rogueCa.caFile)
                   .withIdentity(rogueServer.certificate(), rogueServer.privateKey()))),
     };
-    int port = cluster.servers.get(1).port();
+    int port = cluster.server(1).port();
     for (ChannelCredentials credentials : invalid) {
       Status status = connectAsNode2(port, credentials);
       assertThat(status.isOk()).as("%s", status).isFalse();
