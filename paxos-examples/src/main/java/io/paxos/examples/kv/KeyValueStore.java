@@ -61,21 +61,22 @@ public final class KeyValueStore implements StateMachine {
     } catch (IllegalArgumentException e) {
       return new KvResult.Error(e.getMessage()).encode();
     }
-    return execute(c).encode();
+    return encodeFound(execute(c));
   }
 
-  private KvResult execute(KvCommand command) {
+  /** The value found: the previous one for a PUT, the removed one for a DELETE; null if none. */
+  private byte[] execute(KvCommand command) {
     if (command instanceof KvCommand.Put put) {
-      return found(entries.put(put.key(), put.value()));
+      return entries.put(put.key(), put.ownedValue()); // the command was decoded here: no copy
     } else if (command instanceof KvCommand.Delete delete) {
-      return found(entries.remove(delete.key()));
+      return entries.remove(delete.key());
     } else {
-      return found(entries.get(command.key()));
+      return entries.get(command.key());
     }
   }
 
-  private static KvResult found(byte[] value) {
-    return value == null ? KvResult.NOT_FOUND : new KvResult.Found(value);
+  private static byte[] encodeFound(byte[] value) {
+    return value == null ? KvResult.NOT_FOUND.encode() : KvResult.Found.encode(value);
   }
 
   /** Answers a {@code GET}; any other request gets a {@link KvResult.Error}. */
@@ -93,7 +94,7 @@ public final class KeyValueStore implements StateMachine {
                   + " changes the state: submit it as a command, not a query")
           .encode();
     }
-    return execute(c).encode();
+    return encodeFound(execute(c));
   }
 
   /** Copies the map (not the values, which are never changed): O(entries), no value copied. */
