@@ -157,6 +157,6 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCom
 
   private static void checkKey(String key) {
     Objects.requireNonNull(key, "key");
-    Wire.utf8(key, "key");
+    Wire.checkUtf8(key, "key");
   }
 }

@@ -199,6 +199,13 @@ final class Wire {
     }
   }
 
+  /** Refuse {@code s} if UTF-8 cannot carry it (an unpaired surrogate), without encoding it. */
+  static void checkUtf8(String s, String field) {
+    if (hasSurrogate(s)) {
+      utf8(s, field);
+    }
+  }
+
   private static boolean hasSurrogate(String s) {
     for (int i = 0; i < s.length(); i++) {
       if (Character.isSurrogate(s.charAt(i))) {
