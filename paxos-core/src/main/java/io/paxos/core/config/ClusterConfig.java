@@ -126,10 +126,13 @@ public record ClusterConfig(
    * {@code id} is not an acceptor. Votes are recorded as bit {@code 1L << index}.
    */
   public int acceptorIndex(int id) {
-    int[] acceptors = idsWith(Role.ACCEPTOR);
-    for (int i = 0; i < acceptors.length; i++) {
-      if (acceptors[i] == id) {
-        return i;
+    int index = 0;
+    for (Member m : members) { // on every vote: no stream, no array
+      if (m.has(Role.ACCEPTOR)) {
+        if (m.id() == id) {
+          return index;
+        }
+        index++;
       }
     }
     return -1;

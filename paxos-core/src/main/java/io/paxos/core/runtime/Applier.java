@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The apply thread: applies chosen values to the {@link StateMachine} in slot order, completes the
@@ -32,6 +33,7 @@ final class Applier implements Runnable {
   private final Completions completions;
   private final SessionTable sessionTable = new SessionTable();
   private final IntPredicate hostsLearner;
+  private final UnaryOperator<byte[]> machine = this::apply; // one instance, not one per command
   private final Consumer<EventLoop.Send> remoteResults;
   private final Consumer<Throwable> onFailure;
   private final BlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
@@ -118,7 +120,7 @@ final class Applier implements Runnable {
 
   /** Apply one command (once per session sequence), then answer whoever waits for it. */
   private void applyOne(Command c, long slot) {
-    byte[] result = sessionTable.apply(c, slot, this::apply);
+    byte[] result = sessionTable.apply(c, slot, machine);
     if (result == null) {
       return; // a stale duplicate: applied before, and its client has seen the answer
     }

@@ -13,6 +13,7 @@ import io.paxos.core.transport.Transport;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -54,7 +55,9 @@ final class EventLoop implements Runnable {
   private final ArrayDeque<Message> loopback = new ArrayDeque<>();
   private final Outbox out = new Outbox();
   private volatile Thread thread;
-  private volatile boolean sleeping;
+  // Set by the loop before it parks; the first enqueuer to clear it unparks the loop, so a burst of
+  // inputs costs one wakeup, not one per input.
+  private final AtomicBoolean sleeping = new AtomicBoolean();
   private volatile boolean running = true;
   private volatile boolean leader;
   private volatile int leaderHint;
@@ -104,7 +107,7 @@ final class EventLoop implements Runnable {
   void enqueue(Object input) {
     inboxSize.incrementAndGet();
     inbox.add(input);
-    if (sleeping) {
+    if (sleeping.get() && sleeping.compareAndSet(true, false)) {
       LockSupport.unpark(thread);
     }
   }
@@ -149,12 +152,12 @@ final class EventLoop implements Runnable {
   }
 
   private void park() {
-    sleeping = true;
+    sleeping.set(true);
     if (inbox.isEmpty() && running) {
       long waitMs = Math.max(1, nextTickMs - nowMs());
       LockSupport.parkNanos(this, waitMs * 1_000_000L);
     }
-    sleeping = false;
+    sleeping.set(false);
   }
 
   private int drainInputs(long now) {

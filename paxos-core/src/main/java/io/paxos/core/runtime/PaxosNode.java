@@ -93,12 +93,13 @@ public final class PaxosNode implements AutoCloseable {
             durable,
             b.roles);
     StateMachine sm = b.stateMachine;
+    int[] learners = config.idsWith(Role.LEARNER); // ascending
     this.applier =
         new Applier(
             nodeId,
             sm,
             commands,
-            id -> config.member(id).map(m -> m.has(Role.LEARNER)).orElse(false),
+            id -> java.util.Arrays.binarySearch(learners, id) >= 0, // no Optional per command
             send -> this.loop().enqueue(send),
             this::stopOnFailure);
     if (sm != null) {

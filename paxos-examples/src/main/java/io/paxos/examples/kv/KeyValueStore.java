@@ -55,27 +55,51 @@ public final class KeyValueStore implements StateMachine {
 
   @Override
   public byte[] apply(byte[] command) {
+    if (command.length > 0 && command[0] == KvCommand.PUT_TAG) {
+      byte[] result = applyPut(command);
+      if (result != null) {
+        return result;
+      }
+    }
     KvCommand c;
     try {
       c = KvCommand.decode(command);
     } catch (IllegalArgumentException e) {
       return new KvResult.Error(e.getMessage()).encode();
     }
-    return execute(c).encode();
+    return encodeFound(execute(c));
   }
 
-  private KvResult execute(KvCommand command) {
-    if (command instanceof KvCommand.Put put) {
-      return found(entries.put(put.key(), put.value()));
-    } else if (command instanceof KvCommand.Delete delete) {
-      return found(entries.remove(delete.key()));
-    } else {
-      return found(entries.get(command.key()));
+  /**
+   * A well-formed {@code PUT} read straight into the map (the KvCommand encoding: tag, key, value),
+   * copying the value once; null if it is malformed, for {@link KvCommand#decode} to explain.
+   */
+  private byte[] applyPut(byte[] command) {
+    Wire.Reader in = new Wire.Reader(command, "KV command");
+    try {
+      in.tag();
+      String key = in.utf8("key"); // valid UTF-8, so a valid key
+      byte[] value = in.bytes();
+      in.end();
+      return encodeFound(entries.put(key, value));
+    } catch (IllegalArgumentException malformed) {
+      return null;
     }
   }
 
-  private static KvResult found(byte[] value) {
-    return value == null ? KvResult.NOT_FOUND : new KvResult.Found(value);
+  /** The value found: the previous one for a PUT, the removed one for a DELETE; null if none. */
+  private byte[] execute(KvCommand command) {
+    if (command instanceof KvCommand.Put put) {
+      return entries.put(put.key(), put.ownedValue()); // the command was decoded here: no copy
+    } else if (command instanceof KvCommand.Delete delete) {
+      return entries.remove(delete.key());
+    } else {
+      return entries.get(command.key());
+    }
+  }
+
+  private static byte[] encodeFound(byte[] value) {
+    return value == null ? KvResult.NOT_FOUND.encode() : KvResult.Found.encode(value);
   }
 
   /** Answers a {@code GET}; any other request gets a {@link KvResult.Error}. */
@@ -93,7 +117,7 @@ public final class KeyValueStore implements StateMachine {
                   + " changes the state: submit it as a command, not a query")
           .encode();
     }
-    return execute(c).encode();
+    return encodeFound(execute(c));
   }
 
   /** Copies the map (not the values, which are never changed): O(entries), no value copied. */

@@ -88,10 +88,15 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCom
       return value.clone();
     }
 
+    /** The value itself, not a copy: for a store that takes over a command it decoded. */
+    byte[] ownedValue() {
+      return value;
+    }
+
     @Override
     public byte[] encode() {
       byte[] k = Wire.utf8(key, "key");
-      return new Wire.Writer(k.length + value.length + 11)
+      return new Wire.Writer(1 + Wire.sizeOf(k.length) + Wire.sizeOf(value.length))
           .tag(PUT_TAG)
           .bytes(k)
           .bytes(value)
@@ -123,7 +128,7 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCom
     @Override
     public byte[] encode() {
       byte[] k = Wire.utf8(key, "key");
-      return new Wire.Writer(k.length + 6).tag(DELETE_TAG).bytes(k).toByteArray();
+      return new Wire.Writer(1 + Wire.sizeOf(k.length)).tag(DELETE_TAG).bytes(k).toByteArray();
     }
 
     @Override
@@ -141,7 +146,7 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCom
     @Override
     public byte[] encode() {
       byte[] k = Wire.utf8(key, "key");
-      return new Wire.Writer(k.length + 6).tag(GET_TAG).bytes(k).toByteArray();
+      return new Wire.Writer(1 + Wire.sizeOf(k.length)).tag(GET_TAG).bytes(k).toByteArray();
     }
 
     @Override
@@ -152,6 +157,6 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCom
 
   private static void checkKey(String key) {
     Objects.requireNonNull(key, "key");
-    Wire.utf8(key, "key");
+    Wire.checkUtf8(key, "key");
   }
 }

@@ -74,7 +74,15 @@ public sealed interface KvResult permits KvResult.Found, KvResult.NotFound, KvRe
 
     @Override
     public byte[] encode() {
-      return new Wire.Writer(value.length + 6).tag(FOUND_TAG).bytes(value).toByteArray();
+      return encode(value);
+    }
+
+    /** The encoding of a {@code Found} of {@code value}, without building one. */
+    static byte[] encode(byte[] value) {
+      return new Wire.Writer(1 + Wire.sizeOf(value.length))
+          .tag(FOUND_TAG)
+          .bytes(value)
+          .toByteArray();
     }
 
     @Override
@@ -115,7 +123,7 @@ public sealed interface KvResult permits KvResult.Found, KvResult.NotFound, KvRe
     @Override
     public byte[] encode() {
       byte[] m = Wire.utf8(message, "message");
-      return new Wire.Writer(m.length + 6).tag(ERROR_TAG).bytes(m).toByteArray();
+      return new Wire.Writer(1 + Wire.sizeOf(m.length)).tag(ERROR_TAG).bytes(m).toByteArray();
     }
 
     @Override

@@ -21,7 +21,7 @@ final class Wire {
     private int size;
 
     Writer(int expectedSize) {
-      bytes = new byte[Math.max(16, expectedSize)];
+      bytes = new byte[expectedSize];
     }
 
     Writer tag(int tag) {
@@ -50,8 +50,9 @@ final class Wire {
       return this;
     }
 
+    /** The encoding; the writer's own array when it was sized exactly (see {@link #sizeOf}). */
     byte[] toByteArray() {
-      return Arrays.copyOf(bytes, size);
+      return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
     }
 
     private void ensure(int more) {
@@ -124,6 +125,11 @@ final class Wire {
     String utf8(String field) {
       int start = pos;
       int n = length();
+      if (isAscii(bytes, pos, n)) {
+        String s = new String(bytes, pos, n, StandardCharsets.US_ASCII);
+        pos += n;
+        return s;
+      }
       try {
         String s = decodeUtf8(ByteBuffer.wrap(bytes, pos, n));
         pos += n;
@@ -145,6 +151,24 @@ final class Wire {
     }
   }
 
+  /** The size of a length-prefixed byte string of {@code length} bytes. */
+  static int sizeOf(int length) {
+    int varint = 1;
+    for (int v = length >>> 7; v != 0; v >>>= 7) {
+      varint++;
+    }
+    return varint + length;
+  }
+
+  private static boolean isAscii(byte[] bytes, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      if (bytes[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Strict UTF-8 decoding: malformed input is an error, never a replacement character. */
   static String decodeUtf8(ByteBuffer bytes) throws CharacterCodingException {
     return StandardCharsets.UTF_8
@@ -157,6 +181,9 @@ final class Wire {
 
   /** {@code s} as UTF-8, refusing strings that UTF-8 cannot carry (unpaired surrogates). */
   static byte[] utf8(String s, String field) {
+    if (!hasSurrogate(s)) {
+      return s.getBytes(StandardCharsets.UTF_8); // exact: only surrogates can be unencodable
+    }
     try {
       ByteBuffer b =
           StandardCharsets.UTF_8
@@ -170,6 +197,22 @@ final class Wire {
       throw new IllegalArgumentException(
           field + " is not valid Unicode (it has an unpaired surrogate): " + e.getMessage());
     }
+  }
+
+  /** Refuse {@code s} if UTF-8 cannot carry it (an unpaired surrogate), without encoding it. */
+  static void checkUtf8(String s, String field) {
+    if (hasSurrogate(s)) {
+      utf8(s, field);
+    }
+  }
+
+  private static boolean hasSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -78,7 +78,8 @@ class KeyValueStoreTest {
             new byte[] {0x42},
             new byte[] {0x01, 0x09, 'a'},
             new byte[] {0x02, 0x01, 'a', 0x00},
-            new byte[] {0x01, 0x01, (byte) 0xFF, 0x00});
+            new byte[] {0x01, 0x01, (byte) 0xFF, 0x00},
+            new byte[] {0x01, 0x01, 'a', 0x01, '2', 0x00}); // a PUT with a byte left over
     for (byte[] bad : malformed) {
       KvResult result = KvResult.decode(store.apply(bad));
       assertThat(result).as(Arrays.toString(bad)).isInstanceOf(KvResult.Error.class);
