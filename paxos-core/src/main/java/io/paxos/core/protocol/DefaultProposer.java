@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,7 +30,12 @@ import java.util.random.RandomGenerator;
  *       accepted it in this leader's ballot; the commit point rides on the next {@code Accept},
  *       {@code Commit} or heartbeat.
  *   <li><b>Step-down.</b> A {@code Nack} or a higher leader's message makes the proposer a
- *       follower; so does losing touch with a phase-2 quorum for an election timeout.
+ *       follower; so does losing touch with a phase-2 quorum for an election timeout. Queued
+ *       commands go back unproposed. Commands already in a slot that is not known chosen stay
+ *       <em>unresolved</em>: another leader may still choose them there. Each is proposed in that
+ *       one slot only, so once the slot is learned chosen with a value without it (from this node's
+ *       learner, this proposer's own later leadership, or a catch-up reply), it is known not chosen
+ *       and goes back unproposed too, instead of waiting for the client's timeout.
  * </ul>
  *
  * <p>Not thread-safe; see {@link Proposer}.
@@ -98,6 +104,14 @@ public final class DefaultProposer implements Proposer {
   private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
   private boolean readRoundWanted;
 
+  // Follower (and later leader): slots in which this proposer proposed commands whose outcome it
+  // lost when it stepped down, with every command it proposed there (over its leaderships).
+  // Bounded: beyond the bound the lowest slots are forgotten; their commands wait for the timeout.
+  private final TreeMap<Long, Set<Command>> unresolved = new TreeMap<>();
+  private final int maxUnresolved;
+  private long resolveRequestedAt = Long.MIN_VALUE / 2;
+  private long resolveRequests;
+
   public DefaultProposer(
       int id,
       ClusterConfig config,
@@ -120,6 +134,7 @@ public final class DefaultProposer implements Proposer {
     this.lastContact = new long[acceptors.length];
     this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
     this.recentCommands = new RecentCommands(maxQueued);
+    this.maxUnresolved = Math.max(1024, options.window() * 4);
     this.knownChosen = state.chosen().size() + 1L;
   }
 
@@ -162,6 +177,25 @@ public final class DefaultProposer implements Proposer {
     } else if (now >= electionDeadline) {
       startPhase1(now, out);
     }
+    requestUnresolved(now, out);
+  }
+
+  /**
+   * A proposer without a learner at its node asks the learners, in turn, for the values of its
+   * unresolved slots once they are known chosen.
+   */
+  private void requestUnresolved(long now, Outbox out) {
+    if (unresolved.isEmpty() || learners.length == 0 || contains(learners, id)) {
+      return;
+    }
+    long first = unresolved.firstKey();
+    if (first >= knownChosen || now - resolveRequestedAt < options.retransmitMs()) {
+      return;
+    }
+    resolveRequestedAt = now;
+    int slots = (int) Math.min(options.maxSlotsPerMessage(), knownChosen - first);
+    int learner = learners[(int) Math.floorMod(resolveRequests++, (long) learners.length)];
+    out.send(learner, new Message.CatchUpRequest(id, first, slots));
   }
 
   private void leaderTick(long now, Outbox out) {
@@ -393,6 +427,7 @@ public final class DefaultProposer implements Proposer {
         break;
       }
       committed.put(commitIndex, f.value);
+      resolve(commitIndex, f.value, out);
       commitIndex++;
     }
     inFlight.advanceTo(commitIndex);
@@ -467,6 +502,9 @@ public final class DefaultProposer implements Proposer {
 
   /** Become a follower of {@code leader} (the ballot that beat ours; ZERO if none is known). */
   private void stepDown(Ballot leader, long now, Outbox out) {
+    if (state == State.LEADER) {
+      keepUnresolved();
+    }
     state = State.FOLLOWER;
     leaderBallot = leader;
     int hint = leader.nodeId();
@@ -481,6 +519,59 @@ public final class DefaultProposer implements Proposer {
     inFlight.reset(1);
     committed.reset(1);
     electionDeadline = now + randomTimeout();
+  }
+
+  /** Remember the commands in slots not known chosen: their outcome is now unknown here. */
+  private void keepUnresolved() {
+    for (long s = commitIndex; s < nextSlot; s++) {
+      InFlight f = inFlight.get(s);
+      if (f != null && !f.chosen && !f.value.commands().isEmpty()) {
+        unresolved.computeIfAbsent(s, k -> new LinkedHashSet<>()).addAll(f.value.commands());
+      }
+    }
+    while (unresolved.size() > maxUnresolved) {
+      unresolved.pollFirstEntry();
+    }
+  }
+
+  /**
+   * {@code slot} is chosen with {@code value}: the commands this proposer proposed there that are
+   * not in it were not chosen (they were proposed in that slot only), so they go back unproposed.
+   */
+  private void resolve(long slot, Value value, Outbox out) {
+    if (unresolved.isEmpty()) {
+      return;
+    }
+    Set<Command> proposed = unresolved.remove(slot);
+    if (proposed == null) {
+      return;
+    }
+    Set<Command> chosen = new HashSet<>(value.commands());
+    List<Command> lost = new ArrayList<>();
+    for (Command c : proposed) {
+      if (!chosen.contains(c)) {
+        lost.add(c);
+      }
+    }
+    out.abandon(lost, Outbox.Rejection.NOT_LEADER, leaderHint);
+  }
+
+  @Override
+  public void onChosen(long slot, Value value, Outbox out) {
+    if (unresolved.isEmpty()) {
+      return;
+    }
+    // Slots below were delivered before (and resolved then) or skipped: forget them.
+    unresolved.headMap(slot).clear();
+    resolve(slot, value, out);
+  }
+
+  @Override
+  public void onCatchUpReply(Message.CatchUpReply reply, Outbox out) {
+    long slot = reply.firstSlot();
+    for (Value value : reply.values()) {
+      resolve(slot++, value, out);
+    }
   }
 
   @Override

@@ -50,6 +50,16 @@ public interface Proposer {
   void onChosenPrefix(long slot);
 
   /**
+   * This node's learner delivered {@code value} as chosen in {@code slot} (called for every
+   * delivery, in slot order): a proposer may hand back, through {@link Outbox#abandon}, commands it
+   * proposed in that slot before it stepped down, now known not chosen.
+   */
+  default void onChosen(long slot, Value value, Outbox out) {}
+
+  /** Chosen values from a peer, answering a {@code CatchUpRequest} this proposer sent. */
+  default void onCatchUpReply(Message.CatchUpReply reply, Outbox out) {}
+
+  /**
    * Confirm leadership with a quorum, then answer with a read index through {@link
    * Outbox#readIndex} (for reads made at this node) or a {@code ReadIndexReply} to {@code origin}.
    */

@@ -43,6 +43,8 @@ public final class ProtocolNode {
   private final long recoveredFrom;
   private int leaderHint;
   private Ballot leaderBallot = Ballot.ZERO;
+  // The first slot whose delivery the proposer has not been told of.
+  private long chosenReported;
 
   public ProtocolNode(
       int id,
@@ -78,6 +80,7 @@ public final class ProtocolNode {
     int keep = (int) Math.min(chosen.size(), options.retainedSlots());
     this.recovered = List.copyOf(chosen.subList(chosen.size() - keep, chosen.size()));
     this.recoveredFrom = chosen.size() - keep + 1L;
+    this.chosenReported = chosen.size() + 1L;
   }
 
   public int id() {
@@ -118,6 +121,7 @@ public final class ProtocolNode {
     if (learner != null) {
       learner.tick(now, out);
     }
+    reportChosen(out);
     routeAbandoned(out);
   }
 
@@ -216,6 +220,9 @@ public final class ProtocolNode {
       if (learner != null) {
         learner.onCatchUpReply(m, now, out);
       }
+      if (proposer != null) {
+        proposer.onCatchUpReply(m, out);
+      }
 
     } else if (message instanceof Message.AcceptedQuery m) {
       if (acceptor != null) {
@@ -251,9 +258,27 @@ public final class ProtocolNode {
 
     }
     if (learner != null && proposer != null) {
+      reportChosen(out);
       proposer.onChosenPrefix(learner.nextSlot());
     }
     routeAbandoned(out);
+  }
+
+  /** Tell the proposer of the values this node's learner delivered since it was last told. */
+  private void reportChosen(Outbox out) {
+    if (learner == null || proposer == null) {
+      return;
+    }
+    List<Outbox.Delivery> delivered = out.deliveries();
+    int i = delivered.size();
+    while (i > 0 && delivered.get(i - 1).slot() >= chosenReported) {
+      i--;
+    }
+    for (; i < delivered.size(); i++) {
+      Outbox.Delivery d = delivered.get(i);
+      proposer.onChosen(d.slot(), d.value(), out);
+      chosenReported = d.slot() + 1;
+    }
   }
 
   /**

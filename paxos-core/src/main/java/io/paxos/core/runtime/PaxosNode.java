@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Outcomes.</b> {@link #submit} completes with the state machine's result once the command is
  * applied at this node (or, at a node without a learner, at a learner); exceptionally with {@link
  * io.paxos.core.NotLeaderException} or {@link io.paxos.core.OverloadedException} if it was not
- * proposed (safe to retry), {@link io.paxos.core.CommandTimeoutException} if its outcome is unknown
- * after the command timeout, {@link NodeClosedException} if the node closed or stopped. If the
- * node's storage or state machine fails, the node stops: see {@link #status()}.
+ * proposed, or was proposed in a slot since chosen with another value by a new leader (either way
+ * it was not chosen: safe to retry), {@link io.paxos.core.CommandTimeoutException} if its outcome
+ * is unknown after the command timeout, {@link NodeClosedException} if the node closed or stopped.
+ * If the node's storage or state machine fails, the node stops: see {@link #status()}.
  */
 public final class PaxosNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PaxosNode.class);
