@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * Storage in memory that models durability: writes are pending until {@link #sync()}, and {@link
  * #crash()} loses every pending write, as a power failure loses what was not fsynced. Used by
- * tests, demos, benchmarks (no disk) and the simulator.
+ * tests, demos, benchmarks (no disk) and the simulator. A {@link #compact} takes effect with the
+ * sync after it, as in a file; its snapshots ({@link #snapshots()}) are durable once committed.
  *
  * <p>Thread-safe (every method is synchronized), so a test may inspect it while a node runs.
  */
@@ -20,11 +21,15 @@ public final class InMemoryStorage implements Storage {
   private long syncedRound;
   private final TreeMap<Long, AcceptedEntry> syncedAccepted = new TreeMap<>();
   private final List<Value> syncedChosen = new ArrayList<>();
+  private long syncedCompacted;
+  private long pendingCompacted;
+  private final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
 
   private Ballot pendingPromise;
   private long pendingRound = -1;
   private final List<AcceptedEntry> pendingAccepted = new ArrayList<>();
   private final List<Value> pendingChosen = new ArrayList<>();
+  private final List<Long> pendingChosenSlots = new ArrayList<>();
   private long nextChosenSlot = 1;
   private boolean failing;
   private boolean broken;
@@ -33,7 +38,11 @@ public final class InMemoryStorage implements Storage {
   @Override
   public synchronized DurableState load() {
     return new DurableState(
-        syncedPromise, List.copyOf(syncedAccepted.values()), syncedRound, syncedChosen);
+        syncedPromise,
+        List.copyOf(syncedAccepted.values()),
+        syncedRound,
+        syncedChosen,
+        syncedCompacted);
   }
 
   @Override
@@ -53,12 +62,40 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public synchronized void appendChosen(long slot, Value value) {
+    if (slot <= Math.max(syncedCompacted, pendingCompacted)) {
+      return; // covered by the snapshot the log was compacted to
+    }
     if (slot != nextChosenSlot) {
       throw new IllegalArgumentException(
           "chosen slot " + slot + " appended out of order; expected " + nextChosenSlot);
     }
     pendingChosen.add(value);
+    pendingChosenSlots.add(slot);
     nextChosenSlot++;
+  }
+
+  @Override
+  public synchronized void compact(long snapshotSlot) {
+    if (snapshotSlot <= Math.max(syncedCompacted, pendingCompacted)) {
+      return;
+    }
+    pendingCompacted = snapshotSlot;
+    nextChosenSlot = Math.max(nextChosenSlot, snapshotSlot + 1);
+  }
+
+  @Override
+  public SnapshotStore snapshots() {
+    return snapshots;
+  }
+
+  /** The slot the synced state is compacted through, for tests. */
+  public synchronized long compactedThrough() {
+    return syncedCompacted;
+  }
+
+  /** How many accepted entries and chosen values the synced state holds, for tests. */
+  public synchronized int syncedEntries() {
+    return syncedAccepted.size() + syncedChosen.size();
   }
 
   @Override
@@ -75,9 +112,21 @@ public final class InMemoryStorage implements Storage {
     }
     syncedRound = Math.max(syncedRound, pendingRound);
     for (AcceptedEntry e : pendingAccepted) {
-      syncedAccepted.put(e.slot(), e);
+      if (e.slot() > syncedCompacted) {
+        syncedAccepted.put(e.slot(), e);
+      }
     }
-    syncedChosen.addAll(pendingChosen);
+    if (pendingCompacted > syncedCompacted) {
+      int drop = (int) Math.min(syncedChosen.size(), pendingCompacted - syncedCompacted);
+      syncedChosen.subList(0, drop).clear();
+      syncedAccepted.headMap(pendingCompacted, true).clear();
+      syncedCompacted = pendingCompacted;
+    }
+    for (int i = 0; i < pendingChosen.size(); i++) {
+      if (pendingChosenSlots.get(i) == syncedCompacted + syncedChosen.size() + 1) {
+        syncedChosen.add(pendingChosen.get(i));
+      }
+    }
     clearPending();
     syncs++;
   }
@@ -88,7 +137,7 @@ public final class InMemoryStorage implements Storage {
    */
   public synchronized InMemoryStorage crash() {
     clearPending();
-    nextChosenSlot = syncedChosen.size() + 1L;
+    nextChosenSlot = syncedCompacted + syncedChosen.size() + 1L;
     return this;
   }
 
@@ -107,6 +156,8 @@ public final class InMemoryStorage implements Storage {
     pendingRound = -1;
     pendingAccepted.clear();
     pendingChosen.clear();
+    pendingChosenSlots.clear();
+    pendingCompacted = 0;
   }
 
   @Override
