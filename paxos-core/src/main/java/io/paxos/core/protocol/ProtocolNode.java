@@ -23,6 +23,11 @@ import java.util.random.RandomGenerator;
  *   <li>carry out the {@link Outbox}: persist and sync, then send, then deliver.
  * </ol>
  *
+ * <p><b>Snapshots.</b> The host tells it when a durable snapshot covers a prefix of the slots,
+ * either taken here ({@link #compact}) or received from a peer ({@link #installSnapshot}); the
+ * acceptor then forgets those slots. A peer asking for compacted slots it no longer retains gets
+ * the snapshot instead ({@link Outbox#sendSnapshot}); the host streams it.
+ *
  * <p>Not thread-safe: exactly one thread calls it. It never blocks, reads no clock (time is passed
  * in), does no I/O, and takes its randomness from the generator it is given.
  */
@@ -41,6 +46,7 @@ public final class ProtocolNode {
   private final List<Command> parked = new ArrayList<>();
   private final List<Value> recovered;
   private final long recoveredFrom;
+  private long snapshotSlot;
   private int leaderHint;
   private Ballot leaderBallot = Ballot.ZERO;
 
@@ -72,12 +78,13 @@ public final class ProtocolNode {
         me.has(Role.PROPOSER) ? roles.proposer(id, config, options, random, state) : null;
     this.learner =
         me.has(Role.LEARNER)
-            ? roles.learner(id, config, options, state.chosen().size() + 1L, this::leaderHint)
+            ? roles.learner(id, config, options, state.nextChosenSlot(), this::leaderHint)
             : null;
     List<Value> chosen = state.chosen();
     int keep = (int) Math.min(chosen.size(), options.retainedSlots());
     this.recovered = List.copyOf(chosen.subList(chosen.size() - keep, chosen.size()));
-    this.recoveredFrom = chosen.size() - keep + 1L;
+    this.recoveredFrom = state.nextChosenSlot() - keep;
+    this.snapshotSlot = state.compactedThrough();
   }
 
   public int id() {
@@ -108,6 +115,42 @@ public final class ProtocolNode {
   public int leaderHint() {
     // A node with a proposer trusts its proposer's view: during its own campaign that is "none".
     return proposer != null ? proposer.leaderHint() : leaderHint;
+  }
+
+  /** The slot the newest snapshot the host reported covers (0 if none). */
+  public long snapshotSlot() {
+    return snapshotSlot;
+  }
+
+  /**
+   * A snapshot of this node's applied state covering every slot through {@code snapshotSlot} is
+   * durable: the acceptor forgets those slots (they are chosen: this node applied them), and peers
+   * behind it are offered the snapshot.
+   */
+  public void compact(long snapshotSlot) {
+    if (snapshotSlot <= this.snapshotSlot) {
+      return;
+    }
+    this.snapshotSlot = snapshotSlot;
+    if (acceptor != null) {
+      acceptor.compact(snapshotSlot);
+    }
+  }
+
+  /**
+   * A snapshot received from a peer, covering every slot through {@code snapshotSlot}, is durable
+   * here and is being restored into the state machine: the learner continues after it (if it is
+   * ahead of the learner), and the slots it covers are compacted.
+   */
+  public void installSnapshot(long snapshotSlot, long now) {
+    if (learner == null || snapshotSlot < learner.nextSlot()) {
+      return;
+    }
+    learner.installSnapshot(snapshotSlot, now);
+    if (proposer != null) {
+      proposer.onChosenPrefix(learner.nextSlot());
+    }
+    compact(snapshotSlot);
   }
 
   /** Advance the roles' timers to {@code now}. */
@@ -246,8 +289,10 @@ public final class ProtocolNode {
 
     } else if (message instanceof Message.ReadIndexReply m) {
       out.readIndex(new Outbox.ReadIndex(m.readId(), m.ok(), m.readIndex(), m.leaderHint()));
-    } else if (message instanceof Message.CommandResult) {
-      // Results are the runtime's business; it intercepts them before the protocol.
+    } else if (message instanceof Message.CommandResult
+        || message instanceof Message.SnapshotRequest
+        || message instanceof Message.SnapshotChunk) {
+      // Results and snapshot transfers are the host's business; it intercepts them.
 
     }
     if (learner != null && proposer != null) {
@@ -309,6 +354,8 @@ public final class ProtocolNode {
     }
     if (!values.isEmpty()) {
       out.send(request.from(), new Message.CatchUpReply(id, request.fromSlot(), values));
+    } else if (request.fromSlot() <= snapshotSlot) {
+      out.sendSnapshot(request.from());
     }
   }
 
