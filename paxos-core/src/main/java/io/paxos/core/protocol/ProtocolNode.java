@@ -359,8 +359,16 @@ public final class ProtocolNode {
     }
   }
 
-  /** Report what this acceptor accepted in the queried slots (read-only: nothing to persist). */
+  /**
+   * Report what this acceptor accepted in the queried slots (read-only: nothing to persist). A
+   * query reaching into compacted slots is not answered: with their entries gone, an answer would
+   * let an older ballot's value look like the highest one reported. The querying learner gets those
+   * slots from a peer's snapshot instead.
+   */
   private void answerQuery(Message.AcceptedQuery query, Outbox out) {
+    if (query.fromSlot() <= acceptor.compactedThrough()) {
+      return;
+    }
     long to = Math.min(query.toSlot(), query.fromSlot() + options.maxSlotsPerMessage());
     List<AcceptedEntry> entries = new ArrayList<>();
     for (long slot = query.fromSlot(); slot < to; slot++) {

@@ -17,6 +17,7 @@ public final class InvariantViolation extends RuntimeException {
   public static final String BALLOT_UNIQUENESS = "ballot-uniqueness";
   public static final String LIVENESS = "liveness";
   public static final String REPLICAS = "replica-divergence";
+  public static final String COMPACTION = "compaction";
 
   private final String invariant;
 

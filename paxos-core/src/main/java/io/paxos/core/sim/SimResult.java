@@ -19,6 +19,8 @@ package io.paxos.core.sim;
  * @param crashes node crashes
  * @param partitions partition episodes
  * @param leaderships distinct ballots that sent an {@code Accept} (leaders that reached phase 2)
+ * @param snapshots snapshots taken by learners (each followed by a compaction)
+ * @param installs snapshots installed by learners from a peer
  */
 public record SimResult(
     long seed,
@@ -35,4 +37,6 @@ public record SimResult(
     long duplicated,
     int crashes,
     int partitions,
-    int leaderships) {}
+    int leaderships,
+    int snapshots,
+    int installs) {}

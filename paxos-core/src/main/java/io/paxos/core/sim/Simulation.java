@@ -7,6 +7,7 @@ import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.ProtocolNode;
+import io.paxos.core.storage.SnapshotInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -24,10 +25,19 @@ import java.util.TreeMap;
  * network too, so none is handled before the sync); (3) deliveries are appended to the chosen log
  * and checked; (4) commands handed back go to their client. A crash drops whatever was not synced.
  *
+ * <p>Snapshots (when {@link SimOptions#snapshotInterval()} is set): a learner that delivered that
+ * many slots since its last snapshot commits one to its storage's snapshot store, then compacts its
+ * protocol and storage below it, as the runtime does. A simulated snapshot carries no bytes: the
+ * state it stands for is the chosen values it covers, which the checkers rebuild a replica from. A
+ * peer asked for compacted slots sends a one-chunk {@code SnapshotChunk} through the simulated
+ * network (so it may be lost, duplicated or late); the receiver installs it if it is ahead. A
+ * restarted node restores its newest snapshot and replays the log after it.
+ *
  * <p>Single-threaded and deterministic: no threads, no wall clock, all randomness from the seed.
  */
 public final class Simulation {
   private static final int RECENT = 48;
+  private static final byte[] NO_BYTES = new byte[0];
 
   private final SimOptions options;
   private final SplittableRandom random;
@@ -46,6 +56,8 @@ public final class Simulation {
   private int crashes;
   private int partitions;
   private int partitionEpisode;
+  private int snapshots;
+  private int installs;
 
   private Simulation(SimOptions options) {
     this.options = options;
@@ -118,14 +130,18 @@ public final class Simulation {
         network.duplicated,
         crashes,
         partitions,
-        checkers.history.ballots());
+        checkers.history.ballots(),
+        snapshots,
+        installs);
   }
 
   private void handle(Event e) {
     switch (e.kind) {
       case DELIVER:
         SimNode to = nodes[e.node];
-        if (to.up()) {
+        if (to.up() && e.message instanceof Message.SnapshotChunk c) {
+          install(to, c.slot());
+        } else if (to.up()) {
           to.protocol.receive(e.message, now, to.out);
           finish(to);
         }
@@ -182,7 +198,7 @@ public final class Simulation {
     Outbox out = n.out;
     n.storage.write(out);
     n.storage.sync();
-    checkers.afterStep(n.protocol);
+    checkers.afterStep(n.protocol, snapshotSlot(n));
     int sends = out.sendCount();
     boolean crashing = n.crashArmed;
     int limit = crashing ? random.nextInt(sends + 1) : sends;
@@ -201,6 +217,15 @@ public final class Simulation {
       checkers.onDeliver(n.id, d.slot(), d.value());
       workload.onDelivered(d.value(), now);
     }
+    for (int to : out.snapshotSends()) {
+      long slot = snapshotSlot(n);
+      if (slot > 0) {
+        network.send(now, n.id, to, new Message.SnapshotChunk(n.id, slot, 0, 0, 0, NO_BYTES));
+      }
+    }
+    if (!out.deliveries().isEmpty()) {
+      maybeSnapshot(n, out.deliveries().get(out.deliveries().size() - 1).slot());
+    }
     for (Outbox.Abandoned a : out.abandoned()) {
       for (Command c : a.commands()) {
         Workload.Request r = workload.onAbandoned(c);
@@ -211,6 +236,45 @@ public final class Simulation {
       }
     }
     out.clear();
+  }
+
+  // ---- snapshots ----
+
+  private static long snapshotSlot(SimNode n) {
+    return n.storage.snapshots().latest().map(SnapshotInfo::slot).orElse(0L);
+  }
+
+  /** Take a snapshot at {@code delivered} if the interval has passed; compact below it. */
+  private void maybeSnapshot(SimNode n, long delivered) {
+    long interval = options.snapshotInterval();
+    if (interval == 0 || delivered - snapshotSlot(n) < interval) {
+      return;
+    }
+    saveSnapshot(n, delivered);
+    snapshots++;
+    n.protocol.compact(delivered);
+    n.storage.compact(delivered);
+  }
+
+  private static void saveSnapshot(SimNode n, long slot) {
+    try {
+      n.storage.snapshots().save(slot, out -> {});
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // an in-memory store does not fail
+    }
+  }
+
+  /** A peer's snapshot of {@code slot} arrived at {@code n}: install it if it is ahead. */
+  private void install(SimNode n, long slot) {
+    if (!n.has(Role.LEARNER) || slot < n.protocol.learner().orElseThrow().nextSlot()) {
+      return;
+    }
+    saveSnapshot(n, slot);
+    installs++;
+    n.protocol.installSnapshot(slot, now);
+    n.storage.compact(slot);
+    checkers.onInstall(n.id, slot);
+    finish(n);
   }
 
   private void scheduleTick(SimNode n) {
@@ -348,6 +412,15 @@ public final class Simulation {
       return;
     }
     DurableState durable = n.storage.load();
+    long snapshot = snapshotSlot(n);
+    if (n.has(Role.LEARNER) && snapshot > 0) {
+      // As the runtime does: restore the newest snapshot, replay the log after it.
+      if (snapshot > durable.compactedThrough()) {
+        n.storage.compact(snapshot);
+        n.storage.sync();
+      }
+      durable = durable.afterSnapshot(snapshot);
+    }
     n.incarnation++;
     n.protocol =
         new ProtocolNode(

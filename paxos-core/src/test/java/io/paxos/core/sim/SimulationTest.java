@@ -66,6 +66,8 @@ class SimulationTest {
     long replacements = 0;
     long sessionRetries = 0;
     long slowestHeal = 0;
+    long snapshots = 0;
+    long installs = 0;
     long started = System.nanoTime();
     for (long seed : seeds) {
       Topology topology = config.isBlank() ? topologyFor(seed) : Topology.byLabel(config);
@@ -78,6 +80,8 @@ class SimulationTest {
         dropped += r.dropped();
         replacements += r.replacements();
         sessionRetries += r.sessionRetries();
+        snapshots += r.snapshots();
+        installs += r.installs();
         slowestHeal = Math.max(slowestHeal, r.endTimeMs() - r.healedAtMs());
       } catch (SimulationFailure f) {
         failures.add(f.getMessage() + "\n  replay: " + replayCommand(f.seed(), f.label()) + "\n");
@@ -95,7 +99,12 @@ class SimulationTest {
             + "%d commands replaced, %d session commands retried; at most %d simulated ms from"
             + " heal to all done%n",
         crashes, partitions, dropped, leaderships, replacements, sessionRetries, slowestHeal);
+    System.out.printf("  snapshots: %d taken, %d installed from a peer%n", snapshots, installs);
     assertThat(sessionRetries).as("the seeds exercise session retries").isPositive();
+    if (seeds.size() >= 20) {
+      assertThat(snapshots).as("the seeds exercise snapshots").isPositive();
+      assertThat(installs).as("the seeds exercise snapshot installs").isPositive();
+    }
     assertThat(failures).as("failing seeds, each with its replay command").isEmpty();
   }
 
