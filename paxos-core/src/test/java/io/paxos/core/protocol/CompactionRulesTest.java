@@ -181,4 +181,29 @@ class CompactionRulesTest extends ProposerFixture {
     assertThat(node.snapshotSlot()).isEqualTo(30);
     assertThat(node.acceptor().orElseThrow().compactedThrough()).isEqualTo(30);
   }
+
+  @Test
+  @DisplayName(
+      "an acceptor does not answer an AcceptedQuery that reaches into its compacted slots: an"
+          + " older ballot's value elsewhere could pass for the highest reported")
+  void acceptedQueryIntoCompactedSlotsIsNotAnswered() {
+    ProtocolNode node =
+        new ProtocolNode(
+            1,
+            THREE,
+            OPTIONS,
+            new SplittableRandom(1),
+            new DurableState(
+                Ballot.ZERO, List.of(new AcceptedEntry(12, b(1, 2), value(12))), 0, List.of(), 10),
+            RoleFactory.DEFAULT);
+    Outbox o = new Outbox();
+
+    node.receive(new Message.AcceptedQuery(3, 1, 8, 13), 0, o);
+    assertThat(sent(o)).isEmpty();
+
+    node.receive(new Message.AcceptedQuery(3, 2, 11, 13), 0, o);
+    assertThat(only(o, Message.AcceptedReport.class).accepted())
+        .extracting(AcceptedEntry::slot)
+        .containsExactly(12L);
+  }
 }
