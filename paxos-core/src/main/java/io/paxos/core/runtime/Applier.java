@@ -30,7 +30,9 @@ import java.util.function.IntPredicate;
  * copied, the state machine's quick {@link StateMachine#snapshot()}) and hands it to the {@link
  * Snapshotter}, which writes it on its own thread. A snapshot received from a peer is installed
  * here, in order with the deliveries: it replaces the state only if it is ahead of what was applied
- * (PITFALLS #18), and deliveries of slots it covers are skipped.
+ * (PITFALLS #18), and deliveries of slots it covers are skipped. Commands pending at this node then
+ * fail with {@link io.paxos.core.CommandTimeoutException} (outcome unknown): the snapshot may have
+ * applied them without their results.
  */
 final class Applier implements Runnable {
   private record Deliveries(List<Outbox.Delivery> deliveries) {}
@@ -207,6 +209,15 @@ final class Applier implements Runnable {
       SnapshotPayload.restore(in, sessionTable, stateMachine);
     }
     appliedSlot = newest.slot();
+    // Commands made here may have been applied inside the snapshot, whose results it does not
+    // carry (a session's retry gets its result from the restored session table).
+    completions.failOutstanding(
+        new io.paxos.core.CommandTimeoutException(
+            "node "
+                + nodeId
+                + " installed a snapshot of slot "
+                + newest.slot()
+                + " from a peer, which may have applied this command: its outcome is unknown"));
     slotsSinceSnapshot = 0;
     bytesSinceSnapshot = 0;
   }

@@ -29,10 +29,13 @@ import org.slf4j.LoggerFactory;
  * only below a durable snapshot. A transfer is pulled by the receiver one chunk at a time ({@link
  * Message.SnapshotRequest}); a lost chunk or request is repaired when the learner, still behind,
  * asks for catch-up again and the peer answers with the first chunk, which makes the receiver ask
- * again for the chunk it lacks.
+ * again for the chunk it lacks if no chunk came for a second.
  */
 final class Snapshotter {
   private static final Logger log = LoggerFactory.getLogger(Snapshotter.class);
+
+  /** A transfer without a new chunk for this long has lost one, and asks for it again. */
+  private static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** A snapshot taken here is durable. */
   record Saved(SnapshotInfo info) {}
@@ -57,6 +60,7 @@ final class Snapshotter {
     final SnapshotStore.Writer writer;
     final CRC32C crc = new CRC32C();
     long received;
+    long progressAt = System.nanoTime();
 
     Transfer(Message.SnapshotChunk first, SnapshotStore.Writer writer) {
       this.slot = first.slot();
@@ -165,12 +169,23 @@ final class Snapshotter {
     try {
       if (transfer != null && chunk.slot() == transfer.slot) {
         if (chunk.offset() != transfer.received) {
-          request(chunk.from(), transfer); // a chunk or a request was lost: ask again
+          // A duplicate, or the first chunk again (the learner still asks for catch-up while the
+          // transfer runs). Ask again only if the transfer stalled: a chunk or request was lost.
+          // Asking on every duplicate would start a second stream of chunks, then a third...
+          if (chunk.offset() == 0 && System.nanoTime() - transfer.progressAt > STALLED_NANOS) {
+            transfer.progressAt = System.nanoTime();
+            request(chunk.from(), transfer);
+          }
           return;
         }
       } else {
         if (chunk.offset() != 0 || chunk.slot() <= appliedSlot.getAsLong()) {
           return;
+        }
+        if (transfer != null
+            && chunk.slot() < transfer.slot
+            && System.nanoTime() - transfer.progressAt <= STALLED_NANOS) {
+          return; // an older snapshot from another peer: finish the newer one under way
         }
         abort();
         transfer = new Transfer(chunk, store.begin(chunk.slot()));
@@ -189,6 +204,7 @@ final class Snapshotter {
       t.writer.stream().write(chunk.data());
       t.crc.update(chunk.data());
       t.received += chunk.data().length;
+      t.progressAt = System.nanoTime();
       if (t.received < t.total) {
         request(chunk.from(), t);
         return;
