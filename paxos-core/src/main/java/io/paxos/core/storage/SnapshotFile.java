@@ -197,6 +197,14 @@ final class SnapshotFile {
       return n;
     }
 
+    /** Skips by seeking the file (the default would read the bytes skipped). */
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = in.skip(Math.min(Math.max(n, 0), left));
+      left -= skipped;
+      return skipped;
+    }
+
     @Override
     public void close() throws IOException {
       if (closeInner) {

@@ -101,7 +101,7 @@ class SimulationTest {
         crashes, partitions, dropped, leaderships, replacements, sessionRetries, slowestHeal);
     System.out.printf("  snapshots: %d taken, %d installed from a peer%n", snapshots, installs);
     assertThat(sessionRetries).as("the seeds exercise session retries").isPositive();
-    if (seeds.size() >= 20) {
+    if (seeds.size() >= 100) {
       assertThat(snapshots).as("the seeds exercise snapshots").isPositive();
       assertThat(installs).as("the seeds exercise snapshot installs").isPositive();
     }

@@ -75,6 +75,24 @@ class FileStorageSnapshotTest {
   }
 
   @Test
+  void aPayloadIsReadFromAnyOffset() throws Exception {
+    byte[] data = payload(200_000, 11);
+    try (FileStorage storage = open()) {
+      SnapshotInfo info = storage.snapshots().save(3, out -> out.write(data));
+      for (int offset : new int[] {0, 1, 65_536, 199_999, 200_000}) {
+        try (InputStream in = storage.snapshots().open(info)) {
+          in.skipNBytes(offset);
+          assertThat(in.readNBytes(1000))
+              .isEqualTo(
+                  java.util.Arrays.copyOfRange(data, offset, Math.min(offset + 1000, 200_000)));
+          assertThat(in.read())
+              .isEqualTo(offset + 1000 >= 200_000 ? -1 : data[offset + 1000] & 0xFF);
+        }
+      }
+    }
+  }
+
+  @Test
   void aTornTemporaryFileIsDeletedAndThePreviousSnapshotKept() throws Exception {
     try (FileStorage storage = open()) {
       storage.snapshots().save(5, out -> out.write(payload(100, 2)));
