@@ -85,6 +85,20 @@ final class LogRecovery {
       end = segmentEnd;
     }
     long lastSegment = numbers.isEmpty() ? 0 : numbers.get(numbers.size() - 1);
+    state
+        .missingCompaction()
+        .ifPresent(
+            gap -> {
+              throw new StorageException(
+                  "corrupt log in "
+                      + dir.path()
+                      + ": "
+                      + gap
+                      + " (segments "
+                      + numbers
+                      + "). Acknowledged data is lost, so the node does not start: restore its data"
+                      + " directory from a copy, or replace the node");
+            });
     return new Result(state.toDurableState(), lastSegment, end, state.segmentMaxSlots());
   }
 

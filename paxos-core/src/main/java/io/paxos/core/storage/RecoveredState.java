@@ -25,11 +25,16 @@ final class RecoveredState {
   private final TreeMap<Long, Long> segmentMaxSlot = new TreeMap<>();
   private long segment;
   private boolean headDeleted;
+  private boolean chosenSeen;
+  private long impliedBase;
+  private long highestCompact;
 
   /**
    * The log's first segments were deleted by a compaction: its chosen records start after the slots
-   * that compaction covers (the COMPACT record itself comes later, in a kept segment), so the first
-   * chosen record read sets where the chosen values start.
+   * that compaction covers (the COMPACT record itself comes later, in a kept segment, and an older
+   * COMPACT record may come before them), so the first chosen record read sets where the chosen
+   * values start. {@link #missingCompaction()} checks that a COMPACT record covers the slots
+   * before.
    */
   void headDeleted() {
     headDeleted = true;
@@ -67,9 +72,11 @@ final class RecoveredState {
         long chosenSlot = payload.getLong();
         Value chosenValue = ValueCodec.read(payload);
         noteSlot(chosenSlot);
-        if (headDeleted && chosen.isEmpty() && compactedThrough == 0 && chosenSlot > 1) {
+        if (headDeleted && !chosenSeen && chosenSlot > compactedThrough + chosen.size() + 1L) {
+          impliedBase = chosenSlot - 1;
           compact(chosenSlot - 1);
         }
+        chosenSeen = true;
         long expected = compactedThrough + chosen.size() + 1L;
         if (chosenSlot > compactedThrough) {
           if (chosenSlot != expected) {
@@ -80,7 +87,9 @@ final class RecoveredState {
         }
         break;
       case RecordFormat.COMPACT:
-        compact(payload.getLong());
+        long through = payload.getLong();
+        highestCompact = Math.max(highestCompact, through);
+        compact(through);
         break;
       default:
         throw new IllegalArgumentException("unknown record type " + type);
@@ -103,6 +112,20 @@ final class RecoveredState {
     chosen.subList(0, drop).clear();
     accepted.headMap(through, true).clear();
     compactedThrough = through;
+  }
+
+  /**
+   * If the chosen values of the kept segments start after slots that no COMPACT record covers, a
+   * description of the gap (segments were lost, not compacted); otherwise empty.
+   */
+  java.util.Optional<String> missingCompaction() {
+    if (impliedBase > highestCompact) {
+      return java.util.Optional.of(
+          "the log's chosen values start at slot "
+              + (impliedBase + 1)
+              + " but no compaction covers the slots before it");
+    }
+    return java.util.Optional.empty();
   }
 
   DurableState toDurableState() {

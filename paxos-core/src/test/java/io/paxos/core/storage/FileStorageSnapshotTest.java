@@ -222,6 +222,45 @@ class FileStorageSnapshotTest {
     }
   }
 
+  @Test
+  void aKeptSegmentMayStartWithAnOlderCompactionThanItsFirstChosenSlot() throws Exception {
+    // The applier lags the log, so a COMPACT record can name a slot below chosen records written
+    // before it, in a segment that a later compaction deletes.
+    SplittableRandom random = new SplittableRandom(12);
+    FileStorageOptions tiny =
+        FileStorageOptions.defaults().withSegmentBytes(4096).withWriteBufferBytes(4096);
+    long k = 0;
+    try (FileStorage storage = FileStorage.open(dir, "snap", 1, tiny)) {
+      Path first = storage.currentSegment();
+      while (4096 - storage.appendOffset() >= 400 || k < 3) {
+        storage.appendChosen(++k, StorageContractTest.value(random, 60));
+        storage.sync();
+      }
+      assertThat(storage.currentSegment()).isEqualTo(first);
+      // Too large for what is left: this record opens the next segment.
+      storage.saveAccepted(
+          new AcceptedEntry(1, new Ballot(1, 1), StorageContractTest.value(random, 1000)));
+      storage.sync();
+      assertThat(storage.currentSegment()).isNotEqualTo(first);
+      storage.snapshots().save(k - 2, out -> out.write(1));
+      storage.compact(k - 2);
+      for (int i = 1; i <= 5; i++) {
+        storage.appendChosen(k + i, StorageContractTest.value(random, 60));
+      }
+      storage.sync();
+      storage.snapshots().save(k + 1, out -> out.write(2));
+      storage.compact(k + 1);
+      storage.sync();
+      assertThat(storage.segmentNumbers()).doesNotContain(1L);
+    }
+    try (FileStorage storage = FileStorage.open(dir, "snap", 1, tiny)) {
+      DurableState s = storage.load();
+      assertThat(s.compactedThrough()).isEqualTo(k + 1);
+      assertThat(s.nextChosenSlot()).isEqualTo(k + 6);
+      assertThat(s.chosen()).hasSize(4);
+    }
+  }
+
   private static void flipByte(Path file, long at) throws Exception {
     try (FileChannel ch =
         FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
