@@ -201,6 +201,7 @@ final class EventLoop implements Runnable {
       // Durable, and it covers applied (so chosen) slots only: the log below it may go.
       protocol.compact(s.info().slot());
       storage.compact(s.info().slot());
+      storage.sync(); // durable now, not with some later batch: a restart then starts after it
     } else if (input instanceof Snapshotter.Received r) {
       long slot = r.info().slot();
       long before = protocol.learner().map(l -> l.nextSlot()).orElse(Long.MAX_VALUE);
@@ -209,6 +210,7 @@ final class EventLoop implements Runnable {
         applier.install(r.info());
       }
       storage.compact(slot);
+      storage.sync();
     } else if (input instanceof Submit s) {
       commands.track(s.command().clientId(), s.command().sequence(), now + timeoutMs);
       protocol.submit(s.command(), now, out);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.paxos.core.NotLeaderException;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
@@ -18,6 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -44,6 +48,20 @@ class SnapshotRestartTest {
     return FileStorage.open(dir.resolve("node-" + id), "snap", id);
   }
 
+  /** Submit, and submit again while the command is refused unproposed (a leader change). */
+  private static byte[] submit(Callable<CompletableFuture<byte[]>> submit) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return submit.call().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof NotLeaderException) || attempt == 100) {
+          throw e;
+        }
+        Thread.sleep(20);
+      }
+    }
+  }
+
   private boolean hasSnapshot(int id) throws IOException {
     try (Stream<Path> s = Files.list(dir.resolve("node-" + id))) {
       return s.anyMatch(p -> p.getFileName().toString().endsWith(".snap"));
@@ -58,12 +76,10 @@ class SnapshotRestartTest {
       c.awaitLeader();
       long session = 0x5E55_10AL;
       byte[] first =
-          c.nodes
-              .get(1)
-              .submit(session, 1, 1, RecordingStateMachine.command(7))
-              .get(30, TimeUnit.SECONDS);
+          submit(() -> c.nodes.get(1).submit(session, 1, 1, RecordingStateMachine.command(7)));
       for (int i = 0; i < 5; i++) {
-        c.nodes.get(2).submit(RecordingStateMachine.command(100 + i)).get(30, TimeUnit.SECONDS);
+        byte[] command = RecordingStateMachine.command(100 + i);
+        submit(() -> c.nodes.get(2).submit(command));
       }
       await()
           .atMost(Duration.ofSeconds(30))
@@ -77,12 +93,9 @@ class SnapshotRestartTest {
       assertThat(c.machines.get(1).size()).isEqualTo(6);
       c.awaitLeader();
       byte[] retried =
-          c.nodes
-              .get(1)
-              .submit(session, 1, 1, RecordingStateMachine.command(7))
-              .get(30, TimeUnit.SECONDS);
+          submit(() -> c.nodes.get(1).submit(session, 1, 1, RecordingStateMachine.command(7)));
       assertThat(retried).as("the first result, from the restored session table").isEqualTo(first);
-      c.nodes.get(3).submit(RecordingStateMachine.command(200)).get(30, TimeUnit.SECONDS);
+      submit(() -> c.nodes.get(3).submit(RecordingStateMachine.command(200)));
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> c.machines.values().stream().allMatch(m -> m.size() == 7));
@@ -99,9 +112,12 @@ class SnapshotRestartTest {
         new LocalCluster(config, FAST, Duration.ofSeconds(10), this::open, EVERY_SLOT)) {
       c.awaitLeader();
       for (int i = 0; i < 5; i++) {
-        c.nodes.get(1).submit(RecordingStateMachine.command(i)).get(30, TimeUnit.SECONDS);
+        byte[] command = RecordingStateMachine.command(i);
+        submit(() -> c.nodes.get(1).submit(command));
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> hasSnapshot(1));
+      // Node 1 handles the report of that snapshot (and compacts its log) before this command.
+      submit(() -> c.nodes.get(1).submit(RecordingStateMachine.command(99)));
     }
     Path snapshot;
     try (Stream<Path> s = Files.list(dir.resolve("node-1"))) {
