@@ -64,6 +64,10 @@ public final class MessageCodec {
       e.setReadIndexReply(ServiceCodec.readIndexReply(m));
     } else if (message instanceof Message.CommandResult m) {
       e.setCommandResult(ServiceCodec.commandResult(m));
+    } else if (message instanceof Message.SnapshotRequest m) {
+      e.setSnapshotRequest(ServiceCodec.snapshotRequest(m));
+    } else if (message instanceof Message.SnapshotChunk m) {
+      e.setSnapshotChunk(ServiceCodec.snapshotChunk(m));
     } else {
       throw new IllegalArgumentException("no wire form for " + message.getClass().getName());
     }
@@ -96,6 +100,8 @@ public final class MessageCodec {
             ServiceCodec.readIndexRequest(envelope.getReadIndexRequest(), from);
         case READ_INDEX_REPLY -> ServiceCodec.readIndexReply(envelope.getReadIndexReply(), from);
         case COMMAND_RESULT -> ServiceCodec.commandResult(envelope.getCommandResult(), from);
+        case SNAPSHOT_REQUEST -> ServiceCodec.snapshotRequest(envelope.getSnapshotRequest(), from);
+        case SNAPSHOT_CHUNK -> ServiceCodec.snapshotChunk(envelope.getSnapshotChunk(), from);
         case BODY_NOT_SET -> throw new WireFormatException("envelope carries no message");
       };
     } catch (WireFormatException e) {

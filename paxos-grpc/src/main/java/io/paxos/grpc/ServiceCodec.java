@@ -12,6 +12,8 @@ import io.paxos.grpc.proto.Forward;
 import io.paxos.grpc.proto.ForwardRejected;
 import io.paxos.grpc.proto.ReadIndexReply;
 import io.paxos.grpc.proto.ReadIndexRequest;
+import io.paxos.grpc.proto.SnapshotChunk;
+import io.paxos.grpc.proto.SnapshotRequest;
 
 /** {@link MessageCodec}'s part for catch-up, forwarding, read indexes and results. Stateless. */
 final class ServiceCodec {
@@ -125,5 +127,41 @@ final class ServiceCodec {
   static Message.CommandResult commandResult(CommandResult c, int from) {
     return new Message.CommandResult(
         from, c.getClientId(), c.getSequence(), c.getSlot(), c.getResult().toByteArray());
+  }
+
+  static SnapshotRequest snapshotRequest(Message.SnapshotRequest m) {
+    return SnapshotRequest.newBuilder().setSlot(m.slot()).setOffset(m.offset()).build();
+  }
+
+  static Message.SnapshotRequest snapshotRequest(SnapshotRequest r, int from) {
+    return new Message.SnapshotRequest(from, r.getSlot(), r.getOffset());
+  }
+
+  static SnapshotChunk snapshotChunk(Message.SnapshotChunk m) {
+    return SnapshotChunk.newBuilder()
+        .setSlot(m.slot())
+        .setOffset(m.offset())
+        .setTotalBytes(m.totalBytes())
+        .setChecksum(m.checksum())
+        .setData(bytes(m.data()))
+        .build();
+  }
+
+  static Message.SnapshotChunk snapshotChunk(SnapshotChunk c, int from) {
+    if (c.getOffset() + c.getData().size() > c.getTotalBytes()) {
+      throw new WireFormatException(
+          "snapshot chunk ends at "
+              + (c.getOffset() + c.getData().size())
+              + ", beyond the snapshot's "
+              + c.getTotalBytes()
+              + " bytes");
+    }
+    return new Message.SnapshotChunk(
+        from,
+        c.getSlot(),
+        c.getOffset(),
+        c.getTotalBytes(),
+        c.getChecksum(),
+        c.getData().toByteArray());
   }
 }

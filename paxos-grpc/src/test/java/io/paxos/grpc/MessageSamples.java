@@ -48,6 +48,9 @@ final class MessageSamples {
         new Message.ReadIndexReply(from, 99, true, 13, from),
         new Message.ReadIndexReply(from, -100, false, 0, 0),
         new Message.CommandResult(from, 0x8234_5678_9abc_def0L, 42, 13, new byte[] {1, 2, 3}),
-        new Message.CommandResult(from, 1, 1, 1, new byte[0]));
+        new Message.CommandResult(from, 1, 1, 1, new byte[0]),
+        new Message.SnapshotRequest(from, 1_000_000, 262_144),
+        new Message.SnapshotChunk(from, 1_000_000, 0, 5, 0xCAFEBABE, new byte[] {1, 2, 3}),
+        new Message.SnapshotChunk(from, 7, 5, 5, -1, new byte[0]));
   }
 }

@@ -20,6 +20,21 @@ public interface Acceptor {
   /** What this acceptor accepted for {@code slot}, if anything. */
   Optional<AcceptedEntry> accepted(long slot);
 
+  /**
+   * Every slot through this one is chosen and covered by a durable snapshot, and forgotten here (0
+   * if none). Slots below it are reported from it on in a {@code Promise}.
+   */
+  default long compactedThrough() {
+    return 0;
+  }
+
+  /**
+   * Forget the slots through {@code snapshotSlot}. The host calls it only once every one of them is
+   * chosen and covered by a durable snapshot (the compaction invariant of {@link DurableState}); an
+   * acceptor may keep more. The default keeps everything.
+   */
+  default void compact(long snapshotSlot) {}
+
   /** Phase 1: promise {@code prepare.ballot()} if it is not below the promise, or refuse. */
   void onPrepare(Message.Prepare prepare, long now, Outbox out);
 

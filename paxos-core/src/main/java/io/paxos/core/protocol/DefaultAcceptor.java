@@ -18,6 +18,12 @@ import java.util.Optional;
  *   <li>Stay loyal: while the leader of the promised ballot was heard within the minimum election
  *       timeout, refuse a {@code Prepare} from any other proposer, so that a node that merely lost
  *       touch with a healthy leader cannot depose it.
+ *   <li>Compaction: the slots through {@link #compactedThrough()} are chosen and covered by a
+ *       snapshot, so their entries are dropped. A {@code Promise} then reports from the slot after
+ *       them (its {@code fromSlot} is above the {@code Prepare}'s), which tells the new leader not
+ *       to propose there: with the entries gone, a no-op could otherwise fill a chosen slot. An
+ *       {@code Accept} for such a slot is still answered (its value can only be the chosen one, and
+ *       the leader may need the vote), but not stored.
  * </ul>
  *
  * <p>Not thread-safe; see {@link Acceptor}.
@@ -28,6 +34,7 @@ public final class DefaultAcceptor implements Acceptor {
   private final ProtocolOptions options;
   private final SlotRing<AcceptedEntry> accepted;
   private long highestAccepted;
+  private long compactedThrough;
   private Ballot promised;
   private long leaderHeardAt = Long.MIN_VALUE;
 
@@ -37,7 +44,8 @@ public final class DefaultAcceptor implements Acceptor {
     this.options = options;
     this.learners = config.idsWith(Role.LEARNER);
     this.promised = state.promised();
-    this.accepted = new SlotRing<>(1, 1024);
+    this.compactedThrough = state.compactedThrough();
+    this.accepted = new SlotRing<>(compactedThrough + 1, 1024);
     for (AcceptedEntry e : state.accepted()) {
       accepted.put(e.slot(), e);
       highestAccepted = Math.max(highestAccepted, e.slot());
@@ -47,6 +55,19 @@ public final class DefaultAcceptor implements Acceptor {
   @Override
   public Ballot promised() {
     return promised;
+  }
+
+  @Override
+  public long compactedThrough() {
+    return compactedThrough;
+  }
+
+  @Override
+  public void compact(long snapshotSlot) {
+    if (snapshotSlot > compactedThrough) {
+      compactedThrough = snapshotSlot;
+      accepted.advanceTo(snapshotSlot + 1);
+    }
   }
 
   @Override
@@ -71,13 +92,14 @@ public final class DefaultAcceptor implements Acceptor {
       out.persistPromise(ballot);
     }
     List<AcceptedEntry> report = new ArrayList<>();
-    for (long s = Math.max(prepare.fromSlot(), accepted.base()); s <= highestAccepted; s++) {
+    long from = Math.max(prepare.fromSlot(), compactedThrough + 1);
+    for (long s = from; s <= highestAccepted; s++) {
       AcceptedEntry e = accepted.get(s);
       if (e != null) {
         report.add(e);
       }
     }
-    out.send(prepare.from(), new Message.Promise(id, ballot, prepare.fromSlot(), report));
+    out.send(prepare.from(), new Message.Promise(id, ballot, from, report));
   }
 
   @Override
@@ -94,9 +116,11 @@ public final class DefaultAcceptor implements Acceptor {
     leaderHeardAt = now;
     long slot = accept.firstSlot();
     for (Value value : accept.values()) {
-      AcceptedEntry entry = new AcceptedEntry(slot, ballot, value);
-      accepted.put(slot, entry);
-      out.persistAccepted(entry);
+      if (slot > compactedThrough) {
+        AcceptedEntry entry = new AcceptedEntry(slot, ballot, value);
+        accepted.put(slot, entry);
+        out.persistAccepted(entry);
+      }
       slot++;
     }
     highestAccepted = Math.max(highestAccepted, slot - 1);

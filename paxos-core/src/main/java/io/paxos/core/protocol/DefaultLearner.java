@@ -246,6 +246,21 @@ public final class DefaultLearner implements Learner {
   }
 
   @Override
+  public void installSnapshot(long slot, long now) {
+    if (slot < nextSlot) {
+      return;
+    }
+    nextSlot = slot + 1;
+    chosenBelow = Math.max(chosenBelow, nextSlot);
+    chosen.advanceTo(nextSlot);
+    slots.advanceTo(nextSlot);
+    retained.advanceTo(nextSlot);
+    queryBest = null;
+    lastProgressAt = now;
+    stalledRounds = 0;
+  }
+
+  @Override
   public Optional<Value> delivered(long slot) {
     return slot < nextSlot ? Optional.ofNullable(retained.get(slot)) : Optional.empty();
   }

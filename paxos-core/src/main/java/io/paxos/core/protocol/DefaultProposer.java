@@ -85,6 +85,7 @@ public final class DefaultProposer implements Proposer {
   // Candidate.
   private long prepareFrom;
   private long promisedBy;
+  private long promisedFrom;
   private final TreeMap<Long, AcceptedEntry> reported = new TreeMap<>();
 
   // Leader.
@@ -135,7 +136,7 @@ public final class DefaultProposer implements Proposer {
     this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
     this.recentCommands = new RecentCommands(maxQueued);
     this.maxUnresolved = Math.max(1024, options.window() * 4);
-    this.knownChosen = state.chosen().size() + 1L;
+    this.knownChosen = state.nextChosenSlot();
   }
 
   private static boolean contains(int[] ids, int id) {
@@ -275,6 +276,7 @@ public final class DefaultProposer implements Proposer {
     state = State.CANDIDATE;
     leaderHint = 0;
     promisedBy = 0;
+    promisedFrom = 0;
     reported.clear();
     prepareFrom = knownChosen;
     out.send(acceptors, new Message.Prepare(id, ballot, prepareFrom));
@@ -291,6 +293,8 @@ public final class DefaultProposer implements Proposer {
       return;
     }
     promisedBy |= 1L << index;
+    // An acceptor that compacted slots reports from a later slot: those below are chosen.
+    promisedFrom = Math.max(promisedFrom, promise.fromSlot());
     for (AcceptedEntry e : promise.accepted()) {
       if (e.slot() < prepareFrom) {
         continue;
@@ -310,13 +314,17 @@ public final class DefaultProposer implements Proposer {
     leaderHint = id;
     leaderBallot = ballot;
     leaderSince = now;
-    commitIndex = prepareFrom;
+    // Slots below a promise's fromSlot were compacted by that acceptor: they are chosen, and with
+    // their entries gone, proposing there (a no-op in a "hole") could choose a second value.
+    long first = Math.max(prepareFrom, promisedFrom);
+    knownChosen = Math.max(knownChosen, first);
+    commitIndex = first;
     commitSent = 0;
-    inFlight.reset(prepareFrom);
-    committed.reset(prepareFrom);
-    long last = reported.isEmpty() ? prepareFrom - 1 : reported.lastKey();
+    inFlight.reset(first);
+    committed.reset(first);
+    long last = reported.isEmpty() ? first - 1 : Math.max(first - 1, reported.lastKey());
     Set<Command> inHand = new HashSet<>();
-    for (long s = prepareFrom; s <= last; s++) {
+    for (long s = first; s <= last; s++) {
       AcceptedEntry e = reported.get(s);
       Value value = e == null ? Value.NOOP : e.value();
       for (Command c : value.commands()) {
@@ -333,7 +341,7 @@ public final class DefaultProposer implements Proposer {
     }
     reported.clear();
     nextSlot = last + 1;
-    unsentFrom = prepareFrom;
+    unsentFrom = first;
     Arrays.fill(lastContact, now);
     Arrays.fill(ackedSequence, 0);
     sendHeartbeat(now, out);

@@ -30,6 +30,12 @@ public interface Learner {
   /** An acceptor's answer to this learner's {@link Message.AcceptedQuery}. */
   void onAcceptedReport(Message.AcceptedReport report, long now, Outbox out);
 
+  /**
+   * A snapshot covering every slot through {@code slot} was installed: continue after it. Ignored
+   * unless it is ahead of {@link #nextSlot()} (a learner never goes back).
+   */
+  void installSnapshot(long slot, long now);
+
   /** Ask a peer for chosen values this learner is missing, when it has waited long enough. */
   void tick(long now, Outbox out);
 

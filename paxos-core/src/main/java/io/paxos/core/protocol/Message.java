@@ -22,7 +22,9 @@ public sealed interface Message {
 
   /**
    * Phase 1b: the acceptor promises {@code ballot} and reports everything it accepted at or above
-   * {@code fromSlot}.
+   * {@code fromSlot}. That is the {@code Prepare}'s {@code fromSlot}, or a later slot when the
+   * acceptor has compacted the slots below it: those are all chosen, and the leader must not
+   * propose in them.
    */
   record Promise(int from, Ballot ballot, long fromSlot, List<AcceptedEntry> accepted)
       implements Message {}
@@ -70,6 +72,22 @@ public sealed interface Message {
 
   /** Chosen values for the slots {@code firstSlot ..}; only values known to be chosen are sent. */
   record CatchUpReply(int from, long firstSlot, List<Value> values) implements Message {}
+
+  /**
+   * A node asks a peer for its snapshot covering every slot through {@code slot}, from byte {@code
+   * offset} of the payload. The first chunk comes unasked, in answer to a {@link CatchUpRequest}
+   * that the peer can no longer serve from its log because it compacted those slots.
+   */
+  record SnapshotRequest(int from, long slot, long offset) implements Message {}
+
+  /**
+   * The bytes {@code offset .. offset + data.length - 1} of the payload of the sender's snapshot
+   * covering every slot through {@code slot}; the payload has {@code totalBytes} bytes and CRC32C
+   * {@code checksum}, which the receiver checks before it installs the snapshot. The array must not
+   * be changed.
+   */
+  record SnapshotChunk(int from, long slot, long offset, long totalBytes, int checksum, byte[] data)
+      implements Message {}
 
   /**
    * A learner asks an acceptor what it accepted in the slots {@code fromSlot .. toSlot - 1}, which

@@ -48,6 +48,7 @@ public final class Outbox {
   private final List<Delivery> deliveries = new ArrayList<>();
   private final List<Abandoned> abandoned = new ArrayList<>();
   private final List<ReadIndex> readIndexes = new ArrayList<>();
+  private final List<Integer> snapshotSends = new ArrayList<>();
 
   /** Queue {@code message} for node {@code to} (which may be this node). */
   public void send(int to, Message message) {
@@ -94,6 +95,21 @@ public final class Outbox {
 
   public void readIndex(ReadIndex result) {
     readIndexes.add(result);
+  }
+
+  /**
+   * Node {@code to} asked for slots this node compacted: the host sends it the first chunk of its
+   * newest snapshot ({@link Message.SnapshotChunk}).
+   */
+  public void sendSnapshot(int to) {
+    if (!snapshotSends.contains(to)) {
+      snapshotSends.add(to);
+    }
+  }
+
+  /** The nodes to send the newest snapshot to. */
+  public List<Integer> snapshotSends() {
+    return snapshotSends;
   }
 
   public int sendCount() {
@@ -145,7 +161,8 @@ public final class Outbox {
         && !needsSync()
         && deliveries.isEmpty()
         && abandoned.isEmpty()
-        && readIndexes.isEmpty();
+        && readIndexes.isEmpty()
+        && snapshotSends.isEmpty();
   }
 
   /** Forget everything, keeping the buffers for the next batch. */
@@ -158,5 +175,6 @@ public final class Outbox {
     deliveries.clear();
     abandoned.clear();
     readIndexes.clear();
+    snapshotSends.clear();
   }
 }

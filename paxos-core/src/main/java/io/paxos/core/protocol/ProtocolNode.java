@@ -23,6 +23,11 @@ import java.util.random.RandomGenerator;
  *   <li>carry out the {@link Outbox}: persist and sync, then send, then deliver.
  * </ol>
  *
+ * <p><b>Snapshots.</b> The host tells it when a durable snapshot covers a prefix of the slots,
+ * either taken here ({@link #compact}) or received from a peer ({@link #installSnapshot}); the
+ * acceptor then forgets those slots. A peer asking for compacted slots it no longer retains gets
+ * the snapshot instead ({@link Outbox#sendSnapshot}); the host streams it.
+ *
  * <p>Not thread-safe: exactly one thread calls it. It never blocks, reads no clock (time is passed
  * in), does no I/O, and takes its randomness from the generator it is given.
  */
@@ -41,6 +46,7 @@ public final class ProtocolNode {
   private final List<Command> parked = new ArrayList<>();
   private final List<Value> recovered;
   private final long recoveredFrom;
+  private long snapshotSlot;
   private int leaderHint;
   private Ballot leaderBallot = Ballot.ZERO;
   // The first slot whose delivery the proposer has not been told of.
@@ -74,13 +80,14 @@ public final class ProtocolNode {
         me.has(Role.PROPOSER) ? roles.proposer(id, config, options, random, state) : null;
     this.learner =
         me.has(Role.LEARNER)
-            ? roles.learner(id, config, options, state.chosen().size() + 1L, this::leaderHint)
+            ? roles.learner(id, config, options, state.nextChosenSlot(), this::leaderHint)
             : null;
     List<Value> chosen = state.chosen();
     int keep = (int) Math.min(chosen.size(), options.retainedSlots());
     this.recovered = List.copyOf(chosen.subList(chosen.size() - keep, chosen.size()));
-    this.recoveredFrom = chosen.size() - keep + 1L;
-    this.chosenReported = chosen.size() + 1L;
+    this.recoveredFrom = state.nextChosenSlot() - keep;
+    this.snapshotSlot = state.compactedThrough();
+    this.chosenReported = state.nextChosenSlot();
   }
 
   public int id() {
@@ -111,6 +118,42 @@ public final class ProtocolNode {
   public int leaderHint() {
     // A node with a proposer trusts its proposer's view: during its own campaign that is "none".
     return proposer != null ? proposer.leaderHint() : leaderHint;
+  }
+
+  /** The slot the newest snapshot the host reported covers (0 if none). */
+  public long snapshotSlot() {
+    return snapshotSlot;
+  }
+
+  /**
+   * A snapshot of this node's applied state covering every slot through {@code snapshotSlot} is
+   * durable: the acceptor forgets those slots (they are chosen: this node applied them), and peers
+   * behind it are offered the snapshot.
+   */
+  public void compact(long snapshotSlot) {
+    if (snapshotSlot <= this.snapshotSlot) {
+      return;
+    }
+    this.snapshotSlot = snapshotSlot;
+    if (acceptor != null) {
+      acceptor.compact(snapshotSlot);
+    }
+  }
+
+  /**
+   * A snapshot received from a peer, covering every slot through {@code snapshotSlot}, is durable
+   * here and is being restored into the state machine: the learner continues after it (if it is
+   * ahead of the learner), and the slots it covers are compacted.
+   */
+  public void installSnapshot(long snapshotSlot, long now) {
+    if (learner == null || snapshotSlot < learner.nextSlot()) {
+      return;
+    }
+    learner.installSnapshot(snapshotSlot, now);
+    if (proposer != null) {
+      proposer.onChosenPrefix(learner.nextSlot());
+    }
+    compact(snapshotSlot);
   }
 
   /** Advance the roles' timers to {@code now}. */
@@ -253,8 +296,10 @@ public final class ProtocolNode {
 
     } else if (message instanceof Message.ReadIndexReply m) {
       out.readIndex(new Outbox.ReadIndex(m.readId(), m.ok(), m.readIndex(), m.leaderHint()));
-    } else if (message instanceof Message.CommandResult) {
-      // Results are the runtime's business; it intercepts them before the protocol.
+    } else if (message instanceof Message.CommandResult
+        || message instanceof Message.SnapshotRequest
+        || message instanceof Message.SnapshotChunk) {
+      // Results and snapshot transfers are the host's business; it intercepts them.
 
     }
     if (learner != null && proposer != null) {
@@ -334,11 +379,21 @@ public final class ProtocolNode {
     }
     if (!values.isEmpty()) {
       out.send(request.from(), new Message.CatchUpReply(id, request.fromSlot(), values));
+    } else if (request.fromSlot() <= snapshotSlot) {
+      out.sendSnapshot(request.from());
     }
   }
 
-  /** Report what this acceptor accepted in the queried slots (read-only: nothing to persist). */
+  /**
+   * Report what this acceptor accepted in the queried slots (read-only: nothing to persist). A
+   * query reaching into compacted slots is not answered: with their entries gone, an answer would
+   * let an older ballot's value look like the highest one reported. The querying learner gets those
+   * slots from a peer's snapshot instead.
+   */
   private void answerQuery(Message.AcceptedQuery query, Outbox out) {
+    if (query.fromSlot() <= acceptor.compactedThrough()) {
+      return;
+    }
     long to = Math.min(query.toSlot(), query.fromSlot() + options.maxSlotsPerMessage());
     List<AcceptedEntry> entries = new ArrayList<>();
     for (long slot = query.fromSlot(); slot < to; slot++) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
@@ -41,8 +42,46 @@ public final class SessionTable {
     final TreeMap<Long, byte[]> results = new TreeMap<>();
   }
 
+  /**
+   * One session as it is written into a snapshot: the lowest sequence still answered, the slot of
+   * its last command, and the results kept (by sequence).
+   */
+  public record SessionState(
+      long clientId, long floor, long lastSlot, SortedMap<Long, byte[]> results) {}
+
   private final Map<Long, Session> sessions = new HashMap<>();
   private long lastExpiryCheck;
+
+  /**
+   * Every session, ordered by client id, and the slot of the last expiry check: the whole table,
+   * for a snapshot. The result arrays are shared, not copied (they are never changed).
+   */
+  public List<SessionState> export() {
+    List<SessionState> out = new ArrayList<>();
+    for (Map.Entry<Long, Session> e : new TreeMap<>(sessions).entrySet()) {
+      Session s = e.getValue();
+      out.add(new SessionState(e.getKey(), s.floor, s.lastSlot, new TreeMap<>(s.results)));
+    }
+    return out;
+  }
+
+  /** The slot of the last expiry check, part of the table's state. */
+  public long lastExpiryCheck() {
+    return lastExpiryCheck;
+  }
+
+  /** Replace the whole table with one {@link #export exported} before. */
+  public void restore(List<SessionState> states, long lastExpiryCheck) {
+    sessions.clear();
+    for (SessionState st : states) {
+      Session s = new Session();
+      s.floor = st.floor();
+      s.lastSlot = st.lastSlot();
+      s.results.putAll(st.results());
+      sessions.put(st.clientId(), s);
+    }
+    this.lastExpiryCheck = lastExpiryCheck;
+  }
 
   /**
    * Decide what to do with a session command chosen in {@code slot}: {@link Verdict#APPLY}, a

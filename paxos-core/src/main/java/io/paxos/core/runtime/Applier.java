@@ -1,11 +1,17 @@
 package io.paxos.core.runtime;
 
 import io.paxos.core.StateMachine;
+import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.SessionTable;
 import io.paxos.core.protocol.Value;
+import io.paxos.core.storage.SnapshotInfo;
+import io.paxos.core.storage.SnapshotStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.BlockingQueue;
@@ -19,11 +25,22 @@ import java.util.function.UnaryOperator;
  * The apply thread: applies chosen values to the {@link StateMachine} in slot order, completes the
  * futures of commands made at this node, and serves reads once the slots they wait for are applied.
  * It is the only thread that calls the state machine.
+ *
+ * <p><b>Snapshots.</b> Every {@link SnapshotOptions#intervalSlots()} applied slots or {@link
+ * SnapshotOptions#intervalBytes()} applied command bytes, it captures a snapshot (the session table
+ * copied, the state machine's quick {@link StateMachine#snapshot()}) and hands it to the {@link
+ * Snapshotter}, which writes it on its own thread. A snapshot received from a peer is installed
+ * here, in order with the deliveries: it replaces the state only if it is ahead of what was applied
+ * (PITFALLS #18), and deliveries of slots it covers are skipped. Commands pending at this node then
+ * fail with {@link io.paxos.core.CommandTimeoutException} (outcome unknown): the snapshot may have
+ * applied them without their results.
  */
 final class Applier implements Runnable {
   private record Deliveries(List<Outbox.Delivery> deliveries) {}
 
   private record Read(long readIndex, byte[] query, CompletableFuture<byte[]> future) {}
+
+  private record Install(SnapshotInfo info) {}
 
   private static final Object STOP = new Object();
   private static final byte[] EMPTY = new byte[0];
@@ -40,6 +57,10 @@ final class Applier implements Runnable {
   private final PriorityQueue<Read> waiting =
       new PriorityQueue<>((a, b) -> Long.compare(a.readIndex(), b.readIndex()));
   private volatile long appliedSlot;
+  private final SnapshotOptions snapshotOptions;
+  private Snapshotter snapshotter;
+  private long slotsSinceSnapshot;
+  private long bytesSinceSnapshot;
 
   Applier(
       int nodeId,
@@ -47,8 +68,10 @@ final class Applier implements Runnable {
       Completions completions,
       IntPredicate hostsLearner,
       Consumer<EventLoop.Send> remoteResults,
-      Consumer<Throwable> onFailure) {
+      Consumer<Throwable> onFailure,
+      SnapshotOptions snapshotOptions) {
     this.nodeId = nodeId;
+    this.snapshotOptions = snapshotOptions;
     this.stateMachine = stateMachine;
     this.completions = completions;
     this.hostsLearner = hostsLearner;
@@ -61,9 +84,25 @@ final class Applier implements Runnable {
     return appliedSlot;
   }
 
-  /** Apply values recovered from storage, before the node starts (caller's thread). */
-  void replay(List<Value> chosen) {
-    long slot = 0;
+  /** Where captured snapshots go; before the node starts. */
+  void snapshotter(Snapshotter snapshotter) {
+    this.snapshotter = snapshotter;
+  }
+
+  /** Restore the state from a snapshot, before the node starts (caller's thread). */
+  void restore(SnapshotStore store, SnapshotInfo info) throws IOException {
+    try (InputStream in = store.open(info)) {
+      SnapshotPayload.restore(in, sessionTable, stateMachine);
+    }
+    appliedSlot = info.slot();
+  }
+
+  /**
+   * Apply values recovered from storage, before the node starts (caller's thread): {@code chosen}
+   * holds the slots from {@code firstSlot}.
+   */
+  void replay(List<Value> chosen, long firstSlot) {
+    long slot = firstSlot - 1;
     for (Value v : chosen) {
       slot++;
       for (Command c : v.commands()) {
@@ -75,6 +114,11 @@ final class Applier implements Runnable {
 
   void deliver(List<Outbox.Delivery> deliveries) {
     tasks.add(new Deliveries(List.copyOf(deliveries)));
+  }
+
+  /** Install a snapshot received from a peer, after the deliveries queued before it. */
+  void install(SnapshotInfo info) {
+    tasks.add(new Install(info));
   }
 
   /** Run {@code query} once every slot below {@code readIndex} is applied. */
@@ -97,6 +141,9 @@ final class Applier implements Runnable {
         }
         if (task instanceof Deliveries d) {
           applyAll(d.deliveries());
+          maybeSnapshot();
+        } else if (task instanceof Install i) {
+          installSnapshot(i.info());
         } else if (task instanceof Read r) {
           waiting.add(r);
         }
@@ -104,6 +151,8 @@ final class Applier implements Runnable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      onFailure.accept(new UncheckedIOException("cannot install a snapshot", e));
     } catch (RuntimeException | Error e) {
       onFailure.accept(e);
     }
@@ -111,11 +160,68 @@ final class Applier implements Runnable {
 
   private void applyAll(List<Outbox.Delivery> deliveries) {
     for (Outbox.Delivery d : deliveries) {
+      if (d.slot() <= appliedSlot) {
+        continue; // covered by a snapshot installed before it
+      }
+      if (d.slot() != appliedSlot + 1) {
+        throw new IllegalStateException(
+            "slot " + d.slot() + " delivered after slot " + appliedSlot + ": a gap in the log");
+      }
       for (Command c : d.value().commands()) {
         applyOne(c, d.slot());
+        bytesSinceSnapshot += c.payload().length;
       }
       appliedSlot = d.slot();
+      slotsSinceSnapshot++;
     }
+  }
+
+  private void maybeSnapshot() {
+    if (snapshotter == null || !snapshotOptions.enabled()) {
+      return;
+    }
+    boolean due =
+        (snapshotOptions.intervalSlots() > 0
+                && slotsSinceSnapshot >= snapshotOptions.intervalSlots())
+            || (snapshotOptions.intervalBytes() > 0
+                && bytesSinceSnapshot >= snapshotOptions.intervalBytes());
+    if (due && snapshotter.save(appliedSlot, SnapshotPayload.capture(sessionTable, stateMachine))) {
+      slotsSinceSnapshot = 0;
+      bytesSinceSnapshot = 0;
+    }
+  }
+
+  /**
+   * Replace the state with a received snapshot if it is ahead of what was applied. A failure here
+   * stops the node: the state machine may be half restored.
+   */
+  private void installSnapshot(SnapshotInfo info) throws IOException {
+    if (info.slot() <= appliedSlot) {
+      return;
+    }
+    // A newer snapshot may have replaced it meanwhile; that one covers it.
+    SnapshotStore store = snapshotter.store();
+    SnapshotInfo newest =
+        store
+            .latest()
+            .filter(l -> l.slot() >= info.slot())
+            .orElseThrow(
+                () -> new IOException("the received snapshot of slot " + info.slot() + " is gone"));
+    try (InputStream in = store.open(newest)) {
+      SnapshotPayload.restore(in, sessionTable, stateMachine);
+    }
+    appliedSlot = newest.slot();
+    // Commands made here may have been applied inside the snapshot, whose results it does not
+    // carry (a session's retry gets its result from the restored session table).
+    completions.failOutstanding(
+        new io.paxos.core.CommandTimeoutException(
+            "node "
+                + nodeId
+                + " installed a snapshot of slot "
+                + newest.slot()
+                + " from a peer, which may have applied this command: its outcome is unknown"));
+    slotsSinceSnapshot = 0;
+    bytesSinceSnapshot = 0;
   }
 
   /** Apply one command (once per session sequence), then answer whoever waits for it. */

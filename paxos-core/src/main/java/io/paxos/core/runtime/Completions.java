@@ -54,6 +54,12 @@ final class Completions {
     sessions.failAll(error);
   }
 
+  /** Fail every pending command from any thread, leaving the timeouts to lapse. */
+  void failOutstanding(PaxosException error) {
+    local.failFutures(error);
+    sessions.failFutures(error);
+  }
+
   int size() {
     return local.size() + sessions.size();
   }

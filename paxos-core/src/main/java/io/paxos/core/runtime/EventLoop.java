@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * timers, flushes the protocol, then carries out the outbox in the order the durability rule
  * demands: write and sync storage once for the whole batch (group commit), and only then send
  * messages (including those to itself), hand deliveries to the apply thread and settle futures.
+ *
+ * <p>Snapshots: the loop does no snapshot I/O. It hands requests and chunks of snapshot transfers
+ * to the {@link Snapshotter}, and when the snapshotter reports a snapshot durable it compacts the
+ * protocol and the storage below it (and, for one received from a peer, moves the learner past it
+ * and queues its installation on the apply thread, in order with the deliveries).
  */
 final class EventLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
@@ -48,6 +53,7 @@ final class EventLoop implements Runnable {
   private final long timeoutMs;
   private final int maxInbox;
   private final Consumer<Throwable> onFailure;
+  private Snapshotter snapshotter;
   private final long startNanos = System.nanoTime();
 
   private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
@@ -85,6 +91,11 @@ final class EventLoop implements Runnable {
     this.timeoutMs = timeoutMs;
     this.maxInbox = maxInbox;
     this.onFailure = onFailure;
+  }
+
+  /** The snapshot thread, if this node keeps snapshots; set before the loop starts. */
+  void snapshotter(Snapshotter snapshotter) {
+    this.snapshotter = snapshotter;
   }
 
   boolean isLeader() {
@@ -179,8 +190,30 @@ final class EventLoop implements Runnable {
   private void handle(Object input, long now) {
     if (input instanceof Message.CommandResult r) {
       commands.complete(r.clientId(), r.sequence(), r.result());
+    } else if (input instanceof Message.SnapshotRequest r) {
+      if (snapshotter != null) {
+        snapshotter.serve(r.from(), r.slot(), r.offset());
+      }
+    } else if (input instanceof Message.SnapshotChunk c) {
+      if (snapshotter != null) {
+        snapshotter.receive(c);
+      }
     } else if (input instanceof Message m) {
       protocol.receive(m, now, out);
+    } else if (input instanceof Snapshotter.Saved s) {
+      // Durable, and it covers applied (so chosen) slots only: the log below it may go.
+      protocol.compact(s.info().slot());
+      storage.compact(s.info().slot());
+      storage.sync(); // durable now, not with some later batch: a restart then starts after it
+    } else if (input instanceof Snapshotter.Received r) {
+      long slot = r.info().slot();
+      long before = protocol.learner().map(l -> l.nextSlot()).orElse(Long.MAX_VALUE);
+      protocol.installSnapshot(slot, now);
+      if (slot >= before) {
+        applier.install(r.info());
+      }
+      storage.compact(slot);
+      storage.sync();
     } else if (input instanceof Submit s) {
       commands.track(s.command().clientId(), s.command().sequence(), now + timeoutMs);
       protocol.submit(s.command(), now, out);
@@ -214,6 +247,11 @@ final class EventLoop implements Runnable {
       }
     }
     transport.flush();
+    if (snapshotter != null) {
+      for (int to : out.snapshotSends()) {
+        snapshotter.serve(to, 0, 0);
+      }
+    }
     if (!out.deliveries().isEmpty()) {
       applier.deliver(out.deliveries());
     }

@@ -7,13 +7,17 @@ import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
+import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.protocol.RoleFactory;
 import io.paxos.core.storage.InMemoryStorage;
+import io.paxos.core.storage.SnapshotInfo;
 import io.paxos.core.storage.Storage;
+import io.paxos.core.storage.StorageException;
 import io.paxos.core.transport.Transport;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
@@ -67,6 +71,7 @@ public final class PaxosNode implements AutoCloseable {
   private final EventLoop loop;
   private final Thread loopThread;
   private final Thread applyThread;
+  private final Snapshotter snapshotter;
   private final Completions commands;
   private final PendingCommands<Long, Long> reads = new PendingCommands<>("read");
   private final AtomicLong sequence = new AtomicLong();
@@ -84,15 +89,6 @@ public final class PaxosNode implements AutoCloseable {
     this.maxPending = b.maxPendingCommands;
     this.clientId = new SecureRandom().nextLong() | 1L; // never 0
     this.commands = new Completions(clientId);
-    DurableState durable = storage.load();
-    ProtocolNode protocol =
-        new ProtocolNode(
-            nodeId,
-            config,
-            options,
-            new SplittableRandom(System.nanoTime() ^ ((long) nodeId << 32) ^ clientId),
-            durable,
-            b.roles);
     StateMachine sm = b.stateMachine;
     int[] learners = config.idsWith(Role.LEARNER); // ascending
     this.applier =
@@ -102,10 +98,31 @@ public final class PaxosNode implements AutoCloseable {
             commands,
             id -> java.util.Arrays.binarySearch(learners, id) >= 0, // no Optional per command
             send -> this.loop().enqueue(send),
-            this::stopOnFailure);
+            this::stopOnFailure,
+            b.snapshotOptions);
+    DurableState durable = storage.load();
     if (sm != null) {
-      applier.replay(durable.chosen());
+      durable = restoreSnapshot(durable);
+      applier.replay(durable.chosen(), durable.compactedThrough() + 1);
+      this.snapshotter =
+          new Snapshotter(
+              nodeId,
+              storage.snapshots(),
+              b.snapshotOptions,
+              input -> this.loop().enqueue(input),
+              applier::appliedSlot);
+      applier.snapshotter(snapshotter);
+    } else {
+      this.snapshotter = null;
     }
+    ProtocolNode protocol =
+        new ProtocolNode(
+            nodeId,
+            config,
+            options,
+            new SplittableRandom(System.nanoTime() ^ ((long) nodeId << 32) ^ clientId),
+            durable,
+            b.roles);
     long tick = Math.max(1, Math.min(10, options.heartbeatIntervalMs() / 5));
     this.loop =
         new EventLoop(
@@ -119,6 +136,7 @@ public final class PaxosNode implements AutoCloseable {
             b.commandTimeout.toMillis(),
             b.maxInboxMessages,
             this::stopOnFailure);
+    loop.snapshotter(snapshotter);
     this.loopThread = new Thread(loop, "paxos-node-" + nodeId);
     this.applyThread = new Thread(applier, "paxos-apply-" + nodeId);
     loopThread.setDaemon(true);
@@ -130,6 +148,40 @@ public final class PaxosNode implements AutoCloseable {
 
   private EventLoop loop() {
     return loop;
+  }
+
+  /**
+   * Restore the state machine from the newest valid snapshot, if there is one, and return the
+   * durable state after it (the log to replay). The log must not be compacted beyond it.
+   */
+  private DurableState restoreSnapshot(DurableState durable) {
+    Optional<SnapshotInfo> latest = storage.snapshots().latest();
+    if (latest.isEmpty() || latest.get().slot() < durable.compactedThrough()) {
+      if (durable.compactedThrough() > 0) {
+        throw new StorageException(
+            "node "
+                + nodeId
+                + "'s log was compacted through slot "
+                + durable.compactedThrough()
+                + " but no valid snapshot covers it (newest valid: "
+                + latest.map(i -> "slot " + i.slot()).orElse("none")
+                + "): the state cannot be rebuilt; restore the data directory from a copy");
+      }
+      return durable;
+    }
+    SnapshotInfo info = latest.get();
+    try {
+      applier.restore(storage.snapshots(), info);
+    } catch (IOException e) {
+      throw new StorageException(
+          "cannot restore the snapshot of slot " + info.slot() + ": " + e, e);
+    }
+    if (info.slot() > durable.compactedThrough()) {
+      storage.compact(info.slot());
+      storage.sync();
+    }
+    log.info("node {} restored its snapshot of slot {}", nodeId, info.slot());
+    return durable.afterSnapshot(info.slot());
   }
 
   public static Builder builder() {
@@ -323,6 +375,9 @@ public final class PaxosNode implements AutoCloseable {
     loop.stop();
     applier.stop();
     joinThreads();
+    if (snapshotter != null) {
+      snapshotter.close();
+    }
     loop.failPending(why);
     storage.close();
   }
@@ -352,6 +407,7 @@ public final class PaxosNode implements AutoCloseable {
     private Duration commandTimeout = Duration.ofSeconds(30);
     private int maxPendingCommands = 200_000;
     private int maxInboxMessages = 1_000_000;
+    private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
 
     private Builder() {}
 
@@ -388,6 +444,16 @@ public final class PaxosNode implements AutoCloseable {
 
     public Builder options(ProtocolOptions options) {
       this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * When this node snapshots its state machine and compacts its log ({@link
+     * SnapshotOptions#defaults()} unless set; {@link SnapshotOptions#disabled()} keeps the whole
+     * log). Snapshots go to the storage's {@link Storage#snapshots()}.
+     */
+    public Builder snapshots(SnapshotOptions options) {
+      this.snapshotOptions = Objects.requireNonNull(options, "options");
       return this;
     }
 

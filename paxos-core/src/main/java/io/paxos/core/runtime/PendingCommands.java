@@ -79,6 +79,13 @@ final class PendingCommands<K, T> {
     deadlines.clear();
   }
 
+  /** Fail every pending future (any thread); their deadlines simply lapse. */
+  void failFutures(PaxosException error) {
+    for (K key : futures.keySet()) {
+      fail(key, error);
+    }
+  }
+
   int size() {
     return futures.size();
   }

@@ -43,6 +43,20 @@ public final class AgreementChecker {
     }
   }
 
+  /**
+   * The values of slots {@code 1..through}, as delivered: what a snapshot covering {@code through}
+   * holds (every one of them was delivered by the learner that took the snapshot).
+   */
+  public List<Value> prefix(long through) {
+    List<Value> prefix = values.subList(0, (int) through);
+    if (prefix.contains(null)) {
+      throw new InvariantViolation(
+          InvariantViolation.AGREEMENT,
+          "a snapshot covers slot " + through + " but some slot below it was never delivered");
+    }
+    return List.copyOf(prefix);
+  }
+
   /** The highest slot any learner delivered. */
   public long highestSlot() {
     return values.size();

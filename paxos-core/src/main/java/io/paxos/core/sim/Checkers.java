@@ -7,6 +7,7 @@ import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.protocol.Value;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -24,6 +25,7 @@ final class Checkers {
   final AcceptHistoryChecker history = new AcceptHistoryChecker();
   final ChosenChecker chosen;
   final ExactlyOnceChecker exactlyOnce;
+  final CompactionChecker compaction = new CompactionChecker();
   private final ReplicaChecker replicas;
 
   Checkers(
@@ -40,32 +42,56 @@ final class Checkers {
   }
 
   /**
-   * A node (re)started from {@code durable}. A learner's durable chosen values that it had not
-   * delivered yet (it crashed after making them durable, before handing them on) are checked as
-   * deliveries first: they are what its state machine is rebuilt from.
+   * A node (re)started from {@code durable} (after the snapshot it restored, if any): its replicas
+   * are rebuilt from the snapshot (the chosen values it covers) and the log after it. A learner's
+   * durable chosen values that it had not delivered yet (it crashed after making them durable,
+   * before handing them on) are checked as deliveries first.
    */
   void onStart(ProtocolNode node, DurableState durable) {
     node.acceptor().ifPresent(a -> acceptors.onRestart(node.id(), a));
     if (node.learner().isPresent()) {
       List<Value> chosenLog = durable.chosen();
-      for (long slot = integrity.nextSlot(node.id()); slot <= chosenLog.size(); slot++) {
-        Value value = chosenLog.get((int) slot - 1);
+      long base = durable.compactedThrough(); // chosenLog starts at the slot after it
+      long from = Math.max(integrity.nextSlot(node.id()), base + 1);
+      for (long slot = from; slot <= base + chosenLog.size(); slot++) {
+        Value value = chosenLog.get((int) (slot - base - 1));
         chosen.onDeliver(node.id(), slot, value);
         agreement.onDeliver(node.id(), slot, value);
         validity.onDeliver(node.id(), slot, value);
         integrity.onDeliver(node.id(), slot, value);
       }
       integrity.onStart(node.id(), node.learner().get().nextSlot());
-      exactlyOnce.onStart(node.id(), durable.chosen());
+      List<Value> log = new ArrayList<>(agreement.prefix(durable.compactedThrough()));
+      log.addAll(durable.chosen());
+      exactlyOnce.onStart(node.id(), log);
       if (replicas != null) {
-        replicas.onStart(node.id(), durable.chosen());
+        replicas.onStart(node.id(), log);
       }
     }
   }
 
-  /** A node finished a step (its state is synced). */
-  void afterStep(ProtocolNode node) {
-    node.acceptor().ifPresent(a -> acceptors.observe(node.id(), a.promised()));
+  /** A learner installed a snapshot covering every slot through {@code slot}. */
+  void onInstall(int learner, long slot) {
+    integrity.onInstall(learner, slot);
+    List<Value> covered = agreement.prefix(slot);
+    exactlyOnce.onStart(learner, covered);
+    if (replicas != null) {
+      replicas.onStart(learner, covered);
+    }
+  }
+
+  /**
+   * A node finished a step (its state is synced); its newest durable snapshot covers {@code
+   * snapshotSlot}.
+   */
+  void afterStep(ProtocolNode node, long snapshotSlot) {
+    node.acceptor()
+        .ifPresent(
+            a -> {
+              acceptors.observe(node.id(), a.promised());
+              compaction.check(
+                  node.id(), a.compactedThrough(), snapshotSlot, agreement.highestSlot());
+            });
   }
 
   void onSent(int from, int incarnation, Message message) {

@@ -44,6 +44,25 @@ public final class IntegrityChecker {
     return next.getOrDefault(learner, 1L);
   }
 
+  /**
+   * A learner installed a snapshot covering every slot through {@code slot} and continues after it;
+   * it never goes back.
+   */
+  public void onInstall(int learner, long slot) {
+    long expected = next.getOrDefault(learner, 1L);
+    if (slot + 1 < expected) {
+      throw new InvariantViolation(
+          InvariantViolation.INTEGRITY,
+          "learner "
+              + learner
+              + " installed a snapshot of slot "
+              + slot
+              + " after delivering up to slot "
+              + (expected - 1));
+    }
+    next.put(learner, slot + 1);
+  }
+
   /** A learner delivered {@code value} at {@code slot}. */
   public void onDeliver(int learner, long slot, Value value) {
     long expected = next.getOrDefault(learner, 1L);

@@ -18,6 +18,7 @@ public final class InvariantViolation extends RuntimeException {
   public static final String LIVENESS = "liveness";
   public static final String REPLICAS = "replica-divergence";
   public static final String ACKNOWLEDGED_LOST = "acknowledged-command-lost";
+  public static final String COMPACTION = "compaction";
 
   private final String invariant;
 

@@ -31,8 +31,13 @@ public final class SimOptions {
   private final Supplier<ExactlyOnceChecker.Deduplication> deduplication;
   private final Consumer<String> trace;
   private final boolean sendsBeforeSync;
+  private final long snapshotInterval;
 
   private SimOptions(Builder b) {
+    this.snapshotInterval = b.snapshotInterval;
+    if (snapshotInterval < 0) {
+      throw new IllegalArgumentException("snapshotInterval must not be negative (0 turns it off)");
+    }
     this.seed = b.seed;
     this.label = Objects.requireNonNull(b.label, "label");
     this.cluster = Objects.requireNonNull(b.cluster, "cluster");
@@ -104,12 +109,18 @@ public final class SimOptions {
               1500,
               storageCrash);
     }
-    return builder(seed, topology.cluster())
-        .label(topology.label())
-        .protocol(protocol)
-        .faults(faults)
-        .workloadMs(2000 + r.nextInt(2001))
-        .build();
+    Builder b =
+        builder(seed, topology.cluster())
+            .label(topology.label())
+            .protocol(protocol)
+            .faults(faults)
+            .workloadMs(2000 + r.nextInt(2001));
+    // Drawn last, so the other choices of a seed stay what they were before snapshots existed.
+    if (r.nextInt(3) == 0) {
+      b.snapshotInterval(pick(r, 2, 7, 30));
+      b.protocol(protocol.withRetainedSlots(pick(r, 1, 4, 32)));
+    }
+    return b.build();
   }
 
   private static int pick(SplittableRandom r, int... choices) {
@@ -171,6 +182,14 @@ public final class SimOptions {
     return Optional.ofNullable(trace);
   }
 
+  /**
+   * Every learner snapshots its state (and compacts its acceptor and log below it) each time it has
+   * delivered this many slots since its last snapshot; 0 takes none.
+   */
+  public long snapshotInterval() {
+    return snapshotInterval;
+  }
+
   /** How learners' replicas deduplicate session commands (the library's session table). */
   public Supplier<ExactlyOnceChecker.Deduplication> deduplication() {
     return deduplication;
@@ -198,6 +217,7 @@ public final class SimOptions {
     b.deduplication = deduplication;
     b.trace = trace;
     b.sendsBeforeSync = sendsBeforeSync;
+    b.snapshotInterval = snapshotInterval;
     return b;
   }
 
@@ -216,6 +236,7 @@ public final class SimOptions {
         + ", "
         + protocol
         + (sendsBeforeSync ? ", BROKEN HOST: sends before sync" : "")
+        + (snapshotInterval > 0 ? ", snapshotInterval=" + snapshotInterval : "")
         + "]";
   }
 
@@ -236,6 +257,7 @@ public final class SimOptions {
         () -> new SessionTable()::apply;
     private Consumer<String> trace;
     private boolean sendsBeforeSync;
+    private long snapshotInterval;
 
     private Builder(long seed, ClusterConfig cluster) {
       this.seed = seed;
@@ -291,6 +313,12 @@ public final class SimOptions {
     /** The deduplication to check, e.g. a broken one to see the exactly-once check fail. */
     public Builder deduplication(Supplier<ExactlyOnceChecker.Deduplication> deduplication) {
       this.deduplication = deduplication;
+      return this;
+    }
+
+    /** Snapshot every this many delivered slots (0: never). */
+    public Builder snapshotInterval(long slots) {
+      this.snapshotInterval = slots;
       return this;
     }
 

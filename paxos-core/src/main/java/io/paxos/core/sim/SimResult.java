@@ -23,6 +23,8 @@ package io.paxos.core.sim;
  * @param lostWrites unsynced writes that crashes lost
  * @param partitions partition episodes
  * @param leaderships distinct ballots that sent an {@code Accept} (leaders that reached phase 2)
+ * @param snapshots snapshots taken by learners (each followed by a compaction)
+ * @param installs snapshots installed by learners from a peer
  */
 public record SimResult(
     long seed,
@@ -42,4 +44,6 @@ public record SimResult(
     long survivingWrites,
     long lostWrites,
     int partitions,
-    int leaderships) {}
+    int leaderships,
+    int snapshots,
+    int installs) {}

@@ -7,6 +7,7 @@ import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.ProtocolNode;
+import io.paxos.core.storage.SnapshotInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -30,10 +31,19 @@ import java.util.TreeMap;
  * keeps what was synced and, by the {@link StorageCrash} model, none or a prefix of the writes made
  * since.
  *
+ * <p>Snapshots (when {@link SimOptions#snapshotInterval()} is set): a learner that delivered that
+ * many slots since its last snapshot commits one to its storage's snapshot store, then compacts its
+ * protocol and storage below it, as the runtime does. A simulated snapshot carries no bytes: the
+ * state it stands for is the chosen values it covers, which the checkers rebuild a replica from. A
+ * peer asked for compacted slots sends a one-chunk {@code SnapshotChunk} through the simulated
+ * network (so it may be lost, duplicated or late); the receiver installs it if it is ahead. A
+ * restarted node restores its newest snapshot and replays the log after it.
+ *
  * <p>Single-threaded and deterministic: no threads, no wall clock, all randomness from the seed.
  */
 public final class Simulation {
   private static final int RECENT = 48;
+  private static final byte[] NO_BYTES = new byte[0];
 
   private final SimOptions options;
   private final SplittableRandom random;
@@ -55,6 +65,8 @@ public final class Simulation {
   private long lostWrites;
   private int partitions;
   private int partitionEpisode;
+  private int snapshots;
+  private int installs;
 
   private Simulation(SimOptions options) {
     this.options = options;
@@ -130,14 +142,18 @@ public final class Simulation {
         survivingWrites,
         lostWrites,
         partitions,
-        checkers.history.ballots());
+        checkers.history.ballots(),
+        snapshots,
+        installs);
   }
 
   private void handle(Event e) {
     switch (e.kind) {
       case DELIVER:
         SimNode to = nodes[e.node];
-        if (to.up()) {
+        if (to.up() && e.message instanceof Message.SnapshotChunk c) {
+          install(to, c.slot());
+        } else if (to.up()) {
           to.protocol.receive(e.message, now, to.out);
           finish(to);
         }
@@ -207,7 +223,7 @@ public final class Simulation {
       return;
     }
     n.storage.sync();
-    checkers.afterStep(n.protocol);
+    checkers.afterStep(n.protocol, snapshotSlot(n));
     boolean crashing = n.armedCrash == SimNode.ArmedCrash.MID_SEND;
     if (!sentEarly) {
       int sends = out.sendCount();
@@ -221,6 +237,15 @@ public final class Simulation {
     for (Outbox.Delivery d : out.deliveries()) {
       checkers.onDeliver(n.id, d.slot(), d.value());
       workload.onDelivered(d.value(), now, c -> checkers.onAcknowledged(c, n.id, d.slot()));
+    }
+    for (int to : out.snapshotSends()) {
+      long slot = snapshotSlot(n);
+      if (slot > 0) {
+        network.send(now, n.id, to, new Message.SnapshotChunk(n.id, slot, 0, 0, 0, NO_BYTES));
+      }
+    }
+    if (!out.deliveries().isEmpty()) {
+      maybeSnapshot(n, out.deliveries().get(out.deliveries().size() - 1).slot());
     }
     for (Outbox.Abandoned a : out.abandoned()) {
       for (Command c : a.commands()) {
@@ -242,6 +267,45 @@ public final class Simulation {
       checkers.onSent(n.id, n.incarnation, m);
       network.send(now, n.id, out.sendTo(i), m);
     }
+  }
+
+  // ---- snapshots ----
+
+  private static long snapshotSlot(SimNode n) {
+    return n.storage.snapshots().latest().map(SnapshotInfo::slot).orElse(0L);
+  }
+
+  /** Take a snapshot at {@code delivered} if the interval has passed; compact below it. */
+  private void maybeSnapshot(SimNode n, long delivered) {
+    long interval = options.snapshotInterval();
+    if (interval == 0 || delivered - snapshotSlot(n) < interval) {
+      return;
+    }
+    saveSnapshot(n, delivered);
+    snapshots++;
+    n.protocol.compact(delivered);
+    n.storage.compact(delivered);
+  }
+
+  private static void saveSnapshot(SimNode n, long slot) {
+    try {
+      n.storage.snapshots().save(slot, out -> {});
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // an in-memory store does not fail
+    }
+  }
+
+  /** A peer's snapshot of {@code slot} arrived at {@code n}: install it if it is ahead. */
+  private void install(SimNode n, long slot) {
+    if (!n.has(Role.LEARNER) || slot < n.protocol.learner().orElseThrow().nextSlot()) {
+      return;
+    }
+    saveSnapshot(n, slot);
+    installs++;
+    n.protocol.installSnapshot(slot, now);
+    n.storage.compact(slot);
+    checkers.onInstall(n.id, slot);
+    finish(n);
   }
 
   private void scheduleTick(SimNode n) {
@@ -390,6 +454,15 @@ public final class Simulation {
       return;
     }
     DurableState durable = n.storage.load();
+    long snapshot = snapshotSlot(n);
+    if (n.has(Role.LEARNER) && snapshot > 0) {
+      // As the runtime does: restore the newest snapshot, replay the log after it.
+      if (snapshot > durable.compactedThrough()) {
+        n.storage.compact(snapshot);
+        n.storage.sync();
+      }
+      durable = durable.afterSnapshot(snapshot);
+    }
     n.incarnation++;
     n.protocol =
         new ProtocolNode(

@@ -6,8 +6,12 @@ import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Value;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * segment is forced, and then its directory, before any record in it is acknowledged; a segment is
  * forced before the next one is created, so only the last segment can end in a torn write.
  *
+ * <p><b>Compaction and snapshots.</b> Snapshots live in the same directory ({@link #snapshots()},
+ * see {@link FileSnapshotStore}). {@link #compact} appends a COMPACT record, and rewrites the
+ * promise and the round after it, so that nothing before the record is needed any more for the
+ * slots it covers; after the next sync, every segment before the one holding that record whose
+ * records name no slot above the compaction point is deleted, oldest first, forcing the directory
+ * after each deletion so that the remaining segments always form a run without gaps.
+ *
  * <p><b>Failures.</b> An I/O error or failed force makes this storage unusable: every later call
  * throws {@link StorageException} (PITFALLS #15: after a failed fsync the OS may have dropped the
  * dirty pages, so a retry that succeeds proves nothing). Restart the node: it recovers from what is
@@ -48,6 +59,13 @@ public final class FileStorage implements Storage {
   private final DataDirectory directory;
   private final FileStorageOptions options;
   private final DurableState recovered;
+  private final FileSnapshotStore snapshots;
+  private final TreeMap<Long, Long> segmentMaxSlot;
+  private Ballot promised;
+  private long maxRound;
+  private long compactedThrough;
+  private long keepFromSegment;
+  private boolean deletionDue;
   private final CRC32C crc = new CRC32C();
   private ByteBuffer buffer;
   private Segment segment;
@@ -62,13 +80,21 @@ public final class FileStorage implements Storage {
       DataDirectory directory,
       FileStorageOptions options,
       DurableState recovered,
-      Segment segment) {
+      Segment segment,
+      FileSnapshotStore snapshots,
+      TreeMap<Long, Long> segmentMaxSlot) {
     this.directory = directory;
     this.options = options;
     this.recovered = recovered;
     this.segment = segment;
+    this.snapshots = snapshots;
+    this.segmentMaxSlot = segmentMaxSlot;
+    segmentMaxSlot.putIfAbsent(segment.number(), 0L);
+    this.promised = recovered.promised();
+    this.maxRound = recovered.maxRound();
+    this.compactedThrough = recovered.compactedThrough();
     this.batchStart = (int) segment.position();
-    this.nextChosenSlot = recovered.chosen().size() + 1L;
+    this.nextChosenSlot = recovered.nextChosenSlot();
     this.buffer = ByteBuffer.allocateDirect(options.writeBufferBytes()).order(RecordFormat.ORDER);
   }
 
@@ -98,6 +124,7 @@ public final class FileStorage implements Storage {
     DataDirectory directory = DataDirectory.open(dir, clusterId, nodeId);
     try {
       LogRecovery.Result r = LogRecovery.recover(directory);
+      FileSnapshotStore snapshots = FileSnapshotStore.open(directory, clusterId);
       Segment segment;
       if (r.lastSegment() == 0) {
         segment = Segment.create(dir, 1, options, ZEROS);
@@ -108,14 +135,18 @@ public final class FileStorage implements Storage {
                 directory.segmentPath(r.lastSegment()), r.lastSegment(), r.end(), options, ZEROS);
       }
       log.info(
-          "opened {}: {} chosen slots, {} accepted entries, promise {}, log ends at {} offset {}",
+          "opened {}: compacted through slot {}, snapshot {}, {} chosen slots after it, {} accepted"
+              + " entries, promise {}, log ends at {} offset {}",
           dir,
+          r.state().compactedThrough(),
+          snapshots.latest().map(SnapshotInfo::slot).map(String::valueOf).orElse("none"),
           r.state().chosen().size(),
           r.state().accepted().size(),
           r.state().promised(),
           segment.path().getFileName(),
           segment.position());
-      return new FileStorage(directory, options, r.state(), segment);
+      return new FileStorage(
+          directory, options, r.state(), segment, snapshots, r.segmentMaxSlots());
     } catch (IOException e) {
       directory.close();
       throw new StorageException("cannot open the log in " + dir + ": " + e, e);
@@ -136,6 +167,7 @@ public final class FileStorage implements Storage {
     int start = begin(RecordFormat.PROMISE, RecordFormat.PROMISE_PAYLOAD);
     buffer.putLong(promised.round()).putInt(promised.nodeId());
     seal(start);
+    this.promised = Ballot.max(this.promised, promised);
   }
 
   @Override
@@ -143,6 +175,7 @@ public final class FileStorage implements Storage {
     int start = begin(RecordFormat.ROUND, RecordFormat.ROUND_PAYLOAD);
     buffer.putLong(round);
     seal(start);
+    maxRound = Math.max(maxRound, round);
   }
 
   @Override
@@ -152,6 +185,7 @@ public final class FileStorage implements Storage {
     buffer.putLong(entry.slot()).putLong(entry.ballot().round()).putInt(entry.ballot().nodeId());
     ValueCodec.write(entry.value(), buffer);
     seal(start);
+    noteSlot(entry.slot());
   }
 
   /**
@@ -160,6 +194,9 @@ public final class FileStorage implements Storage {
    */
   @Override
   public void appendChosen(long slot, Value value) {
+    if (slot <= compactedThrough) {
+      return; // covered by the snapshot the log was compacted to
+    }
     if (slot != nextChosenSlot) {
       throw new IllegalArgumentException(
           "chosen slot " + slot + " appended out of order; expected " + nextChosenSlot);
@@ -169,7 +206,70 @@ public final class FileStorage implements Storage {
     buffer.putLong(slot);
     ValueCodec.write(value, buffer);
     seal(start);
+    noteSlot(slot);
     nextChosenSlot++;
+  }
+
+  private void noteSlot(long slot) {
+    segmentMaxSlot.merge(segment.number(), slot, Math::max);
+  }
+
+  @Override
+  public void compact(long snapshotSlot) {
+    if (snapshotSlot <= compactedThrough) {
+      return;
+    }
+    int start = begin(RecordFormat.COMPACT, RecordFormat.COMPACT_PAYLOAD);
+    buffer.putLong(snapshotSlot);
+    seal(start);
+    keepFromSegment = segment.number();
+    compactedThrough = snapshotSlot;
+    nextChosenSlot = Math.max(nextChosenSlot, snapshotSlot + 1);
+    // The promise and round may live only in segments about to be deleted: write them again.
+    if (!promised.equals(Ballot.ZERO)) {
+      savePromise(promised);
+    }
+    if (maxRound > 0) {
+      saveRound(maxRound);
+    }
+    deletionDue = true;
+  }
+
+  /** The snapshots kept in this storage's directory. */
+  @Override
+  public SnapshotStore snapshots() {
+    return snapshots;
+  }
+
+  /** The segments still present, oldest first, for tests. */
+  List<Long> segmentNumbers() throws IOException {
+    return directory.segmentNumbers();
+  }
+
+  /**
+   * Delete, oldest first, the segments before the one holding the last COMPACT record whose records
+   * name no slot above the compaction point. Runs after the COMPACT record is durable. A failure
+   * only leaves a segment behind (recovery reads it and the COMPACT record voids it again).
+   */
+  private void deleteCompactedSegments() {
+    deletionDue = false;
+    while (!segmentMaxSlot.isEmpty()) {
+      Map.Entry<Long, Long> first = segmentMaxSlot.firstEntry();
+      long number = first.getKey();
+      if (number >= keepFromSegment || first.getValue() > compactedThrough) {
+        return;
+      }
+      Path path = directory.segmentPath(number);
+      try {
+        Files.deleteIfExists(path);
+        directory.sync();
+      } catch (IOException e) {
+        log.warn("cannot delete compacted log segment {}: {}", path, e.toString());
+        return;
+      }
+      segmentMaxSlot.remove(number);
+      log.debug("deleted log segment {}: compacted through slot {}", path, compactedThrough);
+    }
   }
 
   /**
@@ -193,6 +293,9 @@ public final class FileStorage implements Storage {
       throw fail("sync of " + segment.path(), e);
     }
     batchStart = (int) segment.position();
+    if (deletionDue) {
+      deleteCompactedSegments();
+    }
   }
 
   /** Release the directory. Does not sync. Idempotent. */
@@ -283,6 +386,7 @@ public final class FileStorage implements Storage {
     segment.close();
     segment = Segment.create(directory.path(), segment.number() + 1, options, ZEROS);
     directory.sync();
+    segmentMaxSlot.put(segment.number(), 0L);
     batchStart = RecordFormat.SEGMENT_HEADER;
   }
 

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * Storage in memory that models durability: writes are pending until {@link #sync()}, and {@link
  * #crash()} loses every pending write, as a power failure loses what was not fsynced. Used by
- * tests, demos, benchmarks (no disk) and the simulator.
+ * tests, demos, benchmarks (no disk) and the simulator. A {@link #compact} takes effect with the
+ * sync after it, as in a file; its snapshots ({@link #snapshots()}) are durable once committed.
  *
  * <p><b>Partial survival.</b> {@link #crash(int)} lets a prefix of the pending writes survive
  * instead, in the order they were made, which is exactly what {@link FileStorage} can recover after
@@ -30,6 +31,9 @@ public final class InMemoryStorage implements Storage {
   private long syncedRound;
   private final TreeMap<Long, AcceptedEntry> syncedAccepted = new TreeMap<>();
   private final List<Value> syncedChosen = new ArrayList<>();
+  private long syncedCompacted;
+  private long pendingCompacted;
+  private final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
 
   private final UnsyncedWrites pending = new UnsyncedWrites();
   private long nextChosenSlot = 1;
@@ -40,7 +44,11 @@ public final class InMemoryStorage implements Storage {
   @Override
   public synchronized DurableState load() {
     return new DurableState(
-        syncedPromise, List.copyOf(syncedAccepted.values()), syncedRound, syncedChosen);
+        syncedPromise,
+        List.copyOf(syncedAccepted.values()),
+        syncedRound,
+        syncedChosen,
+        syncedCompacted);
   }
 
   @Override
@@ -60,17 +68,63 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public synchronized void saveAccepted(AcceptedEntry entry) {
-    pending.add(() -> syncedAccepted.put(entry.slot(), entry));
+    pending.add(
+        () -> {
+          if (entry.slot() > syncedCompacted) {
+            syncedAccepted.put(entry.slot(), entry);
+          }
+        });
   }
 
   @Override
   public synchronized void appendChosen(long slot, Value value) {
+    if (slot <= Math.max(syncedCompacted, pendingCompacted)) {
+      return; // covered by the snapshot the log was compacted to
+    }
     if (slot != nextChosenSlot) {
       throw new IllegalArgumentException(
           "chosen slot " + slot + " appended out of order; expected " + nextChosenSlot);
     }
-    pending.add(() -> syncedChosen.add(value));
+    pending.add(
+        () -> {
+          if (slot == syncedCompacted + syncedChosen.size() + 1) {
+            syncedChosen.add(value);
+          }
+        });
     nextChosenSlot++;
+  }
+
+  @Override
+  public synchronized void compact(long snapshotSlot) {
+    if (snapshotSlot <= Math.max(syncedCompacted, pendingCompacted)) {
+      return;
+    }
+    pendingCompacted = snapshotSlot;
+    nextChosenSlot = Math.max(nextChosenSlot, snapshotSlot + 1);
+    pending.add(
+        () -> {
+          if (snapshotSlot > syncedCompacted) {
+            int drop = (int) Math.min(syncedChosen.size(), snapshotSlot - syncedCompacted);
+            syncedChosen.subList(0, drop).clear();
+            syncedAccepted.headMap(snapshotSlot, true).clear();
+            syncedCompacted = snapshotSlot;
+          }
+        });
+  }
+
+  @Override
+  public SnapshotStore snapshots() {
+    return snapshots;
+  }
+
+  /** The slot the synced state is compacted through, for tests. */
+  public synchronized long compactedThrough() {
+    return syncedCompacted;
+  }
+
+  /** How many accepted entries and chosen values the synced state holds, for tests. */
+  public synchronized int syncedEntries() {
+    return syncedAccepted.size() + syncedChosen.size();
   }
 
   @Override
@@ -83,6 +137,7 @@ public final class InMemoryStorage implements Storage {
       throw new StorageException("simulated fsync failure");
     }
     pending.keepAll();
+    pendingCompacted = 0;
     syncs++;
   }
 
@@ -104,7 +159,8 @@ public final class InMemoryStorage implements Storage {
    */
   public synchronized InMemoryStorage crash(int surviving) {
     pending.keepFirst(surviving);
-    nextChosenSlot = syncedChosen.size() + 1L;
+    pendingCompacted = 0;
+    nextChosenSlot = syncedCompacted + syncedChosen.size() + 1L;
     return this;
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +33,12 @@ import org.slf4j.LoggerFactory;
 final class LogRecovery {
   private static final Logger log = LoggerFactory.getLogger(LogRecovery.class);
 
-  /** What recovery found: the state, and where the log ends (segment 0 if there is none). */
-  record Result(DurableState state, long lastSegment, long end) {}
+  /**
+   * What recovery found: the state, where the log ends (segment 0 if there is none), and the
+   * highest slot named in each segment.
+   */
+  record Result(
+      DurableState state, long lastSegment, long end, TreeMap<Long, Long> segmentMaxSlots) {}
 
   private final DataDirectory dir;
   private final RecoveredState state = new RecoveredState();
@@ -60,21 +65,41 @@ final class LogRecovery {
                 + "): acknowledged data is lost; restore the data directory from a copy");
       }
     }
+    if (!numbers.isEmpty() && numbers.get(0) > 1) {
+      state.headDeleted();
+    }
     long end = 0;
     for (int i = 0; i < numbers.size(); i++) {
       long number = numbers.get(i);
+      state.beginSegment(number);
       long segmentEnd = readSegment(number, i == numbers.size() - 1);
       if (segmentEnd < 0) {
         // The creation of the last segment was cut short; the one before it is the last.
         Files.delete(dir.segmentPath(number));
         dir.sync();
         log.warn("deleted {}: its creation was cut short", dir.segmentPath(number));
-        return new Result(state.toDurableState(), i == 0 ? 0 : numbers.get(i - 1), end);
+        state.segmentMaxSlots().remove(number);
+        return new Result(
+            state.toDurableState(), i == 0 ? 0 : numbers.get(i - 1), end, state.segmentMaxSlots());
       }
       end = segmentEnd;
     }
     long lastSegment = numbers.isEmpty() ? 0 : numbers.get(numbers.size() - 1);
-    return new Result(state.toDurableState(), lastSegment, end);
+    state
+        .missingCompaction()
+        .ifPresent(
+            gap -> {
+              throw new StorageException(
+                  "corrupt log in "
+                      + dir.path()
+                      + ": "
+                      + gap
+                      + " (segments "
+                      + numbers
+                      + "). Acknowledged data is lost, so the node does not start: restore its data"
+                      + " directory from a copy, or replace the node");
+            });
+    return new Result(state.toDurableState(), lastSegment, end, state.segmentMaxSlots());
   }
 
   /**

@@ -18,11 +18,13 @@ import java.util.zip.CRC32C;
  *   4  length      int   bytes after this 8-byte header; never 0, so 0 marks the end of the log
  *   8  batchStart  int   offset in this segment of the first record of the same group commit
  *                        (the segment header's end if that commit began in an earlier segment)
- *   12 type        byte  PROMISE, ROUND, ACCEPTED or CHOSEN
+ *   12 type        byte  PROMISE, ROUND, ACCEPTED, CHOSEN or COMPACT
  *   13 payload           PROMISE:  round (long), node id (int)
  *                        ROUND:    round (long)
  *                        ACCEPTED: slot (long), ballot round (long), ballot node id (int), value
  *                        CHOSEN:   slot (long), value
+ *                        COMPACT:  slot (long): a durable snapshot covers every slot through it,
+ *                                  so records of those slots before this one are void
  *                        (value as written by {@link ValueCodec})
  * </pre>
  *
@@ -44,11 +46,13 @@ final class RecordFormat {
   static final byte ROUND = 2;
   static final byte ACCEPTED = 3;
   static final byte CHOSEN = 4;
+  static final byte COMPACT = 5;
 
   static final int PROMISE_PAYLOAD = 12;
   static final int ROUND_PAYLOAD = 8;
   static final int ACCEPTED_FIXED = 20;
   static final int CHOSEN_FIXED = 8;
+  static final int COMPACT_PAYLOAD = 8;
 
   private RecordFormat() {}
 

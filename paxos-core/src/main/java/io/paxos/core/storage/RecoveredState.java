@@ -11,14 +11,40 @@ import java.util.TreeMap;
 
 /**
  * The durable state rebuilt from the log, one verified record at a time: the highest promise and
- * round, the last accepted entry per slot, and the chosen values of slots 1..n without gaps. Only
- * what recovery needs is kept. Not thread-safe.
+ * round, the last accepted entry per slot, the compaction point, and the chosen values of the slots
+ * after it without gaps; and, per segment, the highest slot its records name (which tells {@link
+ * FileStorage} when a segment holds nothing a later compaction still needs). Only what recovery
+ * needs is kept. Not thread-safe.
  */
 final class RecoveredState {
   private Ballot promised = Ballot.ZERO;
   private long maxRound;
   private final TreeMap<Long, AcceptedEntry> accepted = new TreeMap<>();
   private final List<Value> chosen = new ArrayList<>();
+  private long compactedThrough;
+  private final TreeMap<Long, Long> segmentMaxSlot = new TreeMap<>();
+  private long segment;
+  private boolean headDeleted;
+  private boolean chosenSeen;
+  private long impliedBase;
+  private long highestCompact;
+
+  /**
+   * The log's first segments were deleted by a compaction: its chosen records start after the slots
+   * that compaction covers (the COMPACT record itself comes later, in a kept segment, and an older
+   * COMPACT record may come before them), so the first chosen record read sets where the chosen
+   * values start. {@link #missingCompaction()} checks that a COMPACT record covers the slots
+   * before.
+   */
+  void headDeleted() {
+    headDeleted = true;
+  }
+
+  /** The records applied next come from segment {@code number}. */
+  void beginSegment(long number) {
+    segment = number;
+    segmentMaxSlot.put(number, 0L);
+  }
 
   /**
    * Apply the record of {@code type} whose payload lies between the buffer's position and limit.
@@ -36,15 +62,34 @@ final class RecoveredState {
       case RecordFormat.ACCEPTED:
         long slot = payload.getLong();
         Ballot ballot = new Ballot(payload.getLong(), payload.getInt());
-        accepted.put(slot, new AcceptedEntry(slot, ballot, ValueCodec.read(payload)));
+        Value value = ValueCodec.read(payload);
+        noteSlot(slot);
+        if (slot > compactedThrough) {
+          accepted.put(slot, new AcceptedEntry(slot, ballot, value));
+        }
         break;
       case RecordFormat.CHOSEN:
         long chosenSlot = payload.getLong();
-        if (chosenSlot != chosen.size() + 1L) {
-          throw new IllegalArgumentException(
-              "chosen slot " + chosenSlot + " out of order; expected " + (chosen.size() + 1L));
+        Value chosenValue = ValueCodec.read(payload);
+        noteSlot(chosenSlot);
+        if (headDeleted && !chosenSeen && chosenSlot > compactedThrough + chosen.size() + 1L) {
+          impliedBase = chosenSlot - 1;
+          compact(chosenSlot - 1);
         }
-        chosen.add(ValueCodec.read(payload));
+        chosenSeen = true;
+        long expected = compactedThrough + chosen.size() + 1L;
+        if (chosenSlot > compactedThrough) {
+          if (chosenSlot != expected) {
+            throw new IllegalArgumentException(
+                "chosen slot " + chosenSlot + " out of order; expected " + expected);
+          }
+          chosen.add(chosenValue);
+        }
+        break;
+      case RecordFormat.COMPACT:
+        long through = payload.getLong();
+        highestCompact = Math.max(highestCompact, through);
+        compact(through);
         break;
       default:
         throw new IllegalArgumentException("unknown record type " + type);
@@ -55,7 +100,41 @@ final class RecoveredState {
     }
   }
 
+  private void noteSlot(long slot) {
+    segmentMaxSlot.merge(segment, slot, Math::max);
+  }
+
+  private void compact(long through) {
+    if (through <= compactedThrough) {
+      return;
+    }
+    int drop = (int) Math.min(chosen.size(), through - compactedThrough);
+    chosen.subList(0, drop).clear();
+    accepted.headMap(through, true).clear();
+    compactedThrough = through;
+  }
+
+  /**
+   * If the chosen values of the kept segments start after slots that no COMPACT record covers, a
+   * description of the gap (segments were lost, not compacted); otherwise empty.
+   */
+  java.util.Optional<String> missingCompaction() {
+    if (impliedBase > highestCompact) {
+      return java.util.Optional.of(
+          "the log's chosen values start at slot "
+              + (impliedBase + 1)
+              + " but no compaction covers the slots before it");
+    }
+    return java.util.Optional.empty();
+  }
+
   DurableState toDurableState() {
-    return new DurableState(promised, List.copyOf(accepted.values()), maxRound, chosen);
+    return new DurableState(
+        promised, List.copyOf(accepted.values()), maxRound, chosen, compactedThrough);
+  }
+
+  /** The highest slot named by a record of each segment read (0 for none). */
+  TreeMap<Long, Long> segmentMaxSlots() {
+    return segmentMaxSlot;
   }
 }

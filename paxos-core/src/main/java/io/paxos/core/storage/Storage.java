@@ -32,8 +32,29 @@ public interface Storage extends AutoCloseable {
 
   void saveAccepted(AcceptedEntry entry);
 
-  /** Record that {@code slot} chose {@code value}; slots are appended in order without gaps. */
+  /**
+   * Record that {@code slot} chose {@code value}; slots are appended in order without gaps, from
+   * the slot after the last one appended, recovered or compacted.
+   */
   void appendChosen(long slot, Value value);
+
+  /**
+   * Compact the state through {@code snapshotSlot}: every slot up to and including it is chosen and
+   * covered by a snapshot that is already durable in {@link #snapshots()}. The chosen values and
+   * accepted entries of those slots may be dropped (a file log deletes old segments), and the
+   * chosen log continues at {@code snapshotSlot + 1} if it ended before it (a snapshot installed
+   * from a peer). Like every write, it is durable after the next {@link #sync()}; from then on
+   * {@link #load()} after a restart returns a state with {@link DurableState#compactedThrough()} at
+   * least {@code snapshotSlot}. A slot below the compaction point is ignored.
+   *
+   * <p>The caller guarantees the invariant that makes this safe: the snapshot is durable before
+   * this call, and it covers only chosen slots (an acceptor never forgets a slot that might still
+   * be decided otherwise).
+   */
+  void compact(long snapshotSlot);
+
+  /** Where this node's snapshots are kept; they survive a restart as this storage's log does. */
+  SnapshotStore snapshots();
 
   /**
    * Make every write so far durable.

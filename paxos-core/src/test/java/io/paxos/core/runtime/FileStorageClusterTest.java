@@ -3,8 +3,10 @@ package io.paxos.core.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paxos.core.NotLeaderException;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.FileStorageOptions;
 import java.io.IOException;
@@ -13,90 +15,190 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 3-node cluster on real threads whose nodes keep their state in {@link FileStorage}: every node
- * is closed and started again from its directory, and the state is the same and holds every
- * acknowledged write; then the cluster takes more writes.
+ * A 3-node cluster on real threads whose nodes keep their state in {@link FileStorage}, taking
+ * snapshots every few slots so the logs are compacted several times during the run: every node is
+ * closed and started again from its directory (snapshot, then the log after it), and the state is
+ * the same and holds every acknowledged write; then the cluster takes more writes. Then one node's
+ * directory is wiped: it rebuilds its state from a peer's snapshot and log.
  */
 class FileStorageClusterTest {
+  // Few retained slots (learners keep 8, a leader its window of 8), so a node that is far behind
+  // must take a snapshot, not the log.
   private static final ProtocolOptions FAST =
-      ProtocolOptions.defaults().withTimings(20, 150, 300, 100);
+      ProtocolOptions.defaults().withTimings(20, 150, 300, 100).withRetainedSlots(8).withWindow(8);
+  // A snapshot every 5 slots, sent in small chunks so a transfer takes many messages.
+  private static final SnapshotOptions OFTEN = new SnapshotOptions(5, 0, 512);
   private static final int WRITES = 300;
 
   @TempDir Path dir;
 
+  private Path nodeDir(int id) {
+    return dir.resolve("node-" + id);
+  }
+
   private FileStorage open(int id) {
-    Path nodeDir = dir.resolve("node-" + id);
     try {
-      Files.createDirectories(nodeDir);
+      Files.createDirectories(nodeDir(id));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // Small segments, so the run rolls over several times.
+    // Small segments, so the run rolls over several times and compaction deletes some.
     return FileStorage.open(
-        nodeDir, "durable", id, FileStorageOptions.defaults().withSegmentBytes(16 * 1024));
+        nodeDir(id), "durable", id, FileStorageOptions.defaults().withSegmentBytes(4 * 1024));
+  }
+
+  private List<String> files(int id) throws IOException {
+    try (Stream<Path> s = Files.list(nodeDir(id))) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   @Test
   void everyNodeRestartsFromDiskWithEveryAcknowledgedWrite() throws Exception {
     ClusterConfig config = ClusterConfig.of("durable", 1, 2, 3);
     try (LocalCluster cluster =
-        new LocalCluster(config, FAST, Duration.ofSeconds(30), this::open)) {
-      List<Long> acknowledged = write(cluster, 0, WRITES);
+        new LocalCluster(config, FAST, Duration.ofSeconds(30), this::open, OFTEN)) {
+      List<Long> acknowledged = writeInWaves(cluster, 0, WRITES);
       List<Long> before = awaitAgreement(cluster);
       assertThat(before).containsAll(acknowledged).hasSize(WRITES);
 
       cluster.close();
       for (int id : config.ids()) {
+        assertThat(files(id))
+            .as("node %d took a snapshot and compacted its log", id)
+            .anyMatch(f -> f.startsWith("snapshot-") && f.endsWith(".snap"))
+            .doesNotContain("log-00000000000000000001.seg");
+      }
+      for (int id : config.ids()) {
         cluster.start(id);
       }
       for (int id : config.ids()) {
         assertThat(cluster.machines.get(id).applied())
-            .as("node %d replayed its log", id)
+            .as("node %d restored its snapshot and replayed its log after it", id)
             .isEqualTo(before);
       }
 
-      acknowledged.addAll(write(cluster, WRITES, 2 * WRITES));
+      acknowledged.addAll(writeInWaves(cluster, WRITES, 2 * WRITES));
       List<Long> after = awaitAgreement(cluster);
       assertThat(after.subList(0, before.size())).isEqualTo(before);
       assertThat(after).containsAll(acknowledged).hasSize(2 * WRITES);
     }
   }
 
-  /** Submit commands {@code from..to-1} round-robin and return those acknowledged. */
-  private static List<Long> write(LocalCluster cluster, long from, long to) throws Exception {
-    cluster.awaitLeader();
-    List<CompletableFuture<byte[]>> futures = new ArrayList<>();
-    List<PaxosNode> nodes = cluster.live();
-    for (long id = from; id < to; id++) {
-      PaxosNode node = nodes.get((int) (id % nodes.size()));
-      futures.add(node.submit(RecordingStateMachine.command(id)));
+  @Test
+  void aWipedNodeRebuildsFromAPeersSnapshotAndLog() throws Exception {
+    ClusterConfig config = ClusterConfig.of("durable", 1, 2, 3);
+    try (LocalCluster cluster =
+        new LocalCluster(config, FAST, Duration.ofSeconds(30), this::open, OFTEN)) {
+      writeInWaves(cluster, 0, WRITES);
+      awaitAgreement(cluster);
+      int wiped = config.ids()[0];
+      cluster.close(wiped);
+      deleteContents(nodeDir(wiped));
+
+      List<Long> acknowledged = writeInWaves(cluster, WRITES, WRITES + 100);
+      cluster.start(wiped);
+      // Through the others while it catches up: a command made at a node that then installs a
+      // snapshot ends with an unknown outcome (the snapshot may have applied it).
+      acknowledged.addAll(writeInWaves(cluster, WRITES + 100, WRITES + 200, wiped));
+      List<Long> state = awaitAgreement(cluster);
+      assertThat(state).containsAll(acknowledged).hasSize(WRITES + 200);
+      assertThat(cluster.machines.get(wiped).restores())
+          .as("the wiped node installed a snapshot it received")
+          .isPositive();
+      acknowledged.addAll(writeInWaves(cluster, WRITES + 200, WRITES + 250));
+      state = awaitAgreement(cluster);
+      assertThat(state).containsAll(acknowledged).hasSize(WRITES + 250);
+
+      // And it restarts from what it rebuilt.
+      cluster.close(wiped);
+      cluster.start(wiped);
+      assertThat(cluster.machines.get(wiped).applied()).isEqualTo(state);
     }
+  }
+
+  private static void deleteContents(Path d) throws IOException {
+    try (Stream<Path> s = Files.walk(d)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        if (!p.equals(d)) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  /** Submit commands {@code from..to-1} in waves of 5, so they take many slots. */
+  private static List<Long> writeInWaves(LocalCluster cluster, long from, long to)
+      throws Exception {
+    return writeInWaves(cluster, from, to, 0);
+  }
+
+  /** The same, through every live node but {@code avoid}. */
+  private static List<Long> writeInWaves(LocalCluster cluster, long from, long to, int avoid)
+      throws Exception {
     List<Long> acknowledged = new ArrayList<>();
-    for (int i = 0; i < futures.size(); i++) {
-      futures.get(i).get(60, TimeUnit.SECONDS);
-      acknowledged.add(from + i);
+    for (long start = from; start < to; start += 5) {
+      acknowledged.addAll(write(cluster, start, Math.min(to, start + 5), avoid));
     }
     return acknowledged;
   }
 
-  /** Wait until every node applied the same commands, and return them. */
+  /**
+   * Submit commands {@code from..to-1} round-robin and return those acknowledged. A command refused
+   * with {@link NotLeaderException} was not proposed (a leader change under way): it is sent again.
+   */
+  private static List<Long> write(LocalCluster cluster, long from, long to, int avoid)
+      throws Exception {
+    List<Long> acknowledged = new ArrayList<>();
+    for (long id = from; id < to; id++) {
+      acknowledged.add(id);
+    }
+    List<Long> pending = new ArrayList<>(acknowledged);
+    for (int attempt = 0; !pending.isEmpty(); attempt++) {
+      assertThat(attempt).as("attempts to write %s", pending).isLessThan(20);
+      cluster.awaitLeader();
+      List<PaxosNode> nodes = cluster.live().stream().filter(n -> n.id() != avoid).toList();
+      List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+      for (long id : pending) {
+        futures.add(nodes.get((int) (id % nodes.size())).submit(RecordingStateMachine.command(id)));
+      }
+      List<Long> retry = new ArrayList<>();
+      for (int i = 0; i < futures.size(); i++) {
+        try {
+          futures.get(i).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof NotLeaderException)) {
+            throw e;
+          }
+          retry.add(pending.get(i));
+        }
+      }
+      pending = retry;
+    }
+    return acknowledged;
+  }
+
+  /** Wait until every live node applied the same commands, and return them. */
   private static List<Long> awaitAgreement(LocalCluster cluster) {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                cluster.machines.values().stream()
-                        .map(RecordingStateMachine::applied)
+                cluster.nodes.keySet().stream()
+                        .map(id -> cluster.machines.get(id).applied())
                         .distinct()
                         .count()
                     == 1);
-    return cluster.machines.values().iterator().next().applied();
+    return cluster.machines.get(cluster.nodes.keySet().iterator().next()).applied();
   }
 }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.transport.InMemoryNetwork;
@@ -24,6 +25,7 @@ final class LocalCluster implements AutoCloseable {
   private final ProtocolOptions options;
   private final Duration commandTimeout;
   private final IntFunction<Storage> storage;
+  private final SnapshotOptions snapshots;
 
   /** Nodes with {@link InMemoryStorage}, kept in {@link #storages}. */
   LocalCluster(ClusterConfig config, ProtocolOptions options, Duration commandTimeout) {
@@ -36,6 +38,17 @@ final class LocalCluster implements AutoCloseable {
       ProtocolOptions options,
       Duration commandTimeout,
       IntFunction<Storage> storage) {
+    this(config, options, commandTimeout, storage, SnapshotOptions.defaults());
+  }
+
+  /** Nodes with the storage {@code storage} opens, taking snapshots as {@code snapshots} says. */
+  LocalCluster(
+      ClusterConfig config,
+      ProtocolOptions options,
+      Duration commandTimeout,
+      IntFunction<Storage> storage,
+      SnapshotOptions snapshots) {
+    this.snapshots = snapshots;
     this.config = config;
     this.options = options;
     this.commandTimeout = commandTimeout;
@@ -70,6 +83,7 @@ final class LocalCluster implements AutoCloseable {
             .storage(s)
             .options(options)
             .commandTimeout(commandTimeout)
+            .snapshots(snapshots)
             .build());
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
  */
 final class RecordingStateMachine implements StateMachine {
   private final List<Long> applied = new ArrayList<>();
+  private int restores;
 
   static byte[] command(long id) {
     return ByteBuffer.allocate(8).putLong(id).array();
@@ -52,6 +53,7 @@ final class RecordingStateMachine implements StateMachine {
   public synchronized void restore(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
     int n = data.readInt();
+    restores++;
     applied.clear();
     for (int i = 0; i < n; i++) {
       applied.add(data.readLong());
@@ -60,6 +62,11 @@ final class RecordingStateMachine implements StateMachine {
 
   synchronized List<Long> applied() {
     return List.copyOf(applied);
+  }
+
+  /** How often the state was restored from a snapshot. */
+  synchronized int restores() {
+    return restores;
   }
 
   synchronized int size() {

@@ -246,4 +246,13 @@ class CheckersTest {
     c.onDeliver(1, 1, batch(cmd(1, "a")));
     assertThatCode(c::checkConverged).doesNotThrowAnyException();
   }
+
+  @Test
+  void compactionFailsWhenAnAcceptorForgetsASlotNotChosenOrNotCoveredBySnapshot() {
+    CompactionChecker c = new CompactionChecker();
+    c.check(1, 10, 10, 12);
+    c.check(1, 0, 0, 0);
+    assertViolation(InvariantViolation.COMPACTION, () -> c.check(1, 13, 13, 12));
+    assertViolation(InvariantViolation.COMPACTION, () -> c.check(1, 11, 10, 12));
+  }
 }

@@ -76,6 +76,27 @@ class MutantTest {
   }
 
   @Test
+  void proposerThatIgnoresCompactedSlotsInPromisesIsCaught() {
+    assertCaught(
+        "a proposer that fills slots compacted at the acceptors with no-ops",
+        b ->
+            b.snapshotInterval(2)
+                .roles(
+                    new RoleFactory() {
+                      @Override
+                      public Proposer proposer(
+                          int id,
+                          ClusterConfig config,
+                          ProtocolOptions options,
+                          RandomGenerator random,
+                          DurableState state) {
+                        return new CompactionBlindProposer(
+                            new DefaultProposer(id, config, options, random, state));
+                      }
+                    }));
+  }
+
+  @Test
   void deduplicationThatAppliesEveryCopyOfASessionCommandIsCaught() {
     assertCaught(
         "a session table that applies a retried command again",

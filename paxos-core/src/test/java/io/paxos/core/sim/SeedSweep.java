@@ -29,6 +29,8 @@ final class SeedSweep {
   long replacements;
   long sessionRetries;
   long slowestHeal;
+  long snapshots;
+  long installs;
   private double wallSeconds;
   private double cpuSeconds;
 
@@ -90,6 +92,8 @@ final class SeedSweep {
     requests += r.requests();
     replacements += r.replacements();
     sessionRetries += r.sessionRetries();
+    snapshots += r.snapshots();
+    installs += r.installs();
     slowestHeal = Math.max(slowestHeal, r.endTimeMs() - r.healedAtMs());
   }
 
@@ -115,5 +119,6 @@ final class SeedSweep {
         replacements,
         sessionRetries,
         slowestHeal);
+    System.out.printf("  snapshots: %d taken, %d installed from a peer%n", snapshots, installs);
   }
 }

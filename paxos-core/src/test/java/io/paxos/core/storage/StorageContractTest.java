@@ -228,4 +228,100 @@ abstract class StorageContractTest {
     assertThat(after.promised()).isEqualTo(synced.promised);
     assertThat(after.chosen()).isEqualTo(synced.chosen);
   }
+
+  private static byte[] read(SnapshotStore store, SnapshotInfo info) throws Exception {
+    try (java.io.InputStream in = store.open(info)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void aCompactionDropsTheSlotsItCoversOnceSynced() throws Exception {
+    SplittableRandom random = new SplittableRandom(4);
+    promise(new Ballot(2, 1), synced);
+    round(2, synced);
+    for (int i = 0; i < 10; i++) {
+      choose(value(random, 300), synced);
+    }
+    for (long s = 1; s <= 12; s++) {
+      accept(new AcceptedEntry(s, new Ballot(2, 1), value(random, 300)), synced);
+    }
+    storage.sync();
+    storage.snapshots().save(6, out -> out.write(new byte[] {6}));
+    storage.compact(6);
+    storage = restart(storage);
+    assertThat(storage.load()).as("a compaction not yet synced is lost").isEqualTo(synced.state());
+
+    storage.compact(6);
+    storage.sync();
+    storage = restart(storage);
+    DurableState after = storage.load();
+    assertThat(after.compactedThrough()).isEqualTo(6);
+    assertThat(after.chosen()).isEqualTo(synced.chosen.subList(6, 10));
+    assertThat(after.accepted()).isEqualTo(List.copyOf(synced.accepted.tailMap(7L).values()));
+    assertThat(after.promised()).isEqualTo(new Ballot(2, 1));
+    assertThat(after.maxRound()).isEqualTo(2);
+    assertThat(after.nextChosenSlot()).isEqualTo(11);
+    assertThat(storage.snapshots().latest()).map(SnapshotInfo::slot).contains(6L);
+    assertThat(read(storage.snapshots(), storage.snapshots().latest().get())).containsExactly(6);
+
+    assertThatThrownBy(() -> storage.appendChosen(12, Value.NOOP))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expected 11");
+    storage.appendChosen(11, Value.NOOP);
+    storage.sync();
+    storage = restart(storage);
+    assertThat(storage.load().chosen()).hasSize(5).endsWith(Value.NOOP);
+  }
+
+  @Test
+  void aCompactionBeyondTheLogMakesItContinueAfterTheSnapshot() throws Exception {
+    SplittableRandom random = new SplittableRandom(5);
+    choose(value(random, 10), synced);
+    choose(value(random, 10), synced);
+    storage.sync();
+    storage.snapshots().save(40, out -> out.write(new byte[] {4, 0}));
+    storage.compact(40);
+    storage.appendChosen(3, Value.NOOP); // a delivery the snapshot covers: ignored
+    Value next = value(random, 10);
+    storage.appendChosen(41, next);
+    storage.sync();
+    storage = restart(storage);
+    DurableState after = storage.load();
+    assertThat(after.compactedThrough()).isEqualTo(40);
+    assertThat(after.chosen()).containsExactly(next);
+    assertThat(after.nextChosenSlot()).isEqualTo(42);
+  }
+
+  @Test
+  void aCompactionBelowThePreviousOneChangesNothing() throws Exception {
+    SplittableRandom random = new SplittableRandom(6);
+    for (int i = 0; i < 5; i++) {
+      choose(value(random, 10), synced);
+    }
+    storage.snapshots().save(4, out -> out.write(1));
+    storage.compact(4);
+    storage.compact(2);
+    storage.sync();
+    storage = restart(storage);
+    assertThat(storage.load().compactedThrough()).isEqualTo(4);
+    assertThat(storage.load().chosen()).containsExactly(synced.chosen.get(4));
+  }
+
+  @Test
+  void theNewestSnapshotSurvivesARestartAndAnUncommittedOneDoesNot() throws Exception {
+    SnapshotInfo first = storage.snapshots().save(3, out -> out.write(new byte[] {1, 2, 3}));
+    assertThat(first.size()).isEqualTo(3);
+    try (SnapshotStore.Writer w = storage.snapshots().begin(9)) {
+      w.stream().write(new byte[] {9, 9});
+      // closed without a commit: discarded
+    }
+    assertThat(storage.snapshots().latest()).contains(first);
+    SnapshotInfo second = storage.snapshots().save(7, out -> out.write(new byte[] {7}));
+    storage = restart(storage);
+    assertThat(storage.snapshots().latest()).contains(second);
+    assertThat(read(storage.snapshots(), second)).containsExactly(7);
+    assertThatThrownBy(() -> storage.snapshots().open(first))
+        .isInstanceOf(java.nio.file.NoSuchFileException.class);
+  }
 }

@@ -1,0 +1,262 @@
+package io.paxos.core.runtime;
+
+import io.paxos.core.config.SnapshotOptions;
+import io.paxos.core.protocol.Message;
+import io.paxos.core.storage.SnapshotInfo;
+import io.paxos.core.storage.SnapshotStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The snapshot thread: every snapshot I/O of a node happens here, never on the event loop. It
+ * writes the snapshots the apply thread captures, reads chunks of the newest one for peers that are
+ * behind, and writes the chunks a peer streams to this node, checking the whole payload's CRC32C
+ * before it commits it.
+ *
+ * <p><b>Ordering duties.</b> It reports a snapshot to the event loop ({@link Saved} or {@link
+ * Received}) only after {@link SnapshotStore.Writer#commit()} returned, so the log is compacted
+ * only below a durable snapshot. A transfer is pulled by the receiver one chunk at a time ({@link
+ * Message.SnapshotRequest}); a lost chunk or request is repaired when the learner, still behind,
+ * asks for catch-up again and the peer answers with the first chunk, which makes the receiver ask
+ * again for the chunk it lacks if no chunk came for a second.
+ */
+final class Snapshotter {
+  private static final Logger log = LoggerFactory.getLogger(Snapshotter.class);
+
+  /** A transfer without a new chunk for this long has lost one, and asks for it again. */
+  private static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** A snapshot taken here is durable. */
+  record Saved(SnapshotInfo info) {}
+
+  /** A snapshot received from a peer is durable and verified. */
+  record Received(SnapshotInfo info) {}
+
+  private final int nodeId;
+  private final SnapshotStore store;
+  private final SnapshotOptions options;
+  private final Consumer<Object> loop;
+  private final LongSupplier appliedSlot;
+  private final ExecutorService thread;
+  private final AtomicBoolean saving = new AtomicBoolean();
+  private Transfer transfer;
+
+  /** A snapshot being received (snapshot thread only). */
+  private static final class Transfer {
+    final long slot;
+    final long total;
+    final int checksum;
+    final SnapshotStore.Writer writer;
+    final CRC32C crc = new CRC32C();
+    long received;
+    long progressAt = System.nanoTime();
+
+    Transfer(Message.SnapshotChunk first, SnapshotStore.Writer writer) {
+      this.slot = first.slot();
+      this.total = first.totalBytes();
+      this.checksum = first.checksum();
+      this.writer = writer;
+    }
+  }
+
+  /**
+   * @param loop queues an input for the event loop: an {@link EventLoop.Send}, a {@link Saved} or a
+   *     {@link Received}
+   * @param appliedSlot the slot the state machine has applied through
+   */
+  Snapshotter(
+      int nodeId,
+      SnapshotStore store,
+      SnapshotOptions options,
+      Consumer<Object> loop,
+      LongSupplier appliedSlot) {
+    this.nodeId = nodeId;
+    this.store = store;
+    this.options = options;
+    this.loop = loop;
+    this.appliedSlot = appliedSlot;
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "paxos-snapshot-" + nodeId);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  SnapshotStore store() {
+    return store;
+  }
+
+  /**
+   * Write a captured snapshot of {@code slot} unless one is still being written (then this one is
+   * skipped; the next interval takes another). Returns whether it was accepted.
+   */
+  boolean save(long slot, SnapshotPayload payload) {
+    if (!saving.compareAndSet(false, true)) {
+      return false;
+    }
+    execute(
+        () -> {
+          try {
+            SnapshotInfo info = store.save(slot, payload::writeTo);
+            log.info("node {} wrote a snapshot of slot {} ({} bytes)", nodeId, slot, info.size());
+            loop.accept(new Saved(info));
+          } catch (IOException | RuntimeException e) {
+            log.error(
+                "node {} could not write its snapshot of slot {}: {}; the log is kept",
+                nodeId,
+                slot,
+                e.toString());
+          } finally {
+            saving.set(false);
+          }
+        });
+    return true;
+  }
+
+  /**
+   * Send peer {@code to} the chunk of snapshot {@code slot} at {@code offset}, or the newest's
+   * first.
+   */
+  void serve(int to, long slot, long offset) {
+    execute(() -> sendChunk(to, slot, offset));
+  }
+
+  /** A chunk of a peer's snapshot arrived. */
+  void receive(Message.SnapshotChunk chunk) {
+    execute(() -> onChunk(chunk));
+  }
+
+  private void sendChunk(int to, long slot, long offset) {
+    Optional<SnapshotInfo> latest = store.latest();
+    if (latest.isEmpty()) {
+      return;
+    }
+    SnapshotInfo info = latest.get();
+    long from = info.slot() == slot && offset <= info.size() ? offset : 0;
+    int length = (int) Math.min(options.chunkBytes(), info.size() - from);
+    byte[] data;
+    try (InputStream in = store.open(info)) {
+      in.skipNBytes(from);
+      data = in.readNBytes(length);
+    } catch (NoSuchFileException e) {
+      return; // replaced by a newer snapshot meanwhile; the peer asks again
+    } catch (IOException e) {
+      log.warn(
+          "node {} cannot read its snapshot of slot {}: {}", nodeId, info.slot(), e.toString());
+      return;
+    }
+    loop.accept(
+        new EventLoop.Send(
+            to,
+            new Message.SnapshotChunk(
+                nodeId, info.slot(), from, info.size(), info.checksum(), data)));
+  }
+
+  private void onChunk(Message.SnapshotChunk chunk) {
+    try {
+      if (transfer != null && chunk.slot() == transfer.slot) {
+        if (chunk.offset() != transfer.received) {
+          // A duplicate, or the first chunk again (the learner still asks for catch-up while the
+          // transfer runs). Ask again only if the transfer stalled: a chunk or request was lost.
+          // Asking on every duplicate would start a second stream of chunks, then a third...
+          if (chunk.offset() == 0 && System.nanoTime() - transfer.progressAt > STALLED_NANOS) {
+            transfer.progressAt = System.nanoTime();
+            request(chunk.from(), transfer);
+          }
+          return;
+        }
+      } else {
+        if (chunk.offset() != 0 || chunk.slot() <= appliedSlot.getAsLong()) {
+          return;
+        }
+        if (transfer != null
+            && chunk.slot() < transfer.slot
+            && System.nanoTime() - transfer.progressAt <= STALLED_NANOS) {
+          return; // an older snapshot from another peer: finish the newer one under way
+        }
+        abort();
+        transfer = new Transfer(chunk, store.begin(chunk.slot()));
+        log.info(
+            "node {} receives the snapshot of slot {} ({} bytes) from node {}",
+            nodeId,
+            chunk.slot(),
+            chunk.totalBytes(),
+            chunk.from());
+      }
+      Transfer t = transfer;
+      if (t.received + chunk.data().length > t.total) {
+        abort();
+        return;
+      }
+      t.writer.stream().write(chunk.data());
+      t.crc.update(chunk.data());
+      t.received += chunk.data().length;
+      t.progressAt = System.nanoTime();
+      if (t.received < t.total) {
+        request(chunk.from(), t);
+        return;
+      }
+      transfer = null;
+      if ((int) t.crc.getValue() != t.checksum) {
+        t.writer.close();
+        log.error(
+            "node {}: the snapshot of slot {} from node {} fails its checksum; it is discarded",
+            nodeId,
+            t.slot,
+            chunk.from());
+        return;
+      }
+      SnapshotInfo info = t.writer.commit();
+      log.info("node {} received the snapshot of slot {}", nodeId, info.slot());
+      loop.accept(new Received(info));
+    } catch (IOException | RuntimeException e) {
+      log.error("node {} cannot write a received snapshot: {}", nodeId, e.toString());
+      abort();
+    }
+  }
+
+  private void request(int peer, Transfer t) {
+    loop.accept(new EventLoop.Send(peer, new Message.SnapshotRequest(nodeId, t.slot, t.received)));
+  }
+
+  private void abort() {
+    if (transfer != null) {
+      transfer.writer.close();
+      transfer = null;
+    }
+  }
+
+  private void execute(Runnable task) {
+    try {
+      thread.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the task is dropped
+    }
+  }
+
+  /** Stop after the task under way (a snapshot being written is finished or discarded). */
+  void close() {
+    execute(this::abort);
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(60, TimeUnit.SECONDS)) {
+        log.warn("node {}: the snapshot thread did not stop within 60 s", nodeId);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
