@@ -349,16 +349,22 @@ public final class DefaultProposer implements Proposer {
 
   @Override
   public void propose(Command command, long now, Outbox out) {
+    // A one-shot command is handled once here, whatever the state: a second copy (a Forward
+    // delivered twice) is dropped. Its first copy was queued, proposed or handed back, and the
+    // copy must not contradict that: proposing it again could choose it in two slots, or after it
+    // was handed back as not proposed; handing it back could tell the client "not proposed" while
+    // the first copy may still be chosen in a slot this proposer left unresolved. A session's
+    // command is always taken: its retries are deliberate, and the session table applies it once.
+    if (!command.inSession() && !recentCommands.add(command)) {
+      return;
+    }
     if (state == State.FOLLOWER) {
       out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, leaderHint);
     } else if (queue.size() >= maxQueued) {
       out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, leaderHint);
-    } else if (command.inSession() || recentCommands.add(command)) {
+    } else {
       queue.add(command);
     }
-    // Otherwise a duplicate of a one-shot command already queued here (a Forward delivered twice):
-    // it is in hand, and proposing it again could choose it in two slots. A session's command is
-    // always queued: its retries are deliberate, and the session table applies it once.
   }
 
   @Override

@@ -4,10 +4,12 @@ import java.util.Arrays;
 
 /**
  * The ids (origin, client id, sequence) of the last {@code capacity} one-shot commands a proposer
- * queued, so that a command that reaches it twice (a {@code Forward} duplicated by the network) is
- * proposed once, not chosen in two slots. The oldest ids are forgotten first. Session commands
- * ({@link Command#inSession()}) are not tracked: a session's retry is sent again on purpose, and
- * the replicated session table applies it once. Not thread-safe.
+ * took (queued, or handed back unproposed), so that a command that reaches it twice (a {@code
+ * Forward} duplicated by the network) is handled once: not chosen in two slots, nor handed back
+ * while its first copy may be chosen, nor proposed after it was handed back. The oldest ids are
+ * forgotten first. Session commands ({@link Command#inSession()}) are not tracked: a session's
+ * retry is sent again on purpose, and the replicated session table applies it once. Not
+ * thread-safe.
  *
  * <p>The leader calls {@link #add} for every command it queues, so nothing is allocated there: the
  * ids live in a ring of primitive arrays in arrival order (the oldest is overwritten), indexed by

@@ -22,7 +22,11 @@ import java.util.function.UnaryOperator;
  * owns one, and the simulator keeps one per learner.
  */
 public final class SessionTable {
-  /** The most results kept per client: a client keeps at most this many commands outstanding. */
+  /**
+   * The most results kept per client, counted from its acknowledgement floor up, answered or not: a
+   * client's sequences must span fewer than this many from its oldest unanswered one (not merely
+   * this many unanswered), or an unanswered command could be forgotten and then skipped as stale.
+   */
   public static final int MAX_RESULTS = 4096;
 
   /** A session with no command applied for this many slots is forgotten. */

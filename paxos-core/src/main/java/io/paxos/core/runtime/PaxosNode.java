@@ -246,9 +246,14 @@ public final class PaxosNode implements AutoCloseable {
    * @param clientId the session, non-zero and random: two clients never share one
    * @param sequence the session's number for this command, from 1; a retry reuses it
    * @param acknowledgedBelow the lowest sequence the client has not yet seen a reply for (at least
-   *     1, at most {@code sequence}); the client promises never to send anything below it again,
-   *     and at most {@value io.paxos.core.protocol.SessionTable#MAX_RESULTS} commands of one
-   *     session may be unanswered
+   *     1, at most {@code sequence}, and {@code sequence - acknowledgedBelow} below {@value
+   *     io.paxos.core.protocol.SessionTable#MAX_RESULTS}); the client promises never to send
+   *     anything below it again. The bound is on the span of sequence numbers, not on the count of
+   *     unanswered commands: the deduplication table keeps the results of the {@value
+   *     io.paxos.core.protocol.SessionTable#MAX_RESULTS} sequences from the floor up, answered or
+   *     not, and forgets the oldest beyond that, so a command left behind by a wider span could
+   *     never be applied or answered again. One slow command therefore holds the client's window
+   *     until it completes.
    * @throws IllegalArgumentException if the numbers break these rules
    */
   public CompletableFuture<byte[]> submit(
@@ -264,6 +269,18 @@ public final class PaxosNode implements AutoCloseable {
               + sequence
               + " and acknowledgedBelow "
               + acknowledgedBelow);
+    }
+    if (sequence - acknowledgedBelow >= io.paxos.core.protocol.SessionTable.MAX_RESULTS) {
+      throw new IllegalArgumentException(
+          "sequence "
+              + sequence
+              + " is "
+              + (sequence - acknowledgedBelow)
+              + " above acknowledgedBelow "
+              + acknowledgedBelow
+              + "; a session may span at most "
+              + io.paxos.core.protocol.SessionTable.MAX_RESULTS
+              + " sequences: wait for the oldest unanswered command before sending new ones");
     }
     CompletableFuture<byte[]> future = new CompletableFuture<>();
     if (!usable(future) || !admit(future)) {

@@ -108,4 +108,42 @@ class ProposerUnresolvedTest extends ProposerFixture {
     assertThat(out.abandoned())
         .containsExactly(new Abandoned(List.of(cmd(1, 2)), Rejection.NOT_LEADER, 3));
   }
+
+  @Test
+  @DisplayName(
+      "a deposed leader drops a duplicate Forward of a command it left unresolved, instead of"
+          + " handing it back as not proposed while its slot may still choose it")
+  void duplicateOfAnUnresolvedCommandIsNotHandedBack() {
+    DefaultProposer p = deposedWithTwoSlots(THREE);
+
+    p.propose(cmd(1, 1), TIMEOUT + 1, out); // the Forward of c1, delivered a second time
+
+    assertThat(out.abandoned()).isEmpty();
+    p.onChosen(1, batch(cmd(2, 7)), out);
+    assertThat(out.abandoned())
+        .as("handed back once, when its slot is chosen without it")
+        .containsExactly(new Abandoned(List.of(cmd(1, 1)), Rejection.NOT_LEADER, 3));
+  }
+
+  @Test
+  @DisplayName(
+      "a command a follower handed back as not proposed is not proposed when a duplicate arrives"
+          + " after the follower is elected")
+  void duplicateOfAHandedBackCommandIsNotProposed() {
+    DefaultProposer p = proposer(1, THREE);
+    p.propose(cmd(2, 1), 0, out);
+    assertThat(out.abandoned())
+        .containsExactly(new Abandoned(List.of(cmd(2, 1)), Rejection.NOT_LEADER, 0));
+    out.clear();
+    elect(p, 1, 2);
+
+    p.propose(cmd(2, 1), TIMEOUT, out); // the same Forward, delivered again
+    p.propose(cmd(2, 2), TIMEOUT, out);
+    p.flush(TIMEOUT, out);
+
+    assertThat(proposedTo(2).values())
+        .as("only the new command is proposed")
+        .containsExactly(batch(cmd(2, 2)));
+    assertThat(out.abandoned()).isEmpty();
+  }
 }

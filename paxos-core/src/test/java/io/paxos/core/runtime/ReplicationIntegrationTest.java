@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.protocol.SessionTable;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,13 +26,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * closed in the middle of the run. Every surviving node must end with the same state, and every
  * acknowledged command must be applied exactly once (an unacknowledged one at most once).
  *
- * <p>How many commands are acknowledged depends on how the machine's load moves the elections, so
- * the test asserts no share of them (it did, and failed under load): only that the run is not
- * vacuous.
+ * <p>Even-numbered commands are one-shot: submitted once, whatever happens. Odd-numbered ones
+ * belong to a client session and are sent again, to another node, until acknowledged, so all of
+ * them must end up applied exactly once: the run cannot pass by failing commands, however the
+ * machine's load moves the elections.
  */
 class ReplicationIntegrationTest {
   private static final int COMMANDS = 100_000;
   private static final int IN_FLIGHT = 2_000;
+  private static final long CLIENT_ID = 0x7e57_0000_0000_0001L;
 
   @ParameterizedTest(name = "{0} nodes")
   @ValueSource(ints = {3, 5})
@@ -47,14 +51,19 @@ class ReplicationIntegrationTest {
       Semaphore window = new Semaphore(IN_FLIGHT);
       SplittableRandom random = new SplittableRandom(size);
       int closedLeader = 0;
+      Session session = new Session(cluster, random, acknowledged, window);
       for (long id = 0; id < COMMANDS; id++) {
         if (id == COMMANDS / 2) {
           closedLeader = first.id();
           cluster.close(closedLeader);
         }
+        assertThat(window.tryAcquire(60, TimeUnit.SECONDS)).as("window slot").isTrue();
+        if (id % 2 == 1) {
+          session.submit(id);
+          continue;
+        }
         List<PaxosNode> live = cluster.live();
         PaxosNode target = live.get(random.nextInt(live.size()));
-        assertThat(window.tryAcquire(60, TimeUnit.SECONDS)).as("window slot").isTrue();
         long commandId = id;
         CompletableFuture<byte[]> f = target.submit(RecordingStateMachine.command(commandId));
         f.whenComplete(
@@ -84,8 +93,71 @@ class ReplicationIntegrationTest {
       Set<Long> lost = new HashSet<>(acknowledged);
       lost.removeAll(times.keySet());
       assertThat(lost).as("acknowledged commands missing from the state").isEmpty();
-      assertThat(acknowledged).as("commands acknowledged").isNotEmpty();
+      for (long id = 1; id < COMMANDS; id += 2) {
+        assertThat(acknowledged).as("session command %d acknowledged", id).contains(id);
+      }
       assertThat(closedLeader).isEqualTo(first.id());
+    }
+  }
+
+  /**
+   * The odd-numbered commands: one client session, each command sent again after any failure (to a
+   * node picked again) with its sequence number, until acknowledged.
+   */
+  private static final class Session {
+    private final LocalCluster cluster;
+    private final SplittableRandom random;
+    private final Set<Long> acknowledged;
+    private final Semaphore window;
+    private final ConcurrentSkipListSet<Long> unanswered = new ConcurrentSkipListSet<>();
+    private long nextSequence = 1;
+
+    Session(
+        LocalCluster cluster, SplittableRandom random, Set<Long> acknowledged, Semaphore window) {
+      this.cluster = cluster;
+      this.random = random;
+      this.acknowledged = acknowledged;
+      this.window = window;
+    }
+
+    /**
+     * Submit command {@code id} under the next sequence number; called by the test thread. Like the
+     * gRPC client, it first waits until the new sequence is less than {@link
+     * SessionTable#MAX_RESULTS} above the oldest unanswered one: the cluster keeps the results of
+     * that many sequences, so one slow command holds the session's window until it completes.
+     */
+    void submit(long id) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      Long oldest;
+      while ((oldest = unanswered.ceiling(0L)) != null
+          && nextSequence - oldest >= SessionTable.MAX_RESULTS) {
+        assertThat(System.nanoTime() - deadline).as("session window").isNegative();
+        Thread.sleep(1);
+      }
+      long sequence = nextSequence++;
+      unanswered.add(sequence);
+      send(id, sequence, random.nextInt(Integer.MAX_VALUE));
+    }
+
+    private void send(long id, long sequence, int pick) {
+      List<PaxosNode> live = cluster.live();
+      if (live.isEmpty()) {
+        return; // the test is over
+      }
+      PaxosNode target = live.get(pick % live.size());
+      target
+          .submit(CLIENT_ID, sequence, unanswered.first(), RecordingStateMachine.command(id))
+          .whenComplete(
+              (result, error) -> {
+                if (error == null) {
+                  unanswered.remove(sequence);
+                  acknowledged.add(id);
+                  window.release();
+                } else {
+                  CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS)
+                      .execute(() -> send(id, sequence, pick + 1));
+                }
+              });
     }
   }
 }

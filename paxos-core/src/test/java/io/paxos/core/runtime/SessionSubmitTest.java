@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.protocol.SessionTable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,25 @@ class SessionSubmitTest {
           .hasMessageContaining("acknowledgedBelow");
       assertThatThrownBy(() -> n.submit(9, 3, 0, new byte[1]))
           .hasMessageContaining("acknowledgedBelow");
+    }
+  }
+
+  /**
+   * The session table keeps the results of {@link SessionTable#MAX_RESULTS} sequences from the
+   * floor up, answered or not: a client that sent sequences spanning more than that could have an
+   * unanswered command forgotten (treated as a stale duplicate: never applied, never answered, its
+   * retries timing out for ever), so such a command is refused.
+   */
+  @Test
+  void aSessionMaySpanAtMostMaxResultsSequences() {
+    try (LocalCluster c =
+        new LocalCluster(ClusterConfig.of("s", 1, 2, 3), FAST, Duration.ofSeconds(5))) {
+      PaxosNode n = c.nodes.get(1);
+      long widest = SessionTable.MAX_RESULTS; // sequence - acknowledgedBelow = MAX_RESULTS - 1
+      assertThat(n.submit(9, widest, 1, new byte[1])).isNotNull();
+      assertThatThrownBy(() -> n.submit(9, widest + 1, 1, new byte[1]))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("span");
     }
   }
 }
