@@ -2,6 +2,7 @@ package io.paxos.examples.demo;
 
 import io.paxos.core.Consistency;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.protocol.SessionTable;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.transport.InMemoryNetwork;
 import io.paxos.examples.kv.KeyValueStore;
@@ -109,6 +110,7 @@ final class Demo {
       }
       KvCommand.Put put = KvCommand.put(key(i), "value-" + i);
       long sequence = i + 1L;
+      awaitSpan(sequence);
       unanswered.add(sequence);
       write(sequence, put.encode(), window, done);
     }
@@ -151,6 +153,21 @@ final class Demo {
             "demo-takeover-watch");
     watcher.setDaemon(true);
     watcher.start();
+  }
+
+  /**
+   * Wait until {@code sequence} is within {@link SessionTable#MAX_RESULTS} of the oldest write
+   * without a reply: the cluster keeps a session's results only that far, so a write numbered
+   * further ahead could push out the result a retry of the oldest one needs.
+   */
+  private void awaitSpan(long sequence) {
+    while (true) {
+      Long oldest = unanswered.ceiling(0L); // null when none is unanswered
+      if (oldest == null || sequence - oldest < SessionTable.MAX_RESULTS) {
+        return;
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
   }
 
   /**
