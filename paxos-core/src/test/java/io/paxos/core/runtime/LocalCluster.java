@@ -96,6 +96,23 @@ final class LocalCluster implements AutoCloseable {
             n -> n != null);
   }
 
+  /** Wait until one node leads and every live node knows it as the leader. */
+  PaxosNode awaitAgreedLeader() {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              PaxosNode leader =
+                  nodes.values().stream().filter(PaxosNode::isLeader).findFirst().orElse(null);
+              boolean agreed =
+                  leader != null
+                      && nodes.values().stream()
+                          .allMatch(n -> n.leaderId().orElse(0) == leader.id());
+              return agreed ? leader : null;
+            },
+            n -> n != null);
+  }
+
   void close(int id) {
     PaxosNode node = nodes.remove(id);
     if (node != null) {

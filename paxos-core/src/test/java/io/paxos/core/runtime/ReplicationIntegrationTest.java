@@ -127,16 +127,22 @@ class ReplicationIntegrationTest {
      * that many sequences, so one slow command holds the session's window until it completes.
      */
     void submit(long id) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      Long oldest;
-      while ((oldest = unanswered.ceiling(0L)) != null
-          && nextSequence - oldest >= SessionTable.MAX_RESULTS) {
-        assertThat(System.nanoTime() - deadline).as("session window").isNegative();
-        Thread.sleep(1);
+      synchronized (this) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!withinSpan()) {
+          long left = deadline - System.nanoTime();
+          assertThat(left).as("session window").isPositive();
+          wait(TimeUnit.NANOSECONDS.toMillis(left) + 1); // notified when a command is answered
+        }
       }
       long sequence = nextSequence++;
       unanswered.add(sequence);
       send(id, sequence, random.nextInt(Integer.MAX_VALUE));
+    }
+
+    private boolean withinSpan() {
+      Long oldest = unanswered.ceiling(0L); // null when none is unanswered
+      return oldest == null || nextSequence - oldest < SessionTable.MAX_RESULTS;
     }
 
     private void send(long id, long sequence, int pick) {
@@ -151,6 +157,9 @@ class ReplicationIntegrationTest {
               (result, error) -> {
                 if (error == null) {
                   unanswered.remove(sequence);
+                  synchronized (this) {
+                    notifyAll();
+                  }
                   acknowledged.add(id);
                   window.release();
                 } else {

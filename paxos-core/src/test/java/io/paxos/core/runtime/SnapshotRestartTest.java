@@ -48,8 +48,12 @@ class SnapshotRestartTest {
     return FileStorage.open(dir.resolve("node-" + id), "snap", id);
   }
 
-  /** Submit, and submit again while the command is refused unproposed (a leader change). */
-  private static byte[] submit(Callable<CompletableFuture<byte[]>> submit) throws Exception {
+  /**
+   * Submit, and submit again while the command is refused unproposed (a leader change), once the
+   * cluster agrees on a leader.
+   */
+  private static byte[] submit(LocalCluster c, Callable<CompletableFuture<byte[]>> submit)
+      throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
         return submit.call().get(30, TimeUnit.SECONDS);
@@ -57,7 +61,7 @@ class SnapshotRestartTest {
         if (!(e.getCause() instanceof NotLeaderException) || attempt == 100) {
           throw e;
         }
-        Thread.sleep(20);
+        c.awaitAgreedLeader();
       }
     }
   }
@@ -76,10 +80,10 @@ class SnapshotRestartTest {
       c.awaitLeader();
       long session = 0x5E55_10AL;
       byte[] first =
-          submit(() -> c.nodes.get(1).submit(session, 1, 1, RecordingStateMachine.command(7)));
+          submit(c, () -> c.nodes.get(1).submit(session, 1, 1, RecordingStateMachine.command(7)));
       for (int i = 0; i < 5; i++) {
         byte[] command = RecordingStateMachine.command(100 + i);
-        submit(() -> c.nodes.get(2).submit(command));
+        submit(c, () -> c.nodes.get(2).submit(command));
       }
       await()
           .atMost(Duration.ofSeconds(30))
@@ -93,9 +97,9 @@ class SnapshotRestartTest {
       assertThat(c.machines.get(1).size()).isEqualTo(6);
       c.awaitLeader();
       byte[] retried =
-          submit(() -> c.nodes.get(1).submit(session, 1, 1, RecordingStateMachine.command(7)));
+          submit(c, () -> c.nodes.get(1).submit(session, 1, 1, RecordingStateMachine.command(7)));
       assertThat(retried).as("the first result, from the restored session table").isEqualTo(first);
-      submit(() -> c.nodes.get(3).submit(RecordingStateMachine.command(200)));
+      submit(c, () -> c.nodes.get(3).submit(RecordingStateMachine.command(200)));
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> c.machines.values().stream().allMatch(m -> m.size() == 7));
@@ -113,11 +117,11 @@ class SnapshotRestartTest {
       c.awaitLeader();
       for (int i = 0; i < 5; i++) {
         byte[] command = RecordingStateMachine.command(i);
-        submit(() -> c.nodes.get(1).submit(command));
+        submit(c, () -> c.nodes.get(1).submit(command));
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> hasSnapshot(1));
       // Node 1 handles the report of that snapshot (and compacts its log) before this command.
-      submit(() -> c.nodes.get(1).submit(RecordingStateMachine.command(99)));
+      submit(c, () -> c.nodes.get(1).submit(RecordingStateMachine.command(99)));
     }
     Path snapshot;
     try (Stream<Path> s = Files.list(dir.resolve("node-1"))) {
