@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -105,13 +104,8 @@ public final class DefaultProposer implements Proposer {
   private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
   private boolean readRoundWanted;
 
-  // Follower (and later leader): slots in which this proposer proposed commands whose outcome it
-  // lost when it stepped down, with every command it proposed there (over its leaderships).
-  // Bounded: beyond the bound the lowest slots are forgotten; their commands wait for the timeout.
-  private final TreeMap<Long, Set<Command>> unresolved = new TreeMap<>();
-  private final int maxUnresolved;
-  private long resolveRequestedAt = Long.MIN_VALUE / 2;
-  private long resolveRequests;
+  // Slots whose commands' outcome this proposer lost when it stepped down.
+  private final UnresolvedSlots unresolved;
 
   public DefaultProposer(
       int id,
@@ -135,7 +129,7 @@ public final class DefaultProposer implements Proposer {
     this.lastContact = new long[acceptors.length];
     this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
     this.recentCommands = new RecentCommands(maxQueued);
-    this.maxUnresolved = Math.max(1024, options.window() * 4);
+    this.unresolved = new UnresolvedSlots(Math.max(1024, options.window() * 4));
     this.knownChosen = state.nextChosenSlot();
   }
 
@@ -182,21 +176,13 @@ public final class DefaultProposer implements Proposer {
   }
 
   /**
-   * A proposer without a learner at its node asks the learners, in turn, for the values of its
-   * unresolved slots once they are known chosen.
+   * A proposer without a learner at its node asks the learners for the values of its unresolved
+   * slots once they are known chosen.
    */
   private void requestUnresolved(long now, Outbox out) {
-    if (unresolved.isEmpty() || learners.length == 0 || contains(learners, id)) {
-      return;
+    if (!contains(learners, id)) {
+      unresolved.requestChosen(id, learners, knownChosen, now, options, out);
     }
-    long first = unresolved.firstKey();
-    if (first >= knownChosen || now - resolveRequestedAt < options.retransmitMs()) {
-      return;
-    }
-    resolveRequestedAt = now;
-    int slots = (int) Math.min(options.maxSlotsPerMessage(), knownChosen - first);
-    int learner = learners[(int) Math.floorMod(resolveRequests++, (long) learners.length)];
-    out.send(learner, new Message.CatchUpRequest(id, first, slots));
   }
 
   private void leaderTick(long now, Outbox out) {
@@ -539,12 +525,9 @@ public final class DefaultProposer implements Proposer {
   private void keepUnresolved() {
     for (long s = commitIndex; s < nextSlot; s++) {
       InFlight f = inFlight.get(s);
-      if (f != null && !f.chosen && !f.value.commands().isEmpty()) {
-        unresolved.computeIfAbsent(s, k -> new LinkedHashSet<>()).addAll(f.value.commands());
+      if (f != null && !f.chosen) {
+        unresolved.keep(s, f.value.commands());
       }
-    }
-    while (unresolved.size() > maxUnresolved) {
-      unresolved.pollFirstEntry();
     }
   }
 
@@ -553,21 +536,10 @@ public final class DefaultProposer implements Proposer {
    * not in it were not chosen (they were proposed in that slot only), so they go back unproposed.
    */
   private void resolve(long slot, Value value, Outbox out) {
-    if (unresolved.isEmpty()) {
-      return;
+    List<Command> lost = unresolved.resolve(slot, value);
+    if (!lost.isEmpty()) {
+      out.abandon(lost, Outbox.Rejection.NOT_LEADER, leaderHint);
     }
-    Set<Command> proposed = unresolved.remove(slot);
-    if (proposed == null) {
-      return;
-    }
-    Set<Command> chosen = new HashSet<>(value.commands());
-    List<Command> lost = new ArrayList<>();
-    for (Command c : proposed) {
-      if (!chosen.contains(c)) {
-        lost.add(c);
-      }
-    }
-    out.abandon(lost, Outbox.Rejection.NOT_LEADER, leaderHint);
   }
 
   @Override
@@ -576,7 +548,7 @@ public final class DefaultProposer implements Proposer {
       return;
     }
     // Slots below were delivered before (and resolved then) or skipped: forget them.
-    unresolved.headMap(slot).clear();
+    unresolved.forgetBelow(slot);
     resolve(slot, value, out);
   }
 
