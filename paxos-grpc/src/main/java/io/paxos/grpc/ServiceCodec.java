@@ -2,6 +2,7 @@ package io.paxos.grpc;
 
 import static io.paxos.grpc.MessageCodec.bytes;
 
+import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Message;
 import io.paxos.grpc.proto.AcceptedQuery;
 import io.paxos.grpc.proto.AcceptedReport;
@@ -70,11 +71,19 @@ final class ServiceCodec {
   }
 
   static Forward forward(Message.Forward m) {
-    return Forward.newBuilder().addAllCommands(MessageCodec.commands(m.commands())).build();
+    Forward.Builder b = Forward.newBuilder().addAllCommands(MessageCodec.commands(m.commands()));
+    if (!m.leaderBallot().equals(Ballot.ZERO)) {
+      b.setLeaderBallot(MessageCodec.ballot(m.leaderBallot()));
+    }
+    return b.build();
   }
 
   static Message.Forward forward(Forward f, int from) {
-    return new Message.Forward(from, MessageCodec.commandsFrom(f.getCommandsList()));
+    Ballot leader =
+        f.hasLeaderBallot()
+            ? MessageCodec.ballot(true, f.getLeaderBallot(), "leader")
+            : Ballot.ZERO;
+    return new Message.Forward(from, leader, MessageCodec.commandsFrom(f.getCommandsList()));
   }
 
   static ForwardRejected forwardRejected(Message.ForwardRejected m) {

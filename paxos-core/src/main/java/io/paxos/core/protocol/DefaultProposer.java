@@ -77,6 +77,9 @@ public final class DefaultProposer implements Proposer {
   private Ballot highestSeen = Ballot.ZERO;
   private Ballot leaderBallot = Ballot.ZERO;
   private long maxRound;
+  // The highest round this node had used when it started: every ballot of this incarnation is
+  // above it, every ballot of an earlier one at or below it.
+  private final long roundAtStart;
   private int leaderHint;
   private long electionDeadline = Long.MIN_VALUE;
   private long knownChosen = 1;
@@ -125,6 +128,7 @@ public final class DefaultProposer implements Proposer {
             .filter(n -> config.member(n).orElseThrow().has(Role.ACCEPTOR) || contains(learners, n))
             .toArray();
     this.maxRound = state.maxRound();
+    this.roundAtStart = state.maxRound();
     this.ackedSequence = new long[acceptors.length];
     this.lastContact = new long[acceptors.length];
     this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
@@ -350,6 +354,25 @@ public final class DefaultProposer implements Proposer {
       out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, leaderHint);
     } else {
       queue.add(command);
+    }
+  }
+
+  /**
+   * A forwarded one-shot command is taken only if it was addressed to this incarnation of the node.
+   * {@link #recentCommands} remembers the commands received since this node started, not before; a
+   * node that led before it restarted may have proposed a command forwarded to it then, and a copy
+   * of that {@code Forward}, delayed or duplicated by the network, must neither be handed back as
+   * not proposed (the first copy may be chosen: its client would then send the operation again) nor
+   * be proposed a second time. Such a copy is dropped: its caller times out, with the outcome
+   * unknown, which is the truth. A node that never led before it started ({@code roundAtStart ==
+   * 0}) proposed nothing before; a ballot above {@code roundAtStart} is this incarnation's.
+   */
+  @Override
+  public void proposeForwarded(Command command, Ballot leaderBallot, long now, Outbox out) {
+    boolean forThisIncarnation =
+        roundAtStart == 0 || (leaderBallot.nodeId() == id && leaderBallot.round() > roundAtStart);
+    if (forThisIncarnation || command.inSession()) {
+      propose(command, now, out);
     }
   }
 

@@ -105,8 +105,13 @@ public sealed interface Message {
       int from, long queryId, long fromSlot, long toSlot, List<AcceptedEntry> accepted)
       implements Message {}
 
-  /** A node that is not the leader hands client commands to the node it believes leads. */
-  record Forward(int from, List<Command> commands) implements Message {}
+  /**
+   * A node that is not the leader hands client commands to the node it believes leads with {@code
+   * leaderBallot} ({@link Ballot#ZERO} if it does not know the ballot). The ballot tells the
+   * receiver whether the commands were meant for its present incarnation or for one before a
+   * restart, which may have proposed an earlier copy of this message that it no longer remembers.
+   */
+  record Forward(int from, Ballot leaderBallot, List<Command> commands) implements Message {}
 
   /**
    * The receiver of a {@link Forward} could not propose these commands: it does not lead ({@code

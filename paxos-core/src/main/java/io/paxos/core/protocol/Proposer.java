@@ -29,6 +29,15 @@ public interface Proposer {
    */
   void propose(Command command, long now, Outbox out);
 
+  /**
+   * A command another node forwarded to this one as the leader of {@code leaderBallot} ({@link
+   * Ballot#ZERO} if that node did not know the ballot). Like {@link #propose}, with one more duty:
+   * a forwarded one-shot command may be a delayed copy of one this node received before it
+   * restarted, and possibly proposed; it must not be handed back as not proposed unless this node
+   * can tell that no earlier incarnation of it could have proposed the command.
+   */
+  void proposeForwarded(Command command, Ballot leaderBallot, long now, Outbox out);
+
   /** Assign queued commands to slots and send what the inputs since the last flush produced. */
   void flush(long now, Outbox out);
 

@@ -279,7 +279,7 @@ public final class ProtocolNode {
     } else if (message instanceof Message.Forward m) {
       for (Command c : m.commands()) {
         if (proposer != null) {
-          proposer.propose(c, now, out);
+          proposer.proposeForwarded(c, m.leaderBallot(), now, out);
         } else {
           out.abandon(List.of(c), Outbox.Rejection.NOT_LEADER, leaderHint());
         }
@@ -343,7 +343,9 @@ public final class ProtocolNode {
     }
     if (!forwards.isEmpty()) {
       for (Map.Entry<Integer, List<Command>> e : forwards.entrySet()) {
-        out.send(e.getKey(), new Message.Forward(id, List.copyOf(e.getValue())));
+        int to = e.getKey();
+        Ballot ballot = leaderBallot.nodeId() == to ? leaderBallot : Ballot.ZERO;
+        out.send(to, new Message.Forward(id, ballot, List.copyOf(e.getValue())));
       }
       forwards.clear();
     }

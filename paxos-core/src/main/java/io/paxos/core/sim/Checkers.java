@@ -123,6 +123,11 @@ final class Checkers {
     exactlyOnce.onAcknowledged(command, learner, slot);
   }
 
+  /** The client of {@code command} was told it was not proposed. */
+  void onHandedBack(Command command) {
+    exactlyOnce.onHandedBack(command);
+  }
+
   /** The faults healed and every learner delivered the same slots. */
   void atEnd() {
     exactlyOnce.checkAcknowledged();

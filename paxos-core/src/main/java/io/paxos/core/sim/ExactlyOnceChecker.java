@@ -25,6 +25,9 @@ import java.util.function.UnaryOperator;
  *       request completed) must in the end be applied by every learner's replica, however the nodes
  *       crashed in between and whatever of their unsynced writes survived ({@link
  *       #checkAcknowledged}, once the faults healed and the learners converged).
+ *   <li><b>Handed back means never applied</b>: a one-shot command handed back to its client as not
+ *       proposed ({@code NotLeaderException}, {@code OverloadedException}) must never be applied by
+ *       any replica, since its client may send the operation again as a new command.
  * </ul>
  *
  * <p>Each learner applies its deliveries through its own deduplication, as the runtime's apply
@@ -58,6 +61,7 @@ public final class ExactlyOnceChecker {
   private final Supplier<Deduplication> factory;
   private final Map<Integer, Replica> replicas = new TreeMap<>();
   private final Map<CommandKey, Acknowledgement> acknowledged = new LinkedHashMap<>();
+  private final Set<CommandKey> handedBack = new HashSet<>();
 
   /** Checks {@code factory}'s deduplication, one instance per learner incarnation. */
   public ExactlyOnceChecker(Supplier<Deduplication> factory) {
@@ -108,6 +112,23 @@ public final class ExactlyOnceChecker {
   }
 
   /**
+   * The client of the one-shot {@code command} was told it was not proposed: no replica applied it,
+   * and none may from now on.
+   */
+  public void onHandedBack(Command command) {
+    if (command.inSession()) {
+      return; // its client retries the same command; the session table applies it once
+    }
+    CommandKey key = CommandKey.of(command);
+    handedBack.add(key);
+    for (Map.Entry<Integer, Replica> r : replicas.entrySet()) {
+      if (r.getValue().applied.contains(key)) {
+        throw handedBackApplied(r.getKey(), key);
+      }
+    }
+  }
+
+  /**
    * Every acknowledged command was applied by every learner's replica (as it stands now: a
    * restarted learner rebuilt from its durable log and what it delivered since). Call it once the
    * learners have converged.
@@ -133,13 +154,26 @@ public final class ExactlyOnceChecker {
     }
   }
 
-  private static byte[] firstApplication(int learner, Replica r, Command c, CommandKey key) {
+  private byte[] firstApplication(int learner, Replica r, Command c, CommandKey key) {
+    if (handedBack.contains(key)) {
+      throw handedBackApplied(learner, key);
+    }
     if (!r.applied.add(key) && c.inSession()) {
       throw new InvariantViolation(
           InvariantViolation.INTEGRITY,
           "learner " + learner + " applied session command " + key + " twice");
     }
     return resultOf(key);
+  }
+
+  private static InvariantViolation handedBackApplied(int learner, CommandKey key) {
+    return new InvariantViolation(
+        InvariantViolation.HANDED_BACK_APPLIED,
+        "command "
+            + key
+            + " was handed back to its client as not proposed, but learner "
+            + learner
+            + " applied it");
   }
 
   /** What the replica's state machine answers for a command: a function of its identity. */

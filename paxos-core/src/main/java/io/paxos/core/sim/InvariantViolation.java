@@ -19,6 +19,7 @@ public final class InvariantViolation extends RuntimeException {
   public static final String REPLICAS = "replica-divergence";
   public static final String ACKNOWLEDGED_LOST = "acknowledged-command-lost";
   public static final String COMPACTION = "compaction";
+  public static final String HANDED_BACK_APPLIED = "handed-back-command-applied";
 
   private final String invariant;
 

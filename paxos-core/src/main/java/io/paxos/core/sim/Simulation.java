@@ -249,6 +249,7 @@ public final class Simulation {
     }
     for (Outbox.Abandoned a : out.abandoned()) {
       for (Command c : a.commands()) {
+        checkers.onHandedBack(c);
         Workload.Request r = workload.onAbandoned(c);
         if (r != null) {
           long backoff = 5 + random.nextInt(20 * Math.min(r.attempt, 16));

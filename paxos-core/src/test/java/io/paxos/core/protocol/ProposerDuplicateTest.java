@@ -10,8 +10,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * A command that reaches a proposer twice (a {@code Forward} the network duplicated) takes one
- * slot: there is no deduplication table yet, so a second slot would apply it twice.
+ * A one-shot command that reaches a proposer twice (a {@code Forward} the network duplicated) takes
+ * one slot, since a second slot would apply it twice; and a copy the proposer cannot tell from one
+ * it received before a restart is neither proposed nor handed back as not proposed.
  */
 class ProposerDuplicateTest {
   private static final ClusterConfig THREE = ClusterConfig.of("t", 1, 2, 3);
@@ -69,5 +70,88 @@ class ProposerDuplicateTest {
     out.clear();
     p.flush(10_001, out);
     assertThat(slotsCarrying(out, CMD)).containsExactly(1L);
+  }
+
+  private static final Command SESSION = new Command(2, 11, 5, 1, new byte[] {2});
+
+  /** A proposer that led with round 3 before it restarted, now a follower of node 2. */
+  private static DefaultProposer restartedFollower(Outbox out) {
+    DefaultProposer p =
+        new DefaultProposer(
+            1,
+            THREE,
+            ProtocolOptions.defaults(),
+            new SplittableRandom(1),
+            new DurableState(Ballot.ZERO, List.of(), 3, List.of()));
+    p.onLeaderMessage(new Ballot(4, 2), 1, 0, out);
+    return p;
+  }
+
+  @Test
+  void aRestartedProposerDropsACommandForwardedToItsEarlierIncarnation() {
+    Outbox out = new Outbox();
+    DefaultProposer p = restartedFollower(out);
+    out.clear();
+    // Addressed to the ballot it led with before the restart, or to no known ballot: it may have
+    // proposed an earlier copy, so "not proposed" could be a lie.
+    p.proposeForwarded(CMD, new Ballot(3, 1), 1, out);
+    p.proposeForwarded(new Command(2, 9, 2, new byte[] {1}), Ballot.ZERO, 1, out);
+    p.flush(1, out);
+    assertThat(out.abandoned()).isEmpty();
+    assertThat(out.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aRestartedProposerStillHandsBackSessionCommandsAndLocalOnes() {
+    Outbox out = new Outbox();
+    DefaultProposer p = restartedFollower(out);
+    out.clear();
+    // A session command's retry is applied once by the session table; a local caller's command
+    // was submitted in this incarnation.
+    p.proposeForwarded(SESSION, new Ballot(3, 1), 1, out);
+    p.propose(CMD, 1, out);
+    assertThat(out.abandoned())
+        .extracting(Outbox.Abandoned::commands)
+        .containsExactly(List.of(SESSION), List.of(CMD));
+  }
+
+  @Test
+  void aRestartedLeaderDropsACopyForwardedToItsEarlierIncarnationButTakesOnesForItsBallot() {
+    Outbox out = new Outbox();
+    DefaultProposer p =
+        new DefaultProposer(
+            1,
+            THREE,
+            ProtocolOptions.defaults(),
+            new SplittableRandom(1),
+            new DurableState(Ballot.ZERO, List.of(), 3, List.of()));
+    p.tick(0, out);
+    p.tick(10_000, out);
+    Ballot b = p.ballot();
+    assertThat(b.round()).isGreaterThan(3);
+    p.onPromise(new Message.Promise(1, b, 1, List.of()), 10_000, out);
+    p.onPromise(new Message.Promise(2, b, 1, List.of()), 10_000, out);
+    assertThat(p.isLeader()).isTrue();
+    out.clear();
+    Command fresh = new Command(3, 9, 7, new byte[] {3});
+    p.proposeForwarded(CMD, new Ballot(3, 1), 10_001, out);
+    p.proposeForwarded(fresh, b, 10_001, out);
+    p.flush(10_001, out);
+    assertThat(slotsCarrying(out, CMD)).isEmpty();
+    assertThat(slotsCarrying(out, fresh)).containsExactly(1L);
+    assertThat(out.abandoned()).isEmpty();
+  }
+
+  @Test
+  void aProposerThatNeverLedBeforeItStartedHandsBackAnyForwardedCommand() {
+    Outbox out = new Outbox();
+    DefaultProposer p =
+        new DefaultProposer(
+            1, THREE, ProtocolOptions.defaults(), new SplittableRandom(1), DurableState.EMPTY);
+    p.onLeaderMessage(new Ballot(1, 2), 1, 0, out);
+    out.clear();
+    p.proposeForwarded(CMD, Ballot.ZERO, 1, out);
+    assertThat(out.abandoned())
+        .containsExactly(new Outbox.Abandoned(List.of(CMD), Outbox.Rejection.NOT_LEADER, 2));
   }
 }

@@ -271,7 +271,7 @@ class ProtocolNodeTest {
       follower.flush(0, out);
 
       assertThat(onlyTo(out, 3, Forward.class))
-          .isEqualTo(new Forward(2, List.of(cmd(2, 1), cmd(2, 2))));
+          .isEqualTo(new Forward(2, b(1, 3), List.of(cmd(2, 1), cmd(2, 2))));
       assertThat(sent(out)).hasSize(1);
       assertThat(out.abandoned()).isEmpty();
     }
@@ -322,7 +322,7 @@ class ProtocolNodeTest {
     void forwardRejectedToOrigin() {
       ProtocolNode follower = following(2, THREE, 3);
 
-      follower.receive(new Forward(1, List.of(cmd(1, 1), cmd(1, 2))), 0, out);
+      follower.receive(new Forward(1, b(1, 2), List.of(cmd(1, 1), cmd(1, 2))), 0, out);
 
       List<ForwardRejected> rejected = Probe.sentTo(out, 1, ForwardRejected.class);
       assertThat(rejected).isNotEmpty().allSatisfy(r -> assertThat(r.leaderHint()).isEqualTo(3));
@@ -355,8 +355,8 @@ class ProtocolNodeTest {
       ProtocolNode leader = cluster.nodes.get(1);
       Ballot ballot = leader.proposer().orElseThrow().ballot();
       leader.submit(cmd(1, 1), TIMEOUT, out);
-      leader.receive(new Forward(2, List.of(cmd(2, 1))), TIMEOUT, out);
-      leader.receive(new Forward(3, List.of(cmd(3, 1))), TIMEOUT, out);
+      leader.receive(new Forward(2, ballot, List.of(cmd(2, 1))), TIMEOUT, out);
+      leader.receive(new Forward(3, ballot, List.of(cmd(3, 1))), TIMEOUT, out);
       assertThat(out.isEmpty()).isTrue();
 
       leader.receive(new Nack(2, ballot, b(9, 2)), TIMEOUT, out);

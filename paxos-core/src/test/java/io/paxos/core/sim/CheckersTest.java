@@ -218,6 +218,31 @@ class CheckersTest {
   }
 
   @Test
+  void handedBackFailsWhenACommandToldNotProposedIsAppliedBeforeOrAfter() {
+    ExactlyOnceChecker c = exactlyOnce();
+    c.onStart(1, List.of());
+    c.onHandedBack(cmd(1, "a"));
+    assertViolation(
+        InvariantViolation.HANDED_BACK_APPLIED, () -> c.onDeliver(1, 1, batch(cmd(1, "a"))));
+
+    ExactlyOnceChecker d = exactlyOnce();
+    d.onStart(1, List.of());
+    d.onDeliver(1, 1, batch(cmd(2, "b")));
+    assertViolation(InvariantViolation.HANDED_BACK_APPLIED, () -> d.onHandedBack(cmd(2, "b")))
+        .hasMessageContaining("learner 1 applied it");
+  }
+
+  @Test
+  void handedBackPassesForASessionCommandItsClientRetries() {
+    ExactlyOnceChecker c = exactlyOnce();
+    c.onStart(1, List.of());
+    Command session = new Command(1, 9, 1, 1, new byte[] {1});
+    c.onHandedBack(session);
+    assertThatCode(() -> c.onDeliver(1, 1, batch(session))).doesNotThrowAnyException();
+    assertThatCode(() -> c.onHandedBack(cmd(3, "c"))).doesNotThrowAnyException();
+  }
+
+  @Test
   void replicasFailWhenAStateMachineIsNotDeterministic() {
     int[] instances = {0};
     ReplicaChecker c =

@@ -51,12 +51,12 @@ class SimulationTest {
                     options(seed, config.isBlank() ? topologyFor(seed) : Topology.byLabel(config)),
                 SimulationTest::replayCommand);
     sweep.print("SimulationTest");
+    assertThat(sweep.failures).as("failing seeds, each with its replay command").isEmpty();
     assertThat(sweep.sessionRetries).as("the seeds exercise session retries").isPositive();
     if (sweep.seeds >= 100) {
       assertThat(sweep.snapshots).as("the seeds exercise snapshots").isPositive();
       assertThat(sweep.installs).as("the seeds exercise snapshot installs").isPositive();
     }
-    assertThat(sweep.failures).as("failing seeds, each with its replay command").isEmpty();
   }
 
   @Test

@@ -235,7 +235,7 @@ public abstract class TransportContractTest {
             new Message.HeartbeatAck(1, ballot, 77),
             new Message.CatchUpRequest(1, 3, 256),
             new Message.CatchUpReply(1, 3, List.of(batch, Value.NOOP)),
-            new Message.Forward(1, List.of(command)),
+            new Message.Forward(1, new Ballot(3, 2), List.of(command)),
             new Message.ForwardRejected(1, List.of(command), Outbox.Rejection.OVERLOADED, 3),
             new Message.ReadIndexRequest(1, 99),
             new Message.ReadIndexReply(1, 99, true, 13, 1),
