@@ -2,9 +2,7 @@ package io.paxos.examples.kv;
 
 import io.paxos.core.StateMachine;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,15 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * A replicated key-value store: string keys, byte values, driven by {@link KvCommand}s and
@@ -49,6 +46,7 @@ import java.util.zip.CheckedOutputStream;
  */
 public final class KeyValueStore implements StateMachine {
   private static final int MAGIC = 0x4B565331; // "KVS1"
+  private static final int SNAPSHOT_BUFFER = 64 * 1024;
 
   /** Values are never changed once stored, so snapshots share the arrays. */
   private HashMap<String, byte[]> entries = new HashMap<>();
@@ -189,23 +187,51 @@ public final class KeyValueStore implements StateMachine {
     }
   }
 
-  /** Writes the entries in ascending key order, whatever order the map keeps them in. */
+  /**
+   * Writes the entries in ascending key order, whatever order the map keeps them in. The keys are
+   * sorted as an array and the bytes go through one reused buffer, checksummed a buffer at a time:
+   * this runs for every snapshot, on a state of any size.
+   */
   private static void write(Map<String, byte[]> unordered, OutputStream out) throws IOException {
-    TreeMap<String, byte[]> entries = new TreeMap<>(unordered);
-    CheckedOutputStream checked =
-        new CheckedOutputStream(new BufferedOutputStream(out), new CRC32C());
-    DataOutputStream data = new DataOutputStream(checked);
-    data.writeInt(MAGIC);
-    data.writeInt(entries.size());
-    for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-      byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
-      data.writeInt(key.length);
-      data.write(key);
-      data.writeInt(e.getValue().length);
-      data.write(e.getValue());
+    String[] keys = unordered.keySet().toArray(new String[0]);
+    Arrays.sort(keys);
+    CRC32C crc = new CRC32C();
+    ByteBuffer buffer = ByteBuffer.allocate(SNAPSHOT_BUFFER);
+    buffer.putInt(MAGIC).putInt(keys.length);
+    for (String k : keys) {
+      byte[] key = k.getBytes(StandardCharsets.UTF_8);
+      byte[] value = unordered.get(k);
+      putBlock(buffer, key, crc, out);
+      putBlock(buffer, value, crc, out);
     }
-    data.writeInt((int) checked.getChecksum().getValue());
-    data.flush();
+    drain(buffer, crc, out);
+    buffer.putInt((int) crc.getValue());
+    out.write(buffer.array(), 0, buffer.position());
+    out.flush();
+  }
+
+  /** Appends {@code bytes} with its length, draining the buffer into {@code out} when full. */
+  private static void putBlock(ByteBuffer buffer, byte[] bytes, CRC32C crc, OutputStream out)
+      throws IOException {
+    if (buffer.remaining() < Integer.BYTES) {
+      drain(buffer, crc, out);
+    }
+    buffer.putInt(bytes.length);
+    int offset = 0;
+    while (offset < bytes.length) {
+      if (!buffer.hasRemaining()) {
+        drain(buffer, crc, out);
+      }
+      int n = Math.min(buffer.remaining(), bytes.length - offset);
+      buffer.put(bytes, offset, n);
+      offset += n;
+    }
+  }
+
+  private static void drain(ByteBuffer buffer, CRC32C crc, OutputStream out) throws IOException {
+    crc.update(buffer.array(), 0, buffer.position());
+    out.write(buffer.array(), 0, buffer.position());
+    buffer.clear();
   }
 
   private static byte[] readBytes(DataInputStream in, String what) throws IOException {

@@ -118,6 +118,27 @@ class KeyValueStoreTest {
   }
 
   @Test
+  void aSnapshotLargerThanTheWriteBufferRoundTrips() throws IOException {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    for (int i = 0; i < 5_000; i++) {
+      byte[] value = new byte[random.nextInt(300)];
+      random.nextBytes(value);
+      apply(KvCommand.put("key-" + random.nextInt(1_000_000), value));
+    }
+    byte[] large = new byte[200_000]; // longer than the buffer: split over several writes
+    random.nextBytes(large);
+    apply(KvCommand.put("large", large));
+    String hash = store.stateHash();
+
+    KeyValueStore replica = new KeyValueStore();
+    replica.restore(new ByteArrayInputStream(write(store.snapshot())));
+
+    assertThat(replica.stateHash()).isEqualTo(hash);
+    assertThat(replica.size()).isEqualTo(store.size());
+    assertThat(replica.get("large")).hasValueSatisfying(v -> assertThat(v).isEqualTo(large));
+  }
+
+  @Test
   void emptyStoreRoundTrips() throws IOException {
     KeyValueStore replica = new KeyValueStore();
     replica.apply(KvCommand.put("x", "1").encode());
