@@ -68,6 +68,8 @@ final class EventLoop implements Runnable {
   private volatile boolean leader;
   private volatile int leaderHint;
   private long nextTickMs;
+  // Chosen values written since the last sync (no vote needed one): synced at the next tick.
+  private boolean chosenUnsynced;
 
   EventLoop(
       ProtocolNode protocol,
@@ -139,6 +141,7 @@ final class EventLoop implements Runnable {
         long now = nowMs();
         int handled = drainInputs(now);
         if (now >= nextTickMs) {
+          syncChosen();
           protocol.tick(now, out);
           commands.expire(now);
           reads.expire(now);
@@ -152,9 +155,17 @@ final class EventLoop implements Runnable {
           park();
         }
       }
+      syncChosen(); // a clean stop leaves nothing it learned only in memory
     } catch (RuntimeException | Error e) {
       running = false;
       onFailure.accept(e);
+    }
+  }
+
+  private void syncChosen() {
+    if (chosenUnsynced) {
+      storage.sync();
+      chosenUnsynced = false;
     }
   }
 
@@ -230,13 +241,18 @@ final class EventLoop implements Runnable {
     if (out.isEmpty()) {
       return;
     }
-    boolean sync = out.needsSync() || !out.deliveries().isEmpty();
+    // Chosen values are durable at a quorum of acceptors already: this node's copy rides along
+    // with the next sync that votes need, or is synced at the next tick (a restart that lost it
+    // learns it again).
+    boolean sync = out.needsSync();
+    chosenUnsynced |= !sync && !out.deliveries().isEmpty();
     storage.write(out);
     for (Outbox.Delivery d : out.deliveries()) {
       storage.appendChosen(d.slot(), d.value());
     }
     if (sync) {
       storage.sync();
+      chosenUnsynced = false;
     }
     for (int i = 0; i < out.sendCount(); i++) {
       int to = out.sendTo(i);

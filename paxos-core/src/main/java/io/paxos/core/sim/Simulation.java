@@ -222,7 +222,9 @@ public final class Simulation {
       crash(n, n.armedDowntime);
       return;
     }
-    n.storage.sync();
+    if (out.needsSync()) {
+      n.storage.sync(); // chosen values alone are not synced: a restart learns them again
+    }
     checkers.afterStep(n.protocol, snapshotSlot(n));
     boolean crashing = n.armedCrash == SimNode.ArmedCrash.MID_SEND;
     if (!sentEarly) {
