@@ -105,6 +105,15 @@ public sealed interface Message {
       int from, long queryId, long fromSlot, long toSlot, List<AcceptedEntry> accepted)
       implements Message {}
 
+  /**
+   * Learner {@code from} holds a durable snapshot covering every slot through {@code slot} (taken
+   * of its own state machine or installed from a peer). Learners send it to every node that hosts
+   * an acceptor but no learner, when their snapshot advances and again at a slow interval (a lost
+   * one only delays compaction). Such an acceptor compacts through the slot a majority of the
+   * learners announced (see {@link Acceptor#onSnapshotDurable}).
+   */
+  record SnapshotDurable(int from, long slot) implements Message {}
+
   /** A node that is not the leader hands client commands to the node it believes leads. */
   record Forward(int from, List<Command> commands) implements Message {}
 
