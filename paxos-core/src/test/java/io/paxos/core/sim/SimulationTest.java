@@ -68,7 +68,8 @@ class SimulationTest {
   void acceptorsWithoutALearnerCompactInLongRuns() {
     // Role-split clusters under the seeds' faults: the acceptors (no learner) must not keep their
     // accepted entries forever; they compact through what a majority of the learners snapshotted.
-    for (Topology topology : new Topology[] {Topology.SPLIT, Topology.SPLIT_TO_LEARNERS}) {
+    for (Topology topology :
+        new Topology[] {Topology.SPLIT, Topology.SPLIT_TO_LEARNERS, Topology.MIXED}) {
       for (long seed = 1; seed <= 10; seed++) {
         SimResult r =
             Simulation.run(
