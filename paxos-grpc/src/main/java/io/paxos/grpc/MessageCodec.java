@@ -27,6 +27,16 @@ import java.util.List;
 public final class MessageCodec {
   private MessageCodec() {}
 
+  /**
+   * Whether {@code envelope} carries a message of a type this build does not know: a newer peer
+   * added it to the schema (a compatible change), and this node ignores it rather than refusing the
+   * stream. An envelope with no message at all is not one: {@link #decode} refuses it.
+   */
+  public static boolean isNewerMessage(Envelope envelope) {
+    return envelope.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET
+        && !envelope.getUnknownFields().asMap().isEmpty();
+  }
+
   /** The protobuf form of {@code message}, without its sender. */
   public static Envelope encode(Message message) {
     Envelope.Builder e = Envelope.newBuilder();
@@ -68,6 +78,8 @@ public final class MessageCodec {
       e.setSnapshotRequest(ServiceCodec.snapshotRequest(m));
     } else if (message instanceof Message.SnapshotChunk m) {
       e.setSnapshotChunk(ServiceCodec.snapshotChunk(m));
+    } else if (message instanceof Message.SnapshotDurable m) {
+      e.setSnapshotDurable(ServiceCodec.snapshotDurable(m));
     } else {
       throw new IllegalArgumentException("no wire form for " + message.getClass().getName());
     }
@@ -102,6 +114,7 @@ public final class MessageCodec {
         case COMMAND_RESULT -> ServiceCodec.commandResult(envelope.getCommandResult(), from);
         case SNAPSHOT_REQUEST -> ServiceCodec.snapshotRequest(envelope.getSnapshotRequest(), from);
         case SNAPSHOT_CHUNK -> ServiceCodec.snapshotChunk(envelope.getSnapshotChunk(), from);
+        case SNAPSHOT_DURABLE -> ServiceCodec.snapshotDurable(envelope.getSnapshotDurable(), from);
         case BODY_NOT_SET -> throw new WireFormatException("envelope carries no message");
       };
     } catch (WireFormatException e) {

@@ -53,6 +53,7 @@ public final class NodeServer implements AutoCloseable {
               .stateMachine(stateMachine)
               .transport(transport)
               .storage(storage)
+              .snapshots(settings.snapshots())
               .commandTimeout(Duration.ofSeconds(10))
               .build();
       server.serve(node);

@@ -1,16 +1,21 @@
 package io.paxos.grpc;
 
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.SnapshotOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What one node process needs to know: the cluster, its own id, every member's address, where to
- * listen, its data directory and TLS files. Immutable; validated when built.
+ * listen, its data directory, TLS files and when it snapshots. Immutable; validated when built.
  *
  * @param clusterId the cluster's name, shared by all its nodes
  * @param nodeId this node's id, one of {@code members}
@@ -20,6 +25,7 @@ import java.util.Optional;
  * @param stateMachineClass the application's state machine (public, with a no-argument constructor)
  * @param dataDir where the node keeps its durable state
  * @param tls TLS for the server and the peer connections, if any
+ * @param snapshots when the node snapshots its state machine and compacts its log
  */
 public record NodeSettings(
     String clusterId,
@@ -28,12 +34,31 @@ public record NodeSettings(
     String listenHost,
     String stateMachineClass,
     Path dataDir,
-    Optional<TlsConfig> tls) {
+    Optional<TlsConfig> tls,
+    SnapshotOptions snapshots) {
 
   public static final String USAGE =
       "usage: --cluster NAME --id N --members 1=host:port,2=host:port,3=host:port"
           + " --state-machine CLASS [--listen HOST] [--data-dir DIR]"
-          + " [--tls-cert PEM --tls-key PEM --tls-ca PEM [--mtls]]";
+          + " [--tls-cert PEM --tls-key PEM --tls-ca PEM [--mtls]]"
+          + " [--snapshot-every-slots N] [--snapshot-every-bytes SIZE] [--no-snapshots]";
+
+  private static final Set<String> FLAGS = Set.of("--mtls", "--no-snapshots");
+  private static final Set<String> OPTIONS =
+      Set.of(
+          "--cluster",
+          "--id",
+          "--members",
+          "--state-machine",
+          "--listen",
+          "--data-dir",
+          "--tls-cert",
+          "--tls-key",
+          "--tls-ca",
+          "--snapshot-every-slots",
+          "--snapshot-every-bytes");
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d{1,19})\\s*(|B|KiB|MiB|GiB)", Pattern.CASE_INSENSITIVE);
 
   public NodeSettings {
     Objects.requireNonNull(clusterId, "clusterId");
@@ -46,6 +71,7 @@ public record NodeSettings(
     Objects.requireNonNull(stateMachineClass, "stateMachineClass");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(snapshots, "snapshots");
   }
 
   /** The cluster's membership: every member hosts all three roles, with majority quorums. */
@@ -68,8 +94,10 @@ public record NodeSettings(
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String key = args[i];
-      if (key.equals("--mtls")) {
+      if (FLAGS.contains(key)) {
         options.put(key, "true");
+      } else if (key.startsWith("--") && !OPTIONS.contains(key)) {
+        throw new IllegalArgumentException("unknown option '" + key + "'; " + USAGE);
       } else if (key.startsWith("--") && i + 1 < args.length) {
         options.put(key, args[++i]);
       } else {
@@ -92,7 +120,78 @@ public record NodeSettings(
         options.getOrDefault("--listen", "0.0.0.0"),
         required(options, "--state-machine"),
         Path.of(options.getOrDefault("--data-dir", "paxos-data/node-" + id)),
-        tls(options));
+        tls(options),
+        snapshots(options));
+  }
+
+  /**
+   * {@link SnapshotOptions#defaults()} with the intervals the options set, or {@link
+   * SnapshotOptions#disabled()} for {@code --no-snapshots}.
+   */
+  private static SnapshotOptions snapshots(Map<String, String> options) {
+    String slots = options.get("--snapshot-every-slots");
+    String bytes = options.get("--snapshot-every-bytes");
+    if (options.containsKey("--no-snapshots")) {
+      if (slots != null || bytes != null) {
+        throw new IllegalArgumentException(
+            "--no-snapshots contradicts --snapshot-every-slots and --snapshot-every-bytes: give"
+                + " one or the other; "
+                + USAGE);
+      }
+      return SnapshotOptions.disabled();
+    }
+    SnapshotOptions snapshots = SnapshotOptions.defaults();
+    if (slots != null) {
+      snapshots = snapshots.withIntervalSlots(interval(slots, "--snapshot-every-slots"));
+    }
+    if (bytes != null) {
+      snapshots = snapshots.withIntervalBytes(size(bytes, "--snapshot-every-bytes"));
+    }
+    if (!snapshots.enabled()) {
+      throw new IllegalArgumentException(
+          "--snapshot-every-slots 0 and --snapshot-every-bytes 0 leave no reason to take a"
+              + " snapshot; say --no-snapshots if the log should never be compacted");
+    }
+    return snapshots;
+  }
+
+  private static long interval(String text, String what) {
+    try {
+      long value = Long.parseLong(text.strip());
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new IllegalArgumentException(
+        what + " '" + text + "' must be a whole number, 0 or more (0: not by slot count)");
+  }
+
+  /** A byte count, with an optional unit: B, KiB, MiB or GiB. */
+  private static long size(String text, String what) {
+    Matcher m = SIZE.matcher(text.strip());
+    String why =
+        "must be a size in bytes, 0 or more, optionally in KiB, MiB or GiB (0: not by size)";
+    if (!m.matches()) {
+      throw new IllegalArgumentException(what + " '" + text + "' " + why);
+    }
+    int shift =
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "kib" -> 10;
+          case "mib" -> 20;
+          case "gib" -> 30;
+          default -> 0;
+        };
+    try {
+      long value = Long.parseLong(m.group(1));
+      if (value > Long.MAX_VALUE >> shift) {
+        throw new NumberFormatException();
+      }
+      return value << shift;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(what + " '" + text + "' is too large", e);
+    }
   }
 
   private static Optional<TlsConfig> tls(Map<String, String> options) {

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A stream whose {@link Hello} names another cluster, a node that is not a member, this node
  * itself, another target or an unknown schema version is refused with an error status and logged; a
- * frame that does not decode closes its stream. The node goes on serving every other stream.
+ * frame that does not decode closes its stream. A message of a type added to the schema after this
+ * build is skipped (the schema's compatibility rule: new messages that old nodes may ignore). The
+ * node goes on serving every other stream.
  *
  * <p><b>Threading.</b> gRPC calls the stream callbacks on its network threads (the server runs with
  * a direct executor), one callback at a time per stream; they only decode and call the handler,
@@ -158,7 +160,9 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
       List<Message> messages = new ArrayList<>(frame.getMessagesCount());
       try {
         for (Envelope e : frame.getMessagesList()) {
-          messages.add(MessageCodec.decode(e, peer));
+          if (!MessageCodec.isNewerMessage(e)) {
+            messages.add(MessageCodec.decode(e, peer));
+          }
         }
       } catch (WireFormatException e) {
         malformed.incrementAndGet();

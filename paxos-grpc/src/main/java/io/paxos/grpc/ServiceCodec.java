@@ -14,6 +14,7 @@ import io.paxos.grpc.proto.ForwardRejected;
 import io.paxos.grpc.proto.ReadIndexReply;
 import io.paxos.grpc.proto.ReadIndexRequest;
 import io.paxos.grpc.proto.SnapshotChunk;
+import io.paxos.grpc.proto.SnapshotDurable;
 import io.paxos.grpc.proto.SnapshotRequest;
 
 /** {@link MessageCodec}'s part for catch-up, forwarding, read indexes and results. Stateless. */
@@ -172,5 +173,13 @@ final class ServiceCodec {
         c.getTotalBytes(),
         c.getChecksum(),
         c.getData().toByteArray());
+  }
+
+  static SnapshotDurable snapshotDurable(Message.SnapshotDurable m) {
+    return SnapshotDurable.newBuilder().setSlot(m.slot()).build();
+  }
+
+  static Message.SnapshotDurable snapshotDurable(SnapshotDurable d, int from) {
+    return new Message.SnapshotDurable(from, d.getSlot());
   }
 }

@@ -149,6 +149,34 @@ class HostileInputTest {
   }
 
   @Test
+  @DisplayName(
+      "a message of a type newer than the node's schema is skipped, and the stream goes on: only"
+          + " the invalid frame after it closes the stream")
+  void newerMessageTypesAreSkipped() throws Exception {
+    long before = target.malformedPeerStreams();
+    int other = target.nodeId() == 1 ? 2 : 1;
+    // Envelope field 99: a message type added to schema version 1 after this build.
+    Envelope newer = Envelope.parseFrom(new byte[] {(byte) 0x9a, 0x06, 0x01, 0x08});
+    PeerFrame first =
+        PeerFrame.newBuilder()
+            .setHello(hello("hostile", other, target.nodeId()))
+            .addMessages(newer)
+            .addMessages(prepare())
+            .build();
+    PeerFrame invalid =
+        PeerFrame.newBuilder()
+            .addMessages(Envelope.newBuilder().setPrepare(Prepare.newBuilder().setFromSlot(1)))
+            .build();
+
+    Status status = send(first.toByteArray(), invalid.toByteArray());
+    assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getDescription())
+        .as("closed by the second frame")
+        .contains("prepare ballot is missing");
+    assertThat(target.malformedPeerStreams()).isEqualTo(before + 1);
+  }
+
+  @Test
   @DisplayName("a frame larger than the inbound limit closes its stream")
   void overSizeFrameClosesItsStream() throws Exception {
     int other = target.nodeId() == 1 ? 2 : 1;
@@ -205,8 +233,8 @@ class HostileInputTest {
     }
   }
 
-  /** Open a peer stream, send {@code bytes} as its first message, return how the node ends it. */
-  private Status send(byte[] bytes) throws Exception {
+  /** Open a peer stream, send {@code frames} as its messages, return how the node ends it. */
+  private Status send(byte[]... frames) throws Exception {
     MethodDescriptor<byte[], byte[]> method =
         MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
@@ -225,7 +253,9 @@ class HostileInputTest {
         },
         new Metadata());
     call.request(1);
-    call.sendMessage(bytes);
+    for (byte[] frame : frames) {
+      call.sendMessage(frame);
+    }
     Status status = closed.get(30, TimeUnit.SECONDS);
     return status;
   }

@@ -52,6 +52,8 @@ final class MessageSamples {
         new Message.CommandResult(from, 1, 1, 1, new byte[0]),
         new Message.SnapshotRequest(from, 1_000_000, 262_144),
         new Message.SnapshotChunk(from, 1_000_000, 0, 5, 0xCAFEBABE, new byte[] {1, 2, 3}),
-        new Message.SnapshotChunk(from, 7, 5, 5, -1, new byte[0]));
+        new Message.SnapshotChunk(from, 7, 5, 5, -1, new byte[0]),
+        new Message.SnapshotDurable(from, 1_000_000),
+        new Message.SnapshotDurable(from, Long.MAX_VALUE));
   }
 }

@@ -35,6 +35,14 @@ public interface Acceptor {
    */
   default void compact(long snapshotSlot) {}
 
+  /**
+   * A learner announced a durable snapshot. An acceptor on a node that hosts no learner (so takes
+   * no snapshot of its own) may compact here through the slot that durable snapshots of a majority
+   * of the learners cover, recording it with {@link Outbox#persistCompaction} so that its host
+   * persists it before any reply leaves; it never compacts backwards. The default keeps everything.
+   */
+  default void onSnapshotDurable(Message.SnapshotDurable announcement, Outbox out) {}
+
   /** Phase 1: promise {@code prepare.ballot()} if it is not below the promise, or refuse. */
   void onPrepare(Message.Prepare prepare, long now, Outbox out);
 

@@ -24,6 +24,12 @@ import java.util.Optional;
  *       to propose there: with the entries gone, a no-op could otherwise fill a chosen slot. An
  *       {@code Accept} for such a slot is still answered (its value can only be the chosen one, and
  *       the leader may need the vote), but not stored.
+ *   <li>On a node that hosts no learner, there is no snapshot of its own to compact to: the
+ *       acceptor compacts through the slot that durable snapshots of a majority of the learners
+ *       cover, as they announce them ({@link Message.SnapshotDurable}). Those slots are chosen (a
+ *       learner snapshots only what it applied) and recoverable even if a minority of the learners
+ *       lose their disks. An acceptor on a node with a learner ignores announcements: its node's
+ *       own snapshots compact it.
  * </ul>
  *
  * <p>Not thread-safe; see {@link Acceptor}.
@@ -32,6 +38,8 @@ public final class DefaultAcceptor implements Acceptor {
   private final int id;
   private final int[] learners;
   private final ProtocolOptions options;
+  // Null on a node that hosts a learner: its own snapshots compact this acceptor.
+  private final LearnerSnapshots learnerSnapshots;
   private final SlotRing<AcceptedEntry> accepted;
   private long highestAccepted;
   private long compactedThrough;
@@ -43,6 +51,8 @@ public final class DefaultAcceptor implements Acceptor {
     this.id = id;
     this.options = options;
     this.learners = config.idsWith(Role.LEARNER);
+    boolean withLearner = config.member(id).map(m -> m.has(Role.LEARNER)).orElse(false);
+    this.learnerSnapshots = withLearner ? null : new LearnerSnapshots(learners);
     this.promised = state.promised();
     this.compactedThrough = state.compactedThrough();
     this.accepted = new SlotRing<>(compactedThrough + 1, 1024);
@@ -67,6 +77,19 @@ public final class DefaultAcceptor implements Acceptor {
     if (snapshotSlot > compactedThrough) {
       compactedThrough = snapshotSlot;
       accepted.advanceTo(snapshotSlot + 1);
+    }
+  }
+
+  @Override
+  public void onSnapshotDurable(Message.SnapshotDurable announcement, Outbox out) {
+    if (learnerSnapshots == null) {
+      return;
+    }
+    learnerSnapshots.announced(announcement.from(), announcement.slot());
+    long covered = learnerSnapshots.coveredByMajority();
+    if (covered > compactedThrough) {
+      compact(covered);
+      out.persistCompaction(covered);
     }
   }
 

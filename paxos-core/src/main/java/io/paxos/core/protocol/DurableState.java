@@ -6,9 +6,10 @@ import java.util.List;
  * What a node had made durable before it stopped, handed back to the roles when it starts again.
  *
  * <p><b>Compaction invariant.</b> Every slot up to and including {@code compactedThrough} is chosen
- * and covered by a durable snapshot; the roles forget those slots (the acceptor reports nothing
- * below it, the learner starts after it). {@code chosen} holds the values of the slots after it,
- * from {@code compactedThrough + 1} onward without gaps.
+ * and covered by a durable snapshot: this node's own, or, on a node that hosts an acceptor but no
+ * learner, those of a majority of the learners; the roles forget those slots (the acceptor reports
+ * nothing below it, the learner starts after it). {@code chosen} holds the values of the slots
+ * after it, from {@code compactedThrough + 1} onward without gaps.
  *
  * @param promised the acceptor's promise
  * @param accepted the acceptor's accepted entries above {@code compactedThrough}, at most one per

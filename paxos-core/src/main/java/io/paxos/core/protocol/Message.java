@@ -106,6 +106,15 @@ public sealed interface Message {
       implements Message {}
 
   /**
+   * Learner {@code from} holds a durable snapshot covering every slot through {@code slot} (taken
+   * of its own state machine or installed from a peer). Learners send it to every node that hosts
+   * an acceptor but no learner, when their snapshot advances and again at a slow interval (a lost
+   * one only delays compaction). Such an acceptor compacts through the slot a majority of the
+   * learners announced (see {@link Acceptor#onSnapshotDurable}).
+   */
+  record SnapshotDurable(int from, long slot) implements Message {}
+
+  /**
    * A node that is not the leader hands client commands to the node it believes leads with {@code
    * leaderBallot} ({@link Ballot#ZERO} if it does not know the ballot). The ballot tells the
    * receiver whether the commands were meant for its present incarnation or for one before a

@@ -8,10 +8,13 @@ import java.util.List;
  * send, values to deliver, commands it could not propose and read indexes it resolved.
  *
  * <p><b>Ordering duty of the host</b> (the durability rule): everything in {@link #promise()},
- * {@link #round()} and {@link #accepted()} must be durable (synced) <em>before</em> any message in
- * this outbox leaves the node, because a {@code Promise} or {@code Accepted} in it is a vote that
- * must survive a crash. Messages addressed to this node itself are votes too: the host delivers
- * them back into the protocol only after the sync, like any other message. Deliveries need no sync.
+ * {@link #round()}, {@link #accepted()} and {@link #compaction()} must be durable (synced)
+ * <em>before</em> any message in this outbox leaves the node, because a {@code Promise} or {@code
+ * Accepted} in it is a vote that must survive a crash, and a {@code Promise} of a compacted
+ * acceptor reports from after its compaction point. The compaction is written after the accepted
+ * entries ({@link io.paxos.core.storage.Storage#write} does). Messages addressed to this node
+ * itself are votes too: the host delivers them back into the protocol only after the sync, like any
+ * other message. Deliveries need no sync.
  *
  * <p>Not thread-safe: one thread fills it (through the roles) and then drains it; {@link #clear()}
  * makes it ready for the next batch. Lists returned by the accessors are live views owned by the
@@ -45,6 +48,7 @@ public final class Outbox {
   private Ballot promise;
   private long round = -1;
   private final List<AcceptedEntry> accepted = new ArrayList<>();
+  private long compaction;
   private final List<Delivery> deliveries = new ArrayList<>();
   private final List<Abandoned> abandoned = new ArrayList<>();
   private final List<ReadIndex> readIndexes = new ArrayList<>();
@@ -81,6 +85,16 @@ public final class Outbox {
   /** The acceptor accepted {@code entry}: persist it before any message leaves. */
   public void persistAccepted(AcceptedEntry entry) {
     accepted.add(entry);
+  }
+
+  /**
+   * The acceptor forgot every slot through {@code slot} (all chosen and covered by durable
+   * snapshots elsewhere): persist the compaction ({@code Storage.compact}) before any message
+   * leaves. Used by an acceptor on a node without a learner; a learner's own snapshot is compacted
+   * by its host directly.
+   */
+  public void persistCompaction(long slot) {
+    compaction = Math.max(compaction, slot);
   }
 
   public void deliver(long slot, Value value) {
@@ -139,9 +153,14 @@ public final class Outbox {
     return accepted;
   }
 
+  /** The slot to persist the acceptor's compaction through, or 0 if it did not compact. */
+  public long compaction() {
+    return compaction;
+  }
+
   /** Whether anything in this outbox must be synced before its messages leave. */
   public boolean needsSync() {
-    return promise != null || round >= 0 || !accepted.isEmpty();
+    return promise != null || round >= 0 || !accepted.isEmpty() || compaction > 0;
   }
 
   public List<Delivery> deliveries() {
@@ -172,6 +191,7 @@ public final class Outbox {
     promise = null;
     round = -1;
     accepted.clear();
+    compaction = 0;
     deliveries.clear();
     abandoned.clear();
     readIndexes.clear();

@@ -26,7 +26,10 @@ import java.util.random.RandomGenerator;
  * <p><b>Snapshots.</b> The host tells it when a durable snapshot covers a prefix of the slots,
  * either taken here ({@link #compact}) or received from a peer ({@link #installSnapshot}); the
  * acceptor then forgets those slots. A peer asking for compacted slots it no longer retains gets
- * the snapshot instead ({@link Outbox#sendSnapshot}); the host streams it.
+ * the snapshot instead ({@link Outbox#sendSnapshot}); the host streams it. A learner announces each
+ * newer durable snapshot ({@link Message.SnapshotDurable}) to the nodes that host an acceptor but
+ * no learner, and again every {@value #ANNOUNCE_EVERY_HEARTBEATS} heartbeat intervals, so that
+ * those acceptors, which have no snapshot of their own, can compact too.
  *
  * <p>Not thread-safe: exactly one thread calls it. It never blocks, reads no clock (time is passed
  * in), does no I/O, and takes its randomness from the generator it is given.
@@ -42,11 +45,21 @@ public final class ProtocolNode {
   /** The most commands held while no leader is known. */
   public static final int MAX_PARKED = 65_536;
 
+  /**
+   * How many heartbeat intervals apart a learner repeats its snapshot announcement: a lost one only
+   * delays compaction at the acceptors without a learner by about this long.
+   */
+  public static final int ANNOUNCE_EVERY_HEARTBEATS = 10;
+
   private final Map<Integer, List<Command>> forwards = new TreeMap<>();
   private final List<Command> parked = new ArrayList<>();
   private final List<Value> recovered;
   private final long recoveredFrom;
   private long snapshotSlot;
+  // Nodes hosting an acceptor but no learner: they hear of this learner's snapshots. Empty if this
+  // node hosts no learner.
+  private final int[] snapshotListeners;
+  private long nextAnnouncement;
   private int leaderHint;
   private Ballot leaderBallot = Ballot.ZERO;
   // The first slot whose delivery the proposer has not been told of.
@@ -87,6 +100,12 @@ public final class ProtocolNode {
     this.recovered = List.copyOf(chosen.subList(chosen.size() - keep, chosen.size()));
     this.recoveredFrom = state.nextChosenSlot() - keep;
     this.snapshotSlot = state.compactedThrough();
+    this.snapshotListeners =
+        learner == null
+            ? new int[0]
+            : java.util.Arrays.stream(config.idsWith(Role.ACCEPTOR))
+                .filter(n -> !config.member(n).orElseThrow().has(Role.LEARNER))
+                .toArray();
     this.chosenReported = state.nextChosenSlot();
   }
 
@@ -127,10 +146,11 @@ public final class ProtocolNode {
 
   /**
    * A snapshot of this node's applied state covering every slot through {@code snapshotSlot} is
-   * durable: the acceptor forgets those slots (they are chosen: this node applied them), and peers
-   * behind it are offered the snapshot.
+   * durable: the acceptor forgets those slots (they are chosen: this node applied them), peers
+   * behind it are offered the snapshot, and the acceptors without a learner are told of it (queued
+   * in {@code out}).
    */
-  public void compact(long snapshotSlot) {
+  public void compact(long snapshotSlot, Outbox out) {
     if (snapshotSlot <= this.snapshotSlot) {
       return;
     }
@@ -138,6 +158,7 @@ public final class ProtocolNode {
     if (acceptor != null) {
       acceptor.compact(snapshotSlot);
     }
+    announceSnapshot(out);
   }
 
   /**
@@ -145,7 +166,7 @@ public final class ProtocolNode {
    * here and is being restored into the state machine: the learner continues after it (if it is
    * ahead of the learner), and the slots it covers are compacted.
    */
-  public void installSnapshot(long snapshotSlot, long now) {
+  public void installSnapshot(long snapshotSlot, long now, Outbox out) {
     if (learner == null || snapshotSlot < learner.nextSlot()) {
       return;
     }
@@ -153,7 +174,14 @@ public final class ProtocolNode {
     if (proposer != null) {
       proposer.onChosenPrefix(learner.nextSlot());
     }
-    compact(snapshotSlot);
+    compact(snapshotSlot, out);
+  }
+
+  /** Tell the acceptors without a learner how far this learner's durable snapshot reaches. */
+  private void announceSnapshot(Outbox out) {
+    if (snapshotSlot > 0 && snapshotListeners.length > 0) {
+      out.send(snapshotListeners, new Message.SnapshotDurable(id, snapshotSlot));
+    }
   }
 
   /** Advance the roles' timers to {@code now}. */
@@ -163,6 +191,10 @@ public final class ProtocolNode {
     }
     if (learner != null) {
       learner.tick(now, out);
+      if (now >= nextAnnouncement) {
+        announceSnapshot(out);
+        nextAnnouncement = now + ANNOUNCE_EVERY_HEARTBEATS * options.heartbeatIntervalMs();
+      }
     }
     reportChosen(out);
     routeAbandoned(out);
@@ -270,6 +302,10 @@ public final class ProtocolNode {
     } else if (message instanceof Message.AcceptedQuery m) {
       if (acceptor != null) {
         answerQuery(m, out);
+      }
+    } else if (message instanceof Message.SnapshotDurable m) {
+      if (acceptor != null) {
+        acceptor.onSnapshotDurable(m, out);
       }
     } else if (message instanceof Message.AcceptedReport m) {
       if (learner != null) {

@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>Snapshots: the loop does no snapshot I/O. It hands requests and chunks of snapshot transfers
  * to the {@link Snapshotter}, and when the snapshotter reports a snapshot durable it compacts the
  * protocol and the storage below it (and, for one received from a peer, moves the learner past it
- * and queues its installation on the apply thread, in order with the deliveries).
+ * and queues its installation on the apply thread, in order with the deliveries). On a node with an
+ * acceptor but no learner, the acceptor compacts when a majority of the learners announce durable
+ * snapshots; the outbox carries that compaction ({@link Outbox#compaction()}), which {@link
+ * Storage#write} persists with the batch's other state, before the sync and the sends.
  */
 final class EventLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
@@ -213,13 +216,13 @@ final class EventLoop implements Runnable {
       protocol.receive(m, now, out);
     } else if (input instanceof Snapshotter.Saved s) {
       // Durable, and it covers applied (so chosen) slots only: the log below it may go.
-      protocol.compact(s.info().slot());
+      protocol.compact(s.info().slot(), out); // and announce it to acceptors without a learner
       storage.compact(s.info().slot());
       storage.sync(); // durable now, not with some later batch: a restart then starts after it
     } else if (input instanceof Snapshotter.Received r) {
       long slot = r.info().slot();
       long before = protocol.learner().map(l -> l.nextSlot()).orElse(Long.MAX_VALUE);
-      protocol.installSnapshot(slot, now);
+      protocol.installSnapshot(slot, now, out);
       if (slot >= before) {
         applier.install(r.info());
       }

@@ -89,7 +89,9 @@ public final class PaxosNode implements AutoCloseable {
     this.maxPending = b.maxPendingCommands;
     this.clientId = new SecureRandom().nextLong() | 1L; // never 0
     this.commands = new Completions(clientId);
-    StateMachine sm = b.stateMachine;
+    // Only a learner applies, snapshots and restores. A node without one has no snapshot to restore
+    // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
+    StateMachine sm = config.member(nodeId).orElseThrow().has(Role.LEARNER) ? b.stateMachine : null;
     int[] learners = config.idsWith(Role.LEARNER); // ascending
     this.applier =
         new Applier(
@@ -438,7 +440,7 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
-    /** Required on nodes that host a learner. */
+    /** Required on nodes that host a learner; unused on the others (they apply nothing). */
     public Builder stateMachine(StateMachine stateMachine) {
       this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
       return this;

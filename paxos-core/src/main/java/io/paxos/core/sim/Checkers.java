@@ -10,6 +10,7 @@ import io.paxos.core.protocol.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntToLongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -25,7 +26,7 @@ final class Checkers {
   final AcceptHistoryChecker history = new AcceptHistoryChecker();
   final ChosenChecker chosen;
   final ExactlyOnceChecker exactlyOnce;
-  final CompactionChecker compaction = new CompactionChecker();
+  final CompactionChecker compaction;
   private final ReplicaChecker replicas;
 
   Checkers(
@@ -34,6 +35,7 @@ final class Checkers {
       ExactlyOnceChecker exactlyOnce) {
     this.exactlyOnce = exactlyOnce;
     this.chosen = new ChosenChecker(config, history);
+    this.compaction = new CompactionChecker(config);
     this.replicas = stateMachine.map(ReplicaChecker::new).orElse(null);
   }
 
@@ -81,16 +83,16 @@ final class Checkers {
   }
 
   /**
-   * A node finished a step (its state is synced); its newest durable snapshot covers {@code
-   * snapshotSlot}.
+   * A node finished a step (its state is synced); {@code snapshotOf} gives the slot the newest
+   * durable snapshot of any node covers.
    */
-  void afterStep(ProtocolNode node, long snapshotSlot) {
+  void afterStep(ProtocolNode node, IntToLongFunction snapshotOf) {
     node.acceptor()
         .ifPresent(
             a -> {
               acceptors.observe(node.id(), a.promised());
               compaction.check(
-                  node.id(), a.compactedThrough(), snapshotSlot, agreement.highestSlot());
+                  node.id(), a.compactedThrough(), snapshotOf, agreement.highestSlot());
             });
   }
 

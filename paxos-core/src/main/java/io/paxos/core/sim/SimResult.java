@@ -25,6 +25,8 @@ package io.paxos.core.sim;
  * @param leaderships distinct ballots that sent an {@code Accept} (leaders that reached phase 2)
  * @param snapshots snapshots taken by learners (each followed by a compaction)
  * @param installs snapshots installed by learners from a peer
+ * @param compactedWithoutLearner the highest slot an acceptor on a node without a learner compacted
+ *     through (on the learners' announced snapshots); 0 if none did
  */
 public record SimResult(
     long seed,
@@ -46,4 +48,5 @@ public record SimResult(
     int partitions,
     int leaderships,
     int snapshots,
-    int installs) {}
+    int installs,
+    long compactedWithoutLearner) {}

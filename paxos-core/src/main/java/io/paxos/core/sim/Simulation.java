@@ -33,11 +33,13 @@ import java.util.TreeMap;
  *
  * <p>Snapshots (when {@link SimOptions#snapshotInterval()} is set): a learner that delivered that
  * many slots since its last snapshot commits one to its storage's snapshot store, then compacts its
- * protocol and storage below it, as the runtime does. A simulated snapshot carries no bytes: the
- * state it stands for is the chosen values it covers, which the checkers rebuild a replica from. A
- * peer asked for compacted slots sends a one-chunk {@code SnapshotChunk} through the simulated
- * network (so it may be lost, duplicated or late); the receiver installs it if it is ahead. A
- * restarted node restores its newest snapshot and replays the log after it.
+ * protocol and storage below it, as the runtime does, and announces it to the acceptors on nodes
+ * without a learner, which compact through what a majority of the learners announced. A simulated
+ * snapshot carries no bytes: the state it stands for is the chosen values it covers, which the
+ * checkers rebuild a replica from. A peer asked for compacted slots sends a one-chunk {@code
+ * SnapshotChunk} through the simulated network (so it may be lost, duplicated or late); the
+ * receiver installs it if it is ahead. A restarted node restores its newest snapshot and replays
+ * the log after it.
  *
  * <p>Single-threaded and deterministic: no threads, no wall clock, all randomness from the seed.
  */
@@ -144,7 +146,8 @@ public final class Simulation {
         partitions,
         checkers.history.ballots(),
         snapshots,
-        installs);
+        installs,
+        checkers.compaction.withoutLearnerCompactedThrough());
   }
 
   private void handle(Event e) {
@@ -225,7 +228,7 @@ public final class Simulation {
     if (out.needsSync()) {
       n.storage.sync(); // chosen values alone are not synced: a restart learns them again
     }
-    checkers.afterStep(n.protocol, snapshotSlot(n));
+    checkers.afterStep(n.protocol, id -> snapshotSlot(nodes[id]));
     boolean crashing = n.armedCrash == SimNode.ArmedCrash.MID_SEND;
     if (!sentEarly) {
       int sends = out.sendCount();
@@ -246,9 +249,8 @@ public final class Simulation {
         network.send(now, n.id, to, new Message.SnapshotChunk(n.id, slot, 0, 0, 0, NO_BYTES));
       }
     }
-    if (!out.deliveries().isEmpty()) {
-      maybeSnapshot(n, out.deliveries().get(out.deliveries().size() - 1).slot());
-    }
+    long delivered =
+        out.deliveries().isEmpty() ? 0 : out.deliveries().get(out.deliveries().size() - 1).slot();
     for (Outbox.Abandoned a : out.abandoned()) {
       for (Command c : a.commands()) {
         checkers.onHandedBack(c);
@@ -260,6 +262,9 @@ public final class Simulation {
       }
     }
     out.clear();
+    if (delivered > 0) {
+      maybeSnapshot(n, delivered);
+    }
   }
 
   /** Send the first {@code count} messages of the node's outbox. */
@@ -278,7 +283,11 @@ public final class Simulation {
     return n.storage.snapshots().latest().map(SnapshotInfo::slot).orElse(0L);
   }
 
-  /** Take a snapshot at {@code delivered} if the interval has passed; compact below it. */
+  /**
+   * Take a snapshot at {@code delivered} if the interval has passed; compact below it and sync, as
+   * the runtime does when its snapshotter reports the snapshot saved, then carry out what that
+   * queued (the announcement to the acceptors without a learner).
+   */
   private void maybeSnapshot(SimNode n, long delivered) {
     long interval = options.snapshotInterval();
     if (interval == 0 || delivered - snapshotSlot(n) < interval) {
@@ -286,8 +295,9 @@ public final class Simulation {
     }
     saveSnapshot(n, delivered);
     snapshots++;
-    n.protocol.compact(delivered);
+    n.protocol.compact(delivered, n.out);
     n.storage.compact(delivered);
+    finish(n);
   }
 
   private static void saveSnapshot(SimNode n, long slot) {
@@ -305,7 +315,7 @@ public final class Simulation {
     }
     saveSnapshot(n, slot);
     installs++;
-    n.protocol.installSnapshot(slot, now);
+    n.protocol.installSnapshot(slot, now, n.out);
     n.storage.compact(slot);
     checkers.onInstall(n.id, slot);
     finish(n);

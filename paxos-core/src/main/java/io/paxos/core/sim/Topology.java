@@ -22,7 +22,12 @@ public enum Topology {
   /** Like {@link #SPLIT}, with acceptors sending {@code Accepted} straight to the learners. */
   SPLIT_TO_LEARNERS("split-a2l"),
   /** Like {@link #THREE}, with acceptors sending {@code Accepted} straight to the learners. */
-  THREE_TO_LEARNERS("3-a2l");
+  THREE_TO_LEARNERS("3-a2l"),
+  /**
+   * Nodes 1-3 host every role, 4 and 5 only an acceptor: those two compact on the snapshots of a
+   * majority of the three learners.
+   */
+  MIXED("mixed");
 
   private final String label;
 
@@ -53,6 +58,15 @@ public enum Topology {
       case SPLIT:
       case SPLIT_TO_LEARNERS:
         return ClusterConfig.withMajorities("sim", split());
+      case MIXED:
+        return ClusterConfig.withMajorities(
+            "sim",
+            List.of(
+                Member.allRoles(1),
+                Member.allRoles(2),
+                Member.allRoles(3),
+                Member.of(4, Role.ACCEPTOR),
+                Member.of(5, Role.ACCEPTOR)));
       default:
         throw new IllegalStateException("unknown topology " + this);
     }

@@ -40,16 +40,18 @@ public interface Storage extends AutoCloseable {
 
   /**
    * Compact the state through {@code snapshotSlot}: every slot up to and including it is chosen and
-   * covered by a snapshot that is already durable in {@link #snapshots()}. The chosen values and
-   * accepted entries of those slots may be dropped (a file log deletes old segments), and the
-   * chosen log continues at {@code snapshotSlot + 1} if it ended before it (a snapshot installed
-   * from a peer). Like every write, it is durable after the next {@link #sync()}; from then on
-   * {@link #load()} after a restart returns a state with {@link DurableState#compactedThrough()} at
-   * least {@code snapshotSlot}. A slot below the compaction point is ignored.
+   * covered by a durable snapshot (see below). The chosen values and accepted entries of those
+   * slots may be dropped (a file log deletes old segments), and the chosen log continues at {@code
+   * snapshotSlot + 1} if it ended before it (a snapshot installed from a peer). Like every write,
+   * it is durable after the next {@link #sync()}; from then on {@link #load()} after a restart
+   * returns a state with {@link DurableState#compactedThrough()} at least {@code snapshotSlot}. A
+   * slot below the compaction point is ignored.
    *
-   * <p>The caller guarantees the invariant that makes this safe: the snapshot is durable before
-   * this call, and it covers only chosen slots (an acceptor never forgets a slot that might still
-   * be decided otherwise).
+   * <p>The caller guarantees the invariant that makes this safe: the slots are chosen (an acceptor
+   * never forgets a slot that might still be decided otherwise) and covered by a durable snapshot:
+   * this node's own, or, on a node that hosts an acceptor but no learner, the snapshots of a
+   * majority of the learners ({@link Outbox#compaction()}), so its {@link #snapshots()} may be
+   * empty.
    */
   void compact(long snapshotSlot);
 
@@ -66,7 +68,11 @@ public interface Storage extends AutoCloseable {
   @Override
   void close();
 
-  /** Write the state changes an outbox asks for (not its deliveries), without syncing. */
+  /**
+   * Write the state changes an outbox asks for (not its deliveries), without syncing. The
+   * acceptor's compaction comes last, so that it voids the accepted entries of this batch it
+   * covers.
+   */
   default void write(Outbox out) {
     out.promise().ifPresent(this::savePromise);
     if (out.round() >= 0) {
@@ -74,6 +80,9 @@ public interface Storage extends AutoCloseable {
     }
     for (AcceptedEntry e : out.accepted()) {
       saveAccepted(e);
+    }
+    if (out.compaction() > 0) {
+      compact(out.compaction());
     }
   }
 }

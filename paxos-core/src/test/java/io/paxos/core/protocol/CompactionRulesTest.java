@@ -153,7 +153,7 @@ class CompactionRulesTest extends ProposerFixture {
     for (long s = 1; s <= 20; s++) {
       node.receive(new Accept(2, b(1, 2), s, List.of(value(s)), s + 1), s, o);
     }
-    node.compact(15);
+    node.compact(15, o);
     o.clear();
 
     node.receive(new Message.CatchUpRequest(3, 18, 10), 30, o);

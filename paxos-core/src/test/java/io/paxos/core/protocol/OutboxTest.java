@@ -15,7 +15,8 @@ class OutboxTest {
 
   @Test
   @DisplayName(
-      "an outbox needs a sync exactly when it holds a promise, a round or accepted entries")
+      "an outbox needs a sync exactly when it holds a promise, a round, accepted entries or a"
+          + " compaction")
   void needsSyncOnlyForDurableState() {
     out.send(2, new Message.Commit(1, b(1, 1), 3));
     out.deliver(1, value(1));
@@ -30,9 +31,25 @@ class OutboxTest {
     Outbox accepted = new Outbox();
     accepted.persistAccepted(new AcceptedEntry(1, b(1, 1), value(1)));
 
+    Outbox compaction = new Outbox();
+    compaction.persistCompaction(7);
+
     assertThat(promise.needsSync()).isTrue();
     assertThat(round.needsSync()).isTrue();
     assertThat(accepted.needsSync()).isTrue();
+    assertThat(compaction.needsSync()).isTrue();
+    assertThat(compaction.isEmpty()).isFalse();
+  }
+
+  @Test
+  @DisplayName("the compaction to persist is the highest one recorded in the batch, until cleared")
+  void highestCompaction() {
+    out.persistCompaction(9);
+    out.persistCompaction(4);
+    assertThat(out.compaction()).isEqualTo(9);
+    out.clear();
+    assertThat(out.compaction()).isZero();
+    assertThat(out.needsSync()).isFalse();
   }
 
   @Test

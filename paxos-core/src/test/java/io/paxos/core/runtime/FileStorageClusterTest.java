@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.Role;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.core.protocol.DurableState;
 import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.FileStorageOptions;
 import java.io.IOException;
@@ -29,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * snapshots every few slots so the logs are compacted several times during the run: every node is
  * closed and started again from its directory (snapshot, then the log after it), and the state is
  * the same and holds every acknowledged write; then the cluster takes more writes. Then one node's
- * directory is wiped: it rebuilds its state from a peer's snapshot and log.
+ * directory is wiped: it rebuilds its state from a peer's snapshot and log. And in a role-split
+ * cluster, the nodes that host an acceptor but no learner compact their logs too, on the learners'
+ * snapshots, and restart from the compaction.
  */
 class FileStorageClusterTest {
   // Few retained slots (learners keep 8, a leader its window of 8), so a node that is far behind
@@ -39,6 +44,7 @@ class FileStorageClusterTest {
   // A snapshot every 5 slots, sent in small chunks so a transfer takes many messages.
   private static final SnapshotOptions OFTEN = new SnapshotOptions(5, 0, 512);
   private static final int WRITES = 300;
+  private static final String FIRST_SEGMENT = "log-00000000000000000001.seg";
 
   @TempDir Path dir;
 
@@ -77,7 +83,7 @@ class FileStorageClusterTest {
         assertThat(files(id))
             .as("node %d took a snapshot and compacted its log", id)
             .anyMatch(f -> f.startsWith("snapshot-") && f.endsWith(".snap"))
-            .doesNotContain("log-00000000000000000001.seg");
+            .doesNotContain(FIRST_SEGMENT);
       }
       for (int id : config.ids()) {
         cluster.start(id);
@@ -124,6 +130,74 @@ class FileStorageClusterTest {
       cluster.close(wiped);
       cluster.start(wiped);
       assertThat(cluster.machines.get(wiped).applied()).isEqualTo(state);
+    }
+  }
+
+  @Test
+  void acceptorsWithoutALearnerCompactTheirLogsAndRestartFromThem() throws Exception {
+    // Nodes 1-3 host every role (three learners: their snapshots count); 4 and 5 only accept.
+    ClusterConfig config =
+        ClusterConfig.withMajorities(
+            "durable",
+            List.of(
+                Member.allRoles(1),
+                Member.allRoles(2),
+                Member.allRoles(3),
+                Member.of(4, Role.ACCEPTOR),
+                Member.of(5, Role.ACCEPTOR)));
+    int[] acceptorsOnly = {4, 5};
+    try (LocalCluster cluster =
+        new LocalCluster(config, FAST, Duration.ofSeconds(30), this::open, OFTEN)) {
+      List<Long> acknowledged = writeInWaves(cluster, 0, WRITES);
+      List<Long> before = awaitAgreement(cluster);
+      assertThat(before).containsAll(acknowledged).hasSize(WRITES);
+      for (int id : acceptorsOnly) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .alias("node " + id + " (acceptor only) deletes its first log segment")
+            .until(() -> !files(id).contains(FIRST_SEGMENT));
+      }
+
+      cluster.close();
+      long[] compacted = new long[6];
+      for (int id : acceptorsOnly) {
+        assertThat(files(id))
+            .as("node %d keeps no snapshot of its own", id)
+            .noneMatch(f -> f.startsWith("snapshot-"));
+        DurableState durable = load(id);
+        compacted[id] = durable.compactedThrough();
+        assertThat(compacted[id]).as("node %d restarts compacted", id).isPositive();
+        assertThat(durable.accepted())
+            .as("node %d keeps no accepted entry it compacted", id)
+            .allMatch(e -> e.slot() > compacted[id]);
+        assertThat(load(id)).as("node %d loads the same state twice", id).isEqualTo(durable);
+      }
+      for (int id : config.ids()) {
+        cluster.start(id);
+      }
+      for (int id = 1; id <= 3; id++) {
+        assertThat(cluster.machines.get(id).applied())
+            .as("node %d restored its snapshot and replayed its log after it", id)
+            .isEqualTo(before);
+      }
+
+      acknowledged.addAll(writeInWaves(cluster, WRITES, 2 * WRITES));
+      List<Long> after = awaitAgreement(cluster);
+      assertThat(after.subList(0, before.size())).isEqualTo(before);
+      assertThat(after).containsAll(acknowledged).hasSize(2 * WRITES);
+      cluster.close();
+      for (int id : acceptorsOnly) {
+        assertThat(load(id).compactedThrough())
+            .as("node %d compacts further after its restart", id)
+            .isGreaterThan(compacted[id]);
+      }
+    }
+  }
+
+  /** What node {@code id}'s directory holds, read with the node stopped. */
+  private DurableState load(int id) {
+    try (FileStorage storage = open(id)) {
+      return storage.load();
     }
   }
 
@@ -188,17 +262,18 @@ class FileStorageClusterTest {
     return acknowledged;
   }
 
-  /** Wait until every live node applied the same commands, and return them. */
+  /** Wait until every live learner applied the same commands, and return them. */
   private static List<Long> awaitAgreement(LocalCluster cluster) {
+    List<Integer> learners =
+        cluster.nodes.keySet().stream()
+            .filter(id -> cluster.config.member(id).orElseThrow().has(Role.LEARNER))
+            .toList();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                cluster.nodes.keySet().stream()
-                        .map(id -> cluster.machines.get(id).applied())
-                        .distinct()
-                        .count()
+                learners.stream().map(id -> cluster.machines.get(id).applied()).distinct().count()
                     == 1);
-    return cluster.machines.get(cluster.nodes.keySet().iterator().next()).applied();
+    return cluster.machines.get(learners.get(0)).applied();
   }
 }

@@ -1,10 +1,13 @@
 package io.paxos.core.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.Role;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
@@ -274,10 +277,38 @@ class CheckersTest {
 
   @Test
   void compactionFailsWhenAnAcceptorForgetsASlotNotChosenOrNotCoveredBySnapshot() {
-    CompactionChecker c = new CompactionChecker();
-    c.check(1, 10, 10, 12);
-    c.check(1, 0, 0, 0);
-    assertViolation(InvariantViolation.COMPACTION, () -> c.check(1, 13, 13, 12));
-    assertViolation(InvariantViolation.COMPACTION, () -> c.check(1, 11, 10, 12));
+    CompactionChecker c = new CompactionChecker(ClusterConfig.of("t", 1, 2, 3));
+    c.check(1, 10, node -> node == 1 ? 10 : 0, 12);
+    c.check(1, 0, node -> 0, 0);
+    assertViolation(InvariantViolation.COMPACTION, () -> c.check(1, 13, node -> 13, 12));
+    assertViolation(
+        InvariantViolation.COMPACTION,
+        () -> c.check(1, 11, node -> node == 1 ? 10 : 20, 12)); // its own snapshot counts
+    assertThat(c.withoutLearnerCompactedThrough()).isZero();
+  }
+
+  @Test
+  void compactionWithoutALearnerFailsUnlessAMajorityOfLearnersSnapshotted() {
+    // Acceptors 1-2 without a learner; learners 3, 4, 5 (a majority is 2 of them).
+    ClusterConfig split =
+        ClusterConfig.withMajorities(
+            "t",
+            List.of(
+                Member.of(1, Role.ACCEPTOR),
+                Member.of(2, Role.ACCEPTOR, Role.PROPOSER),
+                Member.of(3, Role.LEARNER),
+                Member.of(4, Role.LEARNER, Role.PROPOSER),
+                Member.of(5, Role.LEARNER)));
+    CompactionChecker c = new CompactionChecker(split);
+    long[] snapshots = {0, 0, 0, 30, 20, 10};
+    c.check(1, 20, node -> snapshots[node], 40);
+    assertThat(c.withoutLearnerCompactedThrough()).isEqualTo(20);
+    assertViolation(
+        InvariantViolation.COMPACTION,
+        () -> c.check(2, 21, node -> snapshots[node], 40)); // only learner 3 covers 21
+    assertViolation(
+        InvariantViolation.COMPACTION,
+        () -> c.check(2, 20, node -> snapshots[node], 19)); // 20 is not known chosen
+    assertThat(c.withoutLearnerCompactedThrough()).isEqualTo(20);
   }
 }

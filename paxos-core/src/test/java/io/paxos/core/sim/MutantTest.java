@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.protocol.Acceptor;
+import io.paxos.core.protocol.DefaultAcceptor;
 import io.paxos.core.protocol.DefaultProposer;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Proposer;
@@ -94,6 +95,37 @@ class MutantTest {
                             new DefaultProposer(id, config, options, random, state));
                       }
                     }));
+  }
+
+  @Test
+  void acceptorWithoutALearnerThatCompactsOnTheFirstAnnouncementIsCaught() {
+    assertCaught(
+        "an acceptor without a learner that compacts on one learner's snapshot, not a majority's",
+        InvariantViolation.COMPACTION,
+        b ->
+            b.snapshotInterval(3)
+                .roles(hastyAcceptors(HastyCompactingAcceptor.Flavour.FIRST_ANNOUNCEMENT)));
+  }
+
+  @Test
+  void acceptorWithoutALearnerThatCompactsBeyondTheChosenSlotsIsCaught() {
+    assertCaught(
+        "an acceptor without a learner that compacts every slot it accepted on an announcement",
+        InvariantViolation.COMPACTION,
+        b ->
+            b.snapshotInterval(3)
+                .roles(hastyAcceptors(HastyCompactingAcceptor.Flavour.BEYOND_CHOSEN)));
+  }
+
+  private static RoleFactory hastyAcceptors(HastyCompactingAcceptor.Flavour flavour) {
+    return new RoleFactory() {
+      @Override
+      public Acceptor acceptor(
+          int id, ClusterConfig config, ProtocolOptions options, DurableState state) {
+        return new HastyCompactingAcceptor(
+            new DefaultAcceptor(id, config, options, state), flavour);
+      }
+    };
   }
 
   @Test

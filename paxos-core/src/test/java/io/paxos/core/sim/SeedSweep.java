@@ -31,6 +31,10 @@ final class SeedSweep {
   long slowestHeal;
   long snapshots;
   long installs;
+
+  /** Seeds in which an acceptor on a node without a learner compacted. */
+  long compactingWithoutLearner;
+
   private double wallSeconds;
   private double cpuSeconds;
 
@@ -94,6 +98,7 @@ final class SeedSweep {
     sessionRetries += r.sessionRetries();
     snapshots += r.snapshots();
     installs += r.installs();
+    compactingWithoutLearner += r.compactedWithoutLearner() > 0 ? 1 : 0;
     slowestHeal = Math.max(slowestHeal, r.endTimeMs() - r.healedAtMs());
   }
 
@@ -119,6 +124,9 @@ final class SeedSweep {
         replacements,
         sessionRetries,
         slowestHeal);
-    System.out.printf("  snapshots: %d taken, %d installed from a peer%n", snapshots, installs);
+    System.out.printf(
+        "  snapshots: %d taken, %d installed from a peer; acceptors without a learner compacted in"
+            + " %d seeds%n",
+        snapshots, installs, compactingWithoutLearner);
   }
 }

@@ -56,6 +56,28 @@ class SimulationTest {
     if (sweep.seeds >= 100) {
       assertThat(sweep.snapshots).as("the seeds exercise snapshots").isPositive();
       assertThat(sweep.installs).as("the seeds exercise snapshot installs").isPositive();
+      if (config.isBlank()) {
+        assertThat(sweep.compactingWithoutLearner)
+            .as("acceptors on nodes without a learner compact in some seeds")
+            .isPositive();
+      }
+    }
+  }
+
+  @Test
+  void acceptorsWithoutALearnerCompactInLongRuns() {
+    // Role-split clusters under the seeds' faults: the acceptors (no learner) must not keep their
+    // accepted entries forever; they compact through what a majority of the learners snapshotted.
+    for (Topology topology :
+        new Topology[] {Topology.SPLIT, Topology.SPLIT_TO_LEARNERS, Topology.MIXED}) {
+      for (long seed = 1; seed <= 10; seed++) {
+        SimResult r =
+            Simulation.run(
+                options(seed, topology).toBuilder().snapshotInterval(5).commands(400).build());
+        assertThat(r.compactedWithoutLearner())
+            .as("seed %d (%s): %d slots chosen", seed, topology.label(), r.slots())
+            .isGreaterThan(r.slots() / 2);
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
+import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.Value;
 import java.util.ArrayList;
 import java.util.List;
@@ -291,6 +292,31 @@ abstract class StorageContractTest {
     assertThat(after.compactedThrough()).isEqualTo(40);
     assertThat(after.chosen()).containsExactly(next);
     assertThat(after.nextChosenSlot()).isEqualTo(42);
+  }
+
+  @Test
+  void anAcceptorsCompactionInAnOutboxIsWrittenAfterItsEntriesWithNoSnapshotHere()
+      throws Exception {
+    // A node with an acceptor but no learner compacts on the learners' snapshots: none is here.
+    SplittableRandom random = new SplittableRandom(7);
+    for (long s = 1; s <= 8; s++) {
+      accept(new AcceptedEntry(s, new Ballot(1, 2), value(random, 50)), synced);
+    }
+    storage.sync();
+    Outbox out = new Outbox();
+    out.persistAccepted(new AcceptedEntry(9, new Ballot(1, 2), value(random, 50)));
+    Value kept = value(random, 50);
+    out.persistAccepted(new AcceptedEntry(11, new Ballot(1, 2), kept));
+    out.persistCompaction(10);
+    storage.write(out);
+    storage.sync();
+    storage = restart(storage);
+
+    DurableState after = storage.load();
+    assertThat(after.compactedThrough()).isEqualTo(10);
+    assertThat(after.accepted()).containsExactly(new AcceptedEntry(11, new Ballot(1, 2), kept));
+    assertThat(after.chosen()).isEmpty();
+    assertThat(storage.snapshots().latest()).isEmpty();
   }
 
   @Test
