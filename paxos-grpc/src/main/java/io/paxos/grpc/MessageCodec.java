@@ -233,9 +233,14 @@ public final class MessageCodec {
   }
 
   static Rejection rejection(Outbox.Rejection r) {
-    return r == Outbox.Rejection.OVERLOADED
-        ? Rejection.REJECTION_OVERLOADED
-        : Rejection.REJECTION_NOT_LEADER;
+    switch (r) {
+      case OVERLOADED:
+        return Rejection.REJECTION_OVERLOADED;
+      case OUTCOME_UNKNOWN:
+        return Rejection.REJECTION_OUTCOME_UNKNOWN;
+      default:
+        return Rejection.REJECTION_NOT_LEADER;
+    }
   }
 
   static Outbox.Rejection rejection(Rejection r) {
@@ -244,6 +249,8 @@ public final class MessageCodec {
         return Outbox.Rejection.NOT_LEADER;
       case REJECTION_OVERLOADED:
         return Outbox.Rejection.OVERLOADED;
+      case REJECTION_OUTCOME_UNKNOWN:
+        return Outbox.Rejection.OUTCOME_UNKNOWN;
       default:
         throw new WireFormatException("unknown rejection reason " + r);
     }

@@ -318,7 +318,7 @@ public final class DefaultProposer implements Proposer {
       AcceptedEntry e = reported.get(s);
       Value value = e == null ? Value.NOOP : e.value();
       for (Command c : value.commands()) {
-        if (!c.inSession() && !recentCommands.add(c)) {
+        if (!c.inSession() && recentCommands.add(c) != RecentCommands.Seen.NEW) {
           inHand.add(c);
         }
       }
@@ -345,8 +345,15 @@ public final class DefaultProposer implements Proposer {
     // was handed back as not proposed; handing it back could tell the client "not proposed" while
     // the first copy may still be chosen in a slot this proposer left unresolved. A session's
     // command is always taken: its retries are deliberate, and the session table applies it once.
-    if (!command.inSession() && !recentCommands.add(command)) {
-      return;
+    // A copy of a command this proposer may have seen but forgot gets "outcome unknown".
+    if (!command.inSession()) {
+      RecentCommands.Seen seen = recentCommands.add(command);
+      if (seen == RecentCommands.Seen.DUPLICATE) {
+        return;
+      } else if (seen == RecentCommands.Seen.FORGOTTEN) {
+        out.abandon(List.of(command), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint);
+        return;
+      }
     }
     if (state == State.FOLLOWER) {
       out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, leaderHint);
@@ -363,9 +370,10 @@ public final class DefaultProposer implements Proposer {
    * node that led before it restarted may have proposed a command forwarded to it then, and a copy
    * of that {@code Forward}, delayed or duplicated by the network, must neither be handed back as
    * not proposed (the first copy may be chosen: its client would then send the operation again) nor
-   * be proposed a second time. Such a copy is dropped: its caller times out, with the outcome
-   * unknown, which is the truth. A node that never led before it started ({@code roundAtStart ==
-   * 0}) proposed nothing before; a ballot above {@code roundAtStart} is this incarnation's.
+   * be proposed a second time. Such a copy goes back as {@link Outbox.Rejection#OUTCOME_UNKNOWN}:
+   * its caller learns at once what a timeout would tell it later. A node that never led before it
+   * started ({@code roundAtStart == 0}) proposed nothing before; a ballot above {@code
+   * roundAtStart} is this incarnation's.
    */
   @Override
   public void proposeForwarded(Command command, Ballot leaderBallot, long now, Outbox out) {
@@ -373,7 +381,14 @@ public final class DefaultProposer implements Proposer {
         roundAtStart == 0 || (leaderBallot.nodeId() == id && leaderBallot.round() > roundAtStart);
     if (forThisIncarnation || command.inSession()) {
       propose(command, now, out);
+    } else {
+      out.abandon(List.of(command), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint);
     }
+  }
+
+  @Override
+  public Ballot leaderBallot() {
+    return state == State.LEADER ? ballot : leaderBallot;
   }
 
   @Override

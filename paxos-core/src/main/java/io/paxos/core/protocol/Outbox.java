@@ -27,7 +27,13 @@ public final class Outbox {
     /** This node does not lead; retry at the leader hint. */
     NOT_LEADER,
     /** The leader's queue is full; retry later. */
-    OVERLOADED
+    OVERLOADED,
+    /**
+     * Not handed back as unproposed: the node cannot tell whether it proposed the command (it may
+     * have, before it restarted or before it forgot the command). The caller's outcome is unknown,
+     * as after a timeout; never report it as "not proposed".
+     */
+    OUTCOME_UNKNOWN
   }
 
   /** A chosen value for the host to apply, in slot order. */

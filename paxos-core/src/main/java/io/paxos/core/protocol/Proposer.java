@@ -1,5 +1,6 @@
 package io.paxos.core.protocol;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,9 +35,28 @@ public interface Proposer {
    * Ballot#ZERO} if that node did not know the ballot). Like {@link #propose}, with one more duty:
    * a forwarded one-shot command may be a delayed copy of one this node received before it
    * restarted, and possibly proposed; it must not be handed back as not proposed unless this node
-   * can tell that no earlier incarnation of it could have proposed the command.
+   * can tell that no earlier incarnation of it could have proposed the command; it goes back as
+   * {@link Outbox.Rejection#OUTCOME_UNKNOWN} instead.
+   *
+   * <p>The default is safe for a proposer that keeps no such knowledge: it takes session commands
+   * (the session table applies retries once) and answers every forwarded one-shot command with
+   * {@code OUTCOME_UNKNOWN}. Override it to take them.
    */
-  void proposeForwarded(Command command, Ballot leaderBallot, long now, Outbox out);
+  default void proposeForwarded(Command command, Ballot leaderBallot, long now, Outbox out) {
+    if (command.inSession()) {
+      propose(command, now, out);
+    } else {
+      out.abandon(List.of(command), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint());
+    }
+  }
+
+  /**
+   * The ballot of the leader this proposer believes in ({@link #leaderHint()}'s), its own when it
+   * leads; {@link Ballot#ZERO} if it knows none. Sent with forwarded commands.
+   */
+  default Ballot leaderBallot() {
+    return Ballot.ZERO;
+  }
 
   /** Assign queued commands to slots and send what the inputs since the last flush produced. */
   void flush(long now, Outbox out);

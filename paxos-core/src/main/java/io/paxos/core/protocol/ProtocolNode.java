@@ -380,12 +380,21 @@ public final class ProtocolNode {
     if (!forwards.isEmpty()) {
       for (Map.Entry<Integer, List<Command>> e : forwards.entrySet()) {
         int to = e.getKey();
-        Ballot ballot = leaderBallot.nodeId() == to ? leaderBallot : Ballot.ZERO;
+        Ballot ballot = forwardBallot(to);
         out.send(to, new Message.Forward(id, ballot, List.copyOf(e.getValue())));
       }
       forwards.clear();
     }
     routeAbandoned(out);
+  }
+
+  /** The ballot this node believes {@code to} leads with, for its Forwards; ZERO if unknown. */
+  private Ballot forwardBallot(int to) {
+    Ballot fromProposer = proposer != null ? proposer.leaderBallot() : Ballot.ZERO;
+    if (fromProposer.nodeId() == to) {
+      return fromProposer;
+    }
+    return leaderBallot.nodeId() == to ? leaderBallot : Ballot.ZERO;
   }
 
   private void observeLeader(Ballot ballot, long commitSlot, int from, long now, Outbox out) {

@@ -1,22 +1,43 @@
 package io.paxos.core.protocol;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The ids (origin, client id, sequence) of the last {@code capacity} one-shot commands a proposer
  * took (queued, or handed back unproposed), so that a command that reaches it twice (a {@code
  * Forward} duplicated by the network) is handled once: not chosen in two slots, nor handed back
  * while its first copy may be chosen, nor proposed after it was handed back. The oldest ids are
- * forgotten first. Session commands ({@link Command#inSession()}) are not tracked: a session's
- * retry is sent again on purpose, and the replicated session table applies it once. Not
- * thread-safe.
+ * forgotten first, but not without a trace: for each client it keeps the highest sequence it
+ * forgot, and a command at or below it that is not remembered may be one it forgot ({@link
+ * Seen#FORGOTTEN}), so that a late duplicate is never taken for a new command. This relies on a
+ * client never reusing a sequence for another one-shot command (the runtime numbers them from 1 per
+ * node incarnation with a random client id). Session commands ({@link Command#inSession()}) are not
+ * tracked: a session's retry is sent again on purpose, and the replicated session table applies it
+ * once. Not thread-safe.
  *
  * <p>The leader calls {@link #add} for every command it queues, so nothing is allocated there: the
  * ids live in a ring of primitive arrays in arrival order (the oldest is overwritten), indexed by
  * an open-addressing hash table of ring positions (linear probing, backward-shift deletion).
  */
 final class RecentCommands {
+  /** What {@link #add} found. */
+  enum Seen {
+    /** Never seen: now remembered. */
+    NEW,
+    /** Seen and still remembered: a duplicate. */
+    DUPLICATE,
+    /**
+     * Maybe seen and forgotten since (at or below the highest sequence forgotten for its client).
+     */
+    FORGOTTEN
+  }
+
   private static final int EMPTY = -1;
+
+  /** Clients whose highest forgotten sequence is kept; the oldest client's mark goes first. */
+  static final int MAX_MARKED_CLIENTS = 4096;
 
   private final int[] origins;
   private final long[] clientIds;
@@ -25,6 +46,13 @@ final class RecentCommands {
   private final int mask;
   private int next;
   private int size;
+  private final Map<Long, Long> forgottenUpTo =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+          return size() > MAX_MARKED_CLIENTS;
+        }
+      };
 
   RecentCommands(int capacity) {
     if (capacity < 1) {
@@ -39,21 +67,26 @@ final class RecentCommands {
     mask = tableSize - 1;
   }
 
-  /** Remember {@code command}; false if it was already remembered (a duplicate). */
-  boolean add(Command command) {
+  /** Remember {@code command} if it is new; whether it was seen before. */
+  Seen add(Command command) {
     int origin = command.origin();
     long clientId = command.clientId();
     long sequence = command.sequence();
     int i = home(origin, clientId, sequence);
     for (int p = table[i]; p != EMPTY; p = table[i]) {
       if (origins[p] == origin && clientIds[p] == clientId && sequences[p] == sequence) {
-        return false;
+        return Seen.DUPLICATE;
       }
       i = (i + 1) & mask;
+    }
+    Long forgotten = forgottenUpTo.get(clientId);
+    if (forgotten != null && sequence <= forgotten) {
+      return Seen.FORGOTTEN;
     }
     int position = next;
     if (size == origins.length) {
       forget(position); // the oldest id lives where the new one goes
+      forgottenUpTo.merge(clientIds[position], sequences[position], Math::max);
     } else {
       size++;
     }
@@ -62,7 +95,7 @@ final class RecentCommands {
     sequences[position] = sequence;
     insert(position);
     next = (position + 1) % origins.length;
-    return true;
+    return Seen.NEW;
   }
 
   private void insert(int position) {

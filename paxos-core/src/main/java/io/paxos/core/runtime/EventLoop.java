@@ -1,5 +1,6 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.CommandTimeoutException;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.OverloadedException;
@@ -71,8 +72,6 @@ final class EventLoop implements Runnable {
   private volatile boolean leader;
   private volatile int leaderHint;
   private long nextTickMs;
-  // Chosen values written since the last sync (no vote needed one): synced at the next tick.
-  private boolean chosenUnsynced;
 
   EventLoop(
       ProtocolNode protocol,
@@ -144,7 +143,6 @@ final class EventLoop implements Runnable {
         long now = nowMs();
         int handled = drainInputs(now);
         if (now >= nextTickMs) {
-          syncChosen();
           protocol.tick(now, out);
           commands.expire(now);
           reads.expire(now);
@@ -158,17 +156,9 @@ final class EventLoop implements Runnable {
           park();
         }
       }
-      syncChosen(); // a clean stop leaves nothing it learned only in memory
     } catch (RuntimeException | Error e) {
       running = false;
       onFailure.accept(e);
-    }
-  }
-
-  private void syncChosen() {
-    if (chosenUnsynced) {
-      storage.sync();
-      chosenUnsynced = false;
     }
   }
 
@@ -244,18 +234,16 @@ final class EventLoop implements Runnable {
     if (out.isEmpty()) {
       return;
     }
-    // Chosen values are durable at a quorum of acceptors already: this node's copy rides along
-    // with the next sync that votes need, or is synced at the next tick (a restart that lost it
-    // learns it again).
-    boolean sync = out.needsSync();
-    chosenUnsynced |= !sync && !out.deliveries().isEmpty();
+    // Chosen values are synced before they are applied, although a quorum of acceptors holds them
+    // already: a restart must replay at least what this node applied, or a SEQUENTIAL read after
+    // it could return an older state than one before it.
+    boolean sync = out.needsSync() || !out.deliveries().isEmpty();
     storage.write(out);
     for (Outbox.Delivery d : out.deliveries()) {
       storage.appendChosen(d.slot(), d.value());
     }
     if (sync) {
       storage.sync();
-      chosenUnsynced = false;
     }
     for (int i = 0; i < out.sendCount(); i++) {
       int to = out.sendTo(i);
@@ -275,10 +263,7 @@ final class EventLoop implements Runnable {
       applier.deliver(out.deliveries());
     }
     for (Outbox.Abandoned a : out.abandoned()) {
-      PaxosException error =
-          a.reason() == Outbox.Rejection.OVERLOADED
-              ? new OverloadedException("the leader's queue is full; retry later")
-              : new NotLeaderException(a.leaderHint());
+      PaxosException error = error(a);
       for (Command c : a.commands()) {
         commands.fail(c.clientId(), c.sequence(), error);
       }
@@ -291,6 +276,19 @@ final class EventLoop implements Runnable {
       }
     }
     out.clear();
+  }
+
+  private static PaxosException error(Outbox.Abandoned a) {
+    switch (a.reason()) {
+      case OVERLOADED:
+        return new OverloadedException("the leader's queue is full; retry later");
+      case OUTCOME_UNKNOWN:
+        return new CommandTimeoutException(
+            "outcome unknown: the leader it was forwarded to cannot tell whether it proposed the"
+                + " command (it restarted, or forgot the command, since it may have)");
+      default:
+        return new NotLeaderException(a.leaderHint());
+    }
   }
 
   /** Fail what is still pending once the loop has stopped. */

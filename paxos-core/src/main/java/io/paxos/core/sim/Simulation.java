@@ -225,9 +225,7 @@ public final class Simulation {
       crash(n, n.armedDowntime);
       return;
     }
-    if (out.needsSync()) {
-      n.storage.sync(); // chosen values alone are not synced: a restart learns them again
-    }
+    n.storage.sync();
     checkers.afterStep(n.protocol, id -> snapshotSlot(nodes[id]));
     boolean crashing = n.armedCrash == SimNode.ArmedCrash.MID_SEND;
     if (!sentEarly) {
@@ -253,7 +251,9 @@ public final class Simulation {
         out.deliveries().isEmpty() ? 0 : out.deliveries().get(out.deliveries().size() - 1).slot();
     for (Outbox.Abandoned a : out.abandoned()) {
       for (Command c : a.commands()) {
-        checkers.onHandedBack(c);
+        if (a.reason() != Outbox.Rejection.OUTCOME_UNKNOWN) {
+          checkers.onHandedBack(c);
+        }
         Workload.Request r = workload.onAbandoned(c);
         if (r != null) {
           long backoff = 5 + random.nextInt(20 * Math.min(r.attempt, 16));

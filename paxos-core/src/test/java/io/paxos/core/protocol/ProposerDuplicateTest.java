@@ -94,11 +94,15 @@ class ProposerDuplicateTest {
     out.clear();
     // Addressed to the ballot it led with before the restart, or to no known ballot: it may have
     // proposed an earlier copy, so "not proposed" could be a lie.
+    Command other = new Command(2, 9, 2, new byte[] {1});
     p.proposeForwarded(CMD, new Ballot(3, 1), 1, out);
-    p.proposeForwarded(new Command(2, 9, 2, new byte[] {1}), Ballot.ZERO, 1, out);
+    p.proposeForwarded(other, Ballot.ZERO, 1, out);
     p.flush(1, out);
-    assertThat(out.abandoned()).isEmpty();
-    assertThat(out.isEmpty()).isTrue();
+    assertThat(out.abandoned())
+        .containsExactly(
+            new Outbox.Abandoned(List.of(CMD), Outbox.Rejection.OUTCOME_UNKNOWN, 2),
+            new Outbox.Abandoned(List.of(other), Outbox.Rejection.OUTCOME_UNKNOWN, 2));
+    assertThat(out.sendCount()).isZero();
   }
 
   @Test
@@ -139,7 +143,33 @@ class ProposerDuplicateTest {
     p.flush(10_001, out);
     assertThat(slotsCarrying(out, CMD)).isEmpty();
     assertThat(slotsCarrying(out, fresh)).containsExactly(1L);
-    assertThat(out.abandoned()).isEmpty();
+    assertThat(out.abandoned())
+        .extracting(Outbox.Abandoned::reason)
+        .containsExactly(Outbox.Rejection.OUTCOME_UNKNOWN);
+  }
+
+  @Test
+  void aCopyOfACommandTheProposerForgotUnderOverloadGetsOutcomeUnknown() {
+    Outbox out = new Outbox();
+    DefaultProposer p = candidate(out);
+    Ballot b = p.ballot();
+    p.onPromise(new Message.Promise(1, b, 1, List.of()), 10_000, out);
+    p.onPromise(new Message.Promise(2, b, 1, List.of()), 10_000, out);
+    out.clear();
+    p.proposeForwarded(CMD, b, 10_001, out); // queued (no flush: the queue fills up)
+    int rejected = 0;
+    for (int i = 1; rejected < 70_000; i++) {
+      p.proposeForwarded(new Command(3, 99, i, new byte[] {1}), b, 10_001, out);
+      rejected = out.abandoned().size();
+    }
+    // CMD's id was pushed out by the rejected commands while CMD still waits in the queue: a copy
+    // must get neither "overloaded" (it may be chosen) nor a second place in the queue.
+    out.clear();
+    p.proposeForwarded(CMD, b, 10_002, out);
+    assertThat(out.abandoned())
+        .containsExactly(new Outbox.Abandoned(List.of(CMD), Outbox.Rejection.OUTCOME_UNKNOWN, 1));
+    p.flush(10_002, out);
+    assertThat(slotsCarrying(out, CMD)).containsExactly(1L);
   }
 
   @Test

@@ -45,6 +45,11 @@ abstract class DelegatingProposer implements Proposer {
   }
 
   @Override
+  public Ballot leaderBallot() {
+    return delegate.leaderBallot();
+  }
+
+  @Override
   public void proposeForwarded(Command command, Ballot leaderBallot, long now, Outbox out) {
     delegate.proposeForwarded(command, leaderBallot, now, out);
   }
