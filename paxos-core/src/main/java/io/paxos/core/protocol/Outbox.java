@@ -16,6 +16,14 @@ import java.util.List;
  * itself are votes too: the host delivers them back into the protocol only after the sync, like any
  * other message. Deliveries need no sync.
  *
+ * <p>One exception, which {@link #mayPrecedeSync(int)} names: a message that states nothing about
+ * this node's durable state (a leader's {@code Accept}, {@code Commit} or {@code Heartbeat}, a
+ * forwarded command, a request) may leave before the sync, so that a leader's own disk write runs
+ * in parallel with its followers' instead of before them. A leader need not have its own {@code
+ * Accept} durable to send it: its vote counts only when its acceptor's {@code Accepted}, sent after
+ * the sync, comes back; and its round was made durable with the {@code Prepare}, in an earlier
+ * batch.
+ *
  * <p>Not thread-safe: one thread fills it (through the roles) and then drains it; {@link #clear()}
  * makes it ready for the next batch. Lists returned by the accessors are live views owned by the
  * outbox and are invalid after {@link #clear()}.
@@ -142,6 +150,26 @@ public final class Outbox {
 
   public Message sendMessage(int i) {
     return sendMessage[i];
+  }
+
+  /**
+   * Whether message {@code i}, if addressed to another node, may leave before this batch's writes
+   * are synced (messages to this node itself are always handed back after the sync): it is not a
+   * vote ({@code Promise}, {@code Accepted}, {@code HeartbeatAck}, a report of accepted values) nor
+   * a {@code Prepare} of a round this batch persists, and it makes no claim that depends on what
+   * this batch writes. Hosts may send it early; every other message waits for the sync.
+   */
+  public boolean mayPrecedeSync(int i) {
+    if (round >= 0) {
+      return false; // a new round: its Prepare (and anything else) waits until the round is durable
+    }
+    Message m = sendMessage[i];
+    return m instanceof Message.Accept
+        || m instanceof Message.Commit
+        || m instanceof Message.Heartbeat
+        || m instanceof Message.Forward
+        || m instanceof Message.ReadIndexRequest
+        || m instanceof Message.CatchUpRequest;
   }
 
   /** The latest promise to persist, if the acceptor promised in this batch. */

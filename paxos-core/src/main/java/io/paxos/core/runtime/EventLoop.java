@@ -238,6 +238,19 @@ final class EventLoop implements Runnable {
     // already: a restart must replay at least what this node applied, or a SEQUENTIAL read after
     // it could return an older state than one before it.
     boolean sync = out.needsSync() || !out.deliveries().isEmpty();
+    // A leader's Accepts go out first, so that the followers write while this node does.
+    boolean sentEarly = false;
+    if (sync) {
+      for (int i = 0; i < out.sendCount(); i++) {
+        if (out.sendTo(i) != nodeId && out.mayPrecedeSync(i)) {
+          transport.send(out.sendTo(i), out.sendMessage(i));
+          sentEarly = true;
+        }
+      }
+      if (sentEarly) {
+        transport.flush();
+      }
+    }
     storage.write(out);
     for (Outbox.Delivery d : out.deliveries()) {
       storage.appendChosen(d.slot(), d.value());
@@ -249,7 +262,7 @@ final class EventLoop implements Runnable {
       int to = out.sendTo(i);
       if (to == nodeId) {
         loopback.add(out.sendMessage(i));
-      } else {
+      } else if (!(sentEarly && out.mayPrecedeSync(i))) {
         transport.send(to, out.sendMessage(i));
       }
     }

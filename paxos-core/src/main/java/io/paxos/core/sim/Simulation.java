@@ -218,6 +218,8 @@ public final class Simulation {
     boolean sentEarly = options.sendsBeforeSync(); // only a broken host does
     if (sentEarly) {
       send(n, out.sendCount());
+    } else {
+      sendEarly(n);
     }
     if (n.armedCrash == SimNode.ArmedCrash.MID_SYNC && n.storage.unsyncedWrites() > 0) {
       out.clear();
@@ -230,7 +232,7 @@ public final class Simulation {
     boolean crashing = n.armedCrash == SimNode.ArmedCrash.MID_SEND;
     if (!sentEarly) {
       int sends = out.sendCount();
-      send(n, crashing ? random.nextInt(sends + 1) : sends);
+      sendRest(n, crashing ? random.nextInt(sends + 1) : sends);
     }
     if (crashing) {
       out.clear();
@@ -269,12 +271,39 @@ public final class Simulation {
 
   /** Send the first {@code count} messages of the node's outbox. */
   private void send(SimNode n, int count) {
-    Outbox out = n.out;
     for (int i = 0; i < count; i++) {
-      Message m = out.sendMessage(i);
-      checkers.onSent(n.id, n.incarnation, m);
-      network.send(now, n.id, out.sendTo(i), m);
+      sendOne(n, i);
     }
+  }
+
+  /**
+   * Send, before the sync, the messages the durability rule lets go early (as the runtime does).
+   */
+  private void sendEarly(SimNode n) {
+    for (int i = 0; i < n.out.sendCount(); i++) {
+      if (sentBeforeSync(n, i)) {
+        sendOne(n, i);
+      }
+    }
+  }
+
+  /** After the sync: send those of the first {@code count} messages not sent early. */
+  private void sendRest(SimNode n, int count) {
+    for (int i = 0; i < count; i++) {
+      if (!sentBeforeSync(n, i)) {
+        sendOne(n, i);
+      }
+    }
+  }
+
+  private static boolean sentBeforeSync(SimNode n, int i) {
+    return n.out.sendTo(i) != n.id && n.out.mayPrecedeSync(i);
+  }
+
+  private void sendOne(SimNode n, int i) {
+    Message m = n.out.sendMessage(i);
+    checkers.onSent(n.id, n.incarnation, m);
+    network.send(now, n.id, n.out.sendTo(i), m);
   }
 
   // ---- snapshots ----

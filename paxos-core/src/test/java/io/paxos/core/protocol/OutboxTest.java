@@ -53,6 +53,42 @@ class OutboxTest {
   }
 
   @Test
+  @DisplayName(
+      "a leader's Accept, Commit and Heartbeat, forwards and requests may precede the sync;"
+          + " votes, reports and replies never do")
+  void onlyClaimFreeMessagesMayPrecedeTheSync() {
+    Value v = value(1);
+    List<Message> early =
+        List.of(
+            new Message.Accept(1, b(1, 1), 1, List.of(v), 1),
+            new Message.Commit(1, b(1, 1), 3),
+            new Message.Heartbeat(1, b(1, 1), 3, 7),
+            new Message.Forward(1, b(1, 2), List.of(cmd(1, 1))),
+            new Message.ReadIndexRequest(1, 4),
+            new Message.CatchUpRequest(1, 1, 10));
+    List<Message> late =
+        List.of(
+            new Message.Prepare(1, b(2, 1), 1),
+            new Message.Promise(1, b(1, 2), 1, List.of()),
+            new Message.Accepted(1, b(1, 2), 1, 1),
+            new Message.HeartbeatAck(1, b(1, 2), 7),
+            new Message.Nack(1, b(1, 2), b(3, 3)),
+            new Message.AcceptedReport(1, 1, 1, 2, List.of()),
+            new Message.ReadIndexReply(1, 4, true, 3, 1),
+            new Message.ForwardRejected(1, List.of(cmd(2, 1)), Outbox.Rejection.NOT_LEADER, 3));
+    early.forEach(m -> out.send(2, m));
+    late.forEach(m -> out.send(2, m));
+    for (int i = 0; i < out.sendCount(); i++) {
+      assertThat(out.mayPrecedeSync(i)).as("%s", out.sendMessage(i)).isEqualTo(i < early.size());
+    }
+
+    out.persistRound(2); // a new round: nothing leaves before it is durable
+    for (int i = 0; i < out.sendCount(); i++) {
+      assertThat(out.mayPrecedeSync(i)).as("%s", out.sendMessage(i)).isFalse();
+    }
+  }
+
+  @Test
   @DisplayName("the round to persist is the highest one recorded in the batch")
   void highestRound() {
     out.persistRound(4);
