@@ -77,9 +77,6 @@ public final class DefaultProposer implements Proposer {
   private Ballot highestSeen = Ballot.ZERO;
   private Ballot leaderBallot = Ballot.ZERO;
   private long maxRound;
-  // The highest round this node had used when it started: every ballot of this incarnation is
-  // above it, every ballot of an earlier one at or below it.
-  private final long roundAtStart;
   private int leaderHint;
   private long electionDeadline = Long.MIN_VALUE;
   private long knownChosen = 1;
@@ -99,7 +96,7 @@ public final class DefaultProposer implements Proposer {
   private final SlotRing<InFlight> inFlight = new SlotRing<>(1, 1024);
   private final SlotRing<Value> committed = new SlotRing<>(1, 1024);
   private final ArrayDeque<Command> queue = new ArrayDeque<>();
-  private final RecentCommands recentCommands;
+  private final CommandIntake intake;
   private long lastHeartbeatAt;
   private long heartbeatSequence;
   private final long[] ackedSequence;
@@ -128,11 +125,10 @@ public final class DefaultProposer implements Proposer {
             .filter(n -> config.member(n).orElseThrow().has(Role.ACCEPTOR) || contains(learners, n))
             .toArray();
     this.maxRound = state.maxRound();
-    this.roundAtStart = state.maxRound();
     this.ackedSequence = new long[acceptors.length];
     this.lastContact = new long[acceptors.length];
     this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
-    this.recentCommands = new RecentCommands(maxQueued);
+    this.intake = new CommandIntake(id, state.maxRound(), maxQueued);
     this.unresolved = new UnresolvedSlots(Math.max(1024, options.window() * 4));
     this.knownChosen = state.nextChosenSlot();
   }
@@ -318,7 +314,7 @@ public final class DefaultProposer implements Proposer {
       AcceptedEntry e = reported.get(s);
       Value value = e == null ? Value.NOOP : e.value();
       for (Command c : value.commands()) {
-        if (!c.inSession() && recentCommands.add(c) != RecentCommands.Seen.NEW) {
+        if (intake.reproposed(c)) {
           inHand.add(c);
         }
       }
@@ -339,50 +335,25 @@ public final class DefaultProposer implements Proposer {
 
   @Override
   public void propose(Command command, long now, Outbox out) {
-    // A one-shot command is handled once here, whatever the state: a second copy (a Forward
-    // delivered twice) is dropped. Its first copy was queued, proposed or handed back, and the
-    // copy must not contradict that: proposing it again could choose it in two slots, or after it
-    // was handed back as not proposed; handing it back could tell the client "not proposed" while
-    // the first copy may still be chosen in a slot this proposer left unresolved. A session's
-    // command is always taken: its retries are deliberate, and the session table applies it once.
-    // A copy of a command this proposer may have seen but forgot gets "outcome unknown".
-    if (!command.inSession()) {
-      RecentCommands.Seen seen = recentCommands.add(command);
-      if (seen == RecentCommands.Seen.DUPLICATE) {
-        return;
-      } else if (seen == RecentCommands.Seen.FORGOTTEN) {
-        out.abandon(List.of(command), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint);
-        return;
-      }
-    }
-    if (state == State.FOLLOWER) {
+    take(command, intake.admit(command), out);
+  }
+
+  @Override
+  public void proposeForwarded(Command command, Ballot leaderBallot, long now, Outbox out) {
+    take(command, intake.admitForwarded(command, leaderBallot), out);
+  }
+
+  private void take(Command command, CommandIntake.Verdict verdict, Outbox out) {
+    if (verdict == CommandIntake.Verdict.DUPLICATE) {
+      return;
+    } else if (verdict == CommandIntake.Verdict.OUTCOME_UNKNOWN) {
+      out.abandon(List.of(command), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint);
+    } else if (state == State.FOLLOWER) {
       out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, leaderHint);
     } else if (queue.size() >= maxQueued) {
       out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, leaderHint);
     } else {
       queue.add(command);
-    }
-  }
-
-  /**
-   * A forwarded one-shot command is taken only if it was addressed to this incarnation of the node.
-   * {@link #recentCommands} remembers the commands received since this node started, not before; a
-   * node that led before it restarted may have proposed a command forwarded to it then, and a copy
-   * of that {@code Forward}, delayed or duplicated by the network, must neither be handed back as
-   * not proposed (the first copy may be chosen: its client would then send the operation again) nor
-   * be proposed a second time. Such a copy goes back as {@link Outbox.Rejection#OUTCOME_UNKNOWN}:
-   * its caller learns at once what a timeout would tell it later. A node that never led before it
-   * started ({@code roundAtStart == 0}) proposed nothing before; a ballot above {@code
-   * roundAtStart} is this incarnation's.
-   */
-  @Override
-  public void proposeForwarded(Command command, Ballot leaderBallot, long now, Outbox out) {
-    boolean forThisIncarnation =
-        roundAtStart == 0 || (leaderBallot.nodeId() == id && leaderBallot.round() > roundAtStart);
-    if (forThisIncarnation || command.inSession()) {
-      propose(command, now, out);
-    } else {
-      out.abandon(List.of(command), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint);
     }
   }
 

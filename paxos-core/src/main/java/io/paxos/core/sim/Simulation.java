@@ -217,9 +217,11 @@ public final class Simulation {
     }
     boolean sentEarly = options.sendsBeforeSync(); // only a broken host does
     if (sentEarly) {
-      send(n, out.sendCount());
+      for (int i = 0; i < out.sendCount(); i++) {
+        sendOne(n, i);
+      }
     } else {
-      sendEarly(n);
+      send(n, out.sendCount(), true);
     }
     if (n.armedCrash == SimNode.ArmedCrash.MID_SYNC && n.storage.unsyncedWrites() > 0) {
       out.clear();
@@ -232,7 +234,7 @@ public final class Simulation {
     boolean crashing = n.armedCrash == SimNode.ArmedCrash.MID_SEND;
     if (!sentEarly) {
       int sends = out.sendCount();
-      sendRest(n, crashing ? random.nextInt(sends + 1) : sends);
+      send(n, crashing ? random.nextInt(sends + 1) : sends, false);
     }
     if (crashing) {
       out.clear();
@@ -269,35 +271,17 @@ public final class Simulation {
     }
   }
 
-  /** Send the first {@code count} messages of the node's outbox. */
-  private void send(SimNode n, int count) {
-    for (int i = 0; i < count; i++) {
-      sendOne(n, i);
-    }
-  }
-
   /**
-   * Send, before the sync, the messages the durability rule lets go early (as the runtime does).
+   * Send those of the first {@code count} messages of the node's outbox that the durability rule
+   * lets go before the sync ({@code early}), or those it holds until after it (as the runtime
+   * does).
    */
-  private void sendEarly(SimNode n) {
-    for (int i = 0; i < n.out.sendCount(); i++) {
-      if (sentBeforeSync(n, i)) {
-        sendOne(n, i);
-      }
-    }
-  }
-
-  /** After the sync: send those of the first {@code count} messages not sent early. */
-  private void sendRest(SimNode n, int count) {
+  private void send(SimNode n, int count, boolean early) {
     for (int i = 0; i < count; i++) {
-      if (!sentBeforeSync(n, i)) {
+      if (early == (n.out.sendTo(i) != n.id && n.out.mayPrecedeSync(i))) {
         sendOne(n, i);
       }
     }
-  }
-
-  private static boolean sentBeforeSync(SimNode n, int i) {
-    return n.out.sendTo(i) != n.id && n.out.mayPrecedeSync(i);
   }
 
   private void sendOne(SimNode n, int i) {
