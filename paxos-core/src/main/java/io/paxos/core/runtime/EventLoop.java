@@ -72,6 +72,8 @@ final class EventLoop implements Runnable {
   private volatile boolean leader;
   private volatile int leaderHint;
   private long nextTickMs;
+  // Chosen values written since the last sync (no vote needed one): synced at the next tick.
+  private boolean chosenUnsynced;
 
   EventLoop(
       ProtocolNode protocol,
@@ -143,6 +145,7 @@ final class EventLoop implements Runnable {
         long now = nowMs();
         int handled = drainInputs(now);
         if (now >= nextTickMs) {
+          syncChosen();
           protocol.tick(now, out);
           commands.expire(now);
           reads.expire(now);
@@ -156,9 +159,17 @@ final class EventLoop implements Runnable {
           park();
         }
       }
+      syncChosen(); // a clean stop leaves nothing it learned only in memory
     } catch (RuntimeException | Error e) {
       running = false;
       onFailure.accept(e);
+    }
+  }
+
+  private void syncChosen() {
+    if (chosenUnsynced) {
+      storage.sync();
+      chosenUnsynced = false;
     }
   }
 
@@ -234,10 +245,12 @@ final class EventLoop implements Runnable {
     if (out.isEmpty()) {
       return;
     }
-    // Chosen values are synced before they are applied, although a quorum of acceptors holds them
-    // already: a restart must replay at least what this node applied, or a SEQUENTIAL read after
-    // it could return an older state than one before it.
-    boolean sync = out.needsSync() || !out.deliveries().isEmpty();
+    // Chosen values are durable at a quorum of acceptors already: this node's copy rides along
+    // with the next sync that votes need, or is synced at the next tick or a clean stop. A crash
+    // may lose it: the node learns it again, and PaxosNode serves its first SEQUENTIAL read
+    // through a read index, since it may have applied more before the crash than it replays.
+    boolean sync = out.needsSync();
+    chosenUnsynced |= !sync && !out.deliveries().isEmpty();
     // A leader's Accepts go out first, so that the followers write while this node does.
     boolean sentEarly = false;
     if (sync) {
@@ -257,6 +270,7 @@ final class EventLoop implements Runnable {
     }
     if (sync) {
       storage.sync();
+      chosenUnsynced = false;
     }
     for (int i = 0; i < out.sendCount(); i++) {
       int to = out.sendTo(i);

@@ -65,6 +65,8 @@ public final class PaxosNode implements AutoCloseable {
   private final ClusterConfig config;
   private final ProtocolOptions options;
   private final long clientId;
+  // Whether this node has applied through a read index since it started (see read()).
+  private volatile boolean sequentialFloorKnown;
   private final Storage storage;
   private final Transport transport;
   private final Applier applier;
@@ -314,10 +316,15 @@ public final class PaxosNode implements AutoCloseable {
     if (!usable(result)) {
       return result;
     }
-    if (consistency != Consistency.LINEARIZABLE) {
+    if (consistency == Consistency.STALE
+        || (consistency == Consistency.SEQUENTIAL && sequentialFloorKnown)) {
       applier.read(0, query, result);
       return result;
     }
+    // This node may have applied more before a crash than its log replays (chosen values are
+    // applied before they are synced): SEQUENTIAL reads wait for a read index until one read has,
+    // after which what it applied covers all it could have returned before.
+    result.thenRun(() -> sequentialFloorKnown = true);
     long readId = readIds.incrementAndGet();
     CompletableFuture<Long> index = new CompletableFuture<>();
     reads.put(readId, index);

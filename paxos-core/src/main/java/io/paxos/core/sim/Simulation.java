@@ -229,7 +229,9 @@ public final class Simulation {
       crash(n, n.armedDowntime);
       return;
     }
-    n.storage.sync();
+    if (out.needsSync()) {
+      n.storage.sync(); // chosen values alone are not synced: a restart learns them again
+    }
     checkers.afterStep(n.protocol, id -> snapshotSlot(nodes[id]));
     boolean crashing = n.armedCrash == SimNode.ArmedCrash.MID_SEND;
     if (!sentEarly) {

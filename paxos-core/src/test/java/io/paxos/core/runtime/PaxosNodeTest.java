@@ -88,6 +88,54 @@ class PaxosNodeTest {
     }
   }
 
+  /**
+   * Chosen values are applied before this node's copy is synced, so a node may have applied, and
+   * returned in reads, more than its log holds after a crash. Its first SEQUENTIAL read therefore
+   * waits for a read index (which needs a quorum); after that, SEQUENTIAL reads are local again.
+   */
+  @Test
+  void aNodesFirstSequentialReadWaitsForAReadIndexAndLaterOnesAreLocal() throws Exception {
+    java.util.Map<Integer, io.paxos.core.storage.InMemoryStorage> stores =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    try (LocalCluster c =
+        new LocalCluster(
+            ClusterConfig.of("test", 1, 2, 3),
+            FAST,
+            Duration.ofSeconds(2),
+            id -> stores.computeIfAbsent(id, k -> new io.paxos.core.storage.InMemoryStorage()))) {
+      PaxosNode leader = c.awaitLeader();
+      for (int i = 0; i < 5; i++) {
+        get(leader.submit(RecordingStateMachine.command(i)));
+      }
+      int restarted = c.live().stream().filter(n -> n != leader).findFirst().orElseThrow().id();
+      c.live().stream().filter(n -> n.id() != restarted).forEach(n -> c.close(n.id()));
+      c.close(restarted);
+      c.start(restarted); // alone: no quorum, no read index
+      PaxosNode alone = c.nodes.get(restarted);
+
+      assertThat(RecordingStateMachine.count(get(alone.read(new byte[0], Consistency.STALE))))
+          .as("a STALE read is served from whatever the node replayed")
+          .isBetween(0L, 5L);
+      assertThatThrownBy(() -> get(alone.read(new byte[0], Consistency.SEQUENTIAL)))
+          .as("the first SEQUENTIAL read needs a read index")
+          .isInstanceOf(ExecutionException.class);
+
+      for (int id : ClusterConfig.of("test", 1, 2, 3).ids()) {
+        if (id != restarted) {
+          c.start(id);
+        }
+      }
+      c.awaitAgreedLeader();
+      assertThat(RecordingStateMachine.count(get(alone.read(new byte[0], Consistency.SEQUENTIAL))))
+          .as("through a read index: at least everything acknowledged before")
+          .isGreaterThanOrEqualTo(5L);
+      c.live().stream().filter(n -> n.id() != restarted).forEach(n -> c.close(n.id()));
+      assertThat(RecordingStateMachine.count(get(alone.read(new byte[0], Consistency.SEQUENTIAL))))
+          .as("once the floor is known, SEQUENTIAL reads are local again, without a quorum")
+          .isGreaterThanOrEqualTo(5L);
+    }
+  }
+
   @Test
   void badInputIsRefusedWithAClearMessage() {
     try (LocalCluster c = cluster(1, 2, 3)) {
