@@ -46,6 +46,9 @@ final class RecentCommands {
   private final int mask;
   private int next;
   private int size;
+  private boolean marked;
+  private long markedClient;
+  private long markedSequence;
   private final Map<Long, Long> forgottenUpTo =
       new LinkedHashMap<>() {
         @Override
@@ -79,14 +82,13 @@ final class RecentCommands {
       }
       i = (i + 1) & mask;
     }
-    Long forgotten = forgottenUpTo.get(clientId);
-    if (forgotten != null && sequence <= forgotten) {
+    if (sequence <= forgottenUpTo(clientId)) {
       return Seen.FORGOTTEN;
     }
     int position = next;
     if (size == origins.length) {
       forget(position); // the oldest id lives where the new one goes
-      forgottenUpTo.merge(clientIds[position], sequences[position], Math::max);
+      noteForgotten(clientIds[position], sequences[position]);
     } else {
       size++;
     }
@@ -96,6 +98,37 @@ final class RecentCommands {
     insert(position);
     next = (position + 1) % origins.length;
     return Seen.NEW;
+  }
+
+  /** The highest sequence forgotten for {@code clientId}, {@code Long.MIN_VALUE} if none. */
+  private long forgottenUpTo(long clientId) {
+    if (marked && clientId == markedClient) {
+      return markedSequence;
+    }
+    if (forgottenUpTo.isEmpty()) {
+      return Long.MIN_VALUE;
+    }
+    Long mark = forgottenUpTo.get(clientId);
+    return mark == null ? Long.MIN_VALUE : mark;
+  }
+
+  /**
+   * {@code sequence} of {@code clientId} is forgotten. The client forgotten last is kept in fields
+   * (ids are forgotten in arrival order, so mostly one client after another), the others in the
+   * map, so a busy proposer allocates nothing here.
+   */
+  private void noteForgotten(long clientId, long sequence) {
+    if (marked && clientId == markedClient) {
+      markedSequence = Math.max(markedSequence, sequence);
+      return;
+    }
+    if (marked) {
+      forgottenUpTo.merge(markedClient, markedSequence, Math::max);
+    }
+    Long earlier = forgottenUpTo.remove(clientId);
+    markedClient = clientId;
+    markedSequence = earlier == null ? sequence : Math.max(earlier, sequence);
+    marked = true;
   }
 
   private void insert(int position) {
