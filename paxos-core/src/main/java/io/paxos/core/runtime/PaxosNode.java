@@ -324,7 +324,9 @@ public final class PaxosNode implements AutoCloseable {
     // This node may have applied more before a crash than its log replays (chosen values are
     // applied before they are synced): SEQUENTIAL reads wait for a read index until one read has,
     // after which what it applied covers all it could have returned before.
-    result.thenRun(() -> sequentialFloorKnown = true);
+    if (!sequentialFloorKnown) {
+      result.thenRun(() -> sequentialFloorKnown = true);
+    }
     long readId = readIds.incrementAndGet();
     CompletableFuture<Long> index = new CompletableFuture<>();
     reads.put(readId, index);

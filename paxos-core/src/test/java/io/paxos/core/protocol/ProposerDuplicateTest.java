@@ -3,10 +3,8 @@ package io.paxos.core.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paxos.core.config.ClusterConfig;
-import io.paxos.core.config.ProtocolOptions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,9 +17,7 @@ class ProposerDuplicateTest {
   private static final Command CMD = new Command(2, 9, 1, new byte[] {1});
 
   private static DefaultProposer candidate(Outbox out) {
-    DefaultProposer p =
-        new DefaultProposer(
-            1, THREE, ProtocolOptions.defaults(), new SplittableRandom(1), DurableState.EMPTY);
+    DefaultProposer p = ProposerFixture.proposer(1, THREE);
     p.tick(0, out);
     p.tick(10_000, out);
     return p;
@@ -77,18 +73,13 @@ class ProposerDuplicateTest {
   /** A proposer that led with round 3 before it restarted, now a follower of node 2. */
   private static DefaultProposer restartedFollower(Outbox out) {
     DefaultProposer p =
-        new DefaultProposer(
-            1,
-            THREE,
-            ProtocolOptions.defaults(),
-            new SplittableRandom(1),
-            new DurableState(Ballot.ZERO, List.of(), 3, List.of()));
+        ProposerFixture.proposer(1, THREE, ProposerFixture.OPTIONS, ProposerFixture.maxRound(3));
     p.onLeaderMessage(new Ballot(4, 2), 1, 0, out);
     return p;
   }
 
   @Test
-  void aRestartedProposerDropsACommandForwardedToItsEarlierIncarnation() {
+  void aRestartedProposerAnswersOutcomeUnknownToACommandForwardedToItsEarlierIncarnation() {
     Outbox out = new Outbox();
     DefaultProposer p = restartedFollower(out);
     out.clear();
@@ -120,15 +111,10 @@ class ProposerDuplicateTest {
   }
 
   @Test
-  void aRestartedLeaderDropsACopyForwardedToItsEarlierIncarnationButTakesOnesForItsBallot() {
+  void aRestartedLeaderRefusesACopyForwardedToItsEarlierIncarnationButTakesOnesForItsBallot() {
     Outbox out = new Outbox();
     DefaultProposer p =
-        new DefaultProposer(
-            1,
-            THREE,
-            ProtocolOptions.defaults(),
-            new SplittableRandom(1),
-            new DurableState(Ballot.ZERO, List.of(), 3, List.of()));
+        ProposerFixture.proposer(1, THREE, ProposerFixture.OPTIONS, ProposerFixture.maxRound(3));
     p.tick(0, out);
     p.tick(10_000, out);
     Ballot b = p.ballot();
@@ -175,9 +161,7 @@ class ProposerDuplicateTest {
   @Test
   void aProposerThatNeverLedBeforeItStartedHandsBackAnyForwardedCommand() {
     Outbox out = new Outbox();
-    DefaultProposer p =
-        new DefaultProposer(
-            1, THREE, ProtocolOptions.defaults(), new SplittableRandom(1), DurableState.EMPTY);
+    DefaultProposer p = ProposerFixture.proposer(1, THREE);
     p.onLeaderMessage(new Ballot(1, 2), 1, 0, out);
     out.clear();
     p.proposeForwarded(CMD, Ballot.ZERO, 1, out);
