@@ -106,7 +106,11 @@ final class Applier implements Runnable {
     for (Value v : chosen) {
       slot++;
       for (Command c : v.commands()) {
-        sessionTable.apply(c, slot, this::apply);
+        if (c.inSession()) {
+          sessionTable.apply(c, slot, machine); // the table keeps the results of sessions
+        } else {
+          stateMachine.applyWithoutResult(c.payload()); // answered before the restart, or never
+        }
       }
     }
     appliedSlot = slot;
@@ -224,8 +228,15 @@ final class Applier implements Runnable {
     bytesSinceSnapshot = 0;
   }
 
-  /** Apply one command (once per session sequence), then answer whoever waits for it. */
+  /**
+   * Apply one command (once per session sequence), then answer whoever waits for it. A command
+   * outside a session made at another learner is answered there: its result is not built here.
+   */
   private void applyOne(Command c, long slot) {
+    if (!c.inSession() && c.origin() != nodeId && hostsLearner.test(c.origin())) {
+      stateMachine.applyWithoutResult(c.payload());
+      return;
+    }
     byte[] result = sessionTable.apply(c, slot, machine);
     if (result == null) {
       return; // a stale duplicate: applied before, and its client has seen the answer

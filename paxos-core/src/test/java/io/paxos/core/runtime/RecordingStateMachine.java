@@ -11,11 +11,13 @@ import java.util.List;
 
 /**
  * A state machine for tests: commands are 8-byte ids; it records every id in the order applied and
- * answers each command with the number of commands applied before it. Queries return that count.
+ * answers each command with the number of commands applied before it. Queries return that count. It
+ * also counts the commands applied through {@link #applyWithoutResult}, which builds no answer.
  */
 final class RecordingStateMachine implements StateMachine {
   private final List<Long> applied = new ArrayList<>();
   private int restores;
+  private int withoutResult;
 
   static byte[] command(long id) {
     return ByteBuffer.allocate(8).putLong(id).array();
@@ -29,6 +31,12 @@ final class RecordingStateMachine implements StateMachine {
   public synchronized byte[] apply(byte[] command) {
     applied.add(ByteBuffer.wrap(command).getLong());
     return ByteBuffer.allocate(8).putLong(applied.size() - 1L).array();
+  }
+
+  @Override
+  public synchronized void applyWithoutResult(byte[] command) {
+    applied.add(ByteBuffer.wrap(command).getLong());
+    withoutResult++;
   }
 
   @Override
@@ -67,6 +75,11 @@ final class RecordingStateMachine implements StateMachine {
   /** How often the state was restored from a snapshot. */
   synchronized int restores() {
     return restores;
+  }
+
+  /** How many of the commands applied built no result. */
+  synchronized int appliedWithoutResult() {
+    return withoutResult;
   }
 
   synchronized int size() {
