@@ -17,9 +17,11 @@ import java.util.Map;
  * tracked: a session's retry is sent again on purpose, and the replicated session table applies it
  * once. Not thread-safe.
  *
- * <p>The leader calls {@link #add} for every command it queues, so nothing is allocated there: the
- * ids live in a ring of primitive arrays in arrival order (the oldest is overwritten), indexed by
- * an open-addressing hash table of ring positions (linear probing, backward-shift deletion).
+ * <p>The leader calls {@link #add} for every command it queues, so nothing is allocated there and
+ * few cache lines are touched: the ids live in a ring (one array, an id's three fields side by
+ * side) in arrival order, the oldest overwritten, indexed by an open-addressing hash table of ring
+ * positions (linear probing, at most half full, backward-shift deletion) whose slots also hold the
+ * id's hash, so that probing and deleting compare hashes and read the ring only for a match.
  */
 final class RecentCommands {
   /** What {@link #add} found. */
@@ -34,15 +36,16 @@ final class RecentCommands {
     FORGOTTEN
   }
 
-  private static final int EMPTY = -1;
+  private static final long EMPTY = -1L;
+  private static final int FIELDS = 3; // origin, client id, sequence
 
   /** Clients whose highest forgotten sequence is kept; the oldest client's mark goes first. */
   static final int MAX_MARKED_CLIENTS = 4096;
 
-  private final int[] origins;
-  private final long[] clientIds;
-  private final long[] sequences;
-  private final int[] table;
+  private final int capacity;
+  private final long[] ring;
+  // Each slot: EMPTY, or the ring position in the high 32 bits and the id's hash in the low 32.
+  private final long[] table;
   private final int mask;
   private int next;
   private int size;
@@ -58,14 +61,13 @@ final class RecentCommands {
       };
 
   RecentCommands(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be positive, was " + capacity);
+    if (capacity < 1 || capacity > 1 << 28) {
+      throw new IllegalArgumentException("capacity must be 1 to 2^28, was " + capacity);
     }
-    origins = new int[capacity];
-    clientIds = new long[capacity];
-    sequences = new long[capacity];
+    this.capacity = capacity;
+    ring = new long[capacity * FIELDS];
     int tableSize = Integer.highestOneBit(capacity) * 4; // at most half full
-    table = new int[tableSize];
+    table = new long[tableSize];
     Arrays.fill(table, EMPTY);
     mask = tableSize - 1;
   }
@@ -75,28 +77,37 @@ final class RecentCommands {
     int origin = command.origin();
     long clientId = command.clientId();
     long sequence = command.sequence();
-    int i = home(origin, clientId, sequence);
-    for (int p = table[i]; p != EMPTY; p = table[i]) {
-      if (origins[p] == origin && clientIds[p] == clientId && sequences[p] == sequence) {
-        return Seen.DUPLICATE;
+    int hash = hash(origin, clientId, sequence);
+    for (int i = hash & mask; table[i] != EMPTY; i = (i + 1) & mask) {
+      long slot = table[i];
+      if ((int) slot == hash) {
+        int at = (int) (slot >>> 32) * FIELDS;
+        if (ring[at] == origin && ring[at + 1] == clientId && ring[at + 2] == sequence) {
+          return Seen.DUPLICATE;
+        }
       }
-      i = (i + 1) & mask;
     }
     if (sequence <= forgottenUpTo(clientId)) {
       return Seen.FORGOTTEN;
     }
     int position = next;
-    if (size == origins.length) {
-      forget(position); // the oldest id lives where the new one goes
-      noteForgotten(clientIds[position], sequences[position]);
+    int at = position * FIELDS;
+    if (size == capacity) {
+      // The oldest id lives where the new one goes.
+      forget(position, hash((int) ring[at], ring[at + 1], ring[at + 2]));
+      noteForgotten(ring[at + 1], ring[at + 2]);
     } else {
       size++;
     }
-    origins[position] = origin;
-    clientIds[position] = clientId;
-    sequences[position] = sequence;
-    insert(position);
-    next = (position + 1) % origins.length;
+    ring[at] = origin;
+    ring[at + 1] = clientId;
+    ring[at + 2] = sequence;
+    int i = hash & mask;
+    while (table[i] != EMPTY) {
+      i = (i + 1) & mask;
+    }
+    table[i] = (long) position << 32 | (hash & 0xFFFF_FFFFL);
+    next = position + 1 == capacity ? 0 : position + 1;
     return Seen.NEW;
   }
 
@@ -131,40 +142,31 @@ final class RecentCommands {
     marked = true;
   }
 
-  private void insert(int position) {
-    int i = home(origins[position], clientIds[position], sequences[position]);
-    while (table[i] != EMPTY) {
-      i = (i + 1) & mask;
-    }
-    table[i] = position;
-  }
-
-  /** Remove ring position {@code position} from the table. */
-  private void forget(int position) {
-    int i = home(origins[position], clientIds[position], sequences[position]);
-    while (table[i] != position) {
+  /** Remove ring position {@code position}, whose id hashes to {@code hash}, from the table. */
+  private void forget(int position, int hash) {
+    int i = hash & mask;
+    while ((int) (table[i] >>> 32) != position) {
       i = (i + 1) & mask;
     }
     // Backward-shift deletion: pull later entries of the probe run into the hole when their home
     // does not lie cyclically in (hole, entry].
     int hole = i;
     for (int j = (hole + 1) & mask; table[j] != EMPTY; j = (j + 1) & mask) {
-      int p = table[j];
-      int k = home(origins[p], clientIds[p], sequences[p]);
+      int k = (int) table[j] & mask;
       boolean stays = hole <= j ? (hole < k && k <= j) : (hole < k || k <= j);
       if (!stays) {
-        table[hole] = p;
+        table[hole] = table[j];
         hole = j;
       }
     }
     table[hole] = EMPTY;
   }
 
-  private int home(int origin, long clientId, long sequence) {
+  private static int hash(int origin, long clientId, long sequence) {
     long h = clientId * 0x9E3779B97F4A7C15L + sequence * 0xC2B2AE3D27D4EB4FL + origin;
     h ^= h >>> 29;
     h *= 0xBF58476D1CE4E5B9L;
     h ^= h >>> 32;
-    return (int) h & mask;
+    return (int) h;
   }
 }
