@@ -12,6 +12,7 @@ import io.paxos.core.storage.SnapshotStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.BlockingQueue;
@@ -61,6 +62,9 @@ final class Applier implements Runnable {
   private Snapshotter snapshotter;
   private long slotsSinceSnapshot;
   private long bytesSinceSnapshot;
+  // This node's commands applied in the current batch, answered together once it is applied.
+  private final ArrayList<Command> answered = new ArrayList<>();
+  private final ArrayList<byte[]> answers = new ArrayList<>();
 
   Applier(
       int nodeId,
@@ -145,6 +149,7 @@ final class Applier implements Runnable {
         }
         if (task instanceof Deliveries d) {
           applyAll(d.deliveries());
+          answer();
           maybeSnapshot();
         } else if (task instanceof Install i) {
           installSnapshot(i.info());
@@ -242,13 +247,28 @@ final class Applier implements Runnable {
       return; // a stale duplicate: applied before, and its client has seen the answer
     }
     if (c.origin() == nodeId) {
-      completions.complete(c.clientId(), c.sequence(), result);
+      answered.add(c);
+      answers.add(result);
     } else if (!hostsLearner.test(c.origin())) {
       remoteResults.accept(
           new EventLoop.Send(
               c.origin(),
               new Message.CommandResult(nodeId, c.clientId(), c.sequence(), slot, result)));
     }
+  }
+
+  /**
+   * Complete the futures of this node's commands applied in the batch, one after another: their
+   * callers (a transport's reply stream, say) then see the answers in a burst they can send in one
+   * frame, not one at a time while the batch is applied.
+   */
+  private void answer() {
+    for (int i = 0; i < answered.size(); i++) {
+      Command c = answered.get(i);
+      completions.complete(c.clientId(), c.sequence(), answers.get(i));
+    }
+    answered.clear();
+    answers.clear();
   }
 
   private byte[] apply(byte[] payload) {
