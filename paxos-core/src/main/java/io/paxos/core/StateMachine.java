@@ -30,6 +30,17 @@ public interface StateMachine {
    */
   byte[] apply(byte[] command);
 
+  /**
+   * Apply one chosen command whose result nobody will read (a command made at another node that
+   * will answer it), changing the state exactly as {@link #apply} would. The default calls {@link
+   * #apply} and drops the result; override it to skip building a result nobody reads.
+   *
+   * @param command the bytes given to {@code submit}; the array must not be changed
+   */
+  default void applyWithoutResult(byte[] command) {
+    apply(command);
+  }
+
   /** Answer a read-only query from the current state; must not change the state. */
   byte[] query(byte[] query);
 
