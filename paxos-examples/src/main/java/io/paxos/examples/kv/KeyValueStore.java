@@ -15,6 +15,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -40,21 +41,31 @@ import java.util.zip.CheckedInputStream;
  * order the key's UTF-8 length and bytes and the value's length and bytes (all lengths 4-byte big
  * endian), then a CRC32C of everything before it. {@link #restore} refuses anything else.
  *
+ * <p><b>Layout</b>: a hash map from each key to a small {@link ValueRef}, allocated once per key,
+ * holding the location of its value in a {@link ValueArena}, which copies the value bytes into
+ * large shared arrays. Overwriting a value changes a primitive field and appends to an array:
+ * nothing is allocated that lives on and no reference is stored into an old object, which keeps a
+ * store with many keys cheap for a generational collector.
+ *
  * <p><b>Threading</b>: not thread-safe. The node's apply thread makes every call, one at a time
  * (see {@link StateMachine}); a {@link StateMachine.Snapshot} it returns holds its own copy of the
- * entries and may be written on any thread.
+ * keys and value locations, over arrays the store never overwrites, and may be written on any
+ * thread.
  */
 public final class KeyValueStore implements StateMachine {
   private static final int MAGIC = 0x4B565331; // "KVS1"
   private static final int SNAPSHOT_BUFFER = 64 * 1024;
 
-  /** Values are never changed once stored, so snapshots share the arrays. */
-  private HashMap<String, byte[]> entries = new HashMap<>();
+  /** What the internal operations return when nobody reads the result. */
+  private static final byte[] NO_RESULT = new byte[0];
+
+  private HashMap<String, ValueRef> entries = new HashMap<>();
+  private ValueArena values = new ValueArena();
 
   @Override
   public byte[] apply(byte[] command) {
     if (command.length > 0 && command[0] == KvCommand.PUT_TAG) {
-      byte[] result = applyPut(command);
+      byte[] result = applyPut(command, true);
       if (result != null) {
         return result;
       }
@@ -65,39 +76,103 @@ public final class KeyValueStore implements StateMachine {
     } catch (IllegalArgumentException e) {
       return new KvResult.Error(e.getMessage()).encode();
     }
-    return encodeFound(execute(c));
+    return execute(c, true);
+  }
+
+  /** Changes the state as {@link #apply} does, without building the result. */
+  @Override
+  public void applyWithoutResult(byte[] command) {
+    if (command.length > 0 && command[0] == KvCommand.PUT_TAG) {
+      applyPut(command, false);
+      return; // a malformed PUT changes nothing
+    }
+    KvCommand c;
+    try {
+      c = KvCommand.decode(command);
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    execute(c, false);
   }
 
   /**
-   * A well-formed {@code PUT} read straight into the map (the KvCommand encoding: tag, key, value),
-   * copying the value once; null if it is malformed, for {@link KvCommand#decode} to explain.
+   * A well-formed {@code PUT} read straight from the command (the KvCommand encoding: tag, key,
+   * value), its value copied once, from the command into the arena. Returns the result if {@code
+   * answer}, else an empty array; null if the command is malformed (for {@link KvCommand#decode} to
+   * explain), having changed nothing.
    */
-  private byte[] applyPut(byte[] command) {
+  private byte[] applyPut(byte[] command, boolean answer) {
     Wire.Reader in = new Wire.Reader(command, "KV command");
+    String key;
+    int length;
+    int offset;
     try {
       in.tag();
-      String key = in.utf8("key"); // valid UTF-8, so a valid key
-      byte[] value = in.bytes();
+      key = in.utf8("key"); // valid UTF-8, so a valid key
+      length = in.length();
+      offset = in.skip(length);
       in.end();
-      return encodeFound(entries.put(key, value));
     } catch (IllegalArgumentException malformed) {
       return null;
     }
+    return put(key, command, offset, length, answer);
   }
 
-  /** The value found: the previous one for a PUT, the removed one for a DELETE; null if none. */
-  private byte[] execute(KvCommand command) {
-    if (command instanceof KvCommand.Put put) {
-      return entries.put(put.key(), put.ownedValue()); // the command was decoded here: no copy
-    } else if (command instanceof KvCommand.Delete delete) {
-      return entries.remove(delete.key());
+  /**
+   * Sets {@code key} to {@code length} bytes of {@code source} from {@code offset}; returns the
+   * previous value as a result if {@code answer}, else an empty array.
+   */
+  private byte[] put(String key, byte[] source, int offset, int length, boolean answer) {
+    ValueRef ref = entries.get(key);
+    byte[] result;
+    if (ref == null) {
+      entries.put(key, new ValueRef(values.append(source, offset, length)));
+      result = answer ? KvResult.NOT_FOUND.encode() : NO_RESULT;
     } else {
-      return entries.get(command.key());
+      long previous = ref.location;
+      result = answer ? found(previous) : NO_RESULT;
+      values.release(previous);
+      ref.location = values.append(source, offset, length); // the only store: a primitive
+    }
+    compactIfWasteful();
+    return result;
+  }
+
+  /**
+   * Carries out a decoded command; returns the value found (the previous one for a PUT, the removed
+   * one for a DELETE) as a result if {@code answer}, else an empty array.
+   */
+  private byte[] execute(KvCommand command, boolean answer) {
+    if (command instanceof KvCommand.Put put) {
+      byte[] value = put.ownedValue(); // decoded here: copied only into the arena
+      return put(put.key(), value, 0, value.length, answer);
+    } else if (command instanceof KvCommand.Delete delete) {
+      ValueRef removed = entries.remove(delete.key());
+      if (removed == null) {
+        return answer ? KvResult.NOT_FOUND.encode() : NO_RESULT;
+      }
+      byte[] result = answer ? found(removed.location) : NO_RESULT;
+      values.release(removed.location);
+      compactIfWasteful();
+      return result;
+    } else if (!answer) {
+      return NO_RESULT; // a GET changes nothing
+    } else {
+      ValueRef ref = entries.get(command.key());
+      return ref == null ? KvResult.NOT_FOUND.encode() : found(ref.location);
     }
   }
 
-  private static byte[] encodeFound(byte[] value) {
-    return value == null ? KvResult.NOT_FOUND.encode() : KvResult.Found.encode(value);
+  /** The encoding of a {@link KvResult.Found} of the value at {@code location}. */
+  private byte[] found(long location) {
+    return KvResult.Found.encode(
+        values.slab(location), ValueArena.valueOffset(location), values.length(location));
+  }
+
+  private void compactIfWasteful() {
+    if (values.wasteful()) {
+      values.compact(entries.values());
+    }
   }
 
   /** Answers a {@code GET}; any other request gets a {@link KvResult.Error}. */
@@ -115,14 +190,27 @@ public final class KeyValueStore implements StateMachine {
                   + " changes the state: submit it as a command, not a query")
           .encode();
     }
-    return encodeFound(execute(c));
+    return execute(c, true);
   }
 
-  /** Copies the map (not the values, which are never changed): O(entries), no value copied. */
+  /**
+   * Copies the keys and the locations of their values into two arrays, and the arena's slab table:
+   * O(entries), no value copied. The arena never overwrites a stored byte, so the snapshot reads
+   * the values as they were now, whatever is applied meanwhile.
+   */
   @Override
   public Snapshot snapshot() {
-    HashMap<String, byte[]> copy = new HashMap<>(entries);
-    return out -> write(copy, out); // sorted when written, off the apply thread
+    int n = entries.size();
+    String[] keys = new String[n];
+    long[] locations = new long[n];
+    int i = 0;
+    for (Map.Entry<String, ValueRef> e : entries.entrySet()) {
+      keys[i] = e.getKey();
+      locations[i] = e.getValue().location;
+      i++;
+    }
+    byte[][] slabs = values.slabs();
+    return out -> write(keys, locations, slabs, out); // sorted when written, off the apply thread
   }
 
   /**
@@ -141,14 +229,15 @@ public final class KeyValueStore implements StateMachine {
               "not a KeyValueStore snapshot: magic 0x%08X, expected 0x%08X", magic, MAGIC));
     }
     int count = nonNegative(data.readInt(), "entry count");
-    HashMap<String, byte[]> restored = new HashMap<>();
+    HashMap<String, ValueRef> restored = new HashMap<>();
+    ValueArena arena = new ValueArena();
     String previous = null;
     for (int i = 0; i < count; i++) {
       String key = decodeKey(readBytes(data, "key " + i), i);
       if (previous != null && previous.compareTo(key) >= 0) {
         throw new IOException("corrupt snapshot: key " + i + " is not above the key before it");
       }
-      restored.put(key, readBytes(data, "value " + i));
+      restored.put(key, new ValueRef(readValue(data, arena, "value " + i)));
       previous = key;
     }
     long expected = checked.getChecksum().getValue();
@@ -158,6 +247,7 @@ public final class KeyValueStore implements StateMachine {
           String.format("corrupt snapshot: CRC32C 0x%08X, computed 0x%08X", stored, expected));
     }
     entries = restored;
+    values = arena;
   }
 
   /** The number of keys. */
@@ -167,8 +257,23 @@ public final class KeyValueStore implements StateMachine {
 
   /** A copy of the value of {@code key}, if it has one. */
   public Optional<byte[]> get(String key) {
-    byte[] value = entries.get(key);
-    return value == null ? Optional.empty() : Optional.of(value.clone());
+    ValueRef ref = entries.get(key);
+    return ref == null ? Optional.empty() : Optional.of(values.copy(ref.location));
+  }
+
+  /** The bytes the arena holds for values, live or garbage: for tests of compaction. */
+  long heldBytes() {
+    return values.heldBytes();
+  }
+
+  /** The bytes of the live values (with a length each): for tests of compaction. */
+  long liveBytes() {
+    return values.liveBytes();
+  }
+
+  /** How many times the values were compacted since the last restore: for tests. */
+  long compactions() {
+    return values.compactions();
   }
 
   /**
@@ -178,7 +283,7 @@ public final class KeyValueStore implements StateMachine {
   public String stateHash() {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      write(entries, new DigestOutputStream(OutputStream.nullOutputStream(), sha256));
+      snapshot().writeTo(new DigestOutputStream(OutputStream.nullOutputStream(), sha256));
       return HexFormat.of().formatHex(sha256.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
@@ -187,22 +292,38 @@ public final class KeyValueStore implements StateMachine {
     }
   }
 
+  /** A key and the location of its value, for sorting. */
+  private record Item(String key, long location) {}
+
+  private static final Comparator<Item> BY_KEY = Comparator.comparing(Item::key);
+
   /**
-   * Writes the entries in ascending key order, whatever order the map keeps them in. The keys are
+   * Writes the entries in ascending key order, whatever order the map kept them in. The entries are
    * sorted as an array and the bytes go through one reused buffer, checksummed a buffer at a time:
-   * this runs for every snapshot, on a state of any size.
+   * this runs for every snapshot, on a state of any size. A value is stored in its slab as the
+   * format has it, length first, so it is copied out in one piece.
    */
-  private static void write(Map<String, byte[]> unordered, OutputStream out) throws IOException {
-    String[] keys = unordered.keySet().toArray(new String[0]);
-    Arrays.sort(keys);
+  private static void write(String[] keys, long[] locations, byte[][] slabs, OutputStream out)
+      throws IOException {
+    Item[] items = new Item[keys.length];
+    for (int i = 0; i < items.length; i++) {
+      items[i] = new Item(keys[i], locations[i]);
+    }
+    Arrays.sort(items, BY_KEY);
     CRC32C crc = new CRC32C();
     ByteBuffer buffer = ByteBuffer.allocate(SNAPSHOT_BUFFER);
-    buffer.putInt(MAGIC).putInt(keys.length);
-    for (String k : keys) {
-      byte[] key = k.getBytes(StandardCharsets.UTF_8);
-      byte[] value = unordered.get(k);
-      putBlock(buffer, key, crc, out);
-      putBlock(buffer, value, crc, out);
+    buffer.putInt(MAGIC).putInt(items.length);
+    for (Item item : items) {
+      byte[] key = item.key().getBytes(StandardCharsets.UTF_8);
+      if (buffer.remaining() < Integer.BYTES) {
+        drain(buffer, crc, out);
+      }
+      buffer.putInt(key.length);
+      put(buffer, key, 0, key.length, crc, out);
+      byte[] slab = slabs[ValueArena.slabOf(item.location())];
+      int offset = ValueArena.offsetOf(item.location());
+      int stored = Integer.BYTES + ValueArena.length(slab, offset);
+      put(buffer, slab, offset, stored, crc, out);
     }
     drain(buffer, crc, out);
     buffer.putInt((int) crc.getValue());
@@ -210,19 +331,18 @@ public final class KeyValueStore implements StateMachine {
     out.flush();
   }
 
-  /** Appends {@code bytes} with its length, draining the buffer into {@code out} when full. */
-  private static void putBlock(ByteBuffer buffer, byte[] bytes, CRC32C crc, OutputStream out)
+  /**
+   * Appends {@code length} bytes of {@code bytes}, draining the buffer into {@code out} when full.
+   */
+  private static void put(
+      ByteBuffer buffer, byte[] bytes, int offset, int length, CRC32C crc, OutputStream out)
       throws IOException {
-    if (buffer.remaining() < Integer.BYTES) {
-      drain(buffer, crc, out);
-    }
-    buffer.putInt(bytes.length);
-    int offset = 0;
-    while (offset < bytes.length) {
+    int end = offset + length;
+    while (offset < end) {
       if (!buffer.hasRemaining()) {
         drain(buffer, crc, out);
       }
-      int n = Math.min(buffer.remaining(), bytes.length - offset);
+      int n = Math.min(buffer.remaining(), end - offset);
       buffer.put(bytes, offset, n);
       offset += n;
     }
@@ -235,13 +355,39 @@ public final class KeyValueStore implements StateMachine {
   }
 
   private static byte[] readBytes(DataInputStream in, String what) throws IOException {
+    return readBytes(in, nonNegative(in.readInt(), what + " length"), what);
+  }
+
+  /**
+   * Reads a value into {@code arena}, straight into a slab unless it gets an array of its own (read
+   * first, so that a corrupt length does not allocate more than the stream holds).
+   */
+  private static long readValue(DataInputStream in, ValueArena arena, String what)
+      throws IOException {
     int length = nonNegative(in.readInt(), what + " length");
+    if (ValueArena.isLarge(length)) {
+      byte[] bytes = readBytes(in, length, what);
+      return arena.append(bytes, 0, length);
+    }
+    long location = arena.reserve(length);
+    int n = in.readNBytes(arena.slab(location), ValueArena.valueOffset(location), length);
+    if (n != length) {
+      throw truncated(what, n, length);
+    }
+    return location;
+  }
+
+  private static byte[] readBytes(DataInputStream in, int length, String what) throws IOException {
     byte[] bytes = in.readNBytes(length);
     if (bytes.length != length) {
-      throw new EOFException(
-          "truncated snapshot: " + what + " has " + bytes.length + " of " + length + " bytes");
+      throw truncated(what, bytes.length, length);
     }
     return bytes;
+  }
+
+  private static EOFException truncated(String what, int read, int length) {
+    return new EOFException(
+        "truncated snapshot: " + what + " has " + read + " of " + length + " bytes");
   }
 
   private static String decodeKey(byte[] key, int index) throws IOException {

@@ -79,9 +79,17 @@ public sealed interface KvResult permits KvResult.Found, KvResult.NotFound, KvRe
 
     /** The encoding of a {@code Found} of {@code value}, without building one. */
     static byte[] encode(byte[] value) {
-      return new Wire.Writer(1 + Wire.sizeOf(value.length))
+      return encode(value, 0, value.length);
+    }
+
+    /**
+     * The encoding of a {@code Found} of {@code length} bytes of {@code source} from {@code
+     * offset}.
+     */
+    static byte[] encode(byte[] source, int offset, int length) {
+      return new Wire.Writer(1 + Wire.sizeOf(length))
           .tag(FOUND_TAG)
-          .bytes(value)
+          .bytes(source, offset, length)
           .toByteArray();
     }
 

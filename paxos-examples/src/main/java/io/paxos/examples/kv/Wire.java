@@ -43,10 +43,17 @@ final class Wire {
 
     /** A length-prefixed byte string. */
     Writer bytes(byte[] value) {
-      varint(value.length);
-      ensure(value.length);
-      System.arraycopy(value, 0, bytes, size, value.length);
-      size += value.length;
+      return bytes(value, 0, value.length);
+    }
+
+    /**
+     * A length-prefixed byte string: {@code length} bytes of {@code source} from {@code offset}.
+     */
+    Writer bytes(byte[] source, int offset, int length) {
+      varint(length);
+      ensure(length);
+      System.arraycopy(source, offset, bytes, size, length);
+      size += length;
       return this;
     }
 
@@ -111,6 +118,16 @@ final class Wire {
                 + " follow");
       }
       return (int) value;
+    }
+
+    /**
+     * Skips {@code n} bytes, at most the bytes left (as a {@link #length} is), and returns the
+     * position of the first.
+     */
+    int skip(int n) {
+      int start = pos;
+      pos += n;
+      return start;
     }
 
     /** A length-prefixed byte string, copied out. */
