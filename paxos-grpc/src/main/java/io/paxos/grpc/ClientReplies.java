@@ -17,9 +17,15 @@ final class ClientReplies {
   private ClientReplies() {}
 
   static ClientReply result(long callId, byte[] result) {
+    return result(callId, result, 0);
+  }
+
+  /** A result from a node that believes {@code leaderHint} leads (0: itself, or none known). */
+  static ClientReply result(long callId, byte[] result, int leaderHint) {
     return ClientReply.newBuilder()
         .setCallId(callId)
         .setResult(UnsafeByteOperations.unsafeWrap(result))
+        .setLeaderHint(leaderHint)
         .build();
   }
 

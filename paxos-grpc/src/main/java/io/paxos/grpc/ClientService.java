@@ -134,8 +134,24 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
       reply.accept(ClientReplies.outcome(callId, null, e));
       return;
     }
-    future.whenComplete(
-        (result, error) -> reply.accept(ClientReplies.outcome(callId, result, error)));
+    if (request.hasSubmit()) {
+      // A command served by a follower tells the client where the leader is: its next ones go
+      // there directly instead of being forwarded.
+      future.whenComplete(
+          (result, error) ->
+              reply.accept(
+                  error == null
+                      ? ClientReplies.result(callId, result, n.isLeader() ? 0 : leaderOf(n))
+                      : ClientReplies.outcome(callId, null, error)));
+    } else {
+      future.whenComplete(
+          (result, error) -> reply.accept(ClientReplies.outcome(callId, result, error)));
+    }
+  }
+
+  private int leaderOf(PaxosNode n) {
+    int leader = n.leaderId().orElse(0);
+    return leader == nodeId ? 0 : leader;
   }
 
   @Override

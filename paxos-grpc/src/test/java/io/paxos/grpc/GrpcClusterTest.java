@@ -3,16 +3,24 @@ package io.paxos.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.paxos.core.Consistency;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.grpc.client.ClusterStatus;
 import io.paxos.grpc.client.PaxosClient;
+import io.paxos.grpc.proto.ClientReply;
+import io.paxos.grpc.proto.PaxosClientServiceGrpc;
+import io.paxos.grpc.proto.SubmitRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -68,6 +76,67 @@ class GrpcClusterTest {
       assertThat(status.members()).hasSize(3);
       assertThat(status.leaderId()).isPresent();
       assertThat(status.leaderId().getAsInt()).isNotEqualTo(leader.id());
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a command served by a follower comes back with the leader's id, one served by the leader"
+          + " without")
+  void aFollowersResultNamesTheLeader() throws Exception {
+    try (GrpcCluster cluster = new GrpcCluster(ClusterConfig.of("hint", 1, 2, 3))) {
+      long sequence = 0;
+      for (int attempt = 1; ; attempt++) {
+        int leader = cluster.awaitLeader().id();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> cluster.nodes().stream().allMatch(n -> n.leaderId().orElse(0) == leader));
+        Map<Integer, Integer> hints = new TreeMap<>();
+        for (PaxosNode node : cluster.nodes()) {
+          ClientReply reply = submitAt(cluster, node.id(), ++sequence);
+          hints.put(node.id(), reply.hasResult() ? reply.getLeaderHint() : -1);
+        }
+        boolean sameLeader =
+            !hints.containsValue(-1)
+                && cluster.nodes().stream().allMatch(n -> n.leaderId().orElse(0) == leader);
+        if (sameLeader || attempt == 5) { // else the leader changed meanwhile: again
+          assertThat(hints).containsExactlyInAnyOrderEntriesOf(expectedHints(leader));
+          return;
+        }
+      }
+    }
+  }
+
+  /** Each node's expected hint: the leader's id, except at the leader itself. */
+  private static Map<Integer, Integer> expectedHints(int leader) {
+    Map<Integer, Integer> expected = new TreeMap<>();
+    for (int id = 1; id <= 3; id++) {
+      expected.put(id, id == leader ? 0 : leader);
+    }
+    return expected;
+  }
+
+  /** A command submitted at node {@code id} through the unary call: its reply (maybe an error). */
+  private static ClientReply submitAt(GrpcCluster cluster, int id, long sequence)
+      throws InterruptedException {
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", cluster.server(id).port())
+            .usePlaintext()
+            .build();
+    try {
+      ClientReply reply =
+          PaxosClientServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .submit(
+                  SubmitRequest.newBuilder()
+                      .setClientId(0xC11E47L)
+                      .setSequence(sequence)
+                      .setAcknowledgedBelow(1)
+                      .setCommand(ByteString.copyFrom(LogStateMachine.command(sequence)))
+                      .build());
+      return reply;
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 

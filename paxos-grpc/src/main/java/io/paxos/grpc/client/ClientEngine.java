@@ -71,6 +71,11 @@ final class ClientEngine implements NodeConnection.Listener {
     }
   }
 
+  /** The node commands go to, or null if none is known (for tests). */
+  NodeConnection leader() {
+    return leader;
+  }
+
   /** Send what the last burst of tasks queued. */
   void flush() {
     for (NodeConnection n : nodes) {
@@ -192,6 +197,9 @@ final class ClientEngine implements NodeConnection.Listener {
       return;
     }
     if (reply.hasResult()) {
+      if (reply.getLeaderHint() != 0 && leader == from) {
+        follow(from, reply.getLeaderHint());
+      }
       complete(call, reply.getResult().toByteArray());
       return;
     }
@@ -216,6 +224,19 @@ final class ClientEngine implements NodeConnection.Listener {
       }
       case ERROR_INVALID -> fail(call, new IllegalArgumentException(problem));
       default -> fail(call, new IllegalStateException("node failed the call: " + problem));
+    }
+  }
+
+  /**
+   * {@code from}, taken for the leader, answered a command it forwarded to {@code hint}: send the
+   * next commands there (or find out where that node is).
+   */
+  private void follow(NodeConnection from, int hint) {
+    NodeConnection hinted = byId.get(hint);
+    if (hinted == null) {
+      refreshLeader();
+    } else if (hinted != from && !hinted.isDown(System.nanoTime())) {
+      leader = hinted;
     }
   }
 
