@@ -23,7 +23,8 @@ import java.io.OutputStream;
 public interface StateMachine {
 
   /**
-   * Apply one chosen command and return its result, which completes the caller's future.
+   * Apply one chosen command and return its result, which completes the caller's future. Where
+   * nobody reads the result, the node calls {@link #applyWithoutResult} instead.
    *
    * @param command the bytes given to {@code submit}; the array must not be changed
    * @return the result for the caller (may be empty, never null)
@@ -31,9 +32,11 @@ public interface StateMachine {
   byte[] apply(byte[] command);
 
   /**
-   * Apply one chosen command whose result nobody will read (a command made at another node that
-   * will answer it), changing the state exactly as {@link #apply} would. The default calls {@link
-   * #apply} and drops the result; override it to skip building a result nobody reads.
+   * Apply one chosen command whose result nobody will read: a command outside a client session made
+   * at another node, which answers it, or one replayed from the log after a restart. It must change
+   * the state exactly as {@link #apply} would, and throw exactly when {@link #apply} would (an
+   * exception stops the node, and replicas must not differ in that either). The default calls
+   * {@link #apply} and drops the result; override it to skip building a result nobody reads.
    *
    * @param command the bytes given to {@code submit}; the array must not be changed
    */

@@ -134,23 +134,21 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
       reply.accept(ClientReplies.outcome(callId, null, e));
       return;
     }
-    if (request.hasSubmit()) {
-      // A command served by a follower tells the client where the leader is: its next ones go
-      // there directly instead of being forwarded.
-      future.whenComplete(
-          (result, error) ->
-              reply.accept(
-                  error == null
-                      ? ClientReplies.result(callId, result, n.isLeader() ? 0 : leaderOf(n))
-                      : ClientReplies.outcome(callId, null, error)));
-    } else {
-      future.whenComplete(
-          (result, error) -> reply.accept(ClientReplies.outcome(callId, result, error)));
-    }
+    boolean command = request.hasSubmit();
+    future.whenComplete(
+        (result, error) ->
+            reply.accept(
+                error == null
+                    ? ClientReplies.result(callId, result, command ? leaderHint(n) : 0)
+                    : ClientReplies.outcome(callId, null, error)));
   }
 
-  private int leaderOf(PaxosNode n) {
-    int leader = n.leaderId().orElse(0);
+  /**
+   * The leader, if another node leads: a command served by a follower tells the client where to
+   * send its next ones, instead of having them forwarded.
+   */
+  private int leaderHint(PaxosNode n) {
+    int leader = n.isLeader() ? 0 : n.leaderId().orElse(0);
     return leader == nodeId ? 0 : leader;
   }
 

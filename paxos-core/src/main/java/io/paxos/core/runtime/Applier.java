@@ -148,8 +148,11 @@ final class Applier implements Runnable {
           return;
         }
         if (task instanceof Deliveries d) {
-          applyAll(d.deliveries());
-          answer();
+          try {
+            applyAll(d.deliveries());
+          } finally {
+            answer(); // what was applied before a failure keeps its result
+          }
           maybeSnapshot();
         } else if (task instanceof Install i) {
           installSnapshot(i.info());
@@ -260,7 +263,8 @@ final class Applier implements Runnable {
   /**
    * Complete the futures of this node's commands applied in the batch, one after another: their
    * callers (a transport's reply stream, say) then see the answers in a burst they can send in one
-   * frame, not one at a time while the batch is applied.
+   * frame, not one at a time while the batch is applied. (A long catch-up batch delays its answers
+   * until it is applied; a command's timeout is far longer than any batch takes.)
    */
   private void answer() {
     for (int i = 0; i < answered.size(); i++) {

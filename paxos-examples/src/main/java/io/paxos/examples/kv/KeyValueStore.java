@@ -64,8 +64,22 @@ public final class KeyValueStore implements StateMachine {
 
   @Override
   public byte[] apply(byte[] command) {
+    return apply(command, true);
+  }
+
+  /** Changes the state as {@link #apply} does, without building the result. */
+  @Override
+  public void applyWithoutResult(byte[] command) {
+    apply(command, false);
+  }
+
+  /**
+   * Carries out {@code command}; returns its result if {@code answer}, else an empty array. A
+   * malformed command changes nothing.
+   */
+  private byte[] apply(byte[] command, boolean answer) {
     if (command.length > 0 && command[0] == KvCommand.PUT_TAG) {
-      byte[] result = applyPut(command, true);
+      byte[] result = applyPut(command, answer);
       if (result != null) {
         return result;
       }
@@ -74,25 +88,9 @@ public final class KeyValueStore implements StateMachine {
     try {
       c = KvCommand.decode(command);
     } catch (IllegalArgumentException e) {
-      return new KvResult.Error(e.getMessage()).encode();
+      return answer ? new KvResult.Error(e.getMessage()).encode() : NO_RESULT;
     }
-    return execute(c, true);
-  }
-
-  /** Changes the state as {@link #apply} does, without building the result. */
-  @Override
-  public void applyWithoutResult(byte[] command) {
-    if (command.length > 0 && command[0] == KvCommand.PUT_TAG) {
-      applyPut(command, false);
-      return; // a malformed PUT changes nothing
-    }
-    KvCommand c;
-    try {
-      c = KvCommand.decode(command);
-    } catch (IllegalArgumentException e) {
-      return;
-    }
-    execute(c, false);
+    return execute(c, answer);
   }
 
   /**

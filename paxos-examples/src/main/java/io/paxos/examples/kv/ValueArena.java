@@ -24,7 +24,7 @@ import java.util.Arrays;
  * <p><b>Garbage.</b> The bytes of released values stay in their slab until the slab holds no live
  * value or until a {@link #compact compaction}, which copies every live value into fresh slabs. The
  * store compacts when the garbage exceeds both the live bytes and {@link #MIN_GARBAGE_TO_COMPACT}:
- * each compaction copies at most as many bytes as were released since the one before it.
+ * each compaction copies at most as many bytes as the garbage it frees.
  *
  * <p>Not thread-safe; only {@link #slabs()} copies may be read from another thread.
  */

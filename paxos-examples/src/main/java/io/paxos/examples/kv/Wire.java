@@ -121,8 +121,8 @@ final class Wire {
     }
 
     /**
-     * Skips {@code n} bytes, at most the bytes left (as a {@link #length} is), and returns the
-     * position of the first.
+     * Skips {@code n} bytes and returns the position of the first; {@code n} must be at most the
+     * bytes left, as a {@link #length} read just before is.
      */
     int skip(int n) {
       int start = pos;

@@ -197,7 +197,7 @@ final class ClientEngine implements NodeConnection.Listener {
       return;
     }
     if (reply.hasResult()) {
-      if (reply.getLeaderHint() != 0 && leader == from) {
+      if (reply.getLeaderHint() != 0 && (leader == null || leader == from)) {
         follow(from, reply.getLeaderHint());
       }
       complete(call, reply.getResult().toByteArray());
@@ -228,8 +228,8 @@ final class ClientEngine implements NodeConnection.Listener {
   }
 
   /**
-   * {@code from}, taken for the leader, answered a command it forwarded to {@code hint}: send the
-   * next commands there (or find out where that node is).
+   * {@code from}, taken for the leader (or tried while none was known), answered a command and
+   * believes {@code hint} leads: send the next commands there (or find out where that node is).
    */
   private void follow(NodeConnection from, int hint) {
     NodeConnection hinted = byId.get(hint);

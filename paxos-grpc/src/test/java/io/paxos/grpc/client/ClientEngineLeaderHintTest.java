@@ -65,6 +65,19 @@ class ClientEngineLeaderHintTest {
   }
 
   @Test
+  void aResultNamingTheLeaderWhileNoneWasKnownMovesTheNextCommandsThere() {
+    List<NodeConnection> nodes = engine.connections();
+    Map<Integer, Endpoint> members = Map.of(1, E1, 2, E2, 3, E3);
+    for (int i = 0; i < 3; i++) {
+      engine.learned(nodes.get(i), i + 1, 0, members); // nobody knows a leader yet
+    }
+    Call call = command();
+    NodeConnection tried = nodes.get(0); // the first in rotation
+    engine.onReply(tried, result(call.currentAttempt, 2), call);
+    assertThat(engine.leader()).isSameAs(nodes.get(1));
+  }
+
+  @Test
   void aResultWithoutAHintKeepsTheLeader() {
     List<NodeConnection> nodes = nodesBelievingNode1Leads();
     Call call = command();
