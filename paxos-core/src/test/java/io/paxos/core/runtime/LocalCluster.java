@@ -2,17 +2,27 @@ package io.paxos.core.runtime;
 
 import static org.awaitility.Awaitility.await;
 
+import io.paxos.core.NotLeaderException;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.transport.InMemoryNetwork;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /** Real nodes on real threads over the in-memory network, for integration tests. */
@@ -111,6 +121,36 @@ final class LocalCluster implements AutoCloseable {
               return agreed ? leader : null;
             },
             n -> n != null);
+  }
+
+  /**
+   * A {@link FileStorage} for each node in {@code dir}/node-{id}, of cluster {@code clusterId}: a
+   * storage function for the constructor, which a restarted node opens again.
+   */
+  static FileStorage openFileStorage(Path dir, String clusterId, int id) {
+    try {
+      Files.createDirectories(dir.resolve("node-" + id));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return FileStorage.open(dir.resolve("node-" + id), clusterId, id);
+  }
+
+  /**
+   * Submit, and submit again while the command is refused unproposed by a change of leader, once
+   * the cluster agrees on a leader; the result.
+   */
+  byte[] submitUntilProposed(Callable<CompletableFuture<byte[]>> submit) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return submit.call().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof NotLeaderException) || attempt == 100) {
+          throw e;
+        }
+        awaitAgreedLeader();
+      }
+    }
   }
 
   void close(int id) {

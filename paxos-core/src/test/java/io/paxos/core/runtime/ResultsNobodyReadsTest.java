@@ -3,22 +3,14 @@ package io.paxos.core.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.paxos.core.NotLeaderException;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.storage.FileStorage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +36,8 @@ class ResultsNobodyReadsTest {
         for (int i = 0; i < PER_NODE; i++) {
           byte[] command = RecordingStateMachine.command(id * 1000L + i);
           answers.add(
-              RecordingStateMachine.count(submit(c, () -> c.nodes.get(id).submit(command))));
+              RecordingStateMachine.count(
+                  c.submitUntilProposed(() -> c.nodes.get(id).submit(command))));
         }
       }
       int total = PER_NODE * c.config.ids().length;
@@ -68,7 +61,7 @@ class ResultsNobodyReadsTest {
       for (int seq = 1; seq <= PER_NODE; seq++) {
         long s = seq;
         byte[] command = RecordingStateMachine.command(seq);
-        submit(c, () -> c.nodes.get(2).submit(0xABCL, s, s, command));
+        c.submitUntilProposed(() -> c.nodes.get(2).submit(0xABCL, s, s, command));
       }
       await()
           .atMost(Duration.ofSeconds(30))
@@ -88,9 +81,10 @@ class ResultsNobodyReadsTest {
       c.awaitAgreedLeader();
       for (int i = 0; i < PER_NODE; i++) {
         byte[] command = RecordingStateMachine.command(i);
-        submit(c, () -> c.nodes.get(1).submit(command));
+        c.submitUntilProposed(() -> c.nodes.get(1).submit(command));
       }
-      submit(c, () -> c.nodes.get(1).submit(0xABCL, 1, 1, RecordingStateMachine.command(99)));
+      c.submitUntilProposed(
+          () -> c.nodes.get(1).submit(0xABCL, 1, 1, RecordingStateMachine.command(99)));
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> c.machines.values().stream().allMatch(m -> m.size() == PER_NODE + 1));
@@ -106,26 +100,6 @@ class ResultsNobodyReadsTest {
   }
 
   private FileStorage open(int id) {
-    try {
-      Files.createDirectories(dir.resolve("node-" + id));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return FileStorage.open(dir.resolve("node-" + id), "r", id);
-  }
-
-  /** Submit, and again while a change of leader refuses it unproposed. */
-  private static byte[] submit(LocalCluster c, Callable<CompletableFuture<byte[]>> submit)
-      throws Exception {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return submit.call().get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof NotLeaderException) || attempt == 100) {
-          throw e;
-        }
-        c.awaitAgreedLeader();
-      }
-    }
+    return LocalCluster.openFileStorage(dir, "r", id);
   }
 }

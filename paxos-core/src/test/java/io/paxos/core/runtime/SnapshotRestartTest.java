@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.paxos.core.NotLeaderException;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
@@ -12,17 +11,12 @@ import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.StorageException;
 import io.paxos.core.transport.InMemoryNetwork;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,30 +34,7 @@ class SnapshotRestartTest {
   @TempDir Path dir;
 
   private FileStorage open(int id) {
-    try {
-      Files.createDirectories(dir.resolve("node-" + id));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return FileStorage.open(dir.resolve("node-" + id), "snap", id);
-  }
-
-  /**
-   * Submit, and submit again while the command is refused unproposed (a leader change), once the
-   * cluster agrees on a leader.
-   */
-  private static byte[] submit(LocalCluster c, Callable<CompletableFuture<byte[]>> submit)
-      throws Exception {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return submit.call().get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof NotLeaderException) || attempt == 100) {
-          throw e;
-        }
-        c.awaitAgreedLeader();
-      }
-    }
+    return LocalCluster.openFileStorage(dir, "snap", id);
   }
 
   private boolean hasSnapshot(int id) throws IOException {
@@ -80,10 +51,11 @@ class SnapshotRestartTest {
       c.awaitLeader();
       long session = 0x5E55_10AL;
       byte[] first =
-          submit(c, () -> c.nodes.get(1).submit(session, 1, 1, RecordingStateMachine.command(7)));
+          c.submitUntilProposed(
+              () -> c.nodes.get(1).submit(session, 1, 1, RecordingStateMachine.command(7)));
       for (int i = 0; i < 5; i++) {
         byte[] command = RecordingStateMachine.command(100 + i);
-        submit(c, () -> c.nodes.get(2).submit(command));
+        c.submitUntilProposed(() -> c.nodes.get(2).submit(command));
       }
       await()
           .atMost(Duration.ofSeconds(30))
@@ -97,9 +69,10 @@ class SnapshotRestartTest {
       assertThat(c.machines.get(1).size()).isEqualTo(6);
       c.awaitLeader();
       byte[] retried =
-          submit(c, () -> c.nodes.get(1).submit(session, 1, 1, RecordingStateMachine.command(7)));
+          c.submitUntilProposed(
+              () -> c.nodes.get(1).submit(session, 1, 1, RecordingStateMachine.command(7)));
       assertThat(retried).as("the first result, from the restored session table").isEqualTo(first);
-      submit(c, () -> c.nodes.get(3).submit(RecordingStateMachine.command(200)));
+      c.submitUntilProposed(() -> c.nodes.get(3).submit(RecordingStateMachine.command(200)));
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> c.machines.values().stream().allMatch(m -> m.size() == 7));
@@ -117,11 +90,11 @@ class SnapshotRestartTest {
       c.awaitLeader();
       for (int i = 0; i < 5; i++) {
         byte[] command = RecordingStateMachine.command(i);
-        submit(c, () -> c.nodes.get(1).submit(command));
+        c.submitUntilProposed(() -> c.nodes.get(1).submit(command));
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> hasSnapshot(1));
       // Node 1 handles the report of that snapshot (and compacts its log) before this command.
-      submit(c, () -> c.nodes.get(1).submit(RecordingStateMachine.command(99)));
+      c.submitUntilProposed(() -> c.nodes.get(1).submit(RecordingStateMachine.command(99)));
     }
     Path snapshot;
     try (Stream<Path> s = Files.list(dir.resolve("node-1"))) {
