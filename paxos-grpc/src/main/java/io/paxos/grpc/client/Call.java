@@ -17,6 +17,10 @@ final class Call {
   final Consistency consistency;
 
   final long deadlineNanos;
+
+  /** The order the call's deadline was first watched in: breaks ties between equal deadlines. */
+  long order;
+
   final CompletableFuture<byte[]> future = new CompletableFuture<>();
 
   /** The call id of the attempt whose failure counts; replies to older attempts may still win. */

@@ -45,6 +45,7 @@ final class ClientEngine implements NodeConnection.Listener {
   private final TreeMap<Long, Call> unanswered = new TreeMap<>();
   private final ArrayDeque<Call> waiting = new ArrayDeque<>();
   private final Set<Call> reads = new HashSet<>();
+  private final Deadlines deadlines;
   private long nextSequence = 1;
   private long nextCallId = 1;
   private int cursor;
@@ -66,9 +67,15 @@ final class ClientEngine implements NodeConnection.Listener {
     this.loop = loop;
     this.credentials = credentials;
     this.random = new SplittableRandom(seed);
+    this.deadlines = new Deadlines(loop, this::expire);
     for (Endpoint e : endpoints) {
       nodes.add(new NodeConnection(e, loop, credentials, this));
     }
+  }
+
+  /** How many calls' deadlines are watched: the calls in progress (for tests). */
+  int watchedDeadlines() {
+    return deadlines.size();
   }
 
   /** The node commands go to, or null if none is known (for tests). */
@@ -88,7 +95,7 @@ final class ClientEngine implements NodeConnection.Listener {
       fail(call, new IllegalStateException("the PaxosClient is closed"));
       return;
     }
-    loop.schedule(call.deadlineNanos - System.nanoTime(), () -> expire(call));
+    deadlines.add(call);
     if (!waiting.isEmpty() || !windowOpen()) {
       waiting.add(call);
     } else {
@@ -117,7 +124,7 @@ final class ClientEngine implements NodeConnection.Listener {
       fail(call, new IllegalStateException("the PaxosClient is closed"));
       return;
     }
-    loop.schedule(call.deadlineNanos - System.nanoTime(), () -> expire(call));
+    deadlines.add(call);
     reads.add(call);
     attempt(call);
   }
@@ -365,6 +372,7 @@ final class ClientEngine implements NodeConnection.Listener {
   }
 
   private void settle(Call call) {
+    deadlines.remove(call);
     if (!call.isCommand()) {
       reads.remove(call);
       return;

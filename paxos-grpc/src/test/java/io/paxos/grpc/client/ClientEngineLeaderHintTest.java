@@ -78,6 +78,17 @@ class ClientEngineLeaderHintTest {
   }
 
   @Test
+  void anAnsweredCommandsDeadlineIsNotWatchedAnyMore() {
+    List<NodeConnection> nodes = nodesBelievingNode1Leads();
+    Call first = command();
+    Call second = command();
+    assertThat(engine.watchedDeadlines()).isEqualTo(2);
+    engine.onReply(nodes.get(0), result(first.currentAttempt, 0), first);
+    engine.onReply(nodes.get(0), result(second.currentAttempt, 0), second);
+    assertThat(engine.watchedDeadlines()).isZero();
+  }
+
+  @Test
   void aResultWithoutAHintKeepsTheLeader() {
     List<NodeConnection> nodes = nodesBelievingNode1Leads();
     Call call = command();
