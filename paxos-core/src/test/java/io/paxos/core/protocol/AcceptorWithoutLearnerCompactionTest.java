@@ -8,13 +8,12 @@ import static io.paxos.core.protocol.Probe.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paxos.core.config.ClusterConfig;
-import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
-import io.paxos.core.config.Role;
 import io.paxos.core.protocol.Message.Accept;
 import io.paxos.core.protocol.Message.Prepare;
 import io.paxos.core.protocol.Message.Promise;
 import io.paxos.core.protocol.Message.SnapshotDurable;
+import io.paxos.core.sim.Topology;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.DisplayName;
@@ -28,14 +27,7 @@ import org.junit.jupiter.api.Test;
 class AcceptorWithoutLearnerCompactionTest {
   /** Nodes 1-3 host every role (three learners: a majority is two); 4 and 5 are acceptors only. */
   private static final ClusterConfig CONFIG =
-      ClusterConfig.withMajorities(
-          "test",
-          List.of(
-              Member.allRoles(1),
-              Member.allRoles(2),
-              Member.allRoles(3),
-              Member.of(4, Role.ACCEPTOR),
-              Member.of(5, Role.ACCEPTOR)));
+      ClusterConfig.withMajorities("test", Topology.MIXED.cluster().members());
 
   private static final ProtocolOptions OPTIONS = ProtocolOptions.defaults();
   private final Outbox out = new Outbox();

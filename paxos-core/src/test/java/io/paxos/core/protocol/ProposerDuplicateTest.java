@@ -17,10 +17,20 @@ class ProposerDuplicateTest {
   private static final Command CMD = new Command(2, 9, 1, new byte[] {1});
 
   private static DefaultProposer candidate(Outbox out) {
-    DefaultProposer p = ProposerFixture.proposer(1, THREE);
+    return candidate(ProposerFixture.proposer(1, THREE), out);
+  }
+
+  /** {@code p} after its election timeout: a candidate with a fresh ballot. */
+  private static DefaultProposer candidate(DefaultProposer p, Outbox out) {
     p.tick(0, out);
     p.tick(10_000, out);
     return p;
+  }
+
+  /** Promises from nodes 1 and 2 (a majority of three) for {@code p}'s ballot. */
+  private static void promised(DefaultProposer p, Outbox out) {
+    p.onPromise(new Message.Promise(1, p.ballot(), 1, List.of()), 10_000, out);
+    p.onPromise(new Message.Promise(2, p.ballot(), 1, List.of()), 10_000, out);
   }
 
   private static List<Long> slotsCarrying(Outbox out, Command command) {
@@ -42,8 +52,7 @@ class ProposerDuplicateTest {
     Outbox out = new Outbox();
     DefaultProposer p = candidate(out);
     Ballot b = p.ballot();
-    p.onPromise(new Message.Promise(1, b, 1, List.of()), 10_000, out);
-    p.onPromise(new Message.Promise(2, b, 1, List.of()), 10_000, out);
+    promised(p, out);
     assertThat(p.isLeader()).isTrue();
     out.clear();
     p.propose(CMD, 10_001, out);
@@ -114,13 +123,13 @@ class ProposerDuplicateTest {
   void aRestartedLeaderRefusesACopyForwardedToItsEarlierIncarnationButTakesOnesForItsBallot() {
     Outbox out = new Outbox();
     DefaultProposer p =
-        ProposerFixture.proposer(1, THREE, ProposerFixture.OPTIONS, ProposerFixture.maxRound(3));
-    p.tick(0, out);
-    p.tick(10_000, out);
+        candidate(
+            ProposerFixture.proposer(
+                1, THREE, ProposerFixture.OPTIONS, ProposerFixture.maxRound(3)),
+            out);
     Ballot b = p.ballot();
     assertThat(b.round()).isGreaterThan(3);
-    p.onPromise(new Message.Promise(1, b, 1, List.of()), 10_000, out);
-    p.onPromise(new Message.Promise(2, b, 1, List.of()), 10_000, out);
+    promised(p, out);
     assertThat(p.isLeader()).isTrue();
     out.clear();
     Command fresh = new Command(3, 9, 7, new byte[] {3});
@@ -139,8 +148,7 @@ class ProposerDuplicateTest {
     Outbox out = new Outbox();
     DefaultProposer p = candidate(out);
     Ballot b = p.ballot();
-    p.onPromise(new Message.Promise(1, b, 1, List.of()), 10_000, out);
-    p.onPromise(new Message.Promise(2, b, 1, List.of()), 10_000, out);
+    promised(p, out);
     out.clear();
     p.proposeForwarded(CMD, b, 10_001, out); // queued (no flush: the queue fills up)
     int rejected = 0;

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.config.ClusterConfig;
-import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.protocol.DurableState;
+import io.paxos.core.sim.Topology;
 import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.FileStorageOptions;
 import java.io.IOException;
@@ -88,16 +88,7 @@ class FileStorageClusterTest {
       for (int id : config.ids()) {
         cluster.start(id);
       }
-      for (int id : config.ids()) {
-        assertThat(cluster.machines.get(id).applied())
-            .as("node %d restored its snapshot and replayed its log after it", id)
-            .isEqualTo(before);
-      }
-
-      acknowledged.addAll(writeInWaves(cluster, WRITES, 2 * WRITES));
-      List<Long> after = awaitAgreement(cluster);
-      assertThat(after.subList(0, before.size())).isEqualTo(before);
-      assertThat(after).containsAll(acknowledged).hasSize(2 * WRITES);
+      assertRestoredAndGoesOn(cluster, config.ids(), before, acknowledged);
     }
   }
 
@@ -137,14 +128,7 @@ class FileStorageClusterTest {
   void acceptorsWithoutALearnerCompactTheirLogsAndRestartFromThem() throws Exception {
     // Nodes 1-3 host every role (three learners: their snapshots count); 4 and 5 only accept.
     ClusterConfig config =
-        ClusterConfig.withMajorities(
-            "durable",
-            List.of(
-                Member.allRoles(1),
-                Member.allRoles(2),
-                Member.allRoles(3),
-                Member.of(4, Role.ACCEPTOR),
-                Member.of(5, Role.ACCEPTOR)));
+        ClusterConfig.withMajorities("durable", Topology.MIXED.cluster().members());
     int[] acceptorsOnly = {4, 5};
     try (LocalCluster cluster =
         new LocalCluster(config, FAST, Duration.ofSeconds(30), this::open, OFTEN)) {
@@ -175,16 +159,7 @@ class FileStorageClusterTest {
       for (int id : config.ids()) {
         cluster.start(id);
       }
-      for (int id = 1; id <= 3; id++) {
-        assertThat(cluster.machines.get(id).applied())
-            .as("node %d restored its snapshot and replayed its log after it", id)
-            .isEqualTo(before);
-      }
-
-      acknowledged.addAll(writeInWaves(cluster, WRITES, 2 * WRITES));
-      List<Long> after = awaitAgreement(cluster);
-      assertThat(after.subList(0, before.size())).isEqualTo(before);
-      assertThat(after).containsAll(acknowledged).hasSize(2 * WRITES);
+      assertRestoredAndGoesOn(cluster, new int[] {1, 2, 3}, before, acknowledged);
       cluster.close();
       for (int id : acceptorsOnly) {
         assertThat(load(id).compactedThrough())
@@ -263,6 +238,25 @@ class FileStorageClusterTest {
   }
 
   /** Wait until every live learner applied the same commands, and return them. */
+  /**
+   * The learners {@code learners}, just restarted, hold {@code before} (the first {@code WRITES}
+   * writes); the next {@code WRITES} writes then extend it, and every acknowledged one is applied.
+   */
+  private static void assertRestoredAndGoesOn(
+      LocalCluster cluster, int[] learners, List<Long> before, List<Long> acknowledged)
+      throws Exception {
+    for (int id : learners) {
+      assertThat(cluster.machines.get(id).applied())
+          .as("node %d restored its snapshot and replayed its log after it", id)
+          .isEqualTo(before);
+    }
+
+    acknowledged.addAll(writeInWaves(cluster, WRITES, 2 * WRITES));
+    List<Long> after = awaitAgreement(cluster);
+    assertThat(after.subList(0, before.size())).isEqualTo(before);
+    assertThat(after).containsAll(acknowledged).hasSize(2 * WRITES);
+  }
+
   private static List<Long> awaitAgreement(LocalCluster cluster) {
     List<Integer> learners =
         cluster.nodes.keySet().stream()
