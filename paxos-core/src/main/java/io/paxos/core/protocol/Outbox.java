@@ -218,6 +218,26 @@ public final class Outbox {
         && snapshotSends.isEmpty();
   }
 
+  /**
+   * A copy of everything in this outbox, for a host that carries it out after this one is cleared
+   * (when the sync it waits for runs on another thread). The copy is not changed afterwards.
+   */
+  public Outbox copy() {
+    Outbox c = new Outbox();
+    c.sendTo = java.util.Arrays.copyOf(sendTo, Math.max(1, sends));
+    c.sendMessage = java.util.Arrays.copyOf(sendMessage, Math.max(1, sends));
+    c.sends = sends;
+    c.promise = promise;
+    c.round = round;
+    c.accepted.addAll(accepted);
+    c.compaction = compaction;
+    c.deliveries.addAll(deliveries);
+    c.abandoned.addAll(abandoned);
+    c.readIndexes.addAll(readIndexes);
+    c.snapshotSends.addAll(snapshotSends);
+    return c;
+  }
+
   /** Forget everything, keeping the buffers for the next batch. */
   public void clear() {
     java.util.Arrays.fill(sendMessage, 0, sends, null);

@@ -48,7 +48,6 @@ final class EventLoop implements Runnable {
 
   private final int nodeId;
   private final ProtocolNode protocol;
-  private final Storage storage;
   private final Transport transport;
   private final Applier applier;
   private final Completions commands;
@@ -59,6 +58,19 @@ final class EventLoop implements Runnable {
   private final Consumer<Throwable> onFailure;
   private Snapshotter snapshotter;
   private final long startNanos = System.nanoTime();
+
+  /** What the storage writer queues to wake the loop when writes are done. */
+  private static final Object WRITTEN = new Object();
+
+  private final StorageWriter writer;
+  // Batches whose messages and results wait for their writes, in order.
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  private final AtomicBoolean writtenSignalled = new AtomicBoolean();
+  private long lastTicket; // the ticket of the latest write queued
+  private long roundTicket; // the ticket of the latest write that persisted a new round
+
+  /** A batch carried out once the writer is done with {@code ticket}. */
+  private record Held(long ticket, Outbox out, boolean sentEarly) {}
 
   private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inboxSize = new AtomicInteger();
@@ -88,7 +100,6 @@ final class EventLoop implements Runnable {
       Consumer<Throwable> onFailure) {
     this.nodeId = protocol.id();
     this.protocol = protocol;
-    this.storage = storage;
     this.transport = transport;
     this.applier = applier;
     this.commands = commands;
@@ -97,6 +108,16 @@ final class EventLoop implements Runnable {
     this.timeoutMs = timeoutMs;
     this.maxInbox = maxInbox;
     this.onFailure = onFailure;
+    this.writer =
+        storage.blockingSync()
+            ? new StorageThread(nodeId, storage, this::signalWritten, onFailure)
+            : StorageWriter.inline(storage);
+  }
+
+  private void signalWritten() {
+    if (writtenSignalled.compareAndSet(false, true)) {
+      enqueue(WRITTEN);
+    }
   }
 
   /** The snapshot thread, if this node keeps snapshots; set before the loop starts. */
@@ -140,6 +161,8 @@ final class EventLoop implements Runnable {
   @Override
   public void run() {
     thread = Thread.currentThread();
+    writer.start();
+    boolean clean = false;
     try {
       while (running) {
         long now = nowMs();
@@ -152,25 +175,36 @@ final class EventLoop implements Runnable {
           nextTickMs = now + tickIntervalMs;
         }
         protocol.flush(now, out);
-        carryOut(now);
+        releaseWritten();
+        carryOut();
         leader = protocol.isLeader();
         leaderHint = protocol.leaderHint();
         if (handled == 0 && loopback.isEmpty()) {
           park();
         }
       }
-      syncChosen(); // a clean stop leaves nothing it learned only in memory
+      clean = true;
     } catch (RuntimeException | Error e) {
       running = false;
       onFailure.accept(e);
+    } finally {
+      writer.close(clean); // a clean stop leaves nothing it learned only in memory
     }
   }
 
   private void syncChosen() {
     if (chosenUnsynced) {
-      storage.sync();
-      chosenUnsynced = false;
+      write(s -> {}, true);
     }
+  }
+
+  /** Queue {@code writes} (then a sync, if {@code sync}) with the writer. */
+  private long write(Consumer<Storage> writes, boolean sync) {
+    lastTicket = writer.write(writes, sync);
+    if (sync) {
+      chosenUnsynced = false; // a sync covers every write before it
+    }
+    return lastTicket;
   }
 
   private long nowMs() {
@@ -203,7 +237,9 @@ final class EventLoop implements Runnable {
   }
 
   private void handle(Object input, long now) {
-    if (input instanceof Message.CommandResult r) {
+    if (input == WRITTEN) {
+      writtenSignalled.set(false); // released in this turn, with whatever else was written
+    } else if (input instanceof Message.CommandResult r) {
       commands.complete(r.clientId(), r.sequence(), r.result());
     } else if (input instanceof Message.SnapshotRequest r) {
       if (snapshotter != null) {
@@ -217,9 +253,10 @@ final class EventLoop implements Runnable {
       protocol.receive(m, now, out);
     } else if (input instanceof Snapshotter.Saved s) {
       // Durable, and it covers applied (so chosen) slots only: the log below it may go.
-      protocol.compact(s.info().slot(), out); // and announce it to acceptors without a learner
-      storage.compact(s.info().slot());
-      storage.sync(); // durable now, not with some later batch: a restart then starts after it
+      long slot = s.info().slot();
+      protocol.compact(slot, out); // and announce it to acceptors without a learner
+      // Synced now, not with some later batch: a restart then starts after it.
+      write(storage -> storage.compact(slot), true);
     } else if (input instanceof Snapshotter.Received r) {
       long slot = r.info().slot();
       long before = protocol.learner().map(l -> l.nextSlot()).orElse(Long.MAX_VALUE);
@@ -227,8 +264,7 @@ final class EventLoop implements Runnable {
       if (slot >= before) {
         applier.install(r.info());
       }
-      storage.compact(slot);
-      storage.sync();
+      write(storage -> storage.compact(slot), true);
     } else if (input instanceof Submit s) {
       commands.track(s.command().clientId(), s.command().sequence(), now + timeoutMs);
       protocol.submit(s.command(), now, out);
@@ -240,20 +276,25 @@ final class EventLoop implements Runnable {
     }
   }
 
-  /** Persist and sync, then send, then deliver, then settle: the durability rule, per batch. */
-  private void carryOut(long now) {
+  /**
+   * Carry out this turn's outbox under the durability rule: its messages and results wait until its
+   * writes (and those of every batch before it) are synced. Deliveries need no sync (what a quorum
+   * chose does not depend on this node's writes), so the apply thread starts on them at once; and
+   * messages that claim nothing about this node's durable state ({@link Outbox#mayPrecedeSync})
+   * leave at once, so that followers write while this node does. With a {@link StorageThread} the
+   * wait does not block the loop: the batch is held and carried out by {@link #releaseWritten()}
+   * once its ticket is done.
+   */
+  private void carryOut() {
     if (out.isEmpty()) {
       return;
     }
-    // Chosen values are durable at a quorum of acceptors already: this node's copy rides along
-    // with the next sync that votes need, or is synced at the next tick or a clean stop. A crash
-    // may lose it: the node learns it again, and PaxosNode serves its first SEQUENTIAL read
-    // through a read index, since it may have applied more before the crash than it replays.
     boolean sync = out.needsSync();
-    chosenUnsynced |= !sync && !out.deliveries().isEmpty();
-    // A leader's Accepts go out first, so that the followers write while this node does.
+    boolean writes = sync || !out.deliveries().isEmpty();
+    boolean waits = sync || !held.isEmpty();
+    // Nothing precedes the sync of a new round, this batch's or one still being written.
     boolean sentEarly = false;
-    if (sync) {
+    if (waits && writer.done() >= roundTicket) {
       for (int i = 0; i < out.sendCount(); i++) {
         if (out.sendTo(i) != nodeId && out.mayPrecedeSync(i)) {
           transport.send(out.sendTo(i), out.sendMessage(i));
@@ -264,45 +305,75 @@ final class EventLoop implements Runnable {
         transport.flush();
       }
     }
-    storage.write(out);
-    for (Outbox.Delivery d : out.deliveries()) {
+    if (!out.deliveries().isEmpty()) {
+      applier.deliver(out.deliveries());
+      chosenUnsynced |= !sync;
+    }
+    Outbox batch = writer.atOnce() ? out : out.copy();
+    long ticket = lastTicket;
+    if (writes) {
+      ticket = write(storage -> writeBatch(storage, batch), sync);
+      if (batch.round() >= 0) {
+        roundTicket = ticket;
+      }
+    }
+    if (held.isEmpty() && writer.done() >= ticket) {
+      settle(out, sentEarly);
+    } else {
+      held.add(new Held(ticket, batch, sentEarly));
+    }
+    out.clear();
+  }
+
+  /** Write a batch's state changes and chosen values (this runs on the writer's thread). */
+  private static void writeBatch(Storage storage, Outbox batch) {
+    storage.write(batch);
+    for (Outbox.Delivery d : batch.deliveries()) {
       storage.appendChosen(d.slot(), d.value());
     }
-    if (sync) {
-      storage.sync();
-      chosenUnsynced = false;
+  }
+
+  /** Carry out, in order, the held batches whose writes are done. */
+  private void releaseWritten() {
+    long done = writer.done();
+    while (!held.isEmpty() && held.peek().ticket() <= done) {
+      Held h = held.poll();
+      settle(h.out(), h.sentEarly());
     }
-    for (int i = 0; i < out.sendCount(); i++) {
-      int to = out.sendTo(i);
+  }
+
+  /**
+   * Send a batch's messages (but those sent early), loop back those to itself, serve its snapshot
+   * requests, and settle its commands and reads: all after its writes are durable.
+   */
+  private void settle(Outbox batch, boolean sentEarly) {
+    for (int i = 0; i < batch.sendCount(); i++) {
+      int to = batch.sendTo(i);
       if (to == nodeId) {
-        loopback.add(out.sendMessage(i));
-      } else if (!(sentEarly && out.mayPrecedeSync(i))) {
-        transport.send(to, out.sendMessage(i));
+        loopback.add(batch.sendMessage(i));
+      } else if (!(sentEarly && batch.mayPrecedeSync(i))) {
+        transport.send(to, batch.sendMessage(i));
       }
     }
     transport.flush();
     if (snapshotter != null) {
-      for (int to : out.snapshotSends()) {
+      for (int to : batch.snapshotSends()) {
         snapshotter.serve(to, 0, 0);
       }
     }
-    if (!out.deliveries().isEmpty()) {
-      applier.deliver(out.deliveries());
-    }
-    for (Outbox.Abandoned a : out.abandoned()) {
+    for (Outbox.Abandoned a : batch.abandoned()) {
       PaxosException error = error(a);
       for (Command c : a.commands()) {
         commands.fail(c.clientId(), c.sequence(), error);
       }
     }
-    for (Outbox.ReadIndex r : out.readIndexes()) {
+    for (Outbox.ReadIndex r : batch.readIndexes()) {
       if (r.ok()) {
         reads.complete(r.readId(), r.readIndex());
       } else {
         reads.fail(r.readId(), new NotLeaderException(r.leaderHint()));
       }
     }
-    out.clear();
   }
 
   private static PaxosException error(Outbox.Abandoned a) {

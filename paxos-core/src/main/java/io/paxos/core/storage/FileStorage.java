@@ -298,6 +298,12 @@ public final class FileStorage implements Storage {
     }
   }
 
+  /** True: a sync forces the log file to disk. */
+  @Override
+  public boolean blockingSync() {
+    return true;
+  }
+
   /** Release the directory. Does not sync. Idempotent. */
   @Override
   public void close() {

@@ -18,8 +18,11 @@ import io.paxos.core.protocol.Value;
  * unusable: the caller must stop the node (the OS may have dropped the dirty pages, so a retry
  * proves nothing).
  *
- * <p><b>Threading.</b> The node's event-loop thread makes every call; implementations need not be
- * thread-safe. {@link #sync()} may block (it is the group commit of a batch of inputs).
+ * <p><b>Threading.</b> One thread at a time makes every call, in order; implementations need not be
+ * thread-safe. That is the node's event-loop thread, or, for a storage whose {@link
+ * #blockingSync()} is true, after {@link #load()} the node's storage thread, which carries out the
+ * event loop's writes and syncs them in groups while the event loop goes on. {@link #sync()} may
+ * block (it is the group commit of a batch of inputs).
  */
 public interface Storage extends AutoCloseable {
 
@@ -67,6 +70,17 @@ public interface Storage extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * Whether {@link #sync()} waits for a device (a disk's force) rather than returning at once. The
+   * node then writes and syncs on a thread of its own, so that its event loop keeps taking messages
+   * during a force; otherwise the event loop calls the storage itself, which saves a thread
+   * hand-off per batch. Either way nothing that depends on a write leaves the node before it is
+   * synced.
+   */
+  default boolean blockingSync() {
+    return false;
+  }
 
   /**
    * Write the state changes an outbox asks for (not its deliveries), without syncing. The

@@ -1,0 +1,85 @@
+package io.paxos.core.runtime;
+
+import io.paxos.core.storage.Storage;
+import java.util.function.Consumer;
+
+/**
+ * The node's group commit: carries out the event loop's writes to its {@link Storage} in the order
+ * they were made, syncs them, and tells which of them are done. Every write gets a ticket, counted
+ * from 1 in order; {@link #done()} is the highest ticket whose writes, and those of every ticket
+ * before it, were made and, where a write asked for it, synced. The event loop holds back what
+ * depends on a write (its votes) until {@link #done()} reaches the write's ticket.
+ *
+ * <p>Two kinds: {@link #inline} carries a write out at once on the event loop (for a storage whose
+ * {@link Storage#sync()} returns at once); {@link StorageThread} carries writes out on a thread of
+ * its own, so that the event loop goes on taking messages while the disk forces a batch, and a
+ * force covers every batch that came in while the one before it ran.
+ *
+ * <p>Only the event loop thread calls {@link #write}, {@link #done()} and {@link #close()}; from
+ * then on, the writer makes every call to the storage (a single thread at a time, in order, as
+ * {@link Storage} requires).
+ */
+interface StorageWriter {
+
+  /**
+   * Queue {@code writes}, followed by a sync if {@code sync}; returns their ticket.
+   *
+   * @throws io.paxos.core.storage.StorageException if the storage failed earlier
+   */
+  long write(Consumer<Storage> writes, boolean sync);
+
+  /** The highest ticket done: its writes, and those of every ticket before it, made and synced. */
+  long done();
+
+  /**
+   * Whether {@link #write} carries the writes out before it returns (so they may refer to buffers
+   * the caller reuses afterwards).
+   */
+  boolean atOnce();
+
+  /** Start the writer's thread, if it has one. */
+  default void start() {}
+
+  /**
+   * Stop. If {@code finish}, first carry out what is queued and sync whatever was written and not
+   * yet synced (a clean stop leaves nothing it wrote only in memory); otherwise drop what is queued
+   * (after a failure). Blocks until stopped. Idempotent.
+   */
+  void close(boolean finish);
+
+  /** A writer that carries out each write at once, on the calling thread. */
+  static StorageWriter inline(Storage storage) {
+    return new StorageWriter() {
+      private long ticket;
+      private boolean unsynced;
+
+      @Override
+      public long write(Consumer<Storage> writes, boolean sync) {
+        writes.accept(storage);
+        if (sync) {
+          storage.sync();
+        }
+        unsynced = !sync; // a sync covers every write before it
+        return ++ticket;
+      }
+
+      @Override
+      public long done() {
+        return ticket;
+      }
+
+      @Override
+      public boolean atOnce() {
+        return true;
+      }
+
+      @Override
+      public void close(boolean finish) {
+        if (finish && unsynced) {
+          storage.sync();
+          unsynced = false;
+        }
+      }
+    };
+  }
+}
