@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * it, opened again with backoff when it fails.
  *
  * <p><b>Threading.</b> {@link #offer}, {@link #flush} and the counters may be used from any thread.
- * Everything else (the channel, the stream, the backoff state) belongs to the transport's sender
- * thread: gRPC's callbacks only hand work to it.
+ * Everything else (the channel, the stream, the backoff state) is used only under {@link #lock}: by
+ * the transport's sender thread, which opens streams, reconnects and drains when gRPC says the
+ * stream is ready again, and by a caller of {@link #flush} (the node's event loop), which drains in
+ * place when the stream is open and nobody else is draining, so that a batch leaves without a hand
+ * off to the sender thread. gRPC's callbacks only hand work to the sender thread.
  */
 final class PeerLink {
   private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
@@ -57,8 +61,9 @@ final class PeerLink {
   private final AtomicLong sent = new AtomicLong();
   private volatile boolean closed;
   private volatile ManagedChannel channel;
+  private final ReentrantLock lock = new ReentrantLock();
 
-  // Sender thread only.
+  // Under lock only.
   private ClientCallStreamObserver<PeerFrame> call;
   private Envelope carried;
   private int failures;
@@ -96,8 +101,30 @@ final class PeerLink {
   }
 
   void flush() {
-    if (queued.get() > 0) {
+    if (queued.get() > 0 && !drainHere()) {
       schedule();
+    }
+  }
+
+  /**
+   * Drain on the calling thread if the stream is open and the lock is free; false if the sender
+   * thread must do it. What flow control holds back leaves when gRPC calls the ready handler.
+   */
+  private boolean drainHere() {
+    if (closed || !lock.tryLock()) {
+      return false;
+    }
+    try {
+      ClientCallStreamObserver<PeerFrame> c = call;
+      if (c == null) {
+        return false;
+      }
+      while ((queued.get() > 0 || carried != null) && c.isReady()) {
+        sendFrame(c);
+      }
+      return true;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -124,6 +151,15 @@ final class PeerLink {
     if (closed) {
       return;
     }
+    lock.lock();
+    try {
+      drainLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void drainLocked() {
     if (call == null) {
       if (System.nanoTime() - retryAtNanos < 0) {
         return; // a timer opens the stream again when the backoff ends
@@ -242,9 +278,18 @@ final class PeerLink {
         : status.getCode() + ": " + status.getDescription();
   }
 
+  /** Run {@code task} on the sender thread, under the lock. */
   private void onSender(Runnable task) {
     try {
-      sender.execute(task);
+      sender.execute(
+          () -> {
+            lock.lock();
+            try {
+              task.run();
+            } finally {
+              lock.unlock();
+            }
+          });
     } catch (RejectedExecutionException e) {
       // the transport is closing
     }
