@@ -91,6 +91,15 @@ public final class LoadGenerator implements Callable<Integer> {
           .println(
               "writes that failed and were replaced: " + r.errors() + "; first: " + r.firstError());
     }
+    if (r.cpuSeconds() >= 0 && r.completed() > 0) {
+      spec.commandLine()
+          .getErr()
+          .printf(
+              Locale.ROOT,
+              "cpu: %.1f us of this JVM's CPU per write, %.2f cores busy%n",
+              r.cpuSeconds() * 1e6 / r.completed(),
+              r.cpuSeconds() / settings.seconds());
+    }
     spec.commandLine().getOut().println(resultLine(settings, r));
     spec.commandLine().getOut().flush();
     return 0;

@@ -1,6 +1,7 @@
 package io.paxos.benchmarks;
 
 import io.paxos.examples.kv.KvCommand;
+import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +27,8 @@ final class Workload {
   /**
    * @param errors writes that failed (each replaced by a new one)
    * @param firstError the first failure, or null
+   * @param cpuSeconds CPU time this JVM used in the measured window (all threads, the cluster's too
+   *     when it runs in this JVM), or -1 if the JVM cannot tell
    */
   record Result(
       long completed,
@@ -33,7 +36,8 @@ final class Workload {
       long p50Micros,
       long p99Micros,
       long errors,
-      Throwable firstError) {}
+      Throwable firstError,
+      double cpuSeconds) {}
 
   private final Settings settings;
   private final W1Target target;
@@ -62,10 +66,12 @@ final class Workload {
     TimeUnit.SECONDS.sleep(settings.warmup());
     latencies.reset();
     long startCount = completed.get();
+    long startCpu = processCpuNanos();
     long start = System.nanoTime();
     TimeUnit.SECONDS.sleep(settings.seconds());
     long elapsed = System.nanoTime() - start;
     long done = completed.get() - startCount;
+    long endCpu = processCpuNanos();
     var histogram = latencies.getIntervalHistogram();
     running = false;
     stopped.await(30, TimeUnit.SECONDS);
@@ -75,7 +81,17 @@ final class Workload {
         histogram.getValueAtPercentile(50) / 1000,
         histogram.getValueAtPercentile(99) / 1000,
         errors.get(),
-        firstError.get());
+        firstError.get(),
+        startCpu < 0 || endCpu < 0 ? -1 : (endCpu - startCpu) / 1e9);
+  }
+
+  /** The CPU time of this JVM so far, or -1 if the platform does not report it. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   private final class Client {
