@@ -15,9 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.UnaryOperator;
@@ -54,7 +52,7 @@ final class Applier implements Runnable {
   private final UnaryOperator<byte[]> machine = this::apply; // one instance, not one per command
   private final Consumer<EventLoop.Send> remoteResults;
   private final Consumer<Throwable> onFailure;
-  private final BlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
+  private final ParkingQueue<Object> tasks = new ParkingQueue<>();
   private final PriorityQueue<Read> waiting =
       new PriorityQueue<>((a, b) -> Long.compare(a.readIndex(), b.readIndex()));
   private volatile long appliedSlot;
@@ -142,7 +140,11 @@ final class Applier implements Runnable {
   public void run() {
     try {
       while (true) {
-        Object task = tasks.take();
+        Object task = tasks.poll();
+        if (task == null) {
+          tasks.await(0);
+          continue;
+        }
         if (task == STOP) {
           failWaitingReads();
           return;
@@ -161,8 +163,6 @@ final class Applier implements Runnable {
         }
         serveReads();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (IOException e) {
       onFailure.accept(new UncheckedIOException("cannot install a snapshot", e));
     } catch (RuntimeException | Error e) {
@@ -285,7 +285,8 @@ final class Applier implements Runnable {
       r.future().completeExceptionally(new io.paxos.core.NodeClosedException("node closed"));
     }
     waiting.clear();
-    for (Object task : tasks) {
+    Object task;
+    while ((task = tasks.poll()) != null) {
       if (task instanceof Read r) {
         r.future().completeExceptionally(new io.paxos.core.NodeClosedException("node closed"));
       }

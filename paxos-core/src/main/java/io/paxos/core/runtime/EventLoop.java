@@ -12,11 +12,8 @@ import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.transport.Transport;
 import java.util.ArrayDeque;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,14 +69,10 @@ final class EventLoop implements Runnable {
   /** A batch carried out once the writer is done with {@code ticket}. */
   private record Held(long ticket, Outbox out, boolean sentEarly) {}
 
-  private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
+  private final ParkingQueue<Object> inbox = new ParkingQueue<>();
   private final AtomicInteger inboxSize = new AtomicInteger();
   private final ArrayDeque<Message> loopback = new ArrayDeque<>();
   private final Outbox out = new Outbox();
-  private volatile Thread thread;
-  // Set by the loop before it parks; the first enqueuer to clear it unparks the loop, so a burst of
-  // inputs costs one wakeup, not one per input.
-  private final AtomicBoolean sleeping = new AtomicBoolean();
   private volatile boolean running = true;
   private volatile boolean leader;
   private volatile int leaderHint;
@@ -145,22 +138,15 @@ final class EventLoop implements Runnable {
   void enqueue(Object input) {
     inboxSize.incrementAndGet();
     inbox.add(input);
-    if (sleeping.get() && sleeping.compareAndSet(true, false)) {
-      LockSupport.unpark(thread);
-    }
   }
 
   void stop() {
     running = false;
-    Thread t = thread;
-    if (t != null) {
-      LockSupport.unpark(t);
-    }
+    inbox.wake();
   }
 
   @Override
   public void run() {
-    thread = Thread.currentThread();
     writer.start();
     boolean clean = false;
     try {
@@ -212,12 +198,9 @@ final class EventLoop implements Runnable {
   }
 
   private void park() {
-    sleeping.set(true);
-    if (inbox.isEmpty() && running) {
-      long waitMs = Math.max(1, nextTickMs - nowMs());
-      LockSupport.parkNanos(this, waitMs * 1_000_000L);
+    if (running) {
+      inbox.await(Math.max(1, nextTickMs - nowMs()) * 1_000_000L);
     }
-    sleeping.set(false);
   }
 
   private int drainInputs(long now) {

@@ -2,8 +2,6 @@ package io.paxos.core.runtime;
 
 import io.paxos.core.storage.Storage;
 import io.paxos.core.storage.StorageException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -26,9 +24,7 @@ final class StorageThread implements StorageWriter, Runnable {
   private final Runnable onDone;
   private final Consumer<Throwable> onFailure;
   private final Thread thread;
-  private final ConcurrentLinkedQueue<Job> queue = new ConcurrentLinkedQueue<>();
-  // Set before this thread parks; the first writer to clear it unparks it (one wakeup per burst).
-  private final AtomicBoolean sleeping = new AtomicBoolean();
+  private final ParkingQueue<Job> queue = new ParkingQueue<>();
   private volatile long done;
   private volatile boolean running = true;
   private volatile boolean finish = true;
@@ -60,9 +56,6 @@ final class StorageThread implements StorageWriter, Runnable {
       throw new StorageException("the storage failed earlier: " + failed, failed);
     }
     queue.add(new Job(writes, sync));
-    if (sleeping.get() && sleeping.compareAndSet(true, false)) {
-      LockSupport.unpark(thread);
-    }
     return ++submitted;
   }
 
@@ -80,7 +73,8 @@ final class StorageThread implements StorageWriter, Runnable {
   public void close(boolean finish) {
     this.finish = finish;
     running = false;
-    LockSupport.unpark(thread);
+    queue.wake();
+    LockSupport.unpark(thread); // if it has not parked yet, its next park returns at once
     if (thread.isAlive() && thread != Thread.currentThread()) {
       try {
         thread.join();
@@ -99,7 +93,7 @@ final class StorageThread implements StorageWriter, Runnable {
           if (!running) {
             break;
           }
-          park();
+          queue.await(0);
           continue;
         }
         if (!running && !finish) {
@@ -134,13 +128,5 @@ final class StorageThread implements StorageWriter, Runnable {
     }
     done += count; // this thread is the only one that writes it
     onDone.run();
-  }
-
-  private void park() {
-    sleeping.set(true);
-    if (queue.isEmpty() && running) {
-      LockSupport.park(this);
-    }
-    sleeping.set(false);
   }
 }
