@@ -56,8 +56,8 @@ public final class Outbox {
    */
   public record ReadIndex(long readId, boolean ok, long readIndex, int leaderHint) {}
 
-  private int[] sendTo = new int[64];
-  private Message[] sendMessage = new Message[64];
+  private int[] sendTo;
+  private Message[] sendMessage;
   private int sends;
   private Ballot promise;
   private long round = -1;
@@ -67,6 +67,15 @@ public final class Outbox {
   private final List<Abandoned> abandoned = new ArrayList<>();
   private final List<ReadIndex> readIndexes = new ArrayList<>();
   private final List<Integer> snapshotSends = new ArrayList<>();
+
+  public Outbox() {
+    this(64);
+  }
+
+  private Outbox(int sendCapacity) {
+    sendTo = new int[sendCapacity];
+    sendMessage = new Message[sendCapacity];
+  }
 
   /** Queue {@code message} for node {@code to} (which may be this node). */
   public void send(int to, Message message) {
@@ -223,9 +232,9 @@ public final class Outbox {
    * (when the sync it waits for runs on another thread). The copy is not changed afterwards.
    */
   public Outbox copy() {
-    Outbox c = new Outbox();
-    c.sendTo = java.util.Arrays.copyOf(sendTo, Math.max(1, sends));
-    c.sendMessage = java.util.Arrays.copyOf(sendMessage, Math.max(1, sends));
+    Outbox c = new Outbox(Math.max(1, sends));
+    System.arraycopy(sendTo, 0, c.sendTo, 0, sends);
+    System.arraycopy(sendMessage, 0, c.sendMessage, 0, sends);
     c.sends = sends;
     c.promise = promise;
     c.round = round;

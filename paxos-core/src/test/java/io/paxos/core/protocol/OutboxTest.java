@@ -140,4 +140,41 @@ class OutboxTest {
     assertThat(out.abandoned()).isEmpty();
     assertThat(out.readIndexes()).isEmpty();
   }
+
+  @Test
+  @DisplayName("a copy holds everything the outbox held and outlives its clear")
+  void aCopyOutlivesTheClear() {
+    for (int i = 0; i < 70; i++) { // more than the initial send capacity
+      out.send(2 + i % 2, new Message.Commit(1, b(1, 1), i));
+    }
+    out.send(1, new Message.Heartbeat(1, b(1, 1), 3, 4));
+    out.persistPromise(b(2, 1));
+    out.persistRound(2);
+    out.persistAccepted(new AcceptedEntry(5, b(2, 1), value(5)));
+    out.persistCompaction(3);
+    out.deliver(4, value(4));
+    out.abandon(List.of(cmd(1, 1)), Outbox.Rejection.OVERLOADED, 0);
+    out.readIndex(new Outbox.ReadIndex(9, true, 4, 1));
+    out.sendSnapshot(3);
+
+    Outbox copy = out.copy();
+    out.clear();
+    out.send(2, new Message.Commit(1, b(1, 1), 99)); // the buffers are reused after a clear
+
+    assertThat(copy.sendCount()).isEqualTo(71);
+    for (int i = 0; i < 70; i++) {
+      assertThat(copy.sendTo(i)).isEqualTo(2 + i % 2);
+      assertThat(copy.sendMessage(i)).isEqualTo(new Message.Commit(1, b(1, 1), i));
+    }
+    assertThat(copy.sendTo(70)).isEqualTo(1);
+    assertThat(copy.promise()).contains(b(2, 1));
+    assertThat(copy.round()).isEqualTo(2);
+    assertThat(copy.accepted()).containsExactly(new AcceptedEntry(5, b(2, 1), value(5)));
+    assertThat(copy.compaction()).isEqualTo(3);
+    assertThat(copy.deliveries()).containsExactly(new Outbox.Delivery(4, value(4)));
+    assertThat(copy.abandoned()).hasSize(1);
+    assertThat(copy.readIndexes()).containsExactly(new Outbox.ReadIndex(9, true, 4, 1));
+    assertThat(copy.snapshotSends()).containsExactly(3);
+    assertThat(copy.needsSync()).isTrue();
+  }
 }
