@@ -49,8 +49,12 @@ final class Workload {
 
   /** W1's write: a PUT of {@code value} at a 16-byte key drawn uniformly from {@link #KEYS}. */
   static byte[] put(SplittableRandom random, byte[] value) {
-    String key = KEY_PREFIX + (KEYS + random.nextInt(KEYS)); // 16 bytes: k0000000001xxxxx
-    return KvCommand.put(key, value).encode();
+    return KvCommand.put(key(random.nextInt(KEYS)), value).encode();
+  }
+
+  /** W1's key number {@code index} (0 to {@link #KEYS} - 1): 16 bytes, k0000000001xxxxx. */
+  static String key(int index) {
+    return KEY_PREFIX + (KEYS + index);
   }
 
   Workload(Settings settings, W1Target target) {

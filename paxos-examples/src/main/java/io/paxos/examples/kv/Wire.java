@@ -177,6 +177,60 @@ final class Wire {
     return varint + length;
   }
 
+  /**
+   * Whether {@code length} bytes of {@code bytes} from {@code offset} are valid UTF-8, exactly as
+   * {@link #decodeUtf8} judges them (no overlong forms, no encoded surrogates, nothing above
+   * U+10FFFF, no truncated sequence), without decoding them.
+   */
+  static boolean isUtf8(byte[] bytes, int offset, int length) {
+    int i = offset;
+    int end = offset + length;
+    while (i < end) {
+      int b = bytes[i];
+      if (b >= 0) {
+        i++;
+        continue;
+      }
+      b &= 0xFF;
+      int n; // continuation bytes
+      int min = 0x80; // the bounds of the first continuation byte
+      int max = 0xBF;
+      if (b >= 0xC2 && b <= 0xDF) {
+        n = 1;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        n = 2;
+        if (b == 0xE0) {
+          min = 0xA0; // overlong below
+        } else if (b == 0xED) {
+          max = 0x9F; // surrogates above
+        }
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 3;
+        if (b == 0xF0) {
+          min = 0x90; // overlong below
+        } else if (b == 0xF4) {
+          max = 0x8F; // above U+10FFFF
+        }
+      } else {
+        return false; // a continuation byte, an overlong lead (C0, C1) or F5..FF
+      }
+      if (end - i <= n) {
+        return false;
+      }
+      int first = bytes[i + 1] & 0xFF;
+      if (first < min || first > max) {
+        return false;
+      }
+      for (int k = 2; k <= n; k++) {
+        if ((bytes[i + k] & 0xC0) != 0x80) {
+          return false;
+        }
+      }
+      i += n + 1;
+    }
+    return true;
+  }
+
   private static boolean isAscii(byte[] bytes, int offset, int length) {
     for (int i = offset; i < offset + length; i++) {
       if (bytes[i] < 0) {

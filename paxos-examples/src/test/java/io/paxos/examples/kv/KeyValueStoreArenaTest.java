@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * arena could break it.
  */
 class KeyValueStoreArenaTest {
-  private static final int SLAB = ValueArena.SLAB_SIZE;
+  private static final int SLAB = SlabArena.SLAB_SIZE;
 
   @Test
   void randomCommandsMatchAMapModel() {
@@ -213,7 +213,7 @@ class KeyValueStoreArenaTest {
     if (kind == 0) {
       size = random.nextInt(3 * SLAB + 1);
     } else if (kind == 1) {
-      size = ValueArena.LARGE - Integer.BYTES + random.nextInt(-2, 3); // around the threshold
+      size = SlabArena.LARGE - Integer.BYTES + random.nextInt(-2, 3); // around the threshold
     } else if (kind < 8) {
       size = random.nextInt(SLAB / 8);
     } else {
