@@ -58,6 +58,7 @@ final class Applier implements Runnable {
   private volatile long appliedSlot;
   private final SnapshotOptions snapshotOptions;
   private Snapshotter snapshotter;
+  private EventLoop loop;
   private long slotsSinceSnapshot;
   private long bytesSinceSnapshot;
   // This node's commands applied in the current batch, answered together once it is applied.
@@ -84,6 +85,14 @@ final class Applier implements Runnable {
   /** Every slot up to and including this one has been applied. */
   long appliedSlot() {
     return appliedSlot;
+  }
+
+  /**
+   * The node's event loop, whose wake-ups this thread holds while it settles a batch (the callers'
+   * callbacks may submit the next commands); before the node starts.
+   */
+  void loop(EventLoop loop) {
+    this.loop = loop;
   }
 
   /** Where captured snapshots go; before the node starts. */
@@ -267,12 +276,22 @@ final class Applier implements Runnable {
    * until it is applied; a command's timeout is far longer than any batch takes.)
    */
   private void answer() {
-    for (int i = 0; i < answered.size(); i++) {
-      Command c = answered.get(i);
-      completions.complete(c.clientId(), c.sequence(), answers.get(i));
+    if (answered.isEmpty()) {
+      return;
     }
-    answered.clear();
-    answers.clear();
+    boolean held = loop.holdWakeups(); // what the callbacks submit wakes the loop once, after
+    try {
+      for (int i = 0; i < answered.size(); i++) {
+        Command c = answered.get(i);
+        completions.complete(c.clientId(), c.sequence(), answers.get(i));
+      }
+    } finally {
+      if (held) {
+        loop.releaseWakeups();
+      }
+      answered.clear();
+      answers.clear();
+    }
   }
 
   private byte[] apply(byte[] payload) {

@@ -134,6 +134,15 @@ final class EventLoop implements Runnable {
     enqueue(message);
   }
 
+  /** See {@link ParkingQueue#holdWakeups()}: for the apply thread, while it settles a batch. */
+  boolean holdWakeups() {
+    return inbox.holdWakeups();
+  }
+
+  void releaseWakeups() {
+    inbox.releaseWakeups();
+  }
+
   /** Queue an input from an application thread or the apply thread. */
   void enqueue(Object input) {
     inboxSize.incrementAndGet();

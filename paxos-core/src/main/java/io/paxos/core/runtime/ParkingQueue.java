@@ -2,6 +2,7 @@ package io.paxos.core.runtime;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -18,9 +19,48 @@ final class ParkingQueue<T> {
   // Set by the consumer before it parks; the first adder to clear it unparks the consumer.
   private final AtomicBoolean sleeping = new AtomicBoolean();
   private volatile Thread consumer;
+  // A producer whose adds wake nobody until it calls releaseWakeups(), and whether it added (only
+  // the holder touches heldAdds; the holder's CAS orders one holder's use after the last's).
+  private final AtomicReference<Thread> holder = new AtomicReference<>();
+  private boolean heldAdds;
 
   void add(T item) {
     items.add(item);
+    if (holder.get() == Thread.currentThread()) {
+      heldAdds = true;
+    } else {
+      wakeIfSleeping();
+    }
+  }
+
+  /**
+   * Until {@link #releaseWakeups()}, this thread's adds do not wake the consumer: a producer about
+   * to add a burst of items (the apply thread, whose completions submit the next commands) wakes it
+   * once, after the burst, instead of waking it for the first item and having it take the burst in
+   * pieces. One producer at a time: returns false (and holds nothing) while another holds.
+   */
+  boolean holdWakeups() {
+    if (!holder.compareAndSet(null, Thread.currentThread())) {
+      return false;
+    }
+    heldAdds = false;
+    return true;
+  }
+
+  /**
+   * End a {@link #holdWakeups()} that returned true: wake the consumer if this thread added
+   * anything meanwhile.
+   */
+  void releaseWakeups() {
+    boolean wake = heldAdds;
+    heldAdds = false;
+    holder.set(null);
+    if (wake) {
+      wakeIfSleeping();
+    }
+  }
+
+  private void wakeIfSleeping() {
     if (sleeping.get() && sleeping.compareAndSet(true, false)) {
       LockSupport.unpark(consumer);
     }
