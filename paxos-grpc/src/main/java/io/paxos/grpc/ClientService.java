@@ -20,6 +20,7 @@ import io.paxos.grpc.proto.ServerFrame;
 import io.paxos.grpc.proto.StatusReply;
 import io.paxos.grpc.proto.StatusRequest;
 import io.paxos.grpc.proto.SubmitRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -102,6 +103,19 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
       responses.onNext(reply);
       responses.onCompleted();
     };
+  }
+
+  /**
+   * Hand a frame's {@code requests} to the node together (it takes them in one turn); {@code reply}
+   * gets each outcome, on any thread.
+   */
+  void handleAll(List<ClientRequest> requests, Consumer<ClientReply> reply) {
+    PaxosNode n = node;
+    if (n == null || requests.size() == 1) {
+      requests.forEach(r -> handle(r, reply));
+      return;
+    }
+    n.submitTogether(() -> requests.forEach(r -> handle(r, reply)));
   }
 
   /** Hand {@code request} to the node; {@code reply} gets its outcome, on any thread. */

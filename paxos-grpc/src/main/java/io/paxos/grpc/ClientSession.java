@@ -5,7 +5,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.paxos.grpc.proto.ClientFrame;
 import io.paxos.grpc.proto.ClientReply;
-import io.paxos.grpc.proto.ClientRequest;
 import io.paxos.grpc.proto.ServerFrame;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -56,9 +55,7 @@ final class ClientSession implements StreamObserver<ClientFrame> {
               "more than " + MAX_OUTSTANDING + " requests without a reply on one session"));
       return;
     }
-    for (ClientRequest request : frame.getRequestsList()) {
-      service.handle(request, this::reply);
-    }
+    service.handleAll(frame.getRequestsList(), this::reply);
   }
 
   /** Queue a reply for the writer thread. Any thread. */
