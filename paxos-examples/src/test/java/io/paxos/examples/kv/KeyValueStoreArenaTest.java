@@ -1,5 +1,7 @@
 package io.paxos.examples.kv;
 
+import static io.paxos.examples.kv.SnapshotBytes.write;
+import static io.paxos.examples.kv.SnapshotBytes.writeInt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -7,7 +9,6 @@ import io.paxos.core.StateMachine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -291,16 +292,6 @@ class KeyValueStoreArenaTest {
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
-  }
-
-  private static void writeInt(ByteArrayOutputStream out, int value) {
-    out.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(value).array());
-  }
-
-  private static byte[] write(StateMachine.Snapshot snapshot) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    snapshot.writeTo(out);
-    return out.toByteArray();
   }
 
   private static boolean isWellFormed(byte[] command) {

@@ -1,10 +1,10 @@
 package io.paxos.examples.kv;
 
+import static io.paxos.examples.kv.SnapshotBytes.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paxos.core.StateMachine;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
@@ -124,11 +124,5 @@ class KeyValueStoreCleaningTest {
           .as("value of %s", e.getKey())
           .hasValueSatisfying(v -> assertThat(v).isEqualTo(e.getValue()));
     }
-  }
-
-  private static byte[] write(StateMachine.Snapshot snapshot) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    snapshot.writeTo(out);
-    return out.toByteArray();
   }
 }

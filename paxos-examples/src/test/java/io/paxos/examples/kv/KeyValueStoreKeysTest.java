@@ -1,12 +1,12 @@
 package io.paxos.examples.kv;
 
+import static io.paxos.examples.kv.SnapshotBytes.write;
+import static io.paxos.examples.kv.SnapshotBytes.writeInt;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paxos.core.StateMachine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -109,16 +109,6 @@ class KeyValueStoreKeysTest {
     CRC32C crc = new CRC32C();
     crc.update(out.toByteArray());
     writeInt(out, (int) crc.getValue());
-    return out.toByteArray();
-  }
-
-  private static void writeInt(ByteArrayOutputStream out, int value) {
-    out.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(value).array());
-  }
-
-  private static byte[] write(StateMachine.Snapshot snapshot) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    snapshot.writeTo(out);
     return out.toByteArray();
   }
 }

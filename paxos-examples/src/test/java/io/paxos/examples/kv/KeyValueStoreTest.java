@@ -1,11 +1,11 @@
 package io.paxos.examples.kv;
 
+import static io.paxos.examples.kv.SnapshotBytes.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paxos.core.StateMachine;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -236,11 +236,5 @@ class KeyValueStoreTest {
       }
     }
     return log;
-  }
-
-  private static byte[] write(StateMachine.Snapshot snapshot) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    snapshot.writeTo(out);
-    return out.toByteArray();
   }
 }
