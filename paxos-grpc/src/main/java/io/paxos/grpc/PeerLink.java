@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * Everything else (the channel, the stream, the backoff state) is used only under {@link #lock}: by
  * the transport's sender thread, which opens streams, reconnects and drains when gRPC says the
  * stream is ready again, and by a caller of {@link #flush} (the node's event loop), which drains in
- * place when the stream is open and nobody else is draining, so that a batch leaves without a hand
- * off to the sender thread. gRPC's callbacks only hand work to the sender thread.
+ * place when the stream is open and nobody else is draining, so that a batch leaves without a
+ * hand-off to the sender thread. gRPC's callbacks only hand work to the sender thread.
  */
 final class PeerLink {
   private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
@@ -115,13 +115,10 @@ final class PeerLink {
       return false;
     }
     try {
-      ClientCallStreamObserver<PeerFrame> c = call;
-      if (c == null) {
+      if (call == null) {
         return false;
       }
-      while ((queued.get() > 0 || carried != null) && c.isReady()) {
-        sendFrame(c);
-      }
+      sendWhileReady(call);
       return true;
     } finally {
       lock.unlock();
@@ -151,12 +148,7 @@ final class PeerLink {
     if (closed) {
       return;
     }
-    lock.lock();
-    try {
-      drainLocked();
-    } finally {
-      lock.unlock();
-    }
+    locked(this::drainLocked);
   }
 
   private void drainLocked() {
@@ -166,9 +158,22 @@ final class PeerLink {
       }
       open();
     }
-    ClientCallStreamObserver<PeerFrame> c = call;
+    sendWhileReady(call);
+  }
+
+  /** Under the lock: send frames while anything is queued and flow control lets them go. */
+  private void sendWhileReady(ClientCallStreamObserver<PeerFrame> c) {
     while ((queued.get() > 0 || carried != null) && c.isReady()) {
       sendFrame(c);
+    }
+  }
+
+  private void locked(Runnable task) {
+    lock.lock();
+    try {
+      task.run();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -281,15 +286,7 @@ final class PeerLink {
   /** Run {@code task} on the sender thread, under the lock. */
   private void onSender(Runnable task) {
     try {
-      sender.execute(
-          () -> {
-            lock.lock();
-            try {
-              task.run();
-            } finally {
-              lock.unlock();
-            }
-          });
+      sender.execute(() -> locked(task));
     } catch (RejectedExecutionException e) {
       // the transport is closing
     }

@@ -50,6 +50,7 @@ final class Applier implements Runnable {
   private final SessionTable sessionTable = new SessionTable();
   private final IntPredicate hostsLearner;
   private final UnaryOperator<byte[]> machine = this::apply; // one instance, not one per command
+  private final Runnable completeAnswered = this::completeAll; // one instance, not one per batch
   private final Consumer<EventLoop.Send> remoteResults;
   private final Consumer<Throwable> onFailure;
   private final ParkingQueue<Object> tasks = new ParkingQueue<>();
@@ -279,18 +280,18 @@ final class Applier implements Runnable {
     if (answered.isEmpty()) {
       return;
     }
-    boolean held = loop.holdWakeups(); // what the callbacks submit wakes the loop once, after
     try {
-      for (int i = 0; i < answered.size(); i++) {
-        Command c = answered.get(i);
-        completions.complete(c.clientId(), c.sequence(), answers.get(i));
-      }
+      loop.inOneWakeup(completeAnswered); // what callbacks submit wakes the loop once, after
     } finally {
-      if (held) {
-        loop.releaseWakeups();
-      }
       answered.clear();
       answers.clear();
+    }
+  }
+
+  private void completeAll() {
+    for (int i = 0; i < answered.size(); i++) {
+      Command c = answered.get(i);
+      completions.complete(c.clientId(), c.sequence(), answers.get(i));
     }
   }
 

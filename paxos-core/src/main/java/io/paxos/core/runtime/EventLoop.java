@@ -134,13 +134,12 @@ final class EventLoop implements Runnable {
     enqueue(message);
   }
 
-  /** See {@link ParkingQueue#holdWakeups()}: for the apply thread, while it settles a batch. */
-  boolean holdWakeups() {
-    return inbox.holdWakeups();
-  }
-
-  void releaseWakeups() {
-    inbox.releaseWakeups();
+  /**
+   * Run {@code inputs}, which queues inputs from this thread, so that they wake the loop once,
+   * after it returns ({@link ParkingQueue#holdWakeups()}).
+   */
+  void inOneWakeup(Runnable inputs) {
+    inbox.holdingWakeups(inputs);
   }
 
   /** Queue an input from an application thread or the apply thread. */
@@ -299,20 +298,27 @@ final class EventLoop implements Runnable {
     }
     if (!out.deliveries().isEmpty()) {
       applier.deliver(out.deliveries());
+      // Chosen values are durable at a quorum of acceptors already: this node's copy rides along
+      // with the next sync that votes need, or is synced at the next tick or a clean stop. A crash
+      // may lose it: the node learns it again, and PaxosNode serves its first SEQUENTIAL read
+      // through a read index, since it may have applied more before the crash than it replays.
       chosenUnsynced |= !sync;
     }
-    Outbox batch = writer.atOnce() ? out : out.copy();
+    // The writer's thread and a held batch read the outbox after it is cleared: they get a copy.
+    Outbox batch = out;
     long ticket = lastTicket;
     if (writes) {
-      ticket = write(storage -> writeBatch(storage, batch), sync);
-      if (batch.round() >= 0) {
+      Outbox written = writer.atOnce() ? out : out.copy();
+      batch = written;
+      ticket = write(storage -> writeBatch(storage, written), sync);
+      if (out.round() >= 0) {
         roundTicket = ticket;
       }
     }
     if (held.isEmpty() && writer.done() >= ticket) {
       settle(out, sentEarly);
     } else {
-      held.add(new Held(ticket, batch, sentEarly));
+      held.add(new Held(ticket, batch == out ? out.copy() : batch, sentEarly));
     }
     out.clear();
   }

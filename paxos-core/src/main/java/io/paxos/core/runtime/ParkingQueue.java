@@ -60,6 +60,18 @@ final class ParkingQueue<T> {
     }
   }
 
+  /** Run {@code adds} with this thread's wake-ups held ({@link #holdWakeups()}), if it can. */
+  void holdingWakeups(Runnable adds) {
+    boolean held = holdWakeups();
+    try {
+      adds.run();
+    } finally {
+      if (held) {
+        releaseWakeups();
+      }
+    }
+  }
+
   private void wakeIfSleeping() {
     if (sleeping.get() && sleeping.compareAndSet(true, false)) {
       LockSupport.unpark(consumer);

@@ -228,14 +228,7 @@ public final class PaxosNode implements AutoCloseable {
    * submits} runs; if another thread is doing the same, it runs as it would without this.
    */
   public void submitTogether(Runnable submits) {
-    boolean held = loop.holdWakeups();
-    try {
-      submits.run();
-    } finally {
-      if (held) {
-        loop.releaseWakeups();
-      }
-    }
+    loop.inOneWakeup(submits);
   }
 
   /**

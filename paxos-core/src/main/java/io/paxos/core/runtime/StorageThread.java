@@ -73,7 +73,6 @@ final class StorageThread implements StorageWriter, Runnable {
   public void close(boolean finish) {
     this.finish = finish;
     running = false;
-    queue.wake();
     LockSupport.unpark(thread); // if it has not parked yet, its next park returns at once
     if (thread.isAlive() && thread != Thread.currentThread()) {
       try {

@@ -15,9 +15,9 @@ import java.util.function.Consumer;
  * its own, so that the event loop goes on taking messages while the disk forces a batch, and a
  * force covers every batch that came in while the one before it ran.
  *
- * <p>Only the event loop thread calls {@link #write}, {@link #done()} and {@link #close()}; from
- * then on, the writer makes every call to the storage (a single thread at a time, in order, as
- * {@link Storage} requires).
+ * <p>Only the event loop thread calls {@link #write}, {@link #done()} and {@link #close}; from then
+ * on, the writer makes every call to the storage (a single thread at a time, in order, as {@link
+ * Storage} requires).
  */
 interface StorageWriter {
 
