@@ -36,6 +36,14 @@ public interface Acceptor {
   default void compact(long snapshotSlot) {}
 
   /**
+   * This node's learner delivered {@code delivered} at {@code slot} and keeps {@code kept}, an
+   * equal value (its {@link Value#packed()} form). An acceptor whose entry for the slot holds that
+   * very value may hold {@code kept} instead, so that the two share one compact copy until the slot
+   * is compacted; what it reports is unchanged. The default keeps its entry as it is.
+   */
+  default void onDelivered(long slot, Value delivered, Value kept) {}
+
+  /**
    * A learner announced a durable snapshot. An acceptor on a node that hosts no learner (so takes
    * no snapshot of its own) may compact here through the slot that durable snapshots of a majority
    * of the learners cover, recording it with {@link Outbox#persistCompaction} so that its host

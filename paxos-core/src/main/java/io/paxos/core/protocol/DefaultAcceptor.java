@@ -94,6 +94,16 @@ public final class DefaultAcceptor implements Acceptor {
   }
 
   @Override
+  public void onDelivered(long slot, Value delivered, Value kept) {
+    AcceptedEntry e = accepted.get(slot);
+    // Only the same object: comparing a different one for equality would cost a decode, and an
+    // entry with another value (of a lower ballot than the chosen one) must stay as it is.
+    if (e != null && e.value() == delivered && kept != delivered) {
+      accepted.put(slot, new AcceptedEntry(slot, e.ballot(), kept));
+    }
+  }
+
+  @Override
   public Optional<AcceptedEntry> accepted(long slot) {
     return Optional.ofNullable(accepted.get(slot));
   }

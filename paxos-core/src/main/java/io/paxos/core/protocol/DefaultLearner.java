@@ -298,7 +298,8 @@ public final class DefaultLearner implements Learner {
     Value value;
     while ((value = chosen.get(nextSlot)) != null) {
       out.deliver(nextSlot, value);
-      retained.put(nextSlot, value);
+      // Kept until a snapshot covers it: one array, not a list of commands.
+      retained.put(nextSlot, value.packed());
       nextSlot++;
     }
     if (nextSlot != before) {

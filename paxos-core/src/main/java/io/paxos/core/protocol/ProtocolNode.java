@@ -62,7 +62,7 @@ public final class ProtocolNode {
   private long nextAnnouncement;
   private int leaderHint;
   private Ballot leaderBallot = Ballot.ZERO;
-  // The first slot whose delivery the proposer has not been told of.
+  // The first slot whose delivery the proposer and the acceptor have not been told of.
   private long chosenReported;
 
   public ProtocolNode(
@@ -338,16 +338,19 @@ public final class ProtocolNode {
       // Results and snapshot transfers are the host's business; it intercepts them.
 
     }
+    reportChosen(out);
     if (learner != null && proposer != null) {
-      reportChosen(out);
       proposer.onChosenPrefix(learner.nextSlot());
     }
     routeAbandoned(out);
   }
 
-  /** Tell the proposer of the values this node's learner delivered since it was last told. */
+  /**
+   * Tell the proposer of the values this node's learner delivered since it was last told, and the
+   * acceptor of the compact copies the learner keeps of them.
+   */
   private void reportChosen(Outbox out) {
-    if (learner == null || proposer == null) {
+    if (learner == null || (proposer == null && acceptor == null)) {
       return;
     }
     List<Outbox.Delivery> delivered = out.deliveries();
@@ -357,7 +360,15 @@ public final class ProtocolNode {
     }
     for (; i < delivered.size(); i++) {
       Outbox.Delivery d = delivered.get(i);
-      proposer.onChosen(d.slot(), d.value(), out);
+      if (proposer != null) {
+        proposer.onChosen(d.slot(), d.value(), out);
+      }
+      if (acceptor != null) {
+        Value kept = learner.delivered(d.slot()).orElse(null);
+        if (kept != null) {
+          acceptor.onDelivered(d.slot(), d.value(), kept);
+        }
+      }
       chosenReported = d.slot() + 1;
     }
   }

@@ -17,10 +17,17 @@ public sealed interface Value permits Value.Batch, Value.NoOp {
   /** Payload bytes carried, for batching limits. */
   int byteSize();
 
+  /**
+   * An equal value that holds its commands in one array, decoding each when it is read: for values
+   * kept long (a learner's delivered values, an acceptor's entries of delivered slots), which then
+   * cost the garbage collector one object per slot instead of two per command.
+   */
+  Value packed();
+
   /** A batch of one or more commands, applied in list order. */
   record Batch(List<Command> commands) implements Value {
     public Batch {
-      commands = List.copyOf(commands);
+      commands = commands instanceof PackedCommands ? commands : List.copyOf(commands);
       if (commands.isEmpty()) {
         throw new IllegalArgumentException("a batch holds at least one command; use Value.NOOP");
       }
@@ -28,11 +35,19 @@ public sealed interface Value permits Value.Batch, Value.NoOp {
 
     @Override
     public int byteSize() {
+      if (commands instanceof PackedCommands p) {
+        return p.payloadBytes();
+      }
       int size = 0;
       for (Command c : commands) {
         size += c.payload().length;
       }
       return size;
+    }
+
+    @Override
+    public Batch packed() {
+      return commands instanceof PackedCommands ? this : new Batch(PackedCommands.of(commands));
     }
   }
 
@@ -48,6 +63,11 @@ public sealed interface Value permits Value.Batch, Value.NoOp {
     @Override
     public int byteSize() {
       return 0;
+    }
+
+    @Override
+    public Value packed() {
+      return this;
     }
   }
 }

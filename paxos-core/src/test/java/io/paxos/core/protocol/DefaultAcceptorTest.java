@@ -375,6 +375,47 @@ class DefaultAcceptorTest {
   }
 
   @Nested
+  @DisplayName("delivered values")
+  class Delivered {
+
+    @Test
+    @DisplayName(
+        "an entry holding the delivered value takes the learner's packed copy, with its ballot, and"
+            + " is reported as before")
+    void holdsThePackedCopyOfItsOwnValue() {
+      Value mine = value(1);
+      accept(b(2, 2), 1, List.of(mine), 0);
+      Value kept = mine.packed();
+
+      acceptor.onDelivered(1, mine, kept);
+
+      AcceptedEntry entry = acceptor.accepted(1).orElseThrow();
+      assertThat(entry.value()).isSameAs(kept);
+      assertThat(entry.ballot()).isEqualTo(b(2, 2));
+      out.clear();
+      prepare(b(3, 3), 1, LOYALTY + 1);
+      assertThat(onlyTo(out, 3, Promise.class).accepted())
+          .containsExactly(new AcceptedEntry(1, b(2, 2), mine));
+    }
+
+    @Test
+    @DisplayName(
+        "an entry holding another value (an equal copy, or a lower ballot's value) stays as it is")
+    void leavesOtherValuesAlone() {
+      Value mine = value(1);
+      accept(b(2, 2), 1, List.of(mine), 0);
+      Value equalCopy = value(1);
+
+      acceptor.onDelivered(1, equalCopy, equalCopy.packed());
+      acceptor.onDelivered(1, value(2), value(2).packed());
+      acceptor.onDelivered(2, mine, mine.packed()); // nothing accepted there
+
+      assertThat(acceptor.accepted(1).orElseThrow().value()).isSameAs(mine);
+      assertThat(acceptor.accepted(2)).isEmpty();
+    }
+  }
+
+  @Nested
   @DisplayName("recovery")
   class Recovery {
 

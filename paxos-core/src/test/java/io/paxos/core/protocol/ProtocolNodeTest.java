@@ -388,6 +388,42 @@ class ProtocolNodeTest {
   }
 
   @Nested
+  @DisplayName("delivered values kept packed")
+  class KeptPacked {
+
+    @Test
+    @DisplayName(
+        "every node keeps a delivered value packed, its learner and acceptor sharing the one copy,"
+            + " and a new leader's Promise still reports it")
+    void learnerAndAcceptorShareOnePackedCopy() {
+      MiniCluster cluster = new MiniCluster(THREE);
+      cluster.elect(1);
+      cluster.submit(2, cmd(2, 1));
+      cluster.submit(1, cmd(1, 1));
+      cluster.run();
+
+      for (int id = 1; id <= 3; id++) {
+        ProtocolNode n = cluster.nodes.get(id);
+        for (Delivery d : cluster.delivered.get(id)) {
+          Value kept = n.learner().orElseThrow().delivered(d.slot()).orElseThrow();
+          assertThat(kept).as("node %d slot %d", id, d.slot()).isEqualTo(d.value());
+          assertThat(kept.commands()).isInstanceOf(PackedCommands.class);
+          AcceptedEntry entry = n.acceptor().orElseThrow().accepted(d.slot()).orElseThrow();
+          assertThat(entry.value()).as("node %d slot %d", id, d.slot()).isSameAs(kept);
+        }
+      }
+      assertThat(cluster.delivered.get(3)).hasSize(2);
+
+      ProtocolNode acceptor = cluster.nodes.get(3);
+      acceptor.receive(new Prepare(2, b(9, 2), 1), 2 * TIMEOUT + 1, out); // past its loyalty
+      assertThat(onlyTo(out, 2, Promise.class).accepted())
+          .extracting(AcceptedEntry::value)
+          .containsExactlyElementsOf(
+              cluster.delivered.get(3).stream().map(Delivery::value).toList());
+    }
+  }
+
+  @Nested
   @DisplayName("read index")
   class ReadIndexPath {
 
