@@ -271,10 +271,8 @@ class ArchitectureTest {
       sources.add(
           source(
               FIXTURE + "StartsThread", "public class X { void run() { new Thread().start(); } }"));
-      sources.add(
-          source(
-              FIXTURE + "Sleeps",
-              "public class X { void pause() throws Exception { Thread.sleep(1); } }"));
+      // A protocol class that pauses its thread; its source is a resource, not code of this test.
+      sources.add(source(FIXTURE + "Sleeps", resource("/archfixture/Sleeps.java.txt")));
       sources.add(
           source(
               FIXTURE + "ReadsWallClock",
@@ -505,6 +503,14 @@ class ArchitectureTest {
         return code;
       }
     };
+  }
+
+  /** The text of a test resource. */
+  static String resource(String name) throws IOException {
+    try (var in = ArchitectureTest.class.getResourceAsStream(name)) {
+      assertThat(in).as("test resource " + name).isNotNull();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   static void compile(List<JavaFileObject> sources, Path out) throws IOException {
