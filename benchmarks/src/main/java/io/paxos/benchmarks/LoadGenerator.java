@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * in-memory network and calls them directly; {@code --transport grpc} runs them in this JVM, each
  * with its own gRPC server on 127.0.0.1, and sends the writes through {@code PaxosClient}s as an
  * application would; {@code --transport grpc --endpoints h:p,...} sends them to a cluster that is
- * already running (e.g. {@code NodeMain} processes).
+ * already running (e.g. {@code paxos-examples.jar server} processes).
  *
  * <p>Sync on (the default) keeps each node's state in a {@code FileStorage} in a temporary
  * directory, deleted at exit, with one fsync per group commit; {@code --no-sync} keeps it in

@@ -1,13 +1,15 @@
 package io.paxos.grpc;
 
 import io.paxos.core.StateMachine;
+import io.paxos.core.config.Role;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One node served over gRPC: its {@link PaxosServer} (one port for peers and clients), its {@link
@@ -27,37 +29,51 @@ public final class NodeServer implements AutoCloseable {
     this.node = node;
   }
 
-  /** Start the node described by {@code settings}, applying commands to {@code stateMachine}. */
-  public static NodeServer start(NodeSettings settings, StateMachine stateMachine) {
-    Storage storage = openStorage(settings);
+  /**
+   * Start the node described by {@code settings}. The gRPC port is bound first, so a port in use
+   * (or unreadable TLS files) fails before the data directory is touched; then the storage is
+   * opened (see {@link #openStorage}) and the node built. {@code stateMachines} is called once, and
+   * only if this node hosts a learner: the other roles apply nothing.
+   *
+   * @throws java.io.UncheckedIOException if the port cannot be bound
+   * @throws IllegalArgumentException if the data directory cannot be created or belongs to another
+   *     cluster or node
+   */
+  public static NodeServer start(
+      NodeSettings settings, Supplier<? extends StateMachine> stateMachines) {
+    Objects.requireNonNull(stateMachines, "stateMachines");
     PaxosServer.Builder b =
         PaxosServer.builder()
             .config(settings.config())
             .nodeId(settings.nodeId())
             .listen(settings.listenHost(), settings.self().port());
     settings.tls().ifPresent(b::tls);
-    PaxosServer server;
+    PaxosServer server = b.start();
+    Storage storage;
     try {
-      server = b.start();
+      storage = openStorage(settings);
     } catch (RuntimeException e) {
-      storage.close();
+      server.close();
       throw e;
     }
     try {
       GrpcTransport transport =
-          GrpcTransport.builder().server(server).peers(settings.members()).build();
-      PaxosNode node =
+          GrpcTransport.builder().server(server).peers(settings.addresses()).build();
+      PaxosNode.Builder node =
           PaxosNode.builder()
               .config(settings.config())
               .nodeId(settings.nodeId())
-              .stateMachine(stateMachine)
               .transport(transport)
               .storage(storage)
+              .options(settings.protocol())
               .snapshots(settings.snapshots())
-              .commandTimeout(Duration.ofSeconds(10))
-              .build();
-      server.serve(node);
-      return new NodeServer(server, transport, node);
+              .commandTimeout(settings.commandTimeout());
+      if (settings.config().member(settings.nodeId()).orElseThrow().has(Role.LEARNER)) {
+        node.stateMachine(stateMachines.get());
+      }
+      PaxosNode built = node.build();
+      server.serve(built);
+      return new NodeServer(server, transport, built);
     } catch (RuntimeException e) {
       server.close();
       storage.close();
@@ -66,9 +82,9 @@ public final class NodeServer implements AutoCloseable {
   }
 
   /**
-   * The node's {@link FileStorage} in {@code settings.dataDir()}, created if missing. A restarted
-   * node recovers its promises, accepted values and chosen log from it, then catches up from its
-   * peers.
+   * The node's {@link FileStorage} in {@code settings.dataDir()}, created if missing: the one place
+   * where a node's data directory is created and opened. A restarted node recovers its promises,
+   * accepted values and chosen log from it, then catches up from its peers.
    *
    * @throws IllegalArgumentException if the directory cannot be created or belongs to another
    *     cluster or node

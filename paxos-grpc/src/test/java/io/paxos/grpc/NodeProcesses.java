@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Node JVMs started with {@link NodeMain} on 127.0.0.1, for tests; all stopped by {@link #close}.
+ * Node JVMs started with {@link TestNodeMain} on 127.0.0.1, for tests; all stopped by {@link
+ * #close}.
  */
 final class NodeProcesses implements AutoCloseable {
   private final String cluster;
@@ -53,21 +54,14 @@ final class NodeProcesses implements AutoCloseable {
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(NodeMain.class.getName());
+    command.add(TestNodeMain.class.getName());
     command.addAll(
         List.of(
-            "--cluster",
             cluster,
-            "--id",
             Integer.toString(id),
-            "--members",
-            membersArgument(),
-            "--listen",
-            "127.0.0.1",
-            "--state-machine",
-            LogStateMachine.class.getName(),
-            "--data-dir",
-            dir.resolve("data-" + id).toString()));
+            dir.resolve("data-" + id).toString(),
+            LogStateMachine.class.getName()));
+    members.forEach((member, e) -> command.add(member + "=" + e));
     Process p =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     processes.put(id, p);
@@ -81,12 +75,6 @@ final class NodeProcesses implements AutoCloseable {
               }
               return Files.readString(log, StandardCharsets.UTF_8).contains("READY node " + id);
             });
-  }
-
-  private String membersArgument() {
-    List<String> parts = new ArrayList<>();
-    members.forEach((id, e) -> parts.add(id + "=" + e));
-    return String.join(",", parts);
   }
 
   /** kill -9 node {@code id}. */

@@ -3,136 +3,78 @@ package io.paxos.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NodeSettingsTest {
-  private static final String MEMBERS = "1=127.0.0.1:9001,2=127.0.0.1:9002,3=[::1]:9003";
+  private static final ClusterConfig CONFIG = ClusterConfig.of("kv", 1, 2, 3);
+  private static final Map<Integer, Endpoint> ADDRESSES =
+      Map.of(
+          1, new Endpoint("127.0.0.1", 9001),
+          2, new Endpoint("127.0.0.1", 9002),
+          3, new Endpoint("::1", 9003));
 
   @Test
-  void parsesACompleteCommandLine() {
-    NodeSettings s =
-        NodeSettings.parse(
-            "--cluster",
-            "kv",
-            "--id",
-            "2",
-            "--members",
-            MEMBERS,
-            "--state-machine",
-            "a.B",
-            "--listen",
-            "127.0.0.1",
-            "--data-dir",
-            "/tmp/n2");
+  void defaultsAndTheOwnAddress() {
+    NodeSettings s = NodeSettings.of(CONFIG, 2, ADDRESSES, Path.of("/tmp/n2"));
 
     assertThat(s.clusterId()).isEqualTo("kv");
-    assertThat(s.nodeId()).isEqualTo(2);
     assertThat(s.self()).isEqualTo(new Endpoint("127.0.0.1", 9002));
-    assertThat(s.members()).containsEntry(3, new Endpoint("::1", 9003)).hasSize(3);
-    assertThat(s.config().ids()).containsExactly(1, 2, 3);
-    assertThat(s.listenHost()).isEqualTo("127.0.0.1");
-    assertThat(s.dataDir()).isEqualTo(Path.of("/tmp/n2"));
+    assertThat(s.listenHost()).isEqualTo("0.0.0.0");
     assertThat(s.tls()).isEmpty();
+    assertThat(s.protocol()).isEqualTo(ProtocolOptions.defaults());
     assertThat(s.snapshots()).isEqualTo(SnapshotOptions.defaults());
-  }
-
-  /** The settings of node 1 with {@code extra} options after the required ones. */
-  private static NodeSettings withOptions(String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--cluster", "kv", "--id", "1", "--members", MEMBERS, "--state-machine", "a.B"));
-    args.addAll(List.of(extra));
-    return NodeSettings.parse(args.toArray(String[]::new));
+    assertThat(s.commandTimeout()).isEqualTo(NodeSettings.DEFAULT_COMMAND_TIMEOUT);
+    assertThat(s.withListenHost("127.0.0.1").listenHost()).isEqualTo("127.0.0.1");
+    assertThat(s.withProtocol(ProtocolOptions.defaults().withWindow(7)).protocol().window())
+        .isEqualTo(7);
   }
 
   @Test
-  void snapshotFlagsSetTheIntervalsOrTurnSnapshotsOff() {
-    SnapshotOptions defaults = SnapshotOptions.defaults();
-    assertThat(withOptions("--snapshot-every-slots", "5000").snapshots())
-        .isEqualTo(defaults.withIntervalSlots(5000));
-    assertThat(withOptions("--snapshot-every-bytes", "16MiB").snapshots())
-        .isEqualTo(defaults.withIntervalBytes(16L << 20));
-    assertThat(withOptions("--snapshot-every-bytes", "1 gib").snapshots().intervalBytes())
-        .isEqualTo(1L << 30);
-    assertThat(withOptions("--snapshot-every-bytes", "4096").snapshots().intervalBytes())
-        .isEqualTo(4096);
-    assertThat(
-            withOptions("--snapshot-every-slots", "0", "--snapshot-every-bytes", "2KiB")
-                .snapshots())
-        .isEqualTo(new SnapshotOptions(0, 2048, defaults.chunkBytes()));
-    assertThat(withOptions("--no-snapshots").snapshots()).isEqualTo(SnapshotOptions.disabled());
-  }
-
-  @Test
-  void badSnapshotFlagsAreRefusedSayingWhy() {
-    assertThatThrownBy(() -> withOptions("--snapshot-every-slots", "-1"))
+  void refusesAnIdThatIsNotAMember() {
+    assertThatThrownBy(() -> NodeSettings.of(CONFIG, 4, ADDRESSES, Path.of("d")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--snapshot-every-slots '-1' must be a whole number, 0 or more");
-    assertThatThrownBy(() -> withOptions("--snapshot-every-slots", "many"))
-        .hasMessageContaining("--snapshot-every-slots 'many' must be a whole number");
-    assertThatThrownBy(() -> withOptions("--snapshot-every-bytes", "12 TB"))
-        .hasMessageContaining("--snapshot-every-bytes '12 TB' must be a size in bytes");
-    assertThatThrownBy(() -> withOptions("--snapshot-every-bytes", "-5MiB"))
-        .hasMessageContaining("must be a size in bytes");
-    assertThatThrownBy(() -> withOptions("--snapshot-every-bytes", "9000000000000GiB"))
-        .hasMessageContaining("is too large");
-    assertThatThrownBy(() -> withOptions("--no-snapshots", "--snapshot-every-slots", "10"))
-        .hasMessageContaining("--no-snapshots contradicts");
-    assertThatThrownBy(
-            () -> withOptions("--snapshot-every-slots", "0", "--snapshot-every-bytes", "0"))
-        .hasMessageContaining("say --no-snapshots");
-    assertThatThrownBy(() -> withOptions("--snapshot-every-slot", "10"))
-        .as("a misspelt option is not silently ignored")
-        .hasMessageContaining("unknown option '--snapshot-every-slot'")
-        .hasMessageContaining("usage:");
+        .hasMessage("node id 4 is not among the members [1, 2, 3]");
   }
 
   @Test
-  void refusesWhatIsMissingOrWrongWithTheUsage() {
-    assertThatThrownBy(() -> NodeSettings.parse("--id", "1", "--members", MEMBERS))
+  void refusesTwoNodesAtOneAddress() {
+    Map<Integer, Endpoint> shared =
+        Map.of(
+            1, new Endpoint("127.0.0.1", 9001),
+            2, new Endpoint("127.0.0.1", 9001),
+            3, new Endpoint("127.0.0.1", 9003));
+    assertThatThrownBy(() -> NodeSettings.of(CONFIG, 1, shared, Path.of("d")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--cluster is required")
-        .hasMessageContaining("usage:");
-    assertThatThrownBy(
-            () ->
-                NodeSettings.parse(
-                    "--cluster", "kv", "--id", "4", "--members", MEMBERS, "--state-machine", "a.B"))
-        .hasMessageContaining("--id 4 is not among the --members");
-    assertThatThrownBy(
-            () ->
-                NodeSettings.parse(
-                    "--cluster",
-                    "kv",
-                    "--id",
-                    "1",
-                    "--members",
-                    "1:9001",
-                    "--state-machine",
-                    "a.B"))
-        .hasMessageContaining("is not id=host:port");
-    assertThatThrownBy(
-            () ->
-                NodeSettings.parse(
-                    "--cluster", "kv", "--id", "x", "--members", MEMBERS, "--state-machine", "a.B"))
-        .hasMessageContaining("--id 'x' is not a number");
-    assertThatThrownBy(
-            () ->
-                NodeSettings.parse(
-                    "--cluster",
-                    "kv",
-                    "--id",
-                    "1",
-                    "--members",
-                    MEMBERS,
-                    "--state-machine",
-                    "a.B",
-                    "--tls-key",
-                    "k.pem"))
-        .hasMessageContaining("need --tls-cert");
+        .hasMessage("nodes 1 and 2 have the same address 127.0.0.1:9001: give each node its own");
+  }
+
+  @Test
+  void refusesAMemberWithoutAnAddressAndAnAddressWithoutAMember() {
+    Map<Integer, Endpoint> missing = Map.of(1, new Endpoint("h", 1), 2, new Endpoint("h", 2));
+    assertThatThrownBy(() -> NodeSettings.of(CONFIG, 1, missing, Path.of("d")))
+        .hasMessage("node 3 has no address: give it host:port");
+    Map<Integer, Endpoint> extra =
+        Map.of(
+            1, new Endpoint("h", 1),
+            2, new Endpoint("h", 2),
+            3, new Endpoint("h", 3),
+            9, new Endpoint("h", 9));
+    assertThatThrownBy(() -> NodeSettings.of(CONFIG, 1, extra, Path.of("d")))
+        .hasMessage("an address is given for node 9, which is not a member");
+  }
+
+  @Test
+  void refusesACommandTimeoutThatIsNotPositive() {
+    NodeSettings s = NodeSettings.of(CONFIG, 1, ADDRESSES, Path.of("d"));
+    assertThatThrownBy(() -> s.withCommandTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> s.withCommandTimeout(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
