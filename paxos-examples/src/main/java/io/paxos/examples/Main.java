@@ -1,6 +1,8 @@
 package io.paxos.examples;
 
 import io.paxos.examples.demo.DemoCommand;
+import io.paxos.examples.server.ServerCommand;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,12 +16,37 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine(System.getenv()).execute(args));
+  }
+
+  /**
+   * The whole command line: {@code demo} and {@code server}, reading {@code env} as the
+   * environment. A mistake in the arguments (an unknown option, a missing value) is reported in one
+   * line, with exit status 2.
+   */
+  public static CommandLine commandLine(Map<String, String> env) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.addSubcommand("server", ServerCommand.commandLine(env));
+    cl.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine where = e.getCommandLine();
+          where
+              .getErr()
+              .println(
+                  "error: "
+                      + e.getMessage()
+                      + "; see '"
+                      + where.getCommandSpec().qualifiedName()
+                      + " --help'");
+          where.getErr().flush();
+          return 2;
+        });
+    return cl;
   }
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name an example to run, e.g. demo");
+        spec.commandLine(), "name an example to run, e.g. demo or server");
   }
 }

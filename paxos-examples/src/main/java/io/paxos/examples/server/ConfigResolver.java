@@ -1,0 +1,321 @@
+package io.paxos.examples.server;
+
+import io.paxos.core.config.Member;
+import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.SnapshotOptions;
+import io.paxos.grpc.TlsConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Works out a node's effective configuration from four layers, each overriding the one before: the
+ * defaults, the cluster file, environment variables ({@code PAXOS_*}, see {@link Setting#env()})
+ * and flags. Every value keeps where it came from ({@link Sourced}), for {@code --print-config} and
+ * for errors, which name the flag, variable or file field to change.
+ *
+ * <p>The environment is passed in as a map, so tests do not depend on the real one. Resolving reads
+ * the cluster file and checks that TLS files are readable; it touches nothing else (no data
+ * directory, no port). Stateless and thread-safe.
+ */
+public final class ConfigResolver {
+  private static final Set<String> LOG_LEVELS =
+      Set.of("trace", "debug", "info", "warn", "error", "off");
+  private static final int MAX_CHUNK_BYTES = 4 << 20;
+
+  private ConfigResolver() {}
+
+  /**
+   * The effective configuration given these flags and this environment.
+   *
+   * @param flags the values of the flags given, as written
+   * @param env the environment variables (only {@code PAXOS_*} ones are read)
+   * @param warnings told about each {@code PAXOS_*} variable that is not a setting (likely a typo)
+   * @throws ConfigException with one line naming the setting, its origin and what to change
+   */
+  public static ServerConfig resolve(
+      Map<Setting, String> flags, Map<String, String> env, Consumer<String> warnings) {
+    Objects.requireNonNull(flags, "flags");
+    Objects.requireNonNull(env, "env");
+    Map<Setting, Sourced> values = new EnumMap<>(Setting.class);
+    for (Setting s : Setting.values()) {
+      s.defaultValue().ifPresent(d -> values.put(s, new Sourced(d, Source.DEFAULT, s.key())));
+    }
+    Map<Setting, Sourced> overrides = new EnumMap<>(Setting.class);
+    for (Setting s : Setting.values()) {
+      String fromEnv = env.get(s.env());
+      if (fromEnv != null) {
+        overrides.put(s, new Sourced(fromEnv, Source.ENV, s.env()));
+      }
+    }
+    flags.forEach((s, text) -> overrides.put(s, new Sourced(text, Source.FLAG, s.flag())));
+    warnUnknown(env, warnings);
+
+    Sourced config = overrides.get(Setting.CONFIG);
+    if (config == null || config.text().isBlank()) {
+      throw new ConfigException(
+          "no cluster file: give --config FILE or set PAXOS_CONFIG (for example"
+              + " paxos-examples/config/local-3.yaml)");
+    }
+    ClusterFile file = ClusterFile.load(Path.of(config.text().strip()));
+    Sourced idText = overrides.get(Setting.ID);
+    if (idText == null || idText.text().isBlank()) {
+      throw new ConfigException(
+          "no node id: give --id N or set PAXOS_ID, one of the members of "
+              + file.clusterId()
+              + " "
+              + ids(file));
+    }
+    String fileName = file.path().toString();
+    int id = (int) Units.number(idText.text(), idText.where(fileName));
+    if (id < 1 || id > Member.MAX_ID || file.node(id).isEmpty()) {
+      throw new ConfigException(
+          idText.where(fileName)
+              + ": "
+              + idText.text().strip()
+              + " is not a member of "
+              + file.clusterId()
+              + " in "
+              + fileName
+              + "; give one of "
+              + ids(file));
+    }
+    ClusterFile.Node self = file.node(id).orElseThrow();
+
+    file.settings().forEach((s, v) -> values.put(s, new Sourced(v.text(), Source.FILE, v.field())));
+    self.dataDir()
+        .ifPresent(
+            dir ->
+                values.put(
+                    Setting.DATA_DIR,
+                    new Sourced(dir, Source.FILE, "members[id=" + id + "].data-dir")));
+    values.put(
+        Setting.LISTEN,
+        new Sourced(
+            self.address().host(), Source.DEFAULT, "the host of member " + id + "'s address"));
+    values.putAll(overrides);
+    return new Typed(file, id, values).build();
+  }
+
+  private static String ids(ClusterFile file) {
+    StringBuilder b = new StringBuilder();
+    for (ClusterFile.Node n : file.nodes()) {
+      b.append(b.length() == 0 ? "" : ", ").append(n.id());
+    }
+    return b.toString();
+  }
+
+  private static void warnUnknown(Map<String, String> env, Consumer<String> warnings) {
+    Set<String> known = new TreeSet<>();
+    for (Setting s : Setting.values()) {
+      known.add(s.env());
+    }
+    for (String name : new TreeSet<>(env.keySet())) {
+      if (name.startsWith("PAXOS_") && !known.contains(name)) {
+        warnings.accept(
+            "warning: ignoring the environment variable " + name + ", which is not a setting");
+      }
+    }
+  }
+
+  /** The typed values of one resolution. Not thread-safe. */
+  private static final class Typed {
+    private final ClusterFile file;
+    private final int id;
+    private final Map<Setting, Sourced> values;
+    private final String fileName;
+
+    Typed(ClusterFile file, int id, Map<Setting, Sourced> values) {
+      this.file = file;
+      this.id = id;
+      this.values = values;
+      this.fileName = file.path().toString();
+    }
+
+    ServerConfig build() {
+      String logLevel = text(Setting.LOG_LEVEL).toLowerCase(Locale.ROOT);
+      if (!LOG_LEVELS.contains(logLevel)) {
+        throw error(Setting.LOG_LEVEL, "use trace, debug, info, warn, error or off");
+      }
+      String listen = text(Setting.LISTEN);
+      if (listen.isEmpty()) {
+        throw error(Setting.LISTEN, "is blank; give a local address such as 0.0.0.0");
+      }
+      String dataDir = text(Setting.DATA_DIR).replace("${id}", Integer.toString(id));
+      if (dataDir.isEmpty()) {
+        throw error(Setting.DATA_DIR, "is blank; give a directory for this node's log");
+      }
+      return new ServerConfig(
+          file,
+          id,
+          Path.of(dataDir),
+          listen,
+          logLevel,
+          protocol(),
+          snapshots(),
+          tls(),
+          Duration.ofMillis(millis(Setting.COMMAND_TIMEOUT)),
+          values);
+    }
+
+    private ProtocolOptions protocol() {
+      long heartbeat = millis(Setting.HEARTBEAT_INTERVAL);
+      long min = millis(Setting.ELECTION_TIMEOUT_MIN);
+      long max = millis(Setting.ELECTION_TIMEOUT_MAX);
+      if (min <= 2 * heartbeat) {
+        throw error(
+            Setting.ELECTION_TIMEOUT_MIN,
+            "must exceed two heartbeat intervals ("
+                + Units.formatMillis(2 * heartbeat)
+                + ", from "
+                + where(Setting.HEARTBEAT_INTERVAL)
+                + ") or followers depose healthy leaders; raise it");
+      }
+      if (max < min) {
+        throw error(
+            Setting.ELECTION_TIMEOUT_MAX,
+            "is below the minimum "
+                + Units.formatMillis(min)
+                + " (from "
+                + where(Setting.ELECTION_TIMEOUT_MIN)
+                + "); raise it");
+      }
+      int batchBytes = intSize(Setting.BATCH_MAX_BYTES);
+      int commandBytes = intSize(Setting.MAX_COMMAND_BYTES);
+      if (commandBytes > batchBytes) {
+        throw error(
+            Setting.MAX_COMMAND_BYTES,
+            "exceeds batch-max-bytes "
+                + Units.formatBytes(batchBytes)
+                + " (from "
+                + where(Setting.BATCH_MAX_BYTES)
+                + "); a command must fit a batch");
+      }
+      return new ProtocolOptions(
+          heartbeat,
+          min,
+          max,
+          millis(Setting.RETRANSMIT_INTERVAL),
+          count(Setting.WINDOW),
+          count(Setting.BATCH_MAX_COMMANDS),
+          batchBytes,
+          commandBytes,
+          count(Setting.MAX_SLOTS_PER_MESSAGE),
+          count(Setting.RETAINED_SLOTS),
+          bool(Setting.ACCEPTED_TO_LEARNERS));
+    }
+
+    private SnapshotOptions snapshots() {
+      long chunk =
+          Units.bytes(text(Setting.SNAPSHOT_CHUNK_BYTES), where(Setting.SNAPSHOT_CHUNK_BYTES));
+      if (chunk < 1 || chunk > MAX_CHUNK_BYTES) {
+        throw error(Setting.SNAPSHOT_CHUNK_BYTES, "give 1 byte to 4MiB");
+      }
+      if (!bool(Setting.SNAPSHOTS_ENABLED)) {
+        return SnapshotOptions.disabled().withChunkBytes((int) chunk);
+      }
+      long slots =
+          Units.number(text(Setting.SNAPSHOT_EVERY_SLOTS), where(Setting.SNAPSHOT_EVERY_SLOTS));
+      if (slots < 0) {
+        throw error(Setting.SNAPSHOT_EVERY_SLOTS, "is negative; give 0 or more (0: not by slots)");
+      }
+      long bytes =
+          Units.bytes(text(Setting.SNAPSHOT_EVERY_BYTES), where(Setting.SNAPSHOT_EVERY_BYTES));
+      if (slots == 0 && bytes == 0) {
+        throw error(
+            Setting.SNAPSHOT_EVERY_SLOTS,
+            "and snapshots.every-bytes are both 0, which leaves no reason to take a snapshot; set"
+                + " snapshots.enabled to false to keep the whole log");
+      }
+      return new SnapshotOptions(slots, bytes, (int) chunk);
+    }
+
+    private Optional<TlsConfig> tls() {
+      boolean any =
+          values.containsKey(Setting.TLS_CERT)
+              || values.containsKey(Setting.TLS_KEY)
+              || values.containsKey(Setting.TLS_CA);
+      if (!any) {
+        if (bool(Setting.TLS_MTLS)) {
+          throw error(Setting.TLS_MTLS, "needs tls.cert, tls.key and tls.ca");
+        }
+        return Optional.empty();
+      }
+      Path cert = tlsFile(Setting.TLS_CERT);
+      Path key = tlsFile(Setting.TLS_KEY);
+      Path ca = tlsFile(Setting.TLS_CA);
+      return Optional.of(
+          bool(Setting.TLS_MTLS)
+              ? TlsConfig.mutual(cert, key, ca)
+              : TlsConfig.server(cert, key, ca));
+    }
+
+    private Path tlsFile(Setting s) {
+      if (!values.containsKey(s)) {
+        throw new ConfigException(
+            s.key()
+                + " is missing: TLS needs tls.cert, tls.key and tls.ca (flags --tls-cert,"
+                + " --tls-key, --tls-ca)");
+      }
+      Path path = Path.of(text(s));
+      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+        throw error(s, "does not exist or is not readable; give a readable PEM file");
+      }
+      return path;
+    }
+
+    private String text(Setting s) {
+      return values.get(s).text().strip();
+    }
+
+    private String where(Setting s) {
+      return values.get(s).where(fileName);
+    }
+
+    private ConfigException error(Setting s, String problem) {
+      return new ConfigException(where(s) + ": '" + text(s) + "' " + problem);
+    }
+
+    private long millis(Setting s) {
+      long ms = Units.millis(text(s), where(s));
+      if (ms < 1) {
+        throw error(s, "must be at least 1ms");
+      }
+      return ms;
+    }
+
+    /** A positive count that fits an int. */
+    private int count(Setting s) {
+      long n = Units.number(text(s), where(s));
+      if (n < 1 || n > Integer.MAX_VALUE) {
+        throw error(s, "is out of range; give 1 to " + Integer.MAX_VALUE);
+      }
+      return (int) n;
+    }
+
+    /** A positive size that fits an int. */
+    private int intSize(Setting s) {
+      long n = Units.bytes(text(s), where(s));
+      if (n < 1 || n > Integer.MAX_VALUE) {
+        throw error(s, "is out of range; give 1 byte to " + Units.formatBytes(Integer.MAX_VALUE));
+      }
+      return (int) n;
+    }
+
+    private boolean bool(Setting s) {
+      return switch (text(s).toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw error(s, "is not a boolean; give true or false");
+      };
+    }
+  }
+}

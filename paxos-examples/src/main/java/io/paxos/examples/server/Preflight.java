@@ -1,0 +1,48 @@
+package io.paxos.examples.server;
+
+import io.paxos.grpc.Endpoint;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/**
+ * Checks made just before a node starts, after its configuration resolved and before it touches its
+ * data directory: the gRPC port and the HTTP port are free on the listen address. (The gRPC port is
+ * then bound before the data directory is opened, so a port taken in between is also refused before
+ * it is touched.)
+ */
+final class Preflight {
+  private Preflight() {}
+
+  static void check(ServerConfig config) {
+    int id = config.nodeId();
+    free(config.grpcListen(), "members[id=" + id + "].address", "gRPC");
+    config.httpListen().ifPresent(http -> free(http, "members[id=" + id + "].http", "HTTP"));
+  }
+
+  private static void free(Endpoint endpoint, String field, String what) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(endpoint.host(), endpoint.port()));
+    } catch (BindException e) {
+      throw new ConfigException(
+          field
+              + ": the "
+              + what
+              + " port "
+              + endpoint
+              + " cannot be bound ("
+              + e.getMessage()
+              + "); stop what uses it or give this member another port");
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(
+          "listen: cannot bind the "
+              + what
+              + " port "
+              + endpoint
+              + " ("
+              + e.getMessage()
+              + "); give --listen a local address of this machine, or 0.0.0.0");
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.paxos.examples.server;
+
+import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.Role;
+import io.paxos.core.config.SnapshotOptions;
+import io.paxos.grpc.Endpoint;
+import io.paxos.grpc.NodeSettings;
+import io.paxos.grpc.TlsConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The effective configuration of one node of the key-value server, resolved by {@link
+ * ConfigResolver} and valid: the cluster file, this node's id, and the typed value of every {@link
+ * Setting} with where it came from. Immutable and thread-safe.
+ *
+ * @param file the cluster file (membership, quorums)
+ * @param nodeId this node, one of the file's members
+ * @param dataDir where the node keeps its log and snapshots
+ * @param listenHost the local address gRPC and HTTP bind
+ * @param logLevel the slf4j-simple log level
+ * @param protocol the protocol's timings and limits
+ * @param snapshots when the node snapshots
+ * @param tls TLS for gRPC, if any
+ * @param commandTimeout how long a command waits for its outcome
+ * @param sources every setting's value as written and where it came from
+ */
+public record ServerConfig(
+    ClusterFile file,
+    int nodeId,
+    Path dataDir,
+    String listenHost,
+    String logLevel,
+    ProtocolOptions protocol,
+    SnapshotOptions snapshots,
+    Optional<TlsConfig> tls,
+    Duration commandTimeout,
+    Map<Setting, Sourced> sources) {
+
+  public ServerConfig {
+    sources = Map.copyOf(sources);
+  }
+
+  /** This node as the cluster file describes it. */
+  public ClusterFile.Node self() {
+    return file.node(nodeId).orElseThrow();
+  }
+
+  /** Where this node's gRPC server listens. */
+  public Endpoint grpcListen() {
+    return new Endpoint(listenHost, self().address().port());
+  }
+
+  /** Where this node's HTTP API listens (the gRPC listen host), if the file gives it a port. */
+  public Optional<Endpoint> httpListen() {
+    return self().http().isPresent()
+        ? Optional.of(new Endpoint(listenHost, self().http().getAsInt()))
+        : Optional.empty();
+  }
+
+  /** What {@link io.paxos.grpc.NodeServer} needs to start this node. */
+  public NodeSettings nodeSettings() {
+    NodeSettings s =
+        new NodeSettings(
+            file.config(),
+            nodeId,
+            file.addresses(),
+            listenHost,
+            dataDir,
+            Optional.empty(),
+            protocol,
+            snapshots,
+            commandTimeout);
+    return tls.isPresent() ? s.withTls(tls.get()) : s;
+  }
+
+  /**
+   * The effective configuration as text, one setting a line, each with its source: {@code default},
+   * {@code file FIELD}, {@code env VARIABLE} or {@code flag --FLAG}.
+   */
+  public String describe() {
+    List<String[]> rows = new ArrayList<>();
+    for (Setting s : List.of(Setting.CONFIG, Setting.ID)) {
+      rows.add(new String[] {s.key(), sources.get(s).text().strip(), sources.get(s).provenance()});
+    }
+    rows.add(new String[] {"cluster", file.clusterId(), "file cluster"});
+    for (ClusterFile.Node n : file.nodes()) {
+      rows.add(
+          new String[] {
+            "member " + n.id(),
+            n.address()
+                + (n.http().isPresent() ? " http " + n.http().getAsInt() : "")
+                + " "
+                + n.roles().stream().map(Members::name).collect(Collectors.joining(",", "[", "]"))
+                + (n.id() == nodeId ? " (this node)" : ""),
+            "file members"
+          });
+    }
+    rows.add(
+        new String[] {
+          "quorums",
+          "phase1 "
+              + file.config().phase1Quorum()
+              + ", phase2 "
+              + file.config().phase2Quorum()
+              + " of "
+              + file.config().idsWith(Role.ACCEPTOR).length
+              + " acceptors",
+          file.quorumsGiven() ? "file quorums" : "default (majorities)"
+        });
+    for (Setting s : Setting.values()) {
+      Sourced v = sources.get(s);
+      if (s == Setting.CONFIG || s == Setting.ID) {
+        continue;
+      } else if (v != null) {
+        String from =
+            s == Setting.LISTEN && v.source() == Source.DEFAULT
+                ? "default (" + v.origin() + ")"
+                : v.provenance();
+        rows.add(new String[] {s.key(), effective(s, v), from});
+      } else if (s.key().startsWith("tls.")) {
+        rows.add(new String[] {s.key(), "(none: plaintext)", "default"});
+      }
+    }
+    int key = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
+    int value = rows.stream().mapToInt(r -> r[1].length()).max().orElse(0);
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            "# effective configuration of node %d of cluster %s (setting, value, source)%n",
+            nodeId, file.clusterId()));
+    for (String[] r : rows) {
+      b.append(String.format("%-" + key + "s  %-" + value + "s  %s", r[0], r[1], r[2]))
+          .append(System.lineSeparator());
+    }
+    return b.toString();
+  }
+
+  /** The value in effect, normalised where the text differs from it (e.g. a data-dir's id). */
+  private String effective(Setting s, Sourced v) {
+    return switch (s) {
+      case DATA_DIR -> dataDir.toString();
+      case LISTEN -> listenHost;
+      case LOG_LEVEL -> logLevel;
+      default -> v.text().strip();
+    };
+  }
+}
