@@ -177,7 +177,7 @@ public final class ConfigResolver {
                 + Units.formatMillis(2 * heartbeat)
                 + ", from "
                 + where(Setting.HEARTBEAT_INTERVAL)
-                + ") or followers depose healthy leaders; raise it");
+                + ") or followers depose healthy leaders; raise it or lower the heartbeat interval");
       }
       if (max < min) {
         throw error(

@@ -3,7 +3,9 @@ package io.paxos.examples.server;
 import io.paxos.grpc.Endpoint;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 
 /**
@@ -22,6 +24,7 @@ final class Preflight {
   }
 
   private static void free(Endpoint endpoint, String field, String what) {
+    local(endpoint.host(), what);
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(endpoint.host(), endpoint.port()));
     } catch (BindException e) {
@@ -43,6 +46,29 @@ final class Preflight {
               + " ("
               + e.getMessage()
               + "); give --listen a local address of this machine, or 0.0.0.0");
+    }
+  }
+
+  /** Refuse a listen host that is not an address of this machine. */
+  private static void local(String host, String what) {
+    boolean local;
+    try {
+      InetAddress address = InetAddress.getByName(host);
+      local =
+          address.isAnyLocalAddress()
+              || address.isLoopbackAddress()
+              || NetworkInterface.getByInetAddress(address) != null;
+    } catch (IOException e) {
+      local = false;
+    }
+    if (!local) {
+      throw new ConfigException(
+          "listen: '"
+              + host
+              + "' is not an address of this machine, so the "
+              + what
+              + " port cannot be bound there; give --listen (or PAXOS_LISTEN) a local address,"
+              + " or 0.0.0.0 for all");
     }
   }
 }
