@@ -1,0 +1,79 @@
+package io.paxos.examples.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paxos.grpc.client.PaxosClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code paxos-examples server} as real processes. */
+class ServerProcessTest {
+
+  @Test
+  void aBadConfigurationStopsTheProcessWithOneLineAndStatus2(@TempDir Path dir) throws Exception {
+    Map<Integer, String> roles = new LinkedHashMap<>();
+    roles.put(1, "[proposer, acceptor, learner]");
+    roles.put(2, "[proposer, acceptor, learner]");
+    roles.put(3, "[proposer, acceptor, learner]");
+    try (ServerProcesses nodes =
+        new ServerProcesses(dir, "bad", roles, "quorums: {phase1: 1, phase2: 1}\n")) {
+      Process p = nodes.launch(1);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(2);
+      assertThat(nodes.log(1))
+          .isEqualTo(
+              "error: "
+                  + nodes.config
+                  + ": quorums: phase1 1 + phase2 1 must exceed the 3 acceptors, or two leaders"
+                  + " could choose different values; raise one of them\n");
+      assertThat(dir.resolve("data-1")).doesNotExist();
+    }
+  }
+
+  @Test
+  void threeNodesWithAllRolesSurviveTheLeadersCrashAndStopCleanly(@TempDir Path dir)
+      throws Exception {
+    Map<Integer, String> roles = new LinkedHashMap<>();
+    for (int id = 1; id <= 3; id++) {
+      roles.put(id, "[proposer, acceptor, learner]");
+    }
+    try (ServerProcesses nodes = new ServerProcesses(dir, "three", roles, "");
+        PaxosClient client =
+            PaxosClient.builder()
+                .endpoints(nodes.endpoints())
+                .timeout(Duration.ofSeconds(60))
+                .seed(3)
+                .build()) {
+      nodes.start(1, 2, 3);
+      assertThat(nodes.log(1))
+          .contains(
+              "READY node 1 listening on "
+                  + nodes.addresses.get(1).port()
+                  + " (cluster three, roles proposer,acceptor,learner, data "
+                  + dir.resolve("data-1")
+                  + ")");
+      int written = ClusterWrites.put(client, 0, 300);
+      int leader = ClusterWrites.leader(nodes, 1, 2, 3);
+      nodes.kill(leader);
+      written = ClusterWrites.put(client, written, 300);
+      nodes.start(leader);
+      written = ClusterWrites.put(client, written, 100);
+      ClusterWrites.awaitConverged(nodes, 1, 2, 3);
+
+      String first = nodes.stop(1);
+      assertThat(first).contains(", " + written + " keys, state hash ");
+      assertThat(nodes.stop(2)).isEqualTo(first);
+      assertThat(nodes.stop(3)).isEqualTo(first);
+      assertThat(Files.list(dir.resolve("data-" + leader)).count()).isPositive();
+      assertThat(Files.readString(dir.resolve("three.yaml"), StandardCharsets.UTF_8))
+          .contains("data-dir: " + dir.resolve("data-${id}"));
+    }
+  }
+}

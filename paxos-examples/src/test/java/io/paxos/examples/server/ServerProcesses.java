@@ -1,0 +1,151 @@
+package io.paxos.examples.server;
+
+import static org.awaitility.Awaitility.await;
+
+import io.paxos.examples.Main;
+import io.paxos.grpc.Endpoint;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code paxos-examples server} JVMs on 127.0.0.1 for tests, one per member of a cluster file
+ * written with ephemeral ports; all stopped by {@link #close}.
+ */
+final class ServerProcesses implements AutoCloseable {
+  private static final Pattern STOPPED = Pattern.compile("STOPPED node \\d+: (.*)");
+
+  private final Path dir;
+  final Path config;
+  final Map<Integer, Endpoint> addresses = new LinkedHashMap<>();
+  private final Map<Integer, Process> processes = new LinkedHashMap<>();
+  private final Map<Integer, Path> logs = new LinkedHashMap<>();
+  private int runs;
+
+  /**
+   * A cluster file in {@code dir} named {@code cluster}, one member per entry of {@code roles} (id
+   * to a YAML roles list such as {@code "[acceptor]"}), each on its own free gRPC and HTTP port,
+   * with {@code extra} appended.
+   */
+  ServerProcesses(Path dir, String cluster, Map<Integer, String> roles, String extra)
+      throws IOException {
+    this.dir = dir;
+    StringBuilder yaml = new StringBuilder("cluster: " + cluster + "\nmembers:\n");
+    for (Map.Entry<Integer, String> e : roles.entrySet()) {
+      Endpoint address = new Endpoint("127.0.0.1", ServerCommandTest.freePort());
+      addresses.put(e.getKey(), address);
+      yaml.append("  - {id: ")
+          .append(e.getKey())
+          .append(", address: ")
+          .append(address)
+          .append(", http: ")
+          .append(ServerCommandTest.freePort())
+          .append(", roles: ")
+          .append(e.getValue())
+          .append("}\n");
+    }
+    yaml.append(extra);
+    yaml.append("data-dir: ").append(dir.resolve("data-${id}")).append('\n');
+    this.config = Files.writeString(dir.resolve(cluster + ".yaml"), yaml.toString());
+  }
+
+  List<Endpoint> endpoints() {
+    return new ArrayList<>(addresses.values());
+  }
+
+  /** Launch node {@code id} (without waiting for it) with {@code args} after the config. */
+  Process launch(int id, String... args) throws IOException {
+    Path log = dir.resolve("node-" + id + "-run-" + ++runs + ".log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx128m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of("server", "--config", config.toString(), "--id", Integer.toString(id)));
+    command.addAll(List.of(args));
+    ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
+    b.environment().keySet().removeIf(k -> k.startsWith("PAXOS_"));
+    Process p = b.redirectOutput(log.toFile()).start();
+    processes.put(id, p);
+    logs.put(id, log);
+    return p;
+  }
+
+  /** Wait until node {@code id}, launched, prints READY. */
+  void awaitReady(int id) {
+    Process p = processes.get(id);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              if (!p.isAlive()) {
+                throw new IllegalStateException("node " + id + " exited: " + log(id));
+              }
+              return log(id).contains("READY node " + id + " listening on");
+            });
+  }
+
+  /** Start the nodes and wait until they all serve. */
+  void start(int... ids) throws IOException {
+    for (int id : ids) {
+      launch(id, "--log-level", "warn");
+    }
+    for (int id : ids) {
+      awaitReady(id);
+    }
+  }
+
+  String log(int id) throws IOException {
+    return Files.readString(logs.get(id), StandardCharsets.UTF_8);
+  }
+
+  /** kill -9 node {@code id}. */
+  void kill(int id) throws InterruptedException {
+    Process p = processes.remove(id);
+    p.destroyForcibly();
+    p.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * SIGTERM node {@code id}, wait for it to exit, and return what its STOPPED line says ({@code
+   * applied through slot S, K keys, state hash H}).
+   */
+  String stop(int id) throws Exception {
+    Process p = processes.remove(id);
+    p.destroy();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("node " + id + " did not stop on SIGTERM: " + log(id));
+    }
+    Matcher m = STOPPED.matcher(log(id));
+    if (!m.find()) {
+      throw new AssertionError("node " + id + " printed no STOPPED line: " + log(id));
+    }
+    return m.group(1);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (Process p : processes.values()) {
+      p.destroy();
+    }
+    for (Process p : processes.values()) {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    processes.clear();
+  }
+}
