@@ -3,15 +3,20 @@ package io.paxos.examples;
 import io.paxos.examples.demo.DemoCommand;
 import io.paxos.examples.server.ServerCommand;
 import java.util.Map;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of {@code paxos-examples.jar}: one subcommand per example. */
+/**
+ * Entry point of {@code paxos-examples.jar}: one subcommand per example, and {@code
+ * generate-completion}, which prints a bash/zsh completion script ({@code source <(java -jar
+ * paxos-examples.jar generate-completion)}).
+ */
 @Command(
     name = "paxos-examples",
     mixinStandardHelpOptions = true,
     description = "Replicated services built on the paxos library.",
-    subcommands = {DemoCommand.class})
+    subcommands = {DemoCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +42,8 @@ import picocli.CommandLine.Spec;
       "Example: server --config paxos-examples/config/local-3.yaml --id 1 --data-dir data/node-1"
     })
 public final class ServerCommand implements Callable<Integer> {
+  private static final long FAILURE_POLL_MS = 500;
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -113,7 +117,7 @@ public final class ServerCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
-    return serve(server, out);
+    return serve(server, out, err);
   }
 
   private static int refuse(PrintWriter err, String message) {
@@ -122,8 +126,12 @@ public final class ServerCommand implements Callable<Integer> {
     return 2;
   }
 
-  /** Print READY, then wait for SIGTERM (or Ctrl-C) and close the node. */
-  private static int serve(KvServer server, PrintWriter out) {
+  /**
+   * Print READY, then wait for SIGTERM (or Ctrl-C) and close the node. A node that stops on a
+   * failure of its storage or state machine (fail-stop) ends the process with status 1 and one line
+   * saying why, so that a supervisor sees it and restarts it.
+   */
+  private static int serve(KvServer server, PrintWriter out, PrintWriter err) {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -137,7 +145,14 @@ public final class ServerCommand implements Callable<Integer> {
     out.println(server.readyLine());
     out.flush();
     try {
-      stopped.await();
+      while (!stopped.await(FAILURE_POLL_MS, TimeUnit.MILLISECONDS)) {
+        Optional<String> failure = server.node().node().status().failure();
+        if (failure.isPresent()) {
+          err.println("error: node stopped after a failure: " + failure.get());
+          err.flush();
+          return 1;
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       server.close();

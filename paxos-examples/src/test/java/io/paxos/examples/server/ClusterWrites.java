@@ -35,21 +35,28 @@ final class ClusterWrites {
     }
   }
 
-  /** The node among {@code candidates} that says it leads, once one does. */
+  /** The node among {@code candidates} that says it leads, once one does (dead ones skipped). */
   static int leader(ServerProcesses nodes, int... candidates) {
     return await()
         .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
         .until(
             () -> {
               for (int id : candidates) {
-                if (status(nodes.addresses.get(id)).leader()) {
+                if (leads(nodes, id)) {
                   return id;
                 }
               }
               return 0;
             },
             id -> id != 0);
+  }
+
+  private static boolean leads(ServerProcesses nodes, int id) {
+    try {
+      return status(nodes.addresses.get(id)).leader();
+    } catch (Exception unreachable) {
+      return false;
+    }
   }
 
   /**
