@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
     name = "server",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    abbreviateSynopsis = true,
+    usageHelpWidth = 100,
     description = {
       "Run one node of the replicated key-value store.",
       "Each setting comes from its flag, else its environment variable, else the cluster file,"
@@ -73,11 +75,11 @@ public final class ServerCommand implements Callable<Integer> {
               .paramLabel(s.label())
               .type(String.class)
               .description(
-                  s.description()
+                  s.description().replace("${", "$${") // a literal ${id}, not a picocli variable
                       + " Env "
                       + s.env()
                       + (s.inFile() ? "; file " + s.key() : "")
-                      + s.defaultValue().map(d -> "; default " + d).orElse("")
+                      + s.defaultValue().map(d -> "; default " + d.replace("${", "$${")).orElse("")
                       + ".");
       if (s.label().equals("BOOL")) {
         o.arity("0..1").fallbackValue("true");

@@ -208,7 +208,7 @@ class ServerCommandTest {
     for (Setting s : Setting.values()) {
       assertThat(r.out()).contains(s.flag()).contains(s.env());
     }
-    assertThat(r.out()).contains("--print-config");
+    assertThat(r.out()).contains("--print-config").contains("default paxos-data/node-${id}.");
     Run top = run("--help");
     assertThat(top.out()).contains("server").contains("demo");
   }
