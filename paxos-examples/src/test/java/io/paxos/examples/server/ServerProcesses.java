@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import io.paxos.examples.Main;
 import io.paxos.grpc.Endpoint;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,22 +42,35 @@ final class ServerProcesses implements AutoCloseable {
       throws IOException {
     this.dir = dir;
     StringBuilder yaml = new StringBuilder("cluster: " + cluster + "\nmembers:\n");
-    for (Map.Entry<Integer, String> e : roles.entrySet()) {
-      Endpoint address = new Endpoint("127.0.0.1", ServerCommandTest.freePort());
-      addresses.put(e.getKey(), address);
-      yaml.append("  - {id: ")
-          .append(e.getKey())
-          .append(", address: ")
-          .append(address)
-          .append(", http: ")
-          .append(ServerCommandTest.freePort())
-          .append(", roles: ")
-          .append(e.getValue())
-          .append("}\n");
+    List<ServerSocket> held = new ArrayList<>(); // held open, so no port is handed out twice
+    try {
+      for (Map.Entry<Integer, String> e : roles.entrySet()) {
+        Endpoint address = new Endpoint("127.0.0.1", freePort(held));
+        addresses.put(e.getKey(), address);
+        yaml.append("  - {id: ")
+            .append(e.getKey())
+            .append(", address: ")
+            .append(address)
+            .append(", http: ")
+            .append(freePort(held))
+            .append(", roles: ")
+            .append(e.getValue())
+            .append("}\n");
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
     yaml.append(extra);
     yaml.append("data-dir: ").append(dir.resolve("data-${id}")).append('\n');
     this.config = Files.writeString(dir.resolve(cluster + ".yaml"), yaml.toString());
+  }
+
+  private static int freePort(List<ServerSocket> held) throws IOException {
+    ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+    held.add(s);
+    return s.getLocalPort();
   }
 
   List<Endpoint> endpoints() {
