@@ -213,6 +213,16 @@ class ServerCommandTest {
     assertThat(top.out()).contains("server").contains("demo");
   }
 
+  @Test
+  void printsACompletionScriptThatKnowsTheServerFlags() {
+    Run r = run("generate-completion");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out())
+        .contains("server")
+        .contains("--heartbeat-interval")
+        .contains("--print-config");
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
