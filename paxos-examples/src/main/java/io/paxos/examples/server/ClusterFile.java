@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -263,6 +264,6 @@ public record ClusterFile(
   }
 
   static Member member(Node n) {
-    return new Member(n.id(), java.util.EnumSet.copyOf(n.roles()));
+    return new Member(n.id(), EnumSet.copyOf(n.roles()));
   }
 }
