@@ -11,10 +11,24 @@ import java.util.OptionalInt;
  * @param leaderHint the node believed to lead, if known
  * @param appliedSlot every slot up to and including this one has been applied here
  * @param failure why the node stopped, if it stopped on a failure
+ * @param learnerOnly whether this node serves as a learner only: it found its storage without a
+ *     bootstrap marker (an empty or wiped disk) and neither votes nor leads
  */
 public record NodeStatus(
     int nodeId,
     boolean leader,
     OptionalInt leaderHint,
     long appliedSlot,
-    Optional<String> failure) {}
+    Optional<String> failure,
+    boolean learnerOnly) {
+
+  /** The status of a voting node. */
+  public NodeStatus(
+      int nodeId,
+      boolean leader,
+      OptionalInt leaderHint,
+      long appliedSlot,
+      Optional<String> failure) {
+    this(nodeId, leader, leaderHint, appliedSlot, failure, false);
+  }
+}

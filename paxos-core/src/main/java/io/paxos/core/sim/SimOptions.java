@@ -31,6 +31,7 @@ public final class SimOptions {
   private final Supplier<ExactlyOnceChecker.Deduplication> deduplication;
   private final Consumer<String> trace;
   private final boolean sendsBeforeSync;
+  private final boolean wipedNodesVote;
   private final long snapshotInterval;
 
   private SimOptions(Builder b) {
@@ -52,6 +53,7 @@ public final class SimOptions {
     this.deduplication = Objects.requireNonNull(b.deduplication, "deduplication");
     this.trace = b.trace;
     this.sendsBeforeSync = b.sendsBeforeSync;
+    this.wipedNodesVote = b.wipedNodesVote;
     if (commands < 1 || workloadMs < 1 || clientTimeoutMs < 1 || livenessBoundMs < 1) {
       throw new IllegalArgumentException(
           "commands, workloadMs, clientTimeoutMs and livenessBoundMs must be positive");
@@ -203,6 +205,15 @@ public final class SimOptions {
     return sendsBeforeSync;
   }
 
+  /**
+   * Whether a wiped node restarts as a voter, as if bootstrapping a new cluster on its empty
+   * storage, instead of as a learner only: the unprotected behaviour, which only the simulator's
+   * own tests ask for (a wiped acceptor has forgotten its promises and votes).
+   */
+  boolean wipedNodesVote() {
+    return wipedNodesVote;
+  }
+
   public Builder toBuilder() {
     Builder b = new Builder(seed, cluster);
     b.label = label;
@@ -217,6 +228,7 @@ public final class SimOptions {
     b.deduplication = deduplication;
     b.trace = trace;
     b.sendsBeforeSync = sendsBeforeSync;
+    b.wipedNodesVote = wipedNodesVote;
     b.snapshotInterval = snapshotInterval;
     return b;
   }
@@ -236,6 +248,7 @@ public final class SimOptions {
         + ", "
         + protocol
         + (sendsBeforeSync ? ", BROKEN HOST: sends before sync" : "")
+        + (wipedNodesVote ? ", BROKEN HOST: wiped nodes vote" : "")
         + (snapshotInterval > 0 ? ", snapshotInterval=" + snapshotInterval : "")
         + "]";
   }
@@ -257,6 +270,7 @@ public final class SimOptions {
         () -> new SessionTable()::apply;
     private Consumer<String> trace;
     private boolean sendsBeforeSync;
+    private boolean wipedNodesVote;
     private long snapshotInterval;
 
     private Builder(long seed, ClusterConfig cluster) {
@@ -330,6 +344,12 @@ public final class SimOptions {
     /** Break the host contract: send before syncing (see {@link SimOptions#sendsBeforeSync}). */
     Builder sendsBeforeSync(boolean on) {
       this.sendsBeforeSync = on;
+      return this;
+    }
+
+    /** Let wiped nodes vote again (see {@link SimOptions#wipedNodesVote}). */
+    Builder wipedNodesVote(boolean on) {
+      this.wipedNodesVote = on;
       return this;
     }
 

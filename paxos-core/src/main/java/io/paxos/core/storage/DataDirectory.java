@@ -30,11 +30,22 @@ final class DataDirectory implements AutoCloseable {
   static final String LOCK_FILE = "paxos.lock";
   static final String META_FILE = "paxos.meta";
   static final String META_TEMP = "paxos.meta.tmp";
+
+  /**
+   * The metadata key of the bootstrap marker: {@code true} once the node bootstrapped a new cluster
+   * on this directory and votes; {@code false} in a directory stamped empty and not (yet) marked. A
+   * metadata file without the key was written before the marker existed, by a node that voted.
+   */
+  static final String BOOTSTRAPPED_KEY = "bootstrapped";
+
   private static final String FORMAT = "1";
 
   private final Path dir;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private String clusterId;
+  private int nodeId;
+  private boolean bootstrapped;
 
   private DataDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
     this.dir = dir;
@@ -55,8 +66,9 @@ final class DataDirectory implements AutoCloseable {
           "data directory "
               + dir
               + " does not exist or is not a directory: create it (an empty directory starts a"
-              + " node with no state) or fix the path; a node never creates it itself, so that a"
-              + " wrong path cannot silently start a node that forgot its promises");
+              + " node with no state, which votes only if it bootstraps a new cluster) or fix the"
+              + " path; a node never creates it itself, so that a wrong path cannot silently start"
+              + " a node that forgot its promises");
     }
     if (!Files.isWritable(dir)) {
       throw notWritable(dir, null);
@@ -142,6 +154,8 @@ final class DataDirectory implements AutoCloseable {
   }
 
   private void checkOrStamp(String clusterId, int nodeId) {
+    this.clusterId = clusterId;
+    this.nodeId = nodeId;
     Path meta = dir.resolve(META_FILE);
     try {
       Files.deleteIfExists(dir.resolve(META_TEMP));
@@ -157,7 +171,7 @@ final class DataDirectory implements AutoCloseable {
                 + META_FILE
                 + ": it is damaged or was assembled by hand; restore it from a copy");
       }
-      stamp(clusterId, nodeId);
+      stamp(false);
     } catch (IOException e) {
       throw new StorageException("cannot read or write " + meta + ": " + e, e);
     }
@@ -192,13 +206,27 @@ final class DataDirectory implements AutoCloseable {
               + clusterId
               + "\": give every node its own directory, and check the node id and cluster id");
     }
+    bootstrapped = !"false".equals(p.getProperty(BOOTSTRAPPED_KEY));
   }
 
-  private void stamp(String clusterId, int nodeId) throws IOException {
+  /** Whether the directory carries the bootstrap marker (see {@link #BOOTSTRAPPED_KEY}). */
+  boolean bootstrapped() {
+    return bootstrapped;
+  }
+
+  /** Write the bootstrap marker, durably (atomic rename, directory forced). */
+  void markBootstrapped() throws IOException {
+    if (!bootstrapped) {
+      stamp(true);
+    }
+  }
+
+  private void stamp(boolean bootstrapped) throws IOException {
     Properties p = new Properties();
     p.setProperty("format", FORMAT);
     p.setProperty("cluster-id", clusterId);
     p.setProperty("node-id", Integer.toString(nodeId));
+    p.setProperty(BOOTSTRAPPED_KEY, Boolean.toString(bootstrapped));
     StringWriter text = new StringWriter();
     p.store(text, "paxos node data directory; do not edit");
     Path temp = dir.resolve(META_TEMP);
@@ -220,6 +248,7 @@ final class DataDirectory implements AutoCloseable {
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
     sync();
+    this.bootstrapped = bootstrapped;
   }
 
   Path path() {

@@ -162,6 +162,26 @@ public final class FileStorage implements Storage {
     return recovered;
   }
 
+  /**
+   * Whether the data directory's metadata carries the bootstrap marker. A directory stamped by a
+   * version without the marker counts as marked: its node voted.
+   */
+  @Override
+  public boolean bootstrapped() {
+    return directory.bootstrapped();
+  }
+
+  /** Rewrite the metadata file with the marker: temp file, force, rename, force the directory. */
+  @Override
+  public void markBootstrapped() {
+    checkUsable();
+    try {
+      directory.markBootstrapped();
+    } catch (IOException e) {
+      throw fail("writing the bootstrap marker in " + directory.path(), e);
+    }
+  }
+
   @Override
   public void savePromise(Ballot promised) {
     int start = begin(RecordFormat.PROMISE, RecordFormat.PROMISE_PAYLOAD);

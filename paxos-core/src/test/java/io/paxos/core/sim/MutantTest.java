@@ -144,6 +144,33 @@ class MutantTest {
   }
 
   @Test
+  void wipedNodesThatVoteAgainLoseAChosenValue() {
+    // A node that lost its disk and votes again under its old identity forgot its promises and
+    // votes: a value accepted by a bare quorum including it can be chosen over by a new leader
+    // whose phase 1 meets it and acceptors that never saw the value. (Its proposer, which forgot
+    // its rounds, may also reuse a ballot: the ballot-uniqueness check catches that first on some
+    // seeds; this test looks for the lost value itself.)
+    String mutant = "wiped nodes that rejoin as voters";
+    int seeds = Integer.getInteger("paxos.sim.seeds", 500);
+    for (long seed = 1; seed <= seeds; seed++) {
+      SimOptions options = WipeSweepTest.options(seed).toBuilder().wipedNodesVote(true).build();
+      try {
+        Simulation.run(options);
+      } catch (SimulationFailure f) {
+        if (f.invariant().equals(InvariantViolation.CHOSEN)
+            || f.invariant().equals(InvariantViolation.AGREEMENT)
+            || f.invariant().equals(InvariantViolation.ACKNOWLEDGED_LOST)) {
+          System.out.printf(
+              "%s: caught at seed %d (%s) by %s%n", mutant, seed, f.label(), f.invariant());
+          assertThat(f.getMessage()).contains("seed " + seed);
+          return;
+        }
+      }
+    }
+    fail(mutant + " lost no chosen value in " + seeds + " seeds: the checkers cannot see it");
+  }
+
+  @Test
   void deduplicationThatDropsACommandBelowTheClientsHighestSequenceLosesAnAcknowledgedCommand() {
     // Dedup by "the highest sequence applied per client" assumes one command in flight per client;
     // a pipelining client's lower sequence chosen after a higher one is dropped, though its client
