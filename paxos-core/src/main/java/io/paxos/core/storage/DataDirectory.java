@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -22,7 +24,9 @@ import java.util.stream.Stream;
  * A node's data directory: checked to exist and be writable, locked against a second running node
  * (a lock file held with {@link FileChannel#tryLock()}, released by {@link #close()} or when the
  * process dies), and stamped with the cluster id and node id it belongs to (a small metadata file,
- * written atomically: temp file, force, rename, force the directory).
+ * written atomically: temp file, force, rename, force the directory). It remembers the file keys
+ * (device and inode) of the directory and of its lock file, so that {@link #checkStillOurs()} can
+ * tell that the directory was deleted or replaced while the node runs.
  *
  * <p>Not thread-safe; owned by one {@link FileStorage}.
  */
@@ -47,10 +51,48 @@ final class DataDirectory implements AutoCloseable {
   private int nodeId;
   private boolean bootstrapped;
 
-  private DataDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+  private final Object dirKey;
+  private final Object lockKey;
+
+  private DataDirectory(Path dir, FileChannel lockChannel, FileLock lock) throws IOException {
     this.dir = dir;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.dirKey = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+    this.lockKey =
+        Files.readAttributes(dir.resolve(LOCK_FILE), BasicFileAttributes.class).fileKey();
+  }
+
+  /**
+   * Check that the directory and its lock file are still the ones this node opened: neither was
+   * deleted, nor replaced by another of the same name (their file keys, device and inode, are
+   * unchanged; where the file system has no file keys, that they still exist). A node whose
+   * directory is gone would go on acknowledging writes into deleted files and restart empty.
+   *
+   * @throws StorageException saying so, if either was deleted or replaced
+   */
+  void checkStillOurs() {
+    String problem = problem(dir, dirKey, "was deleted", "was replaced by another directory");
+    if (problem == null) {
+      problem =
+          problem(
+              dir.resolve(LOCK_FILE),
+              lockKey,
+              "had its lock file deleted",
+              "had its lock file replaced");
+    }
+    if (problem == null) {
+      return;
+    }
+    throw new StorageException(
+        "data directory "
+            + dir
+            + " "
+            + problem
+            + " while the node was running: it stops rather than acknowledge writes into"
+            + " deleted files; restore the directory from a copy, or restart the node on it as"
+            + " a member of the existing cluster (on an empty directory it serves as a learner"
+            + " only)");
   }
 
   /**
@@ -80,6 +122,16 @@ final class DataDirectory implements AutoCloseable {
     } catch (RuntimeException e) {
       opened.close();
       throw e;
+    }
+  }
+
+  /** Why {@code path} is no longer the file whose key was {@code key}; null if it still is. */
+  private static String problem(Path path, Object key, String gone, String replaced) {
+    try {
+      Object now = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+      return Objects.equals(now, key) ? null : replaced;
+    } catch (IOException e) {
+      return gone;
     }
   }
 
