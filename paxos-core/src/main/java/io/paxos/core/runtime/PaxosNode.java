@@ -230,7 +230,8 @@ public final class PaxosNode implements AutoCloseable {
         leaderId(),
         applier.appliedSlot(),
         Optional.ofNullable(failure.get()).map(Throwable::toString),
-        !votes);
+        !votes,
+        applier.stateHash());
   }
 
   /**
