@@ -3,6 +3,7 @@ package io.paxos.core.sim;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
+import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
@@ -561,6 +562,9 @@ public final class Simulation {
     if (n.up()) {
       return;
     }
+    if (!n.storage.bootstrapped() && options.wipedNodesVote()) {
+      rejoinAsVoter(n); // a broken host: a wiped node votes again
+    }
     DurableState durable = n.storage.load();
     long snapshot = snapshotSlot(n);
     if (n.has(Role.LEARNER) && snapshot > 0) {
@@ -572,9 +576,6 @@ public final class Simulation {
       durable = durable.afterSnapshot(snapshot);
     }
     n.incarnation++;
-    if (!n.storage.bootstrapped() && options.wipedNodesVote()) {
-      n.storage.markBootstrapped(); // the unprotected host: a wiped node bootstraps again
-    }
     n.protocol =
         new ProtocolNode(
             n.id,
@@ -586,6 +587,29 @@ public final class Simulation {
             n.storage.bootstrapped());
     checkers.onStart(n.protocol, durable);
     queue.add(now + random.nextInt(10), Event.Kind.TICK, n.id, n.incarnation, 0, null);
+  }
+
+  /**
+   * Mark a wiped node's storage so it votes again; with VOTER_ABOVE_PROMISES (see {@link
+   * SimOptions.WipedRejoin}), start its promise and round at the highest promise of the others.
+   */
+  private void rejoinAsVoter(SimNode n) {
+    if (options.wipedRejoin() == SimOptions.WipedRejoin.VOTER_ABOVE_PROMISES) {
+      Ballot highest = Ballot.ZERO;
+      for (SimNode other : all) {
+        if (other != n) {
+          Ballot promised =
+              other.up() && other.protocol.acceptor().isPresent()
+                  ? other.protocol.acceptor().get().promised()
+                  : other.storage.load().promised();
+          highest = Ballot.max(highest, promised);
+        }
+      }
+      n.storage.savePromise(highest);
+      n.storage.saveRound(highest.round());
+      n.storage.sync();
+    }
+    n.storage.markBootstrapped();
   }
 
   private void partitionEvent(Event e) {

@@ -150,10 +150,23 @@ class MutantTest {
     // whose phase 1 meets it and acceptors that never saw the value. (Its proposer, which forgot
     // its rounds, may also reuse a ballot: the ballot-uniqueness check catches that first on some
     // seeds; this test looks for the lost value itself.)
-    String mutant = "wiped nodes that rejoin as voters";
+    assertWipedRejoinLosesAChosenValue(SimOptions.WipedRejoin.VOTER);
+  }
+
+  @Test
+  void wipedNodesThatVoteAboveEveryOtherPromiseStillLoseAChosenValue() {
+    // Raising the wiped acceptor's promise above every promise of the others (more than any
+    // recovery could learn from a majority of them) keeps it from breaking a promise it forgot,
+    // but not from reporting "nothing accepted" to the next leader's phase 1: a value it helped
+    // choose is still lost. Hence learner-only (docs/wiped-disks.md).
+    assertWipedRejoinLosesAChosenValue(SimOptions.WipedRejoin.VOTER_ABOVE_PROMISES);
+  }
+
+  private static void assertWipedRejoinLosesAChosenValue(SimOptions.WipedRejoin rejoin) {
+    String mutant = "wiped nodes that rejoin as " + rejoin;
     int seeds = Integer.getInteger("paxos.sim.seeds", 500);
     for (long seed = 1; seed <= seeds; seed++) {
-      SimOptions options = WipeSweepTest.options(seed).toBuilder().wipedNodesVote(true).build();
+      SimOptions options = WipeSweepTest.options(seed).toBuilder().wipedRejoin(rejoin).build();
       try {
         Simulation.run(options);
       } catch (SimulationFailure f) {
