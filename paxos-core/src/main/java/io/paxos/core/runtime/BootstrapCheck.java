@@ -47,7 +47,7 @@ final class BootstrapCheck {
         "node {} of cluster \"{}\" found {} storage without a bootstrap marker: it serves as a"
             + " LEARNER ONLY (no votes, no leadership), since a member that lost its disk must not"
             + " vote again; if this is the first start of a new cluster, start it with bootstrap"
-            + " NEW",
+            + " NEW (a server's --bootstrap-new)",
         nodeId,
         clusterId,
         empty ? "an empty" : "a learner-only");
