@@ -1,6 +1,7 @@
 package io.paxos.grpc;
 
 import io.paxos.core.StateMachine;
+import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.Role;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.storage.FileStorage;
@@ -67,7 +68,8 @@ public final class NodeServer implements AutoCloseable {
               .storage(storage)
               .options(settings.protocol())
               .snapshots(settings.snapshots())
-              .commandTimeout(settings.commandTimeout());
+              .commandTimeout(settings.commandTimeout())
+              .bootstrap(settings.bootstrapNew() ? Bootstrap.NEW : Bootstrap.EXISTING);
       if (settings.config().member(settings.nodeId()).orElseThrow().has(Role.LEARNER)) {
         node.stateMachine(stateMachines.get());
       }
@@ -82,19 +84,31 @@ public final class NodeServer implements AutoCloseable {
   }
 
   /**
-   * The node's {@link FileStorage} in {@code settings.dataDir()}, created if missing: the one place
-   * where a node's data directory is created and opened. A restarted node recovers its promises,
-   * accepted values and chosen log from it, then catches up from its peers.
+   * The node's {@link FileStorage} in {@code settings.dataDir()}: the one place where a node's data
+   * directory is created and opened. It is created if missing only when the node bootstraps a new
+   * cluster ({@link NodeSettings#bootstrapNew()}): a member of an existing cluster needs its
+   * directory, so that a wiped disk or a mistyped path is not silently taken for a node with no
+   * state. A restarted node recovers its promises, accepted values and chosen log from it, then
+   * catches up from its peers.
    *
-   * @throws IllegalArgumentException if the directory cannot be created or belongs to another
-   *     cluster or node
+   * @throws IllegalArgumentException if the directory is missing (and not to be created), cannot be
+   *     created, or belongs to another cluster or node
    */
   private static Storage openStorage(NodeSettings settings) {
     Path dir = settings.dataDir();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot create data directory " + dir + ": " + e, e);
+    if (settings.bootstrapNew()) {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot create data directory " + dir + ": " + e, e);
+      }
+    } else if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(
+          "data directory "
+              + dir
+              + " does not exist: fix --data-dir, or pass --bootstrap-new on the first start of"
+              + " a new cluster's members; to rejoin an existing cluster after losing the disk,"
+              + " create it empty (the node then serves as a learner only)");
     }
     return FileStorage.open(dir, settings.clusterId(), settings.nodeId());
   }

@@ -1,5 +1,6 @@
 package io.paxos.grpc;
 
+import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
@@ -34,6 +35,9 @@ import java.util.TreeMap;
  * @param snapshots when the node snapshots its state machine and compacts its log
  * @param commandTimeout how long a submitted command may wait for its outcome before the caller is
  *     told it is unknown
+ * @param bootstrapNew whether this node is one of the first members of a new cluster: only then is
+ *     a missing data directory created, and an empty one votes; otherwise a missing directory is
+ *     refused and an empty one serves as a learner only (see {@link Bootstrap})
  */
 public record NodeSettings(
     ClusterConfig config,
@@ -44,7 +48,8 @@ public record NodeSettings(
     Optional<TlsConfig> tls,
     ProtocolOptions protocol,
     SnapshotOptions snapshots,
-    Duration commandTimeout) {
+    Duration commandTimeout,
+    boolean bootstrapNew) {
 
   /** How long a command may wait for its outcome unless told otherwise. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -94,8 +99,8 @@ public record NodeSettings(
 
   /**
    * Settings with the defaults for everything but the membership: listen on all interfaces,
-   * plaintext, {@link ProtocolOptions#defaults()}, {@link SnapshotOptions#defaults()} and {@link
-   * #DEFAULT_COMMAND_TIMEOUT}.
+   * plaintext, {@link ProtocolOptions#defaults()}, {@link SnapshotOptions#defaults()}, {@link
+   * #DEFAULT_COMMAND_TIMEOUT}, and a member of an existing cluster (not bootstrapping a new one).
    */
   public static NodeSettings of(
       ClusterConfig config, int nodeId, Map<Integer, Endpoint> addresses, Path dataDir) {
@@ -108,7 +113,8 @@ public record NodeSettings(
         Optional.empty(),
         ProtocolOptions.defaults(),
         SnapshotOptions.defaults(),
-        DEFAULT_COMMAND_TIMEOUT);
+        DEFAULT_COMMAND_TIMEOUT,
+        false);
   }
 
   /** The cluster's name. */
@@ -123,7 +129,16 @@ public record NodeSettings(
 
   public NodeSettings withListenHost(String host) {
     return new NodeSettings(
-        config, nodeId, addresses, host, dataDir, tls, protocol, snapshots, commandTimeout);
+        config,
+        nodeId,
+        addresses,
+        host,
+        dataDir,
+        tls,
+        protocol,
+        snapshots,
+        commandTimeout,
+        bootstrapNew);
   }
 
   public NodeSettings withTls(TlsConfig tls) {
@@ -136,22 +151,65 @@ public record NodeSettings(
         Optional.of(tls),
         protocol,
         snapshots,
-        commandTimeout);
+        commandTimeout,
+        bootstrapNew);
   }
 
   public NodeSettings withProtocol(ProtocolOptions protocol) {
     return new NodeSettings(
-        config, nodeId, addresses, listenHost, dataDir, tls, protocol, snapshots, commandTimeout);
+        config,
+        nodeId,
+        addresses,
+        listenHost,
+        dataDir,
+        tls,
+        protocol,
+        snapshots,
+        commandTimeout,
+        bootstrapNew);
   }
 
   public NodeSettings withSnapshots(SnapshotOptions snapshots) {
     return new NodeSettings(
-        config, nodeId, addresses, listenHost, dataDir, tls, protocol, snapshots, commandTimeout);
+        config,
+        nodeId,
+        addresses,
+        listenHost,
+        dataDir,
+        tls,
+        protocol,
+        snapshots,
+        commandTimeout,
+        bootstrapNew);
   }
 
   public NodeSettings withCommandTimeout(Duration commandTimeout) {
     return new NodeSettings(
-        config, nodeId, addresses, listenHost, dataDir, tls, protocol, snapshots, commandTimeout);
+        config,
+        nodeId,
+        addresses,
+        listenHost,
+        dataDir,
+        tls,
+        protocol,
+        snapshots,
+        commandTimeout,
+        bootstrapNew);
+  }
+
+  /** These settings as the first start of a new cluster's member ({@code true}) or not. */
+  public NodeSettings withBootstrapNew(boolean bootstrapNew) {
+    return new NodeSettings(
+        config,
+        nodeId,
+        addresses,
+        listenHost,
+        dataDir,
+        tls,
+        protocol,
+        snapshots,
+        commandTimeout,
+        bootstrapNew);
   }
 
   @Override

@@ -60,7 +60,8 @@ final class NodeProcesses implements AutoCloseable {
             cluster,
             Integer.toString(id),
             dir.resolve("data-" + id).toString(),
-            LogStateMachine.class.getName()));
+            LogStateMachine.class.getName(),
+            run == 1 ? "new" : "existing")); // only a member's first start bootstraps
     members.forEach((member, e) -> command.add(member + "=" + e));
     Process p =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -163,6 +163,7 @@ public final class ConfigResolver {
           snapshots(),
           tls(),
           Duration.ofMillis(millis(Setting.COMMAND_TIMEOUT)),
+          bool(Setting.BOOTSTRAP_NEW),
           values);
     }
 

@@ -61,6 +61,9 @@ public final class KvServer implements AutoCloseable {
         + config.self().roles().stream().map(Members::name).collect(Collectors.joining(","))
         + ", data "
         + config.dataDir()
+        + (node.node().status().learnerOnly()
+            ? "; learner only: its storage was not bootstrapped, so it does not vote"
+            : "")
         + ")";
   }
 

@@ -1,5 +1,6 @@
 package io.paxos.examples.server;
 
+import io.paxos.core.storage.StorageException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;
@@ -114,6 +115,9 @@ public final class ServerCommand implements Callable<Integer> {
       return refuse(err, e.getMessage());
     } catch (UncheckedIOException e) {
       return refuse(err, e.getMessage() + "; stop what uses the port or give another one");
+    } catch (IllegalArgumentException | IllegalStateException | StorageException e) {
+      // Started wrongly: a missing data directory, one of another cluster or node, or in use.
+      return refuse(err, "node " + config.nodeId() + " cannot start: " + e.getMessage());
     } catch (RuntimeException e) {
       err.println("error: node " + config.nodeId() + " cannot start: " + e.getMessage());
       err.flush();

@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  * @param snapshots when the node snapshots
  * @param tls TLS for gRPC, if any
  * @param commandTimeout how long a command waits for its outcome
+ * @param bootstrapNew whether this is the first start of a new cluster's member (see {@link
+ *     NodeSettings#bootstrapNew()})
  * @param sources every setting's value as written and where it came from
  */
 public record ServerConfig(
@@ -40,6 +42,7 @@ public record ServerConfig(
     SnapshotOptions snapshots,
     Optional<TlsConfig> tls,
     Duration commandTimeout,
+    boolean bootstrapNew,
     Map<Setting, Sourced> sources) {
 
   public ServerConfig {
@@ -75,7 +78,8 @@ public record ServerConfig(
             Optional.empty(),
             protocol,
             snapshots,
-            commandTimeout);
+            commandTimeout,
+            bootstrapNew);
     return tls.isPresent() ? s.withTls(tls.get()) : s;
   }
 

@@ -14,6 +14,14 @@ import java.util.Optional;
 public enum Setting {
   CONFIG("config", "PAXOS_CONFIG", "--config", "FILE", "The cluster file (YAML or JSON)."),
   ID("id", "PAXOS_ID", "--id", "N", "This node's id, one of the file's members."),
+  BOOTSTRAP_NEW(
+      "bootstrap-new",
+      "PAXOS_BOOTSTRAP_NEW",
+      "--bootstrap-new",
+      "BOOL",
+      "Only on the first start of a new cluster's members: create the data directory and let"
+          + " its empty storage vote. Without it a missing directory is refused and an empty one"
+          + " serves as a learner only (a member that lost its disk must not vote again)."),
   DATA_DIR(
       "data-dir",
       "PAXOS_DATA_DIR",
@@ -183,9 +191,13 @@ public enum Setting {
     return description;
   }
 
-  /** Whether the cluster file may set it ({@code config} and {@code id} cannot). */
+  /**
+   * Whether the cluster file may set it: {@code config}, {@code id} and {@code bootstrap-new}
+   * belong to one start of one node (a file that said bootstrap-new would say it on every restart,
+   * letting a member that lost its disk vote again).
+   */
   boolean inFile() {
-    return this != CONFIG && this != ID;
+    return this != CONFIG && this != ID && this != BOOTSTRAP_NEW;
   }
 
   /** The value used when nothing sets it, as it would be written; empty if there is none. */
@@ -195,6 +207,7 @@ public enum Setting {
     return Optional.ofNullable(
         switch (this) {
           case CONFIG, ID, LISTEN, TLS_CERT, TLS_KEY, TLS_CA -> null;
+          case BOOTSTRAP_NEW -> "false";
           case DATA_DIR -> "paxos-data/node-${id}";
           case LOG_LEVEL -> "info";
           case HEARTBEAT_INTERVAL -> Units.formatMillis(p.heartbeatIntervalMs());

@@ -133,6 +133,23 @@ class ServerCommandTest {
   }
 
   @Test
+  void refusesAMissingDataDirectoryWithoutBootstrapNew() throws IOException {
+    Path config =
+        file("cluster: t\nmembers:\n  - {id: 1, address: 127.0.0.1:" + freePort() + "}\n");
+    Run r =
+        run("server", "--config", config.toString(), "--id", "1", "--data-dir", data().toString());
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err())
+        .isEqualTo(
+            "error: node 1 cannot start: data directory "
+                + data()
+                + " does not exist: fix --data-dir, or pass --bootstrap-new on the first start of a"
+                + " new cluster's members; to rejoin an existing cluster after losing the disk,"
+                + " create it empty (the node then serves as a learner only)\n");
+    assertThat(data()).doesNotExist();
+  }
+
+  @Test
   void refusesAMissingFileOrId() {
     Run r = run("server", "--id", "1", "--data-dir", data().toString());
     assertThat(r.exit()).isEqualTo(2);

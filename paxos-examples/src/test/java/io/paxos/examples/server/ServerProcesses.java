@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +33,7 @@ final class ServerProcesses implements AutoCloseable {
   final Map<Integer, Endpoint> addresses = new LinkedHashMap<>();
   private final Map<Integer, Process> processes = new LinkedHashMap<>();
   private final Map<Integer, Path> logs = new LinkedHashMap<>();
+  private final Set<Integer> started = new HashSet<>();
   private int runs;
 
   /**
@@ -112,10 +115,17 @@ final class ServerProcesses implements AutoCloseable {
             });
   }
 
-  /** Start the nodes and wait until they all serve. */
+  /**
+   * Start the nodes and wait until they all serve; a node's first start bootstraps it as a member
+   * of a new cluster ({@code --bootstrap-new}), later ones rejoin.
+   */
   void start(int... ids) throws IOException {
     for (int id : ids) {
-      launch(id, "--log-level", "warn");
+      if (started.add(id)) {
+        launch(id, "--log-level", "warn", "--bootstrap-new");
+      } else {
+        launch(id, "--log-level", "warn");
+      }
     }
     for (int id : ids) {
       awaitReady(id);
