@@ -1,20 +1,29 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.protocol.Ballot;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A snapshot of what a node knows about itself, for monitoring and demos.
+ * A snapshot of what a node knows about itself, for monitoring and demos. The fields are read at
+ * slightly different moments, so they need not be consistent with each other (the commit slot may
+ * trail the applied slot by a turn of the event loop).
  *
  * @param nodeId this node
  * @param leader whether this node leads
  * @param leaderHint the node believed to lead, if known
  * @param appliedSlot every slot up to and including this one has been applied here
  * @param failure why the node stopped, if it stopped on a failure
+ * @param ballot the highest ballot this node knows of (its proposer's, or its acceptor's promise),
+ *     {@link Ballot#ZERO} if none
+ * @param commitSlot every slot up to and including this one is known chosen here (0 on a node
+ *     without a learner)
  */
 public record NodeStatus(
     int nodeId,
     boolean leader,
     OptionalInt leaderHint,
     long appliedSlot,
-    Optional<String> failure) {}
+    Optional<String> failure,
+    Ballot ballot,
+    long commitSlot) {}
