@@ -204,6 +204,11 @@ public final class PaxosNode implements AutoCloseable {
     return config;
   }
 
+  /** The protocol options this node runs with (its limits, such as the largest command). */
+  public ProtocolOptions options() {
+    return options;
+  }
+
   public boolean isLeader() {
     return loop.isLeader() && failure.get() == null && !closed.get();
   }
