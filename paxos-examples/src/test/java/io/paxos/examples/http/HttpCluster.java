@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class HttpCluster implements AutoCloseable {
   static final ProtocolOptions FAST =
-      ProtocolOptions.defaults().withTimings(25, 400, 800, 100).withMaxCommandBytes(8192);
+      ProtocolOptions.defaults().withTimings(50, 1000, 2000, 100).withMaxCommandBytes(8192);
 
   final InMemoryNetwork network = new InMemoryNetwork();
   final Map<Integer, PaxosNode> nodes = new LinkedHashMap<>();
