@@ -219,7 +219,9 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
           .setLeaderId(s.leaderHint().orElse(0))
           .setCommitSlot(s.commitSlot())
           .setAppliedSlot(s.appliedSlot())
-          .setFailure(s.failure().orElse(""));
+          .setFailure(s.failure().orElse(""))
+          .setLearnerOnly(s.learnerOnly());
+      s.stateHash().ifPresent(h -> b.setStateHash(h.hash()).setStateHashSlot(h.appliedSlot()));
       if (!s.ballot().equals(Ballot.ZERO)) {
         b.setBallot(MessageCodec.ballot(s.ballot()));
       }

@@ -14,6 +14,11 @@ import java.util.OptionalInt;
  * @param leaderHint the node believed to lead, if known
  * @param appliedSlot every slot up to and including this one has been applied here
  * @param failure why the node stopped, if it stopped on a failure
+ * @param learnerOnly whether this node serves as a learner only: it found its storage without a
+ *     bootstrap marker (an empty or wiped disk) and neither votes nor leads
+ * @param stateHash the newest digest of the applied state, if the state machine computes one
+ *     ({@link io.paxos.core.StateHashing}); it may lag {@code appliedSlot}: compare replicas by
+ *     digests taken at the same slot
  * @param ballot the highest ballot this node knows of (its proposer's, or its acceptor's promise),
  *     {@link Ballot#ZERO} if none
  * @param commitSlot every slot up to and including this one is known chosen here (0 on a node
@@ -25,5 +30,26 @@ public record NodeStatus(
     OptionalInt leaderHint,
     long appliedSlot,
     Optional<String> failure,
+    boolean learnerOnly,
+    Optional<StateHash> stateHash,
     Ballot ballot,
-    long commitSlot) {}
+    long commitSlot) {
+
+  /**
+   * A digest of the applied state.
+   *
+   * @param appliedSlot the state had applied every slot up to and including this one
+   * @param hash the state machine's {@link io.paxos.core.StateHashing#stateHash()}
+   */
+  public record StateHash(long appliedSlot, String hash) {}
+
+  /** The status of a voting node that reports no state hash, ballot or commit slot. */
+  public NodeStatus(
+      int nodeId,
+      boolean leader,
+      OptionalInt leaderHint,
+      long appliedSlot,
+      Optional<String> failure) {
+    this(nodeId, leader, leaderHint, appliedSlot, failure, false, Optional.empty(), Ballot.ZERO, 0);
+  }
+}

@@ -77,6 +77,13 @@ final class NodeStatusView {
     body.put("ballot", ballot(s.ballot()));
     body.put("commit_slot", s.commitSlot());
     body.put("applied_slot", s.appliedSlot());
+    body.put("learner_only", s.learnerOnly());
+    s.stateHash()
+        .ifPresent(
+            h -> {
+              body.put("state_hash", h.hash());
+              body.put("state_hash_slot", h.appliedSlot());
+            });
     body.put("failure", s.failure().orElse(null));
     Map<Integer, String> httpAddresses = this.httpAddresses;
     List<Map<String, Object>> members = new ArrayList<>();
