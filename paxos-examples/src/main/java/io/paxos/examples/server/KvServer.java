@@ -1,7 +1,13 @@
 package io.paxos.examples.server;
 
+import io.paxos.examples.http.HttpOptions;
+import io.paxos.examples.http.KvHttpApi;
 import io.paxos.examples.kv.KeyValueStore;
+import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.NodeServer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -10,8 +16,9 @@ import java.util.stream.Collectors;
  * {@code PaxosClient}s, {@code FileStorage} in the data directory, snapshots) whose learner, if it
  * hosts one, applies commands to a {@link KeyValueStore}.
  *
- * <p>The member's HTTP port is validated and checked free by {@link Preflight}; the HTTP API is
- * served on it once it exists ({@link #start} is where it attaches).
+ * <p>If the cluster file gives the member an HTTP port, the node also serves the {@link KvHttpApi}
+ * there, on the same listen address as gRPC; its answers name the other members by the HTTP
+ * addresses the file gives them.
  *
  * <p>Thread-safe; {@link #close()} blocks until the node stopped.
  */
@@ -19,17 +26,25 @@ public final class KvServer implements AutoCloseable {
   private final ServerConfig config;
   private final NodeServer node;
   private final AtomicReference<KeyValueStore> store;
+  private final Optional<KvHttpApi> http;
 
-  private KvServer(ServerConfig config, NodeServer node, AtomicReference<KeyValueStore> store) {
+  private KvServer(
+      ServerConfig config,
+      NodeServer node,
+      AtomicReference<KeyValueStore> store,
+      Optional<KvHttpApi> http) {
     this.config = config;
     this.node = node;
     this.store = store;
+    this.http = http;
   }
 
   /**
-   * Start the node: binds the gRPC port, then opens (creating it if missing) the data directory.
+   * Start the node: binds the gRPC port, opens the data directory (creating it only when
+   * bootstrapping a new cluster), builds the node, then serves HTTP if the member has a port.
    *
    * @throws java.io.UncheckedIOException if the gRPC port cannot be bound
+   * @throws IllegalStateException if the HTTP port cannot be bound
    * @throws RuntimeException if the data directory cannot be used
    */
   public static KvServer start(ServerConfig config) {
@@ -42,7 +57,29 @@ public final class KvServer implements AutoCloseable {
               store.set(s);
               return s;
             });
-    return new KvServer(config, node, store);
+    Optional<Endpoint> listen = config.httpListen();
+    if (listen.isEmpty()) {
+      return new KvServer(config, node, store, Optional.empty());
+    }
+    KvHttpApi api =
+        new KvHttpApi(node.node(), HttpOptions.defaults().withHttpAddresses(httpAddresses(config)));
+    try {
+      api.start(listen.get().host(), listen.get().port());
+    } catch (RuntimeException e) {
+      api.close();
+      node.close();
+      throw e;
+    }
+    return new KvServer(config, node, store, Optional.of(api));
+  }
+
+  /** Every member's HTTP address ({@code host:port}) that the cluster file gives, by id. */
+  private static Map<Integer, String> httpAddresses(ServerConfig config) {
+    Map<Integer, String> addresses = new TreeMap<>();
+    for (ClusterFile.Node n : config.file().nodes()) {
+      n.httpAddress().ifPresent(a -> addresses.put(n.id(), a.toString()));
+    }
+    return addresses;
   }
 
   public NodeServer node() {
@@ -55,6 +92,7 @@ public final class KvServer implements AutoCloseable {
         + config.nodeId()
         + " listening on "
         + node.server().port()
+        + http.map(api -> " http " + api.port()).orElse("")
         + " (cluster "
         + config.file().clusterId()
         + ", roles "
@@ -72,7 +110,7 @@ public final class KvServer implements AutoCloseable {
    * state hash H} (a learner), or {@code STOPPED node N} (no state machine).
    */
   public String closeAndDescribe() {
-    node.close();
+    close();
     KeyValueStore s = store.get();
     String line = "STOPPED node " + config.nodeId();
     if (s != null) {
@@ -88,8 +126,10 @@ public final class KvServer implements AutoCloseable {
     return line;
   }
 
+  /** Stop serving HTTP, then the node. Idempotent. */
   @Override
   public void close() {
+    http.ifPresent(KvHttpApi::close);
     node.close();
   }
 }

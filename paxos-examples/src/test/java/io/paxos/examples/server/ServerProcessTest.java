@@ -3,6 +3,11 @@ package io.paxos.examples.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paxos.grpc.client.PaxosClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +18,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code paxos-examples server} as real processes. */
+/** {@code paxos-examples server} as real processes, serving gRPC and HTTP. */
 class ServerProcessTest {
+
+  private static HttpRequest get(ServerProcesses nodes, int id, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodes.httpPorts.get(id) + path))
+        .timeout(Duration.ofSeconds(30))
+        .build();
+  }
 
   @Test
   void aBadConfigurationStopsTheProcessWithOneLineAndStatus2(@TempDir Path dir) throws Exception {
@@ -56,10 +67,22 @@ class ServerProcessTest {
           .contains(
               "READY node 1 listening on "
                   + nodes.addresses.get(1).port()
+                  + " http "
+                  + nodes.httpPorts.get(1)
                   + " (cluster three, roles proposer,acceptor,learner, data "
                   + dir.resolve("data-1")
                   + ")");
       int written = ClusterWrites.put(client, 0, 300);
+      // Every node serves the HTTP API on its member's HTTP port.
+      HttpClient http = HttpClient.newHttpClient();
+      for (int id = 1; id <= 3; id++) {
+        assertThat(nodes.log(id)).contains(" http " + nodes.httpPorts.get(id) + " (cluster three");
+        HttpResponse<String> health = http.send(get(nodes, id, "/health"), BodyHandlers.ofString());
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        HttpResponse<String> value = http.send(get(nodes, id, "/kv/k-7"), BodyHandlers.ofString());
+        assertThat(value.statusCode()).as(value.body()).isEqualTo(200);
+        assertThat(value.body()).contains("v-7");
+      }
       int leader = ClusterWrites.leader(nodes, 1, 2, 3);
       nodes.kill(leader);
       written = ClusterWrites.put(client, written, 300);

@@ -31,6 +31,7 @@ final class ServerProcesses implements AutoCloseable {
   private final Path dir;
   final Path config;
   final Map<Integer, Endpoint> addresses = new LinkedHashMap<>();
+  final Map<Integer, Integer> httpPorts = new LinkedHashMap<>();
   private final Map<Integer, Process> processes = new LinkedHashMap<>();
   private final Map<Integer, Path> logs = new LinkedHashMap<>();
   private final Set<Integer> started = new HashSet<>();
@@ -50,12 +51,13 @@ final class ServerProcesses implements AutoCloseable {
       for (Map.Entry<Integer, String> e : roles.entrySet()) {
         Endpoint address = new Endpoint("127.0.0.1", freePort(held));
         addresses.put(e.getKey(), address);
+        httpPorts.put(e.getKey(), freePort(held));
         yaml.append("  - {id: ")
             .append(e.getKey())
             .append(", address: ")
             .append(address)
             .append(", http: ")
-            .append(freePort(held))
+            .append(httpPorts.get(e.getKey()))
             .append(", roles: ")
             .append(e.getValue())
             .append("}\n");
