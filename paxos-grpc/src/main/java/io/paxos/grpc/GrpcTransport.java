@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * that stops reading fills its own queue and nobody else's. {@link #flush} wakes the sender;
  * without it, queued messages leave within a few milliseconds all the same.
  *
- * <p><b>Connections.</b> A stream opens with a handshake naming the cluster, this node and the
- * peer. A stream that fails (peer down, refused handshake) is opened again after an exponential
- * backoff with jitter; what was queued for the peer is dropped when its stream fails.
+ * <p><b>Connections.</b> A stream opens with a handshake naming the cluster, this node, the peer
+ * and the fingerprint of the membership, and answering the peer's challenge (with a proof of the
+ * server's {@link ClusterSecret}, if it has one; see {@link PeerHandshake}). A stream that fails
+ * (peer down, refused handshake) is opened again after an exponential backoff with jitter; what was
+ * queued for the peer is dropped when its stream fails.
  *
  * <p><b>Threading.</b> {@link #send} and {@link #flush} never block and may be called from any
  * thread (the runtime calls them from its event loop). The inbound handler is called on gRPC's
@@ -56,13 +58,14 @@ public final class GrpcTransport implements Transport {
     sender.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     PeerLink.Settings settings =
         new PeerLink.Settings(
-            server.config().clusterId(),
+            server.peerHandshake(),
             localId,
             b.tls.or(server::tls),
             b.queueCapacity,
             b.maxFrameBytes,
             b.minBackoff.toNanos(),
-            b.maxBackoff.toNanos());
+            b.maxBackoff.toNanos(),
+            server.limits().helloTimeout().toNanos());
     SplittableRandom random = new SplittableRandom(b.seed);
     for (Map.Entry<Integer, Endpoint> e : new TreeMap<>(b.peers).entrySet()) {
       if (e.getKey() != localId) {
