@@ -61,6 +61,7 @@ public final class PaxosServer implements AutoCloseable {
   private final PeerInbound peers;
   private final ClientService clients;
   private final CappedServerChannel.Counter connections;
+  private final MalformedRequests malformed;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Server server;
@@ -81,6 +82,9 @@ public final class PaxosServer implements AutoCloseable {
         new CappedServerChannel.Counter(
             limits.maxConnections(),
             RateLimitedLog.warnings(LoggerFactory.getLogger(PaxosServer.class)));
+    this.malformed =
+        new MalformedRequests(RateLimitedLog.warnings(LoggerFactory.getLogger(PaxosServer.class)));
+    NetworkLogs.install();
     this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("paxos-accept", true));
     this.workers = new NioEventLoopGroup(0, new DefaultThreadFactory("paxos-grpc", true));
     try {
@@ -99,8 +103,10 @@ public final class PaxosServer implements AutoCloseable {
               .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
               .permitKeepAliveTime(PERMITTED_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
               .permitKeepAliveWithoutCalls(true)
-              .addService(ServerInterceptors.intercept(peers, PeerCertificates.interceptor()))
-              .addService(clients)
+              .addService(
+                  malformed.guard(
+                      ServerInterceptors.intercept(peers, PeerCertificates.interceptor())))
+              .addService(malformed.guard(clients.bindService()))
               .build()
               .start();
     } catch (IOException | RuntimeException e) {
@@ -176,6 +182,11 @@ public final class PaxosServer implements AutoCloseable {
    */
   public long refusedPeerStreams() {
     return peers.refused();
+  }
+
+  /** Requests (peer frames or client calls) that did not parse, refused with INVALID_ARGUMENT. */
+  public long malformedRequests() {
+    return malformed.count();
   }
 
   /** Peer streams closed because a frame did not decode. */
