@@ -356,7 +356,7 @@ final class PeerLink {
   private static String describe(Status status) {
     return status.getDescription() == null
         ? status.getCode().toString()
-        : status.getCode() + ": " + status.getDescription();
+        : status.getCode() + ": " + RateLimitedLog.cut(status.getDescription());
   }
 
   /** Run {@code task} on the sender thread, under the lock. */
