@@ -2,6 +2,7 @@ package io.paxos.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.runtime.PaxosNode;
@@ -114,6 +115,7 @@ class ConfigMismatchTest {
                   .storage(new InMemoryStorage())
                   .options(GrpcCluster.FAST)
                   .stateMachine(machine)
+                  .bootstrap(Bootstrap.NEW)
                   .build();
           servers.get(i).serve(node);
           nodes.add(node);
