@@ -229,7 +229,9 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
         }
       } catch (WireFormatException e) {
         malformed.incrementAndGet();
-        log.warn("node {}: closing the stream from node {}: {}", localId, peer, e.getMessage());
+        refusals.event(
+            "node " + localId + " closes streams from node " + peer + " on an invalid message",
+            e.getMessage());
         close(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
         return;
       }
