@@ -5,6 +5,7 @@ import io.paxos.core.NodeClosedException;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.OverloadedException;
 import io.paxos.core.PaxosException;
+import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
@@ -76,6 +77,8 @@ final class EventLoop implements Runnable {
   private volatile boolean running = true;
   private volatile boolean leader;
   private volatile int leaderHint;
+  private volatile Ballot ballot = Ballot.ZERO;
+  private volatile long commitSlot;
   private long nextTickMs;
   // Chosen values written since the last sync (no vote needed one): synced at the next tick.
   private boolean chosenUnsynced;
@@ -126,6 +129,16 @@ final class EventLoop implements Runnable {
     return leaderHint;
   }
 
+  /** The highest ballot the node knew of at the end of the loop's last turn. */
+  Ballot ballot() {
+    return ballot;
+  }
+
+  /** The commit slot the node knew of at the end of the loop's last turn. */
+  long commitSlot() {
+    return commitSlot;
+  }
+
   /** Queue a message from the network; dropped when the inbox is full (the protocol retries). */
   void receive(Message message) {
     if (inboxSize.get() >= maxInbox) {
@@ -173,6 +186,8 @@ final class EventLoop implements Runnable {
         carryOut();
         leader = protocol.isLeader();
         leaderHint = protocol.leaderHint();
+        ballot = protocol.ballot();
+        commitSlot = protocol.commitSlot();
         if (handled == 0 && loopback.isEmpty()) {
           park();
         }
@@ -231,7 +246,7 @@ final class EventLoop implements Runnable {
     if (input == WRITTEN) {
       writtenSignalled.set(false); // released in this turn, with whatever else was written
     } else if (input instanceof Message.CommandResult r) {
-      commands.complete(r.clientId(), r.sequence(), r.result());
+      commands.complete(r.clientId(), r.sequence(), r.slot(), r.result());
     } else if (input instanceof Message.SnapshotRequest r) {
       if (snapshotter != null) {
         snapshotter.serve(r.from(), r.slot(), r.offset());

@@ -2,6 +2,7 @@ package io.paxos.core.runtime;
 
 import io.paxos.core.Consistency;
 import io.paxos.core.NodeClosedException;
+import io.paxos.core.SlotResult;
 import io.paxos.core.StateMachine;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
@@ -82,6 +83,7 @@ public final class PaxosNode implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final int maxPending;
+  private final long commandTimeoutMs;
   private final boolean votes;
 
   private PaxosNode(Builder b) {
@@ -91,6 +93,7 @@ public final class PaxosNode implements AutoCloseable {
     this.storage = b.storage;
     this.transport = b.transport;
     this.maxPending = b.maxPendingCommands;
+    this.commandTimeoutMs = b.commandTimeout.toMillis();
     this.clientId = new SecureRandom().nextLong() | 1L; // never 0
     this.commands = new Completions(clientId);
     // Only a learner applies, snapshots and restores. A node without one has no snapshot to restore
@@ -205,6 +208,11 @@ public final class PaxosNode implements AutoCloseable {
     return config;
   }
 
+  /** The protocol options this node runs with (its limits, such as the largest command). */
+  public ProtocolOptions options() {
+    return options;
+  }
+
   public boolean isLeader() {
     return loop.isLeader() && failure.get() == null && !closed.get();
   }
@@ -231,7 +239,9 @@ public final class PaxosNode implements AutoCloseable {
         applier.appliedSlot(),
         Optional.ofNullable(failure.get()).map(Throwable::toString),
         !votes,
-        applier.stateHash());
+        applier.stateHash(),
+        loop.ballot(),
+        loop.commitSlot());
   }
 
   /**
@@ -254,9 +264,22 @@ public final class PaxosNode implements AutoCloseable {
    * @throws IllegalArgumentException if it is larger than {@link ProtocolOptions#maxCommandBytes()}
    */
   public CompletableFuture<byte[]> submit(byte[] command) {
+    return submit(command, new CompletableFuture<>());
+  }
+
+  /**
+   * {@link #submit(byte[])}, also telling the slot the command was applied in: a token to hand to
+   * {@link #read(byte[], Consistency, long)} at any node so as to read this write.
+   */
+  public CompletableFuture<SlotResult> submitWithSlot(byte[] command) {
+    SlotFuture future = new SlotFuture();
+    submit(command, future);
+    return withSlot(future);
+  }
+
+  private CompletableFuture<byte[]> submit(byte[] command, CompletableFuture<byte[]> future) {
     Objects.requireNonNull(command, "command");
     checkSize(command);
-    CompletableFuture<byte[]> future = new CompletableFuture<>();
     if (!usable(future) || !admit(future)) {
       return future;
     }
@@ -288,6 +311,25 @@ public final class PaxosNode implements AutoCloseable {
    */
   public CompletableFuture<byte[]> submit(
       long clientId, long sequence, long acknowledgedBelow, byte[] command) {
+    return submit(clientId, sequence, acknowledgedBelow, command, new CompletableFuture<>());
+  }
+
+  /**
+   * {@link #submit(long, long, long, byte[])}, also telling the slot the command was applied in
+   * (for a retry answered from the deduplication table, the slot the retry was ordered in, which is
+   * later): a token to hand to {@link #read(byte[], Consistency, long)} at any node.
+   */
+  public CompletableFuture<SlotResult> submitWithSlot(
+      long clientId, long sequence, long acknowledgedBelow, byte[] command) {
+    return withSlot(submit(clientId, sequence, acknowledgedBelow, command, new SlotFuture()));
+  }
+
+  private CompletableFuture<byte[]> submit(
+      long clientId,
+      long sequence,
+      long acknowledgedBelow,
+      byte[] command,
+      CompletableFuture<byte[]> future) {
     Objects.requireNonNull(command, "command");
     checkSize(command);
     if (clientId == 0 || clientId == this.clientId) {
@@ -312,7 +354,6 @@ public final class PaxosNode implements AutoCloseable {
               + io.paxos.core.protocol.SessionTable.MAX_RESULTS
               + " sequences: wait for the oldest unanswered command before sending new ones");
     }
-    CompletableFuture<byte[]> future = new CompletableFuture<>();
     if (!usable(future) || !admit(future)) {
       return future;
     }
@@ -328,6 +369,63 @@ public final class PaxosNode implements AutoCloseable {
    * @throws IllegalStateException if this node hosts no learner (it has no state machine)
    */
   public CompletableFuture<byte[]> read(byte[] query, Consistency consistency) {
+    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    read(query, consistency, 0, result);
+    return result;
+  }
+
+  /**
+   * Run a read-only {@code query} at the given consistency once this node has applied every slot
+   * through {@code minSlot} as well: with the slot of a write or read seen at any node (a {@link
+   * SlotResult}), the read sees at least that state, whichever node served it (read-your-writes,
+   * monotonic reads). The result tells the slot the query ran at, at least {@code minSlot}.
+   *
+   * <p>A slot this node has not applied yet is waited for, up to the command timeout; then the
+   * future fails with {@link io.paxos.core.CommandTimeoutException} (this node lags, is cut off
+   * from the cluster, or {@code minSlot} was never chosen): try another node, or later.
+   *
+   * @param minSlot at least 0; 0 adds nothing to the consistency's own rule
+   * @throws IllegalArgumentException if {@code minSlot} is negative
+   * @throws IllegalStateException if this node hosts no learner (it has no state machine)
+   */
+  public CompletableFuture<SlotResult> read(byte[] query, Consistency consistency, long minSlot) {
+    if (minSlot < 0) {
+      throw new IllegalArgumentException("minSlot must not be negative, was " + minSlot);
+    }
+    SlotFuture result = new SlotFuture();
+    read(query, consistency, minSlot == Long.MAX_VALUE ? minSlot : minSlot + 1, result);
+    if (minSlot > applier.appliedSlot()) {
+      result.orTimeout(commandTimeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    CompletableFuture<SlotResult> out = new CompletableFuture<>();
+    result.whenComplete(
+        (r, error) -> {
+          if (error == null) {
+            out.complete(new SlotResult(Math.max(result.slot, minSlot), r));
+          } else if (error instanceof java.util.concurrent.TimeoutException) {
+            out.completeExceptionally(
+                new io.paxos.core.CommandTimeoutException(
+                    "node "
+                        + nodeId
+                        + " had not applied slot "
+                        + minSlot
+                        + " after "
+                        + commandTimeoutMs
+                        + " ms (it has applied through "
+                        + applier.appliedSlot()
+                        + "); read at another node or retry later"));
+          } else {
+            out.completeExceptionally(error);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Read once every slot below {@code minIndex} is applied here and the consistency's rule holds.
+   */
+  private void read(
+      byte[] query, Consistency consistency, long minIndex, CompletableFuture<byte[]> result) {
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(consistency, "consistency");
     if (!config.member(nodeId).orElseThrow().has(Role.LEARNER)) {
@@ -338,14 +436,13 @@ public final class PaxosNode implements AutoCloseable {
               + " of the learners "
               + java.util.Arrays.toString(config.idsWith(Role.LEARNER)));
     }
-    CompletableFuture<byte[]> result = new CompletableFuture<>();
     if (!usable(result)) {
-      return result;
+      return;
     }
     if (consistency == Consistency.STALE
         || (consistency == Consistency.SEQUENTIAL && sequentialFloorKnown)) {
-      applier.read(0, query, result);
-      return result;
+      applier.read(minIndex, query, result);
+      return;
     }
     // This node may have applied more before a crash than its log replays (chosen values are
     // applied before they are synced): SEQUENTIAL reads wait for a read index until one read has,
@@ -361,11 +458,18 @@ public final class PaxosNode implements AutoCloseable {
           if (error != null) {
             result.completeExceptionally(error);
           } else {
-            applier.read(readIndex, query, result);
+            applier.read(Math.max(readIndex, minIndex), query, result);
           }
         });
     loop.enqueue(new EventLoop.Read(readId));
-    return result;
+  }
+
+  /** The result of {@code future} with the slot it learned (see {@link SlotFuture}). */
+  private CompletableFuture<SlotResult> withSlot(CompletableFuture<byte[]> future) {
+    return future.thenApply(
+        r ->
+            new SlotResult(
+                future instanceof SlotFuture f && f.slot > 0 ? f.slot : applier.appliedSlot(), r));
   }
 
   private void checkSize(byte[] command) {
