@@ -84,6 +84,11 @@ public final class DefaultLearner implements Learner {
   }
 
   @Override
+  public long chosenBelow() {
+    return Math.max(chosenBelow, nextSlot);
+  }
+
+  @Override
   public void onAccept(Message.Accept accept, long now, Outbox out) {
     Ballot ballot = accept.ballot();
     long slot = accept.firstSlot();

@@ -14,6 +14,14 @@ public interface Learner {
   /** The next slot to deliver: every slot below it has been delivered. */
   long nextSlot();
 
+  /**
+   * Every slot below this is known chosen (the highest commit point this learner has heard of), at
+   * least {@link #nextSlot()}; above it when the learner is behind. For monitoring.
+   */
+  default long chosenBelow() {
+    return nextSlot();
+  }
+
   /** A value proposed in {@code accept}'s ballot, and the commit point it carries. */
   void onAccept(Message.Accept accept, long now, Outbox out);
 

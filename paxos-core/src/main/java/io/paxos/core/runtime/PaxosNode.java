@@ -8,6 +8,9 @@ import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.core.observe.LoggingObserver;
+import io.paxos.core.observe.NodeObserver;
+import io.paxos.core.observe.NodeStarted;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.ProtocolNode;
@@ -20,6 +23,8 @@ import io.paxos.core.transport.Transport;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -81,6 +86,7 @@ public final class PaxosNode implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final int maxPending;
+  private final NodeObserver observer;
 
   private PaxosNode(Builder b) {
     this.nodeId = b.nodeId;
@@ -91,6 +97,7 @@ public final class PaxosNode implements AutoCloseable {
     this.maxPending = b.maxPendingCommands;
     this.clientId = new SecureRandom().nextLong() | 1L; // never 0
     this.commands = new Completions(clientId);
+    this.observer = ObserverChain.of(b.observers);
     // Only a learner applies, snapshots and restores. A node without one has no snapshot to restore
     // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
     StateMachine sm = config.member(nodeId).orElseThrow().has(Role.LEARNER) ? b.stateMachine : null;
@@ -114,7 +121,8 @@ public final class PaxosNode implements AutoCloseable {
               storage.snapshots(),
               b.snapshotOptions,
               input -> this.loop().enqueue(input),
-              applier::appliedSlot);
+              applier::appliedSlot,
+              observer);
       applier.snapshotter(snapshotter);
     } else {
       this.snapshotter = null;
@@ -141,11 +149,24 @@ public final class PaxosNode implements AutoCloseable {
             b.maxInboxMessages,
             this::stopOnFailure);
     loop.snapshotter(snapshotter);
+    NodeMonitor monitor = new NodeMonitor(protocol, observer, applier::appliedSlot, storage);
+    loop.monitor(monitor);
     applier.loop(loop);
     this.loopThread = new Thread(loop, "paxos-node-" + nodeId);
     this.applyThread = new Thread(applier, "paxos-apply-" + nodeId);
     loopThread.setDaemon(true);
     applyThread.setDaemon(true);
+    observer.started(
+        new NodeStarted(
+            nodeId,
+            config.clusterId(),
+            config.member(nodeId).orElseThrow().roles(),
+            transport.memberAddresses(),
+            storage.location(),
+            sm != null ? durable.compactedThrough() : 0,
+            sm != null ? applier.appliedSlot() : durable.nextChosenSlot() - 1),
+        monitor);
+    transport.observe(observer);
     transport.start(loop::receive);
     applyThread.start();
     loopThread.start();
@@ -185,7 +206,6 @@ public final class PaxosNode implements AutoCloseable {
       storage.compact(info.slot());
       storage.sync();
     }
-    log.info("node {} restored its snapshot of slot {}", nodeId, info.slot());
     return durable.afterSnapshot(info.slot());
   }
 
@@ -420,6 +440,7 @@ public final class PaxosNode implements AutoCloseable {
     }
     loop.failPending(why);
     storage.close();
+    observer.stopped(why);
   }
 
   private void joinThreads() {
@@ -448,8 +469,19 @@ public final class PaxosNode implements AutoCloseable {
     private int maxPendingCommands = 200_000;
     private int maxInboxMessages = 1_000_000;
     private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
+    private final List<NodeObserver> observers = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Also report this node's events and values to {@code observer} (metrics, say); may be called
+     * more than once. Every node has a {@link LoggingObserver}, called first. See {@link
+     * NodeObserver} for what an observer must not do.
+     */
+    public Builder observer(NodeObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
 
     public Builder config(ClusterConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -549,7 +581,12 @@ public final class PaxosNode implements AutoCloseable {
       if (storage == null) {
         storage = new InMemoryStorage();
       }
-      return new PaxosNode(this);
+      observers.add(0, new LoggingObserver(nodeId));
+      try {
+        return new PaxosNode(this);
+      } finally {
+        observers.remove(0);
+      }
     }
   }
 }

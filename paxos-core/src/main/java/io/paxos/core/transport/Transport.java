@@ -31,6 +31,21 @@ public interface Transport extends AutoCloseable {
   /** The sends of a batch are complete. */
   default void flush() {}
 
+  /**
+   * Report peer reachability and dropped messages to {@code observer} from now on. The runtime
+   * calls it once, before {@link #start}. A transport that knows nothing of its peers' state keeps
+   * this default, which reports nothing.
+   */
+  default void observe(PeerObserver observer) {}
+
+  /**
+   * The address of each member this transport knows (its own included, if known), for operators'
+   * logs; empty by default.
+   */
+  default java.util.Map<Integer, String> memberAddresses() {
+    return java.util.Map.of();
+  }
+
   /** Stop sending and receiving; idempotent. */
   @Override
   void close();
