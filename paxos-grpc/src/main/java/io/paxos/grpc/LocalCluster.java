@@ -3,6 +3,7 @@ package io.paxos.grpc;
 import io.paxos.core.StateMachine;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.Storage;
@@ -74,6 +75,7 @@ public final class LocalCluster implements AutoCloseable {
               .storage(b.storage.apply(id))
               .options(b.options)
               .commandTimeout(b.commandTimeout);
+      b.observers.apply(id).forEach(n::observer);
       StateMachine sm = b.stateMachines.apply(id);
       if (sm != null) {
         n.stateMachine(sm);
@@ -160,6 +162,7 @@ public final class LocalCluster implements AutoCloseable {
     private Duration commandTimeout = Duration.ofSeconds(10);
     private IntFunction<Optional<TlsConfig>> tls = id -> Optional.empty();
     private Consumer<PaxosServer.Builder> serverSettings = b -> {};
+    private IntFunction<java.util.List<NodeObserver>> observers = id -> java.util.List.of();
 
     private Builder() {}
 
@@ -203,6 +206,12 @@ public final class LocalCluster implements AutoCloseable {
     /** Adjusts every member's server settings (after the address and TLS are set). */
     public Builder serverSettings(Consumer<PaxosServer.Builder> settings) {
       this.serverSettings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** Observers for member {@code id} (none but the logging one by default). */
+    public Builder observers(IntFunction<java.util.List<NodeObserver>> observers) {
+      this.observers = Objects.requireNonNull(observers, "observers");
       return this;
     }
 
