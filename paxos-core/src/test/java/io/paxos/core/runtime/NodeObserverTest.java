@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
  * io.paxos.core.observe.LoggingObserver} every node has.
  */
 class NodeObserverTest {
+  // A small window and retention: a learner far behind finds its slots forgotten by every peer (the
+  // leader's proposer keeps a window of chosen values) and must install a snapshot.
   private static final ProtocolOptions FAST =
-      ProtocolOptions.defaults().withTimings(20, 150, 300, 40).withRetainedSlots(16);
+      ProtocolOptions.defaults().withTimings(20, 150, 300, 40).withRetainedSlots(16).withWindow(8);
 
   private final InMemoryNetwork network = new InMemoryNetwork();
   private final Map<Integer, PaxosNode> nodes = new LinkedHashMap<>();
@@ -155,7 +157,7 @@ class NodeObserverTest {
       PaxosNode leader = awaitLeader(1, 2, 3);
       int behind = leader.id() == 3 ? 2 : 3;
       network.isolate(behind);
-      write(leader, 200);
+      write(leader, 400);
       RecordingObserver atLeader = observers.get(leader.id());
       await().until(() -> atLeader.count("snapshotTaken") > 0);
       assertThat(log.lines("node " + leader.id() + " took a snapshot of slot ")).isNotEmpty();
@@ -175,7 +177,7 @@ class NodeObserverTest {
           .containsPattern("\\(\\d+ bytes\\) from node \\d");
       assertThat(log.lines("node " + behind + " is behind: catching up slots ")).isNotEmpty();
       assertThat(log.lines("node " + behind + " caught up through slot ")).isNotEmpty();
-      // Never a line per command: 200 writes print far fewer lines than that.
+      // Never a line per command: 400 writes print far fewer lines than that.
       assertThat(log.lines("node ").size()).isLessThan(100);
     }
   }
