@@ -69,9 +69,12 @@ class PeerReachabilityTest {
                       && "up 3".equals(observers.get(1).last(3))
                       && "up 3".equals(observers.get(2).last(3)));
 
+      assertThat(cluster.node(1).orElseThrow().gauges().peersReachable())
+          .isEqualTo(Map.of(2, true, 3, true));
       cluster.stop(3);
       // The links of nodes 1 and 2 retry with backoff (from 20 ms) the whole time: one report.
       await().atMost(Duration.ofSeconds(30)).until(() -> "down 3".equals(observers.get(1).last(3)));
+      assertThat(cluster.node(1).orElseThrow().gauges().peersReachable()).containsEntry(3, false);
       long downs = observers.get(1).count("down 3");
       await()
           .during(Duration.ofMillis(800))

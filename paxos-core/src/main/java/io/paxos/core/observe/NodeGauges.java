@@ -29,4 +29,10 @@ public interface NodeGauges {
 
   /** Bytes the durable log takes (0 for a storage that keeps nothing on disk). */
   long logBytes();
+
+  /**
+   * Each peer the transport has reported on, and whether it is reachable now (a copy; empty for a
+   * transport that reports nothing, such as the in-memory one).
+   */
+  java.util.Map<Integer, Boolean> peersReachable();
 }

@@ -55,6 +55,23 @@ final class NodeMonitor implements NodeGauges {
   private final long[] sentAt = new long[RING];
   private long catchUpTarget = -1;
   private long catchUpSince;
+  private final PeerStates peers = new PeerStates();
+
+  /** Keeps the transport's latest report on each peer, for {@link #peersReachable()}. */
+  static final class PeerStates implements NodeObserver {
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Boolean> reachable =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void peerReachable(int peer) {
+      reachable.put(peer, true);
+    }
+
+    @Override
+    public void peerUnreachable(int peer, String why) {
+      reachable.put(peer, false);
+    }
+  }
 
   NodeMonitor(
       ProtocolNode protocol, NodeObserver observer, LongSupplier appliedSlot, Storage storage) {
@@ -70,6 +87,11 @@ final class NodeMonitor implements NodeGauges {
 
   NodeObserver observer() {
     return observer;
+  }
+
+  /** What the transport must report peer events to: the node's observer and these gauges. */
+  NodeObserver peerObserver() {
+    return ObserverChain.of(List.of(peers, observer)); // the gauges first: observers may read them
   }
 
   /** A command made at this node was handed to the protocol (event loop). */
@@ -197,6 +219,11 @@ final class NodeMonitor implements NodeGauges {
   @Override
   public long commitSlot() {
     return commitSlot;
+  }
+
+  @Override
+  public java.util.Map<Integer, Boolean> peersReachable() {
+    return new java.util.TreeMap<>(peers.reachable);
   }
 
   @Override

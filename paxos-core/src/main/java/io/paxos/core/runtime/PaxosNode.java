@@ -9,6 +9,7 @@ import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.observe.LoggingObserver;
+import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
 import io.paxos.core.protocol.Command;
@@ -87,6 +88,7 @@ public final class PaxosNode implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final int maxPending;
   private final NodeObserver observer;
+  private final NodeGauges gauges;
 
   private PaxosNode(Builder b) {
     this.nodeId = b.nodeId;
@@ -151,6 +153,7 @@ public final class PaxosNode implements AutoCloseable {
     loop.snapshotter(snapshotter);
     NodeMonitor monitor = new NodeMonitor(protocol, observer, applier::appliedSlot, storage);
     loop.monitor(monitor);
+    this.gauges = monitor;
     applier.loop(loop);
     this.loopThread = new Thread(loop, "paxos-node-" + nodeId);
     this.applyThread = new Thread(applier, "paxos-apply-" + nodeId);
@@ -166,7 +169,7 @@ public final class PaxosNode implements AutoCloseable {
             sm != null ? durable.compactedThrough() : 0,
             sm != null ? applier.appliedSlot() : durable.nextChosenSlot() - 1),
         monitor);
-    transport.observe(observer);
+    transport.observe(monitor.peerObserver());
     transport.start(loop::receive);
     applyThread.start();
     loopThread.start();
@@ -229,6 +232,14 @@ public final class PaxosNode implements AutoCloseable {
   public OptionalInt leaderId() {
     int hint = loop.leaderHint();
     return hint == 0 ? OptionalInt.empty() : OptionalInt.of(hint);
+  }
+
+  /**
+   * This node's current values: ballot, commit and applied slots, log size, peers reachable (for a
+   * status page; any thread).
+   */
+  public NodeGauges gauges() {
+    return gauges;
   }
 
   public NodeStatus status() {

@@ -146,6 +146,8 @@ class NodeObserverTest {
       assertThat(o.gauges.ballotRound()).isPositive();
       assertThat(o.gauges.commitSlot()).isGreaterThanOrEqualTo(o.gauges.appliedSlot());
       assertThat(o.gauges.logBytes()).isZero(); // in memory
+      assertThat(o.gauges.peersReachable()).isEmpty(); // the in-memory transport says nothing
+      assertThat(nodes.get(id).gauges().appliedSlot()).isEqualTo(o.gauges.appliedSlot());
       assertThat(o.started.storage()).isEqualTo("memory");
     }
   }
