@@ -11,7 +11,8 @@ import java.util.Set;
  * @param nodeId this node
  * @param clusterId the cluster it belongs to
  * @param roles the roles it hosts
- * @param addresses each member's address as its transport knows it (empty if it does not say)
+ * @param addresses each member's address as its transport knows it, by id (empty if it does not
+ *     say)
  * @param storage where its durable state lives (a data directory, or "memory")
  * @param snapshotSlot the slot of the snapshot it restored (0 if none)
  * @param recoveredSlot every slot through this one was chosen and recovered from storage (applied
@@ -28,7 +29,7 @@ public record NodeStarted(
   public NodeStarted {
     Objects.requireNonNull(clusterId, "clusterId");
     roles = Set.copyOf(roles);
-    addresses = Map.copyOf(addresses);
+    addresses = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(addresses)); // by id
     Objects.requireNonNull(storage, "storage");
   }
 }
