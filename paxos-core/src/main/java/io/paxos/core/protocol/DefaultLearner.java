@@ -79,13 +79,13 @@ public final class DefaultLearner implements Learner {
   }
 
   @Override
-  public long nextSlot() {
-    return nextSlot;
+  public long chosenBelow() {
+    return Math.max(chosenBelow, nextSlot);
   }
 
   @Override
-  public long chosenBelow() {
-    return Math.max(chosenBelow, nextSlot);
+  public long nextSlot() {
+    return nextSlot;
   }
 
   @Override

@@ -15,8 +15,8 @@ public interface Learner {
   long nextSlot();
 
   /**
-   * Every slot below this is known chosen (the highest commit point this learner has heard of), at
-   * least {@link #nextSlot()}; above it when the learner is behind. For monitoring.
+   * Every slot below this one is known to be chosen, whether or not this learner holds its value
+   * yet (at least {@link #nextSlot()}): for status reports.
    */
   default long chosenBelow() {
     return nextSlot();
