@@ -1,10 +1,12 @@
 package io.paxos.core.runtime;
 
 import io.paxos.core.observe.LeadershipLoss;
+import io.paxos.core.observe.LoggingObserver;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
 import io.paxos.core.protocol.Ballot;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,14 @@ final class ObserverChain implements NodeObserver {
 
   private ObserverChain(List<NodeObserver> observers) {
     this.observers = observers.toArray(new NodeObserver[0]);
+  }
+
+  /** A node's observers: its {@link LoggingObserver} first, then {@code observers}. */
+  static NodeObserver forNode(int nodeId, List<NodeObserver> observers) {
+    List<NodeObserver> all = new ArrayList<>();
+    all.add(new LoggingObserver(nodeId));
+    all.addAll(observers);
+    return of(all);
   }
 
   /** One observer calling each of {@code observers} (the one itself if there is only one). */

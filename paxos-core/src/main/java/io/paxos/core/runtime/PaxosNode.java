@@ -80,6 +80,8 @@ public final class PaxosNode implements AutoCloseable {
   private final Thread loopThread;
   private final Thread applyThread;
   private final Snapshotter snapshotter;
+  private final NodeObserver observer;
+  private final NodeGauges gauges;
   private final Completions commands;
   private final PendingCommands<Long, Long> reads = new PendingCommands<>("read");
   private final AtomicLong sequence = new AtomicLong();
@@ -87,8 +89,6 @@ public final class PaxosNode implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final int maxPending;
-  private final NodeObserver observer;
-  private final NodeGauges gauges;
 
   private PaxosNode(Builder b) {
     this.nodeId = b.nodeId;
@@ -99,7 +99,7 @@ public final class PaxosNode implements AutoCloseable {
     this.maxPending = b.maxPendingCommands;
     this.clientId = new SecureRandom().nextLong() | 1L; // never 0
     this.commands = new Completions(clientId);
-    this.observer = ObserverChain.of(b.observers);
+    this.observer = ObserverChain.forNode(nodeId, b.observers);
     // Only a learner applies, snapshots and restores. A node without one has no snapshot to restore
     // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
     StateMachine sm = config.member(nodeId).orElseThrow().has(Role.LEARNER) ? b.stateMachine : null;
@@ -220,6 +220,14 @@ public final class PaxosNode implements AutoCloseable {
     return nodeId;
   }
 
+  /**
+   * This node's current values: ballot, commit and applied slots, log size, peers reachable (for a
+   * status page; any thread).
+   */
+  public NodeGauges gauges() {
+    return gauges;
+  }
+
   public ClusterConfig config() {
     return config;
   }
@@ -232,14 +240,6 @@ public final class PaxosNode implements AutoCloseable {
   public OptionalInt leaderId() {
     int hint = loop.leaderHint();
     return hint == 0 ? OptionalInt.empty() : OptionalInt.of(hint);
-  }
-
-  /**
-   * This node's current values: ballot, commit and applied slots, log size, peers reachable (for a
-   * status page; any thread).
-   */
-  public NodeGauges gauges() {
-    return gauges;
   }
 
   public NodeStatus status() {
@@ -470,6 +470,7 @@ public final class PaxosNode implements AutoCloseable {
   /** Builds and starts a {@link PaxosNode}. */
   public static final class Builder {
     private ClusterConfig config;
+    private final List<NodeObserver> observers = new ArrayList<>();
     private int nodeId;
     private StateMachine stateMachine;
     private Transport transport;
@@ -480,19 +481,8 @@ public final class PaxosNode implements AutoCloseable {
     private int maxPendingCommands = 200_000;
     private int maxInboxMessages = 1_000_000;
     private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
-    private final List<NodeObserver> observers = new ArrayList<>();
 
     private Builder() {}
-
-    /**
-     * Also report this node's events and values to {@code observer} (metrics, say); may be called
-     * more than once. Every node has a {@link LoggingObserver}, called first. See {@link
-     * NodeObserver} for what an observer must not do.
-     */
-    public Builder observer(NodeObserver observer) {
-      observers.add(Objects.requireNonNull(observer, "observer"));
-      return this;
-    }
 
     public Builder config(ClusterConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -512,6 +502,16 @@ public final class PaxosNode implements AutoCloseable {
 
     public Builder transport(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * Also report this node's events and values to {@code observer} (metrics, say); may be called
+     * more than once. Every node has a {@link LoggingObserver}, called first. See {@link
+     * NodeObserver} for what an observer must not do.
+     */
+    public Builder observer(NodeObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
       return this;
     }
 
@@ -592,12 +592,7 @@ public final class PaxosNode implements AutoCloseable {
       if (storage == null) {
         storage = new InMemoryStorage();
       }
-      observers.add(0, new LoggingObserver(nodeId));
-      try {
-        return new PaxosNode(this);
-      } finally {
-        observers.remove(0);
-      }
+      return new PaxosNode(this);
     }
   }
 }
