@@ -75,13 +75,13 @@ public final class PaxosNode implements AutoCloseable {
   private volatile boolean sequentialFloorKnown;
   private final Storage storage;
   private final Transport transport;
+  private final NodeObserver observer;
+  private final NodeGauges gauges;
   private final Applier applier;
   private final EventLoop loop;
   private final Thread loopThread;
   private final Thread applyThread;
   private final Snapshotter snapshotter;
-  private final NodeObserver observer;
-  private final NodeGauges gauges;
   private final Completions commands;
   private final PendingCommands<Long, Long> reads = new PendingCommands<>("read");
   private final AtomicLong sequence = new AtomicLong();

@@ -22,15 +22,6 @@ import java.util.function.Consumer;
  */
 public interface Transport extends AutoCloseable {
 
-  /** Begin receiving: every message addressed to this node goes to {@code inbound}. */
-  void start(Consumer<Message> inbound);
-
-  /** Send {@code message} to node {@code to}; never throws, never blocks. */
-  void send(int to, Message message);
-
-  /** The sends of a batch are complete. */
-  default void flush() {}
-
   /**
    * Report peer reachability and dropped messages to {@code observer} from now on. The runtime
    * calls it once, before {@link #start}. A transport that knows nothing of its peers' state keeps
@@ -45,6 +36,15 @@ public interface Transport extends AutoCloseable {
   default java.util.Map<Integer, String> memberAddresses() {
     return java.util.Map.of();
   }
+
+  /** Begin receiving: every message addressed to this node goes to {@code inbound}. */
+  void start(Consumer<Message> inbound);
+
+  /** Send {@code message} to node {@code to}; never throws, never blocks. */
+  void send(int to, Message message);
+
+  /** The sends of a batch are complete. */
+  default void flush() {}
 
   /** Stop sending and receiving; idempotent. */
   @Override
