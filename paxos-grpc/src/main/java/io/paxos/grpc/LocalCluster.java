@@ -75,11 +75,11 @@ public final class LocalCluster implements AutoCloseable {
               .storage(b.storage.apply(id))
               .options(b.options)
               .commandTimeout(b.commandTimeout);
-      b.observers.apply(id).forEach(n::observer);
       StateMachine sm = b.stateMachines.apply(id);
       if (sm != null) {
         n.stateMachine(sm);
       }
+      b.observers.apply(id).forEach(n::observer);
       PaxosNode node = n.build();
       servers.get(id).serve(node);
       nodes.put(id, node);
