@@ -1,5 +1,6 @@
 package io.paxos.benchmarks;
 
+import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.runtime.PaxosNode;
@@ -56,6 +57,7 @@ final class InMemoryCluster implements W1Target {
                 .storage(storage.apply(id))
                 .options(options)
                 .commandTimeout(COMMAND_TIMEOUT)
+                .bootstrap(Bootstrap.NEW)
                 .build());
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -1,5 +1,6 @@
 package io.paxos.benchmarks;
 
+import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.runtime.PaxosNode;
@@ -98,6 +99,7 @@ public final class SnapshotBenchmark implements Callable<Integer> {
                 .transport(network.transport(id))
                 .storage(FileStorage.open(nodeDir, "bench", id))
                 .snapshots(snapshots)
+                .bootstrap(Bootstrap.NEW)
                 .build());
       }
       PaxosNode leader = awaitLeader(nodes);

@@ -184,7 +184,9 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
       b.setLeader(s.leader())
           .setLeaderId(s.leaderHint().orElse(0))
           .setAppliedSlot(s.appliedSlot())
-          .setFailure(s.failure().orElse(""));
+          .setFailure(s.failure().orElse(""))
+          .setLearnerOnly(s.learnerOnly());
+      s.stateHash().ifPresent(h -> b.setStateHash(h.hash()).setStateHashSlot(h.appliedSlot()));
     } else {
       b.setFailure("node " + nodeId + " is starting");
     }

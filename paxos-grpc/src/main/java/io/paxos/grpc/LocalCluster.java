@@ -1,6 +1,7 @@
 package io.paxos.grpc;
 
 import io.paxos.core.StateMachine;
+import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.observe.NodeObserver;
@@ -74,7 +75,8 @@ public final class LocalCluster implements AutoCloseable {
               .transport(transport)
               .storage(b.storage.apply(id))
               .options(b.options)
-              .commandTimeout(b.commandTimeout);
+              .commandTimeout(b.commandTimeout)
+              .bootstrap(Bootstrap.NEW);
       StateMachine sm = b.stateMachines.apply(id);
       if (sm != null) {
         n.stateMachine(sm);

@@ -1,13 +1,15 @@
 package io.paxos.grpc;
 
 import io.paxos.core.StateMachine;
+import io.paxos.core.storage.StorageException;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs one node as a process until it is stopped: {@code java -cp ... io.paxos.grpc.NodeMain
  * --cluster NAME --id N --members 1=h1:9001,2=h2:9002,3=h3:9003 --state-machine CLASS}; see {@link
  * NodeSettings#USAGE}. Prints {@code READY node N listening on PORT} once it serves, and closes the
- * node on SIGTERM or Ctrl-C.
+ * node on SIGTERM or Ctrl-C. The first start of a new cluster's members takes {@code
+ * --bootstrap-new}, which creates the data directory; see {@link NodeServer}.
  */
 public final class NodeMain {
   private NodeMain() {}
@@ -23,7 +25,14 @@ public final class NodeMain {
       System.exit(2);
       return;
     }
-    NodeServer node = NodeServer.start(settings, stateMachine);
+    NodeServer node;
+    try {
+      node = NodeServer.start(settings, stateMachine);
+    } catch (IllegalArgumentException | IllegalStateException | StorageException e) {
+      System.err.println(e.getMessage()); // a wrongly started node: one line that says what to fix
+      System.exit(2);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

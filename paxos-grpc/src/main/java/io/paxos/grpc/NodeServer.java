@@ -1,6 +1,7 @@
 package io.paxos.grpc;
 
 import io.paxos.core.StateMachine;
+import io.paxos.core.config.Bootstrap;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.Storage;
@@ -55,6 +56,7 @@ public final class NodeServer implements AutoCloseable {
               .storage(storage)
               .snapshots(settings.snapshots())
               .commandTimeout(Duration.ofSeconds(10))
+              .bootstrap(settings.bootstrapNew() ? Bootstrap.NEW : Bootstrap.EXISTING)
               .build();
       server.serve(node);
       return new NodeServer(server, transport, node);
@@ -66,19 +68,30 @@ public final class NodeServer implements AutoCloseable {
   }
 
   /**
-   * The node's {@link FileStorage} in {@code settings.dataDir()}, created if missing. A restarted
-   * node recovers its promises, accepted values and chosen log from it, then catches up from its
-   * peers.
+   * The node's {@link FileStorage} in {@code settings.dataDir()}, created if missing only when the
+   * node bootstraps a new cluster ({@link NodeSettings#bootstrapNew()}): a member of an existing
+   * cluster needs its directory, so that a wiped disk or a mistyped path is not silently taken for
+   * a node with no state. A restarted node recovers its promises, accepted values and chosen log
+   * from it, then catches up from its peers.
    *
-   * @throws IllegalArgumentException if the directory cannot be created or belongs to another
-   *     cluster or node
+   * @throws IllegalArgumentException if the directory is missing (and not to be created), cannot be
+   *     created, or belongs to another cluster or node
    */
   private static Storage openStorage(NodeSettings settings) {
     Path dir = settings.dataDir();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot create data directory " + dir + ": " + e, e);
+    if (settings.bootstrapNew()) {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot create data directory " + dir + ": " + e, e);
+      }
+    } else if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(
+          "data directory "
+              + dir
+              + " does not exist: fix --data-dir, or pass --bootstrap-new on the first start of"
+              + " a new cluster's members; to rejoin an existing cluster after losing the disk,"
+              + " create it empty (the node then serves as a learner only)");
     }
     return FileStorage.open(dir, settings.clusterId(), settings.nodeId());
   }

@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  * @param dataDir where the node keeps its durable state
  * @param tls TLS for the server and the peer connections, if any
  * @param snapshots when the node snapshots its state machine and compacts its log
+ * @param bootstrapNew whether this node is one of the first members of a new cluster ({@code
+ *     --bootstrap-new}): only then is a missing data directory created, and an empty one votes;
+ *     otherwise a missing directory is refused and an empty one serves as a learner only
  */
 public record NodeSettings(
     String clusterId,
@@ -35,15 +38,17 @@ public record NodeSettings(
     String stateMachineClass,
     Path dataDir,
     Optional<TlsConfig> tls,
-    SnapshotOptions snapshots) {
+    SnapshotOptions snapshots,
+    boolean bootstrapNew) {
 
   public static final String USAGE =
       "usage: --cluster NAME --id N --members 1=host:port,2=host:port,3=host:port"
           + " --state-machine CLASS [--listen HOST] [--data-dir DIR]"
           + " [--tls-cert PEM --tls-key PEM --tls-ca PEM [--mtls]]"
-          + " [--snapshot-every-slots N] [--snapshot-every-bytes SIZE] [--no-snapshots]";
+          + " [--snapshot-every-slots N] [--snapshot-every-bytes SIZE] [--no-snapshots]"
+          + " [--bootstrap-new]";
 
-  private static final Set<String> FLAGS = Set.of("--mtls", "--no-snapshots");
+  private static final Set<String> FLAGS = Set.of("--mtls", "--no-snapshots", "--bootstrap-new");
   private static final Set<String> OPTIONS =
       Set.of(
           "--cluster",
@@ -72,6 +77,19 @@ public record NodeSettings(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(snapshots, "snapshots");
+  }
+
+  /** Settings of a member of an existing cluster (not {@code --bootstrap-new}). */
+  public NodeSettings(
+      String clusterId,
+      int nodeId,
+      Map<Integer, Endpoint> members,
+      String listenHost,
+      String stateMachineClass,
+      Path dataDir,
+      Optional<TlsConfig> tls,
+      SnapshotOptions snapshots) {
+    this(clusterId, nodeId, members, listenHost, stateMachineClass, dataDir, tls, snapshots, false);
   }
 
   /** The cluster's membership: every member hosts all three roles, with majority quorums. */
@@ -121,7 +139,8 @@ public record NodeSettings(
         required(options, "--state-machine"),
         Path.of(options.getOrDefault("--data-dir", "paxos-data/node-" + id)),
         tls(options),
-        snapshots(options));
+        snapshots(options),
+        options.containsKey("--bootstrap-new"));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.paxos.grpc;
 
+import io.paxos.core.StateHashing;
 import io.paxos.core.StateMachine;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -14,7 +15,7 @@ import java.util.List;
  * answers each with the number applied before it. Every query returns all ids applied so far, so a
  * test in another process can compare replicas.
  */
-public final class LogStateMachine implements StateMachine {
+public final class LogStateMachine implements StateMachine, StateHashing {
   private final List<Long> applied = new ArrayList<>();
 
   public static byte[] command(long id) {
@@ -67,6 +68,12 @@ public final class LogStateMachine implements StateMachine {
     for (int i = 0; i < n; i++) {
       applied.add(data.readLong());
     }
+  }
+
+  /** A digest of the applied ids, in order, and their count. */
+  @Override
+  public synchronized String stateHash() {
+    return Integer.toHexString(applied.hashCode()) + "/" + applied.size();
   }
 
   public synchronized List<Long> applied() {

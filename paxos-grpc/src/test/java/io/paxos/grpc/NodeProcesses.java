@@ -68,6 +68,9 @@ final class NodeProcesses implements AutoCloseable {
             LogStateMachine.class.getName(),
             "--data-dir",
             dir.resolve("data-" + id).toString()));
+    if (run == 1) {
+      command.add("--bootstrap-new"); // the first start of a new cluster's member
+    }
     Process p =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     processes.put(id, p);

@@ -41,6 +41,7 @@ public final class ProtocolNode {
   private final Acceptor acceptor;
   private final Proposer proposer;
   private final Learner learner;
+  private final boolean votes;
 
   /** The most commands held while no leader is known. */
   public static final int MAX_PARKED = 65_536;
@@ -65,6 +66,7 @@ public final class ProtocolNode {
   // The first slot whose delivery the proposer and the acceptor have not been told of.
   private long chosenReported;
 
+  /** A node that votes: it hosts every role its membership gives it. */
   public ProtocolNode(
       int id,
       ClusterConfig config,
@@ -72,6 +74,26 @@ public final class ProtocolNode {
       RandomGenerator random,
       DurableState state,
       RoleFactory roles) {
+    this(id, config, options, random, state, roles, true);
+  }
+
+  /**
+   * A node that hosts the roles its membership gives it, or, if {@code votes} is false, only its
+   * learner (a learner-only member): no acceptor (it sends no {@code Promise}, {@code Accepted},
+   * {@code Nack} or {@code HeartbeatAck}, so it counts in no quorum) and no proposer (it never
+   * campaigns, and forwards commands to the leader it hears of). A member whose durable state was
+   * lost must run so: its acceptor forgot its promises and votes, and its proposer the rounds it
+   * used. A learner learns only what a quorum of voting acceptors chose, which is safe to learn
+   * whatever it forgot.
+   */
+  public ProtocolNode(
+      int id,
+      ClusterConfig config,
+      ProtocolOptions options,
+      RandomGenerator random,
+      DurableState state,
+      RoleFactory roles,
+      boolean votes) {
     Member me =
         config
             .member(id)
@@ -88,9 +110,11 @@ public final class ProtocolNode {
     this.id = id;
     this.config = config;
     this.options = options;
-    this.acceptor = me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
+    this.votes = votes;
+    this.acceptor =
+        votes && me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
     this.proposer =
-        me.has(Role.PROPOSER) ? roles.proposer(id, config, options, random, state) : null;
+        votes && me.has(Role.PROPOSER) ? roles.proposer(id, config, options, random, state) : null;
     this.learner =
         me.has(Role.LEARNER)
             ? roles.learner(id, config, options, state.nextChosenSlot(), this::leaderHint)
@@ -127,6 +151,11 @@ public final class ProtocolNode {
 
   public Optional<Learner> learner() {
     return Optional.ofNullable(learner);
+  }
+
+  /** Whether this node votes; false for a learner-only member (see the constructor). */
+  public boolean votes() {
+    return votes;
   }
 
   public boolean isLeader() {

@@ -1,5 +1,6 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.StateHashing;
 import io.paxos.core.StateMachine;
 import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.protocol.Command;
@@ -14,8 +15,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.UnaryOperator;
@@ -33,6 +37,11 @@ import java.util.function.UnaryOperator;
  * (PITFALLS #18), and deliveries of slots it covers are skipped. Commands pending at this node then
  * fail with {@link io.paxos.core.CommandTimeoutException} (outcome unknown): the snapshot may have
  * applied them without their results.
+ *
+ * <p><b>State hash.</b> For a state machine that is also {@link StateHashing}, a status request
+ * ({@link #stateHash()}) queues a digest of the state here if the state changed since the last one
+ * and at least {@link StateHashing#MIN_INTERVAL_MS} passed since the last was queued; the digest is
+ * taken between batches, with the slot it covers, and reported by later requests.
  */
 final class Applier implements Runnable {
   private record Deliveries(List<Outbox.Delivery> deliveries) {}
@@ -42,6 +51,7 @@ final class Applier implements Runnable {
   private record Install(SnapshotInfo info) {}
 
   private static final Object STOP = new Object();
+  private static final Object HASH = new Object();
   private static final byte[] EMPTY = new byte[0];
 
   private final int nodeId;
@@ -57,6 +67,9 @@ final class Applier implements Runnable {
   private final PriorityQueue<Read> waiting =
       new PriorityQueue<>((a, b) -> Long.compare(a.readIndex(), b.readIndex()));
   private volatile long appliedSlot;
+  private volatile NodeStatus.StateHash stateHash;
+  private final AtomicBoolean hashQueued = new AtomicBoolean();
+  private volatile long hashQueuedAtNanos;
   private final SnapshotOptions snapshotOptions;
   private Snapshotter snapshotter;
   private EventLoop loop;
@@ -146,6 +159,33 @@ final class Applier implements Runnable {
     tasks.add(STOP);
   }
 
+  /**
+   * The newest digest of the state, if the state machine computes one; queues a new one (see the
+   * class comment) if this one is older than the applied state. Any thread.
+   */
+  Optional<NodeStatus.StateHash> stateHash() {
+    NodeStatus.StateHash h = stateHash;
+    if (stateMachine instanceof StateHashing
+        && (h == null || h.appliedSlot() < appliedSlot)
+        && (hashQueuedAtNanos == 0
+            || System.nanoTime() - hashQueuedAtNanos
+                >= TimeUnit.MILLISECONDS.toNanos(StateHashing.MIN_INTERVAL_MS))
+        && hashQueued.compareAndSet(false, true)) {
+      hashQueuedAtNanos = System.nanoTime() | 1; // never 0
+      tasks.add(HASH);
+    }
+    return Optional.ofNullable(h);
+  }
+
+  private void takeStateHash() {
+    hashQueued.set(false);
+    try {
+      stateHash = new NodeStatus.StateHash(appliedSlot, ((StateHashing) stateMachine).stateHash());
+    } catch (RuntimeException e) {
+      // A digest is a diagnostic: one that fails is not reported, and the node goes on.
+    }
+  }
+
   @Override
   public void run() {
     try {
@@ -170,6 +210,8 @@ final class Applier implements Runnable {
           installSnapshot(i.info());
         } else if (task instanceof Read r) {
           waiting.add(r);
+        } else if (task == HASH) {
+          takeStateHash();
         }
         serveReads();
       }

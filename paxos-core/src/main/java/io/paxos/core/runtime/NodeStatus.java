@@ -11,10 +11,36 @@ import java.util.OptionalInt;
  * @param leaderHint the node believed to lead, if known
  * @param appliedSlot every slot up to and including this one has been applied here
  * @param failure why the node stopped, if it stopped on a failure
+ * @param learnerOnly whether this node serves as a learner only: it found its storage without a
+ *     bootstrap marker (an empty or wiped disk) and neither votes nor leads
+ * @param stateHash the newest digest of the applied state, if the state machine computes one
+ *     ({@link io.paxos.core.StateHashing}); it may lag {@code appliedSlot}: compare replicas by
+ *     digests taken at the same slot
  */
 public record NodeStatus(
     int nodeId,
     boolean leader,
     OptionalInt leaderHint,
     long appliedSlot,
-    Optional<String> failure) {}
+    Optional<String> failure,
+    boolean learnerOnly,
+    Optional<StateHash> stateHash) {
+
+  /**
+   * A digest of the applied state.
+   *
+   * @param appliedSlot the state had applied every slot up to and including this one
+   * @param hash the state machine's {@link io.paxos.core.StateHashing#stateHash()}
+   */
+  public record StateHash(long appliedSlot, String hash) {}
+
+  /** The status of a voting node that reports no state hash. */
+  public NodeStatus(
+      int nodeId,
+      boolean leader,
+      OptionalInt leaderHint,
+      long appliedSlot,
+      Optional<String> failure) {
+    this(nodeId, leader, leaderHint, appliedSlot, failure, false, Optional.empty());
+  }
+}

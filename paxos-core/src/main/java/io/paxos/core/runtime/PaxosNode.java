@@ -3,6 +3,7 @@ package io.paxos.core.runtime;
 import io.paxos.core.Consistency;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.StateMachine;
+import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
@@ -89,6 +90,7 @@ public final class PaxosNode implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final int maxPending;
+  private final boolean votes;
 
   private PaxosNode(Builder b) {
     this.nodeId = b.nodeId;
@@ -113,6 +115,7 @@ public final class PaxosNode implements AutoCloseable {
             send -> this.loop().enqueue(send),
             this::stopOnFailure,
             b.snapshotOptions);
+    this.votes = BootstrapCheck.votes(nodeId, config.clusterId(), storage, b.bootstrap);
     DurableState durable = storage.load();
     if (sm != null) {
       durable = restoreSnapshot(durable);
@@ -136,7 +139,8 @@ public final class PaxosNode implements AutoCloseable {
             options,
             new SplittableRandom(System.nanoTime() ^ ((long) nodeId << 32) ^ clientId),
             durable,
-            b.roles);
+            b.roles,
+            votes);
     long tick = Math.max(1, Math.min(10, options.heartbeatIntervalMs() / 5));
     this.loop =
         new EventLoop(
@@ -242,13 +246,23 @@ public final class PaxosNode implements AutoCloseable {
     return hint == 0 ? OptionalInt.empty() : OptionalInt.of(hint);
   }
 
+  /**
+   * Whether this node votes; false if it serves as a learner only, having found its storage without
+   * a bootstrap marker (see {@link Builder#bootstrap}).
+   */
+  public boolean votes() {
+    return votes;
+  }
+
   public NodeStatus status() {
     return new NodeStatus(
         nodeId,
         isLeader(),
         leaderId(),
         applier.appliedSlot(),
-        Optional.ofNullable(failure.get()).map(Throwable::toString));
+        Optional.ofNullable(failure.get()).map(Throwable::toString),
+        !votes,
+        applier.stateHash());
   }
 
   /**
@@ -481,8 +495,25 @@ public final class PaxosNode implements AutoCloseable {
     private int maxPendingCommands = 200_000;
     private int maxInboxMessages = 1_000_000;
     private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
+    private Bootstrap bootstrap;
 
     private Builder() {}
+
+    /**
+     * Whether this node is one of the first members of a new cluster ({@link Bootstrap#NEW}: an
+     * empty storage is marked and votes) or a member of a cluster that may have chosen values
+     * already ({@link Bootstrap#EXISTING}: a storage without the mark serves as a learner only). A
+     * marked storage votes either way. Give NEW only on the first start of a new cluster's members:
+     * a member restarted with NEW on a lost disk votes with a forgotten state.
+     *
+     * <p>The default is EXISTING for a node given a {@link #storage}, and NEW for a node given none
+     * (its default in-memory storage is new with every build and forgets everything at a restart:
+     * fine for tests, unsafe in production).
+     */
+    public Builder bootstrap(Bootstrap bootstrap) {
+      this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
+      return this;
+    }
 
     public Builder config(ClusterConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -591,7 +622,9 @@ public final class PaxosNode implements AutoCloseable {
       }
       if (storage == null) {
         storage = new InMemoryStorage();
+        bootstrap = bootstrap == null ? Bootstrap.NEW : bootstrap;
       }
+      bootstrap = bootstrap == null ? Bootstrap.EXISTING : bootstrap;
       return new PaxosNode(this);
     }
   }

@@ -92,6 +92,15 @@ public final class AcceptorChecker {
     w.current = promised;
   }
 
+  /**
+   * {@code acceptor} lost its whole storage (a wipe fault): what it vouched for before is gone by
+   * the fault's design, so this check starts over; the end-to-end checks (agreement, acknowledged
+   * commands) judge what the loss does.
+   */
+  public void forget(int acceptor) {
+    watches.remove(acceptor);
+  }
+
   private Watch watch(int acceptor) {
     return watches.computeIfAbsent(acceptor, k -> new Watch());
   }

@@ -14,6 +14,7 @@ final class Event {
     RESUBMIT,
     CLIENT_TIMEOUT,
     CRASH,
+    WIPE,
     RESTART,
     PARTITION,
     HEAL,

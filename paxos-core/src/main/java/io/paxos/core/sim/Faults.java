@@ -20,6 +20,10 @@ import java.util.Objects;
  *     returns, with no message sent; {@code storageCrash} decides what of the writes survives
  * @param maxEpisodeMs the longest a partition lasts or a crashed node stays down
  * @param storageCrash what a crash leaves of the writes a node made since its last sync
+ * @param wipes how many wipe episodes (a node stops, loses its whole storage, snapshots included,
+ *     and restarts later on an empty one, as after a disk replacement); the simulator wipes only
+ *     nodes whose loss leaves a quorum of acceptors, a proposer and a majority of the learners
+ *     among the nodes never wiped
  */
 public record Faults(
     double dropRate,
@@ -31,7 +35,8 @@ public record Faults(
     double midSendCrashRate,
     double midSyncCrashRate,
     long maxEpisodeMs,
-    StorageCrash storageCrash) {
+    StorageCrash storageCrash,
+    int wipes) {
 
   /** No faults at all; a delay of 1 to 5 ms. */
   public static final Faults NONE = new Faults(0, 0, 1, 5, 0, 0, 0, 0, 1, StorageCrash.KEEP_PREFIX);
@@ -55,10 +60,52 @@ public record Faults(
       throw new IllegalArgumentException(
           "need 0 <= minDelayMs <= maxDelayMs, got " + minDelayMs + " and " + maxDelayMs);
     }
-    if (partitions < 0 || crashes < 0 || maxEpisodeMs < 1) {
+    if (partitions < 0 || crashes < 0 || wipes < 0 || maxEpisodeMs < 1) {
       throw new IllegalArgumentException(
-          "partitions and crashes must not be negative and maxEpisodeMs must be positive");
+          "partitions, crashes and wipes must not be negative and maxEpisodeMs must be positive");
     }
+  }
+
+  /** Faults without wipes. */
+  public Faults(
+      double dropRate,
+      double duplicateRate,
+      long minDelayMs,
+      long maxDelayMs,
+      int partitions,
+      int crashes,
+      double midSendCrashRate,
+      double midSyncCrashRate,
+      long maxEpisodeMs,
+      StorageCrash storageCrash) {
+    this(
+        dropRate,
+        duplicateRate,
+        minDelayMs,
+        maxDelayMs,
+        partitions,
+        crashes,
+        midSendCrashRate,
+        midSyncCrashRate,
+        maxEpisodeMs,
+        storageCrash,
+        0);
+  }
+
+  /** These faults with {@code wipes} wipe episodes. */
+  public Faults withWipes(int wipes) {
+    return new Faults(
+        dropRate,
+        duplicateRate,
+        minDelayMs,
+        maxDelayMs,
+        partitions,
+        crashes,
+        midSendCrashRate,
+        midSyncCrashRate,
+        maxEpisodeMs,
+        storageCrash,
+        wipes);
   }
 
   private static void rate(String name, double value) {

@@ -22,16 +22,19 @@ final class SimNode {
 
   final int id;
   final Member member;
-  final InMemoryStorage storage = new InMemoryStorage();
+  InMemoryStorage storage = new InMemoryStorage();
   final Outbox out = new Outbox();
   ProtocolNode protocol;
   int incarnation;
   ArmedCrash armedCrash = ArmedCrash.NONE;
   long armedDowntime;
+  // The newest snapshot this node held before a wipe destroyed its storage (0 if never wiped).
+  long snapshotLostToWipe;
 
   SimNode(Member member) {
     this.id = member.id();
     this.member = member;
+    storage.markBootstrapped(); // every node is a first member of a new cluster
   }
 
   boolean up() {
@@ -52,6 +55,9 @@ final class SimNode {
       return "node " + id + " down";
     }
     StringBuilder b = new StringBuilder("node ").append(id);
+    if (!protocol.votes()) {
+      b.append(" LEARNER-ONLY");
+    }
     protocol
         .proposer()
         .ifPresent(

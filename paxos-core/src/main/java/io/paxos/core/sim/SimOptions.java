@@ -31,6 +31,7 @@ public final class SimOptions {
   private final Supplier<ExactlyOnceChecker.Deduplication> deduplication;
   private final Consumer<String> trace;
   private final boolean sendsBeforeSync;
+  private final WipedRejoin wipedRejoin;
   private final long snapshotInterval;
 
   private SimOptions(Builder b) {
@@ -52,6 +53,7 @@ public final class SimOptions {
     this.deduplication = Objects.requireNonNull(b.deduplication, "deduplication");
     this.trace = b.trace;
     this.sendsBeforeSync = b.sendsBeforeSync;
+    this.wipedRejoin = Objects.requireNonNull(b.wipedRejoin, "wipedRejoin");
     if (commands < 1 || workloadMs < 1 || clientTimeoutMs < 1 || livenessBoundMs < 1) {
       throw new IllegalArgumentException(
           "commands, workloadMs, clientTimeoutMs and livenessBoundMs must be positive");
@@ -203,6 +205,33 @@ public final class SimOptions {
     return sendsBeforeSync;
   }
 
+  /** How a wiped node restarts (see {@link WipedRejoin}): the simulator's own tests change it. */
+  WipedRejoin wipedRejoin() {
+    return wipedRejoin;
+  }
+
+  /** Whether wiped nodes vote again, as a broken host lets them. */
+  boolean wipedNodesVote() {
+    return wipedRejoin != WipedRejoin.LEARNER_ONLY;
+  }
+
+  /** How a node restarts on an empty storage after a wipe. */
+  enum WipedRejoin {
+    /** As the runtime does: a learner only, since its storage lacks the bootstrap marker. */
+    LEARNER_ONLY,
+    /**
+     * A broken host: as a voter, as if bootstrapping a new cluster (it forgot its promises and
+     * votes).
+     */
+    VOTER,
+    /**
+     * A broken host: as a voter whose promise and round start at the highest promise any other
+     * acceptor holds (more than any recovery could learn from a majority of them). It no longer
+     * breaks promises it forgot, but it still reports no accepted values in phase 1.
+     */
+    VOTER_ABOVE_PROMISES
+  }
+
   public Builder toBuilder() {
     Builder b = new Builder(seed, cluster);
     b.label = label;
@@ -217,6 +246,7 @@ public final class SimOptions {
     b.deduplication = deduplication;
     b.trace = trace;
     b.sendsBeforeSync = sendsBeforeSync;
+    b.wipedRejoin = wipedRejoin;
     b.snapshotInterval = snapshotInterval;
     return b;
   }
@@ -236,6 +266,7 @@ public final class SimOptions {
         + ", "
         + protocol
         + (sendsBeforeSync ? ", BROKEN HOST: sends before sync" : "")
+        + (wipedNodesVote() ? ", BROKEN HOST: wiped nodes rejoin " + wipedRejoin : "")
         + (snapshotInterval > 0 ? ", snapshotInterval=" + snapshotInterval : "")
         + "]";
   }
@@ -257,6 +288,7 @@ public final class SimOptions {
         () -> new SessionTable()::apply;
     private Consumer<String> trace;
     private boolean sendsBeforeSync;
+    private WipedRejoin wipedRejoin = WipedRejoin.LEARNER_ONLY;
     private long snapshotInterval;
 
     private Builder(long seed, ClusterConfig cluster) {
@@ -330,6 +362,12 @@ public final class SimOptions {
     /** Break the host contract: send before syncing (see {@link SimOptions#sendsBeforeSync}). */
     Builder sendsBeforeSync(boolean on) {
       this.sendsBeforeSync = on;
+      return this;
+    }
+
+    /** How wiped nodes rejoin (see {@link SimOptions#wipedRejoin}). */
+    Builder wipedRejoin(WipedRejoin rejoin) {
+      this.wipedRejoin = rejoin;
       return this;
     }
 

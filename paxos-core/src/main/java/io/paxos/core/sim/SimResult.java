@@ -27,6 +27,7 @@ package io.paxos.core.sim;
  * @param installs snapshots installed by learners from a peer
  * @param compactedWithoutLearner the highest slot an acceptor on a node without a learner compacted
  *     through (on the learners' announced snapshots); 0 if none did
+ * @param wipes nodes that lost their whole storage and restarted on an empty one
  */
 public record SimResult(
     long seed,
@@ -49,4 +50,5 @@ public record SimResult(
     int leaderships,
     int snapshots,
     int installs,
-    long compactedWithoutLearner) {}
+    long compactedWithoutLearner,
+    int wipes) {}

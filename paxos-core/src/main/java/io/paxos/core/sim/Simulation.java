@@ -1,12 +1,15 @@
 package io.paxos.core.sim;
 
+import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
+import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.ProtocolNode;
+import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.SnapshotInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,13 @@ import java.util.TreeMap;
  * returns, so nothing of the step is sent) or after a sync with only some messages sent. A crash
  * keeps what was synced and, by the {@link StorageCrash} model, none or a prefix of the writes made
  * since.
+ *
+ * <p>Wipes ({@link Faults#wipes()}) are crashes that lose the node's whole storage, snapshots
+ * included: it restarts on an empty storage without the bootstrap marker that every node's storage
+ * got at the start, so it serves as a learner only ({@link ProtocolNode#votes()}), as the runtime
+ * does for a member of an existing cluster. Only nodes whose loss leaves a quorum of acceptors, a
+ * proposer and a majority of the learners (so a snapshot survives) among the nodes never wiped are
+ * wiped, so the cluster stays live.
  *
  * <p>Snapshots (when {@link SimOptions#snapshotInterval()} is set): a learner that delivered that
  * many slots since its last snapshot commits one to its storage's snapshot store, then compacts its
@@ -62,6 +72,8 @@ public final class Simulation {
   private long healedAt;
   private long deadline = Long.MAX_VALUE;
   private int crashes;
+  private int wipes;
+  private final java.util.Set<Integer> wiped = new java.util.TreeSet<>();
   private int midSyncCrashes;
   private long survivingWrites;
   private long lostWrites;
@@ -147,7 +159,8 @@ public final class Simulation {
         checkers.history.ballots(),
         snapshots,
         installs,
-        checkers.compaction.withoutLearnerCompactedThrough());
+        checkers.compaction.withoutLearnerCompactedThrough(),
+        wipes);
   }
 
   private void handle(Event e) {
@@ -180,6 +193,9 @@ public final class Simulation {
         break;
       case CRASH:
         crashEvent(e);
+        break;
+      case WIPE:
+        wipeEvent(e);
         break;
       case RESTART:
         if (nodes[e.node].incarnation == e.arg) {
@@ -232,7 +248,7 @@ public final class Simulation {
     if (out.needsSync()) {
       n.storage.sync(); // chosen values alone are not synced: a restart learns them again
     }
-    checkers.afterStep(n.protocol, id -> snapshotSlot(nodes[id]));
+    checkers.afterStep(n.protocol, id -> snapshotSlotBeforeWipes(nodes[id]));
     boolean crashing = n.armedCrash == SimNode.ArmedCrash.MID_SEND;
     if (!sentEarly) {
       int sends = out.sendCount();
@@ -296,6 +312,16 @@ public final class Simulation {
 
   private static long snapshotSlot(SimNode n) {
     return n.storage.snapshots().latest().map(SnapshotInfo::slot).orElse(0L);
+  }
+
+  /**
+   * For the compaction check: the newest snapshot {@code n} holds or held before a wipe destroyed
+   * it. An acceptor without a learner compacts on the snapshots of a majority of the learners; a
+   * wipe of one of them (a minority at most) does not make that compaction wrong, and leaves a
+   * snapshot covering it at a learner never wiped.
+   */
+  private static long snapshotSlotBeforeWipes(SimNode n) {
+    return Math.max(snapshotSlot(n), n.snapshotLostToWipe);
   }
 
   /**
@@ -435,6 +461,10 @@ public final class Simulation {
           downtime,
           null);
     }
+    for (int i = 0; i < f.wipes(); i++) {
+      long downtime = 5 + random.nextLong(f.maxEpisodeMs());
+      queue.add(random.nextLong(options.workloadMs()), Event.Kind.WIPE, 0, 0, downtime, null);
+    }
   }
 
   /** The node to hit: half the time the current leader (if any), else any node. */
@@ -463,6 +493,57 @@ public final class Simulation {
     }
   }
 
+  /**
+   * Wipe a node that is up and whose loss leaves a quorum of acceptors and a proposer among the
+   * nodes never wiped: half the time the leader if it may be wiped, else one of those at random.
+   */
+  private void wipeEvent(Event e) {
+    if (healed) {
+      return;
+    }
+    List<SimNode> candidates = new ArrayList<>();
+    SimNode leader = null;
+    for (SimNode n : all) {
+      if (n.up() && mayWipe(n)) {
+        candidates.add(n);
+        leader = n.isLeader() ? n : leader;
+      }
+    }
+    if (candidates.isEmpty()) {
+      return;
+    }
+    SimNode n =
+        leader != null && random.nextBoolean()
+            ? leader
+            : candidates.get(random.nextInt(candidates.size()));
+    wiped.add(n.id);
+    wipes++;
+    n.snapshotLostToWipe = snapshotSlotBeforeWipes(n);
+    crash(n, e.arg2);
+    n.storage = new InMemoryStorage();
+    checkers.acceptors.forget(n.id);
+  }
+
+  private boolean mayWipe(SimNode candidate) {
+    int acceptors = 0;
+    int proposers = 0;
+    int learners = 0;
+    for (SimNode n : all) {
+      if (n == candidate || wiped.contains(n.id)) {
+        continue;
+      }
+      acceptors += n.has(Role.ACCEPTOR) ? 1 : 0;
+      proposers += n.has(Role.PROPOSER) ? 1 : 0;
+      learners += n.has(Role.LEARNER) ? 1 : 0;
+    }
+    ClusterConfig c = options.cluster();
+    // Wiped nodes that vote again (the unprotected host) leave every node a voter.
+    boolean voters =
+        options.wipedNodesVote()
+            || (proposers > 0 && acceptors >= Math.max(c.phase1Quorum(), c.phase2Quorum()));
+    return voters && learners > c.idsWith(Role.LEARNER).length / 2;
+  }
+
   private void crash(SimNode n, long downtime) {
     n.protocol = null;
     n.armedCrash = SimNode.ArmedCrash.NONE;
@@ -480,6 +561,9 @@ public final class Simulation {
   private void restart(SimNode n) {
     if (n.up()) {
       return;
+    }
+    if (!n.storage.bootstrapped() && options.wipedNodesVote()) {
+      rejoinAsVoter(n); // a broken host: a wiped node votes again
     }
     DurableState durable = n.storage.load();
     long snapshot = snapshotSlot(n);
@@ -499,9 +583,33 @@ public final class Simulation {
             options.protocol(),
             new SplittableRandom(random.nextLong()),
             durable,
-            options.roles());
+            options.roles(),
+            n.storage.bootstrapped());
     checkers.onStart(n.protocol, durable);
     queue.add(now + random.nextInt(10), Event.Kind.TICK, n.id, n.incarnation, 0, null);
+  }
+
+  /**
+   * Mark a wiped node's storage so it votes again; with VOTER_ABOVE_PROMISES (see {@link
+   * SimOptions.WipedRejoin}), start its promise and round at the highest promise of the others.
+   */
+  private void rejoinAsVoter(SimNode n) {
+    if (options.wipedRejoin() == SimOptions.WipedRejoin.VOTER_ABOVE_PROMISES) {
+      Ballot highest = Ballot.ZERO;
+      for (SimNode other : all) {
+        if (other != n) {
+          Ballot promised =
+              other.up() && other.protocol.acceptor().isPresent()
+                  ? other.protocol.acceptor().get().promised()
+                  : other.storage.load().promised();
+          highest = Ballot.max(highest, promised);
+        }
+      }
+      n.storage.savePromise(highest);
+      n.storage.saveRound(highest.round());
+      n.storage.sync();
+    }
+    n.storage.markBootstrapped();
   }
 
   private void partitionEvent(Event e) {

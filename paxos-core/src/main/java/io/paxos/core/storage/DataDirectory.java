@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -22,7 +24,9 @@ import java.util.stream.Stream;
  * A node's data directory: checked to exist and be writable, locked against a second running node
  * (a lock file held with {@link FileChannel#tryLock()}, released by {@link #close()} or when the
  * process dies), and stamped with the cluster id and node id it belongs to (a small metadata file,
- * written atomically: temp file, force, rename, force the directory).
+ * written atomically: temp file, force, rename, force the directory). It remembers the file keys
+ * (device and inode) of the directory and of its lock file, so that {@link #checkStillOurs()} can
+ * tell that the directory was deleted or replaced while the node runs.
  *
  * <p>Not thread-safe; owned by one {@link FileStorage}.
  */
@@ -30,16 +34,65 @@ final class DataDirectory implements AutoCloseable {
   static final String LOCK_FILE = "paxos.lock";
   static final String META_FILE = "paxos.meta";
   static final String META_TEMP = "paxos.meta.tmp";
+
+  /**
+   * The metadata key of the bootstrap marker: {@code true} once the node bootstrapped a new cluster
+   * on this directory and votes; {@code false} in a directory stamped empty and not (yet) marked. A
+   * metadata file without the key was written before the marker existed, by a node that voted.
+   */
+  static final String BOOTSTRAPPED_KEY = "bootstrapped";
+
   private static final String FORMAT = "1";
 
   private final Path dir;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private String clusterId;
+  private int nodeId;
+  private boolean bootstrapped;
 
-  private DataDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+  private final Object dirKey;
+  private final Object lockKey;
+
+  private DataDirectory(Path dir, FileChannel lockChannel, FileLock lock) throws IOException {
     this.dir = dir;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.dirKey = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+    this.lockKey =
+        Files.readAttributes(dir.resolve(LOCK_FILE), BasicFileAttributes.class).fileKey();
+  }
+
+  /**
+   * Check that the directory and its lock file are still the ones this node opened: neither was
+   * deleted, nor replaced by another of the same name (their file keys, device and inode, are
+   * unchanged; where the file system has no file keys, that they still exist). A node whose
+   * directory is gone would go on acknowledging writes into deleted files and restart empty.
+   *
+   * @throws StorageException saying so, if either was deleted or replaced
+   */
+  void checkStillOurs() {
+    String problem = problem(dir, dirKey, "was deleted", "was replaced by another directory");
+    if (problem == null) {
+      problem =
+          problem(
+              dir.resolve(LOCK_FILE),
+              lockKey,
+              "had its lock file deleted",
+              "had its lock file replaced");
+    }
+    if (problem == null) {
+      return;
+    }
+    throw new StorageException(
+        "data directory "
+            + dir
+            + " "
+            + problem
+            + " while the node was running: it stops rather than acknowledge writes into"
+            + " deleted files; restore the directory from a copy, or restart the node on it as"
+            + " a member of the existing cluster (on an empty directory it serves as a learner"
+            + " only)");
   }
 
   /**
@@ -55,8 +108,9 @@ final class DataDirectory implements AutoCloseable {
           "data directory "
               + dir
               + " does not exist or is not a directory: create it (an empty directory starts a"
-              + " node with no state) or fix the path; a node never creates it itself, so that a"
-              + " wrong path cannot silently start a node that forgot its promises");
+              + " node with no state, which votes only if it bootstraps a new cluster) or fix the"
+              + " path; a node never creates it itself, so that a wrong path cannot silently start"
+              + " a node that forgot its promises");
     }
     if (!Files.isWritable(dir)) {
       throw notWritable(dir, null);
@@ -68,6 +122,16 @@ final class DataDirectory implements AutoCloseable {
     } catch (RuntimeException e) {
       opened.close();
       throw e;
+    }
+  }
+
+  /** Why {@code path} is no longer the file whose key was {@code key}; null if it still is. */
+  private static String problem(Path path, Object key, String gone, String replaced) {
+    try {
+      Object now = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+      return Objects.equals(now, key) ? null : replaced;
+    } catch (IOException e) {
+      return gone;
     }
   }
 
@@ -142,6 +206,8 @@ final class DataDirectory implements AutoCloseable {
   }
 
   private void checkOrStamp(String clusterId, int nodeId) {
+    this.clusterId = clusterId;
+    this.nodeId = nodeId;
     Path meta = dir.resolve(META_FILE);
     try {
       Files.deleteIfExists(dir.resolve(META_TEMP));
@@ -157,7 +223,7 @@ final class DataDirectory implements AutoCloseable {
                 + META_FILE
                 + ": it is damaged or was assembled by hand; restore it from a copy");
       }
-      stamp(clusterId, nodeId);
+      stamp(false);
     } catch (IOException e) {
       throw new StorageException("cannot read or write " + meta + ": " + e, e);
     }
@@ -192,13 +258,27 @@ final class DataDirectory implements AutoCloseable {
               + clusterId
               + "\": give every node its own directory, and check the node id and cluster id");
     }
+    bootstrapped = !"false".equals(p.getProperty(BOOTSTRAPPED_KEY));
   }
 
-  private void stamp(String clusterId, int nodeId) throws IOException {
+  /** Whether the directory carries the bootstrap marker (see {@link #BOOTSTRAPPED_KEY}). */
+  boolean bootstrapped() {
+    return bootstrapped;
+  }
+
+  /** Write the bootstrap marker, durably (atomic rename, directory forced). */
+  void markBootstrapped() throws IOException {
+    if (!bootstrapped) {
+      stamp(true);
+    }
+  }
+
+  private void stamp(boolean bootstrapped) throws IOException {
     Properties p = new Properties();
     p.setProperty("format", FORMAT);
     p.setProperty("cluster-id", clusterId);
     p.setProperty("node-id", Integer.toString(nodeId));
+    p.setProperty(BOOTSTRAPPED_KEY, Boolean.toString(bootstrapped));
     StringWriter text = new StringWriter();
     p.store(text, "paxos node data directory; do not edit");
     Path temp = dir.resolve(META_TEMP);
@@ -220,6 +300,7 @@ final class DataDirectory implements AutoCloseable {
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
     sync();
+    this.bootstrapped = bootstrapped;
   }
 
   Path path() {

@@ -43,10 +43,10 @@ import org.slf4j.LoggerFactory;
  * records name no slot above the compaction point is deleted, oldest first, forcing the directory
  * after each deletion so that the remaining segments always form a run without gaps.
  *
- * <p><b>Failures.</b> An I/O error or failed force makes this storage unusable: every later call
- * throws {@link StorageException} (PITFALLS #15: after a failed fsync the OS may have dropped the
- * dirty pages, so a retry that succeeds proves nothing). Restart the node: it recovers from what is
- * on disk.
+ * <p><b>Failures.</b> An I/O error, a failed force, or a data directory found deleted or replaced
+ * at a sync makes this storage unusable: every later call throws {@link StorageException} (PITFALLS
+ * #15: after a failed fsync the OS may have dropped the dirty pages, so a retry that succeeds
+ * proves nothing). Restart the node: it recovers from what is on disk.
  *
  * <p><b>Threading.</b> Not thread-safe: one thread (the node's event loop) makes every call; {@link
  * #close()} may come from another thread once that thread has stopped. {@link #close()} does not
@@ -162,6 +162,26 @@ public final class FileStorage implements Storage {
     return recovered;
   }
 
+  /**
+   * Whether the data directory's metadata carries the bootstrap marker. A directory stamped by a
+   * version without the marker counts as marked: its node voted.
+   */
+  @Override
+  public boolean bootstrapped() {
+    return directory.bootstrapped();
+  }
+
+  /** Rewrite the metadata file with the marker: temp file, force, rename, force the directory. */
+  @Override
+  public void markBootstrapped() {
+    checkUsable();
+    try {
+      directory.markBootstrapped();
+    } catch (IOException e) {
+      throw fail("writing the bootstrap marker in " + directory.path(), e);
+    }
+  }
+
   @Override
   public void savePromise(Ballot promised) {
     int start = begin(RecordFormat.PROMISE, RecordFormat.PROMISE_PAYLOAD);
@@ -273,7 +293,10 @@ public final class FileStorage implements Storage {
   }
 
   /**
-   * Write the records of this batch and force them to disk: one force, however many records.
+   * Write the records of this batch and force them to disk: one force, however many records. Then
+   * check that the data directory is still the one this storage opened (two {@code stat}s): if it
+   * was deleted or replaced, the records went into deleted files, and nothing of this batch may be
+   * acknowledged.
    *
    * @throws StorageException if that fails; every later call throws too
    */
@@ -291,6 +314,12 @@ public final class FileStorage implements Storage {
       }
     } catch (IOException e) {
       throw fail("sync of " + segment.path(), e);
+    }
+    try {
+      directory.checkStillOurs();
+    } catch (StorageException e) {
+      failure = e;
+      throw e;
     }
     batchStart = (int) segment.position();
     if (deletionDue) {

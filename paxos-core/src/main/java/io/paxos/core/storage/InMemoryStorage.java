@@ -37,6 +37,7 @@ public final class InMemoryStorage implements Storage {
 
   private final UnsyncedWrites pending = new UnsyncedWrites();
   private long nextChosenSlot = 1;
+  private boolean bootstrapped;
   private boolean failing;
   private boolean broken;
   private long syncs;
@@ -49,6 +50,18 @@ public final class InMemoryStorage implements Storage {
         syncedRound,
         syncedChosen,
         syncedCompacted);
+  }
+
+  /** Whether {@link #markBootstrapped()} was called; a new storage is not marked. */
+  @Override
+  public synchronized boolean bootstrapped() {
+    return bootstrapped;
+  }
+
+  /** Durable at once (a crash keeps it), as a file written and synced before it returns. */
+  @Override
+  public synchronized void markBootstrapped() {
+    bootstrapped = true;
   }
 
   @Override

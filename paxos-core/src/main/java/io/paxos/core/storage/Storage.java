@@ -29,6 +29,22 @@ public interface Storage extends AutoCloseable {
   /** What was durable when this storage was opened. */
   DurableState load();
 
+  /**
+   * Whether this storage was marked ({@link #markBootstrapped()}) as the storage of a voting
+   * member, when its node bootstrapped a new cluster. A storage that is empty, or that a node ran
+   * on as a learner only after losing its state, is not: an acceptor on it would have forgotten its
+   * promises and votes, so the node must not vote (see {@link io.paxos.core.config.Bootstrap}).
+   */
+  boolean bootstrapped();
+
+  /**
+   * Mark this storage as the storage of a voting member, durably before returning (it survives a
+   * crash right after). Called once, by a node bootstrapping a new cluster on an empty storage.
+   *
+   * @throws StorageException if the mark cannot be made durable
+   */
+  void markBootstrapped();
+
   void savePromise(Ballot promised);
 
   void saveRound(long round);

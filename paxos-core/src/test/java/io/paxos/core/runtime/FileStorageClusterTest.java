@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * snapshots every few slots so the logs are compacted several times during the run: every node is
  * closed and started again from its directory (snapshot, then the log after it), and the state is
  * the same and holds every acknowledged write; then the cluster takes more writes. Then one node's
- * directory is wiped: it rebuilds its state from a peer's snapshot and log. And in a role-split
+ * directory is wiped: it rejoins as a learner only (it forgot its promises and votes, so it must
+ * not vote again) and rebuilds its state from a peer's snapshot and log. And in a role-split
  * cluster, the nodes that host an acceptor but no learner compact their logs too, on the learners'
  * snapshots, and restart from the compaction.
  */
@@ -93,7 +94,7 @@ class FileStorageClusterTest {
   }
 
   @Test
-  void aWipedNodeRebuildsFromAPeersSnapshotAndLog() throws Exception {
+  void aWipedNodeRejoinsAsALearnerOnlyAndRebuildsFromAPeersSnapshotAndLog() throws Exception {
     ClusterConfig config = ClusterConfig.of("durable", 1, 2, 3);
     try (LocalCluster cluster =
         new LocalCluster(config, FAST, Duration.ofSeconds(30), this::open, OFTEN)) {
@@ -104,7 +105,10 @@ class FileStorageClusterTest {
       deleteContents(nodeDir(wiped));
 
       List<Long> acknowledged = writeInWaves(cluster, WRITES, WRITES + 100);
-      cluster.start(wiped);
+      cluster.start(wiped); // a member of an existing cluster, on an empty directory
+      PaxosNode learnerOnly = cluster.nodes.get(wiped);
+      assertThat(learnerOnly.votes()).as("a wiped member must not vote again").isFalse();
+      assertThat(learnerOnly.status().learnerOnly()).isTrue();
       // Through the others while it catches up: a command made at a node that then installs a
       // snapshot ends with an unknown outcome (the snapshot may have applied it).
       acknowledged.addAll(writeInWaves(cluster, WRITES + 100, WRITES + 200, wiped));
@@ -113,14 +117,18 @@ class FileStorageClusterTest {
       assertThat(cluster.machines.get(wiped).restores())
           .as("the wiped node installed a snapshot it received")
           .isPositive();
+      // The two voters carry on alone (a majority of three): stop one and nothing is chosen; the
+      // learner-only member never leads.
       acknowledged.addAll(writeInWaves(cluster, WRITES + 200, WRITES + 250));
       state = awaitAgreement(cluster);
       assertThat(state).containsAll(acknowledged).hasSize(WRITES + 250);
+      assertThat(learnerOnly.isLeader()).isFalse();
 
-      // And it restarts from what it rebuilt.
+      // It restarts from what it rebuilt, still a learner only: its directory holds no marker.
       cluster.close(wiped);
       cluster.start(wiped);
       assertThat(cluster.machines.get(wiped).applied()).isEqualTo(state);
+      assertThat(cluster.nodes.get(wiped).votes()).isFalse();
     }
   }
 

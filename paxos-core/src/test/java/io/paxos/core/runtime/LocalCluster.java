@@ -3,6 +3,7 @@ package io.paxos.core.runtime;
 import static org.awaitility.Awaitility.await;
 
 import io.paxos.core.NotLeaderException;
+import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
@@ -64,15 +65,20 @@ final class LocalCluster implements AutoCloseable {
     this.commandTimeout = commandTimeout;
     this.storage = storage;
     for (int id : config.ids()) {
-      start(id);
+      start(id, Bootstrap.NEW);
     }
   }
 
   /**
-   * Start node {@code id}, or start it again after {@link #close(int)}: a new node with a new state
-   * machine, on the storage the cluster's storage function opens (a fresh in-memory one if none).
+   * Start node {@code id} again after {@link #close(int)}: a new node with a new state machine, on
+   * the storage the cluster's storage function opens (a fresh in-memory one if none: the node then
+   * serves as a learner only, as a member that lost its disk must).
    */
   void start(int id) {
+    start(id, Bootstrap.EXISTING);
+  }
+
+  private void start(int id, Bootstrap bootstrap) {
     RecordingStateMachine sm = new RecordingStateMachine();
     Storage s;
     if (storage == null) {
@@ -94,6 +100,7 @@ final class LocalCluster implements AutoCloseable {
             .options(options)
             .commandTimeout(commandTimeout)
             .snapshots(snapshots)
+            .bootstrap(bootstrap)
             .build());
   }
 

@@ -1,5 +1,6 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.StateHashing;
 import io.paxos.core.StateMachine;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -14,7 +15,7 @@ import java.util.List;
  * answers each command with the number of commands applied before it. Queries return that count. It
  * also counts the commands applied through {@link #applyWithoutResult}, which builds no answer.
  */
-final class RecordingStateMachine implements StateMachine {
+final class RecordingStateMachine implements StateMachine, StateHashing {
   private final List<Long> applied = new ArrayList<>();
   private int restores;
   private int withoutResult;
@@ -66,6 +67,12 @@ final class RecordingStateMachine implements StateMachine {
     for (int i = 0; i < n; i++) {
       applied.add(data.readLong());
     }
+  }
+
+  /** A digest of the applied commands, in order. */
+  @Override
+  public synchronized String stateHash() {
+    return Integer.toHexString(applied.hashCode()) + "/" + applied.size();
   }
 
   synchronized List<Long> applied() {

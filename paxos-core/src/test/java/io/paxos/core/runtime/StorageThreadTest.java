@@ -3,6 +3,7 @@ package io.paxos.core.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.protocol.AcceptedEntry;
@@ -90,6 +91,7 @@ class StorageThreadTest {
         .transport(transport)
         .storage(storage)
         .options(QUIET)
+        .bootstrap(Bootstrap.NEW)
         .build();
   }
 
@@ -167,6 +169,16 @@ class StorageThreadTest {
       }
       delegate.sync();
       syncedPromise = pendingPromise;
+    }
+
+    @Override
+    public boolean bootstrapped() {
+      return delegate.bootstrapped();
+    }
+
+    @Override
+    public void markBootstrapped() {
+      delegate.markBootstrapped();
     }
 
     @Override

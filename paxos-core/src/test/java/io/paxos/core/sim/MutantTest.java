@@ -144,6 +144,46 @@ class MutantTest {
   }
 
   @Test
+  void wipedNodesThatVoteAgainLoseAChosenValue() {
+    // A node that lost its disk and votes again under its old identity forgot its promises and
+    // votes: a value accepted by a bare quorum including it can be chosen over by a new leader
+    // whose phase 1 meets it and acceptors that never saw the value. (Its proposer, which forgot
+    // its rounds, may also reuse a ballot: the ballot-uniqueness check catches that first on some
+    // seeds; this test looks for the lost value itself.)
+    assertWipedRejoinLosesAChosenValue(SimOptions.WipedRejoin.VOTER);
+  }
+
+  @Test
+  void wipedNodesThatVoteAboveEveryOtherPromiseStillLoseAChosenValue() {
+    // Raising the wiped acceptor's promise above every promise of the others (more than any
+    // recovery could learn from a majority of them) keeps it from breaking a promise it forgot,
+    // but not from reporting "nothing accepted" to the next leader's phase 1: a value it helped
+    // choose is still lost. Hence learner-only (docs/wiped-disks.md).
+    assertWipedRejoinLosesAChosenValue(SimOptions.WipedRejoin.VOTER_ABOVE_PROMISES);
+  }
+
+  private static void assertWipedRejoinLosesAChosenValue(SimOptions.WipedRejoin rejoin) {
+    String mutant = "wiped nodes that rejoin as " + rejoin;
+    int seeds = Integer.getInteger("paxos.sim.seeds", 500);
+    for (long seed = 1; seed <= seeds; seed++) {
+      SimOptions options = WipeSweepTest.options(seed).toBuilder().wipedRejoin(rejoin).build();
+      try {
+        Simulation.run(options);
+      } catch (SimulationFailure f) {
+        if (f.invariant().equals(InvariantViolation.CHOSEN)
+            || f.invariant().equals(InvariantViolation.AGREEMENT)
+            || f.invariant().equals(InvariantViolation.ACKNOWLEDGED_LOST)) {
+          System.out.printf(
+              "%s: caught at seed %d (%s) by %s%n", mutant, seed, f.label(), f.invariant());
+          assertThat(f.getMessage()).contains("seed " + seed);
+          return;
+        }
+      }
+    }
+    fail(mutant + " lost no chosen value in " + seeds + " seeds: the checkers cannot see it");
+  }
+
+  @Test
   void deduplicationThatDropsACommandBelowTheClientsHighestSequenceLosesAnAcknowledgedCommand() {
     // Dedup by "the highest sequence applied per client" assumes one command in flight per client;
     // a pipelining client's lower sequence chosen after a higher one is dropped, though its client

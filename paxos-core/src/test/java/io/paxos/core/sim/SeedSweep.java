@@ -19,6 +19,7 @@ final class SeedSweep {
   long seeds;
   long steps;
   long crashes;
+  long wipes;
   long midSyncCrashes;
   long survivingWrites;
   long lostWrites;
@@ -87,6 +88,7 @@ final class SeedSweep {
   private void add(SimResult r) {
     steps += r.steps();
     crashes += r.crashes();
+    wipes += r.wipes();
     midSyncCrashes += r.midSyncCrashes();
     survivingWrites += r.survivingWrites();
     lostWrites += r.lostWrites();
@@ -126,7 +128,7 @@ final class SeedSweep {
         slowestHeal);
     System.out.printf(
         "  snapshots: %d taken, %d installed from a peer; acceptors without a learner compacted in"
-            + " %d seeds%n",
-        snapshots, installs, compactingWithoutLearner);
+            + " %d seeds; %d nodes wiped%n",
+        snapshots, installs, compactingWithoutLearner, wipes);
   }
 }

@@ -89,6 +89,37 @@ class FileStorageDirectoryTest {
   }
 
   @Test
+  void theBootstrapMarkerIsWrittenOnlyWhenAskedAndSurvivesAReopen() throws IOException {
+    try (FileStorage fresh = FileStorage.open(dir, "c", 1)) {
+      assertThat(fresh.bootstrapped()).as("an empty directory is not marked").isFalse();
+    }
+    try (FileStorage again = FileStorage.open(dir, "c", 1)) {
+      assertThat(again.bootstrapped()).isFalse();
+      again.markBootstrapped();
+      assertThat(again.bootstrapped()).isTrue();
+    }
+    try (FileStorage marked = FileStorage.open(dir, "c", 1)) {
+      assertThat(marked.bootstrapped()).isTrue();
+    }
+    assertThat(Files.readString(dir.resolve(DataDirectory.META_FILE)))
+        .contains(DataDirectory.BOOTSTRAPPED_KEY + "=true")
+        .contains("cluster-id=c");
+    assertThat(dir.resolve(DataDirectory.META_TEMP)).doesNotExist();
+  }
+
+  @Test
+  void metadataWrittenBeforeTheMarkerExistedCountsAsMarked() throws IOException {
+    FileStorage.open(dir, "c", 1).close();
+    Path meta = dir.resolve(DataDirectory.META_FILE);
+    Files.writeString(
+        meta, Files.readString(meta).replace(DataDirectory.BOOTSTRAPPED_KEY + "=false\n", ""));
+    assertThat(Files.readString(meta)).doesNotContain(DataDirectory.BOOTSTRAPPED_KEY);
+    try (FileStorage legacy = FileStorage.open(dir, "c", 1)) {
+      assertThat(legacy.bootstrapped()).as("its node voted").isTrue();
+    }
+  }
+
+  @Test
   void segmentsWithoutMetadataAreRefused() throws IOException {
     FileStorage.open(dir, "c", 1).close();
     Files.delete(dir.resolve(DataDirectory.META_FILE));

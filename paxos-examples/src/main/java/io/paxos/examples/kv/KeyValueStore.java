@@ -1,5 +1,6 @@
 package io.paxos.examples.kv;
 
+import io.paxos.core.StateHashing;
 import io.paxos.core.StateMachine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ import java.util.Optional;
  * keys and value locations, over arrays the store never overwrites, and may be written on any
  * thread.
  */
-public final class KeyValueStore implements StateMachine {
+public final class KeyValueStore implements StateMachine, StateHashing {
   /** What the internal operations return when nobody reads the result. */
   private static final byte[] NO_RESULT = new byte[0];
 
@@ -278,8 +279,9 @@ public final class KeyValueStore implements StateMachine {
 
   /**
    * A SHA-256 digest (hex) of the whole state, equal on two stores exactly when they hold the same
-   * entries: compare it across replicas to detect divergence.
+   * entries: compare it across replicas to detect divergence. A node reports it in its status.
    */
+  @Override
   public String stateHash() {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");

@@ -17,6 +17,9 @@ import java.util.Set;
  * @param appliedSlot every slot up to and including this one is applied at the answering node
  * @param members every member: id, roles, and the address the answering node knows for it
  * @param failure why the answering node stopped, if it stopped on a failure
+ * @param stateHash the answering node's newest digest of its applied state and the slot it was
+ *     taken at, if its state machine computes one
+ * @param learnerOnly whether the answering node serves as a learner only (it lost its storage)
  */
 public record ClusterStatus(
     String clusterId,
@@ -25,7 +28,38 @@ public record ClusterStatus(
     OptionalInt leaderId,
     long appliedSlot,
     List<MemberInfo> members,
-    Optional<String> failure) {
+    Optional<String> failure,
+    Optional<StateHash> stateHash,
+    boolean learnerOnly) {
+
+  /** A status without a state hash, of a voting node. */
+  public ClusterStatus(
+      String clusterId,
+      int nodeId,
+      boolean leader,
+      OptionalInt leaderId,
+      long appliedSlot,
+      List<MemberInfo> members,
+      Optional<String> failure) {
+    this(
+        clusterId,
+        nodeId,
+        leader,
+        leaderId,
+        appliedSlot,
+        members,
+        failure,
+        Optional.empty(),
+        false);
+  }
+
+  /**
+   * A digest of a node's applied state.
+   *
+   * @param appliedSlot the state had applied every slot up to and including this one
+   * @param hash the digest; equal on replicas that hold the same state
+   */
+  public record StateHash(long appliedSlot, String hash) {}
 
   /**
    * A member of the cluster and its roles; {@code endpoint} is empty if the node has no address.

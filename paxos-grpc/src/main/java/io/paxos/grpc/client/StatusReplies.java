@@ -48,7 +48,12 @@ final class StatusReplies {
         reply.getLeaderId() == 0 ? OptionalInt.empty() : OptionalInt.of(reply.getLeaderId()),
         reply.getAppliedSlot(),
         List.copyOf(members),
-        reply.getFailure().isEmpty() ? Optional.empty() : Optional.of(reply.getFailure()));
+        reply.getFailure().isEmpty() ? Optional.empty() : Optional.of(reply.getFailure()),
+        reply.getStateHash().isEmpty()
+            ? Optional.empty()
+            : Optional.of(
+                new ClusterStatus.StateHash(reply.getStateHashSlot(), reply.getStateHash())),
+        reply.getLearnerOnly());
   }
 
   private static Optional<Endpoint> endpoint(MemberStatus m) {
