@@ -158,19 +158,25 @@ public final class LocalCluster implements AutoCloseable {
   /** Settings of a {@link LocalCluster}; {@link #start()} starts every member. */
   public static final class Builder {
     private ClusterConfig config;
+    private IntFunction<java.util.List<NodeObserver>> observers = id -> java.util.List.of();
     private IntFunction<StateMachine> stateMachines;
     private IntFunction<Storage> storage = id -> new InMemoryStorage();
     private ProtocolOptions options = ProtocolOptions.defaults();
     private Duration commandTimeout = Duration.ofSeconds(10);
     private IntFunction<Optional<TlsConfig>> tls = id -> Optional.empty();
     private Consumer<PaxosServer.Builder> serverSettings = b -> {};
-    private IntFunction<java.util.List<NodeObserver>> observers = id -> java.util.List.of();
 
     private Builder() {}
 
     /** The members to start; required. */
     public Builder config(ClusterConfig config) {
       this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Observers for member {@code id} (none but the logging one by default). */
+    public Builder observers(IntFunction<java.util.List<NodeObserver>> observers) {
+      this.observers = Objects.requireNonNull(observers, "observers");
       return this;
     }
 
@@ -208,12 +214,6 @@ public final class LocalCluster implements AutoCloseable {
     /** Adjusts every member's server settings (after the address and TLS are set). */
     public Builder serverSettings(Consumer<PaxosServer.Builder> settings) {
       this.serverSettings = Objects.requireNonNull(settings, "settings");
-      return this;
-    }
-
-    /** Observers for member {@code id} (none but the logging one by default). */
-    public Builder observers(IntFunction<java.util.List<NodeObserver>> observers) {
-      this.observers = Objects.requireNonNull(observers, "observers");
       return this;
     }
 
