@@ -1,6 +1,7 @@
 package io.paxos.grpc;
 
 import io.paxos.core.protocol.Message;
+import io.paxos.core.transport.PeerObserver;
 import io.paxos.core.transport.Transport;
 import java.time.Duration;
 import java.util.Map;
@@ -83,6 +84,25 @@ public final class GrpcTransport implements Transport {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Report each peer's reachability (once per transition) and dropped messages to {@code observer}.
+   */
+  @Override
+  public void observe(PeerObserver observer) {
+    Objects.requireNonNull(observer, "observer");
+    for (PeerLink link : links.values()) {
+      link.observer(observer);
+    }
+  }
+
+  /** Every member's address as {@code host:port}. */
+  @Override
+  public Map<Integer, String> memberAddresses() {
+    Map<Integer, String> all = new TreeMap<>();
+    addresses.forEach((id, endpoint) -> all.put(id, endpoint.toString()));
+    return all;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.paxos.core.StateMachine;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.Storage;
@@ -94,6 +95,7 @@ public final class LocalCluster implements AutoCloseable {
       if (sm != null) {
         n.stateMachine(sm);
       }
+      b.observers.apply(id).forEach(n::observer);
       PaxosNode node = n.build();
       servers.get(id).serve(node);
       nodes.put(id, node);
@@ -174,6 +176,7 @@ public final class LocalCluster implements AutoCloseable {
   /** Settings of a {@link LocalCluster}; {@link #start()} starts every member. */
   public static final class Builder {
     private ClusterConfig config;
+    private IntFunction<java.util.List<NodeObserver>> observers = id -> java.util.List.of();
     private IntFunction<StateMachine> stateMachines;
     private IntFunction<Storage> storage = id -> new InMemoryStorage();
     private ProtocolOptions options = ProtocolOptions.defaults();
@@ -187,6 +190,12 @@ public final class LocalCluster implements AutoCloseable {
     /** The members to start; required. */
     public Builder config(ClusterConfig config) {
       this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Observers for member {@code id} (none but the logging one by default). */
+    public Builder observers(IntFunction<java.util.List<NodeObserver>> observers) {
+      this.observers = Objects.requireNonNull(observers, "observers");
       return this;
     }
 

@@ -171,6 +171,11 @@ public final class PaxosServer implements AutoCloseable {
     return clients;
   }
 
+  /** The client session streams open at this server now (a gauge for monitoring; any thread). */
+  public int openClientSessions() {
+    return clients.openSessions();
+  }
+
   /** Serve clients' commands, reads and status requests with {@code node}. */
   public void serve(io.paxos.core.runtime.PaxosNode node) {
     clients.attach(node);

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.transport.PeerObserver;
 import io.paxos.grpc.proto.Envelope;
 import io.paxos.grpc.proto.Hello;
 import io.paxos.grpc.proto.PaxosPeerGrpc;
@@ -64,6 +65,7 @@ final class PeerLink {
   private final AtomicLong sent = new AtomicLong();
   private volatile boolean closed;
   private volatile ManagedChannel channel;
+  private volatile PeerObserver observer = new PeerObserver() {};
   private final ReentrantLock lock = new ReentrantLock();
 
   // Under lock only.
@@ -74,6 +76,7 @@ final class PeerLink {
   private Envelope carried;
   private int failures;
   private long retryAtNanos;
+  private Boolean reachable; // null until the first stream opens or fails
 
   PeerLink(
       int peer,
@@ -88,6 +91,11 @@ final class PeerLink {
     this.random = random;
   }
 
+  /** Who hears of this peer's reachability and of dropped messages; before {@link #start()}. */
+  void observer(PeerObserver observer) {
+    this.observer = observer;
+  }
+
   /** Connect now, so that the first message does not wait for the handshake. */
   void start() {
     schedule();
@@ -98,6 +106,7 @@ final class PeerLink {
     if (queued.incrementAndGet() > settings.capacity() || closed) {
       queued.decrementAndGet();
       dropped.incrementAndGet();
+      observer.messagesDropped(peer, 1);
       return;
     }
     queue.add(message);
@@ -240,6 +249,10 @@ final class PeerLink {
       return;
     }
     failures = 0;
+    if (!Boolean.TRUE.equals(reachable)) {
+      reachable = Boolean.TRUE;
+      observer.peerReachable(peer);
+    }
   }
 
   private void sendHello(ClientCallStreamObserver<PeerFrame> stream) {
@@ -285,6 +298,7 @@ final class PeerLink {
       }
       if (size > PaxosServer.DEFAULT_MAX_INBOUND_MESSAGE_BYTES) {
         dropped.incrementAndGet();
+        observer.messagesDropped(peer, 1);
         log.warn(
             "node {} drops a {}-byte message to node {}: too large",
             settings.localId(),
@@ -316,6 +330,13 @@ final class PeerLink {
       lost++;
     }
     dropped.addAndGet(lost);
+    if (lost > 0) {
+      observer.messagesDropped(peer, lost);
+    }
+    if (!Boolean.FALSE.equals(reachable)) {
+      reachable = Boolean.FALSE;
+      observer.peerUnreachable(peer, "stream to " + endpoint + " ended: " + describe(status));
+    }
     failures++;
     long base =
         Math.min(
@@ -329,7 +350,7 @@ final class PeerLink {
           "node " + settings.localId() + ": node " + peer + " refuses its stream",
           describe(status));
     } else if (failures == 1) {
-      log.info(
+      log.debug(
           "node {}: stream to node {} at {} ended ({}); reconnecting with backoff",
           settings.localId(),
           peer,
