@@ -85,6 +85,11 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
     writer.shutdownNow();
   }
 
+  /** Client session streams open now. */
+  int openSessions() {
+    return sessions.size();
+  }
+
   void forget(ClientSession session) {
     sessions.remove(session);
   }

@@ -55,6 +55,7 @@ final class EventLoop implements Runnable {
   private final int maxInbox;
   private final Consumer<Throwable> onFailure;
   private Snapshotter snapshotter;
+  private NodeMonitor monitor;
   private final long startNanos = System.nanoTime();
 
   /** What the storage writer queues to wake the loop when writes are done. */
@@ -121,6 +122,14 @@ final class EventLoop implements Runnable {
     this.snapshotter = snapshotter;
   }
 
+  /** Derives the node's events and gauges each turn; set before the loop starts. */
+  void monitor(NodeMonitor monitor) {
+    this.monitor = monitor;
+    if (writer instanceof StorageThread thread) {
+      thread.observer(monitor.observer());
+    }
+  }
+
   boolean isLeader() {
     return leader;
   }
@@ -182,6 +191,7 @@ final class EventLoop implements Runnable {
           nextTickMs = now + tickIntervalMs;
         }
         protocol.flush(now, out);
+        monitor.afterTurn(protocol, out);
         releaseWritten();
         carryOut();
         leader = protocol.isLeader();
@@ -273,6 +283,7 @@ final class EventLoop implements Runnable {
       write(storage -> storage.compact(slot), true);
     } else if (input instanceof Submit s) {
       commands.track(s.command().clientId(), s.command().sequence(), now + timeoutMs);
+      monitor.submitted();
       protocol.submit(s.command(), now, out);
     } else if (input instanceof Read r) {
       reads.track(r.readId(), now + timeoutMs);

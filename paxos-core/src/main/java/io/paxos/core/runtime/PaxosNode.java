@@ -10,6 +10,10 @@ import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.core.observe.LoggingObserver;
+import io.paxos.core.observe.NodeGauges;
+import io.paxos.core.observe.NodeObserver;
+import io.paxos.core.observe.NodeStarted;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.ProtocolNode;
@@ -22,6 +26,8 @@ import io.paxos.core.transport.Transport;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -71,6 +77,8 @@ public final class PaxosNode implements AutoCloseable {
   private volatile boolean sequentialFloorKnown;
   private final Storage storage;
   private final Transport transport;
+  private final NodeObserver observer;
+  private final NodeGauges gauges;
   private final Applier applier;
   private final EventLoop loop;
   private final Thread loopThread;
@@ -96,6 +104,7 @@ public final class PaxosNode implements AutoCloseable {
     this.commandTimeoutMs = b.commandTimeout.toMillis();
     this.clientId = new SecureRandom().nextLong() | 1L; // never 0
     this.commands = new Completions(clientId);
+    this.observer = ObserverChain.forNode(nodeId, b.observers);
     // Only a learner applies, snapshots and restores. A node without one has no snapshot to restore
     // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
     StateMachine sm = config.member(nodeId).orElseThrow().has(Role.LEARNER) ? b.stateMachine : null;
@@ -120,7 +129,8 @@ public final class PaxosNode implements AutoCloseable {
               storage.snapshots(),
               b.snapshotOptions,
               input -> this.loop().enqueue(input),
-              applier::appliedSlot);
+              applier::appliedSlot,
+              observer);
       applier.snapshotter(snapshotter);
     } else {
       this.snapshotter = null;
@@ -148,11 +158,25 @@ public final class PaxosNode implements AutoCloseable {
             b.maxInboxMessages,
             this::stopOnFailure);
     loop.snapshotter(snapshotter);
+    NodeMonitor monitor = new NodeMonitor(protocol, observer, applier::appliedSlot, storage);
+    loop.monitor(monitor);
+    this.gauges = monitor;
     applier.loop(loop);
     this.loopThread = new Thread(loop, "paxos-node-" + nodeId);
     this.applyThread = new Thread(applier, "paxos-apply-" + nodeId);
     loopThread.setDaemon(true);
     applyThread.setDaemon(true);
+    observer.started(
+        new NodeStarted(
+            nodeId,
+            config.clusterId(),
+            config.member(nodeId).orElseThrow().roles(),
+            transport.memberAddresses(),
+            storage.location(),
+            sm != null ? durable.compactedThrough() : 0,
+            sm != null ? applier.appliedSlot() : durable.nextChosenSlot() - 1),
+        monitor);
+    transport.observe(monitor.peerObserver());
     transport.start(loop::receive);
     applyThread.start();
     loopThread.start();
@@ -192,7 +216,6 @@ public final class PaxosNode implements AutoCloseable {
       storage.compact(info.slot());
       storage.sync();
     }
-    log.info("node {} restored its snapshot of slot {}", nodeId, info.slot());
     return durable.afterSnapshot(info.slot());
   }
 
@@ -202,6 +225,14 @@ public final class PaxosNode implements AutoCloseable {
 
   public int id() {
     return nodeId;
+  }
+
+  /**
+   * This node's current values: ballot, commit and applied slots, log size, peers reachable (for a
+   * status page; any thread).
+   */
+  public NodeGauges gauges() {
+    return gauges;
   }
 
   public ClusterConfig config() {
@@ -538,6 +569,7 @@ public final class PaxosNode implements AutoCloseable {
     }
     loop.failPending(why);
     storage.close();
+    observer.stopped(why);
   }
 
   private void joinThreads() {
@@ -556,6 +588,7 @@ public final class PaxosNode implements AutoCloseable {
   /** Builds and starts a {@link PaxosNode}. */
   public static final class Builder {
     private ClusterConfig config;
+    private final List<NodeObserver> observers = new ArrayList<>();
     private int nodeId;
     private StateMachine stateMachine;
     private Transport transport;
@@ -604,6 +637,16 @@ public final class PaxosNode implements AutoCloseable {
 
     public Builder transport(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * Also report this node's events and values to {@code observer} (metrics, say); may be called
+     * more than once. Every node has a {@link LoggingObserver}, called first. See {@link
+     * NodeObserver} for what an observer must not do.
+     */
+    public Builder observer(NodeObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
       return this;
     }
 
