@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +43,19 @@ public final class NodeServer implements AutoCloseable {
    */
   public static NodeServer start(
       NodeSettings settings, Supplier<? extends StateMachine> stateMachines) {
+    return start(settings, stateMachines, node -> {});
+  }
+
+  /**
+   * {@link #start(NodeSettings, Supplier)}, letting {@code customize} add to the node's builder
+   * what is not a setting (an observer, say) just before the node is built.
+   */
+  public static NodeServer start(
+      NodeSettings settings,
+      Supplier<? extends StateMachine> stateMachines,
+      Consumer<PaxosNode.Builder> customize) {
     Objects.requireNonNull(stateMachines, "stateMachines");
+    Objects.requireNonNull(customize, "customize");
     PaxosServer.Builder b =
         PaxosServer.builder()
             .config(settings.config())
@@ -73,6 +86,7 @@ public final class NodeServer implements AutoCloseable {
       if (settings.config().member(settings.nodeId()).orElseThrow().has(Role.LEARNER)) {
         node.stateMachine(stateMachines.get());
       }
+      customize.accept(node);
       PaxosNode built = node.build();
       server.serve(built);
       return new NodeServer(server, transport, built);

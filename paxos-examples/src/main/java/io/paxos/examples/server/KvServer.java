@@ -1,8 +1,11 @@
 package io.paxos.examples.server;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paxos.examples.http.HttpOptions;
 import io.paxos.examples.http.KvHttpApi;
 import io.paxos.examples.kv.KeyValueStore;
+import io.paxos.examples.metrics.MetricsRoutes;
+import io.paxos.examples.metrics.MicrometerObserver;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.NodeServer;
 import java.util.Map;
@@ -18,7 +21,8 @@ import java.util.stream.Collectors;
  *
  * <p>If the cluster file gives the member an HTTP port, the node also serves the {@link KvHttpApi}
  * there, on the same listen address as gRPC; its answers name the other members by the HTTP
- * addresses the file gives them.
+ * addresses the file gives them, and {@code GET /metrics} serves the node's metrics ({@link
+ * MicrometerObserver}) and the JVM's in the Prometheus text format.
  *
  * <p>Thread-safe; {@link #close()} blocks until the node stopped.
  */
@@ -49,6 +53,8 @@ public final class KvServer implements AutoCloseable {
    */
   public static KvServer start(ServerConfig config) {
     AtomicReference<KeyValueStore> store = new AtomicReference<>();
+    PrometheusMeterRegistry registry = MetricsRoutes.newRegistry();
+    MicrometerObserver metrics = new MicrometerObserver(registry, config.nodeId());
     NodeServer node =
         NodeServer.start(
             config.nodeSettings(),
@@ -56,13 +62,19 @@ public final class KvServer implements AutoCloseable {
               KeyValueStore s = new KeyValueStore();
               store.set(s);
               return s;
-            });
+            },
+            b -> b.observer(metrics));
+    metrics.clientSessions(node.server()::openClientSessions);
     Optional<Endpoint> listen = config.httpListen();
     if (listen.isEmpty()) {
       return new KvServer(config, node, store, Optional.empty());
     }
     KvHttpApi api =
-        new KvHttpApi(node.node(), HttpOptions.defaults().withHttpAddresses(httpAddresses(config)));
+        new KvHttpApi(
+            node.node(),
+            HttpOptions.defaults()
+                .withHttpAddresses(httpAddresses(config))
+                .withRoutes(new MetricsRoutes(registry)::register));
     try {
       api.start(listen.get().host(), listen.get().port());
     } catch (RuntimeException e) {

@@ -82,6 +82,12 @@ class ServerProcessTest {
         HttpResponse<String> value = http.send(get(nodes, id, "/kv/k-7"), BodyHandlers.ofString());
         assertThat(value.statusCode()).as(value.body()).isEqualTo(200);
         assertThat(value.body()).contains("v-7");
+        HttpResponse<String> metrics =
+            http.send(get(nodes, id, "/metrics"), BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+            .contains("paxos_client_sessions")
+            .contains("jvm_memory_used_bytes");
       }
       int leader = ClusterWrites.leader(nodes, 1, 2, 3);
       nodes.kill(leader);
