@@ -50,9 +50,15 @@ final class KeySearch {
   private int bestBlocked = NONE;
   private String bestState;
 
-  private KeySearch(String key, List<Operation> ops) {
+  private KeySearch(String key, List<Operation> unordered) {
     this.key = key;
-    this.ops = ops;
+    // Numbered in invocation order, so that a linearized set is mostly "all operations below some
+    // number" and remembers compactly (see Seen).
+    this.ops =
+        unordered.stream()
+            .sorted(Comparator.comparingLong(Operation::call).thenComparingInt(Operation::event))
+            .toList();
+    List<Operation> ops = this.ops;
     int n = ops.size();
     Integer[] order = new Integer[2 * n];
     for (int e = 0; e < 2 * n; e++) {
@@ -104,7 +110,7 @@ final class KeySearch {
 
   private KeyVerdict search(LongSupplier clock, long deadline, long maxStates) {
     int n = ops.size();
-    Set<State> seen = new HashSet<>();
+    Set<Seen> seen = new HashSet<>();
     BitSet linearized = new BitSet(n);
     int[] stack = new int[n];
     String[] stackState = new String[n];
@@ -124,8 +130,7 @@ final class KeySearch {
         if (op.accepts(state)) {
           String after = op.apply(state);
           linearized.set(opOf[entry]);
-          if (!seen.contains(new State(linearized, after))) {
-            seen.add(new State((BitSet) linearized.clone(), after));
+          if (seen.add(Seen.of(linearized, after))) {
             stack[depth] = entry;
             stackState[depth] = state;
             depth++;
@@ -247,10 +252,48 @@ final class KeySearch {
         text.toString());
   }
 
-  /** A remembered point of the search: which operations are linearized, and the register. */
-  private record State(BitSet linearized, String register) {
-    State {
-      Objects.requireNonNull(linearized);
+  /**
+   * A remembered point of the search: the register, and which operations are linearized, as the
+   * highest linearized number plus one and the numbers below it that are not linearized. Those are
+   * few (operations concurrent with the last linearized one, and unknown outcomes that have not
+   * taken effect), so a point costs tens of bytes, not a bit per operation of the key.
+   */
+  private static final class Seen {
+    private final int high;
+    private final int[] holes;
+    private final String register;
+    private final int hash;
+
+    private Seen(int high, int[] holes, String register) {
+      this.high = high;
+      this.holes = holes;
+      this.register = register;
+      this.hash = (31 * high + Arrays.hashCode(holes)) * 31 + Objects.hashCode(register);
+    }
+
+    static Seen of(BitSet linearized, String register) {
+      int high = linearized.length();
+      int count = high - linearized.cardinality();
+      int[] holes = new int[count];
+      int h = 0;
+      for (int i = linearized.nextClearBit(0); i < high; i = linearized.nextClearBit(i + 1)) {
+        holes[h++] = i;
+      }
+      return new Seen(high, holes, register);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Seen other
+          && other.hash == hash
+          && other.high == high
+          && Arrays.equals(other.holes, holes)
+          && Objects.equals(other.register, register);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
     }
   }
 }

@@ -258,6 +258,31 @@ class LinearizabilityCheckerTest {
     }
 
     @Test
+    void unknownWritesThatNobodySawAreDroppedWithoutChangingTheVerdict() {
+      Histories h = new Histories().put(1, "k", "a", 0, 10);
+      for (int p = 2; p < 42; p++) {
+        h.putInfo(p, "k", "lost-" + p, 20, 25);
+        h.casInfo(p + 100, "k", "a", "lost-" + (p + 100), 20, 25);
+      }
+      h.get(50, "k", "a", 100, 110);
+      Verdict v = h.check();
+      assertThat(v.outcome()).as(v.describe()).isEqualTo(Outcome.LINEARIZABLE);
+      assertThat(v.operations()).isEqualTo(2);
+      int read = h.next();
+      assertFails(h.get(50, "k", "ghost", 200, 210), "k", read);
+    }
+
+    @Test
+    void anUnknownWriteWhoseValueACasExpectedIsKept() {
+      assertPasses(new Histories().putInfo(1, "k", "x", 0, 5).cas(2, "k", "x", "y", 10, 20));
+      assertPasses(
+          new Histories()
+              .putInfo(1, "k", "x", 0, 5)
+              .casInfo(2, "k", "x", "y", 10, 20)
+              .get(3, "k", "y", 30, 40));
+    }
+
+    @Test
     void aReadWhoseOutcomeIsUnknownIsDropped() {
       HistoryEvent get = HistoryEvent.invokeGet(1, "k").at(0);
       Verdict v =

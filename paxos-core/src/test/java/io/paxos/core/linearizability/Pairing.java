@@ -4,15 +4,18 @@ import io.paxos.core.linearizability.HistoryEvent.Fn;
 import io.paxos.core.linearizability.HistoryEvent.Type;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * Pairs each invocation with its process's next event, its completion, and sorts the operations
- * that can matter by key. Drops failed operations (they did not take effect) and reads that did not
- * complete {@code ok} (they constrain nothing); gives the other operations whose outcome is unknown
+ * that can matter by key. Drops failed operations (they did not take effect), reads that did not
+ * complete {@code ok} (they constrain nothing), and writes of unknown outcome whose value nobody
+ * saw (see {@link #dropUnseenUnknownWrites}); gives the other operations whose outcome is unknown
  * ({@code info}, or no completion at all) an open end. Stateless.
  */
 final class Pairing {
@@ -69,7 +72,28 @@ final class Pairing {
     for (int open : pending.values().stream().sorted().toList()) {
       add(byKey, open, history.get(open), null);
     }
+    byKey.values().forEach(Pairing::dropUnseenUnknownWrites);
     return byKey;
+  }
+
+  /**
+   * Drops the puts and cas operations of unknown outcome whose value no read returned and no cas
+   * expected. That changes no verdict: in a linearization that has one, the next operation either
+   * overwrites its value (a put, a delete, a cas that expected it: none did) or there is none, so
+   * removing it leaves every other result as it was; and without it, it simply never took effect.
+   * Each such operation would otherwise double the states a refutation must visit.
+   */
+  private static void dropUnseenUnknownWrites(List<Operation> ops) {
+    Set<String> seen = new HashSet<>();
+    for (Operation op : ops) {
+      if (op.definite() && op.f() == Fn.GET && op.value() != null) {
+        seen.add(op.value());
+      }
+      if (op.f() == Fn.CAS && op.expected() != null) {
+        seen.add(op.expected());
+      }
+    }
+    ops.removeIf(op -> !op.definite() && op.f() != Fn.DELETE && !seen.contains(op.value()));
   }
 
   private static void add(
