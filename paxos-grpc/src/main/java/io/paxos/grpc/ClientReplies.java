@@ -22,10 +22,18 @@ final class ClientReplies {
 
   /** A result from a node that believes {@code leaderHint} leads (0: itself, or none known). */
   static ClientReply result(long callId, byte[] result, int leaderHint) {
+    return result(callId, result, leaderHint, 0);
+  }
+
+  /**
+   * A result that reflects {@code appliedSlot}, from a node that believes {@code leaderHint} leads.
+   */
+  static ClientReply result(long callId, byte[] result, int leaderHint, long appliedSlot) {
     return ClientReply.newBuilder()
         .setCallId(callId)
         .setResult(UnsafeByteOperations.unsafeWrap(result))
         .setLeaderHint(leaderHint)
+        .setAppliedSlot(appliedSlot)
         .build();
   }
 

@@ -3,9 +3,12 @@ package io.paxos.grpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.paxos.core.CommandTimeoutException;
+import io.paxos.core.SlotResult;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
+import io.paxos.core.protocol.Ballot;
 import io.paxos.core.runtime.NodeStatus;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.grpc.proto.ClientFrame;
@@ -20,6 +23,7 @@ import io.paxos.grpc.proto.ServerFrame;
 import io.paxos.grpc.proto.StatusReply;
 import io.paxos.grpc.proto.StatusRequest;
 import io.paxos.grpc.proto.SubmitRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +43,9 @@ import java.util.function.Consumer;
  * node, which never blocks; replies are written by one writer thread per server.
  */
 final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplBase {
+  /** How long a read waits here for the slot the client has seen before it answers a timeout. */
+  static final Duration MIN_SLOT_WAIT = Duration.ofSeconds(2);
+
   private final ClusterConfig config;
   private final int nodeId;
   private final ExecutorService writer;
@@ -74,6 +83,11 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
       s.close(Status.UNAVAILABLE.withDescription("node " + nodeId + " is closing"));
     }
     writer.shutdownNow();
+  }
+
+  /** Client session streams open now. */
+  int openSessions() {
+    return sessions.size();
   }
 
   void forget(ClientSession session) {
@@ -128,19 +142,26 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
               callId, ErrorCode.ERROR_CLOSED, "node " + nodeId + " is starting", 0));
       return;
     }
-    CompletableFuture<byte[]> future;
+    CompletableFuture<SlotResult> future;
     try {
       if (request.hasSubmit()) {
         SubmitRequest s = request.getSubmit();
         future =
-            n.submit(
+            n.submitWithSlot(
                 s.getClientId(),
                 s.getSequence(),
                 s.getAcknowledgedBelow(),
                 s.getCommand().toByteArray());
       } else if (request.hasRead()) {
         ReadRequest r = request.getRead();
-        future = n.read(r.getQuery().toByteArray(), ClientReplies.consistency(r.getConsistency()));
+        future =
+            n.read(
+                r.getQuery().toByteArray(),
+                ClientReplies.consistency(r.getConsistency()),
+                r.getMinSlot());
+        if (r.getMinSlot() > 0 && r.getMinSlot() > n.status().appliedSlot()) {
+          future = boundWait(future, r.getMinSlot());
+        }
       } else {
         throw new IllegalArgumentException("the request carries neither a command nor a read");
       }
@@ -153,8 +174,31 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
         (result, error) ->
             reply.accept(
                 error == null
-                    ? ClientReplies.result(callId, result, command ? leaderHint(n) : 0)
+                    ? ClientReplies.result(
+                        callId, result.result(), command ? leaderHint(n) : 0, result.slot())
                     : ClientReplies.outcome(callId, null, error)));
+  }
+
+  /**
+   * {@code read}, failed as timed out if this node has not applied {@code minSlot} within {@link
+   * #MIN_SLOT_WAIT}: the client then tries another node, well before its deadline.
+   */
+  private CompletableFuture<SlotResult> boundWait(
+      CompletableFuture<SlotResult> read, long minSlot) {
+    return read.orTimeout(MIN_SLOT_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(
+            e ->
+                CompletableFuture.failedFuture(
+                    e instanceof TimeoutException
+                        ? new CommandTimeoutException(
+                            "node "
+                                + nodeId
+                                + " has not applied slot "
+                                + minSlot
+                                + " within "
+                                + MIN_SLOT_WAIT.toMillis()
+                                + " ms; read at another node")
+                        : e));
   }
 
   /**
@@ -178,10 +222,14 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
       NodeStatus s = n.status();
       b.setLeader(s.leader())
           .setLeaderId(s.leaderHint().orElse(0))
+          .setCommitSlot(s.commitSlot())
           .setAppliedSlot(s.appliedSlot())
           .setFailure(s.failure().orElse(""))
           .setLearnerOnly(s.learnerOnly());
       s.stateHash().ifPresent(h -> b.setStateHash(h.hash()).setStateHashSlot(h.appliedSlot()));
+      if (!s.ballot().equals(Ballot.ZERO)) {
+        b.setBallot(MessageCodec.ballot(s.ballot()));
+      }
     } else {
       b.setFailure("node " + nodeId + " is starting");
     }

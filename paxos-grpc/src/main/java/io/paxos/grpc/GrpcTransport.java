@@ -1,6 +1,7 @@
 package io.paxos.grpc;
 
 import io.paxos.core.protocol.Message;
+import io.paxos.core.transport.PeerObserver;
 import io.paxos.core.transport.Transport;
 import java.time.Duration;
 import java.util.Map;
@@ -26,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * that stops reading fills its own queue and nobody else's. {@link #flush} wakes the sender;
  * without it, queued messages leave within a few milliseconds all the same.
  *
- * <p><b>Connections.</b> A stream opens with a handshake naming the cluster, this node and the
- * peer. A stream that fails (peer down, refused handshake) is opened again after an exponential
- * backoff with jitter; what was queued for the peer is dropped when its stream fails.
+ * <p><b>Connections.</b> A stream opens with a handshake naming the cluster, this node, the peer
+ * and the fingerprint of the membership, and answering the peer's challenge (with a proof of the
+ * server's {@link ClusterSecret}, if it has one; see {@link PeerHandshake}). A stream that fails
+ * (peer down, refused handshake) is opened again after an exponential backoff with jitter; what was
+ * queued for the peer is dropped when its stream fails.
  *
  * <p><b>Threading.</b> {@link #send} and {@link #flush} never block and may be called from any
  * thread (the runtime calls them from its event loop). The inbound handler is called on gRPC's
@@ -56,13 +59,14 @@ public final class GrpcTransport implements Transport {
     sender.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     PeerLink.Settings settings =
         new PeerLink.Settings(
-            server.config().clusterId(),
+            server.peerHandshake(),
             localId,
             b.tls.or(server::tls),
             b.queueCapacity,
             b.maxFrameBytes,
             b.minBackoff.toNanos(),
-            b.maxBackoff.toNanos());
+            b.maxBackoff.toNanos(),
+            server.limits().helloTimeout().toNanos());
     SplittableRandom random = new SplittableRandom(b.seed);
     for (Map.Entry<Integer, Endpoint> e : new TreeMap<>(b.peers).entrySet()) {
       if (e.getKey() != localId) {
@@ -80,6 +84,25 @@ public final class GrpcTransport implements Transport {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Report each peer's reachability (once per transition) and dropped messages to {@code observer}.
+   */
+  @Override
+  public void observe(PeerObserver observer) {
+    Objects.requireNonNull(observer, "observer");
+    for (PeerLink link : links.values()) {
+      link.observer(observer);
+    }
+  }
+
+  /** Every member's address as {@code host:port}. */
+  @Override
+  public Map<Integer, String> memberAddresses() {
+    Map<Integer, String> all = new TreeMap<>();
+    addresses.forEach((id, endpoint) -> all.put(id, endpoint.toString()));
+    return all;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.paxos.core.StateMachine;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.Storage;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -38,6 +41,9 @@ import java.util.function.IntFunction;
  * <p>Thread-safe for reading; {@link #stop} and {@link #close} block until the node stopped.
  */
 public final class LocalCluster implements AutoCloseable {
+  /** The address of an absent member: a privileged port where nothing listens. */
+  private static final Endpoint NOWHERE = new Endpoint("127.0.0.1", 1);
+
   private final ClusterConfig config;
   private final Map<Integer, PaxosServer> servers = new LinkedHashMap<>();
   private final Map<Integer, PaxosNode> nodes = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -55,7 +61,13 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void startAll(Builder b) {
+    for (int id : b.absent) {
+      addresses.put(id, NOWHERE);
+    }
     for (int id : config.ids()) {
+      if (b.absent.contains(id)) {
+        continue;
+      }
       PaxosServer.Builder s =
           PaxosServer.builder().config(config).nodeId(id).listen("127.0.0.1", 0);
       b.tls.apply(id).ifPresent(s::tls);
@@ -65,6 +77,9 @@ public final class LocalCluster implements AutoCloseable {
       addresses.put(id, new Endpoint("127.0.0.1", server.port()));
     }
     for (int id : config.ids()) {
+      if (b.absent.contains(id)) {
+        continue;
+      }
       GrpcTransport transport =
           GrpcTransport.builder().server(servers.get(id)).peers(addresses).seed(id).build();
       PaxosNode.Builder n =
@@ -80,6 +95,7 @@ public final class LocalCluster implements AutoCloseable {
       if (sm != null) {
         n.stateMachine(sm);
       }
+      b.observers.apply(id).forEach(n::observer);
       PaxosNode node = n.build();
       servers.get(id).serve(node);
       nodes.put(id, node);
@@ -94,9 +110,13 @@ public final class LocalCluster implements AutoCloseable {
     return config;
   }
 
-  /** Every member's address, in the order of the configuration. */
+  /** Every started member's address, in the order of the configuration. */
   public List<Endpoint> endpoints() {
-    return new ArrayList<>(addresses.values());
+    List<Endpoint> started = new ArrayList<>();
+    for (int id : servers.keySet()) {
+      started.add(addresses.get(id));
+    }
+    return started;
   }
 
   /** The server of member {@code id} (also after {@link #stop}, closed then). */
@@ -139,7 +159,7 @@ public final class LocalCluster implements AutoCloseable {
   /** Stop member {@code id}: its node (which closes its transport), then its server. */
   public void stop(int id) {
     PaxosNode node = nodes.remove(id);
-    if (node != null) {
+    if (node != null && servers.containsKey(id)) {
       node.close();
       servers.get(id).close();
     }
@@ -156,18 +176,26 @@ public final class LocalCluster implements AutoCloseable {
   /** Settings of a {@link LocalCluster}; {@link #start()} starts every member. */
   public static final class Builder {
     private ClusterConfig config;
+    private IntFunction<java.util.List<NodeObserver>> observers = id -> java.util.List.of();
     private IntFunction<StateMachine> stateMachines;
     private IntFunction<Storage> storage = id -> new InMemoryStorage();
     private ProtocolOptions options = ProtocolOptions.defaults();
     private Duration commandTimeout = Duration.ofSeconds(10);
     private IntFunction<Optional<TlsConfig>> tls = id -> Optional.empty();
     private Consumer<PaxosServer.Builder> serverSettings = b -> {};
+    private Set<Integer> absent = Set.of();
 
     private Builder() {}
 
     /** The members to start; required. */
     public Builder config(ClusterConfig config) {
       this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Observers for member {@code id} (none but the logging one by default). */
+    public Builder observers(IntFunction<java.util.List<NodeObserver>> observers) {
+      this.observers = Objects.requireNonNull(observers, "observers");
       return this;
     }
 
@@ -205,6 +233,19 @@ public final class LocalCluster implements AutoCloseable {
     /** Adjusts every member's server settings (after the address and TLS are set). */
     public Builder serverSettings(Consumer<PaxosServer.Builder> settings) {
       this.serverSettings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * Members of the configuration not to start here (their peers find nobody at their address): a
+     * test can play them, or leave them out.
+     */
+    public Builder absent(int... ids) {
+      Set<Integer> set = new TreeSet<>();
+      for (int id : ids) {
+        set.add(id);
+      }
+      this.absent = Set.copyOf(set);
       return this;
     }
 

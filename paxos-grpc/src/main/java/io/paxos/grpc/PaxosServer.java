@@ -1,14 +1,21 @@
 package io.paxos.grpc;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.paxos.core.config.ClusterConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC server of one node: one port serves both the peer streams of the {@link GrpcTransport}
@@ -26,7 +33,14 @@ import java.util.concurrent.TimeUnit;
  * clients are told the node is unavailable until {@link #serve} names it.
  *
  * <p>Limits: an inbound message (one frame of many protocol messages, or of many client requests)
- * larger than {@link Builder#maxInboundMessageBytes} closes its stream, not the node.
+ * larger than {@link Builder#maxInboundMessageBytes} closes its stream, not the node. {@link
+ * ConnectionLimits} bound the connections: how many, how long a handshake and a peer's Hello may
+ * take, how long a connection may idle.
+ *
+ * <p>Peers: see {@link PeerHandshake} for what a peer stream must prove (under mutual TLS, a
+ * certificate naming its node id; with a {@link ClusterSecret}, knowledge of the secret; always,
+ * the same configuration fingerprint). In plaintext without a cluster secret, anyone who can reach
+ * the port can claim to be any member.
  *
  * <p>Thread-safe. gRPC runs the services on its network threads (direct executor): every handler
  * only decodes and hands work to the node, which never blocks.
@@ -35,30 +49,76 @@ public final class PaxosServer implements AutoCloseable {
   /** The default limit on one inbound frame. */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 << 20;
 
+  /** Peers and clients may ping as often as this to keep connections alive. */
+  static final Duration PERMITTED_KEEPALIVE = Duration.ofSeconds(5);
+
   private final ClusterConfig config;
   private final int nodeId;
   private final Optional<TlsConfig> tls;
+  private final ConnectionLimits limits;
+  private final PeerHandshake handshake;
+  private final ScheduledThreadPoolExecutor timer;
   private final PeerInbound peers;
   private final ClientService clients;
+  private final CappedServerChannel.Counter connections;
+  private final MalformedRequests malformed;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
   private final Server server;
 
   private PaxosServer(Builder b) throws IOException {
     this.config = b.config;
     this.nodeId = b.nodeId;
     this.tls = b.tls;
-    this.peers = new PeerInbound(config, nodeId);
+    this.limits = b.limits;
+    this.handshake =
+        new PeerHandshake(
+            config, nodeId, b.secret, tls.map(TlsConfig::requiresClientCertificates).orElse(false));
+    this.timer = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("paxos-timer", true));
+    timer.setRemoveOnCancelPolicy(true);
+    this.peers = new PeerInbound(nodeId, handshake, timer, limits.helloTimeout());
     this.clients = new ClientService(config, nodeId);
-    this.server =
-        NettyServerBuilder.forAddress(
-                new InetSocketAddress(b.host, b.port), TlsConfig.serverCredentials(tls))
-            .directExecutor()
-            .maxInboundMessageSize(b.maxInboundMessageBytes)
-            .permitKeepAliveTime(5, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
-            .addService(peers)
-            .addService(clients)
-            .build()
-            .start();
+    this.connections =
+        new CappedServerChannel.Counter(
+            limits.maxConnections(),
+            RateLimitedLog.warnings(LoggerFactory.getLogger(PaxosServer.class)));
+    this.malformed =
+        new MalformedRequests(RateLimitedLog.warnings(LoggerFactory.getLogger(PaxosServer.class)));
+    NetworkLogs.install();
+    this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("paxos-accept", true));
+    this.workers = new NioEventLoopGroup(0, new DefaultThreadFactory("paxos-grpc", true));
+    try {
+      this.server =
+          NettyServerBuilder.forAddress(
+                  new InetSocketAddress(b.host, b.port), TlsConfig.serverCredentials(tls))
+              .channelFactory(() -> new CappedServerChannel(connections))
+              .bossEventLoopGroup(boss)
+              .workerEventLoopGroup(workers)
+              .directExecutor()
+              .maxInboundMessageSize(b.maxInboundMessageBytes)
+              .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+              .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
+              .keepAliveTime(limits.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+              .keepAliveTimeout(limits.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+              .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
+              .permitKeepAliveTime(PERMITTED_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
+              .permitKeepAliveWithoutCalls(true)
+              .addService(
+                  malformed.guard(
+                      ServerInterceptors.intercept(peers, PeerCertificates.interceptor())))
+              .addService(malformed.guard(clients.bindService()))
+              .build()
+              .start();
+    } catch (IOException | RuntimeException e) {
+      stopThreads();
+      throw e;
+    }
+  }
+
+  private void stopThreads() {
+    timer.shutdownNow();
+    boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
   }
 
   public static Builder builder() {
@@ -86,8 +146,34 @@ public final class PaxosServer implements AutoCloseable {
     return peers;
   }
 
+  PeerHandshake peerHandshake() {
+    return handshake;
+  }
+
+  public ConnectionLimits limits() {
+    return limits;
+  }
+
+  /** Connections open on the port now. */
+  public int openConnections() {
+    return connections.open();
+  }
+
+  /**
+   * Connections closed as soon as accepted because {@link ConnectionLimits#maxConnections} were
+   * open.
+   */
+  public long refusedConnections() {
+    return connections.refused();
+  }
+
   ClientService clientService() {
     return clients;
+  }
+
+  /** The client session streams open at this server now (a gauge for monitoring; any thread). */
+  public int openClientSessions() {
+    return clients.openSessions();
   }
 
   /** Serve clients' commands, reads and status requests with {@code node}. */
@@ -95,9 +181,17 @@ public final class PaxosServer implements AutoCloseable {
     clients.attach(node);
   }
 
-  /** Peer streams refused at their handshake (wrong cluster, unknown node, ...). */
+  /**
+   * Peer streams refused at their handshake (wrong cluster, unknown node, certificate, secret or
+   * configuration, a member already connected) or closed for sending no Hello in time.
+   */
   public long refusedPeerStreams() {
     return peers.refused();
+  }
+
+  /** Requests (peer frames or client calls) that did not parse, refused with INVALID_ARGUMENT. */
+  public long malformedRequests() {
+    return malformed.count();
   }
 
   /** Peer streams closed because a frame did not decode. */
@@ -116,6 +210,7 @@ public final class PaxosServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    stopThreads();
   }
 
   /** Settings of a {@link PaxosServer}; {@link #start()} binds the port. */
@@ -126,6 +221,8 @@ public final class PaxosServer implements AutoCloseable {
     private int port = -1;
     private Optional<TlsConfig> tls = Optional.empty();
     private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
+    private Optional<ClusterSecret> secret = Optional.empty();
+    private ConnectionLimits limits = ConnectionLimits.defaults();
 
     private Builder() {}
 
@@ -153,6 +250,22 @@ public final class PaxosServer implements AutoCloseable {
     /** Serve TLS (or mutual TLS) instead of plaintext. */
     public Builder tls(TlsConfig tls) {
       this.tls = Optional.of(Objects.requireNonNull(tls, "tls"));
+      return this;
+    }
+
+    /**
+     * Authenticate peer streams with a secret that every member shares (see {@link ClusterSecret});
+     * the node's transport proves it to its peers in turn. Without it, and without mutual TLS,
+     * anyone who can reach the port can claim to be any member.
+     */
+    public Builder clusterSecret(ClusterSecret secret) {
+      this.secret = Optional.of(Objects.requireNonNull(secret, "secret"));
+      return this;
+    }
+
+    /** Bounds on connections; {@link ConnectionLimits#defaults()} by default. */
+    public Builder limits(ConnectionLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

@@ -3,18 +3,23 @@ package io.paxos.grpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
 import io.paxos.core.protocol.Message;
 import io.paxos.grpc.proto.Envelope;
 import io.paxos.grpc.proto.Hello;
 import io.paxos.grpc.proto.PaxosPeerGrpc;
 import io.paxos.grpc.proto.PeerFrame;
-import io.paxos.grpc.proto.SchemaVersion;
 import io.paxos.grpc.proto.Welcome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -25,11 +30,17 @@ import org.slf4j.LoggerFactory;
  * The receiving side of peer streams: checks each stream's handshake, decodes its frames and hands
  * the messages to the node's inbound handler.
  *
- * <p>A stream whose {@link Hello} names another cluster, a node that is not a member, this node
- * itself, another target or an unknown schema version is refused with an error status and logged; a
- * frame that does not decode closes its stream. A message of a type added to the schema after this
- * build is skipped (the schema's compatibility rule: new messages that old nodes may ignore). The
- * node goes on serving every other stream.
+ * <p>Each new stream must send its {@link Hello} within the hello timeout, or it is closed; with a
+ * {@link ClusterSecret}, the stream is first sent a challenge, which the Hello answers. {@link
+ * PeerHandshake} decides whether the Hello is accepted (cluster, member, target, schema,
+ * certificate, cluster secret, configuration fingerprint); a refusal ends the stream with an error
+ * status naming the reason, and is logged at most once per interval and kind. One stream per
+ * member: a second stream claiming a connected member's id is refused, unless its sender is
+ * authenticated (mutual TLS or a cluster secret), in which case it replaces the older one (a
+ * restarted peer need not wait for its old connection to time out). A frame that does not decode
+ * closes its stream. A message of a type added to the schema after this build is skipped (the
+ * schema's compatibility rule: new messages that old nodes may ignore). The node goes on serving
+ * every other stream.
  *
  * <p><b>Threading.</b> gRPC calls the stream callbacks on its network threads (the server runs with
  * a direct executor), one callback at a time per stream; they only decode and call the handler,
@@ -39,18 +50,28 @@ import org.slf4j.LoggerFactory;
 final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
   private static final Logger log = LoggerFactory.getLogger(PeerInbound.class);
 
-  private final ClusterConfig config;
   private final int localId;
+  private final PeerHandshake handshake;
+  private final ScheduledExecutorService timer;
+  private final long helloTimeoutNanos;
+  private final RateLimitedLog refusals = RateLimitedLog.warnings(log);
   private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, Stream> connected = new ConcurrentHashMap<>();
   private final AtomicInteger delivering = new AtomicInteger();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
   private volatile Consumer<Message> handler;
   private volatile boolean stopped;
 
-  PeerInbound(ClusterConfig config, int localId) {
-    this.config = config;
+  /**
+   * @param timer closes streams whose Hello is late; owned by the caller
+   */
+  PeerInbound(
+      int localId, PeerHandshake handshake, ScheduledExecutorService timer, Duration helloTimeout) {
     this.localId = localId;
+    this.handshake = handshake;
+    this.timer = timer;
+    this.helloTimeoutNanos = helloTimeout.toNanos();
   }
 
   /** Deliver every message received from now on to {@code inbound}. */
@@ -72,9 +93,20 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
     }
   }
 
-  /** Streams refused at their handshake. */
+  /** Streams refused at their handshake, or closed for sending no Hello in time. */
   long refused() {
     return refused.get();
+  }
+
+  /** Whether node {@code id} has an open, accepted stream to this node. */
+  boolean connected(int id) {
+    Stream s = connected.get(id);
+    return s != null && !s.isClosed();
+  }
+
+  /** Lines the handshake refusals wrote to the log (at most one per kind and interval). */
+  long refusalLogLines() {
+    return refusals.lines();
   }
 
   /** Streams closed because a frame did not decode. */
@@ -84,37 +116,18 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
 
   @Override
   public StreamObserver<PeerFrame> connect(StreamObserver<Welcome> responses) {
-    Stream stream = new Stream((ServerCallStreamObserver<Welcome>) responses);
+    Stream stream =
+        new Stream(
+            (ServerCallStreamObserver<Welcome>) responses,
+            handshake.nonce(),
+            PeerCertificates.current());
     if (stopped) {
       stream.close(Status.UNAVAILABLE.withDescription("node " + localId + " is closing"));
     } else {
       open.add(stream);
+      stream.challenge();
     }
     return stream;
-  }
-
-  /** Why {@code hello} is refused, or null if it is acceptable. */
-  private String refusal(Hello hello) {
-    if (hello.getSchemaVersion() != SchemaVersion.SCHEMA_VERSION_1) {
-      return "schema version " + hello.getSchemaVersionValue() + " is not spoken here (1 is)";
-    }
-    if (!hello.getClusterId().equals(config.clusterId())) {
-      return "it belongs to cluster '"
-          + hello.getClusterId()
-          + "', this node to '"
-          + config.clusterId()
-          + "'";
-    }
-    if (!config.contains(hello.getNodeId())) {
-      return "node " + hello.getNodeId() + " is not a member of cluster " + config.clusterId();
-    }
-    if (hello.getNodeId() == localId) {
-      return "it claims this node's own id " + localId;
-    }
-    if (hello.getTargetNodeId() != localId) {
-      return "it is meant for node " + hello.getTargetNodeId() + ", this is node " + localId;
-    }
-    return null;
   }
 
   private void deliver(List<Message> messages) {
@@ -135,12 +148,62 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
   /** One inbound stream; gRPC serializes its callbacks. */
   private final class Stream implements StreamObserver<PeerFrame> {
     private final ServerCallStreamObserver<Welcome> responses;
-    private int peer; // 0 until the handshake is accepted
+    private final byte[] challenge;
+    private final PeerCertificates.Claim certificate;
+    private volatile int peer; // 0 until the handshake is accepted
     private boolean closed;
+    private ScheduledFuture<?> helloDeadline;
 
-    Stream(ServerCallStreamObserver<Welcome> responses) {
+    Stream(
+        ServerCallStreamObserver<Welcome> responses,
+        byte[] challenge,
+        PeerCertificates.Claim certificate) {
       this.responses = responses;
-      responses.setOnCancelHandler(() -> open.remove(this));
+      this.challenge = challenge;
+      this.certificate = certificate;
+      responses.setOnCancelHandler(this::cancelled);
+    }
+
+    private void cancelled() {
+      synchronized (this) {
+        closed = true;
+        if (helloDeadline != null) {
+          helloDeadline.cancel(false);
+        }
+      }
+      forget();
+    }
+
+    /** Send the challenge (with a cluster secret) and start the clock for the Hello. */
+    void challenge() {
+      synchronized (this) {
+        if (handshake.hasSecret()) {
+          responses.onNext(handshake.challenge(challenge));
+        }
+        try {
+          helloDeadline =
+              timer.schedule(this::helloTimedOut, helloTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          // the server is closing, and closes this stream too
+        }
+      }
+    }
+
+    private void helloTimedOut() {
+      if (peer == 0 && !isClosed()) {
+        refused.incrementAndGet();
+        String why = "no Hello within " + Duration.ofNanos(helloTimeoutNanos).toMillis() + " ms";
+        refusals.event("node " + localId + " closes peer streams that sent no Hello", why);
+        close(Status.DEADLINE_EXCEEDED.withDescription("closed by node " + localId + ": " + why));
+      }
+    }
+
+    private void forget() {
+      open.remove(this);
+      int p = peer;
+      if (p != 0) {
+        connected.remove(p, this);
+      }
     }
 
     @Override
@@ -166,7 +229,9 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
         }
       } catch (WireFormatException e) {
         malformed.incrementAndGet();
-        log.warn("node {}: closing the stream from node {}: {}", localId, peer, e.getMessage());
+        refusals.event(
+            "node " + localId + " closes streams from node " + peer + " on an invalid message",
+            e.getMessage());
         close(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
         return;
       }
@@ -174,34 +239,80 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
     }
 
     private boolean handshake(PeerFrame frame) {
-      String why =
-          frame.hasHello() ? refusal(frame.getHello()) : "its first frame carries no Hello";
-      if (why != null) {
+      PeerHandshake.Refusal refusal =
+          frame.hasHello()
+              ? handshake.check(frame.getHello(), challenge, certificate)
+              : new PeerHandshake.Refusal(
+                  Status.Code.PERMISSION_DENIED, "its first frame carries no Hello");
+      if (refusal == null) {
+        refusal = claim(frame.getHello().getNodeId());
+      }
+      if (refusal != null) {
         refused.incrementAndGet();
-        log.warn("node {} refuses a peer stream: {}", localId, why);
-        close(Status.PERMISSION_DENIED.withDescription("refused by node " + localId + ": " + why));
+        int claimed = frame.getHello().getNodeId();
+        refusals.event(
+            "node "
+                + localId
+                + " refuses peer streams "
+                + (claimed != 0 && claimed <= Member.MAX_ID
+                    ? "claiming node " + claimed
+                    : "without a valid node id")
+                + " ("
+                + refusal.code()
+                + ")",
+            refusal.why());
+        close(refusal.status(localId));
         return false;
       }
-      peer = frame.getHello().getNodeId();
       synchronized (this) {
-        responses.onNext(
-            Welcome.newBuilder()
-                .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
-                .setNodeId(localId)
-                .build());
+        if (helloDeadline != null) {
+          helloDeadline.cancel(false);
+        }
+        responses.onNext(handshake.welcome(frame.getHello(), challenge));
       }
       return true;
     }
 
+    /**
+     * Make this the stream of node {@code id}: refused if another stream of {@code id} is open and
+     * this one is not authenticated; an authenticated stream replaces the older one.
+     */
+    private PeerHandshake.Refusal claim(int id) {
+      Stream older;
+      synchronized (connected) {
+        older = connected.get(id);
+        if (older != null && older.isClosed()) {
+          older = null;
+        }
+        if (older != null && !handshake.authenticates()) {
+          return new PeerHandshake.Refusal(
+              Status.Code.ALREADY_EXISTS,
+              "node "
+                  + id
+                  + " is already connected, and peers are not authenticated here (configure"
+                  + " mutual TLS or a cluster secret to let a restarted peer replace its stream)");
+        }
+        peer = id;
+        connected.put(id, this);
+      }
+      if (older != null) {
+        log.info(
+            "node {}: a new authenticated stream from node {} replaces its older one", localId, id);
+        older.close(
+            Status.ABORTED.withDescription(
+                "replaced by a newer authenticated stream from node " + id));
+      }
+      return null;
+    }
+
     @Override
     public void onError(Throwable t) {
-      open.remove(this);
+      forget();
       log.debug("node {}: stream from node {} ended: {}", localId, peer, t.toString());
     }
 
     @Override
     public void onCompleted() {
-      open.remove(this);
       close(Status.OK);
     }
 
@@ -210,7 +321,10 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
     }
 
     synchronized void close(Status status) {
-      open.remove(this);
+      forget();
+      if (helloDeadline != null) {
+        helloDeadline.cancel(false);
+      }
       if (closed) {
         return;
       }

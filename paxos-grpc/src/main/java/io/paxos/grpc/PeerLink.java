@@ -6,11 +6,11 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.transport.PeerObserver;
 import io.paxos.grpc.proto.Envelope;
 import io.paxos.grpc.proto.Hello;
 import io.paxos.grpc.proto.PaxosPeerGrpc;
 import io.paxos.grpc.proto.PeerFrame;
-import io.paxos.grpc.proto.SchemaVersion;
 import io.paxos.grpc.proto.Welcome;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -41,13 +41,17 @@ final class PeerLink {
   private static final int MAX_MESSAGES_PER_FRAME = 1024;
 
   record Settings(
-      String clusterId,
+      PeerHandshake handshake,
       int localId,
       Optional<TlsConfig> tls,
       int capacity,
       int maxFrameBytes,
       long minBackoffNanos,
-      long maxBackoffNanos) {}
+      long maxBackoffNanos,
+      long helloTimeoutNanos) {}
+
+  /** Refusals by peers: at most one line per peer and kind every 10 seconds. */
+  private static final RateLimitedLog refusals = RateLimitedLog.warnings(log);
 
   private final int peer;
   private final Endpoint endpoint;
@@ -61,13 +65,18 @@ final class PeerLink {
   private final AtomicLong sent = new AtomicLong();
   private volatile boolean closed;
   private volatile ManagedChannel channel;
+  private volatile PeerObserver observer = new PeerObserver() {};
   private final ReentrantLock lock = new ReentrantLock();
 
   // Under lock only.
   private ClientCallStreamObserver<PeerFrame> call;
+  private boolean helloSent; // frames leave only after the Hello, which answers the challenge
+  private byte[] challenge;
+  private byte[] clientNonce;
   private Envelope carried;
   private int failures;
   private long retryAtNanos;
+  private Boolean reachable; // null until the first stream opens or fails
 
   PeerLink(
       int peer,
@@ -82,6 +91,11 @@ final class PeerLink {
     this.random = random;
   }
 
+  /** Who hears of this peer's reachability and of dropped messages; before {@link #start()}. */
+  void observer(PeerObserver observer) {
+    this.observer = observer;
+  }
+
   /** Connect now, so that the first message does not wait for the handshake. */
   void start() {
     schedule();
@@ -92,6 +106,7 @@ final class PeerLink {
     if (queued.incrementAndGet() > settings.capacity() || closed) {
       queued.decrementAndGet();
       dropped.incrementAndGet();
+      observer.messagesDropped(peer, 1);
       return;
     }
     queue.add(message);
@@ -163,7 +178,7 @@ final class PeerLink {
 
   /** Under the lock: send frames while anything is queued and flow control lets them go. */
   private void sendWhileReady(ClientCallStreamObserver<PeerFrame> c) {
-    while ((queued.get() > 0 || carried != null) && c.isReady()) {
+    while (helloSent && (queued.get() > 0 || carried != null) && c.isReady()) {
       sendFrame(c);
     }
   }
@@ -190,15 +205,74 @@ final class PeerLink {
     }
     Responses responses = new Responses();
     PaxosPeerGrpc.newStub(channel).connect(responses);
-    call = responses.requests;
-    Hello hello =
-        Hello.newBuilder()
-            .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
-            .setClusterId(settings.clusterId())
-            .setNodeId(settings.localId())
-            .setTargetNodeId(peer)
-            .build();
-    call.onNext(PeerFrame.newBuilder().setHello(hello).build());
+    ClientCallStreamObserver<PeerFrame> opened = responses.requests;
+    call = opened;
+    helloSent = false;
+    challenge = new byte[0];
+    clientNonce = settings.handshake().nonce();
+    if (!settings.handshake().hasSecret()) {
+      sendHello(opened); // no challenge to wait for
+      return;
+    }
+    try {
+      sender.schedule(
+          () -> locked(() -> challengeTimedOut(opened)),
+          settings.helloTimeoutNanos(),
+          TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** Under the lock: the peer's challenge arrived on {@code stream}; answer with the Hello. */
+  private void answer(ClientCallStreamObserver<PeerFrame> stream, Welcome welcome) {
+    if (call != stream || closed) {
+      return;
+    }
+    if (!helloSent) {
+      String why = PeerHandshake.checkChallenge(welcome);
+      if (why != null) {
+        fail(stream, why);
+        return;
+      }
+      challenge = welcome.getChallenge().toByteArray();
+      sendHello(stream);
+      sendWhileReady(stream);
+      return;
+    }
+    if (welcome.getNodeId() == 0 && !welcome.getChallenge().isEmpty()) {
+      return; // a challenge this node, without a secret, does not answer; a refusal follows
+    }
+    String why = settings.handshake().checkWelcome(welcome, peer, challenge, clientNonce);
+    if (why != null) {
+      fail(stream, why);
+      return;
+    }
+    failures = 0;
+    if (!Boolean.TRUE.equals(reachable)) {
+      reachable = Boolean.TRUE;
+      observer.peerReachable(peer);
+    }
+  }
+
+  private void sendHello(ClientCallStreamObserver<PeerFrame> stream) {
+    Hello hello = settings.handshake().hello(peer, challenge, clientNonce);
+    stream.onNext(PeerFrame.newBuilder().setHello(hello).build());
+    helloSent = true;
+  }
+
+  private void challengeTimedOut(ClientCallStreamObserver<PeerFrame> stream) {
+    if (call == stream && !helloSent && !closed) {
+      fail(stream, "it sent no challenge in time (is it configured with the cluster secret?)");
+    }
+  }
+
+  /** Under the lock: give up on {@code stream}, whose peer cannot be trusted or understood. */
+  private void fail(ClientCallStreamObserver<PeerFrame> stream, String why) {
+    refusals.event(
+        "node " + settings.localId() + " does not trust node " + peer + " at " + endpoint, why);
+    stream.cancel("node " + settings.localId() + " does not trust node " + peer + ": " + why, null);
+    ended(stream, Status.PERMISSION_DENIED.withDescription(why), false);
   }
 
   /** Send as much of the queue as fits in one frame. */
@@ -224,6 +298,7 @@ final class PeerLink {
       }
       if (size > PaxosServer.DEFAULT_MAX_INBOUND_MESSAGE_BYTES) {
         dropped.incrementAndGet();
+        observer.messagesDropped(peer, 1);
         log.warn(
             "node {} drops a {}-byte message to node {}: too large",
             settings.localId(),
@@ -242,11 +317,12 @@ final class PeerLink {
   }
 
   /** The stream {@code failed} ended: drop what is queued and open it again after a backoff. */
-  private void ended(ClientCallStreamObserver<PeerFrame> failed, Status status) {
+  private void ended(ClientCallStreamObserver<PeerFrame> failed, Status status, boolean report) {
     if (call != failed || closed) {
       return;
     }
     call = null;
+    helloSent = false;
     carried = null;
     int lost = 0;
     while (queue.poll() != null) {
@@ -254,14 +330,27 @@ final class PeerLink {
       lost++;
     }
     dropped.addAndGet(lost);
+    if (lost > 0) {
+      observer.messagesDropped(peer, lost);
+    }
+    if (!Boolean.FALSE.equals(reachable)) {
+      reachable = Boolean.FALSE;
+      observer.peerUnreachable(peer, "stream to " + endpoint + " ended: " + describe(status));
+    }
     failures++;
     long base =
         Math.min(
             settings.maxBackoffNanos(), settings.minBackoffNanos() << Math.min(failures - 1, 20));
     long delay = base / 2 + random.nextLong(base / 2 + 1);
     retryAtNanos = System.nanoTime() + delay;
-    if (failures == 1) {
-      log.info(
+    if (!report) {
+      // already said why
+    } else if (refusal(status)) {
+      refusals.event(
+          "node " + settings.localId() + ": node " + peer + " refuses its stream",
+          describe(status));
+    } else if (failures == 1) {
+      log.debug(
           "node {}: stream to node {} at {} ended ({}); reconnecting with backoff",
           settings.localId(),
           peer,
@@ -277,10 +366,18 @@ final class PeerLink {
     }
   }
 
+  /** Whether the peer refused the handshake (as opposed to being unreachable). */
+  private static boolean refusal(Status status) {
+    return switch (status.getCode()) {
+      case PERMISSION_DENIED, FAILED_PRECONDITION, ALREADY_EXISTS, UNAUTHENTICATED -> true;
+      default -> false;
+    };
+  }
+
   private static String describe(Status status) {
     return status.getDescription() == null
         ? status.getCode().toString()
-        : status.getCode() + ": " + status.getDescription();
+        : status.getCode() + ": " + RateLimitedLog.cut(status.getDescription());
   }
 
   /** Run {@code task} on the sender thread, under the lock. */
@@ -333,22 +430,18 @@ final class PeerLink {
 
     @Override
     public void onNext(Welcome welcome) {
-      onSender(
-          () -> {
-            if (call == requests) {
-              failures = 0;
-            }
-          });
+      onSender(() -> answer(requests, welcome));
     }
 
     @Override
     public void onError(Throwable t) {
-      onSender(() -> ended(requests, Status.fromThrowable(t)));
+      onSender(() -> ended(requests, Status.fromThrowable(t), true));
     }
 
     @Override
     public void onCompleted() {
-      onSender(() -> ended(requests, Status.UNAVAILABLE.withDescription("peer ended the stream")));
+      onSender(
+          () -> ended(requests, Status.UNAVAILABLE.withDescription("peer ended the stream"), true));
     }
   }
 }

@@ -26,13 +26,14 @@ final class GrpcCluster implements AutoCloseable {
   }
 
   /**
-   * Start every member; {@code tls} gives each node's TLS settings, if any, and {@code settings}
-   * adjusts every server's settings.
+   * Start every member but the {@code absent} ones; {@code tls} gives each node's TLS settings, if
+   * any, and {@code settings} adjusts every server's settings.
    */
   GrpcCluster(
       ClusterConfig config,
       IntFunction<Optional<TlsConfig>> tls,
-      Consumer<PaxosServer.Builder> settings) {
+      Consumer<PaxosServer.Builder> settings,
+      int... absent) {
     cluster =
         LocalCluster.builder()
             .config(config)
@@ -46,6 +47,7 @@ final class GrpcCluster implements AutoCloseable {
             .commandTimeout(Duration.ofSeconds(5))
             .tls(tls)
             .serverSettings(settings)
+            .absent(absent)
             .start();
   }
 

@@ -11,6 +11,8 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
+import io.paxos.core.config.Role;
 import io.paxos.grpc.client.PaxosClient;
 import io.paxos.grpc.proto.Envelope;
 import io.paxos.grpc.proto.Hello;
@@ -27,6 +29,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +49,22 @@ import org.junit.jupiter.api.TestInstance;
 class HostileInputTest {
   private static final int MAX_INBOUND = 64 * 1024;
 
+  /**
+   * Three nodes and a learner, 4, that the test plays: in plaintext without a cluster secret, a
+   * stream claiming a member that is already connected is refused, so hostile frames come from a
+   * member that is not.
+   */
+  private static final int PLAYED = 4;
+
+  private static final ClusterConfig CONFIG =
+      ClusterConfig.withMajorities(
+          "hostile",
+          List.of(
+              Member.allRoles(1),
+              Member.allRoles(2),
+              Member.allRoles(3),
+              Member.of(PLAYED, Role.LEARNER)));
+
   private GrpcCluster cluster;
   private PaxosClient client;
   private ManagedChannel channel;
@@ -56,9 +75,7 @@ class HostileInputTest {
   void startCluster() {
     cluster =
         new GrpcCluster(
-            ClusterConfig.of("hostile", 1, 2, 3),
-            id -> Optional.empty(),
-            b -> b.maxInboundMessageBytes(MAX_INBOUND));
+            CONFIG, id -> Optional.empty(), b -> b.maxInboundMessageBytes(MAX_INBOUND), PLAYED);
     client =
         PaxosClient.builder()
             .endpoints(cluster.endpoints())
@@ -94,9 +111,10 @@ class HostileInputTest {
     int leaderId = target.nodeId();
     int other = leaderId == 1 ? 2 : 1;
     long before = target.refusedPeerStreams();
-    Hello good = hello("hostile", other, leaderId);
+    Hello good = hello("hostile", PLAYED, leaderId);
     Hello[] bad = {
       good.toBuilder().setClusterId("another-cluster").build(),
+      good.toBuilder().setClusterId("x".repeat(MAX_INBOUND / 2)).build(),
       good.toBuilder().setNodeId(42).build(),
       good.toBuilder().setNodeId(leaderId).build(),
       good.toBuilder().setTargetNodeId(other).build(),
@@ -104,11 +122,56 @@ class HostileInputTest {
     };
     for (Hello hello : bad) {
       Status status = send(PeerFrame.newBuilder().setHello(hello).build().toByteArray());
-      assertThat(status.getCode()).as("%s", hello).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(status.getCode())
+          .as("%s", hello.getNodeId())
+          .isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(status.getDescription()).hasSizeLessThan(1000);
     }
     Status noHello = send(PeerFrame.newBuilder().addMessages(prepare()).build().toByteArray());
     assertThat(noHello.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(target.refusedPeerStreams() - before).isEqualTo(bad.length + 1);
+  }
+
+  @Test
+  @DisplayName(
+      "a stream from a member with another membership or quorums is refused with"
+          + " FAILED_PRECONDITION, naming the mismatch")
+  void otherConfigurationIsRefused() throws Exception {
+    Hello hello =
+        hello("hostile", PLAYED, target.nodeId()).toBuilder()
+            .setConfigFingerprint(ClusterConfig.of("hostile", 1, 2, 3, 4).fingerprint())
+            .build();
+    Status status = send(PeerFrame.newBuilder().setHello(hello).build().toByteArray());
+    assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(status.getDescription()).contains("another configuration");
+    Status none =
+        send(
+            PeerFrame.newBuilder()
+                .setHello(hello.toBuilder().clearConfigFingerprint())
+                .build()
+                .toByteArray());
+    assertThat(none.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+  }
+
+  @Test
+  @DisplayName(
+      "in plaintext without a secret, a second stream claiming a connected member is refused, and"
+          + " the member's own stream keeps working")
+  void duplicateMemberIsRefused() throws Exception {
+    int other = target.nodeId() == 1 ? 2 : 1;
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> target.peerInbound().connected(other));
+    Status status =
+        send(
+            PeerFrame.newBuilder()
+                .setHello(hello("hostile", other, target.nodeId()))
+                .addMessages(prepare())
+                .build()
+                .toByteArray());
+    assertThat(status.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(target.peerInbound().connected(other)).isTrue();
+    // clusterStillServes: the real peer's stream still carries its votes
   }
 
   @Test
@@ -117,7 +180,7 @@ class HostileInputTest {
     SplittableRandom random = new SplittableRandom(99);
     byte[] valid =
         PeerFrame.newBuilder()
-            .setHello(hello("hostile", 2, target.nodeId()))
+            .setHello(hello("hostile", PLAYED, target.nodeId()))
             .addMessages(prepare())
             .build()
             .toByteArray();
@@ -137,10 +200,9 @@ class HostileInputTest {
   @DisplayName("a frame with a message the schema does not allow closes its stream")
   void invalidMessageClosesItsStream() throws Exception {
     long before = target.malformedPeerStreams();
-    int other = target.nodeId() == 1 ? 2 : 1;
     PeerFrame frame =
         PeerFrame.newBuilder()
-            .setHello(hello("hostile", other, target.nodeId()))
+            .setHello(hello("hostile", PLAYED, target.nodeId()))
             .addMessages(Envelope.newBuilder().setPrepare(Prepare.newBuilder().setFromSlot(1)))
             .build();
 
@@ -154,12 +216,11 @@ class HostileInputTest {
           + " the invalid frame after it closes the stream")
   void newerMessageTypesAreSkipped() throws Exception {
     long before = target.malformedPeerStreams();
-    int other = target.nodeId() == 1 ? 2 : 1;
     // Envelope field 99: a message type added to schema version 1 after this build.
     Envelope newer = Envelope.parseFrom(new byte[] {(byte) 0x9a, 0x06, 0x01, 0x08});
     PeerFrame first =
         PeerFrame.newBuilder()
-            .setHello(hello("hostile", other, target.nodeId()))
+            .setHello(hello("hostile", PLAYED, target.nodeId()))
             .addMessages(newer)
             .addMessages(prepare())
             .build();
@@ -179,11 +240,10 @@ class HostileInputTest {
   @Test
   @DisplayName("a frame larger than the inbound limit closes its stream")
   void overSizeFrameClosesItsStream() throws Exception {
-    int other = target.nodeId() == 1 ? 2 : 1;
     byte[] huge = new byte[MAX_INBOUND * 2];
     PeerFrame frame =
         PeerFrame.newBuilder()
-            .setHello(hello("hostile", other, target.nodeId()))
+            .setHello(hello("hostile", PLAYED, target.nodeId()))
             .addMessages(
                 Envelope.newBuilder()
                     .setCommandResult(
@@ -252,7 +312,7 @@ class HostileInputTest {
           }
         },
         new Metadata());
-    call.request(1);
+    call.request(16); // the challenge, a Welcome, and then the status
     for (byte[] frame : frames) {
       call.sendMessage(frame);
     }
@@ -266,6 +326,7 @@ class HostileInputTest {
         .setClusterId(cluster)
         .setNodeId(from)
         .setTargetNodeId(to)
+        .setConfigFingerprint(CONFIG.fingerprint())
         .build();
   }
 

@@ -30,7 +30,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A certificate authority for tests: issues EC certificates for 127.0.0.1 and localhost, written as
- * PEM files (certificate chain, PKCS#8 key) into a directory.
+ * PEM files (certificate chain, PKCS#8 key) into a directory. Node certificates name their node in
+ * a URI {@code paxos://CLUSTER/node/ID}, as {@link PeerCertificates} requires of peers under mutual
+ * TLS.
  */
 final class TestCertificates {
   /** PEM files of one identity. */
@@ -56,19 +58,31 @@ final class TestCertificates {
     this.caFile = write(name + "-ca.pem", caCert);
   }
 
-  /** A certificate for {@code cn}, valid for 127.0.0.1 and localhost, signed by this CA. */
-  Identity issue(String cn) throws Exception {
+  /** A node's certificate: it names {@code paxos://CLUSTER/node/ID} besides the host. */
+  Identity issueNode(String cluster, int id) throws Exception {
+    return issue(cluster + "-node-" + id, "paxos://" + cluster + "/node/" + id);
+  }
+
+  /** A client's certificate: it names {@code paxos://CLUSTER/client/NAME}. */
+  Identity issueClient(String cluster, String name) throws Exception {
+    return issue(cluster + "-client-" + name, "paxos://" + cluster + "/client/" + name);
+  }
+
+  /**
+   * A certificate for {@code cn}, valid for 127.0.0.1 and localhost, with {@code uris} as further
+   * subject alternative names, signed by this CA.
+   */
+  Identity issue(String cn, String... uris) throws Exception {
     KeyPair keys = keyPair();
     JcaX509v3CertificateBuilder b = builder(caCert.getSubject(), new X500Name("CN=" + cn), keys);
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-    b.addExtension(
-        Extension.subjectAlternativeName,
-        false,
-        new GeneralNames(
-            new GeneralName[] {
-              new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-              new GeneralName(GeneralName.dNSName, "localhost")
-            }));
+    GeneralName[] names = new GeneralName[2 + uris.length];
+    names[0] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
+    names[1] = new GeneralName(GeneralName.dNSName, "localhost");
+    for (int i = 0; i < uris.length; i++) {
+      names[2 + i] = new GeneralName(GeneralName.uniformResourceIdentifier, uris[i]);
+    }
+    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
     X509CertificateHolder cert = b.build(signer(caKeys));
     Path certFile = write(name + "-" + cn + ".pem", cert);
     Path keyFile = dir.resolve(name + "-" + cn + "-key.pem");

@@ -4,22 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
+import io.paxos.core.config.Role;
 import io.paxos.grpc.client.NoReachableNodeException;
 import io.paxos.grpc.client.PaxosClient;
 import io.paxos.grpc.proto.Hello;
-import io.paxos.grpc.proto.PaxosPeerGrpc;
-import io.paxos.grpc.proto.PeerFrame;
 import io.paxos.grpc.proto.SchemaVersion;
-import io.paxos.grpc.proto.Welcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,11 +30,23 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A cluster with mutual TLS: it works, and peers or clients without a valid certificate are
- * refused.
+ * A cluster with mutual TLS: it works, peers or clients without a valid certificate are refused,
+ * and a peer stream is accepted only from a certificate naming the node it claims to be.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsClusterTest {
+  /** A learner that the tests play, so that their streams are not refused as duplicates. */
+  private static final int PLAYED = 4;
+
+  private static final ClusterConfig CONFIG =
+      ClusterConfig.withMajorities(
+          "mtls",
+          List.of(
+              Member.allRoles(1),
+              Member.allRoles(2),
+              Member.allRoles(3),
+              Member.of(PLAYED, Role.LEARNER)));
+
   private TestCertificates ca;
   private TestCertificates rogueCa;
   private GrpcCluster cluster;
@@ -49,13 +58,12 @@ class TlsClusterTest {
     rogueCa = new TestCertificates(dir, "rogue");
     Map<Integer, TlsConfig> tls = new HashMap<>();
     for (int id = 1; id <= 3; id++) {
-      TestCertificates.Identity node = ca.issue("node-" + id);
+      TestCertificates.Identity node = ca.issueNode("mtls", id);
       tls.put(id, TlsConfig.mutual(node.certificate(), node.privateKey(), ca.caFile));
     }
-    TestCertificates.Identity client = ca.issue("client");
+    TestCertificates.Identity client = ca.issueClient("mtls", "app");
     clientTls = TlsConfig.client(ca.caFile).withIdentity(client.certificate(), client.privateKey());
-    cluster =
-        new GrpcCluster(ClusterConfig.of("mtls", 1, 2, 3), id -> Optional.of(tls.get(id)), b -> {});
+    cluster = new GrpcCluster(CONFIG, id -> Optional.of(tls.get(id)), b -> {}, PLAYED);
   }
 
   @AfterAll
@@ -124,43 +132,88 @@ class TlsClusterTest {
     }
   }
 
-  /** Open a peer stream to node 1 as node 2 with {@code credentials}; how did it end? */
-  private static Status connectAsNode2(int port, ChannelCredentials credentials) throws Exception {
-    ManagedChannel channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
-    try {
-      CompletableFuture<Status> ended = new CompletableFuture<>();
-      StreamObserver<PeerFrame> requests =
-          PaxosPeerGrpc.newStub(channel)
-              .connect(
-                  new StreamObserver<Welcome>() {
-                    @Override
-                    public void onNext(Welcome welcome) {
-                      ended.complete(Status.OK);
-                    }
+  @Test
+  @DisplayName(
+      "under mutual TLS a peer stream is accepted only from a certificate naming the node it"
+          + " claims: not from a client's, one without a node name, or another node's")
+  void peerIdentityComesFromTheCertificate() throws Exception {
+    TestCertificates.Identity played = ca.issueNode("mtls", PLAYED);
+    TestCertificates.Identity node2 = ca.issueNode("mtls", 2);
+    TestCertificates.Identity otherCluster = ca.issueNode("other", PLAYED);
+    TestCertificates.Identity client = ca.issueClient("mtls", "app");
+    TestCertificates.Identity plain = ca.issue("no-node-name");
+    TestCertificates.Identity twoNodes =
+        ca.issue("two-nodes", "paxos://mtls/node/" + PLAYED, "paxos://mtls/node/3");
+    int port = cluster.server(1).port();
 
-                    @Override
-                    public void onError(Throwable t) {
-                      ended.complete(Status.fromThrowable(t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                      ended.complete(Status.OK);
-                    }
-                  });
-      requests.onNext(
-          PeerFrame.newBuilder()
-              .setHello(
-                  Hello.newBuilder()
-                      .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
-                      .setClusterId("mtls")
-                      .setNodeId(2)
-                      .setTargetNodeId(1))
-              .build());
-      return ended.get(30, TimeUnit.SECONDS);
-    } finally {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    assertThat(connectAs(port, credentials(played), PLAYED).getCode())
+        .as("a node's own certificate")
+        .isEqualTo(Status.Code.OK);
+    TestCertificates.Identity[] wrong = {node2, otherCluster, client, plain, twoNodes};
+    for (TestCertificates.Identity identity : wrong) {
+      Status status = connectAs(port, credentials(identity), PLAYED);
+      assertThat(status.getCode())
+          .as("%s", identity.certificate().getFileName())
+          .isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(status.getDescription()).contains("paxos://mtls/node/" + PLAYED);
     }
+    mutualTlsClusterWorks();
+  }
+
+  @Test
+  @DisplayName(
+      "under mutual TLS a peer that proves its identity replaces its older stream; the cluster"
+          + " goes on")
+  void authenticatedPeerReplacesItsStream() throws Exception {
+    TestCertificates.Identity played = ca.issueNode("mtls", PLAYED);
+    PaxosServer server = cluster.server(1);
+    try (RawPeer first = open(server.port(), credentials(played), PLAYED)) {
+      assertThat(first.outcome().getCode()).isEqualTo(Status.Code.OK);
+      try (RawPeer second = open(server.port(), credentials(played), PLAYED)) {
+        assertThat(second.outcome().getCode())
+            .as("a second stream of the same, authenticated node")
+            .isEqualTo(Status.Code.OK);
+        assertThat(first.awaitEnd().getCode()).isEqualTo(Status.Code.ABORTED);
+        assertThat(server.peerInbound().connected(PLAYED)).isTrue();
+      }
+    }
+    mutualTlsClusterWorks();
+  }
+
+  private ChannelCredentials credentials(TestCertificates.Identity identity) {
+    return TlsConfig.channelCredentials(
+        Optional.of(
+            TlsConfig.client(ca.caFile)
+                .withIdentity(identity.certificate(), identity.privateKey())));
+  }
+
+  private static Status connectAsNode2(int port, ChannelCredentials credentials) throws Exception {
+    return connectAs(port, credentials, 2);
+  }
+
+  /**
+   * Open a peer stream to node 1 as node {@code id} with {@code credentials}; OK if node 1 welcomes
+   * it, else the status it ended with.
+   */
+  private static Status connectAs(int port, ChannelCredentials credentials, int id)
+      throws Exception {
+    try (RawPeer peer = open(port, credentials, id)) {
+      return peer.outcome();
+    }
+  }
+
+  private static RawPeer open(int port, ChannelCredentials credentials, int id) {
+    return RawPeer.open(
+        port,
+        credentials,
+        false,
+        challenge ->
+            Hello.newBuilder()
+                .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
+                .setClusterId("mtls")
+                .setNodeId(id)
+                .setTargetNodeId(1)
+                .setConfigFingerprint(CONFIG.fingerprint())
+                .build());
   }
 }

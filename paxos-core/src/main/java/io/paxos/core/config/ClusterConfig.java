@@ -1,8 +1,11 @@
 package io.paxos.core.config;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -136,5 +139,59 @@ public record ClusterConfig(
       }
     }
     return -1;
+  }
+
+  /**
+   * A stable hash of everything nodes must agree on to form one cluster: the cluster id, each
+   * member's id and roles, and the two quorum sizes. Nodes exchange it in their handshake and
+   * refuse a peer whose fingerprint differs, so that members started with different configurations
+   * never count each other's votes.
+   *
+   * <p>Deterministic across JVMs, platforms and releases: the lowercase hex SHA-256 of this byte
+   * sequence (integers big-endian, 4 bytes each): the ASCII tag {@code paxos-cluster-config-v1};
+   * the number of UTF-16 code units of the cluster id, then each unit as 2 bytes; the number of
+   * members; for each member in ascending id order its id and its roles as a bit set (proposer 1,
+   * acceptor 2, learner 4, fixed here and not taken from the enum's order); the phase-1 quorum; the
+   * phase-2 quorum. Addresses and protocol timings are not part of it. Changing this encoding is a
+   * wire-incompatible change: raise the tag's version.
+   *
+   * @return 64 lowercase hex digits
+   */
+  public String fingerprint() {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform provides SHA-256", e);
+    }
+    String tag = "paxos-cluster-config-v1";
+    for (int i = 0; i < tag.length(); i++) {
+      sha.update((byte) tag.charAt(i));
+    }
+    putInt(sha, clusterId.length());
+    for (int i = 0; i < clusterId.length(); i++) {
+      char c = clusterId.charAt(i);
+      sha.update((byte) (c >>> 8));
+      sha.update((byte) c);
+    }
+    putInt(sha, members.size());
+    for (Member m : members) {
+      putInt(sha, m.id());
+      putInt(
+          sha,
+          (m.has(Role.PROPOSER) ? 1 : 0)
+              | (m.has(Role.ACCEPTOR) ? 2 : 0)
+              | (m.has(Role.LEARNER) ? 4 : 0));
+    }
+    putInt(sha, phase1Quorum);
+    putInt(sha, phase2Quorum);
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static void putInt(MessageDigest sha, int v) {
+    sha.update((byte) (v >>> 24));
+    sha.update((byte) (v >>> 16));
+    sha.update((byte) (v >>> 8));
+    sha.update((byte) v);
   }
 }

@@ -79,6 +79,11 @@ public final class DefaultLearner implements Learner {
   }
 
   @Override
+  public long chosenBelow() {
+    return Math.max(chosenBelow, nextSlot);
+  }
+
+  @Override
   public long nextSlot() {
     return nextSlot;
   }

@@ -14,6 +14,14 @@ public interface Learner {
   /** The next slot to deliver: every slot below it has been delivered. */
   long nextSlot();
 
+  /**
+   * Every slot below this one is known to be chosen, whether or not this learner holds its value
+   * yet (at least {@link #nextSlot()}): for status reports.
+   */
+  default long chosenBelow() {
+    return nextSlot();
+  }
+
   /** A value proposed in {@code accept}'s ballot, and the commit point it carries. */
   void onAccept(Message.Accept accept, long now, Outbox out);
 

@@ -168,6 +168,23 @@ public final class ProtocolNode {
     return proposer != null ? proposer.leaderHint() : leaderHint;
   }
 
+  /**
+   * The highest ballot this node knows of: the one its proposer leads or campaigns with, or its
+   * acceptor promised, whichever is higher; {@link Ballot#ZERO} if it knows none.
+   */
+  public Ballot ballot() {
+    Ballot b = proposer != null ? proposer.ballot() : Ballot.ZERO;
+    return acceptor != null ? Ballot.max(b, acceptor.promised()) : b;
+  }
+
+  /**
+   * Every slot up to and including this one is known to be chosen, as far as this node's learner
+   * knows (0 on a node without a learner, or when it knows of none).
+   */
+  public long commitSlot() {
+    return learner != null ? learner.chosenBelow() - 1 : 0;
+  }
+
   /** The slot the newest snapshot the host reported covers (0 if none). */
   public long snapshotSlot() {
     return snapshotSlot;

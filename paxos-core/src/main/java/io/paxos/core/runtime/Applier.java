@@ -78,6 +78,11 @@ final class Applier implements Runnable {
   // This node's commands applied in the current batch, answered together once it is applied.
   private final ArrayList<Command> answered = new ArrayList<>();
   private final ArrayList<byte[]> answers = new ArrayList<>();
+  private long[] answeredSlots = new long[64];
+  // Reads that gave up waiting (timed out) stay in the queue until their slot is applied; past
+  // this many queued, the queue drops them (a read may wait for a slot that never comes).
+  private static final int MIN_PRUNE = 1024;
+  private int pruneWaitingAt = MIN_PRUNE;
 
   Applier(
       int nodeId,
@@ -150,7 +155,10 @@ final class Applier implements Runnable {
     tasks.add(new Install(info));
   }
 
-  /** Run {@code query} once every slot below {@code readIndex} is applied. */
+  /**
+   * Run {@code query} once every slot below {@code readIndex} is applied; a {@link SlotFuture}
+   * learns the applied slot it ran at.
+   */
   void read(long readIndex, byte[] query, CompletableFuture<byte[]> future) {
     tasks.add(new Read(readIndex, query, future));
   }
@@ -209,7 +217,7 @@ final class Applier implements Runnable {
         } else if (task instanceof Install i) {
           installSnapshot(i.info());
         } else if (task instanceof Read r) {
-          waiting.add(r);
+          waitFor(r);
         } else if (task == HASH) {
           takeStateHash();
         }
@@ -302,6 +310,10 @@ final class Applier implements Runnable {
       return; // a stale duplicate: applied before, and its client has seen the answer
     }
     if (c.origin() == nodeId) {
+      if (answered.size() == answeredSlots.length) {
+        answeredSlots = java.util.Arrays.copyOf(answeredSlots, answeredSlots.length * 2);
+      }
+      answeredSlots[answered.size()] = slot;
       answered.add(c);
       answers.add(result);
     } else if (!hostsLearner.test(c.origin())) {
@@ -333,7 +345,7 @@ final class Applier implements Runnable {
   private void completeAll() {
     for (int i = 0; i < answered.size(); i++) {
       Command c = answered.get(i);
-      completions.complete(c.clientId(), c.sequence(), answers.get(i));
+      completions.complete(c.clientId(), c.sequence(), answeredSlots[i], answers.get(i));
     }
   }
 
@@ -355,6 +367,15 @@ final class Applier implements Runnable {
     }
   }
 
+  /** Queue a read until its slot is applied, dropping reads that gave up when many are queued. */
+  private void waitFor(Read r) {
+    if (waiting.size() >= pruneWaitingAt) {
+      waiting.removeIf(w -> w.future().isDone());
+      pruneWaitingAt = Math.max(MIN_PRUNE, waiting.size() * 2);
+    }
+    waiting.add(r);
+  }
+
   private void serveReads() {
     while (!waiting.isEmpty() && waiting.peek().readIndex() <= appliedSlot + 1) {
       Read r = waiting.poll();
@@ -363,7 +384,7 @@ final class Applier implements Runnable {
       }
       try {
         byte[] result = stateMachine.query(r.query());
-        r.future().complete(result == null ? EMPTY : result);
+        SlotFuture.complete(r.future(), appliedSlot, result == null ? EMPTY : result);
       } catch (RuntimeException e) {
         r.future().completeExceptionally(e);
       }

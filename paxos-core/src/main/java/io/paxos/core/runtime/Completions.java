@@ -19,11 +19,12 @@ final class Completions {
     this.localClientId = localClientId;
   }
 
-  void complete(long clientId, long sequence, byte[] result) {
+  /** Complete a command applied in {@code slot} (recorded for a {@link SlotFuture}). */
+  void complete(long clientId, long sequence, long slot, byte[] result) {
     if (clientId == localClientId) {
-      local.complete(sequence, result);
+      local.complete(sequence, slot, result);
     } else {
-      sessions.complete(new SessionKey(clientId, sequence), result);
+      sessions.complete(new SessionKey(clientId, sequence), slot, result);
     }
   }
 

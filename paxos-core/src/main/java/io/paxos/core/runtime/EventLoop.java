@@ -5,6 +5,7 @@ import io.paxos.core.NodeClosedException;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.OverloadedException;
 import io.paxos.core.PaxosException;
+import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
@@ -54,6 +55,7 @@ final class EventLoop implements Runnable {
   private final int maxInbox;
   private final Consumer<Throwable> onFailure;
   private Snapshotter snapshotter;
+  private NodeMonitor monitor;
   private final long startNanos = System.nanoTime();
 
   /** What the storage writer queues to wake the loop when writes are done. */
@@ -76,6 +78,8 @@ final class EventLoop implements Runnable {
   private volatile boolean running = true;
   private volatile boolean leader;
   private volatile int leaderHint;
+  private volatile Ballot ballot = Ballot.ZERO;
+  private volatile long commitSlot;
   private long nextTickMs;
   // Chosen values written since the last sync (no vote needed one): synced at the next tick.
   private boolean chosenUnsynced;
@@ -118,12 +122,30 @@ final class EventLoop implements Runnable {
     this.snapshotter = snapshotter;
   }
 
+  /** Derives the node's events and gauges each turn; set before the loop starts. */
+  void monitor(NodeMonitor monitor) {
+    this.monitor = monitor;
+    if (writer instanceof StorageThread thread) {
+      thread.observer(monitor.observer());
+    }
+  }
+
   boolean isLeader() {
     return leader;
   }
 
   int leaderHint() {
     return leaderHint;
+  }
+
+  /** The highest ballot the node knew of at the end of the loop's last turn. */
+  Ballot ballot() {
+    return ballot;
+  }
+
+  /** The commit slot the node knew of at the end of the loop's last turn. */
+  long commitSlot() {
+    return commitSlot;
   }
 
   /** Queue a message from the network; dropped when the inbox is full (the protocol retries). */
@@ -169,10 +191,13 @@ final class EventLoop implements Runnable {
           nextTickMs = now + tickIntervalMs;
         }
         protocol.flush(now, out);
+        monitor.afterTurn(protocol, out);
         releaseWritten();
         carryOut();
         leader = protocol.isLeader();
         leaderHint = protocol.leaderHint();
+        ballot = protocol.ballot();
+        commitSlot = protocol.commitSlot();
         if (handled == 0 && loopback.isEmpty()) {
           park();
         }
@@ -231,7 +256,7 @@ final class EventLoop implements Runnable {
     if (input == WRITTEN) {
       writtenSignalled.set(false); // released in this turn, with whatever else was written
     } else if (input instanceof Message.CommandResult r) {
-      commands.complete(r.clientId(), r.sequence(), r.result());
+      commands.complete(r.clientId(), r.sequence(), r.slot(), r.result());
     } else if (input instanceof Message.SnapshotRequest r) {
       if (snapshotter != null) {
         snapshotter.serve(r.from(), r.slot(), r.offset());
@@ -258,6 +283,7 @@ final class EventLoop implements Runnable {
       write(storage -> storage.compact(slot), true);
     } else if (input instanceof Submit s) {
       commands.track(s.command().clientId(), s.command().sequence(), now + timeoutMs);
+      monitor.submitted();
       protocol.submit(s.command(), now, out);
     } else if (input instanceof Read r) {
       reads.track(r.readId(), now + timeoutMs);

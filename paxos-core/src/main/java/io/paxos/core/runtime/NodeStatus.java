@@ -1,10 +1,13 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.protocol.Ballot;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A snapshot of what a node knows about itself, for monitoring and demos.
+ * A snapshot of what a node knows about itself, for monitoring and demos. The fields are read at
+ * slightly different moments, so they need not be consistent with each other (the commit slot may
+ * trail the applied slot by a turn of the event loop).
  *
  * @param nodeId this node
  * @param leader whether this node leads
@@ -16,6 +19,10 @@ import java.util.OptionalInt;
  * @param stateHash the newest digest of the applied state, if the state machine computes one
  *     ({@link io.paxos.core.StateHashing}); it may lag {@code appliedSlot}: compare replicas by
  *     digests taken at the same slot
+ * @param ballot the highest ballot this node knows of (its proposer's, or its acceptor's promise),
+ *     {@link Ballot#ZERO} if none
+ * @param commitSlot every slot up to and including this one is known chosen here (0 on a node
+ *     without a learner)
  */
 public record NodeStatus(
     int nodeId,
@@ -24,7 +31,9 @@ public record NodeStatus(
     long appliedSlot,
     Optional<String> failure,
     boolean learnerOnly,
-    Optional<StateHash> stateHash) {
+    Optional<StateHash> stateHash,
+    Ballot ballot,
+    long commitSlot) {
 
   /**
    * A digest of the applied state.
@@ -34,13 +43,13 @@ public record NodeStatus(
    */
   public record StateHash(long appliedSlot, String hash) {}
 
-  /** The status of a voting node that reports no state hash. */
+  /** The status of a voting node that reports no state hash, ballot or commit slot. */
   public NodeStatus(
       int nodeId,
       boolean leader,
       OptionalInt leaderHint,
       long appliedSlot,
       Optional<String> failure) {
-    this(nodeId, leader, leaderHint, appliedSlot, failure, false, Optional.empty());
+    this(nodeId, leader, leaderHint, appliedSlot, failure, false, Optional.empty(), Ballot.ZERO, 0);
   }
 }

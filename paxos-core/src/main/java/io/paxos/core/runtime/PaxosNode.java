@@ -2,6 +2,7 @@ package io.paxos.core.runtime;
 
 import io.paxos.core.Consistency;
 import io.paxos.core.NodeClosedException;
+import io.paxos.core.SlotResult;
 import io.paxos.core.StateMachine;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
@@ -9,6 +10,10 @@ import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.core.observe.LoggingObserver;
+import io.paxos.core.observe.NodeGauges;
+import io.paxos.core.observe.NodeObserver;
+import io.paxos.core.observe.NodeStarted;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.ProtocolNode;
@@ -21,6 +26,8 @@ import io.paxos.core.transport.Transport;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -70,6 +77,8 @@ public final class PaxosNode implements AutoCloseable {
   private volatile boolean sequentialFloorKnown;
   private final Storage storage;
   private final Transport transport;
+  private final NodeObserver observer;
+  private final NodeGauges gauges;
   private final Applier applier;
   private final EventLoop loop;
   private final Thread loopThread;
@@ -82,6 +91,7 @@ public final class PaxosNode implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final int maxPending;
+  private final long commandTimeoutMs;
   private final boolean votes;
 
   private PaxosNode(Builder b) {
@@ -91,8 +101,10 @@ public final class PaxosNode implements AutoCloseable {
     this.storage = b.storage;
     this.transport = b.transport;
     this.maxPending = b.maxPendingCommands;
+    this.commandTimeoutMs = b.commandTimeout.toMillis();
     this.clientId = new SecureRandom().nextLong() | 1L; // never 0
     this.commands = new Completions(clientId);
+    this.observer = ObserverChain.forNode(nodeId, b.observers);
     // Only a learner applies, snapshots and restores. A node without one has no snapshot to restore
     // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
     StateMachine sm = config.member(nodeId).orElseThrow().has(Role.LEARNER) ? b.stateMachine : null;
@@ -117,7 +129,8 @@ public final class PaxosNode implements AutoCloseable {
               storage.snapshots(),
               b.snapshotOptions,
               input -> this.loop().enqueue(input),
-              applier::appliedSlot);
+              applier::appliedSlot,
+              observer);
       applier.snapshotter(snapshotter);
     } else {
       this.snapshotter = null;
@@ -145,11 +158,25 @@ public final class PaxosNode implements AutoCloseable {
             b.maxInboxMessages,
             this::stopOnFailure);
     loop.snapshotter(snapshotter);
+    NodeMonitor monitor = new NodeMonitor(protocol, observer, applier::appliedSlot, storage);
+    loop.monitor(monitor);
+    this.gauges = monitor;
     applier.loop(loop);
     this.loopThread = new Thread(loop, "paxos-node-" + nodeId);
     this.applyThread = new Thread(applier, "paxos-apply-" + nodeId);
     loopThread.setDaemon(true);
     applyThread.setDaemon(true);
+    observer.started(
+        new NodeStarted(
+            nodeId,
+            config.clusterId(),
+            config.member(nodeId).orElseThrow().roles(),
+            transport.memberAddresses(),
+            storage.location(),
+            sm != null ? durable.compactedThrough() : 0,
+            sm != null ? applier.appliedSlot() : durable.nextChosenSlot() - 1),
+        monitor);
+    transport.observe(monitor.peerObserver());
     transport.start(loop::receive);
     applyThread.start();
     loopThread.start();
@@ -189,7 +216,6 @@ public final class PaxosNode implements AutoCloseable {
       storage.compact(info.slot());
       storage.sync();
     }
-    log.info("node {} restored its snapshot of slot {}", nodeId, info.slot());
     return durable.afterSnapshot(info.slot());
   }
 
@@ -201,8 +227,21 @@ public final class PaxosNode implements AutoCloseable {
     return nodeId;
   }
 
+  /**
+   * This node's current values: ballot, commit and applied slots, log size, peers reachable (for a
+   * status page; any thread).
+   */
+  public NodeGauges gauges() {
+    return gauges;
+  }
+
   public ClusterConfig config() {
     return config;
+  }
+
+  /** The protocol options this node runs with (its limits, such as the largest command). */
+  public ProtocolOptions options() {
+    return options;
   }
 
   public boolean isLeader() {
@@ -231,7 +270,9 @@ public final class PaxosNode implements AutoCloseable {
         applier.appliedSlot(),
         Optional.ofNullable(failure.get()).map(Throwable::toString),
         !votes,
-        applier.stateHash());
+        applier.stateHash(),
+        loop.ballot(),
+        loop.commitSlot());
   }
 
   /**
@@ -254,9 +295,22 @@ public final class PaxosNode implements AutoCloseable {
    * @throws IllegalArgumentException if it is larger than {@link ProtocolOptions#maxCommandBytes()}
    */
   public CompletableFuture<byte[]> submit(byte[] command) {
+    return submit(command, new CompletableFuture<>());
+  }
+
+  /**
+   * {@link #submit(byte[])}, also telling the slot the command was applied in: a token to hand to
+   * {@link #read(byte[], Consistency, long)} at any node so as to read this write.
+   */
+  public CompletableFuture<SlotResult> submitWithSlot(byte[] command) {
+    SlotFuture future = new SlotFuture();
+    submit(command, future);
+    return withSlot(future);
+  }
+
+  private CompletableFuture<byte[]> submit(byte[] command, CompletableFuture<byte[]> future) {
     Objects.requireNonNull(command, "command");
     checkSize(command);
-    CompletableFuture<byte[]> future = new CompletableFuture<>();
     if (!usable(future) || !admit(future)) {
       return future;
     }
@@ -288,6 +342,25 @@ public final class PaxosNode implements AutoCloseable {
    */
   public CompletableFuture<byte[]> submit(
       long clientId, long sequence, long acknowledgedBelow, byte[] command) {
+    return submit(clientId, sequence, acknowledgedBelow, command, new CompletableFuture<>());
+  }
+
+  /**
+   * {@link #submit(long, long, long, byte[])}, also telling the slot the command was applied in
+   * (for a retry answered from the deduplication table, the slot the retry was ordered in, which is
+   * later): a token to hand to {@link #read(byte[], Consistency, long)} at any node.
+   */
+  public CompletableFuture<SlotResult> submitWithSlot(
+      long clientId, long sequence, long acknowledgedBelow, byte[] command) {
+    return withSlot(submit(clientId, sequence, acknowledgedBelow, command, new SlotFuture()));
+  }
+
+  private CompletableFuture<byte[]> submit(
+      long clientId,
+      long sequence,
+      long acknowledgedBelow,
+      byte[] command,
+      CompletableFuture<byte[]> future) {
     Objects.requireNonNull(command, "command");
     checkSize(command);
     if (clientId == 0 || clientId == this.clientId) {
@@ -312,7 +385,6 @@ public final class PaxosNode implements AutoCloseable {
               + io.paxos.core.protocol.SessionTable.MAX_RESULTS
               + " sequences: wait for the oldest unanswered command before sending new ones");
     }
-    CompletableFuture<byte[]> future = new CompletableFuture<>();
     if (!usable(future) || !admit(future)) {
       return future;
     }
@@ -328,6 +400,63 @@ public final class PaxosNode implements AutoCloseable {
    * @throws IllegalStateException if this node hosts no learner (it has no state machine)
    */
   public CompletableFuture<byte[]> read(byte[] query, Consistency consistency) {
+    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    read(query, consistency, 0, result);
+    return result;
+  }
+
+  /**
+   * Run a read-only {@code query} at the given consistency once this node has applied every slot
+   * through {@code minSlot} as well: with the slot of a write or read seen at any node (a {@link
+   * SlotResult}), the read sees at least that state, whichever node served it (read-your-writes,
+   * monotonic reads). The result tells the slot the query ran at, at least {@code minSlot}.
+   *
+   * <p>A slot this node has not applied yet is waited for, up to the command timeout; then the
+   * future fails with {@link io.paxos.core.CommandTimeoutException} (this node lags, is cut off
+   * from the cluster, or {@code minSlot} was never chosen): try another node, or later.
+   *
+   * @param minSlot at least 0; 0 adds nothing to the consistency's own rule
+   * @throws IllegalArgumentException if {@code minSlot} is negative
+   * @throws IllegalStateException if this node hosts no learner (it has no state machine)
+   */
+  public CompletableFuture<SlotResult> read(byte[] query, Consistency consistency, long minSlot) {
+    if (minSlot < 0) {
+      throw new IllegalArgumentException("minSlot must not be negative, was " + minSlot);
+    }
+    SlotFuture result = new SlotFuture();
+    read(query, consistency, minSlot == Long.MAX_VALUE ? minSlot : minSlot + 1, result);
+    if (minSlot > applier.appliedSlot()) {
+      result.orTimeout(commandTimeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    CompletableFuture<SlotResult> out = new CompletableFuture<>();
+    result.whenComplete(
+        (r, error) -> {
+          if (error == null) {
+            out.complete(new SlotResult(Math.max(result.slot, minSlot), r));
+          } else if (error instanceof java.util.concurrent.TimeoutException) {
+            out.completeExceptionally(
+                new io.paxos.core.CommandTimeoutException(
+                    "node "
+                        + nodeId
+                        + " had not applied slot "
+                        + minSlot
+                        + " after "
+                        + commandTimeoutMs
+                        + " ms (it has applied through "
+                        + applier.appliedSlot()
+                        + "); read at another node or retry later"));
+          } else {
+            out.completeExceptionally(error);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Read once every slot below {@code minIndex} is applied here and the consistency's rule holds.
+   */
+  private void read(
+      byte[] query, Consistency consistency, long minIndex, CompletableFuture<byte[]> result) {
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(consistency, "consistency");
     if (!config.member(nodeId).orElseThrow().has(Role.LEARNER)) {
@@ -338,14 +467,13 @@ public final class PaxosNode implements AutoCloseable {
               + " of the learners "
               + java.util.Arrays.toString(config.idsWith(Role.LEARNER)));
     }
-    CompletableFuture<byte[]> result = new CompletableFuture<>();
     if (!usable(result)) {
-      return result;
+      return;
     }
     if (consistency == Consistency.STALE
         || (consistency == Consistency.SEQUENTIAL && sequentialFloorKnown)) {
-      applier.read(0, query, result);
-      return result;
+      applier.read(minIndex, query, result);
+      return;
     }
     // This node may have applied more before a crash than its log replays (chosen values are
     // applied before they are synced): SEQUENTIAL reads wait for a read index until one read has,
@@ -361,11 +489,18 @@ public final class PaxosNode implements AutoCloseable {
           if (error != null) {
             result.completeExceptionally(error);
           } else {
-            applier.read(readIndex, query, result);
+            applier.read(Math.max(readIndex, minIndex), query, result);
           }
         });
     loop.enqueue(new EventLoop.Read(readId));
-    return result;
+  }
+
+  /** The result of {@code future} with the slot it learned (see {@link SlotFuture}). */
+  private CompletableFuture<SlotResult> withSlot(CompletableFuture<byte[]> future) {
+    return future.thenApply(
+        r ->
+            new SlotResult(
+                future instanceof SlotFuture f && f.slot > 0 ? f.slot : applier.appliedSlot(), r));
   }
 
   private void checkSize(byte[] command) {
@@ -434,6 +569,7 @@ public final class PaxosNode implements AutoCloseable {
     }
     loop.failPending(why);
     storage.close();
+    observer.stopped(why);
   }
 
   private void joinThreads() {
@@ -452,6 +588,7 @@ public final class PaxosNode implements AutoCloseable {
   /** Builds and starts a {@link PaxosNode}. */
   public static final class Builder {
     private ClusterConfig config;
+    private final List<NodeObserver> observers = new ArrayList<>();
     private int nodeId;
     private StateMachine stateMachine;
     private Transport transport;
@@ -500,6 +637,16 @@ public final class PaxosNode implements AutoCloseable {
 
     public Builder transport(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * Also report this node's events and values to {@code observer} (metrics, say); may be called
+     * more than once. Every node has a {@link LoggingObserver}, called first. See {@link
+     * NodeObserver} for what an observer must not do.
+     */
+    public Builder observer(NodeObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
       return this;
     }
 

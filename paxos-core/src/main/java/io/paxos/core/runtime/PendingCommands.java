@@ -46,6 +46,18 @@ final class PendingCommands<K, T> {
     return f != null && f.complete(value);
   }
 
+  /**
+   * Complete {@code key}'s future with {@code value}, recording {@code slot} first if it is a
+   * {@link SlotFuture}.
+   */
+  boolean complete(K key, long slot, T value) {
+    CompletableFuture<T> f = futures.remove(key);
+    if (f instanceof SlotFuture s && s.slot < slot) {
+      s.slot = slot;
+    }
+    return f != null && f.complete(value);
+  }
+
   void fail(K key, PaxosException error) {
     CompletableFuture<T> f = futures.remove(key);
     if (f != null) {

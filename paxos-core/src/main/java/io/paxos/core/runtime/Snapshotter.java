@@ -48,6 +48,7 @@ final class Snapshotter {
   private final SnapshotOptions options;
   private final Consumer<Object> loop;
   private final LongSupplier appliedSlot;
+  private final io.paxos.core.observe.NodeObserver observer;
   private final ExecutorService thread;
   private final AtomicBoolean saving = new AtomicBoolean();
   private Transfer transfer;
@@ -74,13 +75,16 @@ final class Snapshotter {
    * @param loop queues an input for the event loop: an {@link EventLoop.Send}, a {@link Saved} or a
    *     {@link Received}
    * @param appliedSlot the slot the state machine has applied through
+   * @param observer told of each snapshot taken or received
    */
   Snapshotter(
       int nodeId,
       SnapshotStore store,
       SnapshotOptions options,
       Consumer<Object> loop,
-      LongSupplier appliedSlot) {
+      LongSupplier appliedSlot,
+      io.paxos.core.observe.NodeObserver observer) {
+    this.observer = observer;
     this.nodeId = nodeId;
     this.store = store;
     this.options = options;
@@ -111,7 +115,7 @@ final class Snapshotter {
         () -> {
           try {
             SnapshotInfo info = store.save(slot, payload::writeTo);
-            log.info("node {} wrote a snapshot of slot {} ({} bytes)", nodeId, slot, info.size());
+            observer.snapshotTaken(slot, info.size());
             loop.accept(new Saved(info));
           } catch (IOException | RuntimeException e) {
             log.error(
@@ -189,7 +193,7 @@ final class Snapshotter {
         }
         abort();
         transfer = new Transfer(chunk, store.begin(chunk.slot()));
-        log.info(
+        log.debug(
             "node {} receives the snapshot of slot {} ({} bytes) from node {}",
             nodeId,
             chunk.slot(),
@@ -220,7 +224,7 @@ final class Snapshotter {
         return;
       }
       SnapshotInfo info = t.writer.commit();
-      log.info("node {} received the snapshot of slot {}", nodeId, info.slot());
+      observer.snapshotInstalled(info.slot(), info.size(), chunk.from());
       loop.accept(new Received(info));
     } catch (IOException | RuntimeException e) {
       log.error("node {} cannot write a received snapshot: {}", nodeId, e.toString());

@@ -22,6 +22,7 @@ final class StorageThread implements StorageWriter, Runnable {
 
   private final Storage storage;
   private final Runnable onDone;
+  private io.paxos.core.observe.NodeObserver observer = new io.paxos.core.observe.NodeObserver() {};
   private final Consumer<Throwable> onFailure;
   private final Thread thread;
   private final ParkingQueue<Job> queue = new ParkingQueue<>();
@@ -42,6 +43,11 @@ final class StorageThread implements StorageWriter, Runnable {
     this.onFailure = onFailure;
     this.thread = new Thread(this, "paxos-storage-" + nodeId);
     thread.setDaemon(true);
+  }
+
+  /** Who is told how long each sync took; before {@link #start()}. */
+  void observer(io.paxos.core.observe.NodeObserver observer) {
+    this.observer = observer;
   }
 
   @Override
@@ -120,7 +126,9 @@ final class StorageThread implements StorageWriter, Runnable {
       count++;
     } while (count < MAX_WRITES_PER_SYNC && (job = queue.poll()) != null);
     if (sync) {
+      long start = System.nanoTime();
       storage.sync();
+      observer.synced(System.nanoTime() - start);
       unsynced = false;
     } else {
       unsynced = true;

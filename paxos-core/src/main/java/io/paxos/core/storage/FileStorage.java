@@ -327,6 +327,30 @@ public final class FileStorage implements Storage {
     }
   }
 
+  /** The data directory. */
+  @Override
+  public String location() {
+    return directory.path().toString();
+  }
+
+  /** The size of the log's segment files on disk (a segment is allocated ahead of its records). */
+  @Override
+  public long logBytes() {
+    long total = 0;
+    try {
+      for (long number : directory.segmentNumbers()) {
+        try {
+          total += Files.size(directory.segmentPath(number));
+        } catch (IOException e) {
+          // deleted meanwhile (compacted): it takes no space
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return total;
+    }
+    return total;
+  }
+
   /** True: a sync forces the log file to disk. */
   @Override
   public boolean blockingSync() {

@@ -87,6 +87,19 @@ public interface Storage extends AutoCloseable {
   @Override
   void close();
 
+  /** Where this storage keeps its state, for operators' logs: a directory, or "memory". */
+  default String location() {
+    return "memory";
+  }
+
+  /**
+   * Bytes the durable log takes now (0 if nothing is kept on disk). May be called from any thread,
+   * concurrently with the writer; never throws.
+   */
+  default long logBytes() {
+    return 0;
+  }
+
   /**
    * Whether {@link #sync()} waits for a device (a disk's force) rather than returning at once. The
    * node then writes and syncs on a thread of its own, so that its event loop keeps taking messages

@@ -22,6 +22,21 @@ import java.util.function.Consumer;
  */
 public interface Transport extends AutoCloseable {
 
+  /**
+   * Report peer reachability and dropped messages to {@code observer} from now on. The runtime
+   * calls it once, before {@link #start}. A transport that knows nothing of its peers' state keeps
+   * this default, which reports nothing.
+   */
+  default void observe(PeerObserver observer) {}
+
+  /**
+   * The address of each member this transport knows (its own included, if known), for operators'
+   * logs; empty by default.
+   */
+  default java.util.Map<Integer, String> memberAddresses() {
+    return java.util.Map.of();
+  }
+
   /** Begin receiving: every message addressed to this node goes to {@code inbound}. */
   void start(Consumer<Message> inbound);
 

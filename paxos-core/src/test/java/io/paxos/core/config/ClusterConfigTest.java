@@ -179,4 +179,44 @@ class ClusterConfigTest {
     assertThat(config.member(2)).contains(Member.allRoles(2));
     assertThat(config.member(4)).isEmpty();
   }
+
+  @Test
+  @DisplayName(
+      "the fingerprint is pinned: the documented encoding of id, members, roles and quorums")
+  void fingerprintIsStable() {
+    // Computed independently from the encoding in fingerprint()'s Javadoc.
+    assertThat(ClusterConfig.of("kv", 1, 2, 3).fingerprint())
+        .isEqualTo("9afbf2f3eb91ae27e49bc7876f4d73ded29e8e4da74831e702edbef154cbc4e9");
+    assertThat(ClusterConfig.of("kv", 3, 1, 2).fingerprint())
+        .as("members are hashed in id order, whatever order they were given in")
+        .isEqualTo(ClusterConfig.of("kv", 1, 2, 3).fingerprint());
+  }
+
+  @Test
+  @DisplayName("the fingerprint changes with the cluster id, any member, any role or any quorum")
+  void fingerprintSeesEveryDifference() {
+    ClusterConfig base = ClusterConfig.of("kv", 1, 2, 3);
+    List<ClusterConfig> others =
+        List.of(
+            ClusterConfig.of("kv2", 1, 2, 3),
+            ClusterConfig.of("kv", 1, 2, 4),
+            ClusterConfig.of("kv", 1, 2, 3, 4),
+            ClusterConfig.of("kv", 1, 2),
+            new ClusterConfig("kv", allRoles(1, 2, 3), 3, 1),
+            new ClusterConfig("kv", allRoles(1, 2, 3), 2, 3),
+            new ClusterConfig(
+                "kv",
+                List.of(
+                    Member.allRoles(1),
+                    Member.allRoles(2),
+                    Member.of(3, Role.ACCEPTOR, Role.LEARNER)),
+                2,
+                2));
+    List<String> prints = new ArrayList<>();
+    prints.add(base.fingerprint());
+    for (ClusterConfig c : others) {
+      prints.add(c.fingerprint());
+    }
+    assertThat(prints).doesNotHaveDuplicates().allMatch(p -> p.matches("[0-9a-f]{64}"));
+  }
 }

@@ -203,6 +203,29 @@ final class KeyIndex {
     return entries;
   }
 
+  /** What {@link #forEach} shows of each key. */
+  interface Visitor {
+    /**
+     * One key: its {@code keyLength} bytes in {@code keySlab} from {@code keyOffset} (not to be
+     * changed), and its value's location and length in the value arena.
+     */
+    void visit(byte[] keySlab, int keyOffset, int keyLength, long valueLocation, int valueLength);
+  }
+
+  /** Show every key to {@code visitor}, in slot order (no order a caller may rely on). */
+  void forEach(Visitor visitor) {
+    for (int base = 0; base < table.length; base += STRIDE) {
+      long meta = table[base + META];
+      if (meta != 0) {
+        long key = table[base + KEY];
+        byte[] slab = keys.slab(key);
+        int at = SlabArena.offsetOf(key);
+        visitor.visit(
+            slab, at + Integer.BYTES, SlabArena.length(slab, at), table[base + VALUE], (int) meta);
+      }
+    }
+  }
+
   /** A copy of the key arena's slab table, valid for every key location taken until now. */
   byte[][] keySlabs() {
     return keys.slabs();

@@ -10,19 +10,26 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.PriorityQueue;
 
 /**
  * A replicated key-value store: string keys, byte values, driven by {@link KvCommand}s and
  * answering with {@link KvResult}s.
  *
  * <ul>
- *   <li>{@link #apply} carries out {@code PUT}, {@code DELETE} and {@code GET} (a read through the
- *       log). A command that cannot be decoded is answered with a {@link KvResult.Error}, never an
- *       exception: the contract of {@link StateMachine} is that an exception stops the node.
- *   <li>{@link #query} answers {@code GET} from the current state and refuses anything else.
+ *   <li>{@link #apply} carries out {@code PUT}, {@code DELETE}, {@code CAS}, and {@code GET} and
+ *       {@code SCAN} (reads through the log). A command that cannot be decoded is answered with a
+ *       {@link KvResult.Error}, never an exception: the contract of {@link StateMachine} is that an
+ *       exception stops the node.
+ *   <li>{@link #query} answers {@code GET} and {@code SCAN} from the current state and refuses
+ *       anything else. A {@code SCAN} visits every key (O(keys), plus O(log limit) per match): the
+ *       table keeps no order, so the page is sorted as it is picked.
  *   <li>Deterministic: the entries live in a hash table for speed, but nothing observable follows
  *       its order: snapshots and {@link #stateHash()} sort the keys first. No clock, no randomness
  *       (the table's hash has fixed constants).
@@ -109,7 +116,7 @@ public final class KeyValueStore implements StateMachine, StateHashing {
     } catch (IllegalArgumentException malformed) {
       return null;
     }
-    if (!Wire.isUtf8(command, keyOffset, keyLength)) {
+    if (keyLength > KvCommand.MAX_KEY_BYTES || !Wire.isUtf8(command, keyOffset, keyLength)) {
       return null; // not a valid key
     }
     return put(command, keyOffset, keyLength, command, offset, length, answer);
@@ -151,13 +158,19 @@ public final class KeyValueStore implements StateMachine, StateHashing {
    * one for a DELETE) as a result if {@code answer}, else an empty array.
    */
   private byte[] execute(KvCommand command, boolean answer) {
-    if (!answer && command instanceof KvCommand.Get) {
-      return NO_RESULT; // a GET changes nothing
+    if (!answer && (command instanceof KvCommand.Get || command instanceof KvCommand.Scan)) {
+      return NO_RESULT; // a read changes nothing
+    }
+    if (command instanceof KvCommand.Scan scan) {
+      return scan(scan);
     }
     byte[] key = command.key().getBytes(StandardCharsets.UTF_8); // exact: a decoded, valid key
     if (command instanceof KvCommand.Put put) {
       byte[] value = put.ownedValue(); // decoded here: copied only into the arena
       return put(key, 0, key.length, value, 0, value.length, answer);
+    }
+    if (command instanceof KvCommand.Cas cas) {
+      return cas(key, cas, answer);
     }
     int slot = index.find(KeyIndex.hash(key, 0, key.length), key, 0, key.length);
     if (slot < 0) {
@@ -174,6 +187,97 @@ public final class KeyValueStore implements StateMachine, StateHashing {
     return result;
   }
 
+  /**
+   * Sets the key to the CAS's value if it holds the expected value (or none, if none is expected);
+   * returns a {@link KvResult.CasOutcome} with the value it held if {@code answer}.
+   */
+  private byte[] cas(byte[] key, KvCommand.Cas cas, boolean answer) {
+    int slot = index.find(KeyIndex.hash(key, 0, key.length), key, 0, key.length);
+    Optional<byte[]> expected = cas.ownedExpected();
+    boolean matches;
+    byte[] result;
+    if (slot < 0) {
+      matches = expected.isEmpty();
+      result = answer ? KvResult.CasOutcome.encode(matches, null, 0, 0) : NO_RESULT;
+    } else {
+      long location = index.value(slot);
+      int length = index.valueLength(slot);
+      byte[] slab = values.slab(location);
+      int from = SlabArena.valueOffset(location);
+      matches =
+          expected.isPresent()
+              && Arrays.equals(slab, from, from + length, expected.get(), 0, expected.get().length);
+      result = answer ? KvResult.CasOutcome.encode(matches, slab, from, length) : NO_RESULT;
+    }
+    if (matches) {
+      byte[] value = cas.ownedValue();
+      put(key, 0, key.length, value, 0, value.length, false);
+    }
+    return result;
+  }
+
+  /** A key picked by a scan, with its value's location. */
+  private record Match(byte[] key, long valueLocation, int valueLength)
+      implements Comparable<Match> {
+    @Override
+    public int compareTo(Match o) {
+      return Arrays.compareUnsigned(key, o.key);
+    }
+  }
+
+  /**
+   * The first {@code limit} keys (in unsigned byte order of their UTF-8, which is code point order)
+   * with the scan's prefix after its {@code after}, with their values, as a {@link
+   * KvResult.Entries}: one pass keeping the smallest {@code limit + 1} in a heap.
+   */
+  private byte[] scan(KvCommand.Scan scan) {
+    byte[] prefix = Wire.utf8(scan.prefix(), "prefix");
+    byte[] after = scan.after().map(a -> Wire.utf8(a, "after")).orElse(null);
+    int keep = scan.limit() + 1; // one more than asked: tells whether there is more
+    PriorityQueue<Match> largestFirst = new PriorityQueue<>(keep, (a, b) -> b.compareTo(a));
+    index.forEach(
+        (slab, offset, length, valueLocation, valueLength) -> {
+          if (length < prefix.length
+              || !Arrays.equals(slab, offset, offset + prefix.length, prefix, 0, prefix.length)) {
+            return;
+          }
+          if (after != null
+              && Arrays.compareUnsigned(slab, offset, offset + length, after, 0, after.length)
+                  <= 0) {
+            return;
+          }
+          if (largestFirst.size() == keep) {
+            byte[] largest = largestFirst.peek().key();
+            if (Arrays.compareUnsigned(slab, offset, offset + length, largest, 0, largest.length)
+                >= 0) {
+              return;
+            }
+            largestFirst.poll();
+          }
+          largestFirst.add(
+              new Match(
+                  Arrays.copyOfRange(slab, offset, offset + length), valueLocation, valueLength));
+        });
+    Match[] picked = largestFirst.toArray(new Match[0]);
+    Arrays.sort(picked);
+    boolean more = picked.length > scan.limit();
+    int count = Math.min(picked.length, scan.limit());
+    List<KvResult.Entry> entries = new ArrayList<>(count);
+    long bytes = 0;
+    for (int i = 0; i < count; i++) {
+      Match m = picked[i];
+      bytes += m.key().length + m.valueLength();
+      if (bytes > KvCommand.MAX_SCAN_BYTES && i > 0) {
+        more = true;
+        break;
+      }
+      entries.add(
+          new KvResult.Entry(
+              new String(m.key(), StandardCharsets.UTF_8), values.copy(m.valueLocation())));
+    }
+    return new KvResult.Entries(entries, more).encode();
+  }
+
   /** The encoding of a {@link KvResult.Found} of the value at {@code location}. */
   private byte[] found(long location, int length) {
     return KvResult.Found.encode(values.slab(location), SlabArena.valueOffset(location), length);
@@ -188,7 +292,7 @@ public final class KeyValueStore implements StateMachine, StateHashing {
     }
   }
 
-  /** Answers a {@code GET}; any other request gets a {@link KvResult.Error}. */
+  /** Answers a {@code GET} or a {@code SCAN}; any other request gets a {@link KvResult.Error}. */
   @Override
   public byte[] query(byte[] query) {
     KvCommand c;
@@ -197,7 +301,7 @@ public final class KeyValueStore implements StateMachine, StateHashing {
     } catch (IllegalArgumentException e) {
       return new KvResult.Error(e.getMessage()).encode();
     }
-    if (!(c instanceof KvCommand.Get)) {
+    if (!(c instanceof KvCommand.Get) && !(c instanceof KvCommand.Scan)) {
       return new KvResult.Error(
               c.getClass().getSimpleName().toUpperCase(Locale.ROOT)
                   + " changes the state: submit it as a command, not a query")

@@ -156,6 +156,40 @@ final class Wire {
       }
     }
 
+    /** A flag byte: 0 or 1. */
+    boolean flag(String field) {
+      int at = pos;
+      int b = tag();
+      if (b > 1) {
+        throw malformed("has " + field + " " + b + " at byte " + at + ", not 0 or 1");
+      }
+      return b == 1;
+    }
+
+    /** A varint count from 1 to {@code max}. */
+    int count(String field, int max) {
+      int start = pos;
+      long value = 0;
+      for (int shift = 0; ; shift += 7) {
+        if (pos >= bytes.length) {
+          throw malformed("ends inside the " + field + " at byte " + start);
+        }
+        if (shift > 28) {
+          throw malformed("has a " + field + " longer than 5 bytes at byte " + start);
+        }
+        int b = bytes[pos++] & 0xFF;
+        value |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          break;
+        }
+      }
+      if (value < 1 || value > max) {
+        throw malformed(
+            "has " + field + " " + value + " at byte " + start + ", not between 1 and " + max);
+      }
+      return (int) value;
+    }
+
     void end() {
       if (pos != bytes.length) {
         throw malformed("has " + (bytes.length - pos) + " unexpected bytes after byte " + pos);
@@ -268,6 +302,27 @@ final class Wire {
       throw new IllegalArgumentException(
           field + " is not valid Unicode (it has an unpaired surrogate): " + e.getMessage());
     }
+  }
+
+  /** The number of bytes of {@code s} in UTF-8 (an unpaired surrogate counting 3, as '?'). */
+  static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   /** Refuse {@code s} if UTF-8 cannot carry it (an unpaired surrogate), without encoding it. */

@@ -29,7 +29,11 @@ import java.util.concurrent.TimeUnit;
  * command's sequence number, and every attempt carries the lowest sequence still without a reply
  * ({@code acknowledgedBelow}), so the cluster applies each command once and can forget old results.
  * Reads rotate over the nodes, except {@link Consistency#SEQUENTIAL} reads, which stay on one node
- * so that they never go back in time.
+ * while it answers. Every result tells the slot it reflects; the client keeps the highest it has
+ * seen and sends it with each SEQUENTIAL read ({@code min_slot}), which a node answers only once it
+ * has applied that slot: so a SEQUENTIAL read sees the client's own writes and never goes back in
+ * time, at whichever node it runs. A node that cannot catch up in time answers with a timeout, and
+ * the next attempt goes to another node.
  */
 final class ClientEngine implements NodeConnection.Listener {
   private static final long MAX_RETRY_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -47,6 +51,8 @@ final class ClientEngine implements NodeConnection.Listener {
   private final Set<Call> reads = new HashSet<>();
   private final Deadlines deadlines;
   private long nextSequence = 1;
+  // The highest slot any result this client received reflects.
+  private long seenSlot;
   private long nextCallId = 1;
   private int cursor;
   private NodeConnection leader;
@@ -76,6 +82,11 @@ final class ClientEngine implements NodeConnection.Listener {
   /** How many calls' deadlines are watched: the calls in progress (for tests). */
   int watchedDeadlines() {
     return deadlines.size();
+  }
+
+  /** The highest slot the results received so far reflect (for tests). */
+  long seenSlot() {
+    return seenSlot;
   }
 
   /** The node commands go to, or null if none is known (for tests). */
@@ -151,10 +162,14 @@ final class ClientEngine implements NodeConnection.Listener {
               .setAcknowledgedBelow(unanswered.firstKey())
               .setCommand(UnsafeByteOperations.unsafeWrap(call.payload)));
     } else {
-      r.setRead(
+      ReadRequest.Builder read =
           ReadRequest.newBuilder()
               .setQuery(UnsafeByteOperations.unsafeWrap(call.payload))
-              .setConsistency(wire(call.consistency)));
+              .setConsistency(wire(call.consistency));
+      if (call.consistency == Consistency.SEQUENTIAL) {
+        read.setMinSlot(seenSlot); // the client's own writes, and what it read before
+      }
+      r.setRead(read);
     }
     target.send(r.build(), call);
   }
@@ -204,6 +219,7 @@ final class ClientEngine implements NodeConnection.Listener {
       return;
     }
     if (reply.hasResult()) {
+      seenSlot = Math.max(seenSlot, reply.getAppliedSlot());
       if (reply.getLeaderHint() != 0 && (leader == null || leader == from)) {
         follow(from, reply.getLeaderHint());
       }
@@ -220,8 +236,12 @@ final class ClientEngine implements NodeConnection.Listener {
       case ERROR_OVERLOADED -> retryLater(call, problem);
       case ERROR_TIMEOUT -> {
         call.reachedANode = true;
-        leader = null;
-        refreshLeader();
+        if (call.isCommand()) {
+          leader = null;
+          refreshLeader();
+        } else if (sequentialNode == from) {
+          sequentialNode = null; // it lags: with min_slot, any other node is as good
+        }
         retryLater(call, problem);
       }
       case ERROR_CLOSED -> {

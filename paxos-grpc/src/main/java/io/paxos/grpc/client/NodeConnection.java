@@ -71,6 +71,11 @@ final class NodeConnection {
     outbound.add(request);
   }
 
+  /** The requests queued and not sent yet (for tests). */
+  java.util.List<ClientRequest> queued() {
+    return java.util.List.copyOf(outbound);
+  }
+
   /** Send queued requests as far as flow control allows. */
   void flush() {
     if (outbound.isEmpty()) {

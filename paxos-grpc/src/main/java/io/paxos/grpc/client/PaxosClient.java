@@ -32,8 +32,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Routing.</b> Commands go to the leader, found by asking the nodes and by following the
  * leader hints of their answers. {@link Consistency#LINEARIZABLE} and {@link Consistency#STALE}
- * reads rotate over the nodes; {@link Consistency#SEQUENTIAL} reads stay on one node while it is
- * reachable (a switch to another node may then see an older state).
+ * reads rotate over the nodes; {@link Consistency#SEQUENTIAL} reads stay on one node while it
+ * answers, and see at least every slot this client has seen (its own writes and earlier reads) at
+ * whichever node they run: the client sends the highest slot of its results with each of them, and
+ * a node answers only once it has applied that slot.
  *
  * <p><b>Outcomes.</b> A future completes with the state machine's result, or exceptionally with
  * {@link ClientDeadlineException} (the deadline passed; a command's outcome is unknown), {@link

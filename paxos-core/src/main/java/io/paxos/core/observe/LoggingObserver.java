@@ -1,0 +1,119 @@
+package io.paxos.core.observe;
+
+import io.paxos.core.protocol.Ballot;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs what an operator needs to follow a node, one INFO line per event: started, stopped, became
+ * leader, lost leadership (and why), a new leader, a peer reachable or unreachable (once per
+ * transition), a snapshot taken or installed, catch-up started and finished. Never a line per
+ * command: the counting events are not logged. Every node has one (logger {@code
+ * io.paxos.core.observe.LoggingObserver}); to silence it, set that logger's level above INFO.
+ *
+ * <p>Ballots print as {@code round.node}, e.g. {@code 4.2} is round 4 of node 2.
+ *
+ * <p>Thread-safe: it keeps no state but the node's id.
+ */
+public final class LoggingObserver implements NodeObserver {
+  private static final Logger log = LoggerFactory.getLogger(LoggingObserver.class);
+
+  private final int nodeId;
+
+  public LoggingObserver(int nodeId) {
+    this.nodeId = nodeId;
+  }
+
+  /** {@code round.node}, as operators read it. */
+  public static String format(Ballot ballot) {
+    return ballot.round() + "." + ballot.nodeId();
+  }
+
+  @Override
+  public void started(NodeStarted node, NodeGauges gauges) {
+    log.info(
+        "node {} of cluster {} started: roles {}, members {}, storage {}, recovered through slot {}{}",
+        node.nodeId(),
+        node.clusterId(),
+        node.roles().stream()
+            .sorted()
+            .map(r -> r.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.joining(",")),
+        node.addresses().isEmpty() ? "(addresses not known to the transport)" : node.addresses(),
+        node.storage(),
+        node.recoveredSlot(),
+        node.snapshotSlot() > 0 ? " (from the snapshot of slot " + node.snapshotSlot() + ")" : "");
+  }
+
+  @Override
+  public void stopped(String why) {
+    log.info("node {} stopped: {}", nodeId, why);
+  }
+
+  @Override
+  public void becameLeader(Ballot ballot) {
+    log.info("node {} became leader with ballot {}", nodeId, format(ballot));
+  }
+
+  @Override
+  public void lostLeadership(Ballot ballot, LeadershipLoss why, Ballot higher) {
+    if (why == LeadershipLoss.HIGHER_BALLOT) {
+      log.info(
+          "node {} lost leadership (ballot {}): node {} has the higher ballot {}",
+          nodeId,
+          format(ballot),
+          higher.nodeId(),
+          format(higher));
+    } else {
+      log.info(
+          "node {} lost leadership (ballot {}): no quorum of acceptors answered within the"
+              + " election timeout",
+          nodeId,
+          format(ballot));
+    }
+  }
+
+  @Override
+  public void leaderChanged(int leaderId) {
+    if (leaderId != nodeId) {
+      log.info("node {} follows leader {}", nodeId, leaderId);
+    }
+  }
+
+  @Override
+  public void peerReachable(int peer) {
+    log.info("node {}: peer {} is reachable", nodeId, peer);
+  }
+
+  @Override
+  public void peerUnreachable(int peer, String why) {
+    log.info("node {}: peer {} is unreachable ({})", nodeId, peer, why);
+  }
+
+  @Override
+  public void snapshotTaken(long slot, long bytes) {
+    log.info("node {} took a snapshot of slot {} ({} bytes)", nodeId, slot, bytes);
+  }
+
+  @Override
+  public void snapshotInstalled(long slot, long bytes, int from) {
+    log.info(
+        "node {} installs the snapshot of slot {} ({} bytes) from node {}",
+        nodeId,
+        slot,
+        bytes,
+        from);
+  }
+
+  @Override
+  public void catchUpStarted(long fromSlot, long toSlot) {
+    log.info("node {} is behind: catching up slots {} to {} from peers", nodeId, fromSlot, toSlot);
+  }
+
+  @Override
+  public void catchUpFinished(long slot, long nanos) {
+    log.info("node {} caught up through slot {} in {} ms", nodeId, slot, nanos / 1_000_000);
+  }
+}

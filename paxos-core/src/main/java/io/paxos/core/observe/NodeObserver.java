@@ -1,0 +1,81 @@
+package io.paxos.core.observe;
+
+import io.paxos.core.protocol.Ballot;
+import io.paxos.core.transport.PeerObserver;
+
+/**
+ * What a running node reports as it happens, for logs and metrics. Every method does nothing by
+ * default: implement those you need. Set one on {@link
+ * io.paxos.core.runtime.PaxosNode.Builder#observer}; every node also has a {@link LoggingObserver}.
+ *
+ * <p><b>Threading.</b> The node calls these methods from its own threads: the event loop (most of
+ * them), the storage thread ({@link #synced}), the snapshot thread ({@link #snapshotTaken}, {@link
+ * #snapshotInstalled}) and the transport's threads (the {@link PeerObserver} methods). Calls from
+ * one thread come in order; calls from different threads may overlap, so an implementation must be
+ * thread-safe.
+ *
+ * <p><b>What implementations must not do.</b> Block, take a lock others hold for long, do I/O
+ * (logging aside) or throw: the event loop waits for every call. The counting methods ({@link
+ * #proposed}, {@link #chosen}, {@link #commitLatency}, {@link #synced}) are called on the hot path,
+ * once per event-loop turn, slot or sync (never once per command): keep them to an increment or a
+ * histogram record, without allocating. Do not call back into the node from them.
+ */
+public interface NodeObserver extends PeerObserver {
+
+  /**
+   * The node started: it recovered its state and is about to take messages. {@code gauges} reads
+   * its current values from now on, until {@link #stopped}.
+   */
+  default void started(NodeStarted node, NodeGauges gauges) {}
+
+  /** The node stopped: closed, or after a failure ({@code why} says which). */
+  default void stopped(String why) {}
+
+  /** {@code commands} client commands made at this node were handed to the protocol. */
+  default void proposed(int commands) {}
+
+  /**
+   * Slot {@code slot} was chosen with {@code commands} client commands (0 for a no-op) and
+   * delivered to this node's learner, in slot order.
+   */
+  default void chosen(long slot, int commands) {}
+
+  /**
+   * At the leader: a slot was chosen and delivered {@code nanos} after the leader first sent its
+   * {@code Accept}.
+   */
+  default void commitLatency(long nanos) {}
+
+  /** A sync of the durable storage took {@code nanos} (a force of the log file). */
+  default void synced(long nanos) {}
+
+  /** This node leads with {@code ballot}. */
+  default void becameLeader(Ballot ballot) {}
+
+  /**
+   * This node stopped leading with {@code ballot} because of {@code why}; {@code higher} is the
+   * ballot that beat it ({@link Ballot#ZERO} when the quorum was lost).
+   */
+  default void lostLeadership(Ballot ballot, LeadershipLoss why, Ballot higher) {}
+
+  /** This node now believes {@code leaderId} leads (another node than it believed before). */
+  default void leaderChanged(int leaderId) {}
+
+  /** A snapshot of slot {@code slot}, {@code bytes} long, taken here is durable. */
+  default void snapshotTaken(long slot, long bytes) {}
+
+  /**
+   * A snapshot of slot {@code slot}, {@code bytes} long, received from node {@code from}, is
+   * durable and verified here and is being installed.
+   */
+  default void snapshotInstalled(long slot, long bytes, int from) {}
+
+  /**
+   * The learner is behind: it fetches slots {@code fromSlot} to {@code toSlot} (known chosen) from
+   * its peers.
+   */
+  default void catchUpStarted(long fromSlot, long toSlot) {}
+
+  /** The learner caught up through {@code slot}, {@code nanos} after it started. */
+  default void catchUpFinished(long slot, long nanos) {}
+}
