@@ -1,5 +1,6 @@
 package io.paxos.examples;
 
+import io.paxos.examples.cli.KvCli;
 import io.paxos.examples.demo.DemoCommand;
 import io.paxos.examples.server.ServerCommand;
 import java.util.Map;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
     name = "paxos-examples",
     mixinStandardHelpOptions = true,
     description = "Replicated services built on the paxos library.",
-    subcommands = {DemoCommand.class, AutoComplete.GenerateCompletion.class})
+    subcommands = {DemoCommand.class, KvCli.class, AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -24,8 +25,13 @@ public final class Main implements Runnable {
     System.exit(commandLine(System.getenv()).execute(args));
   }
 
+  /** The whole command line, reading the process's environment. */
+  public static CommandLine commandLine() {
+    return commandLine(System.getenv());
+  }
+
   /**
-   * The whole command line: {@code demo} and {@code server}, reading {@code env} as the
+   * The whole command line: {@code demo}, {@code server} and {@code kv}, reading {@code env} as the
    * environment. A mistake in the arguments (an unknown option, a missing value) is reported in one
    * line, with exit status 2.
    */
@@ -46,12 +52,12 @@ public final class Main implements Runnable {
           where.getErr().flush();
           return 2;
         });
-    return cl;
+    return cl.setParameterExceptionHandler(KvCli.oneLineForKv(cl.getParameterExceptionHandler()));
   }
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name an example to run, e.g. demo or server");
+        spec.commandLine(), "name an example to run, e.g. demo, server or kv");
   }
 }

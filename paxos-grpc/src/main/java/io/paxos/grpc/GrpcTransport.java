@@ -171,6 +171,7 @@ public final class GrpcTransport implements Transport {
       return;
     }
     closed = true;
+    server.nodeStopped(); // the node closes its transport when it stops, also on a failure
     server.peerInbound().stop();
     for (PeerLink link : links.values()) {
       link.close();

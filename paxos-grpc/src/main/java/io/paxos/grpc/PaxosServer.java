@@ -1,11 +1,15 @@
 package io.paxos.grpc;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.paxos.core.config.ClusterConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * <p>The server starts before the node exists so that port 0 (an ephemeral port, see {@link
  * #port()}) can be used: peer messages that arrive before the transport starts are dropped, and
  * clients are told the node is unavailable until {@link #serve} names it.
+ *
+ * <p>Standard gRPC tools work against the port: it serves gRPC health checking ({@code
+ * grpc.health.v1.Health}: {@code SERVING} while the node it serves runs, {@code NOT_SERVING} before
+ * {@link #serve}, once the node stopped on a failure or was closed, and while the server closes)
+ * and server reflection (v1 and v1alpha), so {@code grpcurl} and {@code grpc_health_probe} need no
+ * {@code .proto} file. Both are subject to the server's TLS settings like every other service.
  *
  * <p>Limits: an inbound message (one frame of many protocol messages, or of many client requests)
  * larger than {@link Builder#maxInboundMessageBytes} closes its stream, not the node. {@link
@@ -60,6 +70,7 @@ public final class PaxosServer implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timer;
   private final PeerInbound peers;
   private final ClientService clients;
+  private final NodeHealth health = new NodeHealth();
   private final CappedServerChannel.Counter connections;
   private final MalformedRequests malformed;
   private final EventLoopGroup boss;
@@ -107,6 +118,9 @@ public final class PaxosServer implements AutoCloseable {
                   malformed.guard(
                       ServerInterceptors.intercept(peers, PeerCertificates.interceptor())))
               .addService(malformed.guard(clients.bindService()))
+              .addService(health.service())
+              .addService(ProtoReflectionServiceV1.newInstance())
+              .addService(v1alphaReflection())
               .build()
               .start();
     } catch (IOException | RuntimeException e) {
@@ -119,6 +133,12 @@ public final class PaxosServer implements AutoCloseable {
     timer.shutdownNow();
     boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+  }
+
+  /** Reflection as older tools ask for it (grpcurl before 1.8.8, many GUIs). */
+  @SuppressWarnings("deprecation")
+  private static BindableService v1alphaReflection() {
+    return ProtoReflectionService.newInstance();
   }
 
   public static Builder builder() {
@@ -179,6 +199,17 @@ public final class PaxosServer implements AutoCloseable {
   /** Serve clients' commands, reads and status requests with {@code node}. */
   public void serve(io.paxos.core.runtime.PaxosNode node) {
     clients.attach(node);
+    health.serve(node);
+  }
+
+  /** The node this server serves stopped (its transport closed): health turns NOT_SERVING. */
+  void nodeStopped() {
+    health.nodeStopped();
+  }
+
+  /** Whether a gRPC health check of this server answers {@code SERVING} now. */
+  public boolean isServing() {
+    return health.status() == ServingStatus.SERVING;
   }
 
   /**
@@ -202,6 +233,7 @@ public final class PaxosServer implements AutoCloseable {
   /** Stop listening and end every call; waits briefly for them to end. Idempotent. */
   @Override
   public void close() {
+    health.close();
     peers.stop();
     clients.stop();
     server.shutdownNow();

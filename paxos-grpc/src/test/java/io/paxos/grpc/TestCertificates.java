@@ -32,11 +32,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A certificate authority for tests: issues EC certificates for 127.0.0.1 and localhost, written as
  * PEM files (certificate chain, PKCS#8 key) into a directory. Node certificates name their node in
  * a URI {@code paxos://CLUSTER/node/ID}, as {@link PeerCertificates} requires of peers under mutual
- * TLS.
+ * TLS. Shared with other modules' tests through this module's test-jar.
  */
-final class TestCertificates {
+public final class TestCertificates {
   /** PEM files of one identity. */
-  record Identity(Path certificate, Path privateKey) {}
+  public record Identity(Path certificate, Path privateKey) {}
 
   private static final AtomicLong SERIAL = new AtomicLong(1);
 
@@ -46,7 +46,8 @@ final class TestCertificates {
   private final X509CertificateHolder caCert;
   final Path caFile;
 
-  TestCertificates(Path dir, String name) throws Exception {
+  /** A new CA named {@code name}, its certificate written into {@code dir}. */
+  public TestCertificates(Path dir, String name) throws Exception {
     this.dir = dir;
     this.name = name;
     this.caKeys = keyPair();
@@ -59,12 +60,12 @@ final class TestCertificates {
   }
 
   /** A node's certificate: it names {@code paxos://CLUSTER/node/ID} besides the host. */
-  Identity issueNode(String cluster, int id) throws Exception {
+  public Identity issueNode(String cluster, int id) throws Exception {
     return issue(cluster + "-node-" + id, "paxos://" + cluster + "/node/" + id);
   }
 
   /** A client's certificate: it names {@code paxos://CLUSTER/client/NAME}. */
-  Identity issueClient(String cluster, String name) throws Exception {
+  public Identity issueClient(String cluster, String name) throws Exception {
     return issue(cluster + "-client-" + name, "paxos://" + cluster + "/client/" + name);
   }
 
@@ -72,7 +73,7 @@ final class TestCertificates {
    * A certificate for {@code cn}, valid for 127.0.0.1 and localhost, with {@code uris} as further
    * subject alternative names, signed by this CA.
    */
-  Identity issue(String cn, String... uris) throws Exception {
+  public Identity issue(String cn, String... uris) throws Exception {
     KeyPair keys = keyPair();
     JcaX509v3CertificateBuilder b = builder(caCert.getSubject(), new X500Name("CN=" + cn), keys);
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
@@ -91,6 +92,11 @@ final class TestCertificates {
       pem.writeObject(new JcaPKCS8Generator(keys.getPrivate(), null));
     }
     return new Identity(certFile, keyFile);
+  }
+
+  /** The PEM file of this CA's certificate: what peers and clients trust. */
+  public Path caFile() {
+    return caFile;
   }
 
   private static KeyPair keyPair() throws GeneralSecurityException {

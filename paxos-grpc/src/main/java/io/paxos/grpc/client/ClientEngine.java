@@ -426,6 +426,18 @@ final class ClientEngine implements NodeConnection.Listener {
     };
   }
 
+  /** The connection to {@code endpoint}, made and added to the rotation if there is none yet. */
+  NodeConnection connection(Endpoint endpoint) {
+    for (NodeConnection n : nodes) {
+      if (n.endpoint.equals(endpoint)) {
+        return n;
+      }
+    }
+    NodeConnection added = new NodeConnection(endpoint, loop, credentials, this);
+    nodes.add(added);
+    return added;
+  }
+
   List<NodeConnection> connections() {
     return nodes;
   }

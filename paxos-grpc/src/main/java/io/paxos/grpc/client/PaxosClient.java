@@ -132,6 +132,22 @@ public final class PaxosClient implements AutoCloseable {
     return result;
   }
 
+  /**
+   * The status of the cluster as the node at {@code endpoint} sees it, connecting to that node if
+   * this client does not know it yet (it then stays among the nodes the client uses). Fails with
+   * {@link NoReachableNodeException} if that node does not answer within the default timeout; no
+   * other node is asked.
+   */
+  public CompletableFuture<ClusterStatus> status(Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    if (closed) {
+      throw new IllegalStateException("the PaxosClient is closed");
+    }
+    CompletableFuture<ClusterStatus> result = new CompletableFuture<>();
+    loop.execute(() -> askStatus(List.of(engine.connection(endpoint)), 0, "", result));
+    return result;
+  }
+
   private void askStatus(
       List<NodeConnection> nodes, int i, String problems, CompletableFuture<ClusterStatus> result) {
     if (i == nodes.size()) {
