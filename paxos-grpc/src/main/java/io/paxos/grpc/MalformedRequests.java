@@ -10,6 +10,7 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.paxos.core.observe.RateLimitedLog;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;

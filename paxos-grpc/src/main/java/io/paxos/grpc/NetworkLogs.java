@@ -1,5 +1,6 @@
 package io.paxos.grpc;
 
+import io.paxos.core.observe.RateLimitedLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;

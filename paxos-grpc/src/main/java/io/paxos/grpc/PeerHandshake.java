@@ -3,6 +3,7 @@ package io.paxos.grpc;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.observe.RateLimitedLog;
 import io.paxos.grpc.proto.Hello;
 import io.paxos.grpc.proto.SchemaVersion;
 import io.paxos.grpc.proto.Welcome;

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.paxos.core.config.Member;
+import io.paxos.core.observe.RateLimitedLog;
 import io.paxos.core.protocol.Message;
 import io.paxos.grpc.proto.Envelope;
 import io.paxos.grpc.proto.Hello;

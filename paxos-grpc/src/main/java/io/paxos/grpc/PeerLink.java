@@ -5,6 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.paxos.core.observe.RateLimitedLog;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.transport.PeerObserver;
 import io.paxos.grpc.proto.Envelope;

@@ -1,4 +1,4 @@
-package io.paxos.grpc;
+package io.paxos.core.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.paxos.grpc;
+package io.paxos.core.observe;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,12 +17,12 @@ import org.slf4j.Logger;
  * trace.
  *
  * <p>Meant for expected network failures: cancelled calls, resets, malformed requests, refused
- * handshakes. Thread-safe.
+ * handshakes, messages refused for being out of bounds. Thread-safe.
  */
-final class RateLimitedLog {
-  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
-  static final int MAX_MESSAGE_CHARS = 300;
-  static final int MAX_KINDS = 256;
+public final class RateLimitedLog {
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+  public static final int MAX_MESSAGE_CHARS = 300;
+  public static final int MAX_KINDS = 256;
 
   private final Consumer<String> sink;
   private final long intervalNanos;
@@ -37,19 +37,19 @@ final class RateLimitedLog {
     String last;
   }
 
-  RateLimitedLog(Consumer<String> sink, Duration interval, LongSupplier nanoClock) {
+  public RateLimitedLog(Consumer<String> sink, Duration interval, LongSupplier nanoClock) {
     this.sink = sink;
     this.intervalNanos = interval.toNanos();
     this.nanoClock = nanoClock;
   }
 
   /** Warnings to {@code log}, at most one line per kind every 10 seconds. */
-  static RateLimitedLog warnings(Logger log) {
+  public static RateLimitedLog warnings(Logger log) {
     return new RateLimitedLog(log::warn, DEFAULT_INTERVAL, System::nanoTime);
   }
 
   /** Record one event of {@code kind}; writes a line if none of this kind was written lately. */
-  void event(String kind, String message) {
+  public void event(String kind, String message) {
     events.incrementAndGet();
     String line;
     long now = nanoClock.getAsLong();
@@ -90,12 +90,12 @@ final class RateLimitedLog {
   }
 
   /** Lines written so far. */
-  long lines() {
+  public long lines() {
     return lines.get();
   }
 
   /** Events recorded so far, written or not. */
-  long events() {
+  public long events() {
     return events.get();
   }
 
@@ -103,7 +103,7 @@ final class RateLimitedLog {
     return Math.max(1, Duration.ofNanos(nanos).toSeconds());
   }
 
-  static String cut(String message) {
+  public static String cut(String message) {
     if (message == null) {
       return "";
     }
