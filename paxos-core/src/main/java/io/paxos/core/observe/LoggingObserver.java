@@ -15,12 +15,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ballots print as {@code round.node}, e.g. {@code 4.2} is round 4 of node 2.
  *
- * <p>Thread-safe: it keeps no state but the node's id.
+ * <p>Messages refused for being out of bounds are logged as WARN lines, at most one per sending
+ * peer every 10 seconds ({@link RateLimitedLog}), so that a peer that floods them cannot flood the
+ * log. A proposer that stops campaigning for good writes one ERROR line.
+ *
+ * <p>Thread-safe: it keeps no state but the node's id and the rate limit of refusals.
  */
 public final class LoggingObserver implements NodeObserver {
   private static final Logger log = LoggerFactory.getLogger(LoggingObserver.class);
 
   private final int nodeId;
+  private final RateLimitedLog refusals = RateLimitedLog.warnings(log);
 
   public LoggingObserver(int nodeId) {
     this.nodeId = nodeId;
@@ -115,5 +120,21 @@ public final class LoggingObserver implements NodeObserver {
   @Override
   public void catchUpFinished(long slot, long nanos) {
     log.info("node {} caught up through slot {} in {} ms", nodeId, slot, nanos / 1_000_000);
+  }
+
+  @Override
+  public void messageRefused(int from, String why) {
+    refusals.event("node " + nodeId + " refuses messages from node " + from, why);
+  }
+
+  @Override
+  public void campaignsStopped(Ballot highest, long maxRound) {
+    log.error(
+        "node {} stops campaigning for leadership: the highest ballot it knows, {}, leaves no round"
+            + " up to the maximum {} above it (a forged message, or a promise persisted by a build"
+            + " without message bounds). It still follows a leader; see docs/bounds.md to recover",
+        nodeId,
+        format(highest),
+        maxRound);
   }
 }

@@ -35,4 +35,12 @@ public interface NodeGauges {
    * transport that reports nothing, such as the in-memory one).
    */
   java.util.Map<Integer, Boolean> peersReachable();
+
+  /**
+   * Messages from peers this node refused and dropped because a field was out of bounds (see {@code
+   * MessageBounds}); 0 for a node that does not count them.
+   */
+  default long messagesRefused() {
+    return 0;
+  }
 }

@@ -78,4 +78,17 @@ public interface NodeObserver extends PeerObserver {
 
   /** The learner caught up through {@code slot}, {@code nanos} after it started. */
   default void catchUpFinished(long slot, long nanos) {}
+
+  /**
+   * A message from peer {@code from} was refused and dropped before any role saw it, because a
+   * ballot, slot, count or size in it is out of bounds ({@code why} says which; see {@code
+   * docs/bounds.md}). May come once per message: count it, and log it rate-limited.
+   */
+  default void messageRefused(int from, String why) {}
+
+  /**
+   * This node's proposer stopped campaigning for good: the highest ballot it knows of, {@code
+   * highest}, leaves no round up to {@code maxRound} above it. Called once.
+   */
+  default void campaignsStopped(Ballot highest, long maxRound) {}
 }

@@ -13,6 +13,14 @@ public record Ballot(long round, int nodeId) implements Comparable<Ballot> {
   /** The ballot below all others; an acceptor that has promised nothing has promised this. */
   public static final Ballot ZERO = new Ballot(0, 0);
 
+  /**
+   * The highest round a proposer issues or a node takes from a peer: 2^62, far below {@link
+   * Long#MAX_VALUE}, so that a round above any seen can always be computed without overflow. A
+   * message with a higher round is refused ({@code MessageBounds}); a proposer that would need a
+   * higher one stops campaigning.
+   */
+  public static final long MAX_ROUND = 1L << 62;
+
   public Ballot {
     if (round < 0 || nodeId < 0) {
       throw new IllegalArgumentException("ballot (" + round + ", " + nodeId + ") is negative");

@@ -148,7 +148,9 @@ public final class DefaultLearner implements Learner {
     } else if (ballot.equals(commitBallot)) {
       commitBallotSlot = Math.max(commitBallotSlot, commitSlot);
     }
-    for (long slot = nextSlot; slot < commitSlot; slot++) {
+    // Only the slots this learner holds state for: never a loop as long as a claimed commit point.
+    long end = Math.min(commitSlot, slots.end());
+    for (long slot = nextSlot; slot < end; slot++) {
       SlotState s = slots.get(slot);
       if (s != null && s.value != null && s.ballot.equals(ballot) && chosen.get(slot) == null) {
         markChosen(slot, s.value);

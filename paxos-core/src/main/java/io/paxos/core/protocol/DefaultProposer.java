@@ -79,6 +79,7 @@ public final class DefaultProposer implements Proposer {
   private long maxRound;
   private int leaderHint;
   private long electionDeadline = Long.MIN_VALUE;
+  private boolean campaignsStopped;
   private long knownChosen = 1;
 
   // Candidate.
@@ -157,6 +158,11 @@ public final class DefaultProposer implements Proposer {
     return ballot;
   }
 
+  @Override
+  public boolean campaignsStopped() {
+    return campaignsStopped;
+  }
+
   /** Every slot below this is chosen in this leader's view (leaders only; 0 otherwise). */
   public long commitIndex() {
     return state == State.LEADER ? commitIndex : 0;
@@ -169,7 +175,7 @@ public final class DefaultProposer implements Proposer {
     }
     if (state == State.LEADER) {
       leaderTick(now, out);
-    } else if (now >= electionDeadline) {
+    } else if (now >= electionDeadline && !campaignsStopped) {
       startPhase1(now, out);
     }
     requestUnresolved(now, out);
@@ -255,7 +261,15 @@ public final class DefaultProposer implements Proposer {
   }
 
   private void startPhase1(long now, Outbox out) {
-    long round = Math.max(highestSeen.round(), maxRound) + 1;
+    long highest = Math.max(highestSeen.round(), maxRound);
+    if (highest >= Ballot.MAX_ROUND) {
+      // No round above it may be issued (peers refuse rounds above the maximum): campaign no more,
+      // rather than overflow. The runtime reports it once (campaignsStopped).
+      campaignsStopped = true;
+      electionDeadline = Long.MAX_VALUE;
+      return;
+    }
+    long round = highest + 1;
     maxRound = round;
     out.persistRound(round);
     ballot = new Ballot(round, id);

@@ -21,6 +21,16 @@ public interface Proposer {
   /** The ballot this proposer leads or campaigns with, {@link Ballot#ZERO} if none yet. */
   Ballot ballot();
 
+  /**
+   * Whether this proposer stopped campaigning for good: a round above the highest it has seen would
+   * pass {@link Ballot#MAX_ROUND} (it used or saw that round; only a forged message or a promise
+   * written by a build without bounds can cause it). It still forwards commands to a leader it
+   * hears of. False by default.
+   */
+  default boolean campaignsStopped() {
+    return false;
+  }
+
   /** Advance timers: heartbeats, retransmissions, elections, step-down. */
   void tick(long now, Outbox out);
 

@@ -2,6 +2,7 @@ package io.paxos.core.protocol;
 
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
+import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import java.util.ArrayList;
@@ -42,6 +43,10 @@ public final class ProtocolNode {
   private final Proposer proposer;
   private final Learner learner;
   private final boolean votes;
+  private final MessageBounds bounds;
+  // The highest commit point a leader claimed (within bounds): the frontier of a node that hosts
+  // neither a learner nor an acceptor.
+  private long heardCommit;
 
   /** The most commands held while no leader is known. */
   public static final int MAX_PARKED = 65_536;
@@ -94,6 +99,22 @@ public final class ProtocolNode {
       DurableState state,
       RoleFactory roles,
       boolean votes) {
+    this(id, config, options, random, state, roles, votes, MessageLimits.DEFAULTS);
+  }
+
+  /**
+   * As {@link #ProtocolNode(int, ClusterConfig, ProtocolOptions, RandomGenerator, DurableState,
+   * RoleFactory, boolean)}, refusing messages beyond {@code limits} (see {@link #refusal}).
+   */
+  public ProtocolNode(
+      int id,
+      ClusterConfig config,
+      ProtocolOptions options,
+      RandomGenerator random,
+      DurableState state,
+      RoleFactory roles,
+      boolean votes,
+      MessageLimits limits) {
     Member me =
         config
             .member(id)
@@ -111,6 +132,7 @@ public final class ProtocolNode {
     this.config = config;
     this.options = options;
     this.votes = votes;
+    this.bounds = new MessageBounds(config, limits);
     this.acceptor =
         votes && me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
     this.proposer =
@@ -281,8 +303,40 @@ public final class ProtocolNode {
     }
   }
 
-  /** Consume one message from the network (or from this node itself, after the sync). */
+  /**
+   * The first slot this node has not delivered (or, without a learner, not compacted): messages may
+   * reach at most {@link MessageLimits#maxSlotsAhead()} beyond it.
+   */
+  public long frontier() {
+    long f = snapshotSlot + 1;
+    if (learner != null) {
+      f = Math.max(f, learner.nextSlot());
+    }
+    if (acceptor != null) {
+      f = Math.max(f, acceptor.compactedThrough() + 1);
+    }
+    if (learner == null && acceptor == null) {
+      f = Math.max(f, heardCommit);
+    }
+    return f;
+  }
+
+  /**
+   * Why this node refuses {@code message} from the network, if it does ({@link MessageBounds}). The
+   * host asks before it hands a peer's message to {@link #receive} or anywhere else, and drops a
+   * refused one; messages a node sends itself need no check.
+   */
+  public Optional<String> refusal(Message message) {
+    return bounds.refusal(message, frontier());
+  }
+
+  /**
+   * Consume one message from the network (or from this node itself, after the sync). A message from
+   * the network must have passed {@link #refusal}. A leader's commit point further ahead than the
+   * bounds allow is taken only up to that point: the node catches up and hears the rest later.
+   */
   public void receive(Message message, long now, Outbox out) {
+    message = boundCommit(message);
     if (message instanceof Message.Prepare m) {
       if (acceptor != null) {
         acceptor.onPrepare(m, now, out);
@@ -391,6 +445,24 @@ public final class ProtocolNode {
     routeAbandoned(out);
   }
 
+  private Message boundCommit(Message message) {
+    if (message instanceof Message.Accept m) {
+      long commit = bounds.commitClaim(m.commitSlot(), frontier());
+      return commit == m.commitSlot()
+          ? m
+          : new Message.Accept(m.from(), m.ballot(), m.firstSlot(), m.values(), commit);
+    } else if (message instanceof Message.Commit m) {
+      long commit = bounds.commitClaim(m.commitSlot(), frontier());
+      return commit == m.commitSlot() ? m : new Message.Commit(m.from(), m.ballot(), commit);
+    } else if (message instanceof Message.Heartbeat m) {
+      long commit = bounds.commitClaim(m.commitSlot(), frontier());
+      return commit == m.commitSlot()
+          ? m
+          : new Message.Heartbeat(m.from(), m.ballot(), commit, m.sequence());
+    }
+    return message;
+  }
+
   /**
    * Tell the proposer of the values this node's learner delivered since it was last told, and the
    * acceptor of the compact copies the learner keeps of them.
@@ -455,6 +527,7 @@ public final class ProtocolNode {
   }
 
   private void observeLeader(Ballot ballot, long commitSlot, int from, long now, Outbox out) {
+    heardCommit = Math.max(heardCommit, commitSlot);
     if (ballot.isAtLeast(leaderBallot)) {
       leaderBallot = ballot;
       leaderHint = from;
@@ -467,7 +540,8 @@ public final class ProtocolNode {
   private void serveCatchUp(Message.CatchUpRequest request, Outbox out) {
     List<Value> values = new ArrayList<>();
     long slot = request.fromSlot();
-    while (values.size() < request.maxSlots()) {
+    int max = Math.min(request.maxSlots(), options.maxSlotsPerMessage());
+    while (values.size() < max) {
       Optional<Value> v = learner != null ? learner.delivered(slot) : Optional.empty();
       if (v.isEmpty() && proposer != null) {
         v = proposer.chosenValue(slot);

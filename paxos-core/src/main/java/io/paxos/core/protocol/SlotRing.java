@@ -8,6 +8,13 @@ import java.util.Arrays;
  * #base()} are forgotten.
  */
 final class SlotRing<T> {
+  /**
+   * The widest range a ring holds: a slot further than this above {@link #base()} is a broken
+   * invariant (inbound messages are bounded far below it, see {@link MessageBounds}), refused
+   * loudly rather than grown into an OutOfMemoryError.
+   */
+  static final long MAX_SPAN = 1L << 30;
+
   private Object[] items;
   private long base;
 
@@ -18,6 +25,11 @@ final class SlotRing<T> {
 
   long base() {
     return base;
+  }
+
+  /** The first slot above the range the ring holds now: {@link #get} of it or above is null. */
+  long end() {
+    return base + items.length;
   }
 
   @SuppressWarnings("unchecked")
@@ -32,6 +44,10 @@ final class SlotRing<T> {
   void put(long slot, T item) {
     if (slot < base) {
       return;
+    }
+    if (slot - base >= MAX_SPAN) {
+      throw new IllegalStateException(
+          "slot " + slot + " is " + (slot - base) + " slots above the ring's base " + base);
     }
     while (slot >= base + items.length) {
       grow();

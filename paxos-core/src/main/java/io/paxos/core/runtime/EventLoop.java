@@ -255,6 +255,8 @@ final class EventLoop implements Runnable {
   private void handle(Object input, long now) {
     if (input == WRITTEN) {
       writtenSignalled.set(false); // released in this turn, with whatever else was written
+    } else if (input instanceof Message m && refused(m)) {
+      return;
     } else if (input instanceof Message.CommandResult r) {
       commands.complete(r.clientId(), r.sequence(), r.slot(), r.result());
     } else if (input instanceof Message.SnapshotRequest r) {
@@ -291,6 +293,19 @@ final class EventLoop implements Runnable {
     } else if (input instanceof Send s) {
       transport.send(s.to(), s.message());
     }
+  }
+
+  /**
+   * Whether a message from the network is out of bounds ({@link ProtocolNode#refusal}): then it is
+   * dropped here, before any role, the snapshotter or the storage sees it, and counted.
+   */
+  private boolean refused(Message m) {
+    java.util.Optional<String> why = protocol.refusal(m);
+    if (why.isEmpty()) {
+      return false;
+    }
+    monitor.refused(m.from(), why.get());
+    return true;
   }
 
   /**

@@ -46,6 +46,7 @@ final class NodeMonitor implements NodeGauges {
   private volatile int leaderId;
   private volatile long ballotRound;
   private volatile long commitSlot;
+  private volatile long messagesRefused;
 
   // Event loop only.
   private int submitted;
@@ -56,6 +57,7 @@ final class NodeMonitor implements NodeGauges {
   private long catchUpTarget = -1;
   private long catchUpSince;
   private final PeerStates peers = new PeerStates();
+  private boolean campaignsStopped;
 
   /** Keeps the transport's latest report on each peer, for {@link #peersReachable()}. */
   static final class PeerStates implements NodeObserver {
@@ -92,6 +94,12 @@ final class NodeMonitor implements NodeGauges {
   /** What the transport must report peer events to: the node's observer and these gauges. */
   NodeObserver peerObserver() {
     return ObserverChain.of(List.of(peers, observer)); // the gauges first: observers may read them
+  }
+
+  /** A message from peer {@code from} was refused and dropped: {@code why} (event loop). */
+  void refused(int from, String why) {
+    messagesRefused++; // written by the event loop only
+    observer.messageRefused(from, why);
   }
 
   /** A command made at this node was handed to the protocol (event loop). */
@@ -132,6 +140,11 @@ final class NodeMonitor implements NodeGauges {
     }
     leadership(leads);
     catchUp(catchingUp);
+    if (!campaignsStopped && proposer != null && proposer.campaignsStopped()) {
+      campaignsStopped = true;
+      observer.campaignsStopped(
+          Ballot.max(protocol.ballot(), proposer.leaderBallot()), Ballot.MAX_ROUND);
+    }
     publish(protocol);
   }
 
@@ -219,6 +232,11 @@ final class NodeMonitor implements NodeGauges {
   @Override
   public long commitSlot() {
     return commitSlot;
+  }
+
+  @Override
+  public long messagesRefused() {
+    return messagesRefused;
   }
 
   @Override

@@ -216,4 +216,26 @@ final class ObserverChain implements NodeObserver {
       }
     }
   }
+
+  @Override
+  public void messageRefused(int from, String why) {
+    for (NodeObserver o : observers) {
+      try {
+        o.messageRefused(from, why);
+      } catch (RuntimeException e) {
+        failed(o, e);
+      }
+    }
+  }
+
+  @Override
+  public void campaignsStopped(Ballot highest, long maxRound) {
+    for (NodeObserver o : observers) {
+      try {
+        o.campaignsStopped(highest, maxRound);
+      } catch (RuntimeException e) {
+        failed(o, e);
+      }
+    }
+  }
 }

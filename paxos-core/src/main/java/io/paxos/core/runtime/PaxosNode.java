@@ -7,6 +7,7 @@ import io.paxos.core.StateMachine;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
+import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import io.paxos.core.config.SnapshotOptions;
@@ -14,6 +15,7 @@ import io.paxos.core.observe.LoggingObserver;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
+import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.ProtocolNode;
@@ -143,7 +145,9 @@ public final class PaxosNode implements AutoCloseable {
             new SplittableRandom(System.nanoTime() ^ ((long) nodeId << 32) ^ clientId),
             durable,
             b.roles,
-            votes);
+            votes,
+            b.messageLimits);
+    warnIfBeyondMaxRound(durable);
     long tick = Math.max(1, Math.min(10, options.heartbeatIntervalMs() / 5));
     this.loop =
         new EventLoop(
@@ -549,6 +553,25 @@ public final class PaxosNode implements AutoCloseable {
     }
   }
 
+  /**
+   * A promise or round beyond {@link Ballot#MAX_ROUND} on disk was persisted by a build without
+   * message bounds, from a forged or broken message. The node runs on (no crash at every start):
+   * its acceptor refuses every ballot below the promise, and its proposer does not campaign; one
+   * ERROR line says so.
+   */
+  private void warnIfBeyondMaxRound(DurableState durable) {
+    if (durable.promised().round() > Ballot.MAX_ROUND || durable.maxRound() > Ballot.MAX_ROUND) {
+      log.error(
+          "node {}: its storage holds promise {} and round {}, beyond the maximum round {}; it"
+              + " votes for no ballot below that promise and campaigns no more (see"
+              + " docs/bounds.md to recover)",
+          nodeId,
+          durable.promised(),
+          durable.maxRound(),
+          Ballot.MAX_ROUND);
+    }
+  }
+
   /** Stop the node: no more messages are sent or received; pending futures fail. Idempotent. */
   @Override
   public void close() {
@@ -600,6 +623,7 @@ public final class PaxosNode implements AutoCloseable {
     private int maxInboxMessages = 1_000_000;
     private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
     private Bootstrap bootstrap;
+    private MessageLimits messageLimits = MessageLimits.DEFAULTS;
 
     private Builder() {}
 
@@ -697,6 +721,16 @@ public final class PaxosNode implements AutoCloseable {
         throw new IllegalArgumentException("maxPendingCommands must be positive, was " + max);
       }
       this.maxPendingCommands = max;
+      return this;
+    }
+
+    /**
+     * How far messages from peers may reach beyond this node's log, and how much they may carry or
+     * ask for ({@link MessageLimits#defaults()} unless set); a message beyond them is refused and
+     * dropped (see {@code docs/bounds.md}).
+     */
+    public Builder messageLimits(MessageLimits limits) {
+      this.messageLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

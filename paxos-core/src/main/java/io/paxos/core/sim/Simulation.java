@@ -167,6 +167,9 @@ public final class Simulation {
     switch (e.kind) {
       case DELIVER:
         SimNode to = nodes[e.node];
+        if (to.up() && to.protocol.refusal(e.message).isPresent()) {
+          break; // out of bounds: dropped before any role sees it, as the runtime does
+        }
         if (to.up() && e.message instanceof Message.SnapshotChunk c) {
           install(to, c.slot());
         } else if (to.up()) {

@@ -1,0 +1,337 @@
+package io.paxos.core.protocol;
+
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
+import io.paxos.core.config.MessageLimits;
+import io.paxos.core.config.Role;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one check of every message from the network, before any role sees it and before anything of
+ * it is persisted: ballots, slots, counts and sizes within bounds that follow from the protocol and
+ * from this node's own state. A message that fails is refused whole (dropped and counted by the
+ * host): taking part of it could break the protocol (a {@code Promise} without some of its entries
+ * could let a new leader overwrite a chosen value).
+ *
+ * <ul>
+ *   <li><b>Absolute bounds</b> ({@link #malformed}, needing no state, so that a transport can check
+ *       them too and close the stream that carried the message): no round above {@link
+ *       Ballot#MAX_ROUND} (a proposer must always be able to go one round higher), no slot, offset
+ *       or size that is negative or above {@link #MAX_SLOT}, no node id outside {@link
+ *       Member#MAX_ID}, no range whose end is below its start.
+ *   <li><b>Relative bounds</b> ({@link #refusal}): the sender is a member hosting the role that
+ *       sends such a message, and a proposer's message carries its own ballot; no slot further than
+ *       {@link MessageLimits#maxSlotsAhead()} beyond the {@code frontier} (the first slot this node
+ *       has not delivered or compacted); no more entries than {@link
+ *       MessageLimits#maxEntriesPerMessage()}; no snapshot larger than {@link
+ *       MessageLimits#maxSnapshotBytes()}.
+ *   <li><b>Commit points</b> are not refused for being far ahead (a node that lagged must still
+ *       hear that it is behind, to catch up): {@link #commitClaim} takes them only up to {@code
+ *       maxSlotsAhead} beyond the frontier.
+ * </ul>
+ *
+ * <p>Stateless and thread-safe; the caller passes the frontier.
+ */
+public final class MessageBounds {
+  /**
+   * The highest slot any message may name: 2^62, so that a slot plus any count of entries a message
+   * can carry never overflows.
+   */
+  public static final long MAX_SLOT = 1L << 62;
+
+  private final ClusterConfig config;
+  private final MessageLimits limits;
+
+  public MessageBounds(ClusterConfig config, MessageLimits limits) {
+    this.config = config;
+    this.limits = limits;
+  }
+
+  public MessageLimits limits() {
+    return limits;
+  }
+
+  /** Why {@code m} breaks an absolute bound (that needs no state to check), if it does. */
+  public static Optional<String> malformed(Message m) {
+    try {
+      absolute(m);
+      return Optional.empty();
+    } catch (Refused r) {
+      return Optional.of(r.getMessage());
+    }
+  }
+
+  /**
+   * Why this node refuses {@code m}, if it does.
+   *
+   * @param frontier the first slot this node has not delivered (or, on a node without a learner,
+   *     not compacted); slots more than {@code maxSlotsAhead} beyond it are refused
+   */
+  public Optional<String> refusal(Message m, long frontier) {
+    try {
+      absolute(m);
+      relative(m, frontier);
+      return Optional.empty();
+    } catch (Refused r) {
+      return Optional.of(r.getMessage());
+    }
+  }
+
+  /** The commit point this node takes from a leader claiming {@code commitSlot}. */
+  public long commitClaim(long commitSlot, long frontier) {
+    return Math.min(commitSlot, reach(frontier));
+  }
+
+  /** The slot beyond which nothing is taken, for {@code frontier}. */
+  private long reach(long frontier) {
+    return Math.min(MAX_SLOT, Math.max(0, frontier) + limits.maxSlotsAhead());
+  }
+
+  // ---- absolute bounds
+
+  private static void absolute(Message message) {
+    if (message instanceof Message.Prepare m) {
+      proposerBallot("Prepare", m.ballot(), m.from());
+      slot("Prepare fromSlot", m.fromSlot());
+    } else if (message instanceof Message.Promise m) {
+      ballot("Promise", m.ballot());
+      slot("Promise fromSlot", m.fromSlot());
+      entries("Promise", m.accepted(), m.fromSlot(), MAX_SLOT);
+    } else if (message instanceof Message.Accept m) {
+      proposerBallot("Accept", m.ballot(), m.from());
+      slot("Accept firstSlot", m.firstSlot());
+      slot("Accept end", m.firstSlot() + m.values().size());
+      slot("Accept commitSlot", m.commitSlot());
+    } else if (message instanceof Message.Accepted m) {
+      ballot("Accepted", m.ballot());
+      slot("Accepted firstSlot", m.firstSlot());
+      count("Accepted count", m.count());
+      slot("Accepted end", m.firstSlot() + m.count());
+    } else if (message instanceof Message.Nack m) {
+      ballot("Nack rejected", m.rejected());
+      ballot("Nack promised", m.promised());
+    } else if (message instanceof Message.Commit m) {
+      proposerBallot("Commit", m.ballot(), m.from());
+      slot("Commit commitSlot", m.commitSlot());
+    } else if (message instanceof Message.Heartbeat m) {
+      proposerBallot("Heartbeat", m.ballot(), m.from());
+      slot("Heartbeat commitSlot", m.commitSlot());
+      count("Heartbeat sequence", m.sequence());
+    } else if (message instanceof Message.HeartbeatAck m) {
+      ballot("HeartbeatAck", m.ballot());
+      count("HeartbeatAck sequence", m.sequence());
+    } else if (message instanceof Message.CatchUpRequest m) {
+      slot("CatchUpRequest fromSlot", m.fromSlot());
+      count("CatchUpRequest maxSlots", m.maxSlots());
+    } else if (message instanceof Message.CatchUpReply m) {
+      slot("CatchUpReply firstSlot", m.firstSlot());
+      slot("CatchUpReply end", m.firstSlot() + m.values().size());
+    } else if (message instanceof Message.SnapshotRequest m) {
+      slot("SnapshotRequest slot", m.slot());
+      count("SnapshotRequest offset", m.offset());
+    } else if (message instanceof Message.SnapshotChunk m) {
+      slot("SnapshotChunk slot", m.slot());
+      count("SnapshotChunk offset", m.offset());
+      count("SnapshotChunk totalBytes", m.totalBytes());
+      if (m.offset() > m.totalBytes() || m.data().length > m.totalBytes() - m.offset()) {
+        throw new Refused(
+            "SnapshotChunk bytes "
+                + m.offset()
+                + " + "
+                + m.data().length
+                + " pass its totalBytes "
+                + m.totalBytes());
+      }
+    } else if (message instanceof Message.AcceptedQuery m) {
+      range("AcceptedQuery", m.fromSlot(), m.toSlot());
+    } else if (message instanceof Message.AcceptedReport m) {
+      range("AcceptedReport", m.fromSlot(), m.toSlot());
+      entries("AcceptedReport", m.accepted(), m.fromSlot(), m.toSlot() - 1);
+    } else if (message instanceof Message.SnapshotDurable m) {
+      slot("SnapshotDurable slot", m.slot());
+    } else if (message instanceof Message.Forward m) {
+      ballot("Forward leaderBallot", m.leaderBallot());
+      commands("Forward", m.commands());
+    } else if (message instanceof Message.ForwardRejected m) {
+      commands("ForwardRejected", m.commands());
+      nodeOrZero("ForwardRejected leaderHint", m.leaderHint());
+    } else if (message instanceof Message.ReadIndexReply m) {
+      slot("ReadIndexReply readIndex", m.readIndex());
+      nodeOrZero("ReadIndexReply leaderHint", m.leaderHint());
+    } else if (message instanceof Message.CommandResult m) {
+      slot("CommandResult slot", m.slot());
+    }
+    // ReadIndexRequest: an id only, echoed back.
+  }
+
+  private static void ballot(String what, Ballot b) {
+    if (b.round() > Ballot.MAX_ROUND || b.nodeId() > Member.MAX_ID) {
+      throw new Refused(
+          what + " ballot " + b + " is out of bounds (round at most " + Ballot.MAX_ROUND + ")");
+    }
+  }
+
+  /** A proposer's own ballot: issued by the sender, from round 1 on. */
+  private static void proposerBallot(String what, Ballot b, int from) {
+    ballot(what, b);
+    if (b.round() < 1 || b.nodeId() != from) {
+      throw new Refused(what + " ballot " + b + " is not a ballot node " + from + " can issue");
+    }
+  }
+
+  private static void slot(String what, long slot) {
+    if (slot < 0 || slot > MAX_SLOT) {
+      throw new Refused(what + " " + slot + " is out of bounds (0 to " + MAX_SLOT + ")");
+    }
+  }
+
+  private static void count(String what, long n) {
+    if (n < 0) {
+      throw new Refused(what + " " + n + " is negative");
+    }
+  }
+
+  private static void range(String what, long from, long to) {
+    slot(what + " fromSlot", from);
+    slot(what + " toSlot", to);
+    if (to < from) {
+      throw new Refused(what + " range " + from + ".." + to + " ends before it starts");
+    }
+  }
+
+  private static void entries(String what, List<AcceptedEntry> entries, long low, long high) {
+    for (AcceptedEntry e : entries) {
+      ballot(what + " entry", e.ballot());
+      if (e.slot() < low || e.slot() > high) {
+        throw new Refused(
+            what + " entry for slot " + e.slot() + " is outside " + low + ".." + high);
+      }
+    }
+  }
+
+  private static void commands(String what, List<Command> commands) {
+    for (Command c : commands) {
+      if (c.origin() < 1 || c.origin() > Member.MAX_ID) {
+        throw new Refused(what + " command of origin " + c.origin() + " names no node");
+      }
+    }
+  }
+
+  private static void nodeOrZero(String what, int id) {
+    if (id < 0 || id > Member.MAX_ID) {
+      throw new Refused(what + " " + id + " names no node");
+    }
+  }
+
+  // ---- bounds relative to the cluster and this node's state
+
+  private void relative(Message message, long frontier) {
+    sender(message);
+    long reach = reach(frontier);
+    int maxEntries = limits.maxEntriesPerMessage();
+    if (message instanceof Message.Promise m) {
+      within("Promise fromSlot", m.fromSlot(), reach, frontier);
+      most("Promise entries", m.accepted().size(), limits.maxSlotsAhead());
+      for (AcceptedEntry e : m.accepted()) {
+        within("Promise entry slot", e.slot(), reach, frontier);
+      }
+    } else if (message instanceof Message.Accept m) {
+      most("Accept values", m.values().size(), maxEntries);
+      within("Accept end", m.endSlot(), reach, frontier);
+    } else if (message instanceof Message.Accepted m) {
+      most("Accepted count", m.count(), maxEntries);
+      within("Accepted end", m.firstSlot() + m.count(), reach, frontier);
+    } else if (message instanceof Message.CatchUpRequest m) {
+      most("CatchUpRequest maxSlots", m.maxSlots(), maxEntries);
+    } else if (message instanceof Message.CatchUpReply m) {
+      most("CatchUpReply values", m.values().size(), maxEntries);
+      within("CatchUpReply end", m.firstSlot() + m.values().size(), reach, frontier);
+    } else if (message instanceof Message.AcceptedQuery m) {
+      most("AcceptedQuery slots", m.toSlot() - m.fromSlot(), maxEntries);
+    } else if (message instanceof Message.AcceptedReport m) {
+      most("AcceptedReport slots", m.toSlot() - m.fromSlot(), maxEntries);
+      most("AcceptedReport entries", m.accepted().size(), maxEntries);
+    } else if (message instanceof Message.Forward m) {
+      most("Forward commands", m.commands().size(), maxEntries);
+      members("Forward", m.commands());
+    } else if (message instanceof Message.ForwardRejected m) {
+      most("ForwardRejected commands", m.commands().size(), maxEntries);
+    } else if (message instanceof Message.SnapshotRequest m) {
+      most("SnapshotRequest offset", m.offset(), limits.maxSnapshotBytes());
+    } else if (message instanceof Message.SnapshotChunk m) {
+      most("SnapshotChunk totalBytes", m.totalBytes(), limits.maxSnapshotBytes());
+    }
+  }
+
+  /** The sender is a member, hosting the role that sends such a message. */
+  private void sender(Message m) {
+    Optional<Member> member = config.member(m.from());
+    if (member.isEmpty()) {
+      throw new Refused(kind(m) + " from node " + m.from() + ", not a member");
+    }
+    Role role = senderRole(m);
+    if (role != null && !member.get().has(role)) {
+      throw new Refused(kind(m) + " from node " + m.from() + ", which hosts no " + role);
+    }
+  }
+
+  private static Role senderRole(Message m) {
+    if (m instanceof Message.Prepare
+        || m instanceof Message.Accept
+        || m instanceof Message.Commit
+        || m instanceof Message.Heartbeat) {
+      return Role.PROPOSER;
+    }
+    if (m instanceof Message.Promise
+        || m instanceof Message.Accepted
+        || m instanceof Message.Nack
+        || m instanceof Message.HeartbeatAck
+        || m instanceof Message.AcceptedReport) {
+      return Role.ACCEPTOR;
+    }
+    if (m instanceof Message.SnapshotDurable || m instanceof Message.CommandResult) {
+      return Role.LEARNER;
+    }
+    return null;
+  }
+
+  private void members(String what, List<Command> commands) {
+    for (Command c : commands) {
+      if (config.member(c.origin()).isEmpty()) {
+        throw new Refused(what + " command of origin " + c.origin() + ", not a member");
+      }
+    }
+  }
+
+  private static void within(String what, long slot, long reach, long frontier) {
+    if (slot > reach) {
+      throw new Refused(
+          what
+              + " "
+              + slot
+              + " is more than "
+              + (reach - frontier)
+              + " slots beyond this node's log (at "
+              + frontier
+              + ")");
+    }
+  }
+
+  private static void most(String what, long n, long max) {
+    if (n > max) {
+      throw new Refused(what + " " + n + " exceeds the limit " + max);
+    }
+  }
+
+  private static String kind(Message m) {
+    return m.getClass().getSimpleName();
+  }
+
+  /** A refusal, carried up to {@link #refusal}; no stack trace (an attacker chooses how many). */
+  private static final class Refused extends RuntimeException {
+    Refused(String why) {
+      super(why, null, false, false);
+    }
+  }
+}
