@@ -15,13 +15,25 @@ package io.paxos.core.config;
  *     ({@code Accept}, {@code Accepted}, {@code CatchUpRequest}/{@code Reply}, {@code Forward},
  *     {@code AcceptedReport}); a {@code Promise} may report up to {@code maxSlotsAhead} entries
  * @param maxSnapshotBytes the largest snapshot payload a peer may offer or ask from
+ * @param maxRoundsAhead how far above the highest round this node knows of a ballot in a message
+ *     may be (a correct proposer goes one round above the highest it saw): so that no single
+ *     message can use up the rounds below {@code Ballot.MAX_ROUND}
  */
-public record MessageLimits(long maxSlotsAhead, int maxEntriesPerMessage, long maxSnapshotBytes) {
+public record MessageLimits(
+    long maxSlotsAhead, int maxEntriesPerMessage, long maxSnapshotBytes, long maxRoundsAhead) {
 
-  /** 2^20 slots ahead (ten default snapshot intervals), 131,072 entries, 1 TiB snapshots. */
-  public static final MessageLimits DEFAULTS = new MessageLimits(1L << 20, 1 << 17, 1L << 40);
+  /**
+   * 2^20 slots ahead (ten default snapshot intervals), 131,072 entries, 1 TiB snapshots, 2^32
+   * rounds ahead.
+   */
+  public static final MessageLimits DEFAULTS =
+      new MessageLimits(1L << 20, 1 << 17, 1L << 40, 1L << 32);
 
   public MessageLimits {
+    if (maxRoundsAhead < 1 || maxRoundsAhead > (1L << 40)) {
+      throw new IllegalArgumentException(
+          "maxRoundsAhead must be between 1 and 2^40, was " + maxRoundsAhead);
+    }
     if (maxSlotsAhead < 1 || maxSlotsAhead > (1L << 40)) {
       throw new IllegalArgumentException(
           "maxSlotsAhead must be between 1 and 2^40, was " + maxSlotsAhead);

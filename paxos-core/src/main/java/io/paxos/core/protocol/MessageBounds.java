@@ -67,11 +67,14 @@ public final class MessageBounds {
    *
    * @param frontier the first slot this node has not delivered (or, on a node without a learner,
    *     not compacted); slots more than {@code maxSlotsAhead} beyond it are refused
+   * @param knownRound the highest round this node knows of; rounds more than {@code maxRoundsAhead}
+   *     above it are refused
    */
-  public Optional<String> refusal(Message m, long frontier) {
+  public Optional<String> refusal(Message m, long frontier, long knownRound) {
     try {
       absolute(m);
       relative(m, frontier);
+      rounds(m, Math.max(0, knownRound) + limits.maxRoundsAhead());
       return Optional.empty();
     } catch (Refused r) {
       return Optional.of(r.getMessage());
@@ -225,6 +228,38 @@ public final class MessageBounds {
   }
 
   // ---- bounds relative to the cluster and this node's state
+
+  private static void rounds(Message message, long reach) {
+    if (message instanceof Message.Prepare m) {
+      roundWithin("Prepare", m.ballot(), reach);
+    } else if (message instanceof Message.Promise m) {
+      roundWithin("Promise", m.ballot(), reach);
+    } else if (message instanceof Message.Accept m) {
+      roundWithin("Accept", m.ballot(), reach);
+    } else if (message instanceof Message.Accepted m) {
+      roundWithin("Accepted", m.ballot(), reach);
+    } else if (message instanceof Message.Nack m) {
+      roundWithin("Nack rejected", m.rejected(), reach);
+      roundWithin("Nack promised", m.promised(), reach);
+    } else if (message instanceof Message.Commit m) {
+      roundWithin("Commit", m.ballot(), reach);
+    } else if (message instanceof Message.Heartbeat m) {
+      roundWithin("Heartbeat", m.ballot(), reach);
+    } else if (message instanceof Message.HeartbeatAck m) {
+      roundWithin("HeartbeatAck", m.ballot(), reach);
+    } else if (message instanceof Message.Forward m) {
+      roundWithin("Forward", m.leaderBallot(), reach);
+    }
+    // Entries of a Promise or AcceptedReport are below the ballot of their message, or were
+    // accepted by an acceptor that checked them.
+  }
+
+  private static void roundWithin(String what, Ballot b, long reach) {
+    if (b.round() > reach) {
+      throw new Refused(
+          what + " ballot " + b + " is further above the rounds this node knows than allowed");
+    }
+  }
 
   private void relative(Message message, long frontier) {
     sender(message);

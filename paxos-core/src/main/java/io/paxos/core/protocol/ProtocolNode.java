@@ -327,7 +327,13 @@ public final class ProtocolNode {
    * refused one; messages a node sends itself need no check.
    */
   public Optional<String> refusal(Message message) {
-    return bounds.refusal(message, frontier());
+    return bounds.refusal(message, frontier(), knownRound());
+  }
+
+  /** The highest round this node knows of: its own, its promise's, or a leader's it heard. */
+  private long knownRound() {
+    long r = Math.max(ballot().round(), leaderBallot.round());
+    return proposer != null ? Math.max(r, proposer.leaderBallot().round()) : r;
   }
 
   /**
@@ -533,7 +539,10 @@ public final class ProtocolNode {
       leaderHint = from;
     }
     if (proposer != null && from != id) {
-      proposer.onLeaderMessage(ballot, commitSlot, now, out);
+      // A node with a learner starts phase 1 where its learner is, not at a commit point a leader
+      // claimed: a false claim would make it skip slots that are not chosen.
+      long chosen = learner != null ? learner.nextSlot() : commitSlot;
+      proposer.onLeaderMessage(ballot, chosen, now, out);
     }
   }
 
