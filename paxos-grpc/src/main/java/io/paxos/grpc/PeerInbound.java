@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.paxos.core.config.Member;
 import io.paxos.core.observe.RateLimitedLog;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.MessageBounds;
 import io.paxos.grpc.proto.Envelope;
 import io.paxos.grpc.proto.Hello;
 import io.paxos.grpc.proto.PaxosPeerGrpc;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,10 +40,12 @@ import org.slf4j.LoggerFactory;
  * status naming the reason, and is logged at most once per interval and kind. One stream per
  * member: a second stream claiming a connected member's id is refused, unless its sender is
  * authenticated (mutual TLS or a cluster secret), in which case it replaces the older one (a
- * restarted peer need not wait for its old connection to time out). A frame that does not decode
- * closes its stream. A message of a type added to the schema after this build is skipped (the
- * schema's compatibility rule: new messages that old nodes may ignore). The node goes on serving
- * every other stream.
+ * restarted peer need not wait for its old connection to time out). A frame that does not decode,
+ * or carries a message outside the absolute bounds of {@link MessageBounds#malformed} (a round
+ * above the maximum, a negative or too large slot...), closes its stream; nothing of the frame is
+ * delivered. The node checks the bounds relative to its own state again as it takes each message. A
+ * message of a type added to the schema after this build is skipped (the schema's compatibility
+ * rule: new messages that old nodes may ignore). The node goes on serving every other stream.
  *
  * <p><b>Threading.</b> gRPC calls the stream callbacks on its network threads (the server runs with
  * a direct executor), one callback at a time per stream; they only decode and call the handler,
@@ -225,7 +229,12 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
       try {
         for (Envelope e : frame.getMessagesList()) {
           if (!MessageCodec.isNewerMessage(e)) {
-            messages.add(MessageCodec.decode(e, peer));
+            Message m = MessageCodec.decode(e, peer);
+            Optional<String> outOfBounds = MessageBounds.malformed(m);
+            if (outOfBounds.isPresent()) {
+              throw new WireFormatException("out of bounds: " + outOfBounds.get());
+            }
+            messages.add(m);
           }
         }
       } catch (WireFormatException e) {
