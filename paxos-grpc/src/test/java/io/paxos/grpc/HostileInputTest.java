@@ -212,6 +212,35 @@ class HostileInputTest {
 
   @Test
   @DisplayName(
+      "a message out of bounds (a round above the maximum, a slot above 2^62) closes its stream;"
+          + " nothing of its frame reaches the node")
+  void outOfBoundsMessageClosesItsStream() throws Exception {
+    io.paxos.core.protocol.Ballot top = new io.paxos.core.protocol.Ballot(Long.MAX_VALUE, PLAYED);
+    io.paxos.core.protocol.Ballot sane = new io.paxos.core.protocol.Ballot(1, PLAYED);
+    List<io.paxos.core.protocol.Message> outOfBounds =
+        List.of(
+            new io.paxos.core.protocol.Message.Heartbeat(PLAYED, top, 0, 1),
+            new io.paxos.core.protocol.Message.Nack(PLAYED, sane, top),
+            new io.paxos.core.protocol.Message.Commit(PLAYED, sane, Long.MAX_VALUE),
+            new io.paxos.core.protocol.Message.Accept(
+                PLAYED, sane, (1L << 62) + 1, List.of(io.paxos.core.protocol.Value.NOOP), 0));
+    for (io.paxos.core.protocol.Message m : outOfBounds) {
+      long before = target.malformedPeerStreams();
+      PeerFrame frame =
+          PeerFrame.newBuilder()
+              .setHello(hello("hostile", PLAYED, target.nodeId()))
+              .addMessages(MessageCodec.encode(m))
+              .build();
+
+      Status status = send(frame.toByteArray());
+      assertThat(status.getCode()).as("%s", m).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(status.getDescription()).as("%s", m).contains("out of bounds");
+      assertThat(target.malformedPeerStreams()).isEqualTo(before + 1);
+    }
+  }
+
+  @Test
+  @DisplayName(
       "a message of a type newer than the node's schema is skipped, and the stream goes on: only"
           + " the invalid frame after it closes the stream")
   void newerMessageTypesAreSkipped() throws Exception {
@@ -332,7 +361,8 @@ class HostileInputTest {
 
   private static Envelope prepare() {
     return MessageCodec.encode(
-        new io.paxos.core.protocol.Message.Prepare(1, new io.paxos.core.protocol.Ballot(1, 1), 1));
+        new io.paxos.core.protocol.Message.Prepare(
+            PLAYED, new io.paxos.core.protocol.Ballot(1, PLAYED), 1));
   }
 
   private static final MethodDescriptor.Marshaller<byte[]> RAW =

@@ -1,0 +1,174 @@
+package io.paxos.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.paxos.core.protocol.Ballot;
+import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.MessageBounds;
+import io.paxos.grpc.proto.Accept;
+import io.paxos.grpc.proto.Accepted;
+import io.paxos.grpc.proto.CatchUpRequest;
+import io.paxos.grpc.proto.Commit;
+import io.paxos.grpc.proto.Envelope;
+import io.paxos.grpc.proto.Heartbeat;
+import io.paxos.grpc.proto.Nack;
+import io.paxos.grpc.proto.Prepare;
+import io.paxos.grpc.proto.SnapshotChunk;
+import io.paxos.grpc.proto.Value;
+import java.util.List;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * Property-based fuzzing of the wire decoder as a peer stream uses it ({@link PeerInbound}): parse
+ * an {@link Envelope}, {@link MessageCodec#decode} it, check {@link MessageBounds#malformed}. For
+ * random bytes, mutations of valid messages and protos with extreme numbers, the only outcomes are
+ * a parse error, a {@link WireFormatException} (the stream is closed), an out-of-bounds verdict
+ * (closed too) or a message within the absolute bounds: never another exception.
+ *
+ * <p>Tries: {@code jqwik.tries.default} (200 in {@code junit-platform.properties}); raise it for a
+ * long run, e.g. {@code -Djqwik.tries.default=100000}.
+ */
+class MessageCodecFuzzTest {
+  private static final List<Message> SAMPLES = MessageSamples.all(2);
+
+  /** What the inbound path makes of {@code bytes}: a message within bounds, or empty. */
+  private static Optional<Message> inbound(byte[] bytes) {
+    Envelope envelope;
+    try {
+      envelope = Envelope.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
+    return inbound(envelope);
+  }
+
+  private static Optional<Message> inbound(Envelope envelope) {
+    if (MessageCodec.isNewerMessage(envelope)) {
+      return Optional.empty();
+    }
+    Message m;
+    try {
+      m = MessageCodec.decode(envelope, 2);
+    } catch (WireFormatException e) {
+      return Optional.empty();
+    }
+    return MessageBounds.malformed(m).isPresent() ? Optional.empty() : Optional.of(m);
+  }
+
+  @Property
+  void randomBytes(@ForAll @Size(max = 300) byte[] bytes) {
+    inbound(bytes).ifPresent(MessageCodecFuzzTest::assertWithinAbsoluteBounds);
+  }
+
+  @Property
+  void mutatedValidMessages(
+      @ForAll @IntRange(min = 0, max = 1000) int sample,
+      @ForAll("mutations") List<Tuple.Tuple2<Integer, Byte>> mutations,
+      @ForAll @IntRange(min = 0, max = 8) int cut) {
+    byte[] bytes = MessageCodec.encode(SAMPLES.get(sample % SAMPLES.size())).toByteArray();
+    for (Tuple.Tuple2<Integer, Byte> m : mutations) {
+      if (bytes.length > 0) {
+        bytes[Math.floorMod(m.get1(), bytes.length)] = m.get2();
+      }
+    }
+    bytes = java.util.Arrays.copyOf(bytes, Math.max(0, bytes.length - cut));
+    inbound(bytes).ifPresent(MessageCodecFuzzTest::assertWithinAbsoluteBounds);
+  }
+
+  @Provide
+  Arbitrary<List<Tuple.Tuple2<Integer, Byte>>> mutations() {
+    return Arbitraries.integers()
+        .between(0, 10_000)
+        .flatMap(i -> Arbitraries.bytes().map(b -> Tuple.of(i, b)))
+        .list()
+        .ofMaxSize(6);
+  }
+
+  /** Numbers at the edges of every wire type: as uint64 they include 2^64-1 (read as -1). */
+  @Provide
+  Arbitrary<Long> extremes() {
+    return Arbitraries.oneOf(
+        Arbitraries.of(
+            0L,
+            1L,
+            -1L,
+            Ballot.MAX_ROUND,
+            Ballot.MAX_ROUND + 1,
+            MessageBounds.MAX_SLOT,
+            MessageBounds.MAX_SLOT + 1,
+            1L << 40,
+            (long) Integer.MAX_VALUE,
+            Integer.MAX_VALUE + 1L,
+            0xFFFF_FFFFL,
+            Long.MAX_VALUE,
+            Long.MIN_VALUE),
+        Arbitraries.longs());
+  }
+
+  @Property
+  void extremeNumbersInEveryField(
+      @ForAll("extremes") long a,
+      @ForAll("extremes") long b,
+      @ForAll("extremes") long c,
+      @ForAll("extremes") long d,
+      @ForAll @IntRange(min = 0, max = 7) int kind) {
+    io.paxos.grpc.proto.Ballot ballot =
+        io.paxos.grpc.proto.Ballot.newBuilder().setRound(a).setNodeId((int) b).build();
+    Envelope.Builder e = Envelope.newBuilder();
+    switch (kind) {
+      case 0 -> e.setPrepare(Prepare.newBuilder().setBallot(ballot).setFromSlot(c));
+      case 1 ->
+          e.setAccept(
+              Accept.newBuilder()
+                  .setBallot(ballot)
+                  .setFirstSlot(c)
+                  .setCommitSlot(d)
+                  .addValues(Value.getDefaultInstance()));
+      case 2 ->
+          e.setAccepted(Accepted.newBuilder().setBallot(ballot).setFirstSlot(c).setCount((int) d));
+      case 3 -> e.setNack(Nack.newBuilder().setRejected(ballot).setPromised(ballot));
+      case 4 -> e.setCommit(Commit.newBuilder().setBallot(ballot).setCommitSlot(c));
+      case 5 ->
+          e.setHeartbeat(Heartbeat.newBuilder().setBallot(ballot).setCommitSlot(c).setSequence(d));
+      case 6 ->
+          e.setCatchUpRequest(CatchUpRequest.newBuilder().setFromSlot(c).setMaxSlots((int) d));
+      default ->
+          e.setSnapshotChunk(
+              SnapshotChunk.newBuilder()
+                  .setSlot(a)
+                  .setOffset(c)
+                  .setTotalBytes(d)
+                  .setData(ByteString.copyFrom(new byte[(int) Math.floorMod(b, 16)])));
+    }
+    Optional<Message> m = inbound(e.build());
+    m.ifPresent(MessageCodecFuzzTest::assertWithinAbsoluteBounds);
+    boolean roundOutOfBounds = a < 0 || a > Ballot.MAX_ROUND;
+    if (kind <= 5 && roundOutOfBounds) {
+      assertThat(m).as("a ballot of round %d passes", a).isEmpty();
+    }
+  }
+
+  /** What a message that passed the inbound path may hold, whatever bytes it came from. */
+  private static void assertWithinAbsoluteBounds(Message m) {
+    assertThat(MessageBounds.malformed(m)).isEmpty();
+    assertThat(m.from()).isEqualTo(2);
+    if (m instanceof Message.Heartbeat h) {
+      assertThat(h.ballot().round()).isBetween(1L, Ballot.MAX_ROUND);
+      assertThat(h.commitSlot()).isBetween(0L, MessageBounds.MAX_SLOT);
+    } else if (m instanceof Message.Accept a) {
+      assertThat(a.endSlot()).isBetween(0L, MessageBounds.MAX_SLOT);
+    } else if (m instanceof Message.Nack n) {
+      assertThat(n.promised().round()).isLessThanOrEqualTo(Ballot.MAX_ROUND);
+    }
+  }
+}
