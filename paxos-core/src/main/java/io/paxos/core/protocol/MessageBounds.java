@@ -74,7 +74,8 @@ public final class MessageBounds {
     try {
       absolute(m);
       relative(m, frontier);
-      rounds(m, Math.max(0, knownRound) + limits.maxRoundsAhead());
+      // Saturating: a round beyond the maximum may come from storage written without bounds.
+      rounds(m, Math.min(Math.max(0, knownRound), Ballot.MAX_ROUND) + limits.maxRoundsAhead());
       return Optional.empty();
     } catch (Refused r) {
       return Optional.of(r.getMessage());
@@ -88,7 +89,7 @@ public final class MessageBounds {
 
   /** The slot beyond which nothing is taken, for {@code frontier}. */
   private long reach(long frontier) {
-    return Math.min(MAX_SLOT, Math.max(0, frontier) + limits.maxSlotsAhead());
+    return Math.min(MAX_SLOT, Math.min(Math.max(0, frontier), MAX_SLOT) + limits.maxSlotsAhead());
   }
 
   // ---- absolute bounds

@@ -226,4 +226,16 @@ class MessageBoundsTest {
     assertThat(tight.refusal(new Message.Prepare(2, b(MAX_ROUND + 1, 2), 1), 1, MAX_ROUND))
         .isPresent();
   }
+
+  @Test
+  void theReachesSaturateAtExtremeStates() {
+    // A promise of round 2^63-1 from storage written without bounds: sane rounds still pass.
+    assertThat(bounds.refusal(new Message.Heartbeat(2, b(7, 2), 0, 0), 1, Long.MAX_VALUE))
+        .isEmpty();
+    assertThat(bounds.refusal(new Message.Heartbeat(2, b(7, 2), 0, 0), 1, -1)).isEmpty();
+    assertThat(bounds.refusal(new Message.Commit(2, b(7, 2), MAX_SLOT), Long.MAX_VALUE, 0))
+        .isEmpty();
+    assertThat(bounds.commitClaim(MAX_SLOT, Long.MAX_VALUE)).isEqualTo(MAX_SLOT);
+    assertThat(bounds.commitClaim(7, -1)).isEqualTo(7);
+  }
 }
