@@ -56,6 +56,7 @@ public final class MicrometerObserver implements NodeObserver {
   private final Counter snapshotsTaken;
   private final Counter snapshotsInstalled;
   private final Counter catchUps;
+  private final Counter messagesRefused;
   private final AtomicLong snapshotSlot = new AtomicLong();
   private final AtomicInteger catchingUp = new AtomicInteger();
   private final Map<Integer, AtomicInteger> peerUp = new ConcurrentHashMap<>();
@@ -125,6 +126,11 @@ public final class MicrometerObserver implements NodeObserver {
             .description("Times this node's learner fell behind and caught up from peers")
             .tags(tags)
             .register(registry);
+    this.messagesRefused =
+        Counter.builder("paxos.messages.refused")
+            .description("Messages from peers refused and dropped for being out of bounds")
+            .tags(tags)
+            .register(registry);
     for (LeadershipLoss why : LeadershipLoss.values()) {
       lossCounter(why); // present at 0, so that rate() sees the first one
     }
@@ -149,6 +155,11 @@ public final class MicrometerObserver implements NodeObserver {
         .strongReference(true)
         .register(registry);
     return this;
+  }
+
+  @Override
+  public void messageRefused(int from, String why) {
+    messagesRefused.increment();
   }
 
   private Counter lossCounter(LeadershipLoss why) {
