@@ -56,7 +56,7 @@ class InboundFuzzTest {
   }
 
   /**
-   * Messages that break a bound (as a fresh node sees them, so they break it all through the run):
+   * Messages that break a bound all through the run (at any frontier and known round it reaches):
    * every one is refused, so the cluster is as if they were never sent, and goes on committing
    * commands at every node.
    */
@@ -86,20 +86,19 @@ class InboundFuzzTest {
     }
   }
 
-  private static final ProtocolNode FRESH =
-      new ProtocolNode(
-          1,
-          CONFIG,
-          OPTIONS,
-          new SplittableRandom(0),
-          new InMemoryStorage().load(),
-          RoleFactory.DEFAULT,
-          true,
-          MessageLimits.DEFAULTS);
+  /**
+   * The bounds as a node sees them whose log and rounds are far ahead of anything a run reaches
+   * (10,000 slots and rounds): what they refuse, every node of the run refuses.
+   */
+  private static final MessageBounds AHEAD = new MessageBounds(CONFIG, MessageLimits.DEFAULTS);
+
+  private static boolean refusedThroughout(Message m) {
+    return AHEAD.refusal(m, 10_000, 10_000).isPresent();
+  }
 
   @Provide
   Arbitrary<List<Forged>> outOfBounds() {
-    return forgedOne().filter(f -> FRESH.refusal(f.message()).isPresent()).list().ofMaxSize(40);
+    return forgedOne().filter(f -> refusedThroughout(f.message())).list().ofMaxSize(40);
   }
 
   record Forged(int to, Message message, int pauseMs) {}
