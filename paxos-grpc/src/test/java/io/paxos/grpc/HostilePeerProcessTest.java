@@ -64,32 +64,31 @@ class HostilePeerProcessTest {
       assertThat(closed).as("streams closed for an out-of-bounds message").isPositive();
 
       submit(client, 50, 50);
+      // Once every replica applied the same slots, they hold the same state.
       Map<Integer, ClusterStatus.StateHash> hashes = new TreeMap<>();
-      long slot = client.status().get(30, TimeUnit.SECONDS).appliedSlot();
-      for (int id = 1; id <= 3; id++) {
-        try (PaxosClient one =
-            PaxosClient.builder().endpoints(List.of(nodes.members.get(id))).seed(id).build()) {
-          ClusterStatus s =
-              await()
-                  .atMost(Duration.ofSeconds(60))
-                  .until(
-                      () -> one.status().get(30, TimeUnit.SECONDS),
-                      st ->
-                          st.stateHash().isPresent()
-                              && st.stateHash().get().appliedSlot() >= slot
-                              && st.stateHash().get().appliedSlot() == st.appliedSlot());
-          hashes.put(id, s.stateHash().orElseThrow());
-        }
-      }
-      // Replicas that applied the same slots hold the same state.
-      long common = hashes.values().stream().mapToLong(h -> h.appliedSlot()).min().orElseThrow();
-      assertThat(
-              hashes.values().stream()
-                  .filter(h -> h.appliedSlot() == common)
-                  .map(ClusterStatus.StateHash::hash)
-                  .distinct())
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                for (int id = 1; id <= 3; id++) {
+                  hashes.put(id, hashOf(nodes, id));
+                }
+                return hashes.values().stream().map(h -> h.appliedSlot()).distinct().count() == 1;
+              });
+      assertThat(hashes.values().stream().map(ClusterStatus.StateHash::hash).distinct())
           .as("state hashes %s", hashes)
           .hasSize(1);
+      assertThat(hashes.get(1).appliedSlot()).isPositive();
+    }
+  }
+
+  private static ClusterStatus.StateHash hashOf(NodeProcesses nodes, int id) throws Exception {
+    try (PaxosClient one =
+        PaxosClient.builder().endpoints(List.of(nodes.members.get(id))).seed(id).build()) {
+      ClusterStatus s = one.status().get(30, TimeUnit.SECONDS);
+      return s.stateHash()
+          .filter(h -> h.appliedSlot() == s.appliedSlot())
+          .orElse(new ClusterStatus.StateHash(-id, ""));
     }
   }
 
