@@ -65,14 +65,19 @@ class ClusterSecretClusterTest {
                 "[proposer, acceptor, learner]",
                 4,
                 "[learner]"),
-            "protocol: {heartbeat-interval: 20ms, election-timeout: 200ms..400ms}\n");
+            "protocol: {heartbeat-interval: 20ms, election-timeout: 200ms..400ms, command-timeout:"
+                + " 2s}\n");
     Path right = Files.writeString(dir.resolve("secret"), "0123456789abcdef0123456789abcdef\n");
     Path wrong = Files.writeString(dir.resolve("other"), "fedcba9876543210fedcba9876543210\n");
     for (int id = 1; id <= 3; id++) {
       start(id, right);
     }
+    ClusterWrites.leader(file, 1, 2, 3);
     try (PaxosClient client =
-        PaxosClient.builder().endpoints(file.endpoints().subList(0, 3)).build()) {
+        PaxosClient.builder()
+            .endpoints(file.endpoints().subList(0, 3))
+            .timeout(Duration.ofSeconds(30))
+            .build()) {
       ClusterWrites.put(client, 0, 20);
       long refusedBefore = refusedPeerStreams(1, 2, 3);
 
