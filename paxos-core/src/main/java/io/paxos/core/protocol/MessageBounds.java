@@ -121,10 +121,8 @@ public final class MessageBounds {
     } else if (message instanceof Message.Heartbeat m) {
       proposerBallot("Heartbeat", m.ballot(), m.from());
       slot("Heartbeat commitSlot", m.commitSlot());
-      count("Heartbeat sequence", m.sequence());
     } else if (message instanceof Message.HeartbeatAck m) {
       ballot("HeartbeatAck", m.ballot());
-      count("HeartbeatAck sequence", m.sequence());
     } else if (message instanceof Message.CatchUpRequest m) {
       slot("CatchUpRequest fromSlot", m.fromSlot());
       count("CatchUpRequest maxSlots", m.maxSlots());
