@@ -50,6 +50,7 @@ public final class DefaultLearner implements Learner {
   private long queryId;
   private long queryFrom;
   private long queryTo;
+  private long queryAsked;
   private long queryAnswered;
   private AcceptedEntry[] queryBest;
 
@@ -197,6 +198,7 @@ public final class DefaultLearner implements Learner {
     queryId++;
     queryFrom = nextSlot;
     queryTo = Math.min(chosenBelow, nextSlot + options.maxSlotsPerMessage());
+    queryAsked = queryTo;
     queryAnswered = 0;
     queryBest = new AcceptedEntry[(int) (queryTo - queryFrom)];
     out.send(acceptors, new Message.AcceptedQuery(id, queryId, queryFrom, queryTo));
@@ -206,8 +208,11 @@ public final class DefaultLearner implements Learner {
    * A chosen value was accepted by a phase-2 quorum in some ballot b, and every later ballot
    * proposes the same value; any {@code readQuorum} acceptors include one of that quorum, which
    * accepted b before it answered. So among their answers the entry of the highest ballot holds the
-   * chosen value. An answer counts only for the exact range queried (an answer to an earlier query
-   * of the same range, even from before a restart, was also given after those slots were chosen).
+   * chosen value. An answer counts only for the range queried (an answer to an earlier query of the
+   * same range, even from before a restart, was also given after those slots were chosen). An
+   * acceptor whose entries do not fit one message ({@code maxMessageBytes}) answers for a shorter
+   * range from the same first slot: the query narrows to it, which every answer counted so far
+   * covers too.
    */
   @Override
   public void onAcceptedReport(Message.AcceptedReport report, long now, Outbox out) {
@@ -216,11 +221,16 @@ public final class DefaultLearner implements Learner {
         || index < 0
         || report.queryId() != queryId
         || report.fromSlot() != queryFrom
-        || report.toSlot() != queryTo
+        || report.toSlot() <= queryFrom
+        || report.toSlot() > queryAsked
         || (queryAnswered & (1L << index)) != 0) {
       return;
     }
     queryAnswered |= 1L << index;
+    if (report.toSlot() < queryTo) {
+      queryTo = report.toSlot();
+      queryBest = Arrays.copyOf(queryBest, (int) (queryTo - queryFrom));
+    }
     for (AcceptedEntry e : report.accepted()) {
       if (e.slot() >= queryFrom && e.slot() < queryTo) {
         int i = (int) (e.slot() - queryFrom);
