@@ -57,7 +57,7 @@ final class Applier implements Runnable {
   private final int nodeId;
   private final StateMachine stateMachine;
   private final Completions completions;
-  private final SessionTable sessionTable = new SessionTable();
+  private final SessionTable sessionTable;
   private final IntPredicate hostsLearner;
   private final UnaryOperator<byte[]> machine = this::apply; // one instance, not one per command
   private final Runnable completeAnswered = this::completeAll; // one instance, not one per batch
@@ -91,8 +91,10 @@ final class Applier implements Runnable {
       IntPredicate hostsLearner,
       Consumer<EventLoop.Send> remoteResults,
       Consumer<Throwable> onFailure,
-      SnapshotOptions snapshotOptions) {
+      SnapshotOptions snapshotOptions,
+      int maxSessions) {
     this.nodeId = nodeId;
+    this.sessionTable = new SessionTable(maxSessions);
     this.snapshotOptions = snapshotOptions;
     this.stateMachine = stateMachine;
     this.completions = completions;
