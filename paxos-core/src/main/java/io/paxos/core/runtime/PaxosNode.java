@@ -91,6 +91,9 @@ public final class PaxosNode implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final int maxPending;
+  private final long maxPendingBytes;
+  // Payload bytes of the commands made at this node and not completed yet.
+  private final AtomicLong pendingBytes = new AtomicLong();
   private final long commandTimeoutMs;
   private final boolean votes;
 
@@ -101,6 +104,7 @@ public final class PaxosNode implements AutoCloseable {
     this.storage = b.storage;
     this.transport = b.transport;
     this.maxPending = b.maxPendingCommands;
+    this.maxPendingBytes = b.maxPendingBytes;
     this.commandTimeoutMs = b.commandTimeout.toMillis();
     this.clientId = new SecureRandom().nextLong() | 1L; // never 0
     this.commands = new Completions(clientId);
@@ -117,7 +121,8 @@ public final class PaxosNode implements AutoCloseable {
             id -> java.util.Arrays.binarySearch(learners, id) >= 0, // no Optional per command
             send -> this.loop().enqueue(send),
             this::stopOnFailure,
-            b.snapshotOptions);
+            b.snapshotOptions,
+            b.options.maxSessions());
     this.votes = BootstrapCheck.votes(nodeId, config.clusterId(), storage, b.bootstrap);
     DurableState durable = storage.load();
     if (sm != null) {
@@ -311,9 +316,10 @@ public final class PaxosNode implements AutoCloseable {
   private CompletableFuture<byte[]> submit(byte[] command, CompletableFuture<byte[]> future) {
     Objects.requireNonNull(command, "command");
     checkSize(command);
-    if (!usable(future) || !admit(future)) {
+    if (!usable(future) || !admit(future, command.length)) {
       return future;
     }
+    holdBytes(future, command.length);
     long seq = sequence.incrementAndGet();
     commands.local.put(seq, future);
     loop.enqueue(new EventLoop.Submit(new Command(nodeId, clientId, seq, command)));
@@ -385,10 +391,11 @@ public final class PaxosNode implements AutoCloseable {
               + io.paxos.core.protocol.SessionTable.MAX_RESULTS
               + " sequences: wait for the oldest unanswered command before sending new ones");
     }
-    if (!usable(future) || !admit(future)) {
+    if (!usable(future) || !admit(future, command.length)) {
       return future;
     }
     future = commands.sessions.putIfAbsent(new Completions.SessionKey(clientId, sequence), future);
+    holdBytes(future, command.length); // a retry's bytes are held until the first attempt is done
     loop.enqueue(
         new EventLoop.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
     return future;
@@ -514,15 +521,42 @@ public final class PaxosNode implements AutoCloseable {
     }
   }
 
-  /** Refuse a command when too many are pending here (bounded memory under overload). */
-  private boolean admit(CompletableFuture<?> future) {
-    if (commands.size() < maxPending) {
-      return true;
+  /**
+   * Refuse a command when too many commands or bytes are pending here (bounded memory under
+   * overload); otherwise reserve its {@code bytes}, which {@link #holdBytes} gives back when the
+   * command completes. A single command is always admitted when nothing else is pending.
+   */
+  private boolean admit(CompletableFuture<?> future, int bytes) {
+    if (commands.size() >= maxPending) {
+      future.completeExceptionally(
+          new io.paxos.core.OverloadedException(
+              maxPending + " commands are already pending at node " + nodeId + "; retry later"));
+      return false;
     }
-    future.completeExceptionally(
-        new io.paxos.core.OverloadedException(
-            maxPending + " commands are already pending at node " + nodeId + "; retry later"));
-    return false;
+    long after = pendingBytes.addAndGet(bytes);
+    if (after > maxPendingBytes && after != bytes) {
+      pendingBytes.addAndGet(-bytes);
+      future.completeExceptionally(
+          new io.paxos.core.OverloadedException(
+              (after - bytes)
+                  + " bytes of commands are already pending at node "
+                  + nodeId
+                  + " (maxPendingBytes "
+                  + maxPendingBytes
+                  + "); retry later"));
+      return false;
+    }
+    return true;
+  }
+
+  /** Give the {@code bytes} reserved by {@link #admit} back when {@code future} completes. */
+  private void holdBytes(CompletableFuture<?> future, int bytes) {
+    future.whenComplete((r, e) -> pendingBytes.addAndGet(-bytes));
+  }
+
+  /** Payload bytes of the commands made at this node that have not completed (a gauge). */
+  public long pendingCommandBytes() {
+    return pendingBytes.get();
   }
 
   private boolean usable(CompletableFuture<?> future) {
@@ -585,6 +619,9 @@ public final class PaxosNode implements AutoCloseable {
     }
   }
 
+  /** The default bound on pending command bytes at one node: 256 MiB. */
+  public static final long DEFAULT_MAX_PENDING_BYTES = 256L << 20;
+
   /** Builds and starts a {@link PaxosNode}. */
   public static final class Builder {
     private ClusterConfig config;
@@ -597,6 +634,7 @@ public final class PaxosNode implements AutoCloseable {
     private RoleFactory roles = RoleFactory.DEFAULT;
     private Duration commandTimeout = Duration.ofSeconds(30);
     private int maxPendingCommands = 200_000;
+    private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
     private int maxInboxMessages = 1_000_000;
     private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
     private Bootstrap bootstrap;
@@ -700,6 +738,19 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The most payload bytes of commands made at this node that may be pending (submitted, not yet
+     * applied or failed); more are refused with {@link io.paxos.core.OverloadedException}. {@link
+     * #DEFAULT_MAX_PENDING_BYTES} by default; at least {@link ProtocolOptions#maxCommandBytes()}.
+     */
+    public Builder maxPendingBytes(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPendingBytes must be positive, was " + max);
+      }
+      this.maxPendingBytes = max;
+      return this;
+    }
+
     /** Validate the settings and start the node. */
     public PaxosNode build() {
       if (config == null) {
@@ -720,6 +771,22 @@ public final class PaxosNode implements AutoCloseable {
       if (transport == null) {
         throw new IllegalStateException("transport(...) is required: how nodes reach each other");
       }
+      if (options.maxMessageBytes() > transport.maxMessageBytes()) {
+        throw new IllegalArgumentException(
+            "ProtocolOptions.maxMessageBytes "
+                + options.maxMessageBytes()
+                + " exceeds the largest message the transport carries ("
+                + transport.maxMessageBytes()
+                + " bytes): its peers would refuse what this node builds; lower maxMessageBytes"
+                + " or raise the transport's limit (PaxosServer maxInboundMessageBytes)");
+      }
+      if (maxPendingBytes < options.maxCommandBytes()) {
+        throw new IllegalArgumentException(
+            "maxPendingBytes "
+                + maxPendingBytes
+                + " is below ProtocolOptions.maxCommandBytes "
+                + options.maxCommandBytes());
+      }
       if (me.has(Role.LEARNER) && stateMachine == null) {
         throw new IllegalStateException(
             "stateMachine(...) is required: node " + nodeId + " hosts a learner");
@@ -729,6 +796,13 @@ public final class PaxosNode implements AutoCloseable {
         bootstrap = bootstrap == null ? Bootstrap.NEW : bootstrap;
       }
       bootstrap = bootstrap == null ? Bootstrap.EXISTING : bootstrap;
+      // A snapshot chunk travels in one message too.
+      int chunkLimit = options.maxMessageBytes() - ProtocolOptions.MESSAGE_OVERHEAD_BYTES;
+      if (snapshotOptions.chunkBytes() > chunkLimit) {
+        snapshotOptions =
+            new SnapshotOptions(
+                snapshotOptions.intervalSlots(), snapshotOptions.intervalBytes(), chunkLimit);
+      }
       return new PaxosNode(this);
     }
   }
