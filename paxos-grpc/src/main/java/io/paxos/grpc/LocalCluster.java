@@ -96,6 +96,7 @@ public final class LocalCluster implements AutoCloseable {
         n.stateMachine(sm);
       }
       b.observers.apply(id).forEach(n::observer);
+      b.nodeSettings.accept(n);
       PaxosNode node = n.build();
       servers.get(id).serve(node);
       nodes.put(id, node);
@@ -183,6 +184,7 @@ public final class LocalCluster implements AutoCloseable {
     private Duration commandTimeout = Duration.ofSeconds(10);
     private IntFunction<Optional<TlsConfig>> tls = id -> Optional.empty();
     private Consumer<PaxosServer.Builder> serverSettings = b -> {};
+    private Consumer<PaxosNode.Builder> nodeSettings = b -> {};
     private Set<Integer> absent = Set.of();
 
     private Builder() {}
@@ -233,6 +235,12 @@ public final class LocalCluster implements AutoCloseable {
     /** Adjusts every member's server settings (after the address and TLS are set). */
     public Builder serverSettings(Consumer<PaxosServer.Builder> settings) {
       this.serverSettings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** Adjusts every member's node settings (after the cluster's own are set). */
+    public Builder nodeSettings(Consumer<PaxosNode.Builder> settings) {
+      this.nodeSettings = Objects.requireNonNull(settings, "settings");
       return this;
     }
 

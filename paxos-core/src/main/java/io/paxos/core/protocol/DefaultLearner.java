@@ -160,6 +160,7 @@ public final class DefaultLearner implements Learner {
 
   @Override
   public void onCatchUpReply(Message.CatchUpReply reply, long now, Outbox out) {
+    long before = nextSlot;
     long slot = reply.firstSlot();
     for (Value value : reply.values()) {
       if (slot >= nextSlot) {
@@ -169,6 +170,13 @@ public final class DefaultLearner implements Learner {
     }
     chosenBelow = Math.max(chosenBelow, slot);
     deliverReady(now, out);
+    // A reply cut short (by maxMessageBytes, or maxSlotsPerMessage) that brought progress: ask the
+    // same peer for the rest now rather than at the next retransmit interval, so catching up runs
+    // at the network's pace. Only progress asks again, so duplicated replies add no requests.
+    if (nextSlot > before && chosenBelow > nextSlot && reply.from() != id) {
+      out.send(
+          reply.from(), new Message.CatchUpRequest(id, nextSlot, options.maxSlotsPerMessage()));
+    }
   }
 
   @Override

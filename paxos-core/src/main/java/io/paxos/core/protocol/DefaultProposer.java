@@ -40,6 +40,13 @@ import java.util.random.RandomGenerator;
  * <p>Not thread-safe; see {@link Proposer}.
  */
 public final class DefaultProposer implements Proposer {
+  /**
+   * A leader proposes a new slot while the values of the slots not yet chosen fill less than this
+   * many messages ({@code maxMessageBytes} each), and {@code window} allows: what is in flight is
+   * at most this much plus one slot.
+   */
+  public static final int IN_FLIGHT_MESSAGES = 4;
+
   private enum State {
     FOLLOWER,
     CANDIDATE,
@@ -72,6 +79,10 @@ public final class DefaultProposer implements Proposer {
   private final int maxQueued;
   // The most bytes of values one Accept carries, and of commands one batch holds.
   private final long valueBudget;
+  // The most bytes of values in slots proposed and not yet chosen: a pipeline bounded by bytes as
+  // well as by slots keeps a burst of large commands from queueing heartbeats behind it for
+  // longer than an election timeout.
+  private final long inFlightBudget;
 
   private State state = State.FOLLOWER;
   private Ballot ballot = Ballot.ZERO;
@@ -104,6 +115,7 @@ public final class DefaultProposer implements Proposer {
   private final SlotRing<Value> committed = new SlotRing<>(1, 1024);
   private final ArrayDeque<Command> queue = new ArrayDeque<>();
   private long queuedBytes;
+  private long inFlightBytes;
   private final CommandIntake intake;
   private long lastHeartbeatAt;
   private long heartbeatSequence;
@@ -137,6 +149,7 @@ public final class DefaultProposer implements Proposer {
     this.lastContact = new long[acceptors.length];
     this.reportedBelow = new long[acceptors.length];
     this.valueBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    this.inFlightBudget = IN_FLIGHT_MESSAGES * valueBudget;
     this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
     this.intake = new CommandIntake(id, state.maxRound(), maxQueued);
     this.unresolved = new UnresolvedSlots(Math.max(1024, options.window() * 4));
@@ -332,6 +345,7 @@ public final class DefaultProposer implements Proposer {
     commitIndex = first;
     commitSent = 0;
     inFlight.reset(first);
+    inFlightBytes = 0;
     committed.reset(first);
     long last = reported.isEmpty() ? first - 1 : Math.max(first - 1, reported.lastKey());
     Set<Command> inHand = new HashSet<>();
@@ -343,7 +357,9 @@ public final class DefaultProposer implements Proposer {
           inHand.add(c);
         }
       }
-      inFlight.put(s, new InFlight(value));
+      InFlight f = new InFlight(value);
+      inFlight.put(s, f);
+      inFlightBytes += f.bytes;
     }
     // A re-proposed command is in hand: a copy already queued here (a duplicated Forward, maybe
     // received before a restart made this proposer forget the first one) must not take a slot too.
@@ -401,8 +417,12 @@ public final class DefaultProposer implements Proposer {
     if (state != State.LEADER) {
       return;
     }
-    while (!queue.isEmpty() && nextSlot - commitIndex < options.window()) {
-      inFlight.put(nextSlot++, new InFlight(nextBatch()));
+    while (!queue.isEmpty()
+        && nextSlot - commitIndex < options.window()
+        && (inFlightBytes < inFlightBudget || nextSlot == commitIndex)) {
+      InFlight f = new InFlight(nextBatch());
+      inFlight.put(nextSlot++, f);
+      inFlightBytes += f.bytes;
     }
     if (unsentFrom < nextSlot) {
       sendAccepts(unsentFrom, nextSlot, acceptTargets, now, out);
@@ -494,6 +514,7 @@ public final class DefaultProposer implements Proposer {
       }
       committed.put(commitIndex, f.value);
       resolve(commitIndex, f.value, out);
+      inFlightBytes -= f.bytes;
       commitIndex++;
     }
     inFlight.advanceTo(commitIndex);
@@ -584,6 +605,7 @@ public final class DefaultProposer implements Proposer {
     reads.clear();
     readRoundWanted = false;
     inFlight.reset(1);
+    inFlightBytes = 0;
     committed.reset(1);
     electionDeadline = now + randomTimeout();
   }
