@@ -1,6 +1,7 @@
 package io.paxos.examples.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paxos.examples.console.ConsoleRoutes;
 import io.paxos.examples.http.HttpOptions;
 import io.paxos.examples.http.KvHttpApi;
 import io.paxos.examples.kv.KeyValueStore;
@@ -74,7 +75,9 @@ public final class KvServer implements AutoCloseable {
             node.node(),
             HttpOptions.defaults()
                 .withHttpAddresses(httpAddresses(config))
-                .withRoutes(new MetricsRoutes(registry)::register));
+                .withRoutes(
+                    new MetricsRoutes(registry)::register,
+                    new ConsoleRoutes(config.nodeId(), httpAddresses(config))::register));
     try {
       api.start(listen.get().host(), listen.get().port());
     } catch (RuntimeException e) {
