@@ -232,6 +232,32 @@ class MessageSizeTest {
     assertThat(proposed.get(5L)).isEqualTo(Value.NOOP);
   }
 
+  /**
+   * A part that starts above the slot it was asked from was cut by compaction: the slots below it
+   * are chosen, and the new leader must not fill them with no-ops.
+   */
+  @Test
+  void aLaterPartCutByCompactionMovesTheLeadersFirstSlot() {
+    DefaultProposer p = new DefaultProposer(1, THREE, OPTIONS, NO_JITTER, DurableState.EMPTY);
+    p.tick(0, out);
+    p.tick(OPTIONS.electionTimeoutMinMs(), out);
+    Prepare prepare = sent(out, Prepare.class).get(0);
+    out.clear();
+    AcceptedEntry early = new AcceptedEntry(1, b(0, 3), new Value.Batch(List.of(big(3, 1))));
+    p.onPromise(new Promise(2, prepare.ballot(), 1, List.of(early), 5), 300, out);
+    out.clear();
+    // Asked from 5, acceptor 2 answers from 8: it compacted through 7 meanwhile.
+    p.onPromise(new Promise(2, prepare.ballot(), 8, List.of()), 300, out);
+    p.onPromise(new Promise(3, prepare.ballot(), 1, List.of()), 300, out);
+    assertThat(p.isLeader()).isTrue();
+    p.propose(big(1, 1), 300, out);
+    p.flush(300, out);
+    assertThat(sent(out, Accept.class)).isNotEmpty();
+    for (Accept a : sent(out, Accept.class)) {
+      assertThat(a.firstSlot()).as("nothing proposed in compacted slots").isGreaterThanOrEqualTo(8);
+    }
+  }
+
   @Test
   void aDuplicatedFirstPartDoesNotCountAsTheWholePromise() {
     DefaultProposer p = new DefaultProposer(1, THREE, OPTIONS, NO_JITTER, DurableState.EMPTY);
