@@ -29,6 +29,13 @@ public final class SlotUnavailableException extends PaxosException {
     this.oldestSlot = oldestSlot;
   }
 
+  /** {@code message} says where the slots were asked for (a client asking several nodes, say). */
+  public SlotUnavailableException(String message, long requestedSlot, long oldestSlot) {
+    super(message);
+    this.requestedSlot = requestedSlot;
+    this.oldestSlot = oldestSlot;
+  }
+
   /** The first slot the watcher needed. */
   public long requestedSlot() {
     return requestedSlot;
