@@ -1,8 +1,10 @@
 package io.paxos.examples.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paxos.core.config.WatchOptions;
 import io.paxos.examples.http.HttpOptions;
 import io.paxos.examples.http.KvHttpApi;
+import io.paxos.examples.http.WatchRoutes;
 import io.paxos.examples.kv.KeyValueStore;
 import io.paxos.examples.metrics.MetricsRoutes;
 import io.paxos.examples.metrics.MicrometerObserver;
@@ -22,7 +24,9 @@ import java.util.stream.Collectors;
  * <p>If the cluster file gives the member an HTTP port, the node also serves the {@link KvHttpApi}
  * there, on the same listen address as gRPC; its answers name the other members by the HTTP
  * addresses the file gives them, and {@code GET /metrics} serves the node's metrics ({@link
- * MicrometerObserver}) and the JVM's in the Prometheus text format.
+ * MicrometerObserver}) and the JVM's in the Prometheus text format, and {@code POST /subscribe}
+ * streams key changes ({@link WatchRoutes}). The node keeps a watch history ({@link
+ * WatchOptions#defaults()}) for those and for {@code PaxosClient.watch}.
  *
  * <p>Thread-safe; {@link #close()} blocks until the node stopped.
  */
@@ -63,7 +67,7 @@ public final class KvServer implements AutoCloseable {
               store.set(s);
               return s;
             },
-            b -> b.observer(metrics));
+            b -> b.observer(metrics).watchHistory(WatchOptions.defaults()));
     metrics.clientSessions(node.server()::openClientSessions);
     Optional<Endpoint> listen = config.httpListen();
     if (listen.isEmpty()) {
@@ -74,7 +78,8 @@ public final class KvServer implements AutoCloseable {
             node.node(),
             HttpOptions.defaults()
                 .withHttpAddresses(httpAddresses(config))
-                .withRoutes(new MetricsRoutes(registry)::register));
+                .withRoutes(
+                    new MetricsRoutes(registry)::register, new WatchRoutes(node.node())::register));
     try {
       api.start(listen.get().host(), listen.get().port());
     } catch (RuntimeException e) {
