@@ -507,8 +507,9 @@ public final class PaxosNode implements AutoCloseable {
    * reported once it is; to resume after a restart, or at another node, watch again from the last
    * watch's {@link Watch#nextSlot()}. Close the watch when done.
    *
-   * @param fromSlot the first slot to report, at least 1
-   * @throws IllegalArgumentException if {@code fromSlot} is below 1
+   * @param fromSlot the first slot to report; 0 (there is no slot 0) is slot 1: from the first slot
+   *     chosen, which a node retains unless it was compacted
+   * @throws IllegalArgumentException if {@code fromSlot} is negative
    * @throws IllegalStateException if this node hosts no learner, or keeps no watch history ({@link
    *     Builder#watchHistory})
    * @throws io.paxos.core.SlotUnavailableException if {@code fromSlot} is older than the oldest
@@ -516,8 +517,8 @@ public final class PaxosNode implements AutoCloseable {
    * @throws NodeClosedException if the node is closed
    */
   public Watch watch(long fromSlot) {
-    if (fromSlot < 1) {
-      throw new IllegalArgumentException("fromSlot must be at least 1, was " + fromSlot);
+    if (fromSlot < 0) {
+      throw new IllegalArgumentException("fromSlot must not be negative, was " + fromSlot);
     }
     if (journal == null) {
       throw new IllegalStateException(
@@ -538,7 +539,7 @@ public final class PaxosNode implements AutoCloseable {
               + nodeId
               + (failed != null ? " stopped after a failure: " + failed : " is closed"));
     }
-    return journal.open(fromSlot);
+    return journal.open(Math.max(1, fromSlot));
   }
 
   /**

@@ -99,7 +99,7 @@ class WatchTest {
   }
 
   @Test
-  void fromSlotOneReportsEveryCommandWithItsResultInSlotOrder() throws Exception {
+  void fromSlotZeroOrOneReportsEveryCommandWithItsResultInSlotOrder() throws Exception {
     PaxosNode n = node(WatchOptions.defaults());
     long last = 0;
     for (long i = 1; i <= 5; i++) {
@@ -114,6 +114,10 @@ class WatchTest {
           .extracting(c -> RecordingStateMachine.count(c.result()))
           .containsExactly(0L, 1L, 2L, 3L, 4L);
       assertThat(w.poll(10)).isEmpty();
+    }
+    try (Watch zero = n.watch(0)) { // there is no slot 0: from the first
+      assertThat(zero.nextSlot()).isEqualTo(1);
+      assertThat(ids(drain(zero, last))).containsExactly(1L, 2L, 3L, 4L, 5L);
     }
   }
 
@@ -154,7 +158,6 @@ class WatchTest {
   @Test
   void badArgumentsAndADisabledHistoryAreRefused() throws Exception {
     PaxosNode n = node(WatchOptions.defaults());
-    assertThatThrownBy(() -> n.watch(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> n.watch(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> n.watch(Long.MIN_VALUE)).isInstanceOf(IllegalArgumentException.class);
     try (Watch w = n.watch(1)) {

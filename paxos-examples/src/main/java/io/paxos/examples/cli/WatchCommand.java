@@ -37,8 +37,8 @@ final class WatchCommand extends KvAction {
       names = "--from-slot",
       paramLabel = "SLOT",
       description =
-          "Start at this slot (at least 1), e.g. the slot after the last change seen; default:"
-              + " from now.")
+          "Start at this slot, e.g. the slot after the last change seen (0: from the first);"
+              + " default: from now.")
   Long fromSlot;
 
   @Option(
@@ -56,8 +56,8 @@ final class WatchCommand extends KvAction {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    if (fromSlot != null && fromSlot < 1) {
-      throw new UsageException("--from-slot must be at least 1, was " + fromSlot);
+    if (fromSlot != null && fromSlot < 0) {
+      throw new UsageException("--from-slot must not be negative, was " + fromSlot);
     }
     if (maxChanges != null && maxChanges < 1) {
       throw new UsageException("--max-changes must be at least 1, was " + maxChanges);

@@ -108,7 +108,7 @@ public final class WatchRoutes {
 
   private Watch open(long from) {
     try {
-      return node.watch(from == 0 ? node.status().appliedSlot() + 1 : from);
+      return node.watch(from < 0 ? node.status().appliedSlot() + 1 : from);
     } catch (SlotUnavailableException e) {
       throw new ApiException(
           410,
@@ -215,14 +215,17 @@ public final class WatchRoutes {
     }
   }
 
-  /** The {@code from_slot} field, at least 1; 0 if absent (from the next slot applied). */
+  /**
+   * The {@code from_slot} field: at least 0 (0 and 1: from the first slot); -1 if absent (from the
+   * next slot applied).
+   */
   private static long fromSlot(JsonNode body) {
     JsonNode f = body.get("from_slot");
     if (f == null || f.isNull()) {
-      return 0;
+      return -1;
     }
-    if (!f.isIntegralNumber() || !f.canConvertToLong() || f.longValue() < 1) {
-      throw ApiException.badRequest("field 'from_slot' must be an integer of at least 1, was " + f);
+    if (!f.isIntegralNumber() || !f.canConvertToLong() || f.longValue() < 0) {
+      throw ApiException.badRequest("field 'from_slot' must be an integer of at least 0, was " + f);
     }
     return f.longValue();
   }

@@ -48,7 +48,7 @@ class KvWatchCliTest {
       assertThat(KvRun.run(e, NO_INPUT, "delete", "w9").exit()).isZero(); // missing: no change
       assertThat(KvRun.run(e, NO_INPUT, "delete", "w1").exit()).isZero();
 
-      KvRun watch = KvRun.run(e, NO_INPUT, "watch", "w*", "--from-slot", "1", "--max-changes", "2");
+      KvRun watch = KvRun.run(e, NO_INPUT, "watch", "w*", "--from-slot", "0", "--max-changes", "2");
       assertThat(watch.exit()).as("%s", watch).isZero();
       assertThat(watch.lines()).hasSize(2);
       assertThat(watch.lines().get(0)).matches("\\d+ put w1 = a");
@@ -59,7 +59,7 @@ class KvWatchCliTest {
       assertThat(json.exit()).as("%s", json).isZero();
       assertThat(json.lines()).hasSize(1).allMatch(l -> l.contains("\"op\":\"put\""));
 
-      KvRun bad = KvRun.run(e, NO_INPUT, "watch", "*", "--from-slot", "0");
+      KvRun bad = KvRun.run(e, NO_INPUT, "watch", "*", "--from-slot", "-1");
       assertThat(bad.exit()).isEqualTo(Exits.USAGE);
       assertThat(bad.errLines()).hasSize(1);
       assertThat(KvRun.run(e, NO_INPUT, "watch", "").exit()).isEqualTo(Exits.USAGE);

@@ -52,7 +52,7 @@ public final class ClientWatch implements AutoCloseable {
       WatchListener listener,
       Runnable onEnd) {
     this.onEnd = onEnd;
-    this.next = fromSlot;
+    this.next = Math.max(1, fromSlot);
     this.nodes = nodes;
     this.credentials = credentials;
     this.listener = listener;

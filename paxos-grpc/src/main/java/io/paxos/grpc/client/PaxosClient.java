@@ -176,15 +176,15 @@ public final class PaxosClient implements AutoCloseable {
    * once it has; a node cut off from the cluster stops applying, and the watch waits on it until it
    * fails. The nodes must keep a watch history ({@code PaxosNode.Builder.watchHistory}).
    *
-   * @param fromSlot the first slot to report, at least 1 (to resume a watch, its {@link
+   * @param fromSlot the first slot to report (0: from the first; to resume a watch, its {@link
    *     ClientWatch#nextSlot()})
-   * @throws IllegalArgumentException if {@code fromSlot} is below 1
+   * @throws IllegalArgumentException if {@code fromSlot} is negative
    * @throws IllegalStateException if the client is closed
    */
   public ClientWatch watch(long fromSlot, WatchListener listener) {
     Objects.requireNonNull(listener, "listener");
-    if (fromSlot < 1) {
-      throw new IllegalArgumentException("fromSlot must be at least 1, was " + fromSlot);
+    if (fromSlot < 0) {
+      throw new IllegalArgumentException("fromSlot must not be negative, was " + fromSlot);
     }
     if (closed) {
       throw new IllegalStateException("the PaxosClient is closed");
