@@ -46,13 +46,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The layering of DESIGN.md and CONVENTIONS #17 as tests: the protocol and its configuration stay
- * deterministic (no threads, clocks, I/O, logging, Guava or protobuf), dependencies point one way,
- * and paxos-core embeds anywhere.
+ * The layering of docs/architecture.md ("Layers inside paxos-core", "Conventions the build
+ * enforces") as tests: the protocol and its configuration stay deterministic (no threads, clocks,
+ * I/O, logging, Guava or protobuf), dependencies point one way, and paxos-core embeds anywhere.
  *
  * <p>Every rule is also evaluated against small deliberately bad classes, compiled from source at
  * test time into a temporary directory (never onto the class path), to show that the rule catches
- * what it claims to: a check that cannot fail proves nothing (CONVENTIONS #14).
+ * what it claims to: a check that cannot fail proves nothing (docs/architecture.md, "A check that
+ * cannot fail proves nothing").
  */
 class ArchitectureTest {
   static final String PROTOCOL = "io.paxos.core.protocol..";

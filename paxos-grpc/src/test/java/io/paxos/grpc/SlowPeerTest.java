@@ -16,9 +16,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A peer that accepts connections but never reads (PITFALLS #20, #21): sends to it never block,
- * what it cannot take is dropped and counted within the queue's bound, and the other peer still
- * receives everything.
+ * A peer that accepts connections but never reads (docs/pitfalls.md #20, #21): sends to it never
+ * block, what it cannot take is dropped and counted within the queue's bound, and the other peer
+ * still receives everything.
  */
 class SlowPeerTest {
 

@@ -31,6 +31,12 @@ public interface NodeGauges {
   long logBytes();
 
   /**
+   * The latest snapshot this node keeps (taken or installed from a peer), if any: the slot it
+   * covers and its size in bytes.
+   */
+  java.util.Optional<io.paxos.core.storage.SnapshotInfo> latestSnapshot();
+
+  /**
    * Each peer the transport has reported on, and whether it is reachable now (a copy; empty for a
    * transport that reports nothing, such as the in-memory one).
    */

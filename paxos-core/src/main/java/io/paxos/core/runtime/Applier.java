@@ -36,9 +36,9 @@ import java.util.function.UnaryOperator;
  * copied, the state machine's quick {@link StateMachine#snapshot()}) and hands it to the {@link
  * Snapshotter}, which writes it on its own thread. A snapshot received from a peer is installed
  * here, in order with the deliveries: it replaces the state only if it is ahead of what was applied
- * (PITFALLS #18), and deliveries of slots it covers are skipped. Commands pending at this node then
- * fail with {@link io.paxos.core.CommandTimeoutException} (outcome unknown): the snapshot may have
- * applied them without their results.
+ * (docs/pitfalls.md #18), and deliveries of slots it covers are skipped. Commands pending at this
+ * node then fail with {@link io.paxos.core.CommandTimeoutException} (outcome unknown): the snapshot
+ * may have applied them without their results.
  *
  * <p><b>State hash.</b> For a state machine that is also {@link StateHashing}, a status request
  * ({@link #stateHash()}) queues a digest of the state here if the state changed since the last one

@@ -227,6 +227,15 @@ final class NodeMonitor implements NodeGauges {
   }
 
   @Override
+  public java.util.Optional<io.paxos.core.storage.SnapshotInfo> latestSnapshot() {
+    try {
+      return storage.snapshots().latest();
+    } catch (RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  @Override
   public long logBytes() {
     try {
       return storage.logBytes();

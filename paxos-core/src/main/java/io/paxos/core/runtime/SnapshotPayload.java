@@ -14,7 +14,7 @@ import java.util.TreeMap;
 
 /**
  * The payload of a node's snapshot: the session table (the deduplication state is part of the
- * replicated state, PITFALLS #13), then the state machine's own bytes.
+ * replicated state, docs/pitfalls.md #13), then the state machine's own bytes.
  *
  * <pre>
  *   format (int) = 1, last expiry check (long), sessions (int),

@@ -6,10 +6,10 @@ import java.util.Arrays;
 import java.util.function.IntToLongFunction;
 
 /**
- * The compaction invariant (PITFALLS #18): an acceptor forgets only slots that are chosen and
- * covered by durable snapshots. After every step, each acceptor's compaction point is at most the
- * highest slot delivered anywhere (every slot up to it is chosen: learners deliver without gaps),
- * and at most
+ * The compaction invariant (docs/pitfalls.md #18): an acceptor forgets only slots that are chosen
+ * and covered by durable snapshots. After every step, each acceptor's compaction point is at most
+ * the highest slot delivered anywhere (every slot up to it is chosen: learners deliver without
+ * gaps), and at most
  *
  * <ul>
  *   <li>the slot of its node's newest durable snapshot, on a node that hosts a learner;

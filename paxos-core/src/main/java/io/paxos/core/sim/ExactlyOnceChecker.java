@@ -18,8 +18,8 @@ import java.util.function.UnaryOperator;
  * Exactly-once application of acknowledged commands, both halves:
  *
  * <ul>
- *   <li><b>At most once</b> (PITFALLS #13): a client that retries sends the same (client id,
- *       sequence) again, so one session command may be chosen in several slots; each learner's
+ *   <li><b>At most once</b> (docs/pitfalls.md #13): a client that retries sends the same (client
+ *       id, sequence) again, so one session command may be chosen in several slots; each learner's
  *       replica must still apply it once, and answer every later copy with the first result.
  *   <li><b>No acknowledged command lost</b>: a command whose client was told it succeeded (its
  *       request completed) must in the end be applied by every learner's replica, however the nodes

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * One {@link StateMachine} replica per learner, fed the learner's deliveries in order; replicas
- * that delivered the same prefix must hold the same state (PITFALLS #14: non-deterministic apply).
- * A restarted learner's replica is rebuilt from its durable chosen log. Not thread-safe.
+ * that delivered the same prefix must hold the same state (docs/pitfalls.md #14: non-deterministic
+ * apply). A restarted learner's replica is rebuilt from its durable chosen log. Not thread-safe.
  */
 public final class ReplicaChecker {
   private static final class Replica {

@@ -199,7 +199,7 @@ public final class SimOptions {
 
   /**
    * Whether nodes send an outbox's messages before its sync instead of after it: a broken host
-   * (PITFALLS #1, reply before persist), which only the simulator's own tests ask for.
+   * (docs/pitfalls.md #1, reply before persist), which only the simulator's own tests ask for.
    */
   boolean sendsBeforeSync() {
     return sendsBeforeSync;

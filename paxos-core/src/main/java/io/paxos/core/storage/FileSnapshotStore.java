@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * Snapshots as files in a {@link FileStorage}'s data directory (layout in {@link SnapshotFile}).
  *
  * <p><b>Atomic write.</b> A snapshot is written to {@code snapshot-<slot>.snap.tmp}, forced,
- * renamed to {@code snapshot-<slot>.snap}, and then the directory is forced (PITFALLS #17), so the
- * final name appears only for a complete, durable file. Older snapshots are deleted after that.
+ * renamed to {@code snapshot-<slot>.snap}, and then the directory is forced (docs/pitfalls.md #17),
+ * so the final name appears only for a complete, durable file. Older snapshots are deleted after
+ * that.
  *
  * <p><b>Opening.</b> Temporary files (a write cut short by a crash) are deleted. Every snapshot
  * file is read through and verified, newest first; the newest that verifies is used, and one that

@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * after each deletion so that the remaining segments always form a run without gaps.
  *
  * <p><b>Failures.</b> An I/O error, a failed force, or a data directory found deleted or replaced
- * at a sync makes this storage unusable: every later call throws {@link StorageException} (PITFALLS
- * #15: after a failed fsync the OS may have dropped the dirty pages, so a retry that succeeds
- * proves nothing). Restart the node: it recovers from what is on disk.
+ * at a sync makes this storage unusable: every later call throws {@link StorageException}
+ * (docs/pitfalls.md #15: after a failed fsync the OS may have dropped the dirty pages, so a retry
+ * that succeeds proves nothing). Restart the node: it recovers from what is on disk.
  *
  * <p><b>Threading.</b> Not thread-safe: one thread (the node's event loop) makes every call; {@link
  * #close()} may come from another thread once that thread has stopped. {@link #close()} does not

@@ -21,7 +21,8 @@ class BallotTest {
   @Test
   @DisplayName(
       "Different proposers choose their numbers from disjoint sets of numbers: equal rounds are"
-          + " ordered by node id, so two proposers never hold the same ballot (PITFALLS #3)")
+          + " ordered by node id, so two proposers never hold the same ballot"
+          + " (docs/pitfalls.md #3)")
   void tiesInRoundAreBrokenByNodeId() {
     Ballot of1 = new Ballot(5, 1);
     Ballot of2 = new Ballot(5, 2);

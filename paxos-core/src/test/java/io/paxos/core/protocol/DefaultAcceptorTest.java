@@ -102,7 +102,7 @@ class DefaultAcceptorTest {
     @Test
     @DisplayName(
         "a repeated Prepare with the promised ballot is answered again (its Promise may have been"
-            + " lost), reporting the accepted values (PITFALLS #6)")
+            + " lost), reporting the accepted values (docs/pitfalls.md #6)")
     void rePrepareWithSameBallotAnsweredAgain() {
       prepare(b(2, 2), 1, 0);
       accept(b(2, 2), 1, List.of(value(1)), 0);
@@ -181,7 +181,7 @@ class DefaultAcceptorTest {
     @Test
     @DisplayName(
         "an Accept with exactly the promised ballot is accepted: the leader's normal case"
-            + " (PITFALLS #6: '>' instead of '>=' stalls the leader)")
+            + " (docs/pitfalls.md #6: '>' instead of '>=' stalls the leader)")
     void equalBallotAccepted() {
       prepare(b(3, 2), 1, 0);
       out.clear();

@@ -123,7 +123,7 @@ class DefaultLearnerTest {
     @Test
     @DisplayName(
         "a value accepted in a ballot other than the committing one is never delivered; the"
-            + " learner fetches the chosen value instead (PITFALLS #8)")
+            + " learner fetches the chosen value instead (docs/pitfalls.md #8)")
     void otherBallotValueFetched() {
       learner.tick(0, out);
       learner.onAccept(accept(B1, 1, 0, value(1)), 0, out);
@@ -189,7 +189,7 @@ class DefaultLearnerTest {
     }
 
     @Test
-    @DisplayName("votes for one slot in different ballots are not added up (PITFALLS #7)")
+    @DisplayName("votes for one slot in different ballots are not added up (docs/pitfalls.md #7)")
     void votesAcrossBallotsNotAdded() {
       voting.onAccept(accept(B2, 1, 0, value(2)), 0, out);
       voting.onAccepted(new Accepted(2, B1, 1, 1), 0, out);

@@ -53,7 +53,7 @@ class ProposerElectionTest extends ProposerFixture {
     @Test
     @DisplayName(
         "the new round is recorded for persisting in the same call that sends the Prepare"
-            + " (PITFALLS #2)")
+            + " (docs/pitfalls.md #2)")
     void persistsRoundWithPrepare() {
       DefaultProposer p = proposer(1, THREE);
       p.tick(0, out);
@@ -65,7 +65,8 @@ class ProposerElectionTest extends ProposerFixture {
     }
 
     @Test
-    @DisplayName("a restarted proposer starts above the highest round it persisted (PITFALLS #2)")
+    @DisplayName(
+        "a restarted proposer starts above the highest round it persisted (docs/pitfalls.md #2)")
     void restartStartsAbovePersistedRound() {
       DefaultProposer p = proposer(2, THREE, OPTIONS, maxRound(7));
 
@@ -94,7 +95,7 @@ class ProposerElectionTest extends ProposerFixture {
     @Test
     @DisplayName(
         "every new campaign uses a new, higher ballot, even when nothing higher was seen"
-            + " (PITFALLS #2)")
+            + " (docs/pitfalls.md #2)")
     void everyCampaignRaisesTheRound() {
       DefaultProposer p = proposer(1, THREE);
       Prepare first = campaign(p);
@@ -226,7 +227,7 @@ class ProposerElectionTest extends ProposerFixture {
     @Test
     @DisplayName(
         "a proposer whose campaign was refused for loyalty to a live leader follows that leader"
-            + " and does not campaign again while it hears it (PITFALLS #10)")
+            + " and does not campaign again while it hears it (docs/pitfalls.md #10)")
     void followsLeaderAfterRefusedCampaign() {
       DefaultProposer p = proposer(3, THREE);
       Prepare prepare = campaign(p);

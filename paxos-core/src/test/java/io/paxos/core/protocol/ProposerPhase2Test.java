@@ -35,7 +35,7 @@ class ProposerPhase2Test extends ProposerFixture {
     @Test
     @DisplayName(
         "a duplicated Accepted from one acceptor is counted once: a value is chosen only when a"
-            + " quorum of distinct acceptors accepted it (PITFALLS #7)")
+            + " quorum of distinct acceptors accepted it (docs/pitfalls.md #7)")
     void duplicateVoteCountedOnce() {
       DefaultProposer p = proposer(1, FIVE);
       Ballot ballot = elect(p, 1, 2, 3);
@@ -56,7 +56,7 @@ class ProposerPhase2Test extends ProposerFixture {
     @Test
     @DisplayName(
         "votes for one slot in different ballots are never added up: a value is chosen only when"
-            + " a quorum accepted the same ballot (PITFALLS #7)")
+            + " a quorum accepted the same ballot (docs/pitfalls.md #7)")
     void votesAcrossBallotsNotCounted() {
       DefaultProposer p = proposer(1, THREE);
       Ballot first = elect(p, 1, 2);

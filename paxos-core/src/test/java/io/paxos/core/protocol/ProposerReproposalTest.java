@@ -27,7 +27,7 @@ class ProposerReproposalTest extends ProposerFixture {
     @DisplayName(
         "P2c: v is the value of the highest-numbered proposal among all proposals numbered less"
             + " than n accepted by the acceptors in S, per slot; not the value with most votes,"
-            + " not the newest arrival, not its own (PITFALLS #4)")
+            + " not the newest arrival, not its own (docs/pitfalls.md #4)")
     void highestBallotValuePerSlot() {
       DefaultProposer p = proposer(1, FIVE, OPTIONS, maxRound(9));
       Prepare prepare = campaign(p);
@@ -78,7 +78,8 @@ class ProposerReproposalTest extends ProposerFixture {
     @Test
     @DisplayName(
         "a new leader fills holes with no-ops up to the highest slot any promise reported, even"
-            + " far above its own knowledge, and re-proposes that slot's value (PITFALLS #5)")
+            + " far above its own knowledge, and re-proposes that slot's value"
+            + " (docs/pitfalls.md #5)")
     void fillsHolesUpToHighestReportedSlot() {
       DefaultProposer p = proposer(1, THREE, OPTIONS, maxRound(4));
       Prepare prepare = campaign(p);

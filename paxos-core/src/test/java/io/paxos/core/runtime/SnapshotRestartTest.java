@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node restarts from its snapshot and the log after it: the deduplication table comes back with
- * the snapshot (PITFALLS #13), and a node whose log was compacted beyond every valid snapshot
- * refuses to start instead of starting with a hole in its state.
+ * the snapshot (docs/pitfalls.md #13), and a node whose log was compacted beyond every valid
+ * snapshot refuses to start instead of starting with a hole in its state.
  */
 class SnapshotRestartTest {
   private static final ProtocolOptions FAST =

@@ -9,7 +9,7 @@ import java.util.List;
  * MUTANT, for tests only: the library's proposer, but it never learns what the acceptors had
  * accepted, so a new leader does not re-propose accepted values ("Paxos Made Simple": the value of
  * the highest-numbered proposal among the responses) and fills those slots with no-ops or new
- * commands instead (PITFALLS #4, #5).
+ * commands instead (docs/pitfalls.md #4, #5).
  */
 final class ForgetfulProposer extends DelegatingProposer {
   ForgetfulProposer(Proposer delegate) {

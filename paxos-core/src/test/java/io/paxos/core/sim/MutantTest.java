@@ -18,8 +18,9 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
- * A checker that cannot fail proves nothing (CONVENTIONS #14): each mutant below breaks one Paxos
- * rule, and the simulator must catch it with a safety invariant within the default seeds.
+ * A checker that cannot fail proves nothing (docs/architecture.md, "A check that cannot fail proves
+ * nothing"): each mutant below breaks one Paxos rule, and the simulator must catch it with a safety
+ * invariant within the default seeds.
  */
 class MutantTest {
 
@@ -137,8 +138,8 @@ class MutantTest {
 
   @Test
   void nodeThatSendsBeforeItsSyncIsCaught() {
-    // PITFALLS #1. Invisible to crashes between steps or after a sync: only a crash in the middle
-    // of a group commit, losing some of its writes after its replies left, shows it.
+    // docs/pitfalls.md #1. Invisible to crashes between steps or after a sync: only a crash in the
+    // middle of a group commit, losing some of its writes after its replies left, shows it.
     assertCaught(
         "a node that sends its Promise/Accepted before the sync", b -> b.sendsBeforeSync(true));
   }

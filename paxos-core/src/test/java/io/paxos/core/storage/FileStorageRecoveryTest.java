@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Recovery on real files (PITFALLS #16): a damaged record at the tail of the last group commit was
- * never acknowledged and is truncated; damage anywhere else stops the node with an error naming the
- * file and the offset.
+ * Recovery on real files (docs/pitfalls.md #16): a damaged record at the tail of the last group
+ * commit was never acknowledged and is truncated; damage anywhere else stops the node with an error
+ * naming the file and the offset.
  */
 class FileStorageRecoveryTest {
   @TempDir Path dir;

@@ -100,7 +100,7 @@ class InMemoryStorageTest {
   @Test
   @DisplayName(
       "after a failed sync the storage stays unusable: later syncs fail too, even when the disk"
-          + " would work, and nothing of the failed batch is durable (PITFALLS #15)")
+          + " would work, and nothing of the failed batch is durable (docs/pitfalls.md #15)")
   void failedSyncIsFinal() {
     storage.savePromise(new Ballot(1, 2));
     storage.sync();

@@ -2,6 +2,7 @@ package io.paxos.examples.http;
 
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
+import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.runtime.NodeStatus;
 import io.paxos.core.runtime.PaxosNode;
@@ -85,6 +86,15 @@ final class NodeStatusView {
               body.put("state_hash_slot", h.appliedSlot());
             });
     body.put("failure", s.failure().orElse(null));
+    NodeGauges gauges = node.gauges();
+    body.put("log_bytes", gauges.logBytes());
+    body.put(
+        "snapshot",
+        gauges
+            .latestSnapshot()
+            .map(i -> (Object) Map.of("slot", i.slot(), "bytes", i.size()))
+            .orElse(null));
+    Map<Integer, Boolean> reachable = gauges.peersReachable();
     Map<Integer, String> httpAddresses = this.httpAddresses;
     List<Map<String, Object>> members = new ArrayList<>();
     for (Member m : node.config().members()) {
@@ -93,6 +103,10 @@ final class NodeStatusView {
       member.put("roles", roles(m));
       member.put("http", httpAddresses.get(m.id()));
       member.put("self", m.id() == s.nodeId());
+      if (m.id() != s.nodeId()) {
+        // null until the transport has reported on the peer (and always with the in-memory one)
+        member.put("reachable", reachable.get(m.id()));
+      }
       members.add(member);
     }
     body.put("members", members);

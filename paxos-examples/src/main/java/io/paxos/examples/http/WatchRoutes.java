@@ -31,9 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>{@code subscribed}: first, {@code {"subscription_id", "patterns", "from_slot"}};
- *   <li>{@code change}: {@code {"slot", "index", "count", "key", "op": "put"|"delete", "value"}}
- *       ({@code value_base64} for a value that is not UTF-8 text, as {@code GET /kv} does); {@code
- *       index} and {@code count} place it among the slot's matching changes;
+ *   <li>{@code change}: {@code {"slot", "index", "count", "key", "op": "put"|"delete", "deleted",
+ *       "value"}} ({@code value_base64} for a value that is not UTF-8 text, as {@code GET /kv}
+ *       does); {@code index} and {@code count} place it among the slot's matching changes;
  *   <li>{@code error}: last, when the stream cannot go on: {@code {"error", "oldest_slot",
  *       "next_slot"}} if the slots it needs are no longer retained;
  *   <li>{@code end}: last, after {@code /unsubscribe}, with {@code next_slot}.
@@ -174,6 +174,7 @@ public final class WatchRoutes {
     m.put("count", count);
     m.put("key", c.key());
     m.put("op", c.deleted() ? "delete" : "put");
+    m.put("deleted", c.deleted());
     c.value().ifPresent(v -> Reply.putValue(m, "value", v));
     return m;
   }

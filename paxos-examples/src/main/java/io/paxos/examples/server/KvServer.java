@@ -2,6 +2,7 @@ package io.paxos.examples.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paxos.core.config.WatchOptions;
+import io.paxos.examples.console.ConsoleRoutes;
 import io.paxos.examples.http.HttpOptions;
 import io.paxos.examples.http.KvHttpApi;
 import io.paxos.examples.http.WatchRoutes;
@@ -79,7 +80,9 @@ public final class KvServer implements AutoCloseable {
             HttpOptions.defaults()
                 .withHttpAddresses(httpAddresses(config))
                 .withRoutes(
-                    new MetricsRoutes(registry)::register, new WatchRoutes(node.node())::register));
+                    new MetricsRoutes(registry)::register,
+                    new WatchRoutes(node.node())::register,
+                    new ConsoleRoutes(config.nodeId(), httpAddresses(config))::register));
     try {
       api.start(listen.get().host(), listen.get().port());
     } catch (RuntimeException e) {

@@ -74,6 +74,10 @@ class KvHttpApiTest {
     assertThat(s.get("applied_slot").asLong()).isPositive();
     assertThat(s.get("commit_slot").asLong()).isPositive();
     assertThat(s.get("failure").isNull()).isTrue();
+    assertThat(s.get("log_bytes").asLong()).isZero(); // in-memory storage
+    assertThat(s.get("snapshot").isNull()).isTrue();
+    // the in-memory transport reports nothing on its peers
+    assertThat(s.get("members").get(leader - 1).get("reachable").isNull()).isTrue();
     assertThat(s.get("members")).hasSize(3);
     assertThat(s.get("members").get(follower - 1).get("self").asBoolean()).isTrue();
     assertThat(s.get("members").get(leader - 1).get("http").asText())

@@ -138,6 +138,7 @@ class WatchRoutesTest {
     assertThat(c1.name()).isEqualTo("change");
     assertThat(c1.data().get("key").asText()).isEqualTo("user1");
     assertThat(c1.data().get("op").asText()).isEqualTo("put");
+    assertThat(c1.data().get("deleted").asBoolean()).isFalse();
     assertThat(c1.data().get("value").asText()).isEqualTo("a");
     assertThat(c1.data().get("slot").asLong()).isEqualTo(first);
     Event c2 = next(events);
@@ -151,6 +152,7 @@ class WatchRoutesTest {
     long binary = write(KvCommand.put("user3", new byte[] {0, (byte) 0xFF}));
     Event d = next(events);
     assertThat(d.data().get("op").asText()).isEqualTo("delete");
+    assertThat(d.data().get("deleted").asBoolean()).isTrue();
     assertThat(d.data().get("key").asText()).isEqualTo("user1");
     assertThat(d.data().get("slot").asLong()).isEqualTo(deleted);
     assertThat(d.data().has("value")).isFalse();

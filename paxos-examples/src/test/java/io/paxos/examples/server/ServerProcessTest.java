@@ -1,7 +1,10 @@
 package io.paxos.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paxos.grpc.client.PaxosClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -92,6 +95,28 @@ class ServerProcessTest {
       int leader = ClusterWrites.leader(nodes, 1, 2, 3);
       nodes.kill(leader);
       written = ClusterWrites.put(client, written, 300);
+      // A survivor's /status tells which peer it cannot reach, and its log's size on disk.
+      int survivor = leader == 1 ? 2 : 1;
+      ObjectMapper json = new ObjectMapper();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                JsonNode status =
+                    json.readTree(
+                        http.send(get(nodes, survivor, "/status"), BodyHandlers.ofString()).body());
+                assertThat(status.get("log_bytes").asLong()).isPositive();
+                for (JsonNode member : status.get("members")) {
+                  int id = member.get("id").asInt();
+                  if (id == survivor) {
+                    assertThat(member.has("reachable")).isFalse();
+                  } else {
+                    assertThat(member.get("reachable").asBoolean())
+                        .as("peer " + id)
+                        .isEqualTo(id != leader);
+                  }
+                }
+              });
       nodes.start(leader);
       written = ClusterWrites.put(client, written, 100);
       ClusterWrites.awaitConverged(nodes, 1, 2, 3);

@@ -35,7 +35,11 @@ final class ServerProcesses implements AutoCloseable {
   private final Map<Integer, Process> processes = new LinkedHashMap<>();
   private final Map<Integer, Path> logs = new LinkedHashMap<>();
   private final Set<Integer> started = new HashSet<>();
+  private final Set<Integer> paused = new HashSet<>();
   private int runs;
+
+  /** The {@code --log-level} nodes are started with. */
+  String logLevel = "warn";
 
   /**
    * A cluster file in {@code dir} named {@code cluster}, one member per entry of {@code roles} (id
@@ -124,9 +128,9 @@ final class ServerProcesses implements AutoCloseable {
   void start(int... ids) throws IOException {
     for (int id : ids) {
       if (started.add(id)) {
-        launch(id, "--log-level", "warn", "--bootstrap-new");
+        launch(id, "--log-level", logLevel, "--bootstrap-new");
       } else {
-        launch(id, "--log-level", "warn");
+        launch(id, "--log-level", logLevel);
       }
     }
     for (int id : ids) {
@@ -140,6 +144,7 @@ final class ServerProcesses implements AutoCloseable {
 
   /** kill -9 node {@code id}. */
   void kill(int id) throws InterruptedException {
+    paused.remove(id); // SIGKILL ends a stopped process too
     Process p = processes.remove(id);
     p.destroyForcibly();
     p.waitFor(30, TimeUnit.SECONDS);
@@ -163,8 +168,41 @@ final class ServerProcesses implements AutoCloseable {
     return m.group(1);
   }
 
+  /** Whether node {@code id} has a running (or paused) process. */
+  boolean isRunning(int id) {
+    Process p = processes.get(id);
+    return p != null && p.isAlive();
+  }
+
+  /** SIGSTOP node {@code id}: it holds its sockets open but does nothing until {@link #resume}. */
+  void pause(int id) throws IOException, InterruptedException {
+    signal(id, "STOP");
+    paused.add(id);
+  }
+
+  /** SIGCONT node {@code id} after {@link #pause}. */
+  void resume(int id) throws IOException, InterruptedException {
+    signal(id, "CONT");
+    paused.remove(id);
+  }
+
+  private void signal(int id, String signal) throws IOException, InterruptedException {
+    long pid = processes.get(id).pid();
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + signal + " " + pid + " failed");
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
+    for (int id : List.copyOf(paused)) {
+      try {
+        resume(id); // a stopped process acts on SIGTERM only once it runs again
+      } catch (IOException e) {
+        processes.get(id).destroyForcibly();
+      }
+    }
     for (Process p : processes.values()) {
       p.destroy();
     }
