@@ -35,6 +35,12 @@ public final class ClientWatch implements AutoCloseable {
   private static final long MIN_BACKOFF_MS = 50;
   private static final long MAX_BACKOFF_MS = 1000;
 
+  /**
+   * The largest frame accepted: a frame holds at least one whole slot, whose commands and results
+   * may together pass gRPC's default 4 MiB (a batch of large results).
+   */
+  static final int MAX_FRAME_BYTES = 64 << 20;
+
   private final Supplier<List<Endpoint>> nodes;
   private final ChannelCredentials credentials;
   private final WatchListener listener;
@@ -146,6 +152,7 @@ public final class ClientWatch implements AutoCloseable {
         Grpc.newChannelBuilderForAddress(node.host(), node.port(), credentials)
             .keepAliveTime(10, TimeUnit.SECONDS)
             .keepAliveTimeout(5, TimeUnit.SECONDS)
+            .maxInboundMessageSize(MAX_FRAME_BYTES)
             .disableRetry()
             .build();
     watching = node;
