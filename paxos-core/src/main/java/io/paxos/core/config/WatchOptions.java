@@ -34,9 +34,13 @@ public record WatchOptions(long retainedSlots, long retainedBytes) {
     return new WatchOptions(0, 0);
   }
 
-  /** The newest 100,000 slots, up to 64 MiB: what the key-value server keeps. */
+  /**
+   * The newest 10,000 slots, up to 16 MiB: what the key-value server keeps. Enough for a watcher to
+   * resume after a failover or to lag by seconds under load; a larger history lets watchers lag
+   * longer but costs the garbage collector more (the retained results outlive young collections).
+   */
   public static WatchOptions defaults() {
-    return new WatchOptions(100_000, 64L << 20);
+    return new WatchOptions(10_000, 16L << 20);
   }
 
   /** Whether the node keeps a history and can be watched. */
