@@ -56,6 +56,13 @@ public final class ServerCommand implements Callable<Integer> {
               + " directory is not touched).")
   boolean printConfig;
 
+  @Option(
+      names = "--list-members",
+      description =
+          "Print each member of the cluster file as 'ID ADDRESS', one per line, then exit (needs"
+              + " only --config; for scripts).")
+  boolean listMembers;
+
   private final Map<String, String> env;
 
   private ServerCommand(Map<String, String> env) {
@@ -94,6 +101,9 @@ public final class ServerCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (listMembers) {
+      return listMembers(out, err);
+    }
     ServerConfig config;
     try {
       config = ConfigResolver.resolve(flags(), env, err::println);
@@ -124,6 +134,22 @@ public final class ServerCommand implements Callable<Integer> {
       return 1;
     }
     return serve(server, out, err);
+  }
+
+  private int listMembers(PrintWriter out, PrintWriter err) {
+    String file = flags().getOrDefault(Setting.CONFIG, env.get(Setting.CONFIG.env()));
+    if (file == null) {
+      return refuse(err, "--list-members needs the cluster file: give --config FILE");
+    }
+    try {
+      for (ClusterFile.Node n : ClusterFile.load(java.nio.file.Path.of(file)).nodes()) {
+        out.println(n.id() + " " + n.address());
+      }
+    } catch (ConfigException e) {
+      return refuse(err, e.getMessage());
+    }
+    out.flush();
+    return 0;
   }
 
   private static int refuse(PrintWriter err, String message) {

@@ -219,6 +219,26 @@ class ServerCommandTest {
   }
 
   @Test
+  void listMembersPrintsIdAndAddressPerMemberForScripts() throws IOException {
+    Path config = file(members(9001, 9002, 9003));
+    Run r = run("server", "--config", config.toString(), "--list-members");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("1 127.0.0.1:9001\n2 127.0.0.1:9002\n3 127.0.0.1:9003\n");
+
+    env.put("PAXOS_CONFIG", config.toString());
+    assertThat(run("server", "--list-members").out()).startsWith("1 127.0.0.1:9001\n");
+
+    env.clear();
+    Run none = run("server", "--list-members");
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err())
+        .isEqualTo("error: --list-members needs the cluster file: give --config FILE\n");
+    Run bad = run("server", "--config", dir.resolve("missing.yaml").toString(), "--list-members");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("error: ").doesNotContain("\tat ");
+  }
+
+  @Test
   void helpListsEveryFlagWithItsVariable() {
     Run r = run("server", "--help");
     assertThat(r.exit()).isZero();

@@ -355,8 +355,12 @@ final class ClientEngine implements NodeConnection.Listener {
       return;
     }
     long now = System.nanoTime();
-    boolean anyUp = nodes.stream().anyMatch(n -> n.failures == 0 && !n.isDown(now));
-    if (!call.reachedANode && !anyUp) {
+    // A node may hold an attempt only if a connection to it was ever made: a node still being
+    // dialled, or refusing connections, has received nothing, so nothing was applied.
+    boolean mayHoldAnAttempt =
+        nodes.stream()
+            .anyMatch(n -> n.failures == 0 && !n.isDown(now) && (n.everConnected || n.isReady()));
+    if (!call.reachedANode && !mayHoldAnAttempt) {
       fail(
           call,
           new NoReachableNodeException(

@@ -61,6 +61,15 @@ final class NodeConnection {
     this.listener = listener;
   }
 
+  /**
+   * Whether the channel is connected now (any thread: read straight from the channel, so it is true
+   * as soon as a request can leave, before {@link #everConnected} is set on the loop).
+   */
+  boolean isReady() {
+    ManagedChannel ch = channel;
+    return ch != null && ch.getState(false) == ConnectivityState.READY;
+  }
+
   boolean isDown(long nowNanos) {
     return nowNanos - downUntilNanos < 0;
   }
