@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One client's {@code Watch} stream: sends the node's applied slots from the {@link Watch}'s
- * position while gRPC's flow control says the client reads (never buffering ahead of it), and
- * pauses otherwise; a client that stops reading falls behind in the node's bounded history and is
- * ended with {@code unavailable}, not buffered for.
+ * position while gRPC's flow control says the client reads (so no more than the client's HTTP/2
+ * window is ever in flight), and pauses otherwise; a client that stops reading falls behind in the
+ * node's bounded history and is ended with {@code unavailable}, not buffered for.
  *
  * <p><b>Threading.</b> The watch's and the call's signals (apply thread, gRPC threads) only
  * schedule a drain on {@code executor}; drains of one stream never overlap, and never block.

@@ -165,4 +165,80 @@ class WatchStreamTest {
       }
     }
   }
+
+  @Test
+  void aClientThatStopsReadingIsNotBufferedForAndIsCutOffWhenItReadsAgain() throws Exception {
+    try (LocalCluster cluster = cluster(new WatchOptions(20, 1 << 20))) {
+      PaxosNode leader = cluster.awaitLeader(Duration.ofSeconds(30));
+      Endpoint address = cluster.endpoints().get(cluster.nodes().indexOf(leader));
+      io.grpc.ManagedChannel channel =
+          io.grpc.ManagedChannelBuilder.forAddress(address.host(), address.port())
+              .usePlaintext()
+              .build();
+      try (PaxosClient client = PaxosClient.builder().endpoints(List.of(address)).seed(9).build()) {
+        List<io.paxos.grpc.proto.WatchFrame> frames =
+            java.util.Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<io.grpc.stub.ClientCallStreamObserver<?>> call =
+            new CompletableFuture<>();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        io.paxos.grpc.proto.PaxosClientServiceGrpc.newStub(channel)
+            .watch(
+                io.paxos.grpc.proto.WatchRequest.newBuilder().setFromSlot(1).build(),
+                new io.grpc.stub.ClientResponseObserver<
+                    io.paxos.grpc.proto.WatchRequest, io.paxos.grpc.proto.WatchFrame>() {
+                  @Override
+                  public void beforeStart(
+                      io.grpc.stub.ClientCallStreamObserver<io.paxos.grpc.proto.WatchRequest> r) {
+                    r.disableAutoRequestWithInitial(1); // read one frame, then stop reading
+                    call.complete(r);
+                  }
+
+                  @Override
+                  public void onNext(io.paxos.grpc.proto.WatchFrame f) {
+                    frames.add(f);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    ended.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    ended.complete(null);
+                  }
+                });
+        submit(client, 1, 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> frames.size() == 1);
+        for (long id = 2; id <= 200; id++) {
+          // 8 KiB each, one slot each: 1.6 MB, far past the stream's flow-control window; the
+          // history keeps the newest 20
+          byte[] big = java.nio.ByteBuffer.allocate(8192).putLong(id).array();
+          client.submit(big).get(30, TimeUnit.SECONDS);
+        }
+        assertThat(leader.oldestWatchableSlot()).isGreaterThan(2);
+
+        call.get().request(Integer.MAX_VALUE); // reads again: it had fallen behind the history
+        ended.get(10, TimeUnit.SECONDS);
+        io.paxos.grpc.proto.WatchFrame last = frames.get(frames.size() - 1);
+        assertThat(last.hasUnavailable()).isTrue();
+        assertThat(last.getUnavailable().getOldestSlot()).isGreaterThan(2);
+        // what came between is whole slots in order, none past the cut
+        List<Long> slots =
+            frames.stream()
+                .flatMap(f -> f.getSlotsList().stream())
+                .map(io.paxos.grpc.proto.WatchedSlot::getSlot)
+                .toList();
+        assertThat(slots).isSorted().doesNotHaveDuplicates();
+        long bytes =
+            frames.stream().mapToLong(io.paxos.grpc.proto.WatchFrame::getSerializedSize).sum();
+        assertThat(slots.size()).as("cut off before the end").isLessThan(199);
+        assertThat(bytes)
+            .as("the node sent no more than the client's flow-control window (1 MiB) let through")
+            .isLessThan(3L << 19);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
 }
