@@ -6,9 +6,12 @@ import io.paxos.core.Consistency;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.OverloadedException;
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Role;
 import io.paxos.grpc.proto.ClientReply;
 import io.paxos.grpc.proto.Error;
 import io.paxos.grpc.proto.ErrorCode;
+import java.util.Arrays;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -43,6 +46,18 @@ final class ClientReplies {
         .setError(
             Error.newBuilder().setCode(code).setMessage(message).setLeaderHint(leaderHint).build())
         .build();
+  }
+
+  /** The reply to a read at {@code nodeId}, which hosts no learner of {@code config}. */
+  static ClientReply notLearner(long callId, ClusterConfig config, int nodeId) {
+    return error(
+        callId,
+        ErrorCode.ERROR_NOT_LEARNER,
+        "node "
+            + nodeId
+            + " hosts no learner, so it has no state machine to read; read at one of the learners "
+            + Arrays.toString(config.idsWith(Role.LEARNER)),
+        0);
   }
 
   /** The reply to a call that completed with {@code result} or failed with {@code failure}. */

@@ -50,6 +50,9 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
 
   private final ClusterConfig config;
   private final int nodeId;
+  // Without a learner there is no state machine to read: reads are refused as ERROR_NOT_LEARNER,
+  // which tells a client to take this node out of its read rotation.
+  private final boolean hostsLearner;
   private final ExecutorService writer;
   private final ExecutorService watchers;
   private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
@@ -58,6 +61,7 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
 
   ClientService(ClusterConfig config, int nodeId) {
     this.config = config;
+    this.hostsLearner = config.member(nodeId).map(m -> m.has(Role.LEARNER)).orElse(false);
     this.nodeId = nodeId;
     this.writer =
         Executors.newSingleThreadExecutor(
@@ -163,6 +167,9 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
                 s.getSequence(),
                 s.getAcknowledgedBelow(),
                 s.getCommand().toByteArray());
+      } else if (request.hasRead() && !hostsLearner) {
+        reply.accept(ClientReplies.notLearner(callId, config, nodeId));
+        return;
       } else if (request.hasRead()) {
         ReadRequest r = request.getRead();
         future =

@@ -60,8 +60,10 @@ public final class NodeServer implements AutoCloseable {
         PaxosServer.builder()
             .config(settings.config())
             .nodeId(settings.nodeId())
-            .listen(settings.listenHost(), settings.self().port());
+            .listen(settings.listenHost(), settings.self().port())
+            .limits(settings.limits());
     settings.tls().ifPresent(b::tls);
+    settings.clusterSecret().ifPresent(b::clusterSecret);
     PaxosServer server = b.start();
     Storage storage;
     try {

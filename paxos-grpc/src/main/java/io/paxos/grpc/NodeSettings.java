@@ -15,9 +15,9 @@ import java.util.TreeMap;
 
 /**
  * What one node process needs to know: the cluster (its members, their roles and the quorums), its
- * own id, every member's address, where to listen, its data directory, TLS, the protocol's tuning
- * and when it snapshots. Immutable; validated when built, so a {@link NodeServer} never starts on
- * settings whose members lack an address or share one.
+ * own id, every member's address, where to listen, its data directory, TLS, the cluster secret and
+ * connection limits, the protocol's tuning and when it snapshots. Immutable; validated when built,
+ * so a {@link NodeServer} never starts on settings whose members lack an address or share one.
  *
  * <p>Reading settings from files, environment variables or flags is the job of the program that
  * runs the node (the example key-value server reads a cluster file); this record is what it hands
@@ -38,6 +38,9 @@ import java.util.TreeMap;
  * @param bootstrapNew whether this node is one of the first members of a new cluster: only then is
  *     a missing data directory created, and an empty one votes; otherwise a missing directory is
  *     refused and an empty one serves as a learner only (see {@link Bootstrap})
+ * @param clusterSecret the secret every member shares, with which peer streams authenticate each
+ *     other (see {@link ClusterSecret}), if any
+ * @param limits bounds on the connections the node's gRPC port accepts
  */
 public record NodeSettings(
     ClusterConfig config,
@@ -49,7 +52,9 @@ public record NodeSettings(
     ProtocolOptions protocol,
     SnapshotOptions snapshots,
     Duration commandTimeout,
-    boolean bootstrapNew) {
+    boolean bootstrapNew,
+    Optional<ClusterSecret> clusterSecret,
+    ConnectionLimits limits) {
 
   /** How long a command may wait for its outcome unless told otherwise. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -95,12 +100,15 @@ public record NodeSettings(
     if (commandTimeout.isNegative() || commandTimeout.isZero()) {
       throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
     }
+    Objects.requireNonNull(clusterSecret, "clusterSecret");
+    Objects.requireNonNull(limits, "limits");
   }
 
   /**
    * Settings with the defaults for everything but the membership: listen on all interfaces,
    * plaintext, {@link ProtocolOptions#defaults()}, {@link SnapshotOptions#defaults()}, {@link
-   * #DEFAULT_COMMAND_TIMEOUT}, and a member of an existing cluster (not bootstrapping a new one).
+   * #DEFAULT_COMMAND_TIMEOUT}, a member of an existing cluster (not bootstrapping a new one), no
+   * cluster secret and {@link ConnectionLimits#defaults()}.
    */
   public static NodeSettings of(
       ClusterConfig config, int nodeId, Map<Integer, Endpoint> addresses, Path dataDir) {
@@ -114,7 +122,9 @@ public record NodeSettings(
         ProtocolOptions.defaults(),
         SnapshotOptions.defaults(),
         DEFAULT_COMMAND_TIMEOUT,
-        false);
+        false,
+        Optional.empty(),
+        ConnectionLimits.defaults());
   }
 
   /** The cluster's name. */
@@ -138,7 +148,9 @@ public record NodeSettings(
         protocol,
         snapshots,
         commandTimeout,
-        bootstrapNew);
+        bootstrapNew,
+        clusterSecret,
+        limits);
   }
 
   public NodeSettings withTls(TlsConfig tls) {
@@ -152,7 +164,9 @@ public record NodeSettings(
         protocol,
         snapshots,
         commandTimeout,
-        bootstrapNew);
+        bootstrapNew,
+        clusterSecret,
+        limits);
   }
 
   public NodeSettings withProtocol(ProtocolOptions protocol) {
@@ -166,7 +180,9 @@ public record NodeSettings(
         protocol,
         snapshots,
         commandTimeout,
-        bootstrapNew);
+        bootstrapNew,
+        clusterSecret,
+        limits);
   }
 
   public NodeSettings withSnapshots(SnapshotOptions snapshots) {
@@ -180,7 +196,9 @@ public record NodeSettings(
         protocol,
         snapshots,
         commandTimeout,
-        bootstrapNew);
+        bootstrapNew,
+        clusterSecret,
+        limits);
   }
 
   public NodeSettings withCommandTimeout(Duration commandTimeout) {
@@ -194,7 +212,9 @@ public record NodeSettings(
         protocol,
         snapshots,
         commandTimeout,
-        bootstrapNew);
+        bootstrapNew,
+        clusterSecret,
+        limits);
   }
 
   /** These settings as the first start of a new cluster's member ({@code true}) or not. */
@@ -209,7 +229,42 @@ public record NodeSettings(
         protocol,
         snapshots,
         commandTimeout,
-        bootstrapNew);
+        bootstrapNew,
+        clusterSecret,
+        limits);
+  }
+
+  /** These settings with peer streams authenticated by {@code secret}. */
+  public NodeSettings withClusterSecret(ClusterSecret secret) {
+    return new NodeSettings(
+        config,
+        nodeId,
+        addresses,
+        listenHost,
+        dataDir,
+        tls,
+        protocol,
+        snapshots,
+        commandTimeout,
+        bootstrapNew,
+        Optional.of(Objects.requireNonNull(secret, "secret")),
+        limits);
+  }
+
+  public NodeSettings withLimits(ConnectionLimits limits) {
+    return new NodeSettings(
+        config,
+        nodeId,
+        addresses,
+        listenHost,
+        dataDir,
+        tls,
+        protocol,
+        snapshots,
+        commandTimeout,
+        bootstrapNew,
+        clusterSecret,
+        limits);
   }
 
   @Override

@@ -595,7 +595,13 @@ public final class PaxosNode implements AutoCloseable {
 
   private void stopOnFailure(Throwable error) {
     if (failure.compareAndSet(null, error)) {
-      log.error("node {} stops: {}", nodeId, error.toString(), error);
+      if (error instanceof StorageException) {
+        // Its message says what failed, with the cause, and what to do: one line for an operator.
+        log.error("node {} stops: {}", nodeId, error.getMessage());
+        log.debug("node {} stops on this storage failure", nodeId, error);
+      } else {
+        log.error("node {} stops: {}", nodeId, error.toString(), error);
+      }
       Thread stopper = new Thread(() -> shutdown("node stopped after a failure: " + error));
       stopper.setName("paxos-stop-" + nodeId);
       stopper.setDaemon(true);

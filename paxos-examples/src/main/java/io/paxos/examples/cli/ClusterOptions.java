@@ -1,11 +1,15 @@
 package io.paxos.examples.cli;
 
+import io.paxos.examples.server.ClusterFile;
+import io.paxos.examples.server.ConfigException;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.TlsConfig;
 import io.paxos.grpc.client.PaxosClient;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -23,10 +27,18 @@ final class ClusterOptions {
       paramLabel = "HOST:PORT,...",
       description =
           "Some or all nodes' gRPC addresses (the client learns the others and follows the"
-              + " leader). Default: $PAXOS_ENDPOINTS, else "
+              + " leader). Default: $PAXOS_ENDPOINTS, else the members of $PAXOS_CONFIG, else "
               + DEFAULT_ENDPOINTS
               + ".")
   String endpoints;
+
+  @Option(
+      names = "--config",
+      paramLabel = "CLUSTER_FILE",
+      description =
+          "Talk to the members of this cluster file (the one the servers run with), instead of"
+              + " --endpoints.")
+  Path config;
 
   @Option(
       names = "--timeout",
@@ -58,17 +70,38 @@ final class ClusterOptions {
     return timeout;
   }
 
-  /** The endpoints to start from. */
-  List<Endpoint> endpoints() {
-    String given = endpoints;
-    String from = "--endpoints";
-    if (given == null) {
-      given = System.getenv("PAXOS_ENDPOINTS");
-      from = "PAXOS_ENDPOINTS";
+  /**
+   * The endpoints to start from, taken from the first of: {@code --endpoints}, {@code --config}
+   * (every member of the cluster file), {@code PAXOS_ENDPOINTS}, {@code PAXOS_CONFIG}, {@link
+   * #DEFAULT_ENDPOINTS}. A flag beats a variable, and a list beats a file at the same level; both
+   * flags together are refused.
+   *
+   * @param env the environment variables
+   */
+  List<Endpoint> endpoints(Map<String, String> env) {
+    if (endpoints != null && config != null) {
+      throw new UsageException(
+          "give --endpoints or --config, not both: they would say two things about where the"
+              + " cluster is");
     }
-    if (given == null) {
-      return Endpoint.parseList(DEFAULT_ENDPOINTS);
+    if (endpoints != null) {
+      return list(endpoints, "--endpoints");
     }
+    if (config != null) {
+      return members(config, "--config");
+    }
+    String list = env.get("PAXOS_ENDPOINTS");
+    if (list != null) {
+      return list(list, "PAXOS_ENDPOINTS");
+    }
+    String file = env.get("PAXOS_CONFIG");
+    if (file != null && !file.isBlank()) {
+      return members(Path.of(file.strip()), "PAXOS_CONFIG");
+    }
+    return Endpoint.parseList(DEFAULT_ENDPOINTS);
+  }
+
+  private static List<Endpoint> list(String given, String from) {
     try {
       return Endpoint.parseList(given);
     } catch (IllegalArgumentException e) {
@@ -76,9 +109,18 @@ final class ClusterOptions {
     }
   }
 
+  /** Every member's gRPC address in the cluster file at {@code path}. */
+  private static List<Endpoint> members(Path path, String from) {
+    try {
+      return ClusterFile.load(path).endpoints();
+    } catch (ConfigException | InvalidPathException e) {
+      throw new UsageException(from + ": " + e.getMessage());
+    }
+  }
+
   /** A client of the cluster; the caller closes it. */
-  PaxosClient connect() {
-    PaxosClient.Builder b = PaxosClient.builder().endpoints(endpoints()).timeout(timeout);
+  PaxosClient connect(Map<String, String> env) {
+    PaxosClient.Builder b = PaxosClient.builder().endpoints(endpoints(env)).timeout(timeout);
     tls().ifPresent(b::tls);
     return b.build();
   }

@@ -53,7 +53,7 @@ abstract class KvAction implements java.util.concurrent.Callable<Integer> {
   public final Integer call() {
     try {
       validate();
-      try (PaxosClient client = cluster.connect()) {
+      try (PaxosClient client = cluster.connect(kv.env)) {
         return run(client);
       }
     } catch (UsageException e) {

@@ -3,6 +3,7 @@ package io.paxos.examples.cli;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,6 +45,9 @@ public final class KvCli implements Runnable {
   final InputStream stdin;
   final OutputStream stdout;
 
+  /** The environment: {@code PAXOS_ENDPOINTS} and {@code PAXOS_CONFIG} say where the cluster is. */
+  final Map<String, String> env;
+
   @Spec CommandSpec spec;
 
   /** The client on the process's standard streams. */
@@ -53,8 +57,14 @@ public final class KvCli implements Runnable {
 
   /** The client reading values from {@code stdin} and writing raw values to {@code stdout}. */
   public KvCli(InputStream stdin, OutputStream stdout) {
+    this(stdin, stdout, System.getenv());
+  }
+
+  /** The client on these streams, reading {@code env} as its environment. */
+  public KvCli(InputStream stdin, OutputStream stdout, Map<String, String> env) {
     this.stdin = Objects.requireNonNull(stdin, "stdin");
     this.stdout = Objects.requireNonNull(stdout, "stdout");
+    this.env = Map.copyOf(env);
   }
 
   /** A command line for {@code kv}, reporting bad input as one line on stderr (exit code 2). */

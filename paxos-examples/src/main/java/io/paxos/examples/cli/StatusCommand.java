@@ -43,7 +43,7 @@ final class StatusCommand extends KvAction {
 
   @Override
   int run(PaxosClient client) throws Exception {
-    ClusterStatus first = await(firstAnswer(client, cluster.endpoints()));
+    ClusterStatus first = await(firstAnswer(client, cluster.endpoints(kv.env)));
     List<CompletableFuture<ClusterStatus>> asked = new ArrayList<>();
     for (MemberInfo m : first.members()) {
       asked.add(

@@ -25,8 +25,8 @@ import java.util.OptionalInt;
 /**
  * A cluster file, read and validated: the cluster's name, its members (id, gRPC address, HTTP port,
  * roles, optionally a data directory each), the quorum sizes, and the settings it gives for the
- * protocol, snapshots, TLS and the data directory. YAML or JSON ({@code .json} files are read as
- * JSON, anything else as YAML):
+ * protocol, snapshots, TLS, peer authentication, connection limits and the data directory. YAML or
+ * JSON ({@code .json} files are read as JSON, anything else as YAML):
  *
  * <pre>{@code
  * cluster: local-3
@@ -37,6 +37,8 @@ import java.util.OptionalInt;
  * protocol: {heartbeat-interval: 50ms, election-timeout: 300ms..600ms, batch-max-bytes: 1MiB}
  * snapshots: {every-slots: 100000, every-bytes: 64MiB}        # or {enabled: false}
  * tls: {cert: node.pem, key: node-key.pem, ca: ca.pem, mtls: true}
+ * cluster-secret-file: /etc/paxos/secret                   # peers prove it; never printed
+ * connections: {max: 1000, handshake-timeout: 10s, idle-timeout: 5m}
  * data-dir: data/node-${id}
  * }</pre>
  *
@@ -72,6 +74,8 @@ public record ClusterFile(
           "protocol",
           "snapshots",
           "tls",
+          "connections",
+          "cluster-secret-file",
           "data-dir",
           "listen",
           "log-level");
@@ -156,12 +160,12 @@ public record ClusterFile(
     }
     List<Node> nodes = new Members(f).read(root.get("members"));
     Map<Setting, FileValue> settings = new LinkedHashMap<>();
-    for (String top : List.of("data-dir", "listen", "log-level")) {
+    for (String top : List.of("data-dir", "listen", "log-level", "cluster-secret-file")) {
       if (root.has(top)) {
         settings.put(Setting.byKey(top).orElseThrow(), f.scalar(root.get(top), top));
       }
     }
-    for (String section : List.of("protocol", "snapshots", "tls")) {
+    for (String section : List.of("protocol", "snapshots", "tls", "connections")) {
       section(f, root.get(section), section, settings);
     }
     ClusterConfig config = Quorums.config(f, clusterId, nodes, root.get("quorums"));
@@ -210,7 +214,10 @@ public record ClusterFile(
     }
   }
 
-  /** The scalar settings of one section ({@code protocol}, {@code snapshots}, {@code tls}). */
+  /**
+   * The scalar settings of one section ({@code protocol}, {@code snapshots}, {@code tls}, {@code
+   * connections}).
+   */
   private static void section(
       Fields f, JsonNode node, String section, Map<Setting, FileValue> settings) {
     if (node == null) {

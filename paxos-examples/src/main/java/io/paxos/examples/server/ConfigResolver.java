@@ -3,8 +3,11 @@ package io.paxos.examples.server;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.grpc.ClusterSecret;
+import io.paxos.grpc.ConnectionLimits;
 import io.paxos.grpc.TlsConfig;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -23,8 +26,8 @@ import java.util.function.Consumer;
  * for errors, which name the flag, variable or file field to change.
  *
  * <p>The environment is passed in as a map, so tests do not depend on the real one. Resolving reads
- * the cluster file and checks that TLS files are readable; it touches nothing else (no data
- * directory, no port). Stateless and thread-safe.
+ * the cluster file, checks that TLS files are readable and reads the cluster secret; it touches
+ * nothing else (no data directory, no port). Stateless and thread-safe.
  */
 public final class ConfigResolver {
   private static final Set<String> LOG_LEVELS =
@@ -164,6 +167,8 @@ public final class ConfigResolver {
           tls(),
           Duration.ofMillis(millis(Setting.COMMAND_TIMEOUT)),
           bool(Setting.BOOTSTRAP_NEW),
+          clusterSecret(),
+          limits(),
           values);
     }
 
@@ -257,6 +262,67 @@ public final class ConfigResolver {
           bool(Setting.TLS_MTLS)
               ? TlsConfig.mutual(cert, key, ca)
               : TlsConfig.server(cert, key, ca));
+    }
+
+    /**
+     * The secret in the file that cluster-secret-file names. Errors never show the value: someone
+     * may have given the secret itself instead of its file.
+     */
+    private Optional<ClusterSecret> clusterSecret() {
+      if (!values.containsKey(Setting.CLUSTER_SECRET_FILE)) {
+        return Optional.empty();
+      }
+      String name = text(Setting.CLUSTER_SECRET_FILE);
+      String where = where(Setting.CLUSTER_SECRET_FILE);
+      if (name.isEmpty()) {
+        throw new ConfigException(where + " is blank; give the file that holds the secret");
+      }
+      Path path;
+      try {
+        path = Path.of(name);
+      } catch (InvalidPathException e) {
+        throw new ConfigException(
+            where + " is not a file name; give the file that holds the secret");
+      }
+      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+        throw new ConfigException(
+            where
+                + ": the file does not exist or is not readable; give a readable file that holds"
+                + " the secret");
+      }
+      try {
+        return Optional.of(ClusterSecret.fromFile(path));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            where
+                + ": the file holds fewer than "
+                + ClusterSecret.MIN_BYTES
+                + " bytes (surrounding whitespace ignored); put at least "
+                + ClusterSecret.MIN_BYTES
+                + " random bytes in it, e.g. openssl rand -hex 32 > FILE");
+      }
+    }
+
+    private ConnectionLimits limits() {
+      long max = Units.number(text(Setting.MAX_CONNECTIONS), where(Setting.MAX_CONNECTIONS));
+      if (max < 1 || max > Integer.MAX_VALUE) {
+        throw error(
+            Setting.MAX_CONNECTIONS,
+            "is out of range; give 1 to " + Integer.MAX_VALUE + " (peers need connections too)");
+      }
+      return ConnectionLimits.defaults()
+          .withMaxConnections((int) max)
+          .withHandshakeTimeout(Duration.ofMillis(upToADay(Setting.HANDSHAKE_TIMEOUT)))
+          .withMaxConnectionIdle(Duration.ofMillis(upToADay(Setting.IDLE_TIMEOUT)));
+    }
+
+    /** A duration from 1ms to one day, in milliseconds. */
+    private long upToADay(Setting s) {
+      long ms = millis(s);
+      if (ms > Duration.ofDays(1).toMillis()) {
+        throw error(s, "is out of range; give 1ms to 24h");
+      }
+      return ms;
     }
 
     private Path tlsFile(Setting s) {

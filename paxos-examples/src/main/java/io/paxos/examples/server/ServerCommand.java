@@ -180,7 +180,11 @@ public final class ServerCommand implements Callable<Integer> {
       while (!stopped.await(FAILURE_POLL_MS, TimeUnit.MILLISECONDS)) {
         Optional<String> failure = server.node().node().status().failure();
         if (failure.isPresent()) {
-          err.println("error: node stopped after a failure: " + failure.get());
+          err.println(
+              "error: node "
+                  + server.node().node().id()
+                  + " stopped: "
+                  + withoutExceptionClass(failure.get()));
           err.flush();
           return 1;
         }
@@ -190,6 +194,15 @@ public final class ServerCommand implements Callable<Integer> {
       server.close();
     }
     return 0;
+  }
+
+  /**
+   * {@code failure} without the exception class a {@code Throwable.toString()} starts with ({@code
+   * io.paxos.core.storage.StorageException: data directory ... was deleted ...}): the operator
+   * needs the message.
+   */
+  static String withoutExceptionClass(String failure) {
+    return failure.replaceFirst("^(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ", "");
   }
 
   /** The settings given as flags, as written. */

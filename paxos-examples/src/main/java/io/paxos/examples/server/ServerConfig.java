@@ -3,6 +3,8 @@ package io.paxos.examples.server;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.grpc.ClusterSecret;
+import io.paxos.grpc.ConnectionLimits;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.NodeSettings;
 import io.paxos.grpc.TlsConfig;
@@ -30,6 +32,9 @@ import java.util.stream.Collectors;
  * @param commandTimeout how long a command waits for its outcome
  * @param bootstrapNew whether this is the first start of a new cluster's member (see {@link
  *     NodeSettings#bootstrapNew()})
+ * @param clusterSecret the secret peer streams prove, if any (never printed: {@link #describe()}
+ *     shows only that it is set and where its file was named)
+ * @param limits bounds on the connections the gRPC port accepts
  * @param sources every setting's value as written and where it came from
  */
 public record ServerConfig(
@@ -43,6 +48,8 @@ public record ServerConfig(
     Optional<TlsConfig> tls,
     Duration commandTimeout,
     boolean bootstrapNew,
+    Optional<ClusterSecret> clusterSecret,
+    ConnectionLimits limits,
     Map<Setting, Sourced> sources) {
 
   public ServerConfig {
@@ -79,7 +86,9 @@ public record ServerConfig(
             protocol,
             snapshots,
             commandTimeout,
-            bootstrapNew);
+            bootstrapNew,
+            clusterSecret,
+            limits);
     return tls.isPresent() ? s.withTls(tls.get()) : s;
   }
 
@@ -129,6 +138,8 @@ public record ServerConfig(
         rows.add(new String[] {s.key(), effective(s, v), from});
       } else if (s.key().startsWith("tls.")) {
         rows.add(new String[] {s.key(), "(none: plaintext)", "default"});
+      } else if (s == Setting.CLUSTER_SECRET_FILE) {
+        rows.add(new String[] {s.key(), "(none: peers are not authenticated)", "default"});
       }
     }
     int key = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
@@ -151,6 +162,7 @@ public record ServerConfig(
       case DATA_DIR -> dataDir.toString();
       case LISTEN -> listenHost;
       case LOG_LEVEL -> logLevel;
+      case CLUSTER_SECRET_FILE -> "(set)"; // the path might be the secret itself, pasted by mistake
       default -> v.text().strip();
     };
   }

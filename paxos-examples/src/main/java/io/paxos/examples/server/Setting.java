@@ -2,6 +2,7 @@ package io.paxos.examples.server;
 
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.grpc.ConnectionLimits;
 import io.paxos.grpc.NodeSettings;
 import java.util.Optional;
 
@@ -151,7 +152,33 @@ public enum Setting {
       "PAXOS_TLS_MTLS",
       "--tls-mtls",
       "BOOL",
-      "Require a certificate signed by the CA from every peer and client.");
+      "Require a certificate signed by the CA from every peer and client."),
+  CLUSTER_SECRET_FILE(
+      "cluster-secret-file",
+      "PAXOS_CLUSTER_SECRET_FILE",
+      "--cluster-secret-file",
+      "FILE",
+      "A file holding the secret every member shares (at least 16 bytes, e.g. from openssl rand"
+          + " -hex 32): peer streams must prove it, so a node without it cannot join. Never"
+          + " printed."),
+  MAX_CONNECTIONS(
+      "connections.max",
+      "PAXOS_MAX_CONNECTIONS",
+      "--max-connections",
+      "N",
+      "Connections the gRPC port holds open at once; one more is closed when accepted."),
+  HANDSHAKE_TIMEOUT(
+      "connections.handshake-timeout",
+      "PAXOS_HANDSHAKE_TIMEOUT",
+      "--handshake-timeout",
+      "DURATION",
+      "Time a new gRPC connection has to finish its TLS and HTTP/2 handshakes."),
+  IDLE_TIMEOUT(
+      "connections.idle-timeout",
+      "PAXOS_IDLE_TIMEOUT",
+      "--idle-timeout",
+      "DURATION",
+      "A gRPC connection with no call for this long is closed (clients reconnect).");
 
   private final String key;
   private final String env;
@@ -204,9 +231,10 @@ public enum Setting {
   Optional<String> defaultValue() {
     ProtocolOptions p = ProtocolOptions.defaults();
     SnapshotOptions s = SnapshotOptions.defaults();
+    ConnectionLimits c = ConnectionLimits.defaults();
     return Optional.ofNullable(
         switch (this) {
-          case CONFIG, ID, LISTEN, TLS_CERT, TLS_KEY, TLS_CA -> null;
+          case CONFIG, ID, LISTEN, TLS_CERT, TLS_KEY, TLS_CA, CLUSTER_SECRET_FILE -> null;
           case BOOTSTRAP_NEW -> "false";
           case DATA_DIR -> "paxos-data/node-${id}";
           case LOG_LEVEL -> "info";
@@ -228,6 +256,9 @@ public enum Setting {
           case SNAPSHOT_EVERY_BYTES -> Units.formatBytes(s.intervalBytes());
           case SNAPSHOT_CHUNK_BYTES -> Units.formatBytes(s.chunkBytes());
           case TLS_MTLS -> "false";
+          case MAX_CONNECTIONS -> Integer.toString(c.maxConnections());
+          case HANDSHAKE_TIMEOUT -> Units.formatMillis(c.handshakeTimeout().toMillis());
+          case IDLE_TIMEOUT -> Units.formatMillis(c.maxConnectionIdle().toMillis());
         });
   }
 

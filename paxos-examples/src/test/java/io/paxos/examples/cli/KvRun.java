@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 
@@ -29,10 +30,15 @@ record KvRun(int exit, String out, byte[] raw, String err) {
 
   /** Run {@code kv args...} exactly as given. */
   static KvRun runRaw(byte[] stdin, String... args) {
+    return runWithEnv(System.getenv(), stdin, args);
+  }
+
+  /** Run {@code kv args...} exactly as given, with {@code env} as its environment. */
+  static KvRun runWithEnv(Map<String, String> env, byte[] stdin, String... args) {
     ByteArrayOutputStream raw = new ByteArrayOutputStream();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = KvCli.commandLine(new KvCli(new ByteArrayInputStream(stdin), raw));
+    CommandLine cl = KvCli.commandLine(new KvCli(new ByteArrayInputStream(stdin), raw, env));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int exit = cl.execute(args);

@@ -4,6 +4,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ChannelCredentials;
 import io.grpc.Status;
 import io.paxos.core.Consistency;
+import io.paxos.core.config.Role;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.proto.ClientReply;
 import io.paxos.grpc.proto.ClientRequest;
@@ -12,6 +13,7 @@ import io.paxos.grpc.proto.ReadRequest;
 import io.paxos.grpc.proto.SubmitRequest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,12 +30,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Commands go to the leader (any node forwards, but the leader saves a hop); a retry keeps the
  * command's sequence number, and every attempt carries the lowest sequence still without a reply
  * ({@code acknowledgedBelow}), so the cluster applies each command once and can forget old results.
- * Reads rotate over the nodes, except {@link Consistency#SEQUENTIAL} reads, which stay on one node
- * while it answers. Every result tells the slot it reflects; the client keeps the highest it has
- * seen and sends it with each SEQUENTIAL read ({@code min_slot}), which a node answers only once it
- * has applied that slot: so a SEQUENTIAL read sees the client's own writes and never goes back in
- * time, at whichever node it runs. A node that cannot catch up in time answers with a timeout, and
- * the next attempt goes to another node.
+ * Reads rotate over the nodes that host a learner (the others have no state machine), except {@link
+ * Consistency#SEQUENTIAL} reads, which stay on one such node while it answers. A node is taken to
+ * host every role until a status reply lists the members' roles, or it refuses a read with {@code
+ * ERROR_NOT_LEARNER}; then reads skip it, and commands, while no leader is known, go to nodes that
+ * host a proposer first. Every result tells the slot it reflects; the client keeps the highest it
+ * has seen and sends it with each SEQUENTIAL read ({@code min_slot}), which a node answers only
+ * once it has applied that slot: so a SEQUENTIAL read sees the client's own writes and never goes
+ * back in time, at whichever node it runs. A node that cannot catch up in time answers with a
+ * timeout, and the next attempt goes to another node.
  */
 final class ClientEngine implements NodeConnection.Listener {
   private static final long MAX_RETRY_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -146,7 +151,13 @@ final class ClientEngine implements NodeConnection.Listener {
     }
     NodeConnection target = pick(call);
     if (target == null) {
-      retryLater(call, "no node is reachable (" + describeNodes() + ")");
+      retryLater(
+          call,
+          (call.isCommand()
+                  ? "no node is reachable ("
+                  : "no node that hosts a learner is reachable (")
+              + describeNodes()
+              + ")");
       refreshLeader();
       return;
     }
@@ -181,15 +192,18 @@ final class ClientEngine implements NodeConnection.Listener {
         return leader;
       }
       refreshLeader();
-      return next(now);
+      NodeConnection proposer = next(now, Role.PROPOSER);
+      return proposer != null ? proposer : next(now); // any node forwards to the leader
     }
     if (call.consistency == Consistency.SEQUENTIAL) {
-      if (sequentialNode == null || sequentialNode.isDown(now)) {
-        sequentialNode = next(now);
+      if (sequentialNode == null
+          || sequentialNode.isDown(now)
+          || !sequentialNode.roles.contains(Role.LEARNER)) {
+        sequentialNode = next(now, Role.LEARNER);
       }
       return sequentialNode;
     }
-    return next(now);
+    return next(now, Role.LEARNER);
   }
 
   /** The next node in rotation that is not down, or null. */
@@ -197,6 +211,17 @@ final class ClientEngine implements NodeConnection.Listener {
     for (int i = 0; i < nodes.size(); i++) {
       NodeConnection n = nodes.get(Math.floorMod(cursor++, nodes.size()));
       if (!n.isDown(now)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  /** The next node in rotation that is not down and is taken to host {@code role}, or null. */
+  private NodeConnection next(long now, Role role) {
+    for (int i = 0; i < nodes.size(); i++) {
+      NodeConnection n = nodes.get(Math.floorMod(cursor++, nodes.size()));
+      if (!n.isDown(now) && n.roles.contains(role)) {
         return n;
       }
     }
@@ -247,6 +272,17 @@ final class ClientEngine implements NodeConnection.Listener {
       case ERROR_CLOSED -> {
         markDown(from);
         call.lastProblem = problem;
+        attempt(call);
+      }
+      case ERROR_NOT_LEARNER -> {
+        // No state machine there: out of the read rotation for good. Its status names every
+        // member with its roles, so learners the client was not given join the rotation.
+        from.roles.remove(Role.LEARNER);
+        if (sequentialNode == from) {
+          sequentialNode = null;
+        }
+        call.lastProblem = problem;
+        refreshLeader();
         attempt(call);
       }
       case ERROR_INVALID -> fail(call, new IllegalArgumentException(problem));
@@ -336,6 +372,35 @@ final class ClientEngine implements NodeConnection.Listener {
 
   /** What a status reply from {@code n} taught: who it is, who leads, where the members are. */
   void learned(NodeConnection n, int nodeId, int leaderId, Map<Integer, Endpoint> members) {
+    learned(n, nodeId, leaderId, members, Map.of());
+  }
+
+  /**
+   * What a status reply from {@code n} taught: who it is, who leads, where the members are and
+   * which roles they host (a member missing from {@code roles} keeps the roles it was taken to
+   * host).
+   */
+  void learned(
+      NodeConnection n,
+      int nodeId,
+      int leaderId,
+      Map<Integer, Endpoint> members,
+      Map<Integer, Set<Role>> roles) {
+    learnedMembers(n, nodeId, leaderId, members);
+    for (Map.Entry<Integer, Set<Role>> r : roles.entrySet()) {
+      NodeConnection c = byId.get(r.getKey());
+      Endpoint at = members.get(r.getKey());
+      for (int i = 0; c == null && at != null && i < nodes.size(); i++) {
+        c = nodes.get(i).endpoint.equals(at) ? nodes.get(i) : null;
+      }
+      if (c != null && !r.getValue().isEmpty()) {
+        c.roles = EnumSet.copyOf(r.getValue());
+      }
+    }
+  }
+
+  private void learnedMembers(
+      NodeConnection n, int nodeId, int leaderId, Map<Integer, Endpoint> members) {
     byId.putIfAbsent(nodeId, n);
     for (Map.Entry<Integer, Endpoint> m : members.entrySet()) {
       if (!byId.containsKey(m.getKey())

@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
+import io.paxos.core.config.Role;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.proto.ClientFrame;
 import io.paxos.grpc.proto.ClientReply;
@@ -17,8 +18,10 @@ import io.paxos.grpc.proto.ServerFrame;
 import io.paxos.grpc.proto.StatusReply;
 import io.paxos.grpc.proto.StatusRequest;
 import java.util.ArrayDeque;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -52,6 +55,12 @@ final class NodeConnection {
   boolean everConnected;
 
   long downUntilNanos;
+
+  /**
+   * The roles the node is taken to host: all of them until a status reply or a refused read says
+   * otherwise. Reads go only to nodes taken to host a learner.
+   */
+  Set<Role> roles = EnumSet.allOf(Role.class);
 
   NodeConnection(
       Endpoint endpoint, ClientLoop loop, ChannelCredentials credentials, Listener listener) {

@@ -31,11 +31,14 @@ import java.util.concurrent.CompletableFuture;
  * or its deadline passes.
  *
  * <p><b>Routing.</b> Commands go to the leader, found by asking the nodes and by following the
- * leader hints of their answers. {@link Consistency#LINEARIZABLE} and {@link Consistency#STALE}
- * reads rotate over the nodes; {@link Consistency#SEQUENTIAL} reads stay on one node while it
- * answers, and see at least every slot this client has seen (its own writes and earlier reads) at
- * whichever node they run: the client sends the highest slot of its results with each of them, and
- * a node answers only once it has applied that slot.
+ * leader hints of their answers. Reads go only to nodes that host a learner (the others have no
+ * state machine): the client learns the members' roles from the nodes' status, and from a node that
+ * refuses a read for hosting none, and learners it was not given join its rotation, so it may be
+ * given any of the nodes of a split layout. {@link Consistency#LINEARIZABLE} and {@link
+ * Consistency#STALE} reads rotate over the learners; {@link Consistency#SEQUENTIAL} reads stay on
+ * one learner while it answers, and see at least every slot this client has seen (its own writes
+ * and earlier reads) at whichever node they run: the client sends the highest slot of its results
+ * with each of them, and a node answers only once it has applied that slot.
  *
  * <p><b>Outcomes.</b> A future completes with the state machine's result, or exceptionally with
  * {@link ClientDeadlineException} (the deadline passed; a command's outcome is unknown), {@link

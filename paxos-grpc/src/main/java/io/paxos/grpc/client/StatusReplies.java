@@ -19,27 +19,37 @@ final class StatusReplies {
 
   static void learn(ClientEngine engine, NodeConnection from, StatusReply reply) {
     Map<Integer, Endpoint> members = new HashMap<>();
+    Map<Integer, Set<Role>> roles = new HashMap<>();
     for (MemberStatus m : reply.getMembersList()) {
       endpoint(m).ifPresent(e -> members.put(m.getNodeId(), e));
+      Set<Role> r = roles(m);
+      if (!r.isEmpty()) {
+        roles.put(m.getNodeId(), r);
+      }
     }
-    engine.learned(from, reply.getNodeId(), reply.getLeaderId(), members);
+    engine.learned(from, reply.getNodeId(), reply.getLeaderId(), members, roles);
+  }
+
+  /** The roles {@code m} hosts that this client knows. */
+  private static Set<Role> roles(MemberStatus m) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (io.paxos.grpc.proto.Role r : m.getRolesList()) {
+      switch (r) {
+        case ROLE_PROPOSER -> roles.add(Role.PROPOSER);
+        case ROLE_ACCEPTOR -> roles.add(Role.ACCEPTOR);
+        case ROLE_LEARNER -> roles.add(Role.LEARNER);
+        default -> {
+          // a role this client does not know
+        }
+      }
+    }
+    return roles;
   }
 
   static ClusterStatus toStatus(StatusReply reply) {
     List<ClusterStatus.MemberInfo> members = new ArrayList<>();
     for (MemberStatus m : reply.getMembersList()) {
-      Set<Role> roles = EnumSet.noneOf(Role.class);
-      for (io.paxos.grpc.proto.Role r : m.getRolesList()) {
-        switch (r) {
-          case ROLE_PROPOSER -> roles.add(Role.PROPOSER);
-          case ROLE_ACCEPTOR -> roles.add(Role.ACCEPTOR);
-          case ROLE_LEARNER -> roles.add(Role.LEARNER);
-          default -> {
-            // a role this client does not know
-          }
-        }
-      }
-      members.add(new ClusterStatus.MemberInfo(m.getNodeId(), Set.copyOf(roles), endpoint(m)));
+      members.add(new ClusterStatus.MemberInfo(m.getNodeId(), Set.copyOf(roles(m)), endpoint(m)));
     }
     return new ClusterStatus(
         reply.getClusterId(),
