@@ -90,6 +90,7 @@ public final class LocalCluster implements AutoCloseable {
               .storage(b.storage.apply(id))
               .options(b.options)
               .commandTimeout(b.commandTimeout)
+              .watchHistory(b.watchHistory)
               .bootstrap(Bootstrap.NEW);
       StateMachine sm = b.stateMachines.apply(id);
       if (sm != null) {
@@ -186,6 +187,8 @@ public final class LocalCluster implements AutoCloseable {
     private Consumer<PaxosServer.Builder> serverSettings = b -> {};
     private Consumer<PaxosNode.Builder> nodeSettings = b -> {};
     private Set<Integer> absent = Set.of();
+    private io.paxos.core.config.WatchOptions watchHistory =
+        io.paxos.core.config.WatchOptions.disabled();
 
     private Builder() {}
 
@@ -223,6 +226,12 @@ public final class LocalCluster implements AutoCloseable {
     /** Every node's command timeout; 10 seconds by default. */
     public Builder commandTimeout(Duration timeout) {
       this.commandTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Every node's watch history ({@code PaxosNode.Builder.watchHistory}); none by default. */
+    public Builder watchHistory(io.paxos.core.config.WatchOptions options) {
+      this.watchHistory = Objects.requireNonNull(options, "options");
       return this;
     }
 

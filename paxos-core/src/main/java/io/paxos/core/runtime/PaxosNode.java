@@ -4,12 +4,14 @@ import io.paxos.core.Consistency;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.SlotResult;
 import io.paxos.core.StateMachine;
+import io.paxos.core.Watch;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.core.config.WatchOptions;
 import io.paxos.core.observe.LoggingObserver;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
@@ -80,6 +82,7 @@ public final class PaxosNode implements AutoCloseable {
   private final NodeObserver observer;
   private final NodeGauges gauges;
   private final Applier applier;
+  private final AppliedJournal journal; // null: watching disabled, or no learner here
   private final EventLoop loop;
   private final Thread loopThread;
   private final Thread applyThread;
@@ -113,6 +116,8 @@ public final class PaxosNode implements AutoCloseable {
     // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
     StateMachine sm = config.member(nodeId).orElseThrow().has(Role.LEARNER) ? b.stateMachine : null;
     int[] learners = config.idsWith(Role.LEARNER); // ascending
+    this.journal =
+        sm != null && b.watchOptions.enabled() ? new AppliedJournal(nodeId, b.watchOptions) : null;
     this.applier =
         new Applier(
             nodeId,
@@ -122,7 +127,8 @@ public final class PaxosNode implements AutoCloseable {
             send -> this.loop().enqueue(send),
             this::stopOnFailure,
             b.snapshotOptions,
-            b.options.maxSessions());
+            b.options.maxSessions(),
+            journal);
     this.votes = BootstrapCheck.votes(nodeId, config.clusterId(), storage, b.bootstrap);
     DurableState durable = storage.load();
     if (sm != null) {
@@ -502,6 +508,54 @@ public final class PaxosNode implements AutoCloseable {
     loop.enqueue(new EventLoop.Read(readId));
   }
 
+  /**
+   * Watch the commands this node applies, from {@code fromSlot} on: each applied command with its
+   * result, in slot order, each once (see {@link Watch}). A slot this node has not applied yet is
+   * reported once it is; to resume after a restart, or at another node, watch again from the last
+   * watch's {@link Watch#nextSlot()}. Close the watch when done.
+   *
+   * @param fromSlot the first slot to report; 0 (there is no slot 0) is slot 1: from the first slot
+   *     chosen, which a node retains unless it was compacted
+   * @throws IllegalArgumentException if {@code fromSlot} is negative
+   * @throws IllegalStateException if this node hosts no learner, or keeps no watch history ({@link
+   *     Builder#watchHistory})
+   * @throws io.paxos.core.SlotUnavailableException if {@code fromSlot} is older than the oldest
+   *     slot this node still retains (which the exception tells)
+   * @throws NodeClosedException if the node is closed
+   */
+  public Watch watch(long fromSlot) {
+    if (fromSlot < 0) {
+      throw new IllegalArgumentException("fromSlot must not be negative, was " + fromSlot);
+    }
+    if (journal == null) {
+      throw new IllegalStateException(
+          config.member(nodeId).orElseThrow().has(Role.LEARNER)
+              ? "node "
+                  + nodeId
+                  + " keeps no history of applied commands: enable it with"
+                  + " PaxosNode.Builder.watchHistory(WatchOptions.defaults())"
+              : "node "
+                  + nodeId
+                  + " hosts no learner, so it applies nothing to watch; watch one of the learners "
+                  + java.util.Arrays.toString(config.idsWith(Role.LEARNER)));
+    }
+    Throwable failed = failure.get();
+    if (failed != null || closed.get()) {
+      throw new NodeClosedException(
+          "node "
+              + nodeId
+              + (failed != null ? " stopped after a failure: " + failed : " is closed"));
+    }
+    return journal.open(Math.max(1, fromSlot));
+  }
+
+  /**
+   * The oldest slot a watch may start at here (for tests and status); 0 if it cannot be watched.
+   */
+  public long oldestWatchableSlot() {
+    return journal == null ? 0 : journal.first();
+  }
+
   /** The result of {@code future} with the slot it learned (see {@link SlotFuture}). */
   private CompletableFuture<SlotResult> withSlot(CompletableFuture<byte[]> future) {
     return future.thenApply(
@@ -608,6 +662,9 @@ public final class PaxosNode implements AutoCloseable {
       snapshotter.close();
     }
     loop.failPending(why);
+    if (journal != null) {
+      journal.close(why);
+    }
     storage.close();
     observer.stopped(why);
   }
@@ -643,6 +700,7 @@ public final class PaxosNode implements AutoCloseable {
     private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
     private int maxInboxMessages = 1_000_000;
     private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
+    private WatchOptions watchOptions = WatchOptions.disabled();
     private Bootstrap bootstrap;
 
     private Builder() {}
@@ -716,6 +774,16 @@ public final class PaxosNode implements AutoCloseable {
      */
     public Builder snapshots(SnapshotOptions options) {
       this.snapshotOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * How much history of applied commands this node keeps for {@link PaxosNode#watch} ({@link
+     * WatchOptions#disabled()} unless set: the node cannot be watched, and applying costs nothing
+     * more). Only a node hosting a learner keeps one.
+     */
+    public Builder watchHistory(WatchOptions options) {
+      this.watchOptions = Objects.requireNonNull(options, "options");
       return this;
     }
 
