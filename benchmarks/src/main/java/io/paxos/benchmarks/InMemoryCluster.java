@@ -3,6 +3,7 @@ package io.paxos.benchmarks;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.WatchOptions;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.transport.InMemoryNetwork;
@@ -38,6 +39,14 @@ final class InMemoryCluster implements W1Target {
    * @param storage the storage of node {@code id}
    */
   static InMemoryCluster start(int size, ProtocolOptions options, IntFunction<Storage> storage) {
+    return start(size, options, storage, WatchOptions.disabled());
+  }
+
+  /**
+   * {@link #start(int, ProtocolOptions, IntFunction)}, every node keeping {@code watch} history.
+   */
+  static InMemoryCluster start(
+      int size, ProtocolOptions options, IntFunction<Storage> storage, WatchOptions watch) {
     int[] ids = new int[size];
     for (int i = 0; i < size; i++) {
       ids[i] = i + 1;
@@ -57,6 +66,7 @@ final class InMemoryCluster implements W1Target {
                 .storage(storage.apply(id))
                 .options(options)
                 .commandTimeout(COMMAND_TIMEOUT)
+                .watchHistory(watch)
                 .bootstrap(Bootstrap.NEW)
                 .build());
       }
@@ -82,6 +92,11 @@ final class InMemoryCluster implements W1Target {
       }
     }
     return nodes.get(0).submit(command); // forwarded once a leader is known
+  }
+
+  /** The nodes, in id order. */
+  List<PaxosNode> nodes() {
+    return nodes;
   }
 
   @Override

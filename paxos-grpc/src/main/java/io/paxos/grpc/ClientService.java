@@ -23,6 +23,8 @@ import io.paxos.grpc.proto.ServerFrame;
 import io.paxos.grpc.proto.StatusReply;
 import io.paxos.grpc.proto.StatusRequest;
 import io.paxos.grpc.proto.SubmitRequest;
+import io.paxos.grpc.proto.WatchFrame;
+import io.paxos.grpc.proto.WatchRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,7 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
   // which tells a client to take this node out of its read rotation.
   private final boolean hostsLearner;
   private final ExecutorService writer;
+  private final ExecutorService watchers;
   private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
   private volatile PaxosNode node;
   private volatile Map<Integer, Endpoint> addresses = Map.of();
@@ -64,6 +67,13 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
         Executors.newSingleThreadExecutor(
             r -> {
               Thread t = new Thread(r, "paxos-client-replies-" + nodeId);
+              t.setDaemon(true);
+              return t;
+            });
+    this.watchers =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "paxos-watch-" + nodeId);
               t.setDaemon(true);
               return t;
             });
@@ -87,6 +97,7 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
       s.close(Status.UNAVAILABLE.withDescription("node " + nodeId + " is closing"));
     }
     writer.shutdownNow();
+    watchers.shutdownNow();
   }
 
   /** Client session streams open now. */
@@ -215,6 +226,39 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
   private int leaderHint(PaxosNode n) {
     int leader = n.isLeader() ? 0 : n.leaderId().orElse(0);
     return leader == nodeId ? 0 : leader;
+  }
+
+  /**
+   * Stream the node's applied commands from {@code request.from_slot} ({@link WatchStream}); the
+   * stream ends as the proto's {@code Watch} says.
+   */
+  @Override
+  public void watch(WatchRequest request, StreamObserver<WatchFrame> responses) {
+    ServerCallStreamObserver<WatchFrame> call = (ServerCallStreamObserver<WatchFrame>) responses;
+    PaxosNode n = node;
+    if (n == null) {
+      ServerStreams.end(
+          call, Status.UNAVAILABLE.withDescription("node " + nodeId + " is starting"));
+      return;
+    }
+    io.paxos.core.Watch watch;
+    try {
+      watch = n.watch(request.getFromSlot());
+    } catch (io.paxos.core.SlotUnavailableException e) {
+      call.onNext(WatchStream.unavailable(e));
+      ServerStreams.end(call, Status.OK);
+      return;
+    } catch (IllegalArgumentException e) {
+      ServerStreams.end(call, Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+      return;
+    } catch (IllegalStateException e) {
+      ServerStreams.end(call, Status.FAILED_PRECONDITION.withDescription(e.getMessage()));
+      return;
+    } catch (io.paxos.core.NodeClosedException e) {
+      ServerStreams.end(call, Status.UNAVAILABLE.withDescription(e.getMessage()));
+      return;
+    }
+    WatchStream.start(watch, call, watchers);
   }
 
   @Override

@@ -27,6 +27,9 @@ final class ClientSession implements StreamObserver<ClientFrame> {
   static final int MAX_OUTSTANDING = 16_384;
   private static final int MAX_REPLIES_PER_FRAME = 1024;
 
+  /** The most reply bytes in one frame (a larger reply travels alone). */
+  static final int MAX_FRAME_BYTES = 1 << 20;
+
   private final ClientService service;
   private final ServerCallStreamObserver<ServerFrame> responses;
   private final Executor writer;
@@ -79,9 +82,16 @@ final class ClientSession implements StreamObserver<ClientFrame> {
     scheduled.set(false);
     while (!closed && !replies.isEmpty() && responses.isReady()) {
       ServerFrame.Builder frame = ServerFrame.newBuilder();
+      long bytes = 0;
       ClientReply r;
-      while (frame.getRepliesCount() < MAX_REPLIES_PER_FRAME && (r = replies.poll()) != null) {
+      while (frame.getRepliesCount() < MAX_REPLIES_PER_FRAME && (r = replies.peek()) != null) {
+        int size = r.getSerializedSize() + 6;
+        if (frame.getRepliesCount() > 0 && bytes + size > MAX_FRAME_BYTES) {
+          break;
+        }
+        replies.poll();
         frame.addReplies(r);
+        bytes += size;
       }
       outstanding.addAndGet(-frame.getRepliesCount());
       synchronized (this) {

@@ -63,10 +63,12 @@ public final class GrpcTransport implements Transport {
             localId,
             b.tls.or(server::tls),
             b.queueCapacity,
-            b.maxFrameBytes,
+            // A frame of many messages must not exceed what a peer accepts either.
+            Math.min(b.maxFrameBytes, server.maxInboundMessageBytes()),
             b.minBackoff.toNanos(),
             b.maxBackoff.toNanos(),
-            server.limits().helloTimeout().toNanos());
+            server.limits().helloTimeout().toNanos(),
+            server.maxInboundMessageBytes());
     SplittableRandom random = new SplittableRandom(b.seed);
     for (Map.Entry<Integer, Endpoint> e : new TreeMap<>(b.peers).entrySet()) {
       if (e.getKey() != localId) {
@@ -103,6 +105,16 @@ public final class GrpcTransport implements Transport {
     Map<Integer, String> all = new TreeMap<>();
     addresses.forEach((id, endpoint) -> all.put(id, endpoint.toString()));
     return all;
+  }
+
+  /**
+   * The server's {@link PaxosServer.Builder#maxInboundMessageBytes}: the members of a cluster are
+   * configured alike, so what this node accepts is what its peers accept. A larger message is
+   * dropped (and logged) rather than sent to be refused.
+   */
+  @Override
+  public int maxMessageBytes() {
+    return server.maxInboundMessageBytes();
   }
 
   @Override

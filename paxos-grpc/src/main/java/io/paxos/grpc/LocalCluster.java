@@ -90,12 +90,14 @@ public final class LocalCluster implements AutoCloseable {
               .storage(b.storage.apply(id))
               .options(b.options)
               .commandTimeout(b.commandTimeout)
+              .watchHistory(b.watchHistory)
               .bootstrap(Bootstrap.NEW);
       StateMachine sm = b.stateMachines.apply(id);
       if (sm != null) {
         n.stateMachine(sm);
       }
       b.observers.apply(id).forEach(n::observer);
+      b.nodeSettings.accept(n);
       PaxosNode node = n.build();
       servers.get(id).serve(node);
       nodes.put(id, node);
@@ -183,7 +185,10 @@ public final class LocalCluster implements AutoCloseable {
     private Duration commandTimeout = Duration.ofSeconds(10);
     private IntFunction<Optional<TlsConfig>> tls = id -> Optional.empty();
     private Consumer<PaxosServer.Builder> serverSettings = b -> {};
+    private Consumer<PaxosNode.Builder> nodeSettings = b -> {};
     private Set<Integer> absent = Set.of();
+    private io.paxos.core.config.WatchOptions watchHistory =
+        io.paxos.core.config.WatchOptions.disabled();
 
     private Builder() {}
 
@@ -224,6 +229,12 @@ public final class LocalCluster implements AutoCloseable {
       return this;
     }
 
+    /** Every node's watch history ({@code PaxosNode.Builder.watchHistory}); none by default. */
+    public Builder watchHistory(io.paxos.core.config.WatchOptions options) {
+      this.watchHistory = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
     /** Member {@code id}'s TLS settings, if any; plaintext by default. */
     public Builder tls(IntFunction<Optional<TlsConfig>> tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
@@ -233,6 +244,12 @@ public final class LocalCluster implements AutoCloseable {
     /** Adjusts every member's server settings (after the address and TLS are set). */
     public Builder serverSettings(Consumer<PaxosServer.Builder> settings) {
       this.serverSettings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** Adjusts every member's node settings (after the cluster's own are set). */
+    public Builder nodeSettings(Consumer<PaxosNode.Builder> settings) {
+      this.nodeSettings = Objects.requireNonNull(settings, "settings");
       return this;
     }
 

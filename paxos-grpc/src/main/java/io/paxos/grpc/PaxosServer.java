@@ -67,6 +67,7 @@ public final class PaxosServer implements AutoCloseable {
   private final int nodeId;
   private final Optional<TlsConfig> tls;
   private final ConnectionLimits limits;
+  private final int maxInboundMessageBytes;
   private final PeerHandshake handshake;
   private final ScheduledThreadPoolExecutor timer;
   private final PeerInbound peers;
@@ -83,6 +84,7 @@ public final class PaxosServer implements AutoCloseable {
     this.nodeId = b.nodeId;
     this.tls = b.tls;
     this.limits = b.limits;
+    this.maxInboundMessageBytes = b.maxInboundMessageBytes;
     this.handshake =
         new PeerHandshake(
             config, nodeId, b.secret, tls.map(TlsConfig::requiresClientCertificates).orElse(false));
@@ -153,6 +155,11 @@ public final class PaxosServer implements AutoCloseable {
 
   public int nodeId() {
     return nodeId;
+  }
+
+  /** The largest inbound frame this server accepts (see {@link Builder#maxInboundMessageBytes}). */
+  public int maxInboundMessageBytes() {
+    return maxInboundMessageBytes;
   }
 
   public ClusterConfig config() {
@@ -302,7 +309,11 @@ public final class PaxosServer implements AutoCloseable {
       return this;
     }
 
-    /** The largest inbound frame; a larger one closes its stream. */
+    /**
+     * The largest inbound frame; a larger one closes its stream. The node's {@code
+     * ProtocolOptions.maxMessageBytes} must not exceed it (the node refuses to start otherwise), so
+     * that no peer builds a message this server refuses.
+     */
     public Builder maxInboundMessageBytes(int bytes) {
       if (bytes < 1024) {
         throw new IllegalArgumentException("maxInboundMessageBytes " + bytes + " is below 1024");

@@ -49,7 +49,8 @@ final class PeerLink {
       int maxFrameBytes,
       long minBackoffNanos,
       long maxBackoffNanos,
-      long helloTimeoutNanos) {}
+      long helloTimeoutNanos,
+      int maxMessageBytes) {}
 
   /** Refusals by peers: at most one line per peer and kind every 10 seconds. */
   private static final RateLimitedLog refusals = RateLimitedLog.warnings(log);
@@ -297,7 +298,7 @@ final class PeerLink {
         carried = e; // starts the next frame
         break;
       }
-      if (size > PaxosServer.DEFAULT_MAX_INBOUND_MESSAGE_BYTES) {
+      if (size > settings.maxMessageBytes()) {
         dropped.incrementAndGet();
         observer.messagesDropped(peer, 1);
         log.warn(

@@ -30,6 +30,7 @@ final class PhaseCodec {
         .setBallot(ballot(m.ballot()))
         .setFromSlot(m.fromSlot())
         .addAllAccepted(MessageCodec.entries(m.accepted()))
+        .setNextFrom(m.nextFrom())
         .build();
   }
 
@@ -38,7 +39,8 @@ final class PhaseCodec {
         from,
         ballot(p.hasBallot(), p.getBallot(), "promise"),
         p.getFromSlot(),
-        MessageCodec.entriesFrom(p.getAcceptedList()));
+        MessageCodec.entriesFrom(p.getAcceptedList()),
+        p.getNextFrom());
   }
 
   static Accept accept(Message.Accept m) {

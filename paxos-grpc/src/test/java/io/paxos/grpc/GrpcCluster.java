@@ -34,6 +34,16 @@ final class GrpcCluster implements AutoCloseable {
       IntFunction<Optional<TlsConfig>> tls,
       Consumer<PaxosServer.Builder> settings,
       int... absent) {
+    this(config, FAST, tls, settings, absent);
+  }
+
+  /** As above, with these protocol options (which must fit the servers' message limit). */
+  GrpcCluster(
+      ClusterConfig config,
+      ProtocolOptions options,
+      IntFunction<Optional<TlsConfig>> tls,
+      Consumer<PaxosServer.Builder> settings,
+      int... absent) {
     cluster =
         LocalCluster.builder()
             .config(config)
@@ -43,7 +53,7 @@ final class GrpcCluster implements AutoCloseable {
                   machines.put(id, sm);
                   return sm;
                 })
-            .options(FAST)
+            .options(options)
             .commandTimeout(Duration.ofSeconds(5))
             .tls(tls)
             .serverSettings(settings)

@@ -75,7 +75,15 @@ class HostileInputTest {
   void startCluster() {
     cluster =
         new GrpcCluster(
-            CONFIG, id -> Optional.empty(), b -> b.maxInboundMessageBytes(MAX_INBOUND), PLAYED);
+            CONFIG,
+            // Messages the nodes build must fit the servers' small inbound limit.
+            GrpcCluster.FAST.toBuilder()
+                .maxCommandBytes(MAX_INBOUND / 2)
+                .maxMessageBytes(MAX_INBOUND)
+                .build(),
+            id -> Optional.empty(),
+            b -> b.maxInboundMessageBytes(MAX_INBOUND),
+            PLAYED);
     client =
         PaxosClient.builder()
             .endpoints(cluster.endpoints())

@@ -18,6 +18,16 @@ package io.paxos.core.config;
  * @param retainedSlots how many delivered slots a learner keeps to serve peers' catch-up
  * @param acceptedToLearners whether acceptors also send {@code Accepted} straight to learners,
  *     which then learn a value one message delay sooner
+ * @param maxMessageBytes the largest message a node builds: batches, catch-up replies, promises,
+ *     reports and forwards that carry values or commands are cut to fit (see {@code
+ *     io.paxos.core.protocol.MessageBytes}); must be within what the transport's peers accept, and
+ *     hold one command of {@code maxCommandBytes} ({@link #oneCommandMessageBytes})
+ * @param maxQueuedBytes the most payload bytes of commands a node holds unproposed: queued at the
+ *     leader (its own and forwarded ones) or parked while no leader is known; beyond it commands
+ *     are refused as overloaded. At least {@code maxCommandBytes}
+ * @param maxSessions the most client sessions the replicated deduplication table keeps; a new
+ *     session beyond it expires the least recently used one. Part of the replicated state's rules:
+ *     every node of a cluster must use the same value
  */
 public record ProtocolOptions(
     long heartbeatIntervalMs,
@@ -30,7 +40,63 @@ public record ProtocolOptions(
     int maxCommandBytes,
     int maxSlotsPerMessage,
     int retainedSlots,
-    boolean acceptedToLearners) {
+    boolean acceptedToLearners,
+    int maxMessageBytes,
+    long maxQueuedBytes,
+    int maxSessions) {
+
+  /** Bound on the encoding of one command beyond its payload (see {@link #maxMessageBytes}). */
+  public static final int COMMAND_OVERHEAD_BYTES = 64;
+
+  /** Bound on the encoding of one value or accepted entry beyond its commands. */
+  public static final int ENTRY_OVERHEAD_BYTES = 64;
+
+  /** Bound on the encoding of one message beyond its values or commands, framing included. */
+  public static final int MESSAGE_OVERHEAD_BYTES = 256;
+
+  /** 16 MiB: well within the gRPC transport's default 64 MiB inbound limit. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 << 20;
+
+  /** 64 MiB of commands waiting to be proposed. */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 64L << 20;
+
+  /** 100,000 client sessions (about 60 MB of deduplication table at most). */
+  public static final int DEFAULT_MAX_SESSIONS = 100_000;
+
+  /** Options with the defaults of the fields added since the first release. */
+  public ProtocolOptions(
+      long heartbeatIntervalMs,
+      long electionTimeoutMinMs,
+      long electionTimeoutMaxMs,
+      long retransmitMs,
+      int window,
+      int maxBatchCommands,
+      int maxBatchBytes,
+      int maxCommandBytes,
+      int maxSlotsPerMessage,
+      int retainedSlots,
+      boolean acceptedToLearners) {
+    this(
+        heartbeatIntervalMs,
+        electionTimeoutMinMs,
+        electionTimeoutMaxMs,
+        retransmitMs,
+        window,
+        maxBatchCommands,
+        maxBatchBytes,
+        maxCommandBytes,
+        maxSlotsPerMessage,
+        retainedSlots,
+        acceptedToLearners,
+        DEFAULT_MAX_MESSAGE_BYTES,
+        DEFAULT_MAX_QUEUED_BYTES,
+        DEFAULT_MAX_SESSIONS);
+  }
+
+  /** The largest encoding of a message that carries one command of {@code commandBytes}. */
+  public static long oneCommandMessageBytes(long commandBytes) {
+    return commandBytes + COMMAND_OVERHEAD_BYTES + ENTRY_OVERHEAD_BYTES + MESSAGE_OVERHEAD_BYTES;
+  }
 
   public ProtocolOptions {
     positive("heartbeatIntervalMs", heartbeatIntervalMs);
@@ -61,6 +127,27 @@ public record ProtocolOptions(
       throw new IllegalArgumentException(
           "maxCommandBytes " + maxCommandBytes + " exceeds maxBatchBytes " + maxBatchBytes);
     }
+    positive("maxMessageBytes", maxMessageBytes);
+    positive("maxQueuedBytes", maxQueuedBytes);
+    positive("maxSessions", maxSessions);
+    if (oneCommandMessageBytes(maxCommandBytes) > maxMessageBytes) {
+      throw new IllegalArgumentException(
+          "maxMessageBytes "
+              + maxMessageBytes
+              + " cannot carry one command of maxCommandBytes "
+              + maxCommandBytes
+              + " ("
+              + oneCommandMessageBytes(maxCommandBytes)
+              + " bytes with its framing); raise maxMessageBytes or lower maxCommandBytes");
+    }
+    if (maxQueuedBytes < maxCommandBytes) {
+      throw new IllegalArgumentException(
+          "maxQueuedBytes "
+              + maxQueuedBytes
+              + " is below maxCommandBytes "
+              + maxCommandBytes
+              + ": a command of the largest size could never be queued");
+    }
   }
 
   private static void positive(String name, long value) {
@@ -71,7 +158,21 @@ public record ProtocolOptions(
 
   /** Values that suit a LAN or one machine. */
   public static ProtocolOptions defaults() {
-    return new ProtocolOptions(50, 300, 600, 200, 256, 4096, 1 << 20, 1 << 20, 256, 8192, false);
+    return new ProtocolOptions(
+        50,
+        300,
+        600,
+        200,
+        256,
+        4096,
+        1 << 20,
+        1 << 20,
+        256,
+        8192,
+        false,
+        DEFAULT_MAX_MESSAGE_BYTES,
+        DEFAULT_MAX_QUEUED_BYTES,
+        DEFAULT_MAX_SESSIONS);
   }
 
   /** A builder starting from these options. */
@@ -124,6 +225,9 @@ public record ProtocolOptions(
     private int maxSlotsPerMessage;
     private int retainedSlots;
     private boolean acceptedToLearners;
+    private int maxMessageBytes;
+    private long maxQueuedBytes;
+    private int maxSessions;
 
     private Builder(ProtocolOptions o) {
       heartbeatIntervalMs = o.heartbeatIntervalMs;
@@ -137,6 +241,9 @@ public record ProtocolOptions(
       maxSlotsPerMessage = o.maxSlotsPerMessage;
       retainedSlots = o.retainedSlots;
       acceptedToLearners = o.acceptedToLearners;
+      maxMessageBytes = o.maxMessageBytes;
+      maxQueuedBytes = o.maxQueuedBytes;
+      maxSessions = o.maxSessions;
     }
 
     public Builder heartbeatIntervalMs(long ms) {
@@ -190,6 +297,21 @@ public record ProtocolOptions(
       return this;
     }
 
+    public Builder maxMessageBytes(int bytes) {
+      maxMessageBytes = bytes;
+      return this;
+    }
+
+    public Builder maxQueuedBytes(long bytes) {
+      maxQueuedBytes = bytes;
+      return this;
+    }
+
+    public Builder maxSessions(int sessions) {
+      maxSessions = sessions;
+      return this;
+    }
+
     /** The options, validated. */
     public ProtocolOptions build() {
       return new ProtocolOptions(
@@ -203,7 +325,10 @@ public record ProtocolOptions(
           maxCommandBytes,
           maxSlotsPerMessage,
           retainedSlots,
-          acceptedToLearners);
+          acceptedToLearners,
+          maxMessageBytes,
+          maxQueuedBytes,
+          maxSessions);
     }
   }
 }

@@ -126,13 +126,22 @@ public final class DefaultAcceptor implements Acceptor {
     }
     List<AcceptedEntry> report = new ArrayList<>();
     long from = Math.max(prepare.fromSlot(), compactedThrough + 1);
+    long budget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    long bytes = 0;
+    long nextFrom = 0;
     for (long s = from; s <= highestAccepted; s++) {
       AcceptedEntry e = accepted.get(s);
       if (e != null) {
+        long size = MessageBytes.entry(e);
+        if (!report.isEmpty() && bytes + size > budget) {
+          nextFrom = s; // the rest in another part, when the proposer asks from here
+          break;
+        }
         report.add(e);
+        bytes += size;
       }
     }
-    out.send(prepare.from(), new Message.Promise(id, ballot, from, report));
+    out.send(prepare.from(), new Message.Promise(id, ballot, from, report, nextFrom));
   }
 
   @Override

@@ -50,6 +50,7 @@ public final class DefaultLearner implements Learner {
   private long queryId;
   private long queryFrom;
   private long queryTo;
+  private long queryAsked;
   private long queryAnswered;
   private AcceptedEntry[] queryBest;
 
@@ -161,6 +162,7 @@ public final class DefaultLearner implements Learner {
 
   @Override
   public void onCatchUpReply(Message.CatchUpReply reply, long now, Outbox out) {
+    long before = nextSlot;
     long slot = reply.firstSlot();
     for (Value value : reply.values()) {
       if (slot >= nextSlot) {
@@ -170,6 +172,13 @@ public final class DefaultLearner implements Learner {
     }
     chosenBelow = Math.max(chosenBelow, slot);
     deliverReady(now, out);
+    // A reply cut short (by maxMessageBytes, or maxSlotsPerMessage) that brought progress: ask the
+    // same peer for the rest now rather than at the next retransmit interval, so catching up runs
+    // at the network's pace. Only progress asks again, so duplicated replies add no requests.
+    if (nextSlot > before && chosenBelow > nextSlot && reply.from() != id) {
+      out.send(
+          reply.from(), new Message.CatchUpRequest(id, nextSlot, options.maxSlotsPerMessage()));
+    }
   }
 
   @Override
@@ -199,6 +208,7 @@ public final class DefaultLearner implements Learner {
     queryId++;
     queryFrom = nextSlot;
     queryTo = Math.min(chosenBelow, nextSlot + options.maxSlotsPerMessage());
+    queryAsked = queryTo;
     queryAnswered = 0;
     queryBest = new AcceptedEntry[(int) (queryTo - queryFrom)];
     out.send(acceptors, new Message.AcceptedQuery(id, queryId, queryFrom, queryTo));
@@ -208,8 +218,11 @@ public final class DefaultLearner implements Learner {
    * A chosen value was accepted by a phase-2 quorum in some ballot b, and every later ballot
    * proposes the same value; any {@code readQuorum} acceptors include one of that quorum, which
    * accepted b before it answered. So among their answers the entry of the highest ballot holds the
-   * chosen value. An answer counts only for the exact range queried (an answer to an earlier query
-   * of the same range, even from before a restart, was also given after those slots were chosen).
+   * chosen value. An answer counts only for the range queried (an answer to an earlier query of the
+   * same range, even from before a restart, was also given after those slots were chosen). An
+   * acceptor whose entries do not fit one message ({@code maxMessageBytes}) answers for a shorter
+   * range from the same first slot: the query narrows to it, which every answer counted so far
+   * covers too.
    */
   @Override
   public void onAcceptedReport(Message.AcceptedReport report, long now, Outbox out) {
@@ -218,11 +231,16 @@ public final class DefaultLearner implements Learner {
         || index < 0
         || report.queryId() != queryId
         || report.fromSlot() != queryFrom
-        || report.toSlot() != queryTo
+        || report.toSlot() <= queryFrom
+        || report.toSlot() > queryAsked
         || (queryAnswered & (1L << index)) != 0) {
       return;
     }
     queryAnswered |= 1L << index;
+    if (report.toSlot() < queryTo) {
+      queryTo = report.toSlot();
+      queryBest = Arrays.copyOf(queryBest, (int) (queryTo - queryFrom));
+    }
     for (AcceptedEntry e : report.accepted()) {
       if (e.slot() >= queryFrom && e.slot() < queryTo) {
         int i = (int) (e.slot() - queryFrom);

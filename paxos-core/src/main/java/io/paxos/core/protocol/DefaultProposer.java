@@ -40,6 +40,13 @@ import java.util.random.RandomGenerator;
  * <p>Not thread-safe; see {@link Proposer}.
  */
 public final class DefaultProposer implements Proposer {
+  /**
+   * A leader proposes a new slot while the values of the slots not yet chosen fill less than this
+   * many messages ({@code maxMessageBytes} each), and {@code window} allows: what is in flight is
+   * at most this much plus one slot.
+   */
+  public static final int IN_FLIGHT_MESSAGES = 4;
+
   private enum State {
     FOLLOWER,
     CANDIDATE,
@@ -48,12 +55,14 @@ public final class DefaultProposer implements Proposer {
 
   private static final class InFlight {
     final Value value;
+    final long bytes;
     long votes;
     long sentAt;
     boolean chosen;
 
     InFlight(Value value) {
       this.value = value;
+      this.bytes = MessageBytes.value(value);
     }
   }
 
@@ -68,6 +77,12 @@ public final class DefaultProposer implements Proposer {
   private final int[] acceptTargets;
   private final int[] everyone;
   private final int maxQueued;
+  // The most bytes of values one Accept carries, and of commands one batch holds.
+  private final long valueBudget;
+  // The most bytes of values in slots proposed and not yet chosen: a pipeline bounded by bytes as
+  // well as by slots keeps a burst of large commands from queueing heartbeats behind it for
+  // longer than an election timeout.
+  private final long inFlightBudget;
 
   private State state = State.FOLLOWER;
   private Ballot ballot = Ballot.ZERO;
@@ -86,6 +101,9 @@ public final class DefaultProposer implements Proposer {
   private long prepareFrom;
   private long promisedBy;
   private long promisedFrom;
+  // Per acceptor, every slot from prepareFrom below this is reported in its promise (a promise too
+  // large for one message comes in parts, each asked for by a Prepare from where the last ended).
+  private final long[] reportedBelow;
   private final TreeMap<Long, AcceptedEntry> reported = new TreeMap<>();
 
   // Leader.
@@ -97,6 +115,8 @@ public final class DefaultProposer implements Proposer {
   private final SlotRing<InFlight> inFlight = new SlotRing<>(1, 1024);
   private final SlotRing<Value> committed = new SlotRing<>(1, 1024);
   private final ArrayDeque<Command> queue = new ArrayDeque<>();
+  private long queuedBytes;
+  private long inFlightBytes;
   private final CommandIntake intake;
   private long lastHeartbeatAt;
   private long heartbeatSequence;
@@ -128,6 +148,9 @@ public final class DefaultProposer implements Proposer {
     this.maxRound = state.maxRound();
     this.ackedSequence = new long[acceptors.length];
     this.lastContact = new long[acceptors.length];
+    this.reportedBelow = new long[acceptors.length];
+    this.valueBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    this.inFlightBudget = IN_FLIGHT_MESSAGES * valueBudget;
     this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
     this.intake = new CommandIntake(id, state.maxRound(), maxQueued);
     this.unresolved = new UnresolvedSlots(Math.max(1024, options.window() * 4));
@@ -222,11 +245,10 @@ public final class DefaultProposer implements Proposer {
       if (due) {
         missing |= ~f.votes;
       }
-      boolean runEnds =
-          runStart >= 0 && (!due || s + 1 == unsentFrom || s + 1 - runStart >= maxSlotsPerAccept());
+      boolean runEnds = runStart >= 0 && (!due || s + 1 == unsentFrom);
       if (runEnds) {
         long end = due ? s + 1 : s;
-        sendAccept(runStart, end, targetsMissing(missing), now, out);
+        sendAccepts(runStart, end, targetsMissing(missing), now, out);
         runStart = -1;
         missing = 0;
       }
@@ -279,6 +301,7 @@ public final class DefaultProposer implements Proposer {
     promisedFrom = 0;
     reported.clear();
     prepareFrom = knownChosen;
+    Arrays.fill(reportedBelow, prepareFrom);
     out.send(acceptors, new Message.Prepare(id, ballot, prepareFrom));
     electionDeadline = now + randomTimeout();
   }
@@ -292,9 +315,12 @@ public final class DefaultProposer implements Proposer {
     if (index < 0 || (promisedBy & (1L << index)) != 0) {
       return;
     }
-    promisedBy |= 1L << index;
-    // An acceptor that compacted slots reports from a later slot: those below are chosen.
-    promisedFrom = Math.max(promisedFrom, promise.fromSlot());
+    // An acceptor that compacted slots reports from a later slot than asked: those below are
+    // chosen. Every part answers a Prepare from reportedBelow (or earlier, a duplicate), so a part
+    // starting above it was cut by compaction; one starting at it only continues the report.
+    if (promise.fromSlot() > reportedBelow[index]) {
+      promisedFrom = Math.max(promisedFrom, promise.fromSlot());
+    }
     for (AcceptedEntry e : promise.accepted()) {
       if (e.slot() < prepareFrom) {
         continue;
@@ -304,6 +330,18 @@ public final class DefaultProposer implements Proposer {
         reported.put(e.slot(), e);
       }
     }
+    // The slots from reportedBelow up to this part's end are reported now (those it skipped are
+    // compacted, so chosen and below promisedFrom).
+    long end = promise.complete() ? Long.MAX_VALUE : promise.nextFrom();
+    if (end <= reportedBelow[index]) {
+      return; // a duplicate of an earlier part
+    }
+    reportedBelow[index] = end;
+    if (!promise.complete()) {
+      out.send(promise.from(), new Message.Prepare(id, ballot, end));
+      return;
+    }
+    promisedBy |= 1L << index;
     if (Long.bitCount(promisedBy) >= config.phase1Quorum()) {
       becomeLeader(now, out);
     }
@@ -321,6 +359,7 @@ public final class DefaultProposer implements Proposer {
     commitIndex = first;
     commitSent = 0;
     inFlight.reset(first);
+    inFlightBytes = 0;
     committed.reset(first);
     long last = reported.isEmpty() ? first - 1 : Math.max(first - 1, reported.lastKey());
     Set<Command> inHand = new HashSet<>();
@@ -332,12 +371,21 @@ public final class DefaultProposer implements Proposer {
           inHand.add(c);
         }
       }
-      inFlight.put(s, new InFlight(value));
+      InFlight f = new InFlight(value);
+      inFlight.put(s, f);
+      inFlightBytes += f.bytes;
     }
     // A re-proposed command is in hand: a copy already queued here (a duplicated Forward, maybe
     // received before a restart made this proposer forget the first one) must not take a slot too.
     if (!inHand.isEmpty()) {
-      queue.removeIf(inHand::contains);
+      queue.removeIf(
+          c -> {
+            boolean drop = inHand.contains(c);
+            if (drop) {
+              queuedBytes -= c.payload().length;
+            }
+            return drop;
+          });
     }
     reported.clear();
     nextSlot = last + 1;
@@ -364,10 +412,12 @@ public final class DefaultProposer implements Proposer {
       out.abandon(List.of(command), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint);
     } else if (state == State.FOLLOWER) {
       out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, leaderHint);
-    } else if (queue.size() >= maxQueued) {
+    } else if (queue.size() >= maxQueued
+        || queuedBytes + command.payload().length > options.maxQueuedBytes()) {
       out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, leaderHint);
     } else {
       queue.add(command);
+      queuedBytes += command.payload().length;
     }
   }
 
@@ -381,13 +431,15 @@ public final class DefaultProposer implements Proposer {
     if (state != State.LEADER) {
       return;
     }
-    while (!queue.isEmpty() && nextSlot - commitIndex < options.window()) {
-      inFlight.put(nextSlot++, new InFlight(nextBatch()));
+    while (!queue.isEmpty()
+        && nextSlot - commitIndex < options.window()
+        && (inFlightBytes < inFlightBudget || nextSlot == commitIndex)) {
+      InFlight f = new InFlight(nextBatch());
+      inFlight.put(nextSlot++, f);
+      inFlightBytes += f.bytes;
     }
     if (unsentFrom < nextSlot) {
-      for (long first = unsentFrom; first < nextSlot; first += maxSlotsPerAccept()) {
-        sendAccept(first, Math.min(nextSlot, first + maxSlotsPerAccept()), acceptTargets, now, out);
-      }
+      sendAccepts(unsentFrom, nextSlot, acceptTargets, now, out);
       unsentFrom = nextSlot;
       commitSent = Math.max(commitSent, commitIndex);
     } else if (commitIndex > commitSent) {
@@ -400,29 +452,54 @@ public final class DefaultProposer implements Proposer {
     }
   }
 
+  /**
+   * The next slot's batch: up to {@code maxBatchCommands} commands and {@code maxBatchBytes} of
+   * payload, and no more than fits alone in one {@code Accept} ({@code maxMessageBytes}). The first
+   * command always goes in; the options guarantee it fits.
+   */
   private Value nextBatch() {
     int count = Math.min(queue.size(), options.maxBatchCommands());
     List<Command> batch = new ArrayList<>(count);
-    int bytes = 0;
+    long payload = 0;
+    long encoded = MessageBytes.ENTRY_OVERHEAD;
     while (!queue.isEmpty() && batch.size() < count) {
-      int size = queue.peek().payload().length;
-      if (!batch.isEmpty() && bytes + size > options.maxBatchBytes()) {
+      Command next = queue.peek();
+      int size = next.payload().length;
+      long bytes = MessageBytes.command(next);
+      if (!batch.isEmpty()
+          && (payload + size > options.maxBatchBytes() || encoded + bytes > valueBudget)) {
         break;
       }
       batch.add(queue.poll());
-      bytes += size;
+      queuedBytes -= size;
+      payload += size;
+      encoded += bytes;
     }
     return new Value.Batch(batch);
   }
 
-  private void sendAccept(long first, long end, int[] targets, long now, Outbox out) {
-    List<Value> values = new ArrayList<>((int) (end - first));
-    for (long s = first; s < end; s++) {
-      InFlight f = inFlight.get(s);
-      f.sentAt = now;
-      values.add(f.value);
+  /**
+   * Send the slots {@code first .. end - 1} in as few {@code Accept}s as {@code maxSlotsPerMessage}
+   * and {@code maxMessageBytes} allow (each carries at least one slot).
+   */
+  private void sendAccepts(long first, long end, int[] targets, long now, Outbox out) {
+    long s = first;
+    while (s < end) {
+      List<Value> values = new ArrayList<>((int) Math.min(end - s, maxSlotsPerAccept()));
+      long from = s;
+      long bytes = 0;
+      while (s < end && values.size() < maxSlotsPerAccept()) {
+        InFlight f = inFlight.get(s);
+        if (!values.isEmpty() && bytes + f.bytes > valueBudget) {
+          break;
+        }
+        f.sentAt = now;
+        values.add(f.value);
+        bytes += f.bytes;
+        s++;
+      }
+      out.send(targets, new Message.Accept(id, ballot, from, values, commitIndex));
     }
-    out.send(targets, new Message.Accept(id, ballot, first, values, commitIndex));
   }
 
   @Override
@@ -451,6 +528,7 @@ public final class DefaultProposer implements Proposer {
       }
       committed.put(commitIndex, f.value);
       resolve(commitIndex, f.value, out);
+      inFlightBytes -= f.bytes;
       commitIndex++;
     }
     inFlight.advanceTo(commitIndex);
@@ -534,12 +612,14 @@ public final class DefaultProposer implements Proposer {
     leaderHint = hint;
     out.abandon(List.copyOf(queue), Outbox.Rejection.NOT_LEADER, hint);
     queue.clear();
+    queuedBytes = 0;
     for (PendingRead read : reads) {
       answerRead(read.origin(), read.readId(), false, 0, out);
     }
     reads.clear();
     readRoundWanted = false;
     inFlight.reset(1);
+    inFlightBytes = 0;
     committed.reset(1);
     electionDeadline = now + randomTimeout();
   }

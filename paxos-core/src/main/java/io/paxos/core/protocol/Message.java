@@ -25,9 +25,26 @@ public sealed interface Message {
    * {@code fromSlot}. That is the {@code Prepare}'s {@code fromSlot}, or a later slot when the
    * acceptor has compacted the slots below it: those are all chosen, and the leader must not
    * propose in them.
+   *
+   * <p>A report too large for one message ({@code maxMessageBytes}) comes in parts: a part that
+   * reports the slots {@code fromSlot .. nextFrom - 1} only has a non-zero {@code nextFrom}, and
+   * the proposer asks for the rest with a {@code Prepare} of the same ballot from {@code nextFrom}.
+   * The acceptor counts towards the phase-1 quorum once a {@link #complete()} part arrived.
    */
-  record Promise(int from, Ballot ballot, long fromSlot, List<AcceptedEntry> accepted)
-      implements Message {}
+  record Promise(
+      int from, Ballot ballot, long fromSlot, List<AcceptedEntry> accepted, long nextFrom)
+      implements Message {
+
+    /** A promise reporting everything from {@code fromSlot} on. */
+    public Promise(int from, Ballot ballot, long fromSlot, List<AcceptedEntry> accepted) {
+      this(from, ballot, fromSlot, accepted, 0);
+    }
+
+    /** Whether this part reports every accepted slot from {@code fromSlot} on. */
+    public boolean complete() {
+      return nextFrom == 0;
+    }
+  }
 
   /**
    * Phase 2a for the consecutive slots {@code firstSlot .. firstSlot + values.size() - 1}, with the

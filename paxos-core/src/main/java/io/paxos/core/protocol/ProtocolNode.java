@@ -59,6 +59,9 @@ public final class ProtocolNode {
 
   private final Map<Integer, List<Command>> forwards = new TreeMap<>();
   private final List<Command> parked = new ArrayList<>();
+  private long parkedBytes;
+  // The most bytes of values or commands one message carries.
+  private final long messageBudget;
   private final List<Value> recovered;
   private final long recoveredFrom;
   private long snapshotSlot;
@@ -153,6 +156,7 @@ public final class ProtocolNode {
                 .filter(n -> !config.member(n).orElseThrow().has(Role.LEARNER))
                 .toArray();
     this.chosenReported = state.nextChosenSlot();
+    this.messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
   }
 
   public int id() {
@@ -271,14 +275,16 @@ public final class ProtocolNode {
   /**
    * Propose a client command: at this node if it leads, otherwise forwarded to the leader at the
    * next {@link #flush}. While no leader is known (an election is under way) the command waits
-   * here, up to {@link #MAX_PARKED} commands; beyond that it comes back through {@link
-   * Outbox#abandon}.
+   * here, up to {@link #MAX_PARKED} commands and {@link ProtocolOptions#maxQueuedBytes()} of
+   * payload; beyond that it comes back through {@link Outbox#abandon}.
    */
   public void submit(Command command, long now, Outbox out) {
     int leader = leaderHint();
     if (leader == 0) {
-      if (parked.size() < MAX_PARKED) {
+      if (parked.size() < MAX_PARKED
+          && parkedBytes + command.payload().length <= options.maxQueuedBytes()) {
         parked.add(command);
+        parkedBytes += command.payload().length;
       } else {
         out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, 0);
       }
@@ -505,6 +511,7 @@ public final class ProtocolNode {
     if (!parked.isEmpty() && leaderHint() != 0) {
       List<Command> ready = List.copyOf(parked);
       parked.clear();
+      parkedBytes = 0;
       for (Command c : ready) {
         submit(c, now, out);
       }
@@ -516,7 +523,9 @@ public final class ProtocolNode {
       for (Map.Entry<Integer, List<Command>> e : forwards.entrySet()) {
         int to = e.getKey();
         Ballot ballot = forwardBallot(to);
-        out.send(to, new Message.Forward(id, ballot, List.copyOf(e.getValue())));
+        for (List<Command> part : split(e.getValue())) {
+          out.send(to, new Message.Forward(id, ballot, part));
+        }
       }
       forwards.clear();
     }
@@ -546,9 +555,31 @@ public final class ProtocolNode {
     }
   }
 
+  /**
+   * {@code commands} in consecutive parts that each fit one message ({@code maxMessageBytes}); a
+   * part holds at least one command.
+   */
+  private List<List<Command>> split(List<Command> commands) {
+    List<List<Command>> parts = new ArrayList<>();
+    int start = 0;
+    long bytes = 0;
+    for (int i = 0; i < commands.size(); i++) {
+      long size = MessageBytes.command(commands.get(i));
+      if (i > start && bytes + size > messageBudget) {
+        parts.add(List.copyOf(commands.subList(start, i)));
+        start = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    parts.add(List.copyOf(commands.subList(start, commands.size())));
+    return parts;
+  }
+
   private void serveCatchUp(Message.CatchUpRequest request, Outbox out) {
     List<Value> values = new ArrayList<>();
     long slot = request.fromSlot();
+    long bytes = 0;
     int max = Math.min(request.maxSlots(), options.maxSlotsPerMessage());
     while (values.size() < max) {
       Optional<Value> v = learner != null ? learner.delivered(slot) : Optional.empty();
@@ -561,7 +592,12 @@ public final class ProtocolNode {
       if (v.isEmpty()) {
         break;
       }
+      long size = MessageBytes.value(v.get());
+      if (!values.isEmpty() && bytes + size > messageBudget) {
+        break; // the learner asks again from where this reply ends
+      }
       values.add(v.get());
+      bytes += size;
       slot++;
     }
     if (!values.isEmpty()) {
@@ -583,8 +619,18 @@ public final class ProtocolNode {
     }
     long to = Math.min(query.toSlot(), query.fromSlot() + options.maxSlotsPerMessage());
     List<AcceptedEntry> entries = new ArrayList<>();
+    long bytes = 0;
     for (long slot = query.fromSlot(); slot < to; slot++) {
-      acceptor.accepted(slot).ifPresent(entries::add);
+      Optional<AcceptedEntry> e = acceptor.accepted(slot);
+      if (e.isPresent()) {
+        long size = MessageBytes.entry(e.get());
+        if (!entries.isEmpty() && bytes + size > messageBudget) {
+          to = slot; // a shorter range: the learner narrows its query to it
+          break;
+        }
+        entries.add(e.get());
+        bytes += size;
+      }
     }
     out.send(
         query.from(),
@@ -618,9 +664,9 @@ public final class ProtocolNode {
       if (k.origin() == id) {
         abandoned.add(new Outbox.Abandoned(List.copyOf(e.getValue()), k.reason(), k.hint()));
       } else {
-        out.send(
-            k.origin(),
-            new Message.ForwardRejected(id, List.copyOf(e.getValue()), k.reason(), k.hint()));
+        for (List<Command> part : split(e.getValue())) {
+          out.send(k.origin(), new Message.ForwardRejected(id, part, k.reason(), k.hint()));
+        }
       }
     }
   }

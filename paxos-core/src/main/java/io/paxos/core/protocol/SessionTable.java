@@ -1,11 +1,13 @@
 package io.paxos.core.protocol;
 
+import io.paxos.core.config.ProtocolOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -16,7 +18,15 @@ import java.util.function.UnaryOperator;
  * <p>Everything here is deterministic: results are forgotten when the client acknowledges them
  * ({@link Command#acknowledgedBelow()}), when a client holds more than {@link #MAX_RESULTS} of them
  * (the oldest first), and whole sessions are forgotten when no command of theirs was applied for
- * {@link #EXPIRY_SLOTS} slots. Nothing depends on a clock or on hash order.
+ * {@link #EXPIRY_SLOTS} slots, or when a new session would make more than {@code maxSessions}: then
+ * the least recently used one goes (the lowest slot of its last command, ties broken by the lower
+ * client id). Nothing depends on a clock, on hash order or on when a replica saw a command: only on
+ * the sequence of chosen commands, so every replica expires the same sessions at the same slot.
+ *
+ * <p>A command of a session that was forgotten is taken as the first of a new session: it is
+ * applied, even if it is a retry of one applied before the session was forgotten. Exactly-once
+ * therefore holds for a client whose session is kept: one with a command applied within the last
+ * {@link #EXPIRY_SLOTS} slots and among the {@code maxSessions} most recently used sessions.
  *
  * <p>Deterministic and single-threaded like the rest of the protocol: the runtime's apply thread
  * owns one, and the simulator keeps one per learner.
@@ -41,10 +51,20 @@ public final class SessionTable {
   }
 
   private static final class Session {
+    final long clientId;
     long floor;
     long lastSlot;
     final TreeMap<Long, byte[]> results = new TreeMap<>();
+
+    Session(long clientId) {
+      this.clientId = clientId;
+    }
   }
+
+  /** Least recently used first: by the slot of the last command, then by client id. */
+  private static final java.util.Comparator<Session> BY_USE =
+      java.util.Comparator.<Session>comparingLong(s -> s.lastSlot)
+          .thenComparingLong(s -> s.clientId);
 
   /**
    * One session as it is written into a snapshot: the lowest sequence still answered, the slot of
@@ -54,7 +74,29 @@ public final class SessionTable {
       long clientId, long floor, long lastSlot, SortedMap<Long, byte[]> results) {}
 
   private final Map<Long, Session> sessions = new HashMap<>();
+  // The same sessions, least recently used first; a session's lastSlot changes only outside it.
+  private final TreeSet<Session> byUse = new TreeSet<>(BY_USE);
+  private final int maxSessions;
   private long lastExpiryCheck;
+  private long evicted;
+
+  /** A table of at most {@link ProtocolOptions#DEFAULT_MAX_SESSIONS} sessions. */
+  public SessionTable() {
+    this(ProtocolOptions.DEFAULT_MAX_SESSIONS);
+  }
+
+  /**
+   * A table of at most {@code maxSessions} sessions; every replica of a cluster must use the same
+   * bound ({@link ProtocolOptions#maxSessions()}).
+   *
+   * @throws IllegalArgumentException if {@code maxSessions} is not positive
+   */
+  public SessionTable(int maxSessions) {
+    if (maxSessions < 1) {
+      throw new IllegalArgumentException("maxSessions must be positive, was " + maxSessions);
+    }
+    this.maxSessions = maxSessions;
+  }
 
   /**
    * Every session, ordered by client id, and the slot of the last expiry check: the whole table,
@@ -77,12 +119,18 @@ public final class SessionTable {
   /** Replace the whole table with one {@link #export exported} before. */
   public void restore(List<SessionState> states, long lastExpiryCheck) {
     sessions.clear();
+    byUse.clear();
     for (SessionState st : states) {
-      Session s = new Session();
+      Session s = new Session(st.clientId());
       s.floor = st.floor();
       s.lastSlot = st.lastSlot();
       s.results.putAll(st.results());
       sessions.put(st.clientId(), s);
+      byUse.add(s);
+    }
+    // A snapshot of a table with a larger bound: keep the most recently used.
+    while (sessions.size() > maxSessions) {
+      evictLeastRecentlyUsed();
     }
     this.lastExpiryCheck = lastExpiryCheck;
   }
@@ -98,7 +146,7 @@ public final class SessionTable {
     if (s == null) {
       return Verdict.APPLY;
     }
-    s.lastSlot = slot;
+    used(s, slot);
     if (c.sequence() < s.floor) {
       return Verdict.STALE;
     }
@@ -108,8 +156,18 @@ public final class SessionTable {
 
   /** Remember the result of a session command just applied in {@code slot}. */
   public void record(Command c, long slot, byte[] result) {
-    Session s = sessions.computeIfAbsent(c.clientId(), k -> new Session());
-    s.lastSlot = slot;
+    Session s = sessions.get(c.clientId());
+    if (s == null) {
+      if (sessions.size() >= maxSessions) {
+        evictLeastRecentlyUsed();
+      }
+      s = new Session(c.clientId());
+      s.lastSlot = slot;
+      sessions.put(c.clientId(), s);
+      byUse.add(s);
+    } else {
+      used(s, slot);
+    }
     s.results.put(c.sequence(), result);
     s.floor = Math.max(s.floor, c.acknowledgedBelow());
     s.results.headMap(s.floor).clear();
@@ -121,6 +179,35 @@ public final class SessionTable {
   /** Sessions known, for tests and monitoring. */
   public int size() {
     return sessions.size();
+  }
+
+  /** The most sessions kept. */
+  public int maxSessions() {
+    return maxSessions;
+  }
+
+  /**
+   * Sessions this table forgot to make room for new ones since it was built (not part of the
+   * replicated state: a replica restored from a snapshot counts from there). For monitoring.
+   */
+  public long evicted() {
+    return evicted;
+  }
+
+  private void used(Session s, long slot) {
+    if (s.lastSlot != slot) {
+      byUse.remove(s);
+      s.lastSlot = slot;
+      byUse.add(s);
+    }
+  }
+
+  private void evictLeastRecentlyUsed() {
+    Session oldest = byUse.pollFirst();
+    if (oldest != null) {
+      sessions.remove(oldest.clientId);
+      evicted++;
+    }
   }
 
   /**
@@ -152,12 +239,8 @@ public final class SessionTable {
       return;
     }
     lastExpiryCheck = slot;
-    List<Long> idle = new ArrayList<>();
-    for (Map.Entry<Long, Session> e : sessions.entrySet()) {
-      if (slot - e.getValue().lastSlot > EXPIRY_SLOTS) {
-        idle.add(e.getKey());
-      }
+    while (!byUse.isEmpty() && slot - byUse.first().lastSlot > EXPIRY_SLOTS) {
+      sessions.remove(byUse.pollFirst().clientId);
     }
-    idle.forEach(sessions::remove);
   }
 }

@@ -1,5 +1,7 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.AppliedCommand;
+import io.paxos.core.AppliedSlot;
 import io.paxos.core.StateHashing;
 import io.paxos.core.StateMachine;
 import io.paxos.core.config.SnapshotOptions;
@@ -42,6 +44,11 @@ import java.util.function.UnaryOperator;
  * ({@link #stateHash()}) queues a digest of the state here if the state changed since the last one
  * and at least {@link StateHashing#MIN_INTERVAL_MS} passed since the last was queued; the digest is
  * taken between batches, with the slot it covers, and reported by later requests.
+ *
+ * <p><b>Watches.</b> With an {@link AppliedJournal} (watching enabled), each applied command and
+ * its result are appended to it once per batch, before the batch's futures complete; every command
+ * is then applied with {@link StateMachine#apply}, since a watcher reads the result. Without one
+ * (the default) this costs one null check per command.
  */
 final class Applier implements Runnable {
   private record Deliveries(List<Outbox.Delivery> deliveries) {}
@@ -57,7 +64,7 @@ final class Applier implements Runnable {
   private final int nodeId;
   private final StateMachine stateMachine;
   private final Completions completions;
-  private final SessionTable sessionTable = new SessionTable();
+  private final SessionTable sessionTable;
   private final IntPredicate hostsLearner;
   private final UnaryOperator<byte[]> machine = this::apply; // one instance, not one per command
   private final Runnable completeAnswered = this::completeAll; // one instance, not one per batch
@@ -71,6 +78,12 @@ final class Applier implements Runnable {
   private final AtomicBoolean hashQueued = new AtomicBoolean();
   private volatile long hashQueuedAtNanos;
   private final SnapshotOptions snapshotOptions;
+  private final AppliedJournal journal; // null: watching disabled
+  // With a journal: the commands applied in the current slot, the slots of the batch, and whether
+  // the state machine ran for the last command (a session's retry is answered from the table).
+  private final ArrayList<AppliedCommand> slotApplied = new ArrayList<>();
+  private final ArrayList<AppliedSlot> batchApplied = new ArrayList<>();
+  private boolean ran;
   private Snapshotter snapshotter;
   private EventLoop loop;
   private long slotsSinceSnapshot;
@@ -91,8 +104,12 @@ final class Applier implements Runnable {
       IntPredicate hostsLearner,
       Consumer<EventLoop.Send> remoteResults,
       Consumer<Throwable> onFailure,
-      SnapshotOptions snapshotOptions) {
+      SnapshotOptions snapshotOptions,
+      int maxSessions,
+      AppliedJournal journal) {
     this.nodeId = nodeId;
+    this.sessionTable = new SessionTable(maxSessions);
+    this.journal = journal;
     this.snapshotOptions = snapshotOptions;
     this.stateMachine = stateMachine;
     this.completions = completions;
@@ -125,6 +142,9 @@ final class Applier implements Runnable {
       SnapshotPayload.restore(in, sessionTable, stateMachine);
     }
     appliedSlot = info.slot();
+    if (journal != null) {
+      journal.reset(appliedSlot);
+    }
   }
 
   /**
@@ -136,14 +156,47 @@ final class Applier implements Runnable {
     for (Value v : chosen) {
       slot++;
       for (Command c : v.commands()) {
-        if (c.inSession()) {
+        if (journal != null) {
+          record(c, replayOne(c, slot)); // a watcher may resume in any slot of the log
+        } else if (c.inSession()) {
           sessionTable.apply(c, slot, machine); // the table keeps the results of sessions
         } else {
           stateMachine.applyWithoutResult(c.payload()); // answered before the restart, or never
         }
       }
+      endSlot(slot);
     }
     appliedSlot = slot;
+    endBatch();
+  }
+
+  /** Apply {@code c} during the replay, returning its result if the state machine ran for it. */
+  private byte[] replayOne(Command c, long slot) {
+    ran = false;
+    byte[] result = sessionTable.apply(c, slot, machine);
+    return ran ? result : null;
+  }
+
+  /** Note for watchers that {@code c} was applied with {@code result} (null: it was not). */
+  private void record(Command c, byte[] result) {
+    if (result != null) {
+      slotApplied.add(new AppliedCommand(c.payload(), result));
+    }
+  }
+
+  private void endSlot(long slot) {
+    if (journal != null && !slotApplied.isEmpty()) {
+      batchApplied.add(new AppliedSlot(slot, slotApplied));
+      slotApplied.clear();
+    }
+  }
+
+  /** Hand the slots applied in this batch to the watchers' history. */
+  private void endBatch() {
+    if (journal != null) {
+      journal.append(batchApplied, appliedSlot);
+      batchApplied.clear();
+    }
   }
 
   void deliver(List<Outbox.Delivery> deliveries) {
@@ -244,8 +297,10 @@ final class Applier implements Runnable {
         bytesSinceSnapshot += c.payload().length;
       }
       appliedSlot = d.slot();
+      endSlot(d.slot());
       slotsSinceSnapshot++;
     }
+    endBatch();
   }
 
   private void maybeSnapshot() {
@@ -283,6 +338,9 @@ final class Applier implements Runnable {
       SnapshotPayload.restore(in, sessionTable, stateMachine);
     }
     appliedSlot = newest.slot();
+    if (journal != null) {
+      journal.reset(appliedSlot); // watchers behind it missed the slots it covers
+    }
     // Commands made here may have been applied inside the snapshot, whose results it does not
     // carry (a session's retry gets its result from the restored session table).
     completions.failOutstanding(
@@ -302,12 +360,20 @@ final class Applier implements Runnable {
    */
   private void applyOne(Command c, long slot) {
     if (!c.inSession() && c.origin() != nodeId && hostsLearner.test(c.origin())) {
-      stateMachine.applyWithoutResult(c.payload());
+      if (journal == null) {
+        stateMachine.applyWithoutResult(c.payload());
+      } else {
+        record(c, apply(c.payload()));
+      }
       return;
     }
+    ran = false;
     byte[] result = sessionTable.apply(c, slot, machine);
     if (result == null) {
       return; // a stale duplicate: applied before, and its client has seen the answer
+    }
+    if (journal != null && ran) {
+      record(c, result);
     }
     if (c.origin() == nodeId) {
       if (answered.size() == answeredSlots.length) {
@@ -350,6 +416,7 @@ final class Applier implements Runnable {
   }
 
   private byte[] apply(byte[] payload) {
+    ran = true;
     byte[] result = stateMachine.apply(payload);
     return result == null ? EMPTY : result;
   }

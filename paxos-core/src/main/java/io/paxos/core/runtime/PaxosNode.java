@@ -4,6 +4,7 @@ import io.paxos.core.Consistency;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.SlotResult;
 import io.paxos.core.StateMachine;
+import io.paxos.core.Watch;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
@@ -11,6 +12,7 @@ import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.core.config.WatchOptions;
 import io.paxos.core.observe.LoggingObserver;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
@@ -82,6 +84,7 @@ public final class PaxosNode implements AutoCloseable {
   private final NodeObserver observer;
   private final NodeGauges gauges;
   private final Applier applier;
+  private final AppliedJournal journal; // null: watching disabled, or no learner here
   private final EventLoop loop;
   private final Thread loopThread;
   private final Thread applyThread;
@@ -93,6 +96,9 @@ public final class PaxosNode implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final int maxPending;
+  private final long maxPendingBytes;
+  // Payload bytes of the commands made at this node and not completed yet.
+  private final AtomicLong pendingBytes = new AtomicLong();
   private final long commandTimeoutMs;
   private final boolean votes;
 
@@ -103,6 +109,7 @@ public final class PaxosNode implements AutoCloseable {
     this.storage = b.storage;
     this.transport = b.transport;
     this.maxPending = b.maxPendingCommands;
+    this.maxPendingBytes = b.maxPendingBytes;
     this.commandTimeoutMs = b.commandTimeout.toMillis();
     this.clientId = new SecureRandom().nextLong() | 1L; // never 0
     this.commands = new Completions(clientId);
@@ -111,6 +118,8 @@ public final class PaxosNode implements AutoCloseable {
     // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
     StateMachine sm = config.member(nodeId).orElseThrow().has(Role.LEARNER) ? b.stateMachine : null;
     int[] learners = config.idsWith(Role.LEARNER); // ascending
+    this.journal =
+        sm != null && b.watchOptions.enabled() ? new AppliedJournal(nodeId, b.watchOptions) : null;
     this.applier =
         new Applier(
             nodeId,
@@ -119,7 +128,9 @@ public final class PaxosNode implements AutoCloseable {
             id -> java.util.Arrays.binarySearch(learners, id) >= 0, // no Optional per command
             send -> this.loop().enqueue(send),
             this::stopOnFailure,
-            b.snapshotOptions);
+            b.snapshotOptions,
+            b.options.maxSessions(),
+            journal);
     this.votes = BootstrapCheck.votes(nodeId, config.clusterId(), storage, b.bootstrap);
     DurableState durable = storage.load();
     if (sm != null) {
@@ -315,9 +326,10 @@ public final class PaxosNode implements AutoCloseable {
   private CompletableFuture<byte[]> submit(byte[] command, CompletableFuture<byte[]> future) {
     Objects.requireNonNull(command, "command");
     checkSize(command);
-    if (!usable(future) || !admit(future)) {
+    if (!usable(future) || !admit(future, command.length)) {
       return future;
     }
+    holdBytes(future, command.length);
     long seq = sequence.incrementAndGet();
     commands.local.put(seq, future);
     loop.enqueue(new EventLoop.Submit(new Command(nodeId, clientId, seq, command)));
@@ -389,10 +401,11 @@ public final class PaxosNode implements AutoCloseable {
               + io.paxos.core.protocol.SessionTable.MAX_RESULTS
               + " sequences: wait for the oldest unanswered command before sending new ones");
     }
-    if (!usable(future) || !admit(future)) {
+    if (!usable(future) || !admit(future, command.length)) {
       return future;
     }
     future = commands.sessions.putIfAbsent(new Completions.SessionKey(clientId, sequence), future);
+    holdBytes(future, command.length); // a retry's bytes are held until the first attempt is done
     loop.enqueue(
         new EventLoop.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
     return future;
@@ -499,6 +512,54 @@ public final class PaxosNode implements AutoCloseable {
     loop.enqueue(new EventLoop.Read(readId));
   }
 
+  /**
+   * Watch the commands this node applies, from {@code fromSlot} on: each applied command with its
+   * result, in slot order, each once (see {@link Watch}). A slot this node has not applied yet is
+   * reported once it is; to resume after a restart, or at another node, watch again from the last
+   * watch's {@link Watch#nextSlot()}. Close the watch when done.
+   *
+   * @param fromSlot the first slot to report; 0 (there is no slot 0) is slot 1: from the first slot
+   *     chosen, which a node retains unless it was compacted
+   * @throws IllegalArgumentException if {@code fromSlot} is negative
+   * @throws IllegalStateException if this node hosts no learner, or keeps no watch history ({@link
+   *     Builder#watchHistory})
+   * @throws io.paxos.core.SlotUnavailableException if {@code fromSlot} is older than the oldest
+   *     slot this node still retains (which the exception tells)
+   * @throws NodeClosedException if the node is closed
+   */
+  public Watch watch(long fromSlot) {
+    if (fromSlot < 0) {
+      throw new IllegalArgumentException("fromSlot must not be negative, was " + fromSlot);
+    }
+    if (journal == null) {
+      throw new IllegalStateException(
+          config.member(nodeId).orElseThrow().has(Role.LEARNER)
+              ? "node "
+                  + nodeId
+                  + " keeps no history of applied commands: enable it with"
+                  + " PaxosNode.Builder.watchHistory(WatchOptions.defaults())"
+              : "node "
+                  + nodeId
+                  + " hosts no learner, so it applies nothing to watch; watch one of the learners "
+                  + java.util.Arrays.toString(config.idsWith(Role.LEARNER)));
+    }
+    Throwable failed = failure.get();
+    if (failed != null || closed.get()) {
+      throw new NodeClosedException(
+          "node "
+              + nodeId
+              + (failed != null ? " stopped after a failure: " + failed : " is closed"));
+    }
+    return journal.open(Math.max(1, fromSlot));
+  }
+
+  /**
+   * The oldest slot a watch may start at here (for tests and status); 0 if it cannot be watched.
+   */
+  public long oldestWatchableSlot() {
+    return journal == null ? 0 : journal.first();
+  }
+
   /** The result of {@code future} with the slot it learned (see {@link SlotFuture}). */
   private CompletableFuture<SlotResult> withSlot(CompletableFuture<byte[]> future) {
     return future.thenApply(
@@ -518,15 +579,42 @@ public final class PaxosNode implements AutoCloseable {
     }
   }
 
-  /** Refuse a command when too many are pending here (bounded memory under overload). */
-  private boolean admit(CompletableFuture<?> future) {
-    if (commands.size() < maxPending) {
-      return true;
+  /**
+   * Refuse a command when too many commands or bytes are pending here (bounded memory under
+   * overload); otherwise reserve its {@code bytes}, which {@link #holdBytes} gives back when the
+   * command completes. A single command is always admitted when nothing else is pending.
+   */
+  private boolean admit(CompletableFuture<?> future, int bytes) {
+    if (commands.size() >= maxPending) {
+      future.completeExceptionally(
+          new io.paxos.core.OverloadedException(
+              maxPending + " commands are already pending at node " + nodeId + "; retry later"));
+      return false;
     }
-    future.completeExceptionally(
-        new io.paxos.core.OverloadedException(
-            maxPending + " commands are already pending at node " + nodeId + "; retry later"));
-    return false;
+    long after = pendingBytes.addAndGet(bytes);
+    if (after > maxPendingBytes && after != bytes) {
+      pendingBytes.addAndGet(-bytes);
+      future.completeExceptionally(
+          new io.paxos.core.OverloadedException(
+              (after - bytes)
+                  + " bytes of commands are already pending at node "
+                  + nodeId
+                  + " (maxPendingBytes "
+                  + maxPendingBytes
+                  + "); retry later"));
+      return false;
+    }
+    return true;
+  }
+
+  /** Give the {@code bytes} reserved by {@link #admit} back when {@code future} completes. */
+  private void holdBytes(CompletableFuture<?> future, int bytes) {
+    future.whenComplete((r, e) -> pendingBytes.addAndGet(-bytes));
+  }
+
+  /** Payload bytes of the commands made at this node that have not completed (a gauge). */
+  public long pendingCommandBytes() {
+    return pendingBytes.get();
   }
 
   private boolean usable(CompletableFuture<?> future) {
@@ -597,6 +685,9 @@ public final class PaxosNode implements AutoCloseable {
       snapshotter.close();
     }
     loop.failPending(why);
+    if (journal != null) {
+      journal.close(why);
+    }
     storage.close();
     observer.stopped(why);
   }
@@ -614,6 +705,9 @@ public final class PaxosNode implements AutoCloseable {
     }
   }
 
+  /** The default bound on pending command bytes at one node: 256 MiB. */
+  public static final long DEFAULT_MAX_PENDING_BYTES = 256L << 20;
+
   /** Builds and starts a {@link PaxosNode}. */
   public static final class Builder {
     private ClusterConfig config;
@@ -626,8 +720,10 @@ public final class PaxosNode implements AutoCloseable {
     private RoleFactory roles = RoleFactory.DEFAULT;
     private Duration commandTimeout = Duration.ofSeconds(30);
     private int maxPendingCommands = 200_000;
+    private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
     private int maxInboxMessages = 1_000_000;
     private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
+    private WatchOptions watchOptions = WatchOptions.disabled();
     private Bootstrap bootstrap;
     private MessageLimits messageLimits = MessageLimits.DEFAULTS;
 
@@ -705,6 +801,16 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How much history of applied commands this node keeps for {@link PaxosNode#watch} ({@link
+     * WatchOptions#disabled()} unless set: the node cannot be watched, and applying costs nothing
+     * more). Only a node hosting a learner keeps one.
+     */
+    public Builder watchHistory(WatchOptions options) {
+      this.watchOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
     /** Plug in your own implementation of a role. */
     public Builder roles(RoleFactory roles) {
       this.roles = Objects.requireNonNull(roles, "roles");
@@ -727,6 +833,19 @@ public final class PaxosNode implements AutoCloseable {
         throw new IllegalArgumentException("maxPendingCommands must be positive, was " + max);
       }
       this.maxPendingCommands = max;
+      return this;
+    }
+
+    /**
+     * The most payload bytes of commands made at this node that may be pending (submitted, not yet
+     * applied or failed); more are refused with {@link io.paxos.core.OverloadedException}. {@link
+     * #DEFAULT_MAX_PENDING_BYTES} by default; at least {@link ProtocolOptions#maxCommandBytes()}.
+     */
+    public Builder maxPendingBytes(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPendingBytes must be positive, was " + max);
+      }
+      this.maxPendingBytes = max;
       return this;
     }
 
@@ -760,6 +879,22 @@ public final class PaxosNode implements AutoCloseable {
       if (transport == null) {
         throw new IllegalStateException("transport(...) is required: how nodes reach each other");
       }
+      if (options.maxMessageBytes() > transport.maxMessageBytes()) {
+        throw new IllegalArgumentException(
+            "ProtocolOptions.maxMessageBytes "
+                + options.maxMessageBytes()
+                + " exceeds the largest message the transport carries ("
+                + transport.maxMessageBytes()
+                + " bytes): its peers would refuse what this node builds; lower maxMessageBytes"
+                + " or raise the transport's limit (PaxosServer maxInboundMessageBytes)");
+      }
+      if (maxPendingBytes < options.maxCommandBytes()) {
+        throw new IllegalArgumentException(
+            "maxPendingBytes "
+                + maxPendingBytes
+                + " is below ProtocolOptions.maxCommandBytes "
+                + options.maxCommandBytes());
+      }
       if (me.has(Role.LEARNER) && stateMachine == null) {
         throw new IllegalStateException(
             "stateMachine(...) is required: node " + nodeId + " hosts a learner");
@@ -769,6 +904,13 @@ public final class PaxosNode implements AutoCloseable {
         bootstrap = bootstrap == null ? Bootstrap.NEW : bootstrap;
       }
       bootstrap = bootstrap == null ? Bootstrap.EXISTING : bootstrap;
+      // A snapshot chunk travels in one message too.
+      int chunkLimit = options.maxMessageBytes() - ProtocolOptions.MESSAGE_OVERHEAD_BYTES;
+      if (snapshotOptions.chunkBytes() > chunkLimit) {
+        snapshotOptions =
+            new SnapshotOptions(
+                snapshotOptions.intervalSlots(), snapshotOptions.intervalBytes(), chunkLimit);
+      }
       return new PaxosNode(this);
     }
   }

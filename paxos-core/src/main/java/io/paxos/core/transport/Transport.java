@@ -37,6 +37,16 @@ public interface Transport extends AutoCloseable {
     return java.util.Map.of();
   }
 
+  /**
+   * The largest message, in bytes of {@code io.paxos.core.protocol.MessageBytes}' bound, that this
+   * transport delivers to its peers (a larger one is dropped, or refused by the receiving peer).
+   * The node refuses to start with a {@link io.paxos.core.config.ProtocolOptions#maxMessageBytes()}
+   * above it. Unlimited by default, for transports that carry any message (in-memory ones).
+   */
+  default int maxMessageBytes() {
+    return Integer.MAX_VALUE;
+  }
+
   /** Begin receiving: every message addressed to this node goes to {@code inbound}. */
   void start(Consumer<Message> inbound);
 

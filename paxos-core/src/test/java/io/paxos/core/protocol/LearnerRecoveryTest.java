@@ -68,12 +68,32 @@ class LearnerRecoveryTest {
     List<AcceptedEntry> fromThree =
         List.of(new AcceptedEntry(1, LOW, value(1)), new AcceptedEntry(2, HIGH, value(2)));
     learner.onAcceptedReport(
-        new Message.AcceptedReport(3, q.queryId(), 1, 2, fromThree), 0, out); // another range
+        new Message.AcceptedReport(3, q.queryId(), 1, 4, fromThree), 0, out); // beyond the query
+    learner.onAcceptedReport(
+        new Message.AcceptedReport(3, q.queryId(), 2, 3, fromThree), 0, out); // another start
     assertThat(out.deliveries()).isEmpty();
     learner.onAcceptedReport(new Message.AcceptedReport(3, q.queryId(), 1, 3, fromThree), 0, out);
     assertThat(deliveredSlots(out)).containsExactly(1L, 2L);
     assertThat(out.deliveries().get(0).value()).isEqualTo(value(1));
     assertThat(out.deliveries().get(1).value()).isEqualTo(value(2));
+  }
+
+  @Test
+  void anAcceptorWhoseEntriesDoNotFitOneMessageNarrowsTheQuery() {
+    DefaultLearner learner = new DefaultLearner(1, THREE, OPTIONS, 1, () -> 0);
+    Outbox out = new Outbox();
+    Message.AcceptedQuery q = stallUntilQuery(learner, out);
+    out.clear();
+    List<AcceptedEntry> fromTwo =
+        List.of(new AcceptedEntry(1, HIGH, value(1)), new AcceptedEntry(2, LOW, value(7)));
+    learner.onAcceptedReport(new Message.AcceptedReport(2, q.queryId(), 1, 3, fromTwo), 0, out);
+    // Acceptor 3 reports slot 1 only: its entry of slot 2 did not fit the same message.
+    List<AcceptedEntry> fromThree = List.of(new AcceptedEntry(1, LOW, value(5)));
+    learner.onAcceptedReport(new Message.AcceptedReport(3, q.queryId(), 1, 2, fromThree), 0, out);
+    assertThat(deliveredSlots(out))
+        .as("slot 2 was not answered by a read quorum: only slot 1 is learned")
+        .containsExactly(1L);
+    assertThat(out.deliveries().get(0).value()).isEqualTo(value(1));
   }
 
   @Test

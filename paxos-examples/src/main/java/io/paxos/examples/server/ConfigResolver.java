@@ -5,6 +5,7 @@ import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
 import io.paxos.grpc.ClusterSecret;
 import io.paxos.grpc.ConnectionLimits;
+import io.paxos.grpc.PaxosServer;
 import io.paxos.grpc.TlsConfig;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -205,6 +206,37 @@ public final class ConfigResolver {
                 + where(Setting.BATCH_MAX_BYTES)
                 + "); a command must fit a batch");
       }
+      int messageBytes = intSize(Setting.MAX_MESSAGE_BYTES);
+      if (messageBytes > PaxosServer.DEFAULT_MAX_INBOUND_MESSAGE_BYTES) {
+        throw error(
+            Setting.MAX_MESSAGE_BYTES,
+            "exceeds the "
+                + Units.formatBytes(PaxosServer.DEFAULT_MAX_INBOUND_MESSAGE_BYTES)
+                + " a node accepts from its peers; lower it");
+      }
+      long oneCommand = ProtocolOptions.oneCommandMessageBytes(commandBytes);
+      if (messageBytes < oneCommand) {
+        throw error(
+            Setting.MAX_MESSAGE_BYTES,
+            "cannot carry one command of max-command-bytes "
+                + Units.formatBytes(commandBytes)
+                + " (from "
+                + where(Setting.MAX_COMMAND_BYTES)
+                + "), "
+                + oneCommand
+                + " bytes with its framing; raise it or lower max-command-bytes");
+      }
+      long queuedBytes =
+          Units.bytes(text(Setting.MAX_QUEUED_BYTES), where(Setting.MAX_QUEUED_BYTES));
+      if (queuedBytes < commandBytes) {
+        throw error(
+            Setting.MAX_QUEUED_BYTES,
+            "is below max-command-bytes "
+                + Units.formatBytes(commandBytes)
+                + " (from "
+                + where(Setting.MAX_COMMAND_BYTES)
+                + "): no command could be queued; raise it");
+      }
       return new ProtocolOptions(
           heartbeat,
           min,
@@ -216,7 +248,10 @@ public final class ConfigResolver {
           commandBytes,
           count(Setting.MAX_SLOTS_PER_MESSAGE),
           count(Setting.RETAINED_SLOTS),
-          bool(Setting.ACCEPTED_TO_LEARNERS));
+          bool(Setting.ACCEPTED_TO_LEARNERS),
+          messageBytes,
+          queuedBytes,
+          count(Setting.MAX_SESSIONS));
     }
 
     private SnapshotOptions snapshots() {

@@ -1,9 +1,11 @@
 package io.paxos.examples.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paxos.core.config.WatchOptions;
 import io.paxos.examples.console.ConsoleRoutes;
 import io.paxos.examples.http.HttpOptions;
 import io.paxos.examples.http.KvHttpApi;
+import io.paxos.examples.http.WatchRoutes;
 import io.paxos.examples.kv.KeyValueStore;
 import io.paxos.examples.metrics.MetricsRoutes;
 import io.paxos.examples.metrics.MicrometerObserver;
@@ -23,7 +25,9 @@ import java.util.stream.Collectors;
  * <p>If the cluster file gives the member an HTTP port, the node also serves the {@link KvHttpApi}
  * there, on the same listen address as gRPC; its answers name the other members by the HTTP
  * addresses the file gives them, and {@code GET /metrics} serves the node's metrics ({@link
- * MicrometerObserver}) and the JVM's in the Prometheus text format.
+ * MicrometerObserver}) and the JVM's in the Prometheus text format, and {@code POST /subscribe}
+ * streams key changes ({@link WatchRoutes}). The node keeps a watch history ({@link
+ * WatchOptions#defaults()}) for those and for {@code PaxosClient.watch}.
  *
  * <p>Thread-safe; {@link #close()} blocks until the node stopped.
  */
@@ -64,7 +68,7 @@ public final class KvServer implements AutoCloseable {
               store.set(s);
               return s;
             },
-            b -> b.observer(metrics));
+            b -> b.observer(metrics).watchHistory(WatchOptions.defaults()));
     metrics.clientSessions(node.server()::openClientSessions);
     Optional<Endpoint> listen = config.httpListen();
     if (listen.isEmpty()) {
@@ -77,6 +81,7 @@ public final class KvServer implements AutoCloseable {
                 .withHttpAddresses(httpAddresses(config))
                 .withRoutes(
                     new MetricsRoutes(registry)::register,
+                    new WatchRoutes(node.node())::register,
                     new ConsoleRoutes(config.nodeId(), httpAddresses(config))::register));
     try {
       api.start(listen.get().host(), listen.get().port());

@@ -108,6 +108,27 @@ public enum Setting {
       "--retained-slots",
       "N",
       "Delivered slots a learner keeps to serve its peers' catch-up."),
+  MAX_MESSAGE_BYTES(
+      "protocol.max-message-bytes",
+      "PAXOS_MAX_MESSAGE_BYTES",
+      "--max-message-bytes",
+      "SIZE",
+      "Largest peer message a node builds (batches, promises, catch-up are cut to it); must carry"
+          + " one command of max-command-bytes, and peers accept up to 64MiB."),
+  MAX_QUEUED_BYTES(
+      "protocol.max-queued-bytes",
+      "PAXOS_MAX_QUEUED_BYTES",
+      "--max-queued-bytes",
+      "SIZE",
+      "Command bytes a leader holds not yet proposed before it answers OVERLOADED; at least"
+          + " max-command-bytes."),
+  MAX_SESSIONS(
+      "protocol.max-sessions",
+      "PAXOS_MAX_SESSIONS",
+      "--max-sessions",
+      "N",
+      "Client sessions the replicated state keeps; beyond it the least recently used is"
+          + " forgotten, the same one on every replica."),
   ACCEPTED_TO_LEARNERS(
       "protocol.accepted-to-learners",
       "PAXOS_ACCEPTED_TO_LEARNERS",
@@ -250,6 +271,9 @@ public enum Setting {
           case MAX_COMMAND_BYTES -> Units.formatBytes(p.maxCommandBytes());
           case MAX_SLOTS_PER_MESSAGE -> Integer.toString(p.maxSlotsPerMessage());
           case RETAINED_SLOTS -> Integer.toString(p.retainedSlots());
+          case MAX_MESSAGE_BYTES -> Units.formatBytes(p.maxMessageBytes());
+          case MAX_QUEUED_BYTES -> Units.formatBytes(p.maxQueuedBytes());
+          case MAX_SESSIONS -> Integer.toString(p.maxSessions());
           case ACCEPTED_TO_LEARNERS -> Boolean.toString(p.acceptedToLearners());
           case SNAPSHOTS_ENABLED -> "true";
           case SNAPSHOT_EVERY_SLOTS -> Long.toString(s.intervalSlots());

@@ -140,6 +140,9 @@ class ConfigResolverTest {
     env.put("PAXOS_MAX_SLOTS_PER_MESSAGE", "9");
     env.put("PAXOS_RETAINED_SLOTS", "99");
     env.put("PAXOS_ACCEPTED_TO_LEARNERS", "true");
+    env.put("PAXOS_MAX_MESSAGE_BYTES", "4MiB");
+    env.put("PAXOS_MAX_QUEUED_BYTES", "8GiB");
+    env.put("PAXOS_MAX_SESSIONS", "7");
     env.put("PAXOS_SNAPSHOT_EVERY_SLOTS", "0");
     env.put("PAXOS_SNAPSHOT_EVERY_BYTES", "1GiB");
     env.put("PAXOS_SNAPSHOT_CHUNK_BYTES", "4MiB");
@@ -147,7 +150,8 @@ class ConfigResolverTest {
     ServerConfig c = resolve();
     assertThat(c.protocol())
         .isEqualTo(
-            new ProtocolOptions(10, 1000, 2000, 70, 32, 100, 2 << 20, 64 << 10, 9, 99, true));
+            new ProtocolOptions(
+                10, 1000, 2000, 70, 32, 100, 2 << 20, 64 << 10, 9, 99, true, 4 << 20, 8L << 30, 7));
     assertThat(c.commandTimeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(c.snapshots()).isEqualTo(new SnapshotOptions(0, 1L << 30, 4 << 20));
     assertThat(c.listenHost()).isEqualTo("0.0.0.0");
@@ -209,6 +213,13 @@ class ConfigResolverTest {
           PAXOS_BATCH_MAX_BYTES       | 0          | PAXOS_BATCH_MAX_BYTES: '0' is out of range
           PAXOS_BATCH_MAX_BYTES       | -1KiB      | PAXOS_BATCH_MAX_BYTES: '-1KiB' is negative; give 0 or more
           PAXOS_MAX_COMMAND_BYTES     | 2MiB       | PAXOS_MAX_COMMAND_BYTES: '2MiB' exceeds batch-max-bytes 1MiB (from protocol.batch-max-bytes (default)); a command must fit a batch
+          PAXOS_MAX_MESSAGE_BYTES     | 65MiB      | PAXOS_MAX_MESSAGE_BYTES: '65MiB' exceeds the 64MiB a node accepts from its peers; lower it
+          PAXOS_MAX_MESSAGE_BYTES     | 1MiB       | PAXOS_MAX_MESSAGE_BYTES: '1MiB' cannot carry one command of max-command-bytes 1MiB (from protocol.max-command-bytes (default)), 1048960 bytes with its framing; raise it or lower max-command-bytes
+          PAXOS_MAX_MESSAGE_BYTES     | 0          | PAXOS_MAX_MESSAGE_BYTES: '0' is out of range
+          PAXOS_MAX_QUEUED_BYTES      | 1KiB       | PAXOS_MAX_QUEUED_BYTES: '1KiB' is below max-command-bytes 1MiB (from protocol.max-command-bytes (default)): no command could be queued; raise it
+          PAXOS_MAX_QUEUED_BYTES      | -1         | PAXOS_MAX_QUEUED_BYTES: '-1' is negative
+          PAXOS_MAX_SESSIONS          | 0          | PAXOS_MAX_SESSIONS: '0' is out of range; give 1 to 2147483647
+          PAXOS_MAX_SESSIONS          | 2147483648 | PAXOS_MAX_SESSIONS: '2147483648' is out of range
           PAXOS_SNAPSHOT_EVERY_SLOTS  | -1         | PAXOS_SNAPSHOT_EVERY_SLOTS: '-1' is negative; give 0 or more (0: not by slots)
           PAXOS_SNAPSHOT_EVERY_BYTES  | 8EiB       | PAXOS_SNAPSHOT_EVERY_BYTES: '8EiB' is not a size
           PAXOS_SNAPSHOT_CHUNK_BYTES  | 5MiB       | PAXOS_SNAPSHOT_CHUNK_BYTES: '5MiB' give 1 byte to 4MiB

@@ -26,8 +26,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web console in headless Chromium against three {@code server} processes: it shows the cluster
  * and its leader, writes a key through the page, reads it back at another node with each
- * consistency (the session token carried along), and shows the new leader once the leader's process
- * is killed. Screenshots go to {@code target/console-*.png}.
+ * consistency (the session token carried along), watches console-* and sees the next write in its
+ * feed, and shows the new leader once the leader's process is killed. Screenshots go to {@code
+ * target/console-*.png}.
  *
  * <p>Runs where Debian's {@code chromium} and {@code chromium-driver} are installed ({@code
  * .ci/run} installs them); skipped, saying so, elsewhere.
@@ -101,6 +102,19 @@ class ConsoleBrowserTest {
               .startsWith("200")
               .contains("\"consistency\": \"" + consistency + "\"");
         }
+
+        // A watch on console-* sees the next write to a matching key.
+        WebElement patterns = browser.findElement(By.id("watch-patterns"));
+        patterns.clear();
+        patterns.sendKeys("console-*");
+        browser.findElement(By.id("watch-button")).click();
+        wait.until(b -> b.findElement(By.id("watch-state")).getText().contains("(subscription "));
+        WebElement key = browser.findElement(By.id("write-key"));
+        key.clear();
+        key.sendKeys("console-watched");
+        browser.findElement(By.id("put-button")).click();
+        wait.until(
+            b -> b.findElement(By.id("watch-feed")).getText().contains("console-watched = hello"));
 
         browser.findElement(By.id("browse-prefix")).sendKeys("console-");
         browser.findElement(By.id("browse-button")).click();

@@ -32,6 +32,12 @@ import java.util.function.BiConsumer;
 final class NodeConnection {
   private static final int MAX_REQUESTS_PER_FRAME = 1024;
 
+  /**
+   * The most request bytes in one frame (a larger request travels alone): far below a server's
+   * inbound limit, whatever the size of the requests queued.
+   */
+  static final int MAX_FRAME_BYTES = 1 << 20;
+
   /** What the connection reports to the engine, on the loop thread. */
   interface Listener {
     void onReply(NodeConnection from, ClientReply reply, Call call);
@@ -105,9 +111,16 @@ final class NodeConnection {
     ClientCallStreamObserver<ClientFrame> s = session;
     while (!outbound.isEmpty() && s.isReady()) {
       ClientFrame.Builder frame = ClientFrame.newBuilder();
+      long bytes = 0;
       ClientRequest r;
-      while (frame.getRequestsCount() < MAX_REQUESTS_PER_FRAME && (r = outbound.poll()) != null) {
+      while (frame.getRequestsCount() < MAX_REQUESTS_PER_FRAME && (r = outbound.peek()) != null) {
+        int size = r.getSerializedSize() + 6;
+        if (frame.getRequestsCount() > 0 && bytes + size > MAX_FRAME_BYTES) {
+          break;
+        }
+        outbound.poll();
         frame.addRequests(r);
+        bytes += size;
       }
       s.onNext(frame.build());
     }
@@ -121,6 +134,9 @@ final class NodeConnection {
               .keepAliveTime(10, TimeUnit.SECONDS)
               .keepAliveTimeout(5, TimeUnit.SECONDS)
               .disableRetry()
+              // Replies come in frames of at most ClientSession.MAX_FRAME_BYTES, but one read's
+              // result may be larger: accept what a server accepts by default.
+              .maxInboundMessageSize(io.paxos.grpc.PaxosServer.DEFAULT_MAX_INBOUND_MESSAGE_BYTES)
               .build();
       watch(channel, ConnectivityState.IDLE);
     }

@@ -58,20 +58,19 @@ public final class PaxosClient implements AutoCloseable {
   private final Duration timeout;
   private final ClientLoop loop;
   private final ClientEngine engine;
+  private final io.grpc.ChannelCredentials credentials;
+  private final List<Endpoint> seeds;
+  private final java.util.Set<ClientWatch> watches =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private PaxosClient(Builder b) {
     this.clientId = b.clientId != 0 ? b.clientId : newClientId();
     this.timeout = b.timeout;
     this.loop = new ClientLoop("paxos-client-" + Long.toHexString(clientId), this::flush);
-    this.engine =
-        new ClientEngine(
-            clientId,
-            b.endpoints,
-            b.maxInFlight,
-            loop,
-            TlsConfig.channelCredentials(b.tls),
-            b.seed);
+    this.credentials = TlsConfig.channelCredentials(b.tls);
+    this.seeds = b.endpoints;
+    this.engine = new ClientEngine(clientId, b.endpoints, b.maxInFlight, loop, credentials, b.seed);
     loop.start();
     loop.execute(engine::refreshLeader);
   }
@@ -172,6 +171,52 @@ public final class PaxosClient implements AutoCloseable {
         });
   }
 
+  /**
+   * Watch the commands the cluster applies, from {@code fromSlot} on ({@link WatchListener}): the
+   * client streams them from one node and, when that node fails or closes, resumes at the next node
+   * it knows from the slot after the last one reported, so that each applied slot is reported once,
+   * in order, across failovers and leader changes. A node that has not applied a slot yet sends it
+   * once it has; a node cut off from the cluster stops applying, and the watch waits on it until it
+   * fails. The nodes must keep a watch history ({@code PaxosNode.Builder.watchHistory}).
+   *
+   * @param fromSlot the first slot to report (0: from the first; to resume a watch, its {@link
+   *     ClientWatch#nextSlot()})
+   * @throws IllegalArgumentException if {@code fromSlot} is negative
+   * @throws IllegalStateException if the client is closed
+   */
+  public ClientWatch watch(long fromSlot, WatchListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (fromSlot < 0) {
+      throw new IllegalArgumentException("fromSlot must not be negative, was " + fromSlot);
+    }
+    if (closed) {
+      throw new IllegalStateException("the PaxosClient is closed");
+    }
+    ClientWatch[] self = new ClientWatch[1];
+    ClientWatch w =
+        new ClientWatch(
+            fromSlot, this::knownNodes, credentials, listener, () -> watches.remove(self[0]));
+    self[0] = w;
+    watches.add(w);
+    w.start();
+    return w;
+  }
+
+  /** The nodes this client knows now (learned from status answers), or the ones it was given. */
+  private List<Endpoint> knownNodes() {
+    CompletableFuture<List<Endpoint>> known = new CompletableFuture<>();
+    loop.execute(() -> known.complete(engine.connections().stream().map(c -> c.endpoint).toList()));
+    try {
+      List<Endpoint> nodes = known.get(1, java.util.concurrent.TimeUnit.SECONDS);
+      return nodes.isEmpty() ? seeds : nodes;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return seeds;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return seeds;
+    }
+  }
+
   private long deadline(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
@@ -190,6 +235,7 @@ public final class PaxosClient implements AutoCloseable {
       return;
     }
     closed = true;
+    List.copyOf(watches).forEach(ClientWatch::close);
     loop.execute(engine::close);
     loop.stop();
     for (NodeConnection n : engine.connections()) {
