@@ -100,6 +100,17 @@ function metricValue(text, name) {
   return found ? total : null;
 }
 
+// One refresh at a time: an answer slower than the interval must not overlap the next request,
+// or two samples a few milliseconds apart would make a rate out of nothing.
+function serially(refresh) {
+  let busy = false;
+  return async () => {
+    if (busy) return;
+    busy = true;
+    try { await refresh(); } finally { busy = false; }
+  };
+}
+
 async function refreshMetrics() {
   // The leader's figures: every learner counts the same commits, but only the leader times them.
   const leader = state.members.find((m) => m.id === state.leader && m.http);
@@ -119,8 +130,10 @@ async function refreshMetrics() {
     };
     const before = state.metrics;
     state.metrics = m;
-    if (before && m.commits !== null && before.commits !== null) {
-      const seconds = (m.at - before.at) / 1000;
+    const seconds = before ? (m.at - before.at) / 1000 : 0;
+    if (seconds < 0.5) {
+      if (before) state.metrics = before; // too close to the last sample: keep that one
+    } else if (m.commits !== null && before.commits !== null) {
       push(commits, Math.max(0, (m.commits - before.commits) / seconds));
       const n = m.latencyCount - before.latencyCount;
       push(latencies, n > 0 ? (1000 * (m.latencySum - before.latencySum)) / n : null);
@@ -344,7 +357,9 @@ async function stopWatch() {
 
 // ---- start -------------------------------------------------------------------------------------
 
-refreshCluster();
-refreshMetrics();
-setInterval(refreshCluster, 1000);
-setInterval(refreshMetrics, 1000);
+const clusterTick = serially(refreshCluster);
+const metricsTick = serially(refreshMetrics);
+clusterTick();
+metricsTick();
+setInterval(clusterTick, 1000);
+setInterval(metricsTick, 1000);
