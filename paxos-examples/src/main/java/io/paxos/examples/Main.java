@@ -2,6 +2,7 @@ package io.paxos.examples;
 
 import io.paxos.examples.cli.KvCli;
 import io.paxos.examples.demo.DemoCommand;
+import io.paxos.examples.scenarios.FailureScenarios;
 import io.paxos.examples.server.ServerCommand;
 import java.util.Map;
 import picocli.AutoComplete;
@@ -17,7 +18,12 @@ import picocli.CommandLine.Command;
     name = "paxos-examples",
     mixinStandardHelpOptions = true,
     description = "Replicated services built on the paxos library.",
-    subcommands = {DemoCommand.class, KvCli.class, AutoComplete.GenerateCompletion.class})
+    subcommands = {
+      DemoCommand.class,
+      KvCli.class,
+      FailureScenarios.class,
+      AutoComplete.GenerateCompletion.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -2,10 +2,8 @@ package io.paxos.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paxos.examples.Main;
 import io.paxos.grpc.client.PaxosClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterScriptTest {
   private static final Path SCRIPT = Path.of("scripts", "cluster.sh").toAbsolutePath();
-
-  private record Result(int exit, String out) {}
 
   @Test
   void startsKillsPausesRestartsAndStopsALocalCluster(@TempDir Path dir) throws Exception {
@@ -40,7 +35,7 @@ class ClusterScriptTest {
     List<String> where =
         List.of("--config", layout.config.toString(), "--dir", clusterDir.toString());
     try {
-      Result start = script(dir, "start", where);
+      ScriptRun.Result start = script(dir, "start", where);
       assertThat(start.exit()).as(start.out()).isZero();
       for (int id = 1; id <= 3; id++) {
         assertThat(start.out()).contains("READY node " + id + " listening on");
@@ -48,7 +43,7 @@ class ClusterScriptTest {
       assertThat(start.out()).contains("cluster script serves: logs and data in " + clusterDir);
       assertThat(Files.exists(clusterDir.resolve("bootstrapped"))).isTrue();
 
-      Result status = script(dir, "status", where);
+      ScriptRun.Result status = script(dir, "status", where);
       assertThat(status.out())
           .contains("node 1: running (pid ")
           .contains("cluster script: 3 members, leader node ");
@@ -58,7 +53,7 @@ class ClusterScriptTest {
       assertThat(script(dir, "kill", where, follower).out())
           .isEqualTo("node " + follower + " killed (kill -9)\n");
       assertThat(script(dir, "status", where).out()).contains("node " + follower + ": not running");
-      Result restart = script(dir, "restart", where, follower);
+      ScriptRun.Result restart = script(dir, "restart", where, follower);
       assertThat(restart.exit()).as(restart.out()).isZero();
       assertThat(restart.out()).contains("READY node " + follower + " listening on");
 
@@ -80,14 +75,14 @@ class ClusterScriptTest {
       assertThat(script(dir, "resume", where, leader).out())
           .isEqualTo("node " + leader + " resumed (SIGCONT)\n");
 
-      Result refused = script(dir, "kill", where, 99);
+      ScriptRun.Result refused = script(dir, "kill", where, 99);
       assertThat(refused.exit()).isEqualTo(1);
       assertThat(refused.out())
           .isEqualTo("cluster.sh: 99 is not a member of " + layout.config + ": use one of 1 2 3\n");
       assertThat(script(dir, "bogus", List.of()).out())
           .startsWith("cluster.sh: unknown action 'bogus'");
 
-      Result stop = script(dir, "stop", where);
+      ScriptRun.Result stop = script(dir, "stop", where);
       assertThat(stop.out()).isEqualTo("node 1 stopped\nnode 2 stopped\nnode 3 stopped\n");
       assertThat(script(dir, "status", where).out()).contains("node 3: not running");
     } finally {
@@ -95,39 +90,13 @@ class ClusterScriptTest {
     }
   }
 
-  private static Result script(Path dir, String action, List<String> where, int... node)
+  private static ScriptRun.Result script(Path dir, String action, List<String> where, int... node)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString(), action));
+    List<String> args = new ArrayList<>(List.of(action));
     for (int n : node) {
-      command.add(Integer.toString(n));
+      args.add(Integer.toString(n));
     }
-    command.addAll(where);
-    ProcessBuilder b =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-    b.environment().keySet().removeIf(k -> k.startsWith("PAXOS_"));
-    b.environment()
-        .put(
-            "PAXOS_CMD",
-            String.join(
-                " ",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
-    Process p = b.start();
-    Path out = dir.resolve("script-" + action + ".out");
-    // Read to the end: the started servers inherit no descriptor of ours (their output goes to
-    // their log files), so the stream ends when the script does.
-    byte[] bytes = p.getInputStream().readAllBytes();
-    Files.write(out, bytes);
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(
-          "cluster.sh " + action + " did not end: " + new String(bytes, StandardCharsets.UTF_8));
-    }
-    return new Result(p.exitValue(), new String(bytes, StandardCharsets.UTF_8));
+    args.addAll(where);
+    return ScriptRun.run(SCRIPT, dir, args);
   }
 }
