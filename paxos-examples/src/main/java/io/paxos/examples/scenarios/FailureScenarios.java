@@ -82,7 +82,17 @@ public final class FailureScenarios implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    try {
+      return scenarios(spec.commandLine().getOut());
+    } catch (IllegalStateException | io.paxos.examples.server.ConfigException e) {
+      // a cluster that never took writes, a cluster.sh step that failed, a bad cluster file
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
+  }
+
+  private int scenarios(PrintWriter out) throws Exception {
     ClusterFile file = ClusterFile.load(config);
     List<Thread> threads = new ArrayList<>();
     List<Outcome> outcomes = new ArrayList<>();
