@@ -76,6 +76,11 @@ final class AppliedJournal {
     return w;
   }
 
+  /** The watches open now. */
+  int openWatches() {
+    return watches.size();
+  }
+
   void forget(JournalWatch w) {
     watches.remove(w);
     synchronized (this) {

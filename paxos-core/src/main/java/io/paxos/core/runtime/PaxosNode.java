@@ -560,6 +560,11 @@ public final class PaxosNode implements AutoCloseable {
     return journal == null ? 0 : journal.first();
   }
 
+  /** The watches open at this node now (0 without a watch history); any thread. */
+  public int openWatches() {
+    return journal == null ? 0 : journal.openWatches();
+  }
+
   /** The result of {@code future} with the slot it learned (see {@link SlotFuture}). */
   private CompletableFuture<SlotResult> withSlot(CompletableFuture<byte[]> future) {
     return future.thenApply(

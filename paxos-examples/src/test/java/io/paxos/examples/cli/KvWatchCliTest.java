@@ -1,6 +1,7 @@
 package io.paxos.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -90,7 +91,9 @@ class KvWatchCliTest {
                       "--max-changes",
                       "20",
                       "--json"));
-      Thread.sleep(500); // let it stream from the leader first (not needed for correctness)
+      // Crash the leader only once the watch streams from it, so the watch must move to another
+      // node.
+      await().atMost(Duration.ofSeconds(30)).until(() -> leader.openWatches() > 0);
       c.stop(leader.id());
       List<Endpoint> survivors = c.endpoints();
       c.awaitLeader(Duration.ofSeconds(30));
