@@ -68,7 +68,7 @@ final class Applier implements Runnable {
   private final IntPredicate hostsLearner;
   private final UnaryOperator<byte[]> machine = this::apply; // one instance, not one per command
   private final Runnable completeAnswered = this::completeAll; // one instance, not one per batch
-  private final Consumer<EventLoop.Send> remoteResults;
+  private final Consumer<LoopInput.Send> remoteResults;
   private final Consumer<Throwable> onFailure;
   private final ParkingQueue<Object> tasks = new ParkingQueue<>();
   private final PriorityQueue<Read> waiting =
@@ -102,7 +102,7 @@ final class Applier implements Runnable {
       StateMachine stateMachine,
       Completions completions,
       IntPredicate hostsLearner,
-      Consumer<EventLoop.Send> remoteResults,
+      Consumer<LoopInput.Send> remoteResults,
       Consumer<Throwable> onFailure,
       SnapshotOptions snapshotOptions,
       int maxSessions,
@@ -384,7 +384,7 @@ final class Applier implements Runnable {
       answers.add(result);
     } else if (!hostsLearner.test(c.origin())) {
       remoteResults.accept(
-          new EventLoop.Send(
+          new LoopInput.Send(
               c.origin(),
               new Message.CommandResult(nodeId, c.clientId(), c.sequence(), slot, result)));
     }

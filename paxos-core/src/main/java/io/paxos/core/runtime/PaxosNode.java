@@ -160,21 +160,15 @@ public final class PaxosNode implements AutoCloseable {
             b.messageLimits);
     warnIfBeyondMaxRound(durable);
     long tick = Math.max(1, Math.min(10, options.heartbeatIntervalMs() / 5));
+    NodeMonitor monitor = new NodeMonitor(protocol, observer, applier::appliedSlot, storage);
     this.loop =
         new EventLoop(
-            protocol,
-            storage,
-            transport,
-            applier,
-            commands,
-            reads,
+            new EventLoop.Parts(
+                protocol, storage, transport, applier, snapshotter, monitor, commands, reads),
             tick,
             b.commandTimeout.toMillis(),
             b.maxInboxMessages,
             this::stopOnFailure);
-    loop.snapshotter(snapshotter);
-    NodeMonitor monitor = new NodeMonitor(protocol, observer, applier::appliedSlot, storage);
-    loop.monitor(monitor);
     this.gauges = monitor;
     applier.loop(loop);
     this.loopThread = new Thread(loop, "paxos-node-" + nodeId);
@@ -332,7 +326,7 @@ public final class PaxosNode implements AutoCloseable {
     holdBytes(future, command.length);
     long seq = sequence.incrementAndGet();
     commands.local.put(seq, future);
-    loop.enqueue(new EventLoop.Submit(new Command(nodeId, clientId, seq, command)));
+    loop.enqueue(new LoopInput.Submit(new Command(nodeId, clientId, seq, command)));
     return future;
   }
 
@@ -407,7 +401,7 @@ public final class PaxosNode implements AutoCloseable {
     future = commands.sessions.putIfAbsent(new Completions.SessionKey(clientId, sequence), future);
     holdBytes(future, command.length); // a retry's bytes are held until the first attempt is done
     loop.enqueue(
-        new EventLoop.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
+        new LoopInput.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
     return future;
   }
 
@@ -509,7 +503,7 @@ public final class PaxosNode implements AutoCloseable {
             applier.read(Math.max(readIndex, minIndex), query, result);
           }
         });
-    loop.enqueue(new EventLoop.Read(readId));
+    loop.enqueue(new LoopInput.Read(readId));
   }
 
   /**
