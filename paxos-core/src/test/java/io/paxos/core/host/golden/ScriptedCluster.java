@@ -152,7 +152,7 @@ final class ScriptedCluster {
       }
     }
     if (moved == 0) {
-      throw new ScriptException("no message in flight on " + filter);
+      print("nothing in flight on " + filter);
     }
   }
 
@@ -168,7 +168,7 @@ final class ScriptedCluster {
       }
     }
     if (dropped == 0) {
-      throw new ScriptException("no message in flight on " + filter);
+      print("nothing in flight on " + filter);
     }
   }
 
@@ -239,16 +239,21 @@ final class ScriptedCluster {
     if (n.writer.queuedCount() > 0) {
       lost.add("queued " + n.writer.queuedTickets());
     }
-    if (unsynced > 0) {
-      lost.add((unsynced - keep) + " of " + unsynced + " unsynced records");
+    if (unsynced > keep) {
+      lost.add((unsynced - keep) + " of " + unsynced + " unsynced " + plural(unsynced, "record"));
     }
     if (n.carrier.holding()) {
       lost.add("the batches waiting for a force");
     }
     if (!n.inbox.isEmpty()) {
-      lost.add(n.inbox.size() + " inbox messages");
+      lost.add(n.inbox.size() + " inbox " + plural(n.inbox.size(), "message"));
     }
-    print("n" + n.id + " crash: lost " + (lost.length() == 0 ? "nothing" : lost));
+    print(
+        "n"
+            + n.id
+            + " crash: lost "
+            + (lost.length() == 0 ? "nothing" : lost)
+            + (keep > 0 ? "; kept " + keep + " unsynced " + plural(keep, "record") : ""));
     n.storage.crash(keep);
     n.inbox.clear();
     n.out.clear();
@@ -327,6 +332,10 @@ final class ScriptedCluster {
       print(
           "n" + n.id + " not durable: " + n.storage.unsyncedWrites() + " records made, not synced");
     }
+  }
+
+  private static String plural(int count, String noun) {
+    return count == 1 ? noun : noun + "s";
   }
 
   // ---- hosting a node ----
