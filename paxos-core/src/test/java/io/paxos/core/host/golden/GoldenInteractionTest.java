@@ -1,5 +1,6 @@
 package io.paxos.core.host.golden;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -56,6 +57,9 @@ class GoldenInteractionTest {
                       String name = "interactions/" + file.getFileName();
                       String text = read(file);
                       GoldenScript.Result result = GoldenScript.parse(name, text).run(false);
+                      assertThat(result.text())
+                          .as("%s: a message left before what it claims was durable", name)
+                          .doesNotContain(DurabilityCheck.MARK);
                       if (REWRITE) {
                         if (!result.text().equals(text)) {
                           Files.writeString(file, result.text(), StandardCharsets.UTF_8);

@@ -96,22 +96,30 @@ class GoldenScriptTest {
     assertThat(broken).isNotNull();
     assertThat(broken.command()).isEqualTo("tick 1 at=300");
     assertThat(broken.expected()).containsExactly("n1 queue #1: round 1, sync");
-    // The votes and the Prepare leave in the same turn as the write they depend on, unforced.
+    // The Prepare leaves in the same turn as the round it depends on, unforced: the durability
+    // check flags each copy.
     assertThat(broken.actual())
         .containsExactly(
             "n1 queue #1: round 1, sync",
             "loopback 1->1 Prepare b=1.1 from-slot=1",
+            "VIOLATION n1 sent it, but round 1 is not durable",
             "send 1->2 Prepare b=1.1 from-slot=1",
-            "send 1->3 Prepare b=1.1 from-slot=1");
+            "VIOLATION n1 sent it, but round 1 is not durable",
+            "send 1->3 Prepare b=1.1 from-slot=1",
+            "VIOLATION n1 sent it, but round 1 is not durable");
   }
 
   @Test
-  @DisplayName("every checked-in script prints something else with a broken storage thread")
+  @DisplayName(
+      "every checked-in script prints something else, and a durability violation, with a broken"
+          + " storage thread")
   void everyScriptExposesTheBrokenWriter() throws IOException {
     for (Path file : GoldenInteractionTest.scripts()) {
       GoldenScript script =
           GoldenScript.parse(file.getFileName().toString(), GoldenInteractionTest.read(file));
-      assertThat(script.run(true).firstMismatch()).as(file.toString()).isNotNull();
+      GoldenScript.Result broken = script.run(true);
+      assertThat(broken.firstMismatch()).as(file.toString()).isNotNull();
+      assertThat(broken.text()).as(file.toString()).contains(DurabilityCheck.MARK);
     }
   }
 }

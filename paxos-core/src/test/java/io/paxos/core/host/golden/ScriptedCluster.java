@@ -439,12 +439,19 @@ final class ScriptedCluster {
     public void send(int to, Message message) {
       network.add(new InFlight(n.id, to, message));
       print("send " + n.id + "->" + to + " " + MessageFormatter.message(message));
+      checkDurable(message);
     }
 
     @Override
     public void loopback(Message message) {
       n.inbox.add(new ScriptedNode.Inbound(n.id, message, true));
       print("loopback " + n.id + "->" + n.id + " " + MessageFormatter.message(message));
+      checkDurable(message);
+    }
+
+    private void checkDurable(Message message) {
+      DurabilityCheck.violation(n.id, message, n.storage.load())
+          .ifPresent(v -> print(DurabilityCheck.MARK + " n" + n.id + " sent it, but " + v));
     }
 
     @Override
