@@ -88,6 +88,8 @@ public final class PaxosNode implements AutoCloseable {
   private final EventLoop loop;
   private final Thread loopThread;
   private final Thread applyThread;
+  private final NodeMonitor monitor;
+  private final NodeStarted startedEvent;
   private final Snapshotter snapshotter;
   private final Completions commands;
   private final PendingCommands<Long, Long> reads = new PendingCommands<>("read");
@@ -175,7 +177,8 @@ public final class PaxosNode implements AutoCloseable {
     this.applyThread = new Thread(applier, "paxos-apply-" + nodeId);
     loopThread.setDaemon(true);
     applyThread.setDaemon(true);
-    observer.started(
+    this.monitor = monitor;
+    this.startedEvent =
         new NodeStarted(
             nodeId,
             config.clusterId(),
@@ -183,8 +186,45 @@ public final class PaxosNode implements AutoCloseable {
             transport.memberAddresses(),
             storage.location(),
             sm != null ? durable.compactedThrough() : 0,
-            sm != null ? applier.appliedSlot() : durable.nextChosenSlot() - 1),
-        monitor);
+            sm != null ? applier.appliedSlot() : durable.nextChosenSlot() - 1);
+  }
+
+  /**
+   * Build a node from {@code b}: open its state (load, restore the snapshot, replay the log), then
+   * start its transport and threads. The node owns its storage and transport from here on: if
+   * opening or starting fails, whatever it opened is closed (the storage and the transport too) and
+   * the error is thrown.
+   */
+  private static PaxosNode open(Builder b) {
+    PaxosNode node;
+    try {
+      node = new PaxosNode(b); // starts no thread
+    } catch (RuntimeException | Error e) {
+      closeAfterFailure(e, b.transport, b.storage);
+      throw e;
+    }
+    try {
+      node.start();
+    } catch (RuntimeException | Error e) {
+      node.shutdown("node " + node.nodeId + " failed to start: " + e);
+      throw e;
+    }
+    return node;
+  }
+
+  private static void closeAfterFailure(Throwable failure, AutoCloseable... opened) {
+    for (AutoCloseable c : opened) {
+      try {
+        c.close();
+      } catch (Exception | Error e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  /** Start the transport and the node's threads: the node runs from here on. */
+  private void start() {
+    observer.started(startedEvent, monitor);
     transport.observe(monitor.peerObserver());
     transport.start(loop::receive);
     applyThread.start();
@@ -858,7 +898,12 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
-    /** Validate the settings and start the node. */
+    /**
+     * Validate the settings, open the node's state (load the storage, restore the newest snapshot,
+     * replay the log) and start it. The node owns the storage and the transport from here on:
+     * {@link PaxosNode#close()} closes them, and so does a build that fails while opening or
+     * starting (a log whose replay throws, say), so that nothing it opened is left behind.
+     */
     public PaxosNode build() {
       if (config == null) {
         throw new IllegalStateException("config(...) is required: the cluster's membership");
@@ -910,7 +955,7 @@ public final class PaxosNode implements AutoCloseable {
             new SnapshotOptions(
                 snapshotOptions.intervalSlots(), snapshotOptions.intervalBytes(), chunkLimit);
       }
-      return new PaxosNode(this);
+      return open(this);
     }
   }
 }

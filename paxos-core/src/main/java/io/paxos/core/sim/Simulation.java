@@ -30,12 +30,12 @@ import java.util.TreeMap;
  * accepted values, compaction and chosen values are queued with the writer, which makes them in a
  * group (a {@code STORAGE_WRITE} event) and forces them a little later (a {@code STORAGE_FORCE}
  * event), while the node goes on taking messages and queuing more batches; once the force is done
- * the carrier sends the batches' votes (a node's messages to itself travel through the network
- * too, so none is handled before the sync) and hands back the commands it did not propose.
+ * the carrier sends the batches' votes (a node's messages to itself travel through the network too,
+ * so none is handled before the sync) and hands back the commands it did not propose.
  *
- * <p>Crashes come between events: with writes still queued (lost), between a group's writes and
- * its force (an armed {@code MID_SYNC} crash, or any crash while a force runs), or after a force
- * with only some of the messages that waited for it sent ({@code MID_SEND}). A crash keeps what was
+ * <p>Crashes come between events: with writes still queued (lost), between a group's writes and its
+ * force (an armed {@code MID_SYNC} crash, or any crash while a force runs), or after a force with
+ * only some of the messages that waited for it sent ({@code MID_SEND}). A crash keeps what was
  * synced and, by the {@link StorageCrash} model, none or a prefix of the writes made since.
  *
  * <p>Wipes ({@link Faults#wipes()}) are crashes that lose the node's whole storage, snapshots
