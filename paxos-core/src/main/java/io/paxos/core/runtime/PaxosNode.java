@@ -85,6 +85,7 @@ public final class PaxosNode implements AutoCloseable {
   private final NodeGauges gauges;
   private final Applier applier;
   private final AppliedJournal journal; // null: watching disabled, or no learner here
+  private final LoopInbox inbox;
   private final EventLoop loop;
   private final Thread loopThread;
   private final Thread applyThread;
@@ -122,13 +123,20 @@ public final class PaxosNode implements AutoCloseable {
     int[] learners = config.idsWith(Role.LEARNER); // ascending
     this.journal =
         sm != null && b.watchOptions.enabled() ? new AppliedJournal(nodeId, b.watchOptions) : null;
+    this.inbox = new LoopInbox(b.maxInboxMessages);
+    this.snapshotter =
+        sm == null
+            ? null
+            : new Snapshotter(
+                nodeId, storage.snapshots(), b.snapshotOptions, inbox::enqueue, observer);
     this.applier =
         new Applier(
             nodeId,
             sm,
             commands,
             id -> java.util.Arrays.binarySearch(learners, id) >= 0, // no Optional per command
-            send -> this.loop().enqueue(send),
+            inbox,
+            snapshotter,
             this::stopOnFailure,
             b.snapshotOptions,
             b.options.maxSessions(),
@@ -138,17 +146,6 @@ public final class PaxosNode implements AutoCloseable {
     if (sm != null) {
       durable = restoreSnapshot(durable);
       applier.replay(durable.chosen(), durable.compactedThrough() + 1);
-      this.snapshotter =
-          new Snapshotter(
-              nodeId,
-              storage.snapshots(),
-              b.snapshotOptions,
-              input -> this.loop().enqueue(input),
-              applier::appliedSlot,
-              observer);
-      applier.snapshotter(snapshotter);
-    } else {
-      this.snapshotter = null;
     }
     ProtocolNode protocol =
         new ProtocolNode(
@@ -166,13 +163,19 @@ public final class PaxosNode implements AutoCloseable {
     this.loop =
         new EventLoop(
             new EventLoop.Parts(
-                protocol, storage, transport, applier, snapshotter, monitor, commands, reads),
+                inbox,
+                protocol,
+                storage,
+                transport,
+                applier,
+                snapshotter,
+                monitor,
+                commands,
+                reads),
             tick,
             b.commandTimeout.toMillis(),
-            b.maxInboxMessages,
             this::stopOnFailure);
     this.gauges = monitor;
-    applier.loop(loop);
     this.loopThread = new Thread(loop, "paxos-node-" + nodeId);
     this.applyThread = new Thread(applier, "paxos-apply-" + nodeId);
     loopThread.setDaemon(true);
@@ -226,13 +229,9 @@ public final class PaxosNode implements AutoCloseable {
   private void start() {
     observer.started(startedEvent, monitor);
     transport.observe(monitor.peerObserver());
-    transport.start(loop::receive);
+    transport.start(inbox::receive);
     applyThread.start();
     loopThread.start();
-  }
-
-  private EventLoop loop() {
-    return loop;
   }
 
   /**
@@ -332,7 +331,7 @@ public final class PaxosNode implements AutoCloseable {
    * submits} runs; if another thread is doing the same, it runs as it would without this.
    */
   public void submitTogether(Runnable submits) {
-    loop.inOneWakeup(submits);
+    inbox.inOneWakeup(submits);
   }
 
   /**
@@ -366,7 +365,7 @@ public final class PaxosNode implements AutoCloseable {
     holdBytes(future, command.length);
     long seq = sequence.incrementAndGet();
     commands.local.put(seq, future);
-    loop.enqueue(new LoopInput.Submit(new Command(nodeId, clientId, seq, command)));
+    inbox.enqueue(new LoopInput.Submit(new Command(nodeId, clientId, seq, command)));
     return future;
   }
 
@@ -440,7 +439,7 @@ public final class PaxosNode implements AutoCloseable {
     }
     future = commands.sessions.putIfAbsent(new Completions.SessionKey(clientId, sequence), future);
     holdBytes(future, command.length); // a retry's bytes are held until the first attempt is done
-    loop.enqueue(
+    inbox.enqueue(
         new LoopInput.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
     return future;
   }
@@ -543,7 +542,7 @@ public final class PaxosNode implements AutoCloseable {
             applier.read(Math.max(readIndex, minIndex), query, result);
           }
         });
-    loop.enqueue(new LoopInput.Read(readId));
+    inbox.enqueue(new LoopInput.Read(readId));
   }
 
   /**
