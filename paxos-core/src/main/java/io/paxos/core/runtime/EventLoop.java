@@ -18,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +51,6 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
   private final PendingCommands<Long, Long> reads;
   private final long tickIntervalMs;
   private final long timeoutMs;
-  private final int maxInbox;
   private final Consumer<Throwable> onFailure;
   private final Snapshotter snapshotter; // null on a node without a learner
   private final NodeMonitor monitor;
@@ -62,8 +60,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
   private final OutboxCarrier carrier;
   private final AtomicBoolean writtenSignalled = new AtomicBoolean();
 
-  private final ParkingQueue<LoopInput> inbox = new ParkingQueue<>();
-  private final AtomicInteger inboxSize = new AtomicInteger();
+  private final LoopInbox inbox;
   private final ArrayDeque<Message> loopback = new ArrayDeque<>();
   private final Outbox out = new Outbox();
   private volatile boolean running = true;
@@ -75,6 +72,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
 
   /** The loop's collaborators, built before it (the snapshotter is null without a learner). */
   record Parts(
+      LoopInbox inbox,
       ProtocolNode protocol,
       Storage storage,
       Transport transport,
@@ -84,12 +82,8 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
       Completions commands,
       PendingCommands<Long, Long> reads) {}
 
-  EventLoop(
-      Parts parts,
-      long tickIntervalMs,
-      long timeoutMs,
-      int maxInbox,
-      Consumer<Throwable> onFailure) {
+  EventLoop(Parts parts, long tickIntervalMs, long timeoutMs, Consumer<Throwable> onFailure) {
+    this.inbox = parts.inbox();
     this.protocol = parts.protocol();
     this.nodeId = protocol.id();
     this.transport = parts.transport();
@@ -100,7 +94,6 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
     this.reads = parts.reads();
     this.tickIntervalMs = tickIntervalMs;
     this.timeoutMs = timeoutMs;
-    this.maxInbox = maxInbox;
     this.onFailure = onFailure;
     Storage storage = parts.storage();
     this.writer =
@@ -112,7 +105,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
 
   private void signalWritten() {
     if (writtenSignalled.compareAndSet(false, true)) {
-      enqueue(LoopInput.Written.SIGNAL);
+      inbox.enqueue(LoopInput.Written.SIGNAL);
     }
   }
 
@@ -132,28 +125,6 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
   /** The commit slot the node knew of at the end of the loop's last turn. */
   long commitSlot() {
     return commitSlot;
-  }
-
-  /** Queue a message from the network; dropped when the inbox is full (the protocol retries). */
-  void receive(Message message) {
-    if (inboxSize.get() >= maxInbox) {
-      return;
-    }
-    enqueue(new LoopInput.Received(message));
-  }
-
-  /**
-   * Run {@code inputs}, which queues inputs from this thread, so that they wake the loop once,
-   * after it returns ({@link ParkingQueue#holdWakeups()}).
-   */
-  void inOneWakeup(Runnable inputs) {
-    inbox.holdingWakeups(inputs);
-  }
-
-  /** Queue an input from an application thread, the apply thread or the snapshot thread. */
-  void enqueue(LoopInput input) {
-    inboxSize.incrementAndGet();
-    inbox.add(input);
   }
 
   void stop() {
@@ -216,7 +187,6 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
     }
     LoopInput input;
     while (handled < MAX_INPUTS_PER_TURN && (input = inbox.poll()) != null) {
-      inboxSize.decrementAndGet();
       handle(input, now);
       handled++;
     }
@@ -269,7 +239,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
       }
     } else if (m instanceof Message.SnapshotChunk c) {
       if (snapshotter != null) {
-        snapshotter.receive(c);
+        snapshotter.receive(c, applier.appliedSlot());
       }
     } else {
       protocol.receive(m, now, out);

@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +41,6 @@ final class Snapshotter {
   private final SnapshotStore store;
   private final SnapshotOptions options;
   private final Consumer<LoopInput> loop;
-  private final LongSupplier appliedSlot;
   private final io.paxos.core.observe.NodeObserver observer;
   private final ExecutorService thread;
   private final AtomicBoolean saving = new AtomicBoolean();
@@ -69,7 +67,6 @@ final class Snapshotter {
   /**
    * @param loop queues an input for the event loop: a {@link LoopInput.Send}, a {@link
    *     LoopInput.SnapshotSaved} or a {@link LoopInput.SnapshotReceived}
-   * @param appliedSlot the slot the state machine has applied through
    * @param observer told of each snapshot taken or received
    */
   Snapshotter(
@@ -77,14 +74,12 @@ final class Snapshotter {
       SnapshotStore store,
       SnapshotOptions options,
       Consumer<LoopInput> loop,
-      LongSupplier appliedSlot,
       io.paxos.core.observe.NodeObserver observer) {
     this.observer = observer;
     this.nodeId = nodeId;
     this.store = store;
     this.options = options;
     this.loop = loop;
-    this.appliedSlot = appliedSlot;
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -134,8 +129,12 @@ final class Snapshotter {
   }
 
   /** A chunk of a peer's snapshot arrived. */
-  void receive(Message.SnapshotChunk chunk) {
-    execute(() -> onChunk(chunk));
+  /**
+   * Take a chunk of a peer's snapshot; {@code appliedSlot} is the slot this node had applied
+   * through when the chunk came (a transfer of a snapshot not beyond it is not started).
+   */
+  void receive(Message.SnapshotChunk chunk, long appliedSlot) {
+    execute(() -> onChunk(chunk, appliedSlot));
   }
 
   private void sendChunk(int to, long slot, long offset) {
@@ -164,7 +163,7 @@ final class Snapshotter {
                 nodeId, info.slot(), from, info.size(), info.checksum(), data)));
   }
 
-  private void onChunk(Message.SnapshotChunk chunk) {
+  private void onChunk(Message.SnapshotChunk chunk, long appliedSlot) {
     try {
       if (transfer != null && chunk.slot() == transfer.slot) {
         if (chunk.offset() != transfer.received) {
@@ -178,7 +177,7 @@ final class Snapshotter {
           return;
         }
       } else {
-        if (chunk.offset() != 0 || chunk.slot() <= appliedSlot.getAsLong()) {
+        if (chunk.offset() != 0 || chunk.slot() <= appliedSlot) {
           return;
         }
         if (transfer != null
