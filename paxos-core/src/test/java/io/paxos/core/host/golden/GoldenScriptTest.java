@@ -54,6 +54,15 @@ class GoldenScriptTest {
   }
 
   @Test
+  @DisplayName("a storage thread makes no writes while it forces a group")
+  void noWriteDuringAForce() {
+    String script = "nodes 3\n----\n\ntick 1 at=300\n----\n\nwrite 1\n----\n\nwrite 1\n----\n";
+    assertThatThrownBy(() -> run(script))
+        .hasMessage(
+            "t.txt:10: node 1's storage thread is forcing #1: 'force 1' completes it first");
+  }
+
+  @Test
   @DisplayName("time never goes back")
   void timeForwardOnly() {
     assertThatThrownBy(() -> run("nodes 3\n----\n\ntick 1 at=300\n----\n\ntick 2 at=299\n----\n"))

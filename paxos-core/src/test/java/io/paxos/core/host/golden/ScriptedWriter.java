@@ -1,64 +1,55 @@
 package io.paxos.core.host.golden;
 
+import io.paxos.core.host.DeferredStorageWriter;
 import io.paxos.core.host.StorageWriter;
-import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.Storage;
-import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
- * A node's storage thread, run by the script: writes wait in its queue until the script makes them
- * ({@code write NODE}: made, not synced, as in the OS's cache) or makes and forces them ({@code
- * force NODE}). Like the simulator's writer, a group of writes none of which asked for a sync is
- * done once made. Every write queued and every group made or forced is printed with its tickets.
+ * A node's storage thread, stepped by the script: a {@link DeferredStorageWriter} whose queued
+ * writes the script makes ({@code write NODE}: made, not synced, as in the OS's cache) or makes and
+ * forces ({@code force NODE}), printing every write queued (with its ticket and what it persists)
+ * and every group made or forced. As in the simulator, a group none of whose writes asked for a
+ * sync is done once made.
  *
  * <p>{@code reportsEarly} makes it a broken writer that reports each write done as soon as it is
  * queued, before it is made or forced: the carrier then sends votes that are not durable, which the
  * golden outputs must expose ({@code GoldenScriptTest}).
  */
 final class ScriptedWriter implements StorageWriter {
-  private record Job(long ticket, Consumer<Storage> writes, boolean sync) {}
-
   private final int nodeId;
-  private final InMemoryStorage storage;
+  private final DeferredStorageWriter thread;
   private final Consumer<String> print;
   private final boolean reportsEarly;
-  private final ArrayDeque<Job> queued = new ArrayDeque<>();
-  private long submitted; // tickets handed out
+  private long submitted; // the ticket of the last write queued
   private long written; // the ticket of the last write made
-  private long done;
-  private long unsyncedFrom = 1; // the first ticket made since the last sync
-  private boolean syncWanted; // a write made since the last sync asked for one
+  private long unsyncedFrom = 1; // the first ticket made since the last force
+  private boolean syncWanted; // a write made since the last force asked for one
 
-  ScriptedWriter(
-      int nodeId, InMemoryStorage storage, Consumer<String> print, boolean reportsEarly) {
+  ScriptedWriter(int nodeId, Storage storage, Consumer<String> print, boolean reportsEarly) {
     this.nodeId = nodeId;
-    this.storage = storage;
+    this.thread = new DeferredStorageWriter(storage, () -> {});
     this.print = print;
     this.reportsEarly = reportsEarly;
   }
 
   @Override
   public long write(Consumer<Storage> writes, boolean sync) {
-    long ticket = ++submitted;
-    queued.add(new Job(ticket, writes, sync));
+    submitted = thread.write(writes, sync);
     print.accept(
         "n"
             + nodeId
             + " queue #"
-            + ticket
+            + submitted
             + ": "
             + WriteDescription.of(writes)
             + (sync ? ", sync" : ""));
-    if (reportsEarly) {
-      done = submitted;
-    }
-    return ticket;
+    return submitted;
   }
 
   @Override
   public long done() {
-    return done;
+    return reportsEarly ? submitted : thread.done(); // the break: done before it is made
   }
 
   @Override
@@ -68,22 +59,34 @@ final class ScriptedWriter implements StorageWriter {
 
   @Override
   public void close(boolean finish) {
-    // A scripted node stops only by crashing: what is queued is lost with it.
+    thread.close(finish);
   }
 
-  /** Make every queued write, in order, without a sync ({@code write NODE}). */
+  /** Make every queued write, in order, without a force ({@code write NODE}). */
   void writeQueued() {
-    if (queued.isEmpty()) {
+    if (syncWanted) {
+      // A real storage thread forces a group before it makes the next (and DeferredStorageWriter
+      // would count the unforced group done with a group that needs no sync).
+      throw new ScriptException(
+          "node "
+              + nodeId
+              + "'s storage thread is forcing "
+              + tickets(unsyncedFrom, written)
+              + ": 'force "
+              + nodeId
+              + "' completes it first");
+    }
+    if (!thread.hasQueued()) {
       print.accept("n" + nodeId + " write: nothing queued");
       return;
     }
-    long first = queued.peek().ticket();
-    makeQueued();
+    long first = written + 1;
+    syncWanted = thread.writeQueued();
+    written = submitted;
     if (syncWanted) {
       print.accept("n" + nodeId + " write " + tickets(first, written) + ": made, not synced");
     } else {
       // Nothing asked for a sync (chosen values alone): done once made, as the carrier expects.
-      done = Math.max(done, written);
       print.accept(
           "n" + nodeId + " write " + tickets(first, written) + ": made, no sync asked: done");
     }
@@ -91,35 +94,28 @@ final class ScriptedWriter implements StorageWriter {
 
   /** Make every queued write and force them all ({@code force NODE}). */
   void force() {
-    makeQueued();
+    if (thread.hasQueued()) {
+      thread.writeQueued();
+      written = submitted;
+    }
     if (unsyncedFrom > written) {
       print.accept("n" + nodeId + " force: nothing to force");
       return;
     }
-    storage.sync();
+    thread.forced();
     print.accept("n" + nodeId + " force " + tickets(unsyncedFrom, written) + ": durable");
-    done = Math.max(done, written);
     unsyncedFrom = written + 1;
     syncWanted = false;
   }
 
-  private void makeQueued() {
-    Job job;
-    while ((job = queued.poll()) != null) {
-      job.writes().accept(storage);
-      syncWanted |= job.sync();
-      written = job.ticket();
-    }
-  }
-
   /** How many writes wait in the queue (lost by a crash). */
   int queuedCount() {
-    return queued.size();
+    return (int) (submitted - written);
   }
 
   /** The tickets still queued, as {@code #3..#4}, or empty. */
   String queuedTickets() {
-    return queued.isEmpty() ? "" : tickets(queued.peek().ticket(), submitted);
+    return submitted == written ? "" : tickets(written + 1, submitted);
   }
 
   private static String tickets(long first, long last) {
