@@ -33,6 +33,12 @@ class GoldenInteractionTest {
   static final boolean REWRITE = Boolean.getBoolean("paxos.golden.rewrite");
 
   static List<Path> scripts() throws IOException {
+    if (!Files.isDirectory(DIRECTORY)) {
+      fail(
+          "golden scripts are read (and rewritten) in "
+              + DIRECTORY.toAbsolutePath()
+              + ": run the tests from the paxos-core directory, as Maven does");
+    }
     try (Stream<Path> files = Files.list(DIRECTORY)) {
       List<Path> scripts = files.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
       if (scripts.isEmpty()) {
