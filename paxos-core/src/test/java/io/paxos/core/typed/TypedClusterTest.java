@@ -184,7 +184,8 @@ class TypedClusterTest {
         .until(() -> hasSnapshot(1) && hasSnapshot(2) && hasSnapshot(3));
     closeAll();
 
-    startAll(Bootstrap.EXISTING); // fresh Journal instances: restore, then applyWithoutResult for the rest
+    // Fresh Journal instances: restore from the snapshot, then applyWithoutResult for the rest.
+    startAll(Bootstrap.EXISTING);
     awaitEveryNodeHolds("one,two,three,four,five");
     assertThat(untilProposed(() -> nodes.get(3).submit("six"))).isEqualTo("6");
     awaitEveryNodeHolds("one,two,three,four,five,six");
