@@ -11,10 +11,12 @@ package io.paxos.core.typed;
  * exceptionally.
  */
 public class CodecException extends IllegalArgumentException {
+  /** A failure described by {@code message}, which names the codec. */
   public CodecException(String message) {
     super(message);
   }
 
+  /** A failure described by {@code message}, found by the parser that threw {@code cause}. */
   public CodecException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param <R> results and answers
  */
 public record CommandCodecs<C, R>(Codec<C> commands, Codec<R> results) {
+  /** Checks that both codecs are given. */
   public CommandCodecs {
     Objects.requireNonNull(commands, "commands");
     Objects.requireNonNull(results, "results");

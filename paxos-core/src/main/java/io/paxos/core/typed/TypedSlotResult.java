@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param <R> results and answers
  */
 public record TypedSlotResult<R>(long slot, R result) {
+  /** Checks the slot and the result. */
   public TypedSlotResult {
     if (slot < 0) {
       throw new IllegalArgumentException("slot must not be negative, was " + slot);
