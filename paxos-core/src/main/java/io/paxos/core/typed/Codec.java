@@ -1,5 +1,8 @@
 package io.paxos.core.typed;
 
+import java.io.IOException;
+import java.io.InputStream;
+
 /**
  * Turns values of one application type into bytes and back, for commands, results and queries that
  * the byte API ({@link io.paxos.core.StateMachine}, {@code PaxosNode}) carries.
@@ -41,6 +44,24 @@ public interface Codec<T> {
 
   /** The largest encoding this codec writes or reads, in bytes. */
   int maxBytes();
+
+  /**
+   * The value encoded in the rest of {@code in}, read to its end but never more than {@link
+   * #maxBytes()} + 1 bytes into memory: for a snapshot written with {@link
+   * TypedStateMachine.Snapshot#of}, in {@link TypedStateMachine#restore}.
+   *
+   * @throws CodecException if the stream holds more than {@link #maxBytes()} bytes, or the bytes
+   *     are not an encoding of a value
+   * @throws IOException if reading fails
+   */
+  default T readFrom(InputStream in) throws IOException {
+    byte[] bytes = in.readNBytes(maxBytes() == Integer.MAX_VALUE ? maxBytes() : maxBytes() + 1);
+    if (bytes.length > maxBytes() || (bytes.length == Integer.MAX_VALUE && in.read() != -1)) {
+      throw new CodecException(
+          this + ": the stream holds more than the bound of " + maxBytes() + " bytes");
+    }
+    return decode(bytes);
+  }
 
   /**
    * Strings as UTF-8, of at most {@value #DEFAULT_MAX_BYTES} bytes. Decoding rejects malformed

@@ -59,5 +59,21 @@ public interface TypedStateMachine<C, R> {
    * that an implementation of this interface can use unqualified.
    */
   @FunctionalInterface
-  interface Snapshot extends StateMachine.Snapshot {}
+  interface Snapshot extends StateMachine.Snapshot {
+
+    /**
+     * A snapshot of {@code state} in {@code codec}'s encoding, for a state that is one value (a
+     * record of the state machine's fields, say); restore it with {@link Codec#readFrom}. The state
+     * is encoded now, on the apply thread, so the state machine may change it as soon as this
+     * returns; a large state is better written lazily from an immutable view, by a lambda of its
+     * own.
+     *
+     * @throws IllegalArgumentException if {@code codec} cannot encode {@code state} within its
+     *     bound
+     */
+    static <S> Snapshot of(Codec<S> codec, S state) {
+      byte[] bytes = codec.encode(state);
+      return out -> out.write(bytes);
+    }
+  }
 }

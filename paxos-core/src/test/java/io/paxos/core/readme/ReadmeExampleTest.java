@@ -49,8 +49,7 @@ class ReadmeExampleTest {
 
   @Test
   void theTypedExampleReplicatesAndReadsItsOwnWrite() throws Exception {
-    assertThat(TypedCounterCluster.addAndRead(5)).isEqualTo(5);
-    assertThat(TypedCounterCluster.addAndRead(Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
+    assertThat(TypedCounterCluster.addAndRead(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
   }
 
   private static String between(String text, String start, String end) {

@@ -22,13 +22,12 @@ public final class TypedCounter implements TypedStateMachine<Long, Long> {
 
   @Override
   public Snapshot snapshot() {
-    byte[] captured = Codec.int64().encode(total); // capture quickly; written later
-    return out -> out.write(captured);
+    return Snapshot.of(Codec.int64(), total); // encoded now, written later off the apply thread
   }
 
   @Override
   public void restore(InputStream in) throws IOException {
-    total = Codec.int64().decode(in.readAllBytes());
+    total = Codec.int64().readFrom(in);
   }
 }
 // README:typed-counter:end

@@ -140,4 +140,46 @@ class CodecTest {
     Codec.utf8().decode(bytes);
     assertThat(bytes).containsExactly('a', 'b', 'c');
   }
+
+  @Test
+  void aSnapshotOfOneValueRestoresThroughReadFrom() throws Exception {
+    TypedStateMachine.Snapshot snapshot = TypedStateMachine.Snapshot.of(Codec.int64(), -7L);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    snapshot.writeTo(out);
+    snapshot.writeTo(out); // written twice: readFrom must see 16 bytes and refuse them
+    byte[] once = java.util.Arrays.copyOf(out.toByteArray(), 8);
+    assertThat(Codec.int64().readFrom(new java.io.ByteArrayInputStream(once))).isEqualTo(-7L);
+    assertThatThrownBy(
+            () -> Codec.int64().readFrom(new java.io.ByteArrayInputStream(out.toByteArray())))
+        .isInstanceOf(CodecException.class)
+        .hasMessage("int64: the stream holds more than the bound of 8 bytes");
+    assertThatThrownBy(() -> TypedStateMachine.Snapshot.of(Codec.utf8(1), "ab"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void readFromReadsNoMoreThanOneBytePastTheBound() {
+    java.io.InputStream endless =
+        new java.io.InputStream() {
+          long served;
+
+          @Override
+          public int read() {
+            served++;
+            return 'x';
+          }
+        };
+    assertThatThrownBy(() -> Codec.utf8(1 << 10).readFrom(endless))
+        .isInstanceOf(CodecException.class)
+        .hasMessage("utf8(1024): the stream holds more than the bound of 1024 bytes");
+  }
+
+  @Test
+  void readFromTakesAStreamAtTheBoundAndAnEmptyOne() throws Exception {
+    assertThat(Codec.utf8(3).readFrom(new java.io.ByteArrayInputStream(new byte[] {'a', 'b', 'c'})))
+        .isEqualTo("abc");
+    assertThat(Codec.utf8(3).readFrom(java.io.InputStream.nullInputStream())).isEmpty();
+    assertThatThrownBy(() -> Codec.int64().readFrom(java.io.InputStream.nullInputStream()))
+        .isInstanceOf(CodecException.class);
+  }
 }

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * its snapshot and replays the rest through {@code applyWithoutResult}.
  */
 class TypedClusterTest {
-  private static final ProtocolOptions FAST =
-      ProtocolOptions.defaults().withTimings(20, 150, 300, 100);
+  // The default timings, not faster ones: on a loaded machine, 150 ms election timeouts change
+  // leaders often enough to leave a command's outcome unknown past the command timeout.
+  private static final ProtocolOptions OPTIONS = ProtocolOptions.defaults();
   private static final SnapshotOptions EVERY_TWO_SLOTS = new SnapshotOptions(2, 0, 1024);
   private static final CommandCodecs<String, String> CODECS =
       CommandCodecs.of(Codec.utf8(2 << 20), Codec.utf8());
@@ -54,18 +55,30 @@ class TypedClusterTest {
             .stateMachine(CODECS.stateMachine(new Journal()))
             .transport(network.transport(id))
             .storage(FileStorage.open(dir.resolve("node-" + id), "typed", id))
-            .options(FAST)
+            .options(OPTIONS)
             .snapshots(EVERY_TWO_SLOTS)
-            .commandTimeout(Duration.ofSeconds(10))
+            .commandTimeout(Duration.ofSeconds(30))
             .bootstrap(bootstrap)
             .build();
     nodes.put(id, CODECS.node(node));
   }
 
+  /** Start every node and wait until all of them follow one leader. */
   private void startAll(Bootstrap bootstrap) throws Exception {
     for (int id : CONFIG.ids()) {
       start(id, bootstrap);
     }
+    awaitOneLeader();
+  }
+
+  private void awaitOneLeader() {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              var leaders = nodes.values().stream().map(n -> n.node().leaderId()).toList();
+              return leaders.get(0).isPresent() && leaders.stream().distinct().count() == 1;
+            });
   }
 
   @AfterEach
@@ -75,15 +88,15 @@ class TypedClusterTest {
   }
 
   /** Submit again while a change of leader refuses the command unproposed (safe to retry). */
-  private static <T> T untilProposed(Callable<CompletableFuture<T>> submit) throws Exception {
+  private <T> T untilProposed(Callable<CompletableFuture<T>> submit) throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
-        return submit.call().get(30, TimeUnit.SECONDS);
+        return submit.call().get(60, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof NotLeaderException) || attempt == 100) {
           throw e;
         }
-        Thread.sleep(20);
+        awaitOneLeader();
       }
     }
   }
@@ -140,7 +153,7 @@ class TypedClusterTest {
     startAll(Bootstrap.NEW);
     TypedPaxosNode<String, String> node = nodes.get(1);
     // Within the command codec's bound (2 MiB) but above the node's largest command (1 MiB).
-    String tooLargeForTheNode = "x".repeat(FAST.maxCommandBytes() + 1);
+    String tooLargeForTheNode = "x".repeat(OPTIONS.maxCommandBytes() + 1);
     assertThatThrownBy(() -> node.submit(tooLargeForTheNode))
         .isInstanceOf(IllegalArgumentException.class);
     // Above the command codec's bound: refused before the node sees it.

@@ -65,12 +65,11 @@ final class Ledger implements TypedStateMachine<Ledger.Request, Ledger.Reply> {
 
   @Override
   public Snapshot snapshot() {
-    byte[] captured = STATE.encode(new State(new TreeMap<>(balances)));
-    return out -> out.write(captured);
+    return Snapshot.of(STATE, new State(balances));
   }
 
   @Override
   public void restore(InputStream in) throws IOException {
-    balances = new TreeMap<>(STATE.decode(in.readAllBytes()).balances());
+    balances = new TreeMap<>(STATE.readFrom(in).balances());
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paxos.core.Consistency;
 import io.paxos.core.config.ClusterConfig;
-import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.transport.InMemoryNetwork;
 import io.paxos.core.typed.CommandCodecs;
@@ -44,7 +43,6 @@ class TypedLedgerClusterTest {
                   .nodeId(id)
                   .stateMachine(CODECS.stateMachine(new Ledger()))
                   .transport(network.transport(id))
-                  .options(ProtocolOptions.defaults().withTimings(20, 150, 300, 100))
                   .commandTimeout(Duration.ofSeconds(30))
                   .build()));
     }
