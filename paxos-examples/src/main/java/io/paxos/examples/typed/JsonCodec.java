@@ -1,7 +1,7 @@
 package io.paxos.examples.typed;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,9 +28,9 @@ import java.util.Objects;
  *
  * <p><b>Strict decoding.</b> The mapper refuses what a lenient one would guess at, so that bytes
  * that are not exactly an encoding of a value throw {@link CodecException}: unknown properties,
- * trailing tokens after the value, {@code null} for a primitive or as the whole value, numbers that
- * do not fit their field, and input longer than {@link #maxBytes()}. Jackson's own stream limits
- * (nesting depth 1000, strings of 20 M characters) apply on top.
+ * trailing tokens after the value, a key given twice, {@code null} for a primitive or as the whole
+ * value, numbers that do not fit their field, and input longer than {@link #maxBytes()}. Jackson's
+ * own stream limits (nesting depth 1000, strings of 20 M characters) apply on top.
  *
  * <p><b>Determinism.</b> Every replica decodes the same bytes into equal values. Maps are written
  * with sorted keys, so the encoding of a value does not depend on a hash order either.
@@ -80,13 +80,12 @@ public final class JsonCodec<T> implements Codec<T> {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
-    mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.defaults());
     return mapper;
   }
 

@@ -78,6 +78,7 @@ class JsonCodecTest {
         "{", // truncated
         "{\"ok\":true,\"balance\":1} {}", // trailing tokens
         "{\"ok\":true,\"balance\":1,\"extra\":0}", // an unknown property
+        "{\"ok\":true,\"balance\":1,\"balance\":2}", // a key given twice
         "{\"ok\":true,\"balance\":null}", // null for a primitive
         "{\"ok\":true,\"balance\":1.5}", // a fraction for an integer
         "{\"ok\":true,\"balance\":99999999999999999999}", // beyond a long
