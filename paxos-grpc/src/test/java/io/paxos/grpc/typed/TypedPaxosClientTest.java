@@ -17,7 +17,9 @@ import io.paxos.grpc.client.TypedPaxosClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,9 @@ class TypedPaxosClientTest {
           ProtobufCodec.of(StringValue.getDefaultInstance(), 64),
           ProtobufCodec.of(Int64Value.getDefaultInstance()));
 
+  /** Permits for the replicas to apply a {@link WordCount#GATED} command. */
+  private static final Semaphore GATE = new Semaphore(0);
+
   private static LocalCluster cluster;
   private static PaxosClient client;
 
@@ -40,7 +45,7 @@ class TypedPaxosClientTest {
     cluster =
         LocalCluster.builder()
             .config(ClusterConfig.of("words", 1, 2, 3))
-            .stateMachines(id -> CODECS.stateMachine(new WordCount()))
+            .stateMachines(id -> CODECS.stateMachine(new WordCount(GATE)))
             .options(ProtocolOptions.defaults().withTimings(20, 150, 300, 100))
             .commandTimeout(Duration.ofSeconds(10))
             .start();
@@ -104,5 +109,40 @@ class TypedPaxosClientTest {
     // The client and the cluster go on.
     TypedPaxosClient<StringValue, Int64Value> words = TypedPaxosClient.of(client, CODECS);
     assertThat(words.submit(word("after")).get(30, TimeUnit.SECONDS)).isEqualTo(Int64Value.of(1));
+  }
+
+  @Test
+  void resultsAreDecodedAndCallbacksRunOnTheClientsThread() throws Exception {
+    AtomicReference<String> decodedOn = new AtomicReference<>();
+    Codec<Int64Value> recording =
+        new Codec<>() {
+          @Override
+          public byte[] encode(Int64Value value) {
+            return CODECS.results().encode(value);
+          }
+
+          @Override
+          public Int64Value decode(byte[] bytes) {
+            decodedOn.set(Thread.currentThread().getName());
+            return CODECS.results().decode(bytes);
+          }
+
+          @Override
+          public int maxBytes() {
+            return CODECS.results().maxBytes();
+          }
+        };
+    TypedPaxosClient<StringValue, Int64Value> words =
+        TypedPaxosClient.of(client, CommandCodecs.of(CODECS.commands(), recording));
+    AtomicReference<String> callbackOn = new AtomicReference<>();
+    CompletableFuture<Int64Value> submitted = words.submit(word(WordCount.GATED));
+    CompletableFuture<Int64Value> done =
+        submitted.whenComplete((r, e) -> callbackOn.set(Thread.currentThread().getName()));
+    assertThat(submitted).as("held by the gate").isNotDone();
+    GATE.release(3); // every replica applies it
+    assertThat(done.get(30, TimeUnit.SECONDS)).isEqualTo(Int64Value.of(1));
+    String clientThread = "paxos-client-" + Long.toHexString(client.clientId());
+    assertThat(decodedOn.get()).isEqualTo(clientThread);
+    assertThat(callbackOn.get()).isEqualTo(clientThread);
   }
 }

@@ -9,13 +9,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /** A typed state machine in protobuf messages: a command counts a word; a query reads its count. */
 final class WordCount implements TypedStateMachine<StringValue, Int64Value> {
+  /** The word whose commands wait for a permit of {@link #gate} before they are applied. */
+  static final String GATED = "gated";
+
   private final Map<String, Long> counts = new TreeMap<>();
+  private final Semaphore gate;
+
+  WordCount(Semaphore gate) {
+    this.gate = gate;
+  }
 
   @Override
   public Int64Value apply(StringValue word) {
+    if (word.getValue().equals(GATED)) {
+      try {
+        gate.tryAcquire(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return Int64Value.of(counts.merge(word.getValue(), 1L, Long::sum));
   }
 
