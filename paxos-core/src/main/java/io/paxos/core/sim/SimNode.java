@@ -2,6 +2,7 @@ package io.paxos.core.sim;
 
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
+import io.paxos.core.host.DeferredStorageWriter;
 import io.paxos.core.host.OutboxCarrier;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.ProtocolNode;
@@ -9,8 +10,8 @@ import io.paxos.core.storage.InMemoryStorage;
 
 /**
  * One simulated node: its storage (which outlives crashes), its outbox, and, while it is up, its
- * {@link ProtocolNode} with the {@link OutboxCarrier} and {@link SimStorageWriter} that host it.
- * Not thread-safe.
+ * {@link ProtocolNode} with the {@link OutboxCarrier} and {@link DeferredStorageWriter} that host
+ * it. Not thread-safe.
  */
 final class SimNode {
   /** A crash waiting for the node's next step that carries out an outbox. */
@@ -29,7 +30,7 @@ final class SimNode {
   ProtocolNode protocol;
   // While up: the host that carries out the outbox, and its storage thread (both per incarnation).
   OutboxCarrier carrier;
-  SimStorageWriter writer;
+  DeferredStorageWriter writer;
   // Messages still to send before a MID_SEND crash (-1: no crash under way).
   int sendBudget = -1;
   // The last slot delivered since the snapshot check (0: none).

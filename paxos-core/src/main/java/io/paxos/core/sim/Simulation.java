@@ -3,7 +3,9 @@ package io.paxos.core.sim;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
+import io.paxos.core.host.DeferredStorageWriter;
 import io.paxos.core.host.OutboxCarrier;
+import io.paxos.core.host.StorageWriter;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
@@ -24,8 +26,8 @@ import java.util.TreeMap;
  * (one step = one event handled) and liveness once the faults have healed.
  *
  * <p>Each node is driven exactly as the runtime drives it: inputs, then {@code flush}, then the
- * runtime's own {@link OutboxCarrier} carries the outbox out, over a {@link SimStorageWriter} that
- * plays the storage thread as simulated events. What may precede the sync leaves at once and
+ * runtime's own {@link OutboxCarrier} carries the outbox out, over a {@link DeferredStorageWriter}
+ * that plays the storage thread as simulated events. What may precede the sync leaves at once and
  * deliveries are checked and complete their clients' requests at once; the batch's promise, round,
  * accepted values, compaction and chosen values are queued with the writer, which makes them in a
  * group (a {@code STORAGE_WRITE} event) and forces them a little later (a {@code STORAGE_FORCE}
@@ -632,7 +634,7 @@ public final class Simulation {
     SimNode restarted = n;
     int incarnation = n.incarnation;
     n.writer =
-        new SimStorageWriter(
+        new DeferredStorageWriter(
             n.storage,
             () ->
                 queue.add(
@@ -641,9 +643,10 @@ public final class Simulation {
                     restarted.id,
                     incarnation,
                     0,
-                    null),
-            options.sendsBeforeSync());
-    n.carrier = new OutboxCarrier(n.id, n.writer, new NodeEffects(n));
+                    null));
+    StorageWriter writer =
+        options.sendsBeforeSync() ? new EarlyReportingWriter(n.writer) : n.writer;
+    n.carrier = new OutboxCarrier(n.id, writer, new NodeEffects(n));
     checkers.onStart(n.protocol, durable);
     queue.add(now + random.nextInt(10), Event.Kind.TICK, n.id, n.incarnation, 0, null);
   }

@@ -10,69 +10,20 @@ import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.Value;
 import io.paxos.core.storage.InMemoryStorage;
-import io.paxos.core.storage.Storage;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The durability rule as the carrier carries it out, against a writer whose writes complete only
- * when the test says so (a disk that forces slowly): votes wait for their force, what may precede
- * the sync leaves at once, batches settle in order, and a message to the node itself comes back
- * only once durable.
+ * The durability rule as the carrier carries it out, against a storage thread whose writes and
+ * forces complete only when the test says so ({@link DeferredStorageWriter}: a disk that forces
+ * slowly): votes wait for their force, what may precede the sync leaves at once, batches settle in
+ * order, and a message to the node itself comes back only once durable.
  */
 class OutboxCarrierTest {
   private static final int SELF = 1;
   private static final Ballot B = new Ballot(3, 2);
-
-  /** A writer that makes writes when the test calls {@link #complete()}, as a storage thread. */
-  private static final class ManualWriter implements StorageWriter {
-    private final InMemoryStorage storage = new InMemoryStorage();
-    private final ArrayDeque<Consumer<Storage>> queued = new ArrayDeque<>();
-    private final ArrayDeque<Boolean> syncs = new ArrayDeque<>();
-    private long submitted;
-    private long done;
-
-    @Override
-    public long write(Consumer<Storage> writes, boolean sync) {
-      queued.add(writes);
-      syncs.add(sync);
-      return ++submitted;
-    }
-
-    @Override
-    public long done() {
-      return done;
-    }
-
-    @Override
-    public boolean atOnce() {
-      return false;
-    }
-
-    @Override
-    public void close(boolean finish) {}
-
-    /** Make and sync every queued write. */
-    void complete() {
-      boolean sync = false;
-      while (!queued.isEmpty()) {
-        queued.poll().accept(storage);
-        sync |= syncs.poll();
-        done++;
-      }
-      if (sync) {
-        storage.sync();
-      }
-    }
-
-    int syncRequests() {
-      return (int) syncs.stream().filter(s -> s).count();
-    }
-  }
 
   private static final class Recorder implements OutboxCarrier.Effects {
     final List<String> events = new ArrayList<>();
@@ -109,9 +60,17 @@ class OutboxCarrierTest {
     }
   }
 
-  private final ManualWriter writer = new ManualWriter();
+  private final InMemoryStorage storage = new InMemoryStorage();
+  private final DeferredStorageWriter writer = new DeferredStorageWriter(storage, () -> {});
   private final Recorder effects = new Recorder();
   private final OutboxCarrier carrier = new OutboxCarrier(SELF, writer, effects);
+
+  /** The storage thread makes every queued write and, if one asked, forces them. */
+  private void complete() {
+    if (writer.writeQueued()) {
+      writer.forced();
+    }
+  }
 
   private static Value value(int tag) {
     return new Value.Batch(List.of(new Command(SELF, 7, tag, new byte[] {(byte) tag})));
@@ -129,11 +88,11 @@ class OutboxCarrierTest {
 
     assertThat(out.isEmpty()).as("cleared for the next batch").isTrue();
     assertThat(effects.take()).containsExactly("send Forward to 2", "flush");
-    assertThat(writer.storage.load().promised()).isEqualTo(Ballot.ZERO);
+    assertThat(storage.load().promised()).isEqualTo(Ballot.ZERO);
     assertThat(carrier.holding()).isTrue();
 
-    writer.complete();
-    assertThat(writer.storage.load().promised()).isEqualTo(B);
+    complete();
+    assertThat(storage.load().promised()).isEqualTo(B);
     carrier.releaseWritten();
     assertThat(effects.take()).containsExactly("send Promise to 2", "flush", "settle 0 abandoned");
     assertThat(carrier.holding()).isFalse();
@@ -155,7 +114,7 @@ class OutboxCarrierTest {
     carrier.carryOut(out);
     assertThat(effects.take()).isEmpty();
 
-    writer.complete();
+    complete();
     carrier.releaseWritten();
     assertThat(effects.take())
         .containsExactly(
@@ -180,7 +139,7 @@ class OutboxCarrierTest {
     carrier.carryOut(out);
     assertThat(effects.take()).as("the abandoned command waits for the vote before it").isEmpty();
 
-    writer.complete();
+    complete();
     carrier.releaseWritten();
     assertThat(effects.take())
         .containsExactly(
@@ -196,7 +155,7 @@ class OutboxCarrierTest {
     carrier.carryOut(out);
     assertThat(effects.take()).isEmpty();
 
-    writer.complete();
+    complete();
     carrier.releaseWritten();
     assertThat(effects.take()).containsExactly("loopback Accepted", "flush", "settle 0 abandoned");
   }
@@ -210,15 +169,16 @@ class OutboxCarrierTest {
     out.deliver(1, value(1));
     carrier.carryOut(out);
     assertThat(effects.take()).startsWith("deliver 1");
-    assertThat(writer.syncRequests()).as("a chosen value alone asks for no sync").isZero();
+    assertThat(writer.writeQueued()).as("a chosen value alone asks for no sync").isFalse();
+    assertThat(storage.unsyncedWrites()).isEqualTo(1);
 
     carrier.syncChosen();
-    assertThat(writer.syncRequests()).isEqualTo(1);
-    writer.complete();
-    assertThat(writer.storage.load().chosen()).containsExactly(value(1));
+    assertThat(writer.writeQueued()).as("syncChosen asks for one").isTrue();
+    writer.forced();
+    assertThat(storage.load().chosen()).containsExactly(value(1));
 
     carrier.syncChosen();
-    assertThat(writer.syncRequests()).as("nothing left unsynced").isZero();
+    assertThat(writer.hasQueued()).as("nothing left unsynced: no sync asked").isFalse();
   }
 
   @Test
