@@ -16,7 +16,12 @@ class ReadmeExampleTest {
   private static final Path ROOT = Path.of("..");
 
   @ParameterizedTest
-  @CsvSource({"counter, Counter.java", "cluster, CounterCluster.java"})
+  @CsvSource({
+    "counter, Counter.java",
+    "cluster, CounterCluster.java",
+    "typed-counter, TypedCounter.java",
+    "typed-cluster, TypedCounterCluster.java"
+  })
   void theReadmeQuotesTheCompiledExampleVerbatim(String name, String file) throws IOException {
     String source =
         Files.readString(
