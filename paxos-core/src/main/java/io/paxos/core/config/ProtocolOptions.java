@@ -30,17 +30,16 @@ package io.paxos.core.config;
  *     every node of a cluster must use the same value
  * @param leaseDurationMs 0 (the default) turns leader leases off; otherwise how long, on its own
  *     clock, an acceptor that acknowledged a leader's heartbeat or {@code Accept} refuses to
- *     promise any other proposer's higher ballot. The leader then serves {@code
- *     Consistency.LEASE} reads without a round trip for {@link #leaseHoldMs()} after it sent a
- *     heartbeat that a phase-2 quorum acknowledged. Must be below {@code electionTimeoutMinMs}.
- *     Cost: an acceptor that restarts refuses every other proposer's {@code Prepare} for this long
- *     (it may have granted a lease it forgot), which can delay an election by as much. See
- *     docs/leases.md
+ *     promise any other proposer's higher ballot. The leader then serves {@code Consistency.LEASE}
+ *     reads without a round trip for {@link #leaseHoldMs()} after it sent a heartbeat that a
+ *     phase-2 quorum acknowledged. Must be below {@code electionTimeoutMinMs}. Cost: an acceptor
+ *     that restarts refuses every other proposer's {@code Prepare} for this long (it may have
+ *     granted a lease it forgot), which can delay an election by as much. See docs/leases.md
  * @param maxClockDrift the bound leases assume on how far any node's clock rate strays from true
- *     time: every clock runs at a rate within {@code [1 - maxClockDrift, 1 + maxClockDrift]},
- *     and never jumps (a monotonic clock such as {@code System.nanoTime}, not the wall clock).
- *     In {@code [0, 0.5)}; if real clocks drift more, a leader may serve a stale LEASE read.
- *     Ignored while leases are off
+ *     time: every clock runs at a rate within {@code [1 - maxClockDrift, 1 + maxClockDrift]}, and
+ *     never jumps (a monotonic clock such as {@code System.nanoTime}, not the wall clock). In
+ *     {@code [0, 0.5)}; if real clocks drift more, a leader may serve a stale LEASE read. Ignored
+ *     while leases are off
  */
 public record ProtocolOptions(
     long heartbeatIntervalMs,
@@ -309,9 +308,8 @@ public record ProtocolOptions(
   }
 
   /**
-   * These options with leader leases of {@code durationMs} (0 turns them off) assuming clocks
-   * drift by at most {@code maxClockDrift}; see {@link #leaseDurationMs} and {@link
-   * #maxClockDrift}.
+   * These options with leader leases of {@code durationMs} (0 turns them off) assuming clocks drift
+   * by at most {@code maxClockDrift}; see {@link #leaseDurationMs} and {@link #maxClockDrift}.
    */
   public ProtocolOptions withLease(long durationMs, double maxClockDrift) {
     return toBuilder().lease(durationMs, maxClockDrift).build();

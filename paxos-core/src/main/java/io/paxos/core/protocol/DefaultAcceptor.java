@@ -20,8 +20,8 @@ import java.util.Optional;
  *       touch with a healthy leader cannot depose it.
  *   <li>Leases (when {@link ProtocolOptions#leasesOn()}): having acknowledged the leader's
  *       heartbeat or {@code Accept}, refuse any other proposer's {@code Prepare} for the lease
- *       duration, counted on this node's clock and kept across a restart ({@link LeasePromise}),
- *       so that the leader may serve reads from its lease (docs/leases.md).
+ *       duration, counted on this node's clock and kept across a restart ({@link LeasePromise}), so
+ *       that the leader may serve reads from its lease (docs/leases.md).
  *   <li>Compaction: the slots through {@link #compactedThrough()} are chosen and covered by a
  *       snapshot, so their entries are dropped. A {@code Promise} then reports from the slot after
  *       them (its {@code fromSlot} is above the {@code Prepare}'s), which tells the new leader not

@@ -466,8 +466,8 @@ public final class DefaultProposer implements Proposer {
   }
 
   /**
-   * Answer the lease reads that arrived before this turn from the lease if it holds at {@code
-   * now}, or else with a read-index round; those of this turn wait for the next.
+   * Answer the lease reads that arrived before this turn from the lease if it holds at {@code now},
+   * or else with a read-index round; those of this turn wait for the next.
    */
   private void serveLeaseReads(long now, Outbox out) {
     boolean holds = lease.holds(now);

@@ -3,8 +3,8 @@ package io.paxos.core.protocol;
 /**
  * A leader's side of leader leases (docs/leases.md): it records when it read its clock before
  * sending each heartbeat, and once a phase-2 quorum acknowledged one, holds the lease until that
- * reading plus {@code holdMs} ({@code ProtocolOptions.leaseHoldMs}, the lease duration shortened
- * by the clock-drift bound). Each acknowledging acceptor answered after that reading, and refuses
+ * reading plus {@code holdMs} ({@code ProtocolOptions.leaseHoldMs}, the lease duration shortened by
+ * the clock-drift bound). Each acknowledging acceptor answered after that reading, and refuses
  * other proposers for the lease duration from its answer on its own clock, which outlasts the hold
  * in true time as long as clocks drift within the bound. A phase-2 quorum meets every phase-1
  * quorum, so no other proposer is elected, and nothing is chosen in a higher ballot, while the
@@ -21,7 +21,9 @@ final class LeaderLease {
   private final long[] sequenceAt = new long[HISTORY];
   private long until = Long.MIN_VALUE;
 
-  /** @param holdMs how long a confirmed heartbeat holds the lease; 0 if leases are off */
+  /**
+   * @param holdMs how long a confirmed heartbeat holds the lease; 0 if leases are off
+   */
   LeaderLease(long holdMs) {
     this.holdMs = holdMs;
   }
