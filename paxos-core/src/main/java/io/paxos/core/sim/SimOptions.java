@@ -197,9 +197,11 @@ public final class SimOptions {
    * delivered this many slots since its last snapshot; 0 takes none.
    */
   /**
-   * How far the nodes' clocks drift: each node's clock runs at a rate drawn once per run from
-   * {@code [1 - clockDrift, 1 + clockDrift]} (half the nodes at an end of it), and every time the
-   * node is handed is its own clock's (0, the default: every clock is the simulation's).
+   * How far the nodes' clocks drift (0, the default: every node is handed the simulation's time).
+   * Otherwise each node's protocol is handed its own clock, whose rate stays within {@code [1 -
+   * clockDrift, 1 + clockDrift]} of the simulation's and changes as the run goes: mostly the
+   * slowest for a node that leads and the fastest for the others (the worst case for leases), now
+   * and then a random rate. Clocks never jump.
    */
   public double clockDrift() {
     return clockDrift;
