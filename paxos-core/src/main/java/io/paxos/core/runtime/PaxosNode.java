@@ -533,7 +533,7 @@ public final class PaxosNode implements AutoCloseable {
     }
     long readId = readIds.incrementAndGet();
     if (consistency == Consistency.LEASE) {
-      readId |= io.paxos.core.protocol.ProtocolNode.LEASE_READ; // the leader may use its lease
+      readId |= ProtocolNode.LEASE_READ; // the leader may use its lease
     }
     CompletableFuture<Long> index = new CompletableFuture<>();
     reads.put(readId, index);
