@@ -49,6 +49,10 @@ class GoldenScriptTest {
         .hasMessageStartingWith("t.txt:5: at: expected a number");
     assertThatThrownBy(() -> run("nodes 1 2:x\n----\n"))
         .hasMessage("t.txt:1: unknown role 'x' in '2:x' (roles: p, a, l)");
+    assertThatThrownBy(() -> run(start + "read 1 soon\n----\n"))
+        .hasMessage("t.txt:5: read NODE [lease]: expected a node id, then 'lease' or nothing");
+    assertThatThrownBy(() -> run("nodes 3 lease=300\n----\n"))
+        .hasMessageStartingWith("t.txt:1: lease=300: ");
     assertThatThrownBy(() -> run("status\n----\n"))
         .hasMessage("t.txt:1: status: start the cluster with 'nodes' first");
   }

@@ -3,6 +3,7 @@ package io.paxos.core.host.golden;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.protocol.Value;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -90,10 +91,10 @@ final class MessageFormatter {
           + " "
           + commands(m.commands());
     } else if (message instanceof Message.ReadIndexRequest m) {
-      return "ReadIndexRequest read=" + m.readId();
+      return "ReadIndexRequest read=" + readId(m.readId());
     } else if (message instanceof Message.ReadIndexReply m) {
       return "ReadIndexReply read="
-          + m.readId()
+          + readId(m.readId())
           + (m.ok() ? " ok index=" + m.readIndex() : " refused")
           + " hint="
           + m.leaderHint();
@@ -101,6 +102,13 @@ final class MessageFormatter {
       return "CommandResult slot=" + m.slot() + " seq=" + m.sequence() + " " + payload(m.result());
     }
     throw new IllegalArgumentException("no format for " + message.getClass().getSimpleName());
+  }
+
+  /** A read's id: {@code 3}, or {@code lease:3} for a lease read. */
+  static String readId(long id) {
+    return (id & ProtocolNode.LEASE_READ) != 0
+        ? "lease:" + (id & ~ProtocolNode.LEASE_READ)
+        : Long.toString(id);
   }
 
   /** {@code 3} for one slot, {@code 3..5} for several, {@code none} for none. */

@@ -1,6 +1,7 @@
 package io.paxos.core.host.golden;
 
 import io.paxos.core.config.Member;
+import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -17,11 +18,13 @@ import java.util.Set;
  *
  * <pre>
  * nodes N | nodes ID[:ROLES]...  start the cluster (first command): nodes 1..N with every role, or
- *                                the members listed, ROLES being letters of p(roposer), a(cceptor),
- *                                l(earner), e.g. {@code nodes 1 2 3:al 4:l}
+ *       [lease=MS]               the members listed, ROLES being letters of p(roposer), a(cceptor),
+ *                                l(earner), e.g. {@code nodes 1 2 3:al 4:l}; lease=MS turns leader
+ *                                leases on, for MS ms with a clock drift bound of 0.1
  * submit NODE PAYLOAD...         client commands arrive at NODE in one turn
  * tick NODE... [at=MS]           the clock moves to MS (never back); the nodes' timers fire
- * read NODE                      a linearizable read asks NODE for a read index
+ * read NODE [lease]              a linearizable read asks NODE for a read index (a lease read if
+ *                                {@code lease})
  * deliver [FROM->TO]             messages in flight (all, or those on the link; * is any node)
  *                                move into their receivers' inboxes, in the order sent
  * drop [FROM->TO]                messages in flight are lost
@@ -40,6 +43,9 @@ import java.util.Set;
  * An unknown command or a bad argument throws {@link ScriptException}.
  */
 final class ScriptInterpreter {
+  /** The clock drift bound of a cluster with leases on ({@code nodes ... lease=MS}). */
+  static final double LEASE_DRIFT = 0.1;
+
   private final boolean writersReportEarly;
   private ScriptedCluster cluster;
 
@@ -69,8 +75,17 @@ final class ScriptInterpreter {
       if (cluster != null) {
         throw new ScriptException("nodes: the cluster is already started");
       }
+      ProtocolOptions options = ScriptedCluster.OPTIONS;
+      if (named.containsKey("lease")) {
+        long ms = number("lease", named.remove("lease"));
+        try {
+          options = options.withLease(ms, LEASE_DRIFT);
+        } catch (IllegalArgumentException e) {
+          throw new ScriptException("lease=" + ms + ": " + e.getMessage());
+        }
+      }
       noNamed(command, named);
-      cluster = new ScriptedCluster(members(positional), writersReportEarly);
+      cluster = new ScriptedCluster(members(positional), options, writersReportEarly);
       return cluster.takePrinted();
     }
     if (cluster == null) {
@@ -99,7 +114,12 @@ final class ScriptInterpreter {
       }
       case "read" -> {
         noNamed(command, named);
-        cluster.read(oneNode(command, positional));
+        boolean lease = positional.size() == 2 && positional.get(1).equals("lease");
+        if (positional.size() != 1 && !lease) {
+          throw new ScriptException(
+              "read NODE [lease]: expected a node id, then 'lease' or nothing");
+        }
+        cluster.read(nodeId(positional.get(0)), lease);
       }
       case "deliver", "drop" -> {
         noNamed(command, named);

@@ -59,6 +59,7 @@ final class ScriptedCluster {
   private record InFlight(int from, int to, Message message) {}
 
   private final ClusterConfig config;
+  private final ProtocolOptions options;
   private final boolean writersReportEarly;
   private final TreeMap<Integer, ScriptedNode> nodes = new TreeMap<>();
   private final List<InFlight> network = new ArrayList<>();
@@ -70,11 +71,13 @@ final class ScriptedCluster {
   /**
    * Start {@code members} at time 0; each node's first tick arms its election timer.
    *
+   * @param options {@link #OPTIONS}, or those with leases on
    * @param writersReportEarly every node's storage thread is broken: it reports writes done before
    *     it makes or forces them
    */
-  ScriptedCluster(List<Member> members, boolean writersReportEarly) {
+  ScriptedCluster(List<Member> members, ProtocolOptions options, boolean writersReportEarly) {
     this.config = ClusterConfig.withMajorities("golden", members);
+    this.options = options;
     this.writersReportEarly = writersReportEarly;
     for (Member m : config.members()) {
       nodes.put(m.id(), new ScriptedNode(m));
@@ -132,10 +135,14 @@ final class ScriptedCluster {
     finishTurn(n);
   }
 
-  /** Ask {@code node} for a read index (a linearizable read). */
-  void read(int node) {
+  /**
+   * Ask {@code node} for a read index (a linearizable read), or, if {@code lease}, for a lease read
+   * ({@link ProtocolNode#LEASE_READ}).
+   */
+  void read(int node, boolean lease) {
     ScriptedNode n = node(node);
-    n.protocol.read(nextReadId++, now, n.out);
+    long id = nextReadId++;
+    n.protocol.read(lease ? id | ProtocolNode.LEASE_READ : id, now, n.out);
     finishTurn(n);
   }
 
@@ -360,7 +367,7 @@ final class ScriptedCluster {
         new ProtocolNode(
             n.id,
             config,
-            OPTIONS,
+            options,
             new SplittableRandom(n.id * 1_000L + n.incarnation),
             durable,
             RoleFactory.DEFAULT,
@@ -486,7 +493,7 @@ final class ScriptedCluster {
             "n"
                 + n.id
                 + " read "
-                + r.readId()
+                + MessageFormatter.readId(r.readId())
                 + (r.ok() ? " ok index=" + r.readIndex() : " refused")
                 + " hint="
                 + r.leaderHint());
