@@ -1,5 +1,6 @@
 package io.paxos.examples;
 
+import io.paxos.examples.balancer.BalancerCommand;
 import io.paxos.examples.cli.KvCli;
 import io.paxos.examples.demo.DemoCommand;
 import io.paxos.examples.scenarios.FailureScenarios;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       KvCli.class,
       FailureScenarios.class,
+      BalancerCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Main implements Runnable {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +36,7 @@ import java.util.stream.Collectors;
  * @param clusterSecret the secret peer streams prove, if any (never printed: {@link #describe()}
  *     shows only that it is set and where its file was named)
  * @param limits bounds on the connections the gRPC port accepts
+ * @param linePort the port of the line protocol (UDP and TCP; 0: a free one), if it is served
  * @param sources every setting's value as written and where it came from
  */
 public record ServerConfig(
@@ -50,6 +52,7 @@ public record ServerConfig(
     boolean bootstrapNew,
     Optional<ClusterSecret> clusterSecret,
     ConnectionLimits limits,
+    OptionalInt linePort,
     Map<Setting, Sourced> sources) {
 
   public ServerConfig {
@@ -70,6 +73,13 @@ public record ServerConfig(
   public Optional<Endpoint> httpListen() {
     return self().http().isPresent()
         ? Optional.of(new Endpoint(listenHost, self().http().getAsInt()))
+        : Optional.empty();
+  }
+
+  /** Where this node serves the line protocol over UDP and TCP, if it does. */
+  public Optional<Endpoint> lineListen() {
+    return linePort.isPresent()
+        ? Optional.of(new Endpoint(listenHost, linePort.getAsInt()))
         : Optional.empty();
   }
 
@@ -138,6 +148,8 @@ public record ServerConfig(
         rows.add(new String[] {s.key(), effective(s, v), from});
       } else if (s.key().startsWith("tls.")) {
         rows.add(new String[] {s.key(), "(none: plaintext)", "default"});
+      } else if (s == Setting.LINE_PORT) {
+        rows.add(new String[] {s.key(), "(none: off)", "default"});
       } else if (s == Setting.CLUSTER_SECRET_FILE) {
         rows.add(new String[] {s.key(), "(none: peers are not authenticated)", "default"});
       }
