@@ -1,5 +1,6 @@
 package io.paxos.examples.balancer;
 
+import io.paxos.examples.line.Connections;
 import io.paxos.examples.line.LineReader;
 import io.paxos.examples.line.LineRequest;
 import java.io.BufferedInputStream;
@@ -131,6 +132,7 @@ final class TcpBalancer implements AutoCloseable {
               ("ERR line longer than " + LineRequest.MAX_BYTES + " bytes; closing the connection\n")
                   .getBytes(StandardCharsets.UTF_8));
           out.flush();
+          Connections.closeGracefully(client);
           return;
         }
         out.write(forwarder.forward(line));

@@ -1,5 +1,7 @@
 package io.paxos.examples.balancer;
 
+import io.paxos.examples.line.LineProtocolException;
+import io.paxos.examples.line.LineRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -27,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 final class UdpBalancer implements AutoCloseable {
   static final int MAX_IN_FLIGHT = 256;
   private static final int DATAGRAM_BYTES = 65_536;
+
+  /** The nodes' answer to an empty request, given by the balancer itself. */
+  private static final byte[] EMPTY_REFUSAL = emptyRefusal();
 
   private final DatagramChannel channel;
   private final Forwarder forwarder;
@@ -96,6 +101,10 @@ final class UdpBalancer implements AutoCloseable {
         continue;
       }
       byte[] request = Arrays.copyOf(buffer.array(), buffer.position());
+      if (request.length == 0) {
+        reply(client, EMPTY_REFUSAL); // the JDK sends no empty datagram, so it cannot be forwarded
+        continue;
+      }
       try {
         workers.execute(() -> reply(client, forwarder.forward(request)));
       } catch (RejectedExecutionException e) {
@@ -112,6 +121,15 @@ final class UdpBalancer implements AutoCloseable {
       channel.send(ByteBuffer.wrap(reply), client);
     } catch (IOException e) {
       // the client is gone: UDP replies are best effort
+    }
+  }
+
+  private static byte[] emptyRefusal() {
+    try {
+      LineRequest.parse(new byte[0], 0);
+      throw new AssertionError("an empty request was accepted");
+    } catch (LineProtocolException e) {
+      return ("ERR " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
     }
   }
 

@@ -29,11 +29,19 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code DEL key}: {@code DELETED} or {@code NOT_FOUND}.
  *   <li>Anything refused or failed: {@code ERR reason}. A write that timed out may or may not have
  *       been applied, and the reason says so.
+ *   <li>{@code ERR unavailable: reason} ({@link #UNAVAILABLE}): this node could not take the
+ *       request now (no leader known, overloaded, closing, no learner) and did not carry it out; it
+ *       may be sent to another node, which is what the balancer does.
  * </ul>
  *
  * <p>{@link #handle} never throws and its future never fails, whatever the bytes. Thread-safe.
  */
 public final class LineService {
+  /**
+   * How a refusal begins that left the request not carried out, so that another node may take it.
+   */
+  public static final String UNAVAILABLE = "ERR unavailable: ";
+
   private final PaxosNode node;
   private final Duration timeout;
 
@@ -134,13 +142,13 @@ public final class LineService {
     boolean write = request.verb() != LineRequest.Verb.GET;
     String message = String.valueOf(t.getMessage());
     if (t instanceof NotLeaderException) {
-      return error("no leader could take the request now (not carried out; retry): " + message);
+      return unavailable("node " + node.id() + " has no leader to take it now: " + message);
     }
     if (t instanceof OverloadedException) {
-      return error("node " + node.id() + " is overloaded (not carried out; retry later)");
+      return unavailable("node " + node.id() + " is overloaded");
     }
     if (t instanceof NodeClosedException) {
-      return error("node " + node.id() + " does not serve: " + message);
+      return unavailable("node " + node.id() + " does not serve: " + message);
     }
     if (t instanceof CommandTimeoutException || t instanceof TimeoutException) {
       return write
@@ -148,9 +156,14 @@ public final class LineService {
           : error("timed out: the read was not answered in time; retry");
     }
     if (t instanceof IllegalStateException) {
-      return error("node " + node.id() + " cannot serve it: " + message);
+      return unavailable("node " + node.id() + " cannot serve it: " + message);
     }
     return error(t.getClass().getSimpleName() + ": " + message);
+  }
+
+  /** {@code ERR unavailable: reason}, on one line: not carried out, try another node. */
+  static String unavailable(String reason) {
+    return error(UNAVAILABLE.substring(4) + reason);
   }
 
   /** {@code ERR reason}, on one line. */

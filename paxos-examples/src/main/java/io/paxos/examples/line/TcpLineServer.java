@@ -96,7 +96,7 @@ public final class TcpLineServer implements AutoCloseable {
       try {
         connections.execute(() -> serve(client));
       } catch (RejectedExecutionException e) {
-        reply(client, LineService.error("too many connections; retry later"));
+        reply(client, LineService.unavailable("too many connections"));
         closeQuietly(client);
       }
     }
@@ -115,6 +115,7 @@ public final class TcpLineServer implements AutoCloseable {
               out,
               LineService.error(
                   "line longer than " + LineRequest.MAX_BYTES + " bytes; closing the connection"));
+          Connections.closeGracefully(client);
           return;
         }
         write(out, service.handle(line, line.length).get());

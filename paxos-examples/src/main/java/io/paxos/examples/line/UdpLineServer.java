@@ -93,7 +93,7 @@ public final class UdpLineServer implements AutoCloseable {
       }
       byte[] request = Arrays.copyOf(buffer.array(), buffer.position());
       if (!inFlight.tryAcquire()) {
-        send(LineService.error("overloaded: too many requests at once (not carried out)"), from);
+        send(LineService.unavailable("too many requests at once"), from);
         continue;
       }
       try {

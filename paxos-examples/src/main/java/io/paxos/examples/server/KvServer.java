@@ -81,7 +81,10 @@ public final class KvServer implements AutoCloseable {
     metrics.clientSessions(node.server()::openClientSessions);
     Optional<LineServers> line;
     try {
-      line = config.lineListen().map(l -> lineServers(config, node, l));
+      line =
+          config.linePort().isPresent()
+              ? Optional.of(lineServers(config, node, config.linePort().getAsInt()))
+              : Optional.empty();
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -111,13 +114,13 @@ public final class KvServer implements AutoCloseable {
   }
 
   /**
-   * The line protocol on UDP and TCP {@code at}; a request may take the node's command timeout and
-   * a second more before it is answered ERR.
+   * The line protocol on UDP and TCP {@code port} of the listen address; a request may take the
+   * node's command timeout and a second more before it is answered ERR.
    */
-  private static LineServers lineServers(ServerConfig config, NodeServer node, Endpoint at) {
+  private static LineServers lineServers(ServerConfig config, NodeServer node, int port) {
     LineService service =
         new LineService(node.node(), config.commandTimeout().plus(Duration.ofSeconds(1)));
-    return LineServers.start(at.host(), at.port(), service);
+    return LineServers.start(config.listenHost(), port, service);
   }
 
   /** Every member's HTTP address ({@code host:port}) that the cluster file gives, by id. */

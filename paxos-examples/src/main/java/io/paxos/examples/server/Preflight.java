@@ -22,7 +22,9 @@ final class Preflight {
     int id = config.nodeId();
     free(config.grpcListen(), "members[id=" + id + "].address", "gRPC");
     config.httpListen().ifPresent(http -> free(http, "members[id=" + id + "].http", "HTTP"));
-    config.lineListen().filter(line -> line.port() != 0).ifPresent(Preflight::freeLine);
+    if (config.linePort().isPresent() && config.linePort().getAsInt() != 0) {
+      freeLine(new Endpoint(config.listenHost(), config.linePort().getAsInt()));
+    }
   }
 
   private static void free(Endpoint endpoint, String field, String what) {

@@ -76,13 +76,6 @@ public record ServerConfig(
         : Optional.empty();
   }
 
-  /** Where this node serves the line protocol over UDP and TCP, if it does. */
-  public Optional<Endpoint> lineListen() {
-    return linePort.isPresent()
-        ? Optional.of(new Endpoint(listenHost, linePort.getAsInt()))
-        : Optional.empty();
-  }
-
   /** What {@link io.paxos.grpc.NodeServer} needs to start this node. */
   public NodeSettings nodeSettings() {
     NodeSettings s =
