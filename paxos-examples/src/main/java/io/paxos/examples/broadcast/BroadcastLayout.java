@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The role-split cluster of a broadcast run, written to {@code broadcast.yaml}: 3 acceptors (ids 1
  * to 3), K proposers (ids 11 on) and L learners (ids 21 on), one role each, on free ports of
- * 127.0.0.1; snapshots off (a learner's file is its whole log).
+ * 127.0.0.1; snapshots off (a learner's file is its whole log). The command timeout is short
+ * (500ms): a proposer resends a value whose message was lost once it times out.
  *
  * @param file the cluster file
  * @param members each member's id and its role with its index ({@code proposer 2}), in start order
@@ -62,7 +63,7 @@ record BroadcastLayout(Path file, Map<Integer, String> members) {
     }
     yaml.append(
         "protocol: {heartbeat-interval: 50ms, election-timeout: 300ms..600ms, command-timeout:"
-            + " 2s}\n");
+            + " 500ms}\n");
     yaml.append("snapshots: {enabled: false}\n");
     yaml.append("data-dir: ").append(dir.resolve("data").toAbsolutePath()).append("/node-${id}\n");
     Path file = Files.writeString(dir.resolve(FILE_NAME), yaml.toString());

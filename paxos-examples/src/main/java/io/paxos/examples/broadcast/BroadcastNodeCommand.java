@@ -111,7 +111,8 @@ public final class BroadcastNodeCommand implements java.util.concurrent.Callable
         .addShutdownHook(
             new Thread(
                 () -> {
-                  node.close();
+                  // Said first: the run's files are complete, so the runner may not wait for the
+                  // close.
                   if (lossy[0] != null) {
                     out.println(
                         "STOPPED node "
@@ -125,6 +126,7 @@ public final class BroadcastNodeCommand implements java.util.concurrent.Callable
                     out.println("STOPPED node " + id);
                   }
                   out.flush();
+                  node.close();
                   stopped.countDown();
                 },
                 "broadcast-shutdown"));
