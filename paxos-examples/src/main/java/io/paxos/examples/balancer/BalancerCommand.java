@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Example: balancer --listen udp:8000 --nodes 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003",
-      "         echo \"PUT k v\" | nc -u -w1 127.0.0.1 8000"
+      "Example:",
+      "  balancer --listen udp:8000 --nodes 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003",
+      "  echo \"PUT k v\" | nc -u -w1 127.0.0.1 8000"
     })
 public final class BalancerCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
@@ -62,6 +63,7 @@ public final class BalancerCommand implements Callable<Integer> {
 
   @Option(
       names = "--timeout",
+      paramLabel = "DURATION",
       defaultValue = "500ms",
       converter = Durations.class,
       description =

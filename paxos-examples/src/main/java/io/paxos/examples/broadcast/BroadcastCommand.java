@@ -48,24 +48,28 @@ public final class BroadcastCommand implements Callable<Integer> {
 
   @Option(
       names = "--proposers",
+      paramLabel = "K",
       defaultValue = "2",
       description = "Proposer processes, 1 to 9 (default: ${DEFAULT-VALUE}).")
   int proposers;
 
   @Option(
       names = "--learners",
+      paramLabel = "L",
       defaultValue = "2",
       description = "Learner processes, 1 to 9 (default: ${DEFAULT-VALUE}).")
   int learners;
 
   @Option(
       names = "--values",
+      paramLabel = "N",
       defaultValue = "100",
       description = "Integers each proposer broadcasts, 1 to 1000000 (default: ${DEFAULT-VALUE}).")
   int values;
 
   @Option(
       names = "--loss",
+      paramLabel = "P",
       defaultValue = "0",
       description =
           "Fraction of the messages between processes to drop, 0 to 0.5 (default: ${DEFAULT-VALUE}).")
@@ -73,12 +77,14 @@ public final class BroadcastCommand implements Callable<Integer> {
 
   @Option(
       names = "--seed",
+      paramLabel = "SEED",
       defaultValue = "1",
       description = "Seed of the choice of dropped messages (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(
       names = "--dir",
+      paramLabel = "DIR",
       defaultValue = "broadcast-run",
       description =
           "Where the files go (default: ${DEFAULT-VALUE}); a directory of an earlier run is"
@@ -87,6 +93,7 @@ public final class BroadcastCommand implements Callable<Integer> {
 
   @Option(
       names = "--timeout",
+      paramLabel = "SECONDS",
       defaultValue = "300",
       description = "Seconds the run may take before it is given up (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
