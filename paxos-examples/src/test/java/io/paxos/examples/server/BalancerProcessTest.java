@@ -121,9 +121,19 @@ class BalancerProcessTest {
           .hasSize("VALUE ".length() + LineRequest.MAX_BYTES - "PUT big ".length() - 1);
       byte[] tooLong = new byte[LineRequest.MAX_BYTES + 1];
       Arrays.fill(tooLong, (byte) 'x');
-      assertThat(tcp(tcp, new String(tooLong, StandardCharsets.US_ASCII)))
+      InetSocketAddress node1Tcp = new InetSocketAddress("127.0.0.1", node1);
+      for (InetSocketAddress to : List.of(tcp, node1Tcp)) {
+        assertThat(tcp(to, "GET k-1", new String(tooLong, StandardCharsets.US_ASCII), "GET k-2"))
+            .containsExactly(
+                "VALUE value 1",
+                "ERR line longer than " + LineRequest.MAX_BYTES + " bytes; closing the connection");
+      }
+      assertThat(tcp(node1Tcp, "GET k-4", "", "PUT k", "GET k-5"))
           .containsExactly(
-              "ERR line longer than " + LineRequest.MAX_BYTES + " bytes; closing the connection");
+              "VALUE value 4",
+              "ERR unknown request ''; send PUT key value, GET key or DEL key",
+              "ERR PUT needs a key and a value; send PUT key value, GET key or DEL key",
+              "VALUE value 5");
 
       // kill -9 the leader: every request is still answered, by the nodes left.
       int leader = ClusterWrites.leader(nodes, 1, 2, 3);
