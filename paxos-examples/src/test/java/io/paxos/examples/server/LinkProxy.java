@@ -56,7 +56,15 @@ final class LinkProxy implements AutoCloseable {
           held.add(in);
           continue;
         }
-        Socket out = new Socket(InetAddress.getByName("127.0.0.1"), targetPort);
+        Socket out;
+        try {
+          out = new Socket(InetAddress.getByName("127.0.0.1"), targetPort);
+        } catch (IOException targetDown) {
+          // The target is down (a killed node): refuse, as its own port would, so the dialler
+          // retries instead of waiting on a connection that never answers.
+          closeQuietly(in);
+          continue;
+        }
         in.setTcpNoDelay(true);
         out.setTcpNoDelay(true);
         open.add(in);
@@ -64,7 +72,7 @@ final class LinkProxy implements AutoCloseable {
         pump(in, out);
         pump(out, in);
       } catch (IOException e) {
-        // closed, or the target is down (a killed node): the dialler sees its connection end
+        // the proxy is closed
       }
     }
   }

@@ -322,7 +322,10 @@ final class ClientEngine implements NodeConnection.Listener {
     }
     if (reply.hasResult()) {
       seenSlot = Math.max(seenSlot, reply.getAppliedSlot());
-      if (reply.getLeaderHint() != 0 && (leader == null || leader == from)) {
+      // The hint of a node not taken for the leader counts only while the leader is skipped (it
+      // was suspected, or failed): otherwise a stale hint would move commands off the leader.
+      if (reply.getLeaderHint() != 0
+          && (leader == null || leader == from || leader.isDown(System.nanoTime()))) {
         follow(from, reply.getLeaderHint());
       }
       complete(call, reply.getResult().toByteArray());
@@ -375,7 +378,7 @@ final class ClientEngine implements NodeConnection.Listener {
     NodeConnection hinted = byId.get(hint);
     if (hinted == null) {
       refreshLeader();
-    } else if (hinted != from && !hinted.isDown(System.nanoTime())) {
+    } else if (!hinted.isDown(System.nanoTime())) {
       leader = hinted;
     }
   }
