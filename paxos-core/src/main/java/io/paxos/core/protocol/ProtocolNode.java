@@ -300,14 +300,29 @@ public final class ProtocolNode {
   }
 
   /**
-   * Ask for a read index for the read {@code readId} made at this node (answered in the outbox). A
-   * read asked of another node is asked again of the next leader if this node learns of one before
-   * the answer.
+   * Set in a read's id ({@link #read}), this bit asks for a lease read ({@code Consistency.LEASE}):
+   * the leader answers it from its lease, without a round trip, while the lease holds. The id
+   * travels to the leader and back unchanged, so a read made at a follower is served from the
+   * leader's lease too.
+   */
+  public static final long LEASE_READ = 1L << 62;
+
+  /**
+   * Ask for a read index for the read {@code readId} made at this node (answered in the outbox); a
+   * lease read if {@code readId} has the {@link #LEASE_READ} bit. A read asked of another node is
+   * asked again of the next leader if this node learns of one before the answer.
+   *
+   * <p>Lease reads rely on the host's {@code now}: it must come from a clock that never jumps (the
+   * runtime uses {@code System.nanoTime}) and drifts within {@link
+   * ProtocolOptions#maxClockDrift()}. It may be read once per turn, before the turn's inputs: the
+   * leader answers a lease read at the next {@link #flush}, whose turn read its clock after the
+   * read arrived, so that a thread paused between reading its clock and taking the read never
+   * serves it from a lease that expired meanwhile.
    */
   public void read(long readId, long now, Outbox out) {
     int leader = leaderHint();
     if (proposer != null && leader == id) {
-      proposer.requestReadIndex(id, readId, now, out);
+      requestRead(id, readId, now, out);
     } else if (leader != 0 && leader != id) {
       out.send(leader, new Message.ReadIndexRequest(id, readId));
       forwarded.readSent(readId, leader);
@@ -452,7 +467,7 @@ public final class ProtocolNode {
       }
     } else if (message instanceof Message.ReadIndexRequest m) {
       if (proposer != null) {
-        proposer.requestReadIndex(m.from(), m.readId(), now, out);
+        requestRead(m.from(), m.readId(), now, out);
       } else {
         out.send(m.from(), new Message.ReadIndexReply(id, m.readId(), false, 0, leaderHint()));
       }
@@ -492,6 +507,14 @@ public final class ProtocolNode {
     }
     for (long readId : again.reads()) {
       read(readId, now, out);
+    }
+  }
+
+  private void requestRead(int origin, long readId, long now, Outbox out) {
+    if ((readId & LEASE_READ) != 0) {
+      proposer.requestLeaseRead(origin, readId, now, out);
+    } else {
+      proposer.requestReadIndex(origin, readId, now, out);
     }
   }
 
@@ -549,7 +572,8 @@ public final class ProtocolNode {
 
   /**
    * Send what the inputs since the last flush produced: batches of queued commands as {@code
-   * Accept}s, the commit point, forwarded commands.
+   * Accept}s, the commit point, forwarded commands. Ends the host's turn: the next one must read
+   * its clock after this call (leases count on it; see {@link #read}).
    */
   public void flush(long now, Outbox out) {
     if (!parked.isEmpty() && leaderHint() != 0) {
@@ -578,6 +602,9 @@ public final class ProtocolNode {
       forwards.clear();
     }
     routeAbandoned(out);
+    if (acceptor != null) {
+      acceptor.endTurn(now);
+    }
   }
 
   /** The ballot this node believes {@code to} leads with, for its Forwards; ZERO if unknown. */

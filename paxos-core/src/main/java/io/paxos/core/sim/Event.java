@@ -20,7 +20,8 @@ final class Event {
     RESTART,
     PARTITION,
     HEAL,
-    END_FAULTS
+    END_FAULTS,
+    READ
   }
 
   final long time;

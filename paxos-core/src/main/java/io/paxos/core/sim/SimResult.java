@@ -28,6 +28,8 @@ package io.paxos.core.sim;
  * @param compactedWithoutLearner the highest slot an acceptor on a node without a learner compacted
  *     through (on the learners' announced snapshots); 0 if none did
  * @param wipes nodes that lost their whole storage and restarted on an empty one
+ * @param readsChecked reads answered with a read index, each checked to cover every value chosen
+ *     before the read was made ({@link ReadIndexChecker})
  */
 public record SimResult(
     long seed,
@@ -51,4 +53,5 @@ public record SimResult(
     int snapshots,
     int installs,
     long compactedWithoutLearner,
-    int wipes) {}
+    int wipes,
+    long readsChecked) {}

@@ -32,6 +32,7 @@ final class SeedSweep {
   long slowestHeal;
   long snapshots;
   long installs;
+  long readsChecked;
 
   /** Seeds in which an acceptor on a node without a learner compacted. */
   long compactingWithoutLearner;
@@ -100,6 +101,7 @@ final class SeedSweep {
     sessionRetries += r.sessionRetries();
     snapshots += r.snapshots();
     installs += r.installs();
+    readsChecked += r.readsChecked();
     compactingWithoutLearner += r.compactedWithoutLearner() > 0 ? 1 : 0;
     slowestHeal = Math.max(slowestHeal, r.endTimeMs() - r.healedAtMs());
   }
@@ -130,5 +132,8 @@ final class SeedSweep {
         "  snapshots: %d taken, %d installed from a peer; acceptors without a learner compacted in"
             + " %d seeds; %d nodes wiped%n",
         snapshots, installs, compactingWithoutLearner, wipes);
+    if (readsChecked > 0) {
+      System.out.printf("  reads: %d answered with a read index, each checked%n", readsChecked);
+    }
   }
 }
