@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@link #STRONG}: linearizable ({@link Consistency#LINEARIZABLE}): the read reflects every
  *       write acknowledged before it began, at any node; costs a round to a quorum.
- *   <li>{@link #LEASE}: linearizable too, served by the leader from its lease without a quorum round
- *       while the lease holds ({@link Consistency#LEASE}; with leases off, the same as strong).
+ *   <li>{@link #LEASE}: linearizable too, served by the leader from its lease without a quorum
+ *       round while the lease holds ({@link Consistency#LEASE}; with leases off, the same as
+ *       strong).
  *   <li>{@link #SESSION}: read-your-writes and monotonic reads for one client at any node: the read
  *       waits until this node has applied the slot of the client's session token (the slot of
  *       everything the client has seen), then runs here ({@link Consistency#STALE} at or after that
