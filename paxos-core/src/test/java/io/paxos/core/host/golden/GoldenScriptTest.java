@@ -49,6 +49,8 @@ class GoldenScriptTest {
         .hasMessageStartingWith("t.txt:5: at: expected a number");
     assertThatThrownBy(() -> run("nodes 1 2:x\n----\n"))
         .hasMessage("t.txt:1: unknown role 'x' in '2:x' (roles: p, a, l)");
+    assertThatThrownBy(() -> run(start + "submit 1 x session=no\n----\n"))
+        .hasMessage("t.txt:5: submit: session=yes or nothing, not session=no");
     assertThatThrownBy(() -> run(start + "read 1 soon\n----\n"))
         .hasMessage("t.txt:5: read NODE [lease]: expected a node id, then 'lease' or nothing");
     assertThatThrownBy(() -> run("nodes 3 lease=300\n----\n"))

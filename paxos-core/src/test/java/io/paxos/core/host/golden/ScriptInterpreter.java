@@ -21,7 +21,8 @@ import java.util.Set;
  *       [lease=MS]               the members listed, ROLES being letters of p(roposer), a(cceptor),
  *                                l(earner), e.g. {@code nodes 1 2 3:al 4:l}; lease=MS turns leader
  *                                leases on, for MS ms with a clock drift bound of 0.1
- * submit NODE PAYLOAD...         client commands arrive at NODE in one turn
+ * submit NODE PAYLOAD...         client commands arrive at NODE in one turn (session commands,
+ *       [session=yes]            which a node may send again, with session=yes)
  * tick NODE... [at=MS]           the clock moves to MS (never back); the nodes' timers fire
  * read NODE [lease]              a linearizable read asks NODE for a read index (a lease read if
  *                                {@code lease})
@@ -96,11 +97,20 @@ final class ScriptInterpreter {
     }
     switch (command) {
       case "submit" -> {
+        boolean session = false;
+        if (named.containsKey("session")) {
+          String yes = named.remove("session");
+          if (!yes.equals("yes")) {
+            throw new ScriptException("submit: session=yes or nothing, not session=" + yes);
+          }
+          session = true;
+        }
         noNamed(command, named);
         if (positional.size() < 2) {
           throw new ScriptException("submit NODE PAYLOAD...: expected a node and payloads");
         }
-        cluster.submit(nodeId(positional.get(0)), positional.subList(1, positional.size()));
+        cluster.submit(
+            nodeId(positional.get(0)), positional.subList(1, positional.size()), session);
       }
       case "tick" -> {
         Optional<Long> at = Optional.empty();

@@ -112,12 +112,18 @@ final class ScriptedCluster {
 
   // ---- commands ----
 
-  /** Client commands with these payloads arrive at {@code node}, in one turn. */
-  void submit(int node, List<String> payloads) {
+  /**
+   * Client commands with these payloads arrive at {@code node}, in one turn: one-shot commands, or,
+   * if {@code session}, commands of a client session (deduplicated by the replicated session table,
+   * so a node may send them again), each the oldest its client awaits an answer for.
+   */
+  void submit(int node, List<String> payloads, boolean session) {
     ScriptedNode n = node(node);
     for (String p : payloads) {
       byte[] bytes = p.getBytes(StandardCharsets.UTF_8);
-      n.protocol.submit(new Command(node, node, nextSequence++, bytes), now, n.out);
+      long sequence = nextSequence++;
+      n.protocol.submit(
+          new Command(node, node, sequence, session ? sequence : 0, bytes), now, n.out);
     }
     finishTurn(n);
   }
