@@ -18,7 +18,13 @@ final class Event {
     RESTART,
     PARTITION,
     HEAL,
-    END_FAULTS
+    END_FAULTS,
+    /** A key-value client starts its next operation ({@link KvWorkload}). */
+    KV_NEXT,
+    /** A key-value client tries its operation again. */
+    KV_ATTEMPT,
+    /** A key-value client's attempt got no answer in time. */
+    KV_TIMEOUT
   }
 
   final long time;

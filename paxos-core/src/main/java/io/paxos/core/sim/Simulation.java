@@ -62,6 +62,7 @@ public final class Simulation {
   private final EventQueue queue = new EventQueue();
   private final SimNetwork network;
   private final Workload workload;
+  private final KvWorkload kv;
   private final Checkers checkers;
   private final SimNode[] nodes;
   private final List<SimNode> all = new ArrayList<>();
@@ -101,6 +102,7 @@ public final class Simulation {
             options.cluster(),
             options.stateMachine(),
             new ExactlyOnceChecker(options.deduplication()));
+    this.kv = new KvWorkload(random.split(), options, new KvHost(), checkers.agreement);
   }
 
   /**
@@ -120,14 +122,16 @@ public final class Simulation {
         restart(n);
       }
       scheduleWorkload();
+      kv.start();
       scheduleFaults();
       queue.add(options.workloadMs(), Event.Kind.END_FAULTS, 0, 0, 0, null);
-      while (!(healed && workload.allComplete() && converged())) {
+      while (!(healed && workload.allComplete() && kv.allComplete() && converged())) {
         event = queue.poll();
         now = event.time;
         if (now > deadline) {
-          LivenessChecker.check(
-              healedAt, now, workload.incomplete(), learnerNextSlots(), highestSlot());
+          List<String> incomplete = new ArrayList<>(workload.incomplete());
+          incomplete.addAll(kv.incomplete());
+          LivenessChecker.check(healedAt, now, incomplete, learnerNextSlots(), highestSlot());
         }
         recent[(int) (steps % RECENT)] = event;
         options.trace().ifPresent(t -> t.accept(recent[(int) (steps % RECENT)].toString()));
@@ -135,6 +139,7 @@ public final class Simulation {
         steps++;
       }
       checkers.atEnd();
+      kv.atEnd();
     } catch (InvariantViolation v) {
       throw new SimulationFailure(options, describeFailure(), v);
     }
@@ -160,7 +165,8 @@ public final class Simulation {
         snapshots,
         installs,
         checkers.compaction.withoutLearnerCompactedThrough(),
-        wipes);
+        wipes,
+        kv.counts());
   }
 
   private void handle(Event e) {
@@ -216,6 +222,11 @@ public final class Simulation {
       case END_FAULTS:
         endFaults();
         break;
+      case KV_NEXT:
+      case KV_ATTEMPT:
+      case KV_TIMEOUT:
+        kv.handle(e);
+        break;
       default:
         throw new IllegalStateException("unknown event " + e);
     }
@@ -266,6 +277,7 @@ public final class Simulation {
       checkers.onDeliver(n.id, d.slot(), d.value());
       workload.onDelivered(d.value(), now, c -> checkers.onAcknowledged(c, n.id, d.slot()));
     }
+    kv.afterStep(n, out); // apply to the key-value replica, answer its clients, serve reads
     for (int to : out.snapshotSends()) {
       long slot = snapshotSlot(n);
       if (slot > 0) {
@@ -362,6 +374,7 @@ public final class Simulation {
     n.protocol.installSnapshot(slot, now, n.out);
     n.storage.compact(slot);
     checkers.onInstall(n.id, slot);
+    kv.onInstall(n, slot);
     finish(n);
   }
 
@@ -435,6 +448,42 @@ public final class Simulation {
       }
     }
     throw new IllegalStateException("unreachable");
+  }
+
+  /** What the key-value clients ({@link KvWorkload}) do through the simulation. */
+  private final class KvHost implements KvWorkload.Host {
+    @Override
+    public long now() {
+      return now;
+    }
+
+    @Override
+    public List<SimNode> nodes() {
+      return all;
+    }
+
+    @Override
+    public void schedule(long at, Event.Kind kind, long client, long token) {
+      queue.add(at, kind, 0, client, token, null);
+    }
+
+    @Override
+    public void submit(SimNode node, Command command) {
+      checkers.onSubmit(command);
+      node.protocol.submit(command, now, node.out);
+      finish(node);
+    }
+
+    @Override
+    public void read(SimNode node, long readId) {
+      node.protocol.read(readId, now, node.out);
+      finish(node);
+    }
+
+    @Override
+    public void acknowledged(CommandKey command, int learner, long slot) {
+      checkers.onAcknowledged(command, learner, slot);
+    }
   }
 
   // ---- faults ----
@@ -589,6 +638,7 @@ public final class Simulation {
             options.roles(),
             n.storage.bootstrapped());
     checkers.onStart(n.protocol, durable);
+    kv.onStart(n, durable);
     queue.add(now + random.nextInt(10), Event.Kind.TICK, n.id, n.incarnation, 0, null);
   }
 

@@ -33,6 +33,16 @@ final class SeedSweep {
   long snapshots;
   long installs;
 
+  long kvOperations;
+  long kvWrites;
+  long kvLinearizableReads;
+  long kvSequentialReads;
+  long kvStaleReads;
+  long kvFailed;
+  long kvUnknown;
+  long kvCheckedEvents;
+  long kvHistories;
+
   /** Seeds in which an acceptor on a node without a learner compacted. */
   long compactingWithoutLearner;
 
@@ -102,6 +112,16 @@ final class SeedSweep {
     installs += r.installs();
     compactingWithoutLearner += r.compactedWithoutLearner() > 0 ? 1 : 0;
     slowestHeal = Math.max(slowestHeal, r.endTimeMs() - r.healedAtMs());
+    KvCounts kv = r.kv();
+    kvOperations += kv.operations();
+    kvWrites += kv.writes();
+    kvLinearizableReads += kv.linearizableReads();
+    kvSequentialReads += kv.sequentialReads();
+    kvStaleReads += kv.staleReads();
+    kvFailed += kv.failed();
+    kvUnknown += kv.unknown();
+    kvCheckedEvents += kv.checkedEvents();
+    kvHistories += kv.operations() > 0 ? 1 : 0;
   }
 
   /** Print the totals and the speed (per second of wall time and of this thread's CPU time). */
@@ -130,5 +150,21 @@ final class SeedSweep {
         "  snapshots: %d taken, %d installed from a peer; acceptors without a learner compacted in"
             + " %d seeds; %d nodes wiped%n",
         snapshots, installs, compactingWithoutLearner, wipes);
+    if (kvHistories > 0) {
+      System.out.printf(
+          "  key-value: %d histories checked, %d operations (%d writes applied, %d of them a cas"
+              + " that did not hold; %d unknown; reads: %d linearizable, %d sequential, %d stale), %d events"
+              + " in the linearizability checks; %d seeds failed%n",
+          kvHistories,
+          kvOperations,
+          kvWrites,
+          kvFailed,
+          kvUnknown,
+          kvLinearizableReads,
+          kvSequentialReads,
+          kvStaleReads,
+          kvCheckedEvents,
+          failures.size());
+    }
   }
 }
