@@ -4,7 +4,8 @@ import io.paxos.core.Consistency;
 
 /**
  * One event of the key-value clients' history: an invocation, or its completion. The fields are
- * those of the JSON-lines history format of docs/linearizability.md, plus the consistency of a read.
+ * those of the JSON-lines history format of docs/linearizability.md, plus the consistency of a
+ * read.
  *
  * @param process the client process (a session); one operation in flight at a time
  * @param type invocation or completion

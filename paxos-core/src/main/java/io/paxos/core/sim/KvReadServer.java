@@ -13,13 +13,13 @@ import java.util.Map;
  * PaxosNode.read} and applier do, through the protocol's own read API.
  *
  * <ul>
- *   <li>{@code LINEARIZABLE}: ask the protocol for a read index ({@code ProtocolNode.read}, answered
- *       by an {@link Outbox.ReadIndex}), then wait until every slot below it is applied here, then
- *       query.
- *   <li>{@code SEQUENTIAL}, with the client's session slot (the highest slot of its writes and reads
- *       so far, the runtime's {@code minSlot}): wait until that slot is applied here, then query;
- *       the node's first such read after it started takes a read index first, as a linearizable one
- *       does (its log may replay less than it had applied before a crash).
+ *   <li>{@code LINEARIZABLE}: ask the protocol for a read index ({@code ProtocolNode.read},
+ *       answered by an {@link Outbox.ReadIndex}), then wait until every slot below it is applied
+ *       here, then query.
+ *   <li>{@code SEQUENTIAL}, with the client's session slot (the highest slot of its writes and
+ *       reads so far, the runtime's {@code minSlot}): wait until that slot is applied here, then
+ *       query; the node's first such read after it started takes a read index first, as a
+ *       linearizable one does (its log may replay less than it had applied before a crash).
  *   <li>{@code STALE}: query now.
  * </ul>
  *

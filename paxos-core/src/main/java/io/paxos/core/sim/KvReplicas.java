@@ -9,9 +9,9 @@ import java.util.Map;
 
 /**
  * The key-value state machine of each learner node, applied as the runtime's applier does: each
- * delivered slot in order, each session command once through the library's {@link SessionTable}
- * (a retry gets the first result). A (re)started node's replica is rebuilt from its snapshot and
- * log, as {@link ReplicaChecker}'s are. Not thread-safe.
+ * delivered slot in order, each session command once through the library's {@link SessionTable} (a
+ * retry gets the first result). A (re)started node's replica is rebuilt from its snapshot and log,
+ * as {@link ReplicaChecker}'s are. Not thread-safe.
  */
 final class KvReplicas {
   /** A command was applied (or answered from the session table) at a learner. */

@@ -21,17 +21,17 @@ import java.util.function.Function;
  * deduplicated by the library's session table), or a read at a consistency level drawn per read
  * ({@link KvReadServer} serves it as the runtime does). It records the invocation before it sends
  * and the completion after the answer, in simulated time. Like a real client it retries at another
- * node: after a refusal (a write handed back, a read index refused) at the leader hint if any, after
- * {@value #ATTEMPT_TIMEOUT_MS} ms without an answer at another node. A write retries the same
+ * node: after a refusal (a write handed back, a read index refused) at the leader hint if any,
+ * after {@value #ATTEMPT_TIMEOUT_MS} ms without an answer at another node. A write retries the same
  * command, so at most one copy takes effect. After {@value #MAX_ATTEMPTS} attempts it gives up and
- * records the outcome as unknown ({@code info}); a client that gave up on a write continues as a new
- * process with a new session. Every client keeps a session slot: the highest slot of its writes and
- * of the reads it got, which its SEQUENTIAL reads pass as their floor.
+ * records the outcome as unknown ({@code info}); a client that gave up on a write continues as a
+ * new process with a new session. Every client keeps a session slot: the highest slot of its writes
+ * and of the reads it got, which its SEQUENTIAL reads pass as their floor.
  *
  * <p>Checked: every SEQUENTIAL read returns a value its key held after some chosen slot at or after
  * the client's session slot, every STALE read one it held after some chosen slot ({@link
- * KvTimeline}), at once; at the end the writes and linearizable reads together must be
- * linearizable ({@link SimOptions#historyCheck()}). Not thread-safe.
+ * KvTimeline}), at once; at the end the writes and linearizable reads together must be linearizable
+ * ({@link SimOptions#historyCheck()}). Not thread-safe.
  */
 final class KvWorkload {
   /** What the clients and the key-value side need of the simulation. */
@@ -41,6 +41,9 @@ final class KvWorkload {
     List<SimNode> nodes();
 
     void schedule(long at, Event.Kind kind, long client, long token);
+
+    /** A request of {@code client} reaches {@code node} now, or when it resumes if paused. */
+    void request(int node, long client, long token);
 
     /** Submit {@code command} at {@code node} and carry out its outbox. */
     void submit(SimNode node, Command command);
@@ -52,8 +55,8 @@ final class KvWorkload {
     void acknowledged(CommandKey command, int learner, long slot);
   }
 
-  static final int ATTEMPT_TIMEOUT_MS = 300;
-  static final int MAX_ATTEMPTS = 6;
+  static final int ATTEMPT_TIMEOUT_MS = 800;
+  static final int MAX_ATTEMPTS = 5;
   private static final String[] KEYS = {"a", "b", "c"};
   private static final long FIRST_PROCESS = 0x10000;
 
@@ -130,7 +133,8 @@ final class KvWorkload {
     this.check = options.historyCheck().orElse(null);
     this.clients = new Client[operations == 0 ? 0 : options.kvClients()];
     // Spread the operations over the faulty period: each client's pause between two operations.
-    this.spreadMs = clients.length == 0 ? 1 : Math.max(1, options.workloadMs() * clients.length / operations);
+    this.spreadMs =
+        clients.length == 0 ? 1 : Math.max(1, options.workloadMs() * clients.length / operations);
     this.timeline = new KvTimeline(agreement);
     this.server =
         new KvReadServer(
@@ -283,6 +287,11 @@ final class KvWorkload {
           retry(c);
         }
         break;
+      case KV_REQUEST:
+        if (c.op != null && c.op.token == e.arg2) {
+          send(c, e.node);
+        }
+        break;
       default:
         throw new IllegalStateException("not a kv event: " + e);
     }
@@ -342,6 +351,19 @@ final class KvWorkload {
       return; // none up: the attempt times out
     }
     op.node = node.id;
+    host.request(node.id, c.index, op.token);
+  }
+
+  /** The request of {@code c}'s current attempt reaches {@code nodeId}. */
+  private void send(Client c, int nodeId) {
+    Operation op = c.op;
+    SimNode node = null;
+    for (SimNode n : host.nodes()) {
+      node = n.id == nodeId ? n : node;
+    }
+    if (node == null || !node.up()) {
+      return; // it crashed meanwhile: the attempt times out
+    }
     if (op.write()) {
       // acknowledgedBelow = sequence: every earlier command of this session was answered
       host.submit(node, new Command(node.id, c.process, op.sequence, op.sequence, op.payload));

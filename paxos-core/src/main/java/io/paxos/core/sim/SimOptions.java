@@ -242,8 +242,8 @@ public final class SimOptions {
   }
 
   /**
-   * Whether nodes answer a SEQUENTIAL read before applying the client's session slot: a broken host,
-   * which only the simulator's own tests ask for.
+   * Whether nodes answer a SEQUENTIAL read before applying the client's session slot: a broken
+   * host, which only the simulator's own tests ask for.
    */
   boolean servesSessionReadsEarly() {
     return servesSessionReadsEarly;

@@ -28,6 +28,7 @@ package io.paxos.core.sim;
  * @param compactedWithoutLearner the highest slot an acceptor on a node without a learner compacted
  *     through (on the learners' announced snapshots); 0 if none did
  * @param wipes nodes that lost their whole storage and restarted on an empty one
+ * @param pauses pause episodes (a node handled nothing for a while, then its backlog)
  * @param kv what the key-value clients did
  */
 public record SimResult(
@@ -53,4 +54,5 @@ public record SimResult(
     int installs,
     long compactedWithoutLearner,
     int wipes,
+    int pauses,
     KvCounts kv) {}

@@ -55,6 +55,7 @@ import java.util.TreeMap;
  */
 public final class Simulation {
   private static final int RECENT = 48;
+  private static final int PAUSE_SHUFFLE_MS = 5;
   private static final byte[] NO_BYTES = new byte[0];
 
   private final SimOptions options;
@@ -81,6 +82,7 @@ public final class Simulation {
   private int partitions;
   private int partitionEpisode;
   private int snapshots;
+  private int pauses;
   private int installs;
 
   private Simulation(SimOptions options) {
@@ -166,10 +168,14 @@ public final class Simulation {
         installs,
         checkers.compaction.withoutLearnerCompactedThrough(),
         wipes,
+        pauses,
         kv.counts());
   }
 
   private void handle(Event e) {
+    if (deferredByPause(e)) {
+      return;
+    }
     switch (e.kind) {
       case DELIVER:
         SimNode to = nodes[e.node];
@@ -222,14 +228,46 @@ public final class Simulation {
       case END_FAULTS:
         endFaults();
         break;
+      case PAUSE:
+        pauseEvent(e);
+        break;
       case KV_NEXT:
       case KV_ATTEMPT:
       case KV_TIMEOUT:
+      case KV_REQUEST:
         kv.handle(e);
         break;
       default:
         throw new IllegalStateException("unknown event " + e);
     }
+  }
+
+  /**
+   * An event for a paused node waits until the node resumes. Its backlog is then handled as the
+   * runtime's event loop does after a {@code SIGCONT}: the inputs first, each sender's (each
+   * connection's) in the order they arrived, the senders interleaved at random (their offsets in
+   * the first {@value #PAUSE_SHUFFLE_MS} ms), and the overdue timer tick after them.
+   */
+  private boolean deferredByPause(Event e) {
+    if (e.kind != Event.Kind.DELIVER
+        && e.kind != Event.Kind.TICK
+        && e.kind != Event.Kind.KV_REQUEST) {
+      return false;
+    }
+    SimNode n = nodes[e.node];
+    if (n == null || n.pausedUntil <= now) {
+      return false;
+    }
+    long at = n.pausedUntil + PAUSE_SHUFFLE_MS + 1;
+    if (e.kind != Event.Kind.TICK) {
+      int sender = e.kind == Event.Kind.DELIVER ? e.from : 0;
+      if (n.backlogOffsets[sender] < 0) {
+        n.backlogOffsets[sender] = random.nextInt(PAUSE_SHUFFLE_MS + 1);
+      }
+      at = n.pausedUntil + n.backlogOffsets[sender];
+    }
+    queue.requeue(e, at);
+    return true;
   }
 
   // ---- driving a node: the host contract ----
@@ -436,14 +474,14 @@ public final class Simulation {
   private SimNode randomUpNode() {
     int up = 0;
     for (SimNode n : all) {
-      up += n.up() ? 1 : 0;
+      up += n.up() && n.pausedUntil <= now ? 1 : 0;
     }
     if (up == 0) {
       return null;
     }
     int pick = random.nextInt(up);
     for (SimNode n : all) {
-      if (n.up() && pick-- == 0) {
+      if (n.up() && n.pausedUntil <= now && pick-- == 0) {
         return n;
       }
     }
@@ -465,6 +503,11 @@ public final class Simulation {
     @Override
     public void schedule(long at, Event.Kind kind, long client, long token) {
       queue.add(at, kind, 0, client, token, null);
+    }
+
+    @Override
+    public void request(int node, long client, long token) {
+      queue.add(now, Event.Kind.KV_REQUEST, node, client, token, null);
     }
 
     @Override
@@ -516,6 +559,10 @@ public final class Simulation {
     for (int i = 0; i < f.wipes(); i++) {
       long downtime = 5 + random.nextLong(f.maxEpisodeMs());
       queue.add(random.nextLong(options.workloadMs()), Event.Kind.WIPE, 0, 0, downtime, null);
+    }
+    for (int i = 0; i < f.pauses(); i++) {
+      long length = 5 + random.nextLong(f.maxEpisodeMs());
+      queue.add(random.nextLong(options.workloadMs()), Event.Kind.PAUSE, 0, 0, length, null);
     }
   }
 
@@ -576,6 +623,18 @@ public final class Simulation {
     checkers.acceptors.forget(n.id);
   }
 
+  /** Pause a node that is up and not paused: half the time the leader. */
+  private void pauseEvent(Event e) {
+    SimNode n = victim();
+    if (healed || !n.up() || n.pausedUntil > now) {
+      return;
+    }
+    n.pausedUntil = now + e.arg2;
+    n.backlogOffsets = new int[nodes.length];
+    java.util.Arrays.fill(n.backlogOffsets, -1);
+    pauses++;
+  }
+
   private boolean mayWipe(SimNode candidate) {
     int acceptors = 0;
     int proposers = 0;
@@ -599,6 +658,7 @@ public final class Simulation {
   private void crash(SimNode n, long downtime) {
     n.protocol = null;
     n.armedCrash = SimNode.ArmedCrash.NONE;
+    n.pausedUntil = 0;
     int unsynced = n.storage.unsyncedWrites();
     int surviving = options.faults().storageCrash().survivors(unsynced, random);
     n.storage.crash(surviving);
@@ -700,6 +760,7 @@ public final class Simulation {
     network.calm(options.protocol().heartbeatIntervalMs() / 2);
     for (SimNode n : all) {
       n.armedCrash = SimNode.ArmedCrash.NONE;
+      n.pausedUntil = Math.min(n.pausedUntil, now);
       restart(n);
     }
   }

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Key-value clients on the simulator, under every fault it has, over many seeds: puts, deletes,
- * compare-and-sets and reads at every consistency level ({@link KvWorkload}). Each seed's writes and
- * linearizable reads must be linearizable ({@link SimHistories}), each SEQUENTIAL read must return
- * a value of its key at or after the client's session slot and each STALE read one of some chosen
- * prefix, besides every invariant of {@link SimulationTest}.
+ * compare-and-sets and reads at every consistency level ({@link KvWorkload}). Each seed's writes
+ * and linearizable reads must be linearizable ({@link SimHistories}), each SEQUENTIAL read must
+ * return a value of its key at or after the client's session slot and each STALE read one of some
+ * chosen prefix, besides every invariant of {@link SimulationTest}.
  *
  * <ul>
  *   <li>{@code -Dpaxos.sim.kvSeeds=N}: how many seeds (default 1000; seeds 1..N, or from {@code
@@ -24,14 +24,14 @@ class KvLinearizabilityTest {
 
   /**
    * The options of {@code seed}: the topology, protocol tuning and faults of {@link
-   * SimulationTest} (a third of the seeds wipe a node too), a small byte workload, and 2 to 5
-   * key-value clients making 40 to 99 operations.
+   * SimulationTest}, with 1 to 3 pauses and in a third of the seeds a wipe, a small byte workload,
+   * and 2 to 5 key-value clients making 40 to 99 operations.
    */
   static SimOptions options(long seed) {
     SplittableRandom r = new SplittableRandom(seed ^ 0x4B56L);
     SimOptions base = SimulationTest.options(seed, SimulationTest.topologyFor(seed));
     return base.toBuilder()
-        .faults(base.faults().withWipes(r.nextInt(3) == 0 ? 1 : 0))
+        .faults(base.faults().withWipes(r.nextInt(3) == 0 ? 1 : 0).withPauses(1 + r.nextInt(3)))
         .commands(5 + r.nextInt(20))
         .kv(2 + r.nextInt(4), 40 + r.nextInt(60))
         .historyCheck(SimHistories.checker(seed))
@@ -66,6 +66,7 @@ class KvLinearizabilityTest {
       assertThat(sweep.crashes).as("crashes").isPositive();
       assertThat(sweep.wipes).as("wipes").isPositive();
       assertThat(sweep.partitions).as("partitions").isPositive();
+      assertThat(sweep.pauses).as("pauses").isPositive();
     }
   }
 

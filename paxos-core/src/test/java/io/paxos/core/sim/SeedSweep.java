@@ -20,6 +20,7 @@ final class SeedSweep {
   long steps;
   long crashes;
   long wipes;
+  long pauses;
   long midSyncCrashes;
   long survivingWrites;
   long lostWrites;
@@ -99,6 +100,7 @@ final class SeedSweep {
     steps += r.steps();
     crashes += r.crashes();
     wipes += r.wipes();
+    pauses += r.pauses();
     midSyncCrashes += r.midSyncCrashes();
     survivingWrites += r.survivingWrites();
     lostWrites += r.lostWrites();
@@ -148,8 +150,8 @@ final class SeedSweep {
         slowestHeal);
     System.out.printf(
         "  snapshots: %d taken, %d installed from a peer; acceptors without a learner compacted in"
-            + " %d seeds; %d nodes wiped%n",
-        snapshots, installs, compactingWithoutLearner, wipes);
+            + " %d seeds; %d nodes wiped, %d paused%n",
+        snapshots, installs, compactingWithoutLearner, wipes, pauses);
     if (kvHistories > 0) {
       System.out.printf(
           "  key-value: %d histories checked, %d operations (%d writes applied, %d of them a cas"

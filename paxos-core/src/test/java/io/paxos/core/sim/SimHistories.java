@@ -30,7 +30,9 @@ final class SimHistories {
 
   private SimHistories() {}
 
-  /** The check of seed {@code seed}'s history; a failing history is written under {@link #FAILED}. */
+  /**
+   * The check of seed {@code seed}'s history; a failing history is written under {@link #FAILED}.
+   */
   static Function<List<KvEvent>, Optional<String>> checker(long seed) {
     return history -> {
       List<HistoryEvent> events = toHistory(history);
