@@ -74,8 +74,14 @@ final class SeedSweep {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long cpuStart = threads.getCurrentThreadCpuTime();
     long started = System.nanoTime();
+    long progress = Long.getLong("paxos.sim.progress", 0L); // print a line every N seeds
     for (long seed : seedList) {
       seeds++;
+      if (progress > 0 && seeds % progress == 0) {
+        System.out.printf(
+            "%d seeds (to %d), %d key-value operations, %d failed so far%n",
+            seeds, seed, kvOperations, failures.size());
+      }
       try {
         add(Simulation.run(options.apply(seed)));
       } catch (SimulationFailure f) {
