@@ -59,7 +59,8 @@ class KvMutantTest {
       } catch (SimulationFailure f) {
         if (f.invariant().equals(expected)) {
           System.out.printf(
-              "%s: caught at seed %d (%s) by %s%n", mutant, seed, f.label(), f.invariant());
+              "%s: caught at seed %d (%s) by %s%n%s%n",
+              mutant, seed, f.label(), f.invariant(), f.getMessage());
           assertThat(f.getMessage()).contains("seed " + seed);
           return;
         }
