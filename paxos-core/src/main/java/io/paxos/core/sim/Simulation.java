@@ -104,7 +104,13 @@ public final class Simulation {
             options.cluster(),
             options.stateMachine(),
             new ExactlyOnceChecker(options.deduplication()));
-    this.kv = new KvWorkload(random.split(), options, new KvHost(), checkers.agreement);
+    // Split only for key-value runs, so that the seeds of runs without them stay what they were.
+    this.kv =
+        new KvWorkload(
+            options.kvOperations() > 0 ? random.split() : null,
+            options,
+            new KvHost(),
+            checkers.agreement);
   }
 
   /**
