@@ -19,9 +19,12 @@ final class EventQueue {
     queue.add(new Event(time, nextSeq++, Event.Kind.DELIVER, to, from, message, 0, 0, null));
   }
 
-  /** {@code e} again, at {@code time}, after every event already scheduled for that time. */
-  void requeue(Event e, long time) {
-    queue.add(new Event(time, nextSeq++, e.kind, e.node, e.from, e.message, e.arg, e.arg2, e.data));
+  /**
+   * {@code e} again, at {@code time}, after every event already scheduled for that time, with
+   * {@code data} instead of its own.
+   */
+  void requeue(Event e, long time, Object data) {
+    queue.add(new Event(time, nextSeq++, e.kind, e.node, e.from, e.message, e.arg, e.arg2, data));
   }
 
   Event poll() {

@@ -29,7 +29,8 @@ import java.util.Objects;
  *     reaches it meanwhile (messages, its timer, client requests) waits, and when it resumes it
  *     handles that backlog in an order shuffled over a few milliseconds, as a process whose
  *     connections and timers all become ready at once does. A paused leader may so answer a client
- *     before it learns that it was deposed.
+ *     before it learns that it was deposed. A paused node that crashes loses its backlog with its
+ *     buffers.
  */
 public record Faults(
     double dropRate,

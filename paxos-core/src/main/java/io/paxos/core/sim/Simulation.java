@@ -261,7 +261,10 @@ public final class Simulation {
       return false;
     }
     SimNode n = nodes[e.node];
-    if (n == null || n.pausedUntil <= now) {
+    if (e.data instanceof Backlog b && b.incarnation() != n.incarnation) {
+      return true; // the process that held it in its buffers crashed: lost with it
+    }
+    if (n.pausedUntil <= now) {
       return false;
     }
     long at = n.pausedUntil + PAUSE_SHUFFLE_MS + 1;
@@ -272,8 +275,16 @@ public final class Simulation {
       }
       at = n.pausedUntil + n.backlogOffsets[sender];
     }
-    queue.requeue(e, at);
+    queue.requeue(e, at, new Backlog(n.incarnation));
     return true;
+  }
+
+  /** Marks an event held by a paused node, which a crash of that incarnation loses. */
+  private record Backlog(int incarnation) {
+    @Override
+    public String toString() {
+      return "(backlog of incarnation " + incarnation + ")";
+    }
   }
 
   // ---- driving a node: the host contract ----
