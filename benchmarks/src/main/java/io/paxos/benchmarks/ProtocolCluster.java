@@ -2,6 +2,8 @@ package io.paxos.benchmarks;
 
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.host.OutboxCarrier;
+import io.paxos.core.host.StorageWriter;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
@@ -12,16 +14,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Protocol cores of a cluster wired together in one thread, with no runtime, storage or transport:
  * the cost of the protocol alone.
  *
  * <p>Each node is driven the way the runtime drives it: it consumes the messages that reached it,
- * then {@link ProtocolNode#flush}es, and only then is its {@link Outbox} carried out, so a message
- * leaves only after everything the node produced with it is in the outbox (the point at which the
- * runtime syncs; storage is in memory here, so the sync is a no-op). Time moves only in {@link
- * #elect()}; commands are measured at a fixed time, without timers.
+ * then {@link ProtocolNode#flush}es, and only then does the runtime's {@link OutboxCarrier} carry
+ * its {@link Outbox} out, so a message leaves only after everything the node produced with it is
+ * written. The writer discards the writes (the protocol's cost alone is measured here, not a
+ * storage's). Time moves only in {@link #elect()}; commands are measured at a fixed time, without
+ * timers.
  *
  * <p>Every delivery is checked as it happens: each learner must deliver the commands of {@link
  * #submitAndDeliver()} in submission order, each once, or an {@link IllegalStateException} stops
@@ -35,6 +39,7 @@ final class ProtocolCluster {
 
   private final ProtocolNode[] nodes;
   private final Outbox[] outboxes;
+  private final OutboxCarrier[] carriers;
   private final List<ArrayDeque<Message>> inboxes;
   private final long[] lastDelivered;
   private final List<List<Long>> deliveryLog;
@@ -58,6 +63,7 @@ final class ProtocolCluster {
     ProtocolOptions options = ProtocolOptions.defaults();
     nodes = new ProtocolNode[size];
     outboxes = new Outbox[size];
+    carriers = new OutboxCarrier[size];
     inboxes = new ArrayList<>(size);
     lastDelivered = new long[size];
     deliveryLog = recordDeliveries ? new ArrayList<>() : null;
@@ -71,6 +77,7 @@ final class ProtocolCluster {
               DurableState.EMPTY,
               RoleFactory.DEFAULT);
       outboxes[i] = new Outbox();
+      carriers[i] = new OutboxCarrier(ids[i], new DiscardingWriter(), new Effects(i));
       inboxes.add(new ArrayDeque<>());
       if (recordDeliveries) {
         deliveryLog.add(new ArrayList<>());
@@ -172,23 +179,68 @@ final class ProtocolCluster {
     carryOut(i);
   }
 
-  /** Sync (a no-op: storage is in memory), then send, then deliver; then clear the outbox. */
+  /** Carry node {@code i}'s outbox out, through the runtime's carrier. */
   private void carryOut(int i) {
-    Outbox out = outboxes[i];
-    if (!out.abandoned().isEmpty()) {
-      throw new IllegalStateException("node " + (i + 1) + " abandoned " + out.abandoned());
+    carriers[i].carryOut(outboxes[i]);
+  }
+
+  /** A writer that is done with every write at once and keeps nothing. */
+  private static final class DiscardingWriter implements StorageWriter {
+    private long ticket;
+
+    @Override
+    public long write(Consumer<io.paxos.core.storage.Storage> writes, boolean sync) {
+      return ++ticket;
     }
-    for (int s = 0; s < out.sendCount(); s++) {
-      inboxes.get(out.sendTo(s) - 1).add(out.sendMessage(s));
+
+    @Override
+    public long done() {
+      return ticket;
     }
-    List<Outbox.Delivery> deliveries = out.deliveries();
-    for (int d = 0; d < deliveries.size(); d++) {
-      List<Command> commands = deliveries.get(d).value().commands();
-      for (int c = 0; c < commands.size(); c++) {
-        delivered(i, commands.get(c).sequence());
+
+    @Override
+    public boolean atOnce() {
+      return true;
+    }
+
+    @Override
+    public void close(boolean finish) {}
+  }
+
+  /** Node {@code i}'s messages go to the other nodes' inboxes; its deliveries are checked. */
+  private final class Effects implements OutboxCarrier.Effects {
+    private final int i;
+
+    Effects(int i) {
+      this.i = i;
+    }
+
+    @Override
+    public void send(int to, Message message) {
+      inboxes.get(to - 1).add(message);
+    }
+
+    @Override
+    public void loopback(Message message) {
+      inboxes.get(i).add(message);
+    }
+
+    @Override
+    public void deliver(List<Outbox.Delivery> deliveries) {
+      for (int d = 0; d < deliveries.size(); d++) {
+        List<Command> commands = deliveries.get(d).value().commands();
+        for (int c = 0; c < commands.size(); c++) {
+          delivered(i, commands.get(c).sequence());
+        }
       }
     }
-    out.clear();
+
+    @Override
+    public void settle(Outbox batch) {
+      if (!batch.abandoned().isEmpty()) {
+        throw new IllegalStateException("node " + (i + 1) + " abandoned " + batch.abandoned());
+      }
+    }
   }
 
   private void delivered(int i, long sequence) {

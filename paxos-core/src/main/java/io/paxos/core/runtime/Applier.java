@@ -68,7 +68,7 @@ final class Applier implements Runnable {
   private final IntPredicate hostsLearner;
   private final UnaryOperator<byte[]> machine = this::apply; // one instance, not one per command
   private final Runnable completeAnswered = this::completeAll; // one instance, not one per batch
-  private final Consumer<EventLoop.Send> remoteResults;
+  private final LoopInbox loop;
   private final Consumer<Throwable> onFailure;
   private final ParkingQueue<Object> tasks = new ParkingQueue<>();
   private final PriorityQueue<Read> waiting =
@@ -84,8 +84,7 @@ final class Applier implements Runnable {
   private final ArrayList<AppliedCommand> slotApplied = new ArrayList<>();
   private final ArrayList<AppliedSlot> batchApplied = new ArrayList<>();
   private boolean ran;
-  private Snapshotter snapshotter;
-  private EventLoop loop;
+  private final Snapshotter snapshotter; // null: no snapshots here
   private long slotsSinceSnapshot;
   private long bytesSinceSnapshot;
   // This node's commands applied in the current batch, answered together once it is applied.
@@ -102,7 +101,8 @@ final class Applier implements Runnable {
       StateMachine stateMachine,
       Completions completions,
       IntPredicate hostsLearner,
-      Consumer<EventLoop.Send> remoteResults,
+      LoopInbox loop,
+      Snapshotter snapshotter,
       Consumer<Throwable> onFailure,
       SnapshotOptions snapshotOptions,
       int maxSessions,
@@ -114,26 +114,14 @@ final class Applier implements Runnable {
     this.stateMachine = stateMachine;
     this.completions = completions;
     this.hostsLearner = hostsLearner;
-    this.remoteResults = remoteResults;
+    this.loop = loop;
+    this.snapshotter = snapshotter;
     this.onFailure = onFailure;
   }
 
   /** Every slot up to and including this one has been applied. */
   long appliedSlot() {
     return appliedSlot;
-  }
-
-  /**
-   * The node's event loop, whose wake-ups this thread holds while it settles a batch (the callers'
-   * callbacks may submit the next commands); before the node starts.
-   */
-  void loop(EventLoop loop) {
-    this.loop = loop;
-  }
-
-  /** Where captured snapshots go; before the node starts. */
-  void snapshotter(Snapshotter snapshotter) {
-    this.snapshotter = snapshotter;
   }
 
   /** Restore the state from a snapshot, before the node starts (caller's thread). */
@@ -383,8 +371,8 @@ final class Applier implements Runnable {
       answered.add(c);
       answers.add(result);
     } else if (!hostsLearner.test(c.origin())) {
-      remoteResults.accept(
-          new EventLoop.Send(
+      loop.enqueue(
+          new LoopInput.Send(
               c.origin(),
               new Message.CommandResult(nodeId, c.clientId(), c.sequence(), slot, result)));
     }

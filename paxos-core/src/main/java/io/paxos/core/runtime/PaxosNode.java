@@ -85,9 +85,12 @@ public final class PaxosNode implements AutoCloseable {
   private final NodeGauges gauges;
   private final Applier applier;
   private final AppliedJournal journal; // null: watching disabled, or no learner here
+  private final LoopInbox inbox;
   private final EventLoop loop;
   private final Thread loopThread;
   private final Thread applyThread;
+  private final NodeMonitor monitor;
+  private final NodeStarted startedEvent;
   private final Snapshotter snapshotter;
   private final Completions commands;
   private final PendingCommands<Long, Long> reads = new PendingCommands<>("read");
@@ -120,13 +123,20 @@ public final class PaxosNode implements AutoCloseable {
     int[] learners = config.idsWith(Role.LEARNER); // ascending
     this.journal =
         sm != null && b.watchOptions.enabled() ? new AppliedJournal(nodeId, b.watchOptions) : null;
+    this.inbox = new LoopInbox(b.maxInboxMessages);
+    this.snapshotter =
+        sm == null
+            ? null
+            : new Snapshotter(
+                nodeId, storage.snapshots(), b.snapshotOptions, inbox::enqueue, observer);
     this.applier =
         new Applier(
             nodeId,
             sm,
             commands,
             id -> java.util.Arrays.binarySearch(learners, id) >= 0, // no Optional per command
-            send -> this.loop().enqueue(send),
+            inbox,
+            snapshotter,
             this::stopOnFailure,
             b.snapshotOptions,
             b.options.maxSessions(),
@@ -136,17 +146,6 @@ public final class PaxosNode implements AutoCloseable {
     if (sm != null) {
       durable = restoreSnapshot(durable);
       applier.replay(durable.chosen(), durable.compactedThrough() + 1);
-      this.snapshotter =
-          new Snapshotter(
-              nodeId,
-              storage.snapshots(),
-              b.snapshotOptions,
-              input -> this.loop().enqueue(input),
-              applier::appliedSlot,
-              observer);
-      applier.snapshotter(snapshotter);
-    } else {
-      this.snapshotter = null;
     }
     ProtocolNode protocol =
         new ProtocolNode(
@@ -160,28 +159,29 @@ public final class PaxosNode implements AutoCloseable {
             b.messageLimits);
     warnIfBeyondMaxRound(durable);
     long tick = Math.max(1, Math.min(10, options.heartbeatIntervalMs() / 5));
+    NodeMonitor monitor = new NodeMonitor(protocol, observer, applier::appliedSlot, storage);
     this.loop =
         new EventLoop(
-            protocol,
-            storage,
-            transport,
-            applier,
-            commands,
-            reads,
+            new EventLoop.Parts(
+                inbox,
+                protocol,
+                storage,
+                transport,
+                applier,
+                snapshotter,
+                monitor,
+                commands,
+                reads),
             tick,
             b.commandTimeout.toMillis(),
-            b.maxInboxMessages,
             this::stopOnFailure);
-    loop.snapshotter(snapshotter);
-    NodeMonitor monitor = new NodeMonitor(protocol, observer, applier::appliedSlot, storage);
-    loop.monitor(monitor);
     this.gauges = monitor;
-    applier.loop(loop);
     this.loopThread = new Thread(loop, "paxos-node-" + nodeId);
     this.applyThread = new Thread(applier, "paxos-apply-" + nodeId);
     loopThread.setDaemon(true);
     applyThread.setDaemon(true);
-    observer.started(
+    this.monitor = monitor;
+    this.startedEvent =
         new NodeStarted(
             nodeId,
             config.clusterId(),
@@ -189,16 +189,49 @@ public final class PaxosNode implements AutoCloseable {
             transport.memberAddresses(),
             storage.location(),
             sm != null ? durable.compactedThrough() : 0,
-            sm != null ? applier.appliedSlot() : durable.nextChosenSlot() - 1),
-        monitor);
-    transport.observe(monitor.peerObserver());
-    transport.start(loop::receive);
-    applyThread.start();
-    loopThread.start();
+            sm != null ? applier.appliedSlot() : durable.nextChosenSlot() - 1);
   }
 
-  private EventLoop loop() {
-    return loop;
+  /**
+   * Build a node from {@code b}: open its state (load, restore the snapshot, replay the log), then
+   * start its transport and threads. The node owns its storage and transport from here on: if
+   * opening or starting fails, whatever it opened is closed (the storage and the transport too) and
+   * the error is thrown.
+   */
+  private static PaxosNode open(Builder b) {
+    PaxosNode node;
+    try {
+      node = new PaxosNode(b); // starts no thread
+    } catch (RuntimeException | Error e) {
+      closeAfterFailure(e, b.transport, b.storage);
+      throw e;
+    }
+    try {
+      node.start();
+    } catch (RuntimeException | Error e) {
+      node.shutdown("node " + node.nodeId + " failed to start: " + e);
+      throw e;
+    }
+    return node;
+  }
+
+  private static void closeAfterFailure(Throwable failure, AutoCloseable... opened) {
+    for (AutoCloseable c : opened) {
+      try {
+        c.close();
+      } catch (Exception | Error e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  /** Start the transport and the node's threads: the node runs from here on. */
+  private void start() {
+    observer.started(startedEvent, monitor);
+    transport.observe(monitor.peerObserver());
+    transport.start(inbox::receive);
+    applyThread.start();
+    loopThread.start();
   }
 
   /**
@@ -298,7 +331,7 @@ public final class PaxosNode implements AutoCloseable {
    * submits} runs; if another thread is doing the same, it runs as it would without this.
    */
   public void submitTogether(Runnable submits) {
-    loop.inOneWakeup(submits);
+    inbox.inOneWakeup(submits);
   }
 
   /**
@@ -332,7 +365,7 @@ public final class PaxosNode implements AutoCloseable {
     holdBytes(future, command.length);
     long seq = sequence.incrementAndGet();
     commands.local.put(seq, future);
-    loop.enqueue(new EventLoop.Submit(new Command(nodeId, clientId, seq, command)));
+    inbox.enqueue(new LoopInput.Submit(new Command(nodeId, clientId, seq, command)));
     return future;
   }
 
@@ -406,8 +439,8 @@ public final class PaxosNode implements AutoCloseable {
     }
     future = commands.sessions.putIfAbsent(new Completions.SessionKey(clientId, sequence), future);
     holdBytes(future, command.length); // a retry's bytes are held until the first attempt is done
-    loop.enqueue(
-        new EventLoop.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
+    inbox.enqueue(
+        new LoopInput.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
     return future;
   }
 
@@ -509,7 +542,7 @@ public final class PaxosNode implements AutoCloseable {
             applier.read(Math.max(readIndex, minIndex), query, result);
           }
         });
-    loop.enqueue(new EventLoop.Read(readId));
+    inbox.enqueue(new LoopInput.Read(readId));
   }
 
   /**
@@ -864,7 +897,12 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
-    /** Validate the settings and start the node. */
+    /**
+     * Validate the settings, open the node's state (load the storage, restore the newest snapshot,
+     * replay the log) and start it. The node owns the storage and the transport from here on:
+     * {@link PaxosNode#close()} closes them, and so does a build that fails while opening or
+     * starting (a log whose replay throws, say), so that nothing it opened is left behind.
+     */
     public PaxosNode build() {
       if (config == null) {
         throw new IllegalStateException("config(...) is required: the cluster's membership");
@@ -916,7 +954,7 @@ public final class PaxosNode implements AutoCloseable {
             new SnapshotOptions(
                 snapshotOptions.intervalSlots(), snapshotOptions.intervalBytes(), chunkLimit);
       }
-      return new PaxosNode(this);
+      return open(this);
     }
   }
 }

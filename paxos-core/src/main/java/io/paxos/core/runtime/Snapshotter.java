@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +23,13 @@ import org.slf4j.LoggerFactory;
  * behind, and writes the chunks a peer streams to this node, checking the whole payload's CRC32C
  * before it commits it.
  *
- * <p><b>Ordering duties.</b> It reports a snapshot to the event loop ({@link Saved} or {@link
- * Received}) only after {@link SnapshotStore.Writer#commit()} returned, so the log is compacted
- * only below a durable snapshot. A transfer is pulled by the receiver one chunk at a time ({@link
- * Message.SnapshotRequest}); a lost chunk or request is repaired when the learner, still behind,
- * asks for catch-up again and the peer answers with the first chunk, which makes the receiver ask
- * again for the chunk it lacks if no chunk came for a second.
+ * <p><b>Ordering duties.</b> It reports a snapshot to the event loop ({@link
+ * LoopInput.SnapshotSaved} or {@link LoopInput.SnapshotReceived}) only after {@link
+ * SnapshotStore.Writer#commit()} returned, so the log is compacted only below a durable snapshot. A
+ * transfer is pulled by the receiver one chunk at a time ({@link Message.SnapshotRequest}); a lost
+ * chunk or request is repaired when the learner, still behind, asks for catch-up again and the peer
+ * answers with the first chunk, which makes the receiver ask again for the chunk it lacks if no
+ * chunk came for a second.
  */
 final class Snapshotter {
   private static final Logger log = LoggerFactory.getLogger(Snapshotter.class);
@@ -37,17 +37,10 @@ final class Snapshotter {
   /** A transfer without a new chunk for this long has lost one, and asks for it again. */
   private static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /** A snapshot taken here is durable. */
-  record Saved(SnapshotInfo info) {}
-
-  /** A snapshot received from a peer is durable and verified. */
-  record Received(SnapshotInfo info) {}
-
   private final int nodeId;
   private final SnapshotStore store;
   private final SnapshotOptions options;
-  private final Consumer<Object> loop;
-  private final LongSupplier appliedSlot;
+  private final Consumer<LoopInput> loop;
   private final io.paxos.core.observe.NodeObserver observer;
   private final ExecutorService thread;
   private final AtomicBoolean saving = new AtomicBoolean();
@@ -72,24 +65,21 @@ final class Snapshotter {
   }
 
   /**
-   * @param loop queues an input for the event loop: an {@link EventLoop.Send}, a {@link Saved} or a
-   *     {@link Received}
-   * @param appliedSlot the slot the state machine has applied through
+   * @param loop queues an input for the event loop: a {@link LoopInput.Send}, a {@link
+   *     LoopInput.SnapshotSaved} or a {@link LoopInput.SnapshotReceived}
    * @param observer told of each snapshot taken or received
    */
   Snapshotter(
       int nodeId,
       SnapshotStore store,
       SnapshotOptions options,
-      Consumer<Object> loop,
-      LongSupplier appliedSlot,
+      Consumer<LoopInput> loop,
       io.paxos.core.observe.NodeObserver observer) {
     this.observer = observer;
     this.nodeId = nodeId;
     this.store = store;
     this.options = options;
     this.loop = loop;
-    this.appliedSlot = appliedSlot;
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -116,7 +106,7 @@ final class Snapshotter {
           try {
             SnapshotInfo info = store.save(slot, payload::writeTo);
             observer.snapshotTaken(slot, info.size());
-            loop.accept(new Saved(info));
+            loop.accept(new LoopInput.SnapshotSaved(info));
           } catch (IOException | RuntimeException e) {
             log.error(
                 "node {} could not write its snapshot of slot {}: {}; the log is kept",
@@ -139,8 +129,12 @@ final class Snapshotter {
   }
 
   /** A chunk of a peer's snapshot arrived. */
-  void receive(Message.SnapshotChunk chunk) {
-    execute(() -> onChunk(chunk));
+  /**
+   * Take a chunk of a peer's snapshot; {@code appliedSlot} is the slot this node had applied
+   * through when the chunk came (a transfer of a snapshot not beyond it is not started).
+   */
+  void receive(Message.SnapshotChunk chunk, long appliedSlot) {
+    execute(() -> onChunk(chunk, appliedSlot));
   }
 
   private void sendChunk(int to, long slot, long offset) {
@@ -163,13 +157,13 @@ final class Snapshotter {
       return;
     }
     loop.accept(
-        new EventLoop.Send(
+        new LoopInput.Send(
             to,
             new Message.SnapshotChunk(
                 nodeId, info.slot(), from, info.size(), info.checksum(), data)));
   }
 
-  private void onChunk(Message.SnapshotChunk chunk) {
+  private void onChunk(Message.SnapshotChunk chunk, long appliedSlot) {
     try {
       if (transfer != null && chunk.slot() == transfer.slot) {
         if (chunk.offset() != transfer.received) {
@@ -183,7 +177,7 @@ final class Snapshotter {
           return;
         }
       } else {
-        if (chunk.offset() != 0 || chunk.slot() <= appliedSlot.getAsLong()) {
+        if (chunk.offset() != 0 || chunk.slot() <= appliedSlot) {
           return;
         }
         if (transfer != null
@@ -225,7 +219,7 @@ final class Snapshotter {
       }
       SnapshotInfo info = t.writer.commit();
       observer.snapshotInstalled(info.slot(), info.size(), chunk.from());
-      loop.accept(new Received(info));
+      loop.accept(new LoopInput.SnapshotReceived(info));
     } catch (IOException | RuntimeException e) {
       log.error("node {} cannot write a received snapshot: {}", nodeId, e.toString());
       abort();
@@ -233,7 +227,7 @@ final class Snapshotter {
   }
 
   private void request(int peer, Transfer t) {
-    loop.accept(new EventLoop.Send(peer, new Message.SnapshotRequest(nodeId, t.slot, t.received)));
+    loop.accept(new LoopInput.Send(peer, new Message.SnapshotRequest(nodeId, t.slot, t.received)));
   }
 
   private void abort() {

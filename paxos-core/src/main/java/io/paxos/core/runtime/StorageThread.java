@@ -1,5 +1,7 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.host.StorageWriter;
+import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.storage.StorageException;
 import java.util.concurrent.locks.LockSupport;
@@ -22,7 +24,7 @@ final class StorageThread implements StorageWriter, Runnable {
 
   private final Storage storage;
   private final Runnable onDone;
-  private io.paxos.core.observe.NodeObserver observer = new io.paxos.core.observe.NodeObserver() {};
+  private final NodeObserver observer;
   private final Consumer<Throwable> onFailure;
   private final Thread thread;
   private final ParkingQueue<Job> queue = new ParkingQueue<>();
@@ -36,18 +38,20 @@ final class StorageThread implements StorageWriter, Runnable {
   /**
    * @param onDone called on this thread after each group is done (wakes the event loop)
    * @param onFailure called on this thread with the error if a write or sync fails
+   * @param observer told how long each sync took
    */
-  StorageThread(int nodeId, Storage storage, Runnable onDone, Consumer<Throwable> onFailure) {
+  StorageThread(
+      int nodeId,
+      Storage storage,
+      Runnable onDone,
+      Consumer<Throwable> onFailure,
+      NodeObserver observer) {
     this.storage = storage;
+    this.observer = observer;
     this.onDone = onDone;
     this.onFailure = onFailure;
     this.thread = new Thread(this, "paxos-storage-" + nodeId);
     thread.setDaemon(true);
-  }
-
-  /** Who is told how long each sync took; before {@link #start()}. */
-  void observer(io.paxos.core.observe.NodeObserver observer) {
-    this.observer = observer;
   }
 
   @Override

@@ -10,6 +10,8 @@ final class Event {
   enum Kind {
     DELIVER,
     TICK,
+    STORAGE_WRITE,
+    STORAGE_FORCE,
     SUBMIT,
     RESUBMIT,
     CLIENT_TIMEOUT,

@@ -93,13 +93,10 @@ final class KvReadServer {
     }
   }
 
-  /**
-   * {@code node} carried out {@code out}, its deliveries applied: answer the read indexes in it,
-   * and serve the reads whose slots are now applied.
-   */
-  void afterStep(SimNode node, Outbox out) {
+  /** {@code node} settled a batch: answer the read indexes it resolved. */
+  void settled(SimNode node, Outbox batch) {
     NodeReads state = nodes.get(node.id);
-    for (Outbox.ReadIndex index : out.readIndexes()) {
+    for (Outbox.ReadIndex index : batch.readIndexes()) {
       Read read = state.awaitingIndex.remove(index.readId());
       if (read == null) {
         continue;
@@ -113,6 +110,11 @@ final class KvReadServer {
         park(node, state, read, Math.max(index.readIndex(), session));
       }
     }
+  }
+
+  /** {@code node} applied more slots: serve the reads that waited for them. */
+  void serveApplied(SimNode node) {
+    NodeReads state = nodes.get(node.id);
     long applied = replicas.applied(node.id);
     for (Iterator<Parked> it = state.awaitingApply.iterator(); it.hasNext(); ) {
       Parked p = it.next();

@@ -250,22 +250,33 @@ final class KvWorkload {
   }
 
   /**
-   * {@code node} carried out {@code out} (synced, sent): apply its deliveries, answer the clients
-   * whose writes they hold or that were handed back, and serve the reads that can be.
+   * {@code node} delivered chosen values: its replica applies them (completing the writes they
+   * hold), and the reads waiting for them are served.
    */
-  void afterStep(SimNode node, Outbox out) {
+  void delivered(SimNode node, List<Outbox.Delivery> deliveries) {
     if (operations == 0) {
       return;
     }
-    for (Outbox.Delivery d : out.deliveries()) {
+    for (Outbox.Delivery d : deliveries) {
       replicas.onDeliver(node.id, d.slot(), d.value(), this::writeApplied);
     }
-    for (Outbox.Abandoned a : out.abandoned()) {
+    server.serveApplied(node);
+  }
+
+  /**
+   * {@code node} settled a batch (its writes durable, its messages sent): answer the clients whose
+   * writes it handed back, and take the read indexes it resolved.
+   */
+  void settled(SimNode node, Outbox batch) {
+    if (operations == 0) {
+      return;
+    }
+    for (Outbox.Abandoned a : batch.abandoned()) {
       for (Command c : a.commands()) {
         writeRefused(c, a.leaderHint());
       }
     }
-    server.afterStep(node, out);
+    server.settled(node, batch);
   }
 
   // ---- the clients ----

@@ -2,21 +2,24 @@ package io.paxos.core.sim;
 
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
+import io.paxos.core.host.DeferredStorageWriter;
+import io.paxos.core.host.OutboxCarrier;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.storage.InMemoryStorage;
 
 /**
  * One simulated node: its storage (which outlives crashes), its outbox, and, while it is up, its
- * {@link ProtocolNode}. Not thread-safe.
+ * {@link ProtocolNode} with the {@link OutboxCarrier} and {@link DeferredStorageWriter} that host
+ * it. Not thread-safe.
  */
 final class SimNode {
   /** A crash waiting for the node's next step that carries out an outbox. */
   enum ArmedCrash {
     NONE,
-    /** After the writes of the next step that has any, before its sync returns. */
+    /** After the storage thread's next group of writes that has any, before its force returns. */
     MID_SYNC,
-    /** After the next step's sync, with only some of its messages sent. */
+    /** After the next force, with only some of the messages that waited for it sent. */
     MID_SEND
   }
 
@@ -25,6 +28,13 @@ final class SimNode {
   InMemoryStorage storage = new InMemoryStorage();
   final Outbox out = new Outbox();
   ProtocolNode protocol;
+  // While up: the host that carries out the outbox, and its storage thread (both per incarnation).
+  OutboxCarrier carrier;
+  DeferredStorageWriter writer;
+  // Messages still to send before a MID_SEND crash (-1: no crash under way).
+  int sendBudget = -1;
+  // The last slot delivered since the snapshot check (0: none).
+  long deliveredSlot;
   int incarnation;
   ArmedCrash armedCrash = ArmedCrash.NONE;
   long armedDowntime;

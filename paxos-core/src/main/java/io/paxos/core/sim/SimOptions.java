@@ -213,7 +213,9 @@ public final class SimOptions {
 
   /**
    * Whether nodes send an outbox's messages before its sync instead of after it: a broken host
-   * (docs/pitfalls.md #1, reply before persist), which only the simulator's own tests ask for.
+   * (docs/pitfalls.md #1, reply before persist), which only the simulator's own tests ask for. The
+   * break is in the storage thread ({@link EarlyReportingWriter} reports each write done as soon as
+   * it is queued), so the runtime's carrier, which the simulator runs, sends the votes early.
    */
   boolean sendsBeforeSync() {
     return sendsBeforeSync;

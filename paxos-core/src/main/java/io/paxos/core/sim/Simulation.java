@@ -3,6 +3,9 @@ package io.paxos.core.sim;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
+import io.paxos.core.host.DeferredStorageWriter;
+import io.paxos.core.host.OutboxCarrier;
+import io.paxos.core.host.StorageWriter;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
@@ -23,16 +26,19 @@ import java.util.TreeMap;
  * (one step = one event handled) and liveness once the faults have healed.
  *
  * <p>Each node is driven exactly as the runtime drives it: inputs, then {@code flush}, then the
- * outbox is carried out in order: (1) promise, round, accepted values and deliveries are written to
- * the node's storage, in this order (one record each in a log), and synced, one group commit; (2)
- * the messages are sent (a node's messages to itself travel through the network too, so none is
- * handled before the sync); (3) deliveries are checked and complete their clients' requests; (4)
- * commands handed back go to their client.
+ * runtime's own {@link OutboxCarrier} carries the outbox out, over a {@link DeferredStorageWriter}
+ * that plays the storage thread as simulated events. What may precede the sync leaves at once and
+ * deliveries are checked and complete their clients' requests at once; the batch's promise, round,
+ * accepted values, compaction and chosen values are queued with the writer, which makes them in a
+ * group (a {@code STORAGE_WRITE} event) and forces them a little later (a {@code STORAGE_FORCE}
+ * event), while the node goes on taking messages and queuing more batches; once the force is done
+ * the carrier sends the batches' votes (a node's messages to itself travel through the network too,
+ * so none is handled before the sync) and hands back the commands it did not propose.
  *
- * <p>Crashes come between steps, in the middle of a group commit (after its writes, before its sync
- * returns, so nothing of the step is sent) or after a sync with only some messages sent. A crash
- * keeps what was synced and, by the {@link StorageCrash} model, none or a prefix of the writes made
- * since.
+ * <p>Crashes come between events: with writes still queued (lost), between a group's writes and its
+ * force (an armed {@code MID_SYNC} crash, or any crash while a force runs), or after a force with
+ * only some of the messages that waited for it sent ({@code MID_SEND}). A crash keeps what was
+ * synced and, by the {@link StorageCrash} model, none or a prefix of the writes made since.
  *
  * <p>Wipes ({@link Faults#wipes()}) are crashes that lose the node's whole storage, snapshots
  * included: it restarts on an empty storage without the bootstrap marker that every node's storage
@@ -50,6 +56,13 @@ import java.util.TreeMap;
  * SnapshotChunk} through the simulated network (so it may be lost, duplicated or late); the
  * receiver installs it if it is ahead. A restarted node restores its newest snapshot and replays
  * the log after it.
+ *
+ * <p>Pauses ({@link Faults#pauses()}) stop a node without losing anything: what reaches it waits,
+ * and is handled when it resumes (see {@code deferredByPause}).
+ *
+ * <p>Key-value clients ({@link SimOptions#kvOperations()}, {@link KvWorkload}) run beside the byte
+ * workload: each learner node applies the chosen commands to a key-value replica and serves reads
+ * as the runtime does, and the clients' history is checked.
  *
  * <p>Single-threaded and deterministic: no threads, no wall clock, all randomness from the seed.
  */
@@ -203,6 +216,17 @@ public final class Simulation {
           scheduleTick(n);
         }
         break;
+      case STORAGE_WRITE:
+      case STORAGE_FORCE:
+        SimNode w = nodes[e.node];
+        if (w.up() && w.incarnation == e.arg) {
+          if (e.kind == Event.Kind.STORAGE_WRITE) {
+            storageWrite(w);
+          } else {
+            storageForce(w);
+          }
+        }
+        break;
       case SUBMIT:
         submitNew((int) e.arg);
         break;
@@ -252,12 +276,16 @@ public final class Simulation {
    * An event for a paused node waits until the node resumes. Its backlog is then handled as the
    * runtime's event loop does after a {@code SIGCONT}: the inputs first, each sender's (each
    * connection's) in the order they arrived, the senders interleaved at random (their offsets in
-   * the first {@value #PAUSE_SHUFFLE_MS} ms), and the overdue timer tick after them.
+   * the first {@value #PAUSE_SHUFFLE_MS} ms), and the overdue timer tick and the storage thread's
+   * work after them.
    */
   private boolean deferredByPause(Event e) {
-    if (e.kind != Event.Kind.DELIVER
-        && e.kind != Event.Kind.TICK
-        && e.kind != Event.Kind.KV_REQUEST) {
+    boolean input = e.kind == Event.Kind.DELIVER || e.kind == Event.Kind.KV_REQUEST;
+    boolean own =
+        e.kind == Event.Kind.TICK
+            || e.kind == Event.Kind.STORAGE_WRITE
+            || e.kind == Event.Kind.STORAGE_FORCE;
+    if (!input && !own) {
       return false;
     }
     SimNode n = nodes[e.node];
@@ -267,8 +295,8 @@ public final class Simulation {
     if (n.pausedUntil <= now) {
       return false;
     }
-    long at = n.pausedUntil + PAUSE_SHUFFLE_MS + 1;
-    if (e.kind != Event.Kind.TICK) {
+    long at = n.pausedUntil + PAUSE_SHUFFLE_MS + 1; // its timer and storage thread: after
+    if (input) {
       int sender = e.kind == Event.Kind.DELIVER ? e.from : 0;
       if (n.backlogOffsets[sender] < 0) {
         n.backlogOffsets[sender] = random.nextInt(PAUSE_SHUFFLE_MS + 1);
@@ -287,95 +315,118 @@ public final class Simulation {
     }
   }
 
-  // ---- driving a node: the host contract ----
+  // ---- driving a node: the host contract, carried out by the runtime's OutboxCarrier ----
 
+  /** The node took its inputs: flush, then its carrier carries the outbox out. */
   private void finish(SimNode n) {
     n.protocol.flush(now, n.out);
-    carryOut(n);
-  }
-
-  private void carryOut(SimNode n) {
-    Outbox out = n.out;
-    n.storage.write(out);
-    for (Outbox.Delivery d : out.deliveries()) {
-      n.storage.appendChosen(d.slot(), d.value());
-    }
-    boolean sentEarly = options.sendsBeforeSync(); // only a broken host does
-    if (sentEarly) {
-      for (int i = 0; i < out.sendCount(); i++) {
-        sendOne(n, i);
-      }
-    } else {
-      send(n, out.sendCount(), true);
-    }
-    if (n.armedCrash == SimNode.ArmedCrash.MID_SYNC && n.storage.unsyncedWrites() > 0) {
-      out.clear();
-      midSyncCrashes++;
-      crash(n, n.armedDowntime);
-      return;
-    }
-    if (out.needsSync()) {
-      n.storage.sync(); // chosen values alone are not synced: a restart learns them again
-    }
+    n.carrier.carryOut(n.out);
     checkers.afterStep(n.protocol, id -> snapshotSlotBeforeWipes(nodes[id]));
-    boolean crashing = n.armedCrash == SimNode.ArmedCrash.MID_SEND;
-    if (!sentEarly) {
-      int sends = out.sendCount();
-      send(n, crashing ? random.nextInt(sends + 1) : sends, false);
-    }
-    if (crashing) {
-      out.clear();
-      crash(n, n.armedDowntime);
-      return;
-    }
-    for (Outbox.Delivery d : out.deliveries()) {
-      checkers.onDeliver(n.id, d.slot(), d.value());
-      workload.onDelivered(d.value(), now, c -> checkers.onAcknowledged(c, n.id, d.slot()));
-    }
-    kv.afterStep(n, out); // apply to the key-value replica, answer its clients, serve reads
-    for (int to : out.snapshotSends()) {
-      long slot = snapshotSlot(n);
-      if (slot > 0) {
-        network.send(now, n.id, to, new Message.SnapshotChunk(n.id, slot, 0, 0, 0, NO_BYTES));
-      }
-    }
-    long delivered =
-        out.deliveries().isEmpty() ? 0 : out.deliveries().get(out.deliveries().size() - 1).slot();
-    for (Outbox.Abandoned a : out.abandoned()) {
-      for (Command c : a.commands()) {
-        if (a.reason() != Outbox.Rejection.OUTCOME_UNKNOWN) {
-          checkers.onHandedBack(c);
-        }
-        Workload.Request r = workload.onAbandoned(c);
-        if (r != null) {
-          long backoff = 5 + random.nextInt(20 * Math.min(r.attempt, 16));
-          queue.add(now + backoff, Event.Kind.RESUBMIT, 0, r.id, r.attempt, null);
-        }
-      }
-    }
-    out.clear();
+    long delivered = n.deliveredSlot;
+    n.deliveredSlot = 0;
     if (delivered > 0) {
       maybeSnapshot(n, delivered);
     }
   }
 
-  /**
-   * Send those of the first {@code count} messages of the node's outbox that the durability rule
-   * lets go before the sync ({@code early}), or those it holds until after it (as the runtime
-   * does).
-   */
-  private void send(SimNode n, int count, boolean early) {
-    for (int i = 0; i < count; i++) {
-      if (early == (n.out.sendTo(i) != n.id && n.out.mayPrecedeSync(i))) {
-        sendOne(n, i);
-      }
+  /** The node's storage thread wakes up: it makes every queued write, then forces them. */
+  private void storageWrite(SimNode n) {
+    if (n.writer.writeQueued()) {
+      queue.add(now + random.nextInt(3), Event.Kind.STORAGE_FORCE, n.id, n.incarnation, 0, null);
+    } else {
+      written(n);
     }
   }
 
-  private void sendOne(SimNode n, int i) {
-    Message m = n.out.sendMessage(i);
-    checkers.onSent(n.id, n.incarnation, m);
-    network.send(now, n.id, n.out.sendTo(i), m);
+  /**
+   * The force of the node's last group of writes completes, unless a crash armed for it strikes
+   * first (the writes made, not synced: the storage's crash model decides what survives).
+   */
+  private void storageForce(SimNode n) {
+    if (n.armedCrash == SimNode.ArmedCrash.MID_SYNC && n.storage.unsyncedWrites() > 0) {
+      midSyncCrashes++;
+      crash(n, n.armedDowntime);
+      return;
+    }
+    n.writer.forced();
+    written(n);
+  }
+
+  /**
+   * Writes are done: the carrier settles the batches that waited for them (a crash armed for the
+   * sends strikes after some of their messages left), and the storage thread goes on with what was
+   * queued meanwhile.
+   */
+  private void written(SimNode n) {
+    if (n.writer.hasQueued()) {
+      queue.add(now, Event.Kind.STORAGE_WRITE, n.id, n.incarnation, 0, null);
+    }
+    if (n.armedCrash == SimNode.ArmedCrash.MID_SEND && n.carrier.holding()) {
+      n.sendBudget = random.nextInt(4);
+      n.carrier.releaseWritten();
+      crash(n, n.armedDowntime);
+      return;
+    }
+    n.carrier.releaseWritten();
+  }
+
+  /** What a simulated node's carrier does with a batch: the simulated network and clients. */
+  private final class NodeEffects implements OutboxCarrier.Effects {
+    private final SimNode n;
+
+    NodeEffects(SimNode n) {
+      this.n = n;
+    }
+
+    @Override
+    public void send(int to, Message message) {
+      if (n.sendBudget == 0) {
+        return; // crashing: the rest of the batch never leaves
+      }
+      if (n.sendBudget > 0) {
+        n.sendBudget--;
+      }
+      checkers.onSent(n.id, n.incarnation, message);
+      network.send(now, n.id, to, message);
+    }
+
+    @Override
+    public void loopback(Message message) {
+      send(n.id, message); // through the network, which hands it back at once
+    }
+
+    @Override
+    public void deliver(List<Outbox.Delivery> deliveries) {
+      for (Outbox.Delivery d : deliveries) {
+        checkers.onDeliver(n.id, d.slot(), d.value());
+        workload.onDelivered(d.value(), now, c -> checkers.onAcknowledged(c, n.id, d.slot()));
+        n.deliveredSlot = d.slot();
+      }
+      kv.delivered(n, deliveries); // the key-value replica applies them, as the applier would
+    }
+
+    @Override
+    public void settle(Outbox batch) {
+      for (int to : batch.snapshotSends()) {
+        long slot = snapshotSlot(n);
+        if (slot > 0) {
+          network.send(now, n.id, to, new Message.SnapshotChunk(n.id, slot, 0, 0, 0, NO_BYTES));
+        }
+      }
+      for (Outbox.Abandoned a : batch.abandoned()) {
+        for (Command c : a.commands()) {
+          if (a.reason() != Outbox.Rejection.OUTCOME_UNKNOWN) {
+            checkers.onHandedBack(c);
+          }
+          Workload.Request r = workload.onAbandoned(c);
+          if (r != null) {
+            long backoff = 5 + random.nextInt(20 * Math.min(r.attempt, 16));
+            queue.add(now + backoff, Event.Kind.RESUBMIT, 0, r.id, r.attempt, null);
+          }
+        }
+      }
+      kv.settled(n, batch); // key-value clients' hand-backs and read indexes
+    }
   }
 
   // ---- snapshots ----
@@ -407,7 +458,7 @@ public final class Simulation {
     saveSnapshot(n, delivered);
     snapshots++;
     n.protocol.compact(delivered, n.out);
-    n.storage.compact(delivered);
+    n.carrier.write(storage -> storage.compact(delivered), true);
     finish(n);
   }
 
@@ -427,7 +478,7 @@ public final class Simulation {
     saveSnapshot(n, slot);
     installs++;
     n.protocol.installSnapshot(slot, now, n.out);
-    n.storage.compact(slot);
+    n.carrier.write(storage -> storage.compact(slot), true);
     checkers.onInstall(n.id, slot);
     kv.onInstall(n, slot);
     finish(n);
@@ -674,6 +725,10 @@ public final class Simulation {
 
   private void crash(SimNode n, long downtime) {
     n.protocol = null;
+    n.carrier = null; // with the batches it held: never sent
+    n.writer = null; // with the writes still queued: never made
+    n.sendBudget = -1;
+    n.deliveredSlot = 0;
     n.armedCrash = SimNode.ArmedCrash.NONE;
     n.pausedUntil = 0;
     int unsynced = n.storage.unsyncedWrites();
@@ -714,6 +769,22 @@ public final class Simulation {
             durable,
             options.roles(),
             n.storage.bootstrapped());
+    SimNode restarted = n;
+    int incarnation = n.incarnation;
+    n.writer =
+        new DeferredStorageWriter(
+            n.storage,
+            () ->
+                queue.add(
+                    now + random.nextInt(2),
+                    Event.Kind.STORAGE_WRITE,
+                    restarted.id,
+                    incarnation,
+                    0,
+                    null));
+    StorageWriter writer =
+        options.sendsBeforeSync() ? new EarlyReportingWriter(n.writer) : n.writer;
+    n.carrier = new OutboxCarrier(n.id, writer, new NodeEffects(n));
     checkers.onStart(n.protocol, durable);
     kv.onStart(n, durable);
     queue.add(now + random.nextInt(10), Event.Kind.TICK, n.id, n.incarnation, 0, null);

@@ -3,7 +3,6 @@ package io.paxos.core.storage;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.DurableState;
-import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.Value;
 
 /**
@@ -69,8 +68,7 @@ public interface Storage extends AutoCloseable {
    * <p>The caller guarantees the invariant that makes this safe: the slots are chosen (an acceptor
    * never forgets a slot that might still be decided otherwise) and covered by a durable snapshot:
    * this node's own, or, on a node that hosts an acceptor but no learner, the snapshots of a
-   * majority of the learners ({@link Outbox#compaction()}), so its {@link #snapshots()} may be
-   * empty.
+   * majority of the learners (an outbox's compaction), so its {@link #snapshots()} may be empty.
    */
   void compact(long snapshotSlot);
 
@@ -109,23 +107,5 @@ public interface Storage extends AutoCloseable {
    */
   default boolean blockingSync() {
     return false;
-  }
-
-  /**
-   * Write the state changes an outbox asks for (not its deliveries), without syncing. The
-   * acceptor's compaction comes last, so that it voids the accepted entries of this batch it
-   * covers.
-   */
-  default void write(Outbox out) {
-    out.promise().ifPresent(this::savePromise);
-    if (out.round() >= 0) {
-      saveRound(out.round());
-    }
-    for (AcceptedEntry e : out.accepted()) {
-      saveAccepted(e);
-    }
-    if (out.compaction() > 0) {
-      compact(out.compaction());
-    }
   }
 }

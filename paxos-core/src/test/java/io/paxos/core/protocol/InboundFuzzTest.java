@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.host.OutboxCarrier;
+import io.paxos.core.host.StorageWriter;
 import io.paxos.core.storage.InMemoryStorage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -257,6 +259,7 @@ class InboundFuzzTest {
     final ProtocolNode[] nodes = new ProtocolNode[IDS.length];
     final InMemoryStorage[] storages = new InMemoryStorage[IDS.length];
     final Outbox[] outs = new Outbox[IDS.length];
+    final OutboxCarrier[] carriers = new OutboxCarrier[IDS.length];
     final List<List<Outbox.Delivery>> delivered = new ArrayList<>();
     final ArrayDeque<InFlight> network = new ArrayDeque<>();
     long now = 1;
@@ -277,7 +280,34 @@ class InboundFuzzTest {
                 true,
                 MessageLimits.DEFAULTS);
         delivered.add(new ArrayList<>());
+        carriers[i] = carrier(IDS[i], storages[i]);
       }
+    }
+
+    /** The runtime's carrier over an inline writer: persisted before anything leaves. */
+    private OutboxCarrier carrier(int id, InMemoryStorage storage) {
+      return new OutboxCarrier(
+          id,
+          StorageWriter.inline(storage),
+          new OutboxCarrier.Effects() {
+            @Override
+            public void send(int to, Message message) {
+              network.add(new InFlight(to, message));
+            }
+
+            @Override
+            public void loopback(Message message) {
+              network.add(new InFlight(id, message));
+            }
+
+            @Override
+            public void deliver(List<Outbox.Delivery> deliveries) {
+              delivered.get(id - 1).addAll(deliveries);
+            }
+
+            @Override
+            public void settle(Outbox batch) {}
+          });
     }
 
     void inject(int to, Message m) {
@@ -302,17 +332,7 @@ class InboundFuzzTest {
       ProtocolNode n = nodes[id - 1];
       Outbox out = outs[id - 1];
       n.flush(now, out);
-      InMemoryStorage s = storages[id - 1];
-      s.write(out);
-      for (Outbox.Delivery d : out.deliveries()) {
-        s.appendChosen(d.slot(), d.value());
-        delivered.get(id - 1).add(d);
-      }
-      s.sync();
-      for (int i = 0; i < out.sendCount(); i++) {
-        network.add(new InFlight(out.sendTo(i), out.sendMessage(i)));
-      }
-      out.clear();
+      carriers[id - 1].carryOut(out);
     }
 
     void run(long ms) {

@@ -14,6 +14,8 @@ import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
+import io.paxos.core.host.OutboxCarrier;
+import io.paxos.core.host.StorageWriter;
 import io.paxos.core.protocol.Message.Accept;
 import io.paxos.core.protocol.Message.Accepted;
 import io.paxos.core.protocol.Message.CatchUpReply;
@@ -30,6 +32,7 @@ import io.paxos.core.protocol.Outbox.Abandoned;
 import io.paxos.core.protocol.Outbox.Delivery;
 import io.paxos.core.protocol.Outbox.ReadIndex;
 import io.paxos.core.protocol.Outbox.Rejection;
+import io.paxos.core.storage.InMemoryStorage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -70,6 +73,7 @@ class ProtocolNodeTest {
     final Map<Integer, List<ReadIndex>> reads = new TreeMap<>();
     final Map<Integer, List<Abandoned>> abandoned = new TreeMap<>();
     private final Deque<Object[]> network = new ArrayDeque<>();
+    private final Map<Integer, OutboxCarrier> carriers = new TreeMap<>();
     private final Outbox scratch = new Outbox();
     long now;
 
@@ -79,7 +83,37 @@ class ProtocolNodeTest {
         delivered.put(id, new ArrayList<>());
         reads.put(id, new ArrayList<>());
         abandoned.put(id, new ArrayList<>());
+        carriers.put(id, carrier(id));
       }
+    }
+
+    /** The runtime's carrier over an in-memory storage: votes leave once persisted. */
+    private OutboxCarrier carrier(int id) {
+      return new OutboxCarrier(
+          id,
+          StorageWriter.inline(new InMemoryStorage()),
+          new OutboxCarrier.Effects() {
+            @Override
+            public void send(int to, Message message) {
+              network.add(new Object[] {to, message});
+            }
+
+            @Override
+            public void loopback(Message message) {
+              network.add(new Object[] {id, message});
+            }
+
+            @Override
+            public void deliver(List<Delivery> deliveries) {
+              delivered.get(id).addAll(deliveries);
+            }
+
+            @Override
+            public void settle(Outbox batch) {
+              reads.get(id).addAll(batch.readIndexes());
+              abandoned.get(id).addAll(batch.abandoned());
+            }
+          });
     }
 
     void tick(int id, long at) {
@@ -118,13 +152,7 @@ class ProtocolNodeTest {
     }
 
     private void drain(int id) {
-      for (Probe.Sent s : sent(scratch)) {
-        network.add(new Object[] {s.to(), s.message()});
-      }
-      delivered.get(id).addAll(scratch.deliveries());
-      reads.get(id).addAll(scratch.readIndexes());
-      abandoned.get(id).addAll(scratch.abandoned());
-      scratch.clear();
+      carriers.get(id).carryOut(scratch);
     }
 
     /** Node {@code leader} times out first and wins phase 1. */

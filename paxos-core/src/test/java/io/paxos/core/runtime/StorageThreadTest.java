@@ -6,13 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
-import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
-import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
-import io.paxos.core.protocol.Value;
 import io.paxos.core.storage.InMemoryStorage;
-import io.paxos.core.storage.SnapshotStore;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.transport.Transport;
 import java.time.Duration;
@@ -130,17 +126,26 @@ class StorageThreadTest {
    * An in-memory storage that declares a blocking sync, and whose syncs wait until the test opens
    * the gate.
    */
-  private static final class GatedStorage implements Storage {
-    private final InMemoryStorage delegate = new InMemoryStorage();
+  private static final class GatedStorage extends ForwardingStorage {
+    private final InMemoryStorage memory;
     private final CountDownLatch gate = new CountDownLatch(1);
     final AtomicInteger syncsEntered = new AtomicInteger();
+
+    GatedStorage() {
+      this(new InMemoryStorage());
+    }
+
+    private GatedStorage(InMemoryStorage memory) {
+      super(memory);
+      this.memory = memory;
+    }
 
     void open() {
       gate.countDown();
     }
 
     void failSyncs() {
-      delegate.failSyncs();
+      memory.failSyncs();
     }
 
     private volatile Ballot pendingPromise = Ballot.ZERO;
@@ -172,49 +177,9 @@ class StorageThreadTest {
     }
 
     @Override
-    public boolean bootstrapped() {
-      return delegate.bootstrapped();
-    }
-
-    @Override
-    public void markBootstrapped() {
-      delegate.markBootstrapped();
-    }
-
-    @Override
-    public DurableState load() {
-      return delegate.load();
-    }
-
-    @Override
     public void savePromise(Ballot promised) {
       pendingPromise = promised;
       delegate.savePromise(promised);
-    }
-
-    @Override
-    public void saveRound(long round) {
-      delegate.saveRound(round);
-    }
-
-    @Override
-    public void saveAccepted(AcceptedEntry entry) {
-      delegate.saveAccepted(entry);
-    }
-
-    @Override
-    public void appendChosen(long slot, Value value) {
-      delegate.appendChosen(slot, value);
-    }
-
-    @Override
-    public void compact(long snapshotSlot) {
-      delegate.compact(snapshotSlot);
-    }
-
-    @Override
-    public SnapshotStore snapshots() {
-      return delegate.snapshots();
     }
 
     @Override

@@ -138,10 +138,13 @@ class MutantTest {
 
   @Test
   void nodeThatSendsBeforeItsSyncIsCaught() {
-    // docs/pitfalls.md #1. Invisible to crashes between steps or after a sync: only a crash in the
-    // middle of a group commit, losing some of its writes after its replies left, shows it.
+    // docs/pitfalls.md #1. Invisible to crashes after a force: only a crash while writes are queued
+    // or before their force returns, losing some of them after the votes left, shows it. The break
+    // is in the storage thread (it reports writes done when queued); the carrier the runtime runs
+    // then sends the votes early, and the checkers must see it.
     assertCaught(
-        "a node that sends its Promise/Accepted before the sync", b -> b.sendsBeforeSync(true));
+        "a storage thread that reports writes done before their force, so votes leave first",
+        b -> b.sendsBeforeSync(true));
   }
 
   @Test

@@ -28,6 +28,7 @@ class SimArchitectureTest {
         .resideInAnyPackage(
             "io.paxos.core.sim..",
             "io.paxos.core.protocol..",
+            "io.paxos.core.host..",
             "io.paxos.core.config..",
             "io.paxos.core.storage..",
             "io.paxos.core",

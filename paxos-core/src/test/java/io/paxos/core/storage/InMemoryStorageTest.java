@@ -7,7 +7,6 @@ import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
-import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.Value;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -149,37 +148,5 @@ class InMemoryStorageTest {
     storage.appendChosen(2, value(22));
     storage.sync();
     assertThat(storage.load().chosen()).containsExactly(value(1), value(22));
-  }
-
-  @Test
-  @DisplayName("write(outbox) saves the promise, round and accepted entries an outbox asks for")
-  void writeOutbox() {
-    Outbox out = new Outbox();
-    out.persistPromise(new Ballot(6, 1));
-    out.persistRound(6);
-    out.persistAccepted(entry(1, 6, 1));
-    out.persistAccepted(entry(2, 6, 2));
-    out.deliver(1, value(1));
-
-    storage.write(out);
-    storage.sync();
-
-    assertThat(storage.load())
-        .isEqualTo(
-            new DurableState(
-                new Ballot(6, 1), List.of(entry(1, 6, 1), entry(2, 6, 2)), 6, List.of()));
-  }
-
-  @Test
-  @DisplayName("write(outbox) of an outbox with nothing to persist changes nothing")
-  void writeEmptyOutbox() {
-    storage.saveRound(3);
-    storage.sync();
-
-    storage.write(new Outbox());
-    storage.sync();
-
-    assertThat(storage.load().maxRound()).isEqualTo(3);
-    assertThat(storage.load().promised()).isEqualTo(Ballot.ZERO);
   }
 }

@@ -3,6 +3,7 @@ package io.paxos.core.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paxos.core.host.OutboxCarrier;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
@@ -308,7 +309,7 @@ abstract class StorageContractTest {
     Value kept = value(random, 50);
     out.persistAccepted(new AcceptedEntry(11, new Ballot(1, 2), kept));
     out.persistCompaction(10);
-    storage.write(out);
+    OutboxCarrier.writeBatch(storage, out);
     storage.sync();
     storage = restart(storage);
 

@@ -1,25 +1,27 @@
-package io.paxos.core.runtime;
+package io.paxos.core.host;
 
 import io.paxos.core.storage.Storage;
 import java.util.function.Consumer;
 
 /**
- * The node's group commit: carries out the event loop's writes to its {@link Storage} in the order
- * they were made, syncs them, and tells which of them are done. Every write gets a ticket, counted
- * from 1 in order; {@link #done()} is the highest ticket whose writes, and those of every ticket
- * before it, were made and, where a write asked for it, synced. The event loop holds back what
- * depends on a write (its votes) until {@link #done()} reaches the write's ticket.
+ * A node's group commit: carries out the host's writes to its {@link Storage} in the order they
+ * were made, syncs them, and tells which of them are done. Every write gets a ticket, counted from
+ * 1 in order; {@link #done()} is the highest ticket whose writes, and those of every ticket before
+ * it, were made and, where a write asked for it, synced. The event loop holds back what depends on
+ * a write (its votes) until {@link #done()} reaches the write's ticket.
  *
- * <p>Two kinds: {@link #inline} carries a write out at once on the event loop (for a storage whose
- * {@link Storage#sync()} returns at once); {@link StorageThread} carries writes out on a thread of
- * its own, so that the event loop goes on taking messages while the disk forces a batch, and a
- * force covers every batch that came in while the one before it ran.
+ * <p>Kinds: {@link #inline} carries a write out at once on the calling thread (for a storage whose
+ * {@link Storage#sync()} returns at once); the runtime's storage thread carries writes out on a
+ * thread of its own, so that the event loop goes on taking messages while the disk forces a batch,
+ * and a force covers every batch that came in while the one before it ran; the simulator's writer
+ * does the same as simulated events (a write, then a force that completes later, or a crash between
+ * them).
  *
- * <p>Only the event loop thread calls {@link #write}, {@link #done()} and {@link #close}; from then
- * on, the writer makes every call to the storage (a single thread at a time, in order, as {@link
+ * <p>Only the host's thread calls {@link #write}, {@link #done()} and {@link #close}; from then on,
+ * the writer makes every call to the storage (a single thread at a time, in order, as {@link
  * Storage} requires).
  */
-interface StorageWriter {
+public interface StorageWriter {
 
   /**
    * Queue {@code writes}, followed by a sync if {@code sync}; returns their ticket.

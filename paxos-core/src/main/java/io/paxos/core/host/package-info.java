@@ -1,0 +1,13 @@
+/**
+ * The host contract, carried out once for every host: {@link io.paxos.core.host.OutboxCarrier}
+ * takes the {@link io.paxos.core.protocol.Outbox} a {@link io.paxos.core.protocol.ProtocolNode}
+ * filled and carries it out under the durability rule (persist, sync, then send), through a {@link
+ * io.paxos.core.host.StorageWriter} that may force on another thread or, in the simulator, as
+ * simulated events. The runtime's event loop, the simulator, the protocol tests and the benchmarks
+ * all drive nodes through it, so the simulator's seeds exercise the code production nodes run.
+ *
+ * <p>Like the protocol, nothing here starts a thread, reads a clock or does I/O itself: the writer
+ * and the {@link io.paxos.core.host.OutboxCarrier.Effects} a host plugs in do. See {@code
+ * docs/architecture.md} ("The durability rule") for the rule and why it holds.
+ */
+package io.paxos.core.host;
