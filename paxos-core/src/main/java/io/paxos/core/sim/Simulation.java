@@ -276,16 +276,15 @@ public final class Simulation {
    * An event for a paused node waits until the node resumes. Its backlog is then handled as the
    * runtime's event loop does after a {@code SIGCONT}: the inputs first, each sender's (each
    * connection's) in the order they arrived, the senders interleaved at random (their offsets in
-   * the first {@value #PAUSE_SHUFFLE_MS} ms), and the overdue timer tick and the storage thread's
-   * work after them.
+   * the first {@value #PAUSE_SHUFFLE_MS} ms), the storage thread among them, and the overdue timer
+   * tick after them.
    */
   private boolean deferredByPause(Event e) {
-    boolean input = e.kind == Event.Kind.DELIVER || e.kind == Event.Kind.KV_REQUEST;
-    boolean own =
-        e.kind == Event.Kind.TICK
-            || e.kind == Event.Kind.STORAGE_WRITE
-            || e.kind == Event.Kind.STORAGE_FORCE;
-    if (!input && !own) {
+    boolean storage = e.kind == Event.Kind.STORAGE_WRITE || e.kind == Event.Kind.STORAGE_FORCE;
+    if (e.kind != Event.Kind.DELIVER
+        && e.kind != Event.Kind.KV_REQUEST
+        && e.kind != Event.Kind.TICK
+        && !storage) {
       return false;
     }
     SimNode n = nodes[e.node];
@@ -295,9 +294,11 @@ public final class Simulation {
     if (n.pausedUntil <= now) {
       return false;
     }
-    long at = n.pausedUntil + PAUSE_SHUFFLE_MS + 1; // its timer and storage thread: after
-    if (input) {
-      int sender = e.kind == Event.Kind.DELIVER ? e.from : 0;
+    long at = n.pausedUntil + PAUSE_SHUFFLE_MS + 1; // the timer: after the inputs
+    if (e.kind != Event.Kind.TICK) {
+      // Each connection, and the storage thread (with the node's messages to itself), resumes at
+      // its own point; each keeps its order.
+      int sender = e.kind == Event.Kind.DELIVER ? e.from : storage ? n.id : 0;
       if (n.backlogOffsets[sender] < 0) {
         n.backlogOffsets[sender] = random.nextInt(PAUSE_SHUFFLE_MS + 1);
       }
