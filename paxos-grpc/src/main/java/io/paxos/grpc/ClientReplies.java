@@ -95,6 +95,8 @@ final class ClientReplies {
         return Consistency.SEQUENTIAL;
       case CONSISTENCY_STALE:
         return Consistency.STALE;
+      case CONSISTENCY_LEASE:
+        return Consistency.LEASE;
       default:
         throw new IllegalArgumentException("unknown consistency " + c);
     }

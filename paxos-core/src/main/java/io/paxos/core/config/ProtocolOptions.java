@@ -28,6 +28,18 @@ package io.paxos.core.config;
  * @param maxSessions the most client sessions the replicated deduplication table keeps; a new
  *     session beyond it expires the least recently used one. Part of the replicated state's rules:
  *     every node of a cluster must use the same value
+ * @param leaseDurationMs 0 (the default) turns leader leases off; otherwise how long, on its own
+ *     clock, an acceptor that acknowledged a leader's heartbeat or {@code Accept} refuses to
+ *     promise any other proposer's higher ballot. The leader then serves {@code Consistency.LEASE}
+ *     reads without a round trip for {@link #leaseHoldMs()} after it sent a heartbeat that a
+ *     phase-2 quorum acknowledged. Must be below {@code electionTimeoutMinMs}. Cost: an acceptor
+ *     that restarts refuses every other proposer's {@code Prepare} for this long (it may have
+ *     granted a lease it forgot), which can delay an election by as much. See docs/leases.md
+ * @param maxClockDrift the bound leases assume on how far any node's clock rate strays from true
+ *     time: every clock runs at a rate within {@code [1 - maxClockDrift, 1 + maxClockDrift]}, and
+ *     never jumps (a monotonic clock such as {@code System.nanoTime}, not the wall clock). In
+ *     {@code [0, 0.5)}; if real clocks drift more, a leader may serve a stale LEASE read. Ignored
+ *     while leases are off
  */
 public record ProtocolOptions(
     long heartbeatIntervalMs,
@@ -43,7 +55,9 @@ public record ProtocolOptions(
     boolean acceptedToLearners,
     int maxMessageBytes,
     long maxQueuedBytes,
-    int maxSessions) {
+    int maxSessions,
+    long leaseDurationMs,
+    double maxClockDrift) {
 
   /** Bound on the encoding of one command beyond its payload (see {@link #maxMessageBytes}). */
   public static final int COMMAND_OVERHEAD_BYTES = 64;
@@ -93,6 +107,67 @@ public record ProtocolOptions(
         DEFAULT_MAX_SESSIONS);
   }
 
+  /** Options with leases off (the fields added with them). */
+  public ProtocolOptions(
+      long heartbeatIntervalMs,
+      long electionTimeoutMinMs,
+      long electionTimeoutMaxMs,
+      long retransmitMs,
+      int window,
+      int maxBatchCommands,
+      int maxBatchBytes,
+      int maxCommandBytes,
+      int maxSlotsPerMessage,
+      int retainedSlots,
+      boolean acceptedToLearners,
+      int maxMessageBytes,
+      long maxQueuedBytes,
+      int maxSessions) {
+    this(
+        heartbeatIntervalMs,
+        electionTimeoutMinMs,
+        electionTimeoutMaxMs,
+        retransmitMs,
+        window,
+        maxBatchCommands,
+        maxBatchBytes,
+        maxCommandBytes,
+        maxSlotsPerMessage,
+        retainedSlots,
+        acceptedToLearners,
+        maxMessageBytes,
+        maxQueuedBytes,
+        maxSessions,
+        0,
+        0);
+  }
+
+  /**
+   * Whether leader leases are on ({@link #leaseDurationMs} positive): an acceptor then keeps its
+   * lease promises, and a leader serves {@code Consistency.LEASE} reads from its lease.
+   */
+  public boolean leasesOn() {
+    return leaseDurationMs > 0;
+  }
+
+  /**
+   * How long, on its own clock, a leader holds its lease after sending a heartbeat that a phase-2
+   * quorum acknowledged; 0 while leases are off. It is {@code floor((D - 1) * (1 - d) / (1 + d)) -
+   * 2} for a lease duration {@code D} and a drift bound {@code d}: an acceptor's promise lasts
+   * {@code D} on its clock, at least {@code (D - 1) / (1 + d)} in true time if its clock runs
+   * fastest (the 1 for millisecond rounding), and the leader's hold lasts less than {@code (hold +
+   * 1) / (1 - d)} in true time if its clock runs slowest (the 1 for rounding), from an earlier
+   * moment (it sent the heartbeat before any acceptor answered it); the last 1 ms is to spare. See
+   * docs/leases.md.
+   */
+  public long leaseHoldMs() {
+    return leasesOn() ? leaseHoldMs(leaseDurationMs, maxClockDrift) : 0;
+  }
+
+  private static long leaseHoldMs(long durationMs, double drift) {
+    return (long) Math.floor((durationMs - 1) * (1 - drift) / (1 + drift)) - 2;
+  }
+
   /** The largest encoding of a message that carries one command of {@code commandBytes}. */
   public static long oneCommandMessageBytes(long commandBytes) {
     return commandBytes + COMMAND_OVERHEAD_BYTES + ENTRY_OVERHEAD_BYTES + MESSAGE_OVERHEAD_BYTES;
@@ -140,6 +215,7 @@ public record ProtocolOptions(
               + oneCommandMessageBytes(maxCommandBytes)
               + " bytes with its framing); raise maxMessageBytes or lower maxCommandBytes");
     }
+    leases(leaseDurationMs, maxClockDrift, electionTimeoutMinMs);
     if (maxQueuedBytes < maxCommandBytes) {
       throw new IllegalArgumentException(
           "maxQueuedBytes "
@@ -147,6 +223,35 @@ public record ProtocolOptions(
               + " is below maxCommandBytes "
               + maxCommandBytes
               + ": a command of the largest size could never be queued");
+    }
+  }
+
+  private static void leases(long durationMs, double drift, long electionTimeoutMinMs) {
+    if (!(drift >= 0 && drift < 0.5)) {
+      throw new IllegalArgumentException("maxClockDrift must be in [0, 0.5), was " + drift);
+    }
+    if (durationMs < 0) {
+      throw new IllegalArgumentException(
+          "leaseDurationMs must not be negative (0 turns leases off), was " + durationMs);
+    }
+    if (durationMs == 0) {
+      return;
+    }
+    if (durationMs >= electionTimeoutMinMs) {
+      throw new IllegalArgumentException(
+          "leaseDurationMs "
+              + durationMs
+              + " must be below electionTimeoutMinMs "
+              + electionTimeoutMinMs
+              + ", or a crashed leader's lease would hold up elections longer than a timeout");
+    }
+    if (leaseHoldMs(durationMs, drift) < 1) {
+      throw new IllegalArgumentException(
+          "leaseDurationMs "
+              + durationMs
+              + " leaves the leader no time to hold its lease with maxClockDrift "
+              + drift
+              + " (it holds floor((D - 1) * (1 - d) / (1 + d)) - 2 ms); lengthen it");
     }
   }
 
@@ -172,7 +277,9 @@ public record ProtocolOptions(
         false,
         DEFAULT_MAX_MESSAGE_BYTES,
         DEFAULT_MAX_QUEUED_BYTES,
-        DEFAULT_MAX_SESSIONS);
+        DEFAULT_MAX_SESSIONS,
+        0,
+        0);
   }
 
   /** A builder starting from these options. */
@@ -198,6 +305,14 @@ public record ProtocolOptions(
 
   public ProtocolOptions withMaxCommandBytes(int maxCommandBytes) {
     return toBuilder().maxCommandBytes(maxCommandBytes).build();
+  }
+
+  /**
+   * These options with leader leases of {@code durationMs} (0 turns them off) assuming clocks drift
+   * by at most {@code maxClockDrift}; see {@link #leaseDurationMs} and {@link #maxClockDrift}.
+   */
+  public ProtocolOptions withLease(long durationMs, double maxClockDrift) {
+    return toBuilder().lease(durationMs, maxClockDrift).build();
   }
 
   public ProtocolOptions withTimings(
@@ -228,6 +343,8 @@ public record ProtocolOptions(
     private int maxMessageBytes;
     private long maxQueuedBytes;
     private int maxSessions;
+    private long leaseDurationMs;
+    private double maxClockDrift;
 
     private Builder(ProtocolOptions o) {
       heartbeatIntervalMs = o.heartbeatIntervalMs;
@@ -244,6 +361,8 @@ public record ProtocolOptions(
       maxMessageBytes = o.maxMessageBytes;
       maxQueuedBytes = o.maxQueuedBytes;
       maxSessions = o.maxSessions;
+      leaseDurationMs = o.leaseDurationMs;
+      maxClockDrift = o.maxClockDrift;
     }
 
     public Builder heartbeatIntervalMs(long ms) {
@@ -312,6 +431,13 @@ public record ProtocolOptions(
       return this;
     }
 
+    /** Leader leases: see {@link ProtocolOptions#leaseDurationMs}; 0 turns them off. */
+    public Builder lease(long durationMs, double maxClockDrift) {
+      this.leaseDurationMs = durationMs;
+      this.maxClockDrift = maxClockDrift;
+      return this;
+    }
+
     /** The options, validated. */
     public ProtocolOptions build() {
       return new ProtocolOptions(
@@ -328,7 +454,9 @@ public record ProtocolOptions(
           acceptedToLearners,
           maxMessageBytes,
           maxQueuedBytes,
-          maxSessions);
+          maxSessions,
+          leaseDurationMs,
+          maxClockDrift);
     }
   }
 }

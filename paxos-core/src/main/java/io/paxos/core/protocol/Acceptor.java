@@ -52,6 +52,12 @@ public interface Acceptor {
   default void onSnapshotDurable(Message.SnapshotDurable announcement, Outbox out) {}
 
   /** Phase 1: promise {@code prepare.ballot()} if it is not below the promise, or refuse. */
+  /**
+   * The host's turn ends (at {@link ProtocolNode#flush}) with its clock read at {@code now}: a
+   * reading taken after every input of the previous turn arrived. The default does nothing.
+   */
+  default void endTurn(long now) {}
+
   void onPrepare(Message.Prepare prepare, long now, Outbox out);
 
   /** Phase 2: accept the values if the ballot is not below the promise, or refuse. */

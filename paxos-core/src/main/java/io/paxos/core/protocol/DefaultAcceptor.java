@@ -18,6 +18,10 @@ import java.util.Optional;
  *   <li>Stay loyal: while the leader of the promised ballot was heard within the minimum election
  *       timeout, refuse a {@code Prepare} from any other proposer, so that a node that merely lost
  *       touch with a healthy leader cannot depose it.
+ *   <li>Leases (when {@link ProtocolOptions#leasesOn()}): having acknowledged the leader's
+ *       heartbeat or {@code Accept}, refuse any other proposer's {@code Prepare} for the lease
+ *       duration, counted on this node's clock and kept across a restart ({@link LeasePromise}), so
+ *       that the leader may serve reads from its lease (docs/leases.md).
  *   <li>Compaction: the slots through {@link #compactedThrough()} are chosen and covered by a
  *       snapshot, so their entries are dropped. A {@code Promise} then reports from the slot after
  *       them (its {@code fromSlot} is above the {@code Prepare}'s), which tells the new leader not
@@ -45,6 +49,7 @@ public final class DefaultAcceptor implements Acceptor {
   private long compactedThrough;
   private Ballot promised;
   private long leaderHeardAt = Long.MIN_VALUE;
+  private final LeasePromise lease;
 
   public DefaultAcceptor(
       int id, ClusterConfig config, ProtocolOptions options, DurableState state) {
@@ -54,6 +59,7 @@ public final class DefaultAcceptor implements Acceptor {
     boolean withLearner = config.member(id).map(m -> m.has(Role.LEARNER)).orElse(false);
     this.learnerSnapshots = withLearner ? null : new LearnerSnapshots(learners);
     this.promised = state.promised();
+    this.lease = new LeasePromise(options.leaseDurationMs(), !promised.equals(Ballot.ZERO));
     this.compactedThrough = state.compactedThrough();
     this.accepted = new SlotRing<>(compactedThrough + 1, 1024);
     for (AcceptedEntry e : state.accepted()) {
@@ -104,6 +110,11 @@ public final class DefaultAcceptor implements Acceptor {
   }
 
   @Override
+  public void endTurn(long now) {
+    lease.endTurn(now);
+  }
+
+  @Override
   public Optional<AcceptedEntry> accepted(long slot) {
     return Optional.ofNullable(accepted.get(slot));
   }
@@ -111,11 +122,12 @@ public final class DefaultAcceptor implements Acceptor {
   @Override
   public void onPrepare(Message.Prepare prepare, long now, Outbox out) {
     Ballot ballot = prepare.ballot();
+    boolean heard =
+        leaderHeardAt != Long.MIN_VALUE && now - leaderHeardAt < options.electionTimeoutMinMs();
     boolean loyal =
         ballot.isAbove(promised)
             && ballot.nodeId() != promised.nodeId()
-            && leaderHeardAt != Long.MIN_VALUE
-            && now - leaderHeardAt < options.electionTimeoutMinMs();
+            && (heard || lease.holds(now));
     if (!ballot.isAtLeast(promised) || loyal) {
       out.send(prepare.from(), new Message.Nack(id, ballot, promised));
       return;
@@ -156,6 +168,7 @@ public final class DefaultAcceptor implements Acceptor {
       out.persistPromise(ballot);
     }
     leaderHeardAt = now;
+    lease.grant();
     long slot = accept.firstSlot();
     for (Value value : accept.values()) {
       if (slot > compactedThrough) {
@@ -189,6 +202,7 @@ public final class DefaultAcceptor implements Acceptor {
       out.persistPromise(promised);
     }
     leaderHeardAt = now;
+    lease.grant();
     out.send(
         heartbeat.from(), new Message.HeartbeatAck(id, heartbeat.ballot(), heartbeat.sequence()));
   }

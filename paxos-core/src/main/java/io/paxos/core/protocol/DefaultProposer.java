@@ -35,6 +35,10 @@ import java.util.random.RandomGenerator;
  *       one slot only, so once the slot is learned chosen with a value without it (from this node's
  *       learner, this proposer's own later leadership, or a catch-up reply), it is known not chosen
  *       and goes back unproposed too, instead of waiting for the client's timeout.
+ *   <li><b>Reads.</b> A read index is the next slot to propose, once a heartbeat sent after the
+ *       read arrived is acknowledged by a phase-2 quorum; with leases on, a lease read gets it
+ *       without that round trip while the leader's lease holds ({@link LeaderLease},
+ *       docs/leases.md), and waits for the round otherwise.
  * </ul>
  *
  * <p>Not thread-safe; see {@link Proposer}.
@@ -124,6 +128,11 @@ public final class DefaultProposer implements Proposer {
   private final long[] lastContact;
   private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
   private boolean readRoundWanted;
+  private final LeaderLease lease;
+  // Lease reads that arrived in this turn, and in earlier ones: only the latter are answered from
+  // the lease, at a clock reading taken after they arrived (see ProtocolNode#read).
+  private final ArrayDeque<PendingRead> leaseReadsArrived = new ArrayDeque<>();
+  private final ArrayDeque<PendingRead> leaseReadsDue = new ArrayDeque<>();
 
   // Slots whose commands' outcome this proposer lost when it stepped down.
   private final UnresolvedSlots unresolved;
@@ -155,6 +164,7 @@ public final class DefaultProposer implements Proposer {
     this.intake = new CommandIntake(id, state.maxRound(), maxQueued);
     this.unresolved = new UnresolvedSlots(Math.max(1024, options.window() * 4));
     this.knownChosen = state.nextChosenSlot();
+    this.lease = new LeaderLease(options.leaseHoldMs());
   }
 
   private static boolean contains(int[] ids, int id) {
@@ -273,6 +283,7 @@ public final class DefaultProposer implements Proposer {
   private void sendHeartbeat(long now, Outbox out) {
     heartbeatSequence++;
     out.send(everyone, new Message.Heartbeat(id, ballot, commitIndex, heartbeatSequence));
+    lease.sent(heartbeatSequence, now);
     lastHeartbeatAt = now;
     commitSent = Math.max(commitSent, commitIndex);
   }
@@ -392,6 +403,7 @@ public final class DefaultProposer implements Proposer {
     unsentFrom = first;
     Arrays.fill(lastContact, now);
     Arrays.fill(ackedSequence, 0);
+    lease.reset();
     sendHeartbeat(now, out);
   }
 
@@ -446,10 +458,30 @@ public final class DefaultProposer implements Proposer {
       out.send(learners, new Message.Commit(id, ballot, commitIndex));
       commitSent = commitIndex;
     }
+    serveLeaseReads(now, out);
     if (readRoundWanted) {
       readRoundWanted = false;
       sendHeartbeat(now, out);
     }
+  }
+
+  /**
+   * Answer the lease reads that arrived before this turn from the lease if it holds at {@code now},
+   * or else with a read-index round; those of this turn wait for the next.
+   */
+  private void serveLeaseReads(long now, Outbox out) {
+    boolean holds = lease.holds(now);
+    for (PendingRead read : leaseReadsDue) {
+      if (holds) {
+        answerRead(read.origin(), read.readId(), true, nextSlot, out);
+      } else {
+        reads.add(new PendingRead(read.origin(), read.readId(), nextSlot, heartbeatSequence + 1));
+        readRoundWanted = true;
+      }
+    }
+    leaseReadsDue.clear();
+    leaseReadsDue.addAll(leaseReadsArrived);
+    leaseReadsArrived.clear();
   }
 
   /**
@@ -558,6 +590,9 @@ public final class DefaultProposer implements Proposer {
     }
     lastContact[index] = now;
     ackedSequence[index] = Math.max(ackedSequence[index], ack.sequence());
+    if (confirmed(ack.sequence())) {
+      lease.confirmed(ack.sequence());
+    }
     while (!reads.isEmpty() && confirmed(reads.peek().sequence())) {
       PendingRead read = reads.poll();
       answerRead(read.origin(), read.readId(), true, read.readIndex(), out);
@@ -617,6 +652,15 @@ public final class DefaultProposer implements Proposer {
       answerRead(read.origin(), read.readId(), false, 0, out);
     }
     reads.clear();
+    for (PendingRead read : leaseReadsDue) {
+      answerRead(read.origin(), read.readId(), false, 0, out);
+    }
+    leaseReadsDue.clear();
+    for (PendingRead read : leaseReadsArrived) {
+      answerRead(read.origin(), read.readId(), false, 0, out);
+    }
+    leaseReadsArrived.clear();
+    lease.reset();
     readRoundWanted = false;
     inFlight.reset(1);
     inFlightBytes = 0;
@@ -676,6 +720,17 @@ public final class DefaultProposer implements Proposer {
     }
     reads.add(new PendingRead(origin, readId, nextSlot, heartbeatSequence + 1));
     readRoundWanted = true;
+  }
+
+  @Override
+  public void requestLeaseRead(int origin, long readId, long now, Outbox out) {
+    if (!options.leasesOn()) {
+      requestReadIndex(origin, readId, now, out);
+    } else if (state != State.LEADER) {
+      answerRead(origin, readId, false, 0, out);
+    } else {
+      leaseReadsArrived.add(new PendingRead(origin, readId, 0, 0));
+    }
   }
 
   @Override

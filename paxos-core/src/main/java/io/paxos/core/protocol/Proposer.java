@@ -104,6 +104,16 @@ public interface Proposer {
    */
   void requestReadIndex(int origin, long readId, long now, Outbox out);
 
+  /**
+   * A read that may be served from the leader's lease ({@code Consistency.LEASE}): answered, like
+   * {@link #requestReadIndex}, with a read index, but without a round trip while the lease holds
+   * (docs/leases.md). The default confirms leadership with a quorum, as {@link #requestReadIndex}
+   * does.
+   */
+  default void requestLeaseRead(int origin, long readId, long now, Outbox out) {
+    requestReadIndex(origin, readId, now, out);
+  }
+
   /** The chosen value of {@code slot} if this proposer still holds it (to serve catch-up). */
   Optional<Value> chosenValue(long slot);
 }

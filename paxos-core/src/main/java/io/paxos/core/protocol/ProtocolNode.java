@@ -296,12 +296,28 @@ public final class ProtocolNode {
   }
 
   /**
-   * Ask for a read index for the read {@code readId} made at this node (answered in the outbox).
+   * Set in a read's id ({@link #read}), this bit asks for a lease read ({@code Consistency.LEASE}):
+   * the leader answers it from its lease, without a round trip, while the lease holds. The id
+   * travels to the leader and back unchanged, so a read made at a follower is served from the
+   * leader's lease too.
+   */
+  public static final long LEASE_READ = 1L << 62;
+
+  /**
+   * Ask for a read index for the read {@code readId} made at this node (answered in the outbox); a
+   * lease read if {@code readId} has the {@link #LEASE_READ} bit.
+   *
+   * <p>Lease reads rely on the host's {@code now}: it must come from a clock that never jumps (the
+   * runtime uses {@code System.nanoTime}) and drifts within {@link
+   * ProtocolOptions#maxClockDrift()}. It may be read once per turn, before the turn's inputs: the
+   * leader answers a lease read at the next {@link #flush}, whose turn read its clock after the
+   * read arrived, so that a thread paused between reading its clock and taking the read never
+   * serves it from a lease that expired meanwhile.
    */
   public void read(long readId, long now, Outbox out) {
     int leader = leaderHint();
     if (proposer != null && leader == id) {
-      proposer.requestReadIndex(id, readId, now, out);
+      requestRead(id, readId, now, out);
     } else if (leader != 0 && leader != id) {
       out.send(leader, new Message.ReadIndexRequest(id, readId));
     } else {
@@ -437,7 +453,7 @@ public final class ProtocolNode {
       out.abandon(m.commands(), m.reason(), m.leaderHint());
     } else if (message instanceof Message.ReadIndexRequest m) {
       if (proposer != null) {
-        proposer.requestReadIndex(m.from(), m.readId(), now, out);
+        requestRead(m.from(), m.readId(), now, out);
       } else {
         out.send(m.from(), new Message.ReadIndexReply(id, m.readId(), false, 0, leaderHint()));
       }
@@ -455,6 +471,14 @@ public final class ProtocolNode {
       proposer.onChosenPrefix(learner.nextSlot());
     }
     routeAbandoned(out);
+  }
+
+  private void requestRead(int origin, long readId, long now, Outbox out) {
+    if ((readId & LEASE_READ) != 0) {
+      proposer.requestLeaseRead(origin, readId, now, out);
+    } else {
+      proposer.requestReadIndex(origin, readId, now, out);
+    }
   }
 
   private Message boundCommit(Message message) {
@@ -505,7 +529,8 @@ public final class ProtocolNode {
 
   /**
    * Send what the inputs since the last flush produced: batches of queued commands as {@code
-   * Accept}s, the commit point, forwarded commands.
+   * Accept}s, the commit point, forwarded commands. Ends the host's turn: the next one must read
+   * its clock after this call (leases count on it; see {@link #read}).
    */
   public void flush(long now, Outbox out) {
     if (!parked.isEmpty() && leaderHint() != 0) {
@@ -530,6 +555,9 @@ public final class ProtocolNode {
       forwards.clear();
     }
     routeAbandoned(out);
+    if (acceptor != null) {
+      acceptor.endTurn(now);
+    }
   }
 
   /** The ballot this node believes {@code to} leads with, for its Forwards; ZERO if unknown. */

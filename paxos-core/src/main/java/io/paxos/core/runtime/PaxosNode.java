@@ -532,6 +532,9 @@ public final class PaxosNode implements AutoCloseable {
       result.thenRun(() -> sequentialFloorKnown = true);
     }
     long readId = readIds.incrementAndGet();
+    if (consistency == Consistency.LEASE) {
+      readId |= ProtocolNode.LEASE_READ; // the leader may use its lease
+    }
     CompletableFuture<Long> index = new CompletableFuture<>();
     reads.put(readId, index);
     index.whenComplete(

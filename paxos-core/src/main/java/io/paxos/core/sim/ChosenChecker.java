@@ -74,6 +74,11 @@ public final class ChosenChecker {
     }
   }
 
+  /** The highest slot with a chosen value so far (0 if none). */
+  public long highestChosen() {
+    return chosen.size();
+  }
+
   /** A learner delivered {@code value} at {@code slot}: it must be the chosen value. */
   public void onDeliver(int learner, long slot, Value value) {
     Value truth = slot <= chosen.size() ? chosen.get((int) slot - 1) : null;

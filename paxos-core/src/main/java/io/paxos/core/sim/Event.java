@@ -30,7 +30,8 @@ final class Event {
     /** A key-value client's attempt got no answer in time. */
     KV_TIMEOUT,
     /** A key-value client's request reaches {@code node}. */
-    KV_REQUEST
+    KV_REQUEST,
+    READ
   }
 
   final long time;

@@ -44,11 +44,36 @@ final class SimNode {
   int[] backlogOffsets = new int[0];
   // The newest snapshot this node held before a wipe destroyed its storage (0 if never wiped).
   long snapshotLostToWipe;
+  // This node's clock runs at clockRate against the simulation's (SimOptions#clockDrift) since
+  // the simulation's time rateSince, when it read rateSinceLocal.
+  private double clockRate = 1;
+  private long rateSince;
+  private double rateSinceLocal;
 
   SimNode(Member member) {
     this.id = member.id();
     this.member = member;
     storage.markBootstrapped(); // every node is a first member of a new cluster
+  }
+
+  /** This node's clock at the simulation's time {@code now}: what its protocol is handed. */
+  long clock(long now) {
+    return (long) Math.floor(exactClock(now));
+  }
+
+  private double exactClock(long now) {
+    return rateSinceLocal + clockRate * (now - rateSince);
+  }
+
+  /** From the simulation's time {@code now} on, this node's clock runs at {@code rate}. */
+  void clockRate(long now, double rate) {
+    rateSinceLocal = exactClock(now);
+    rateSince = now;
+    clockRate = rate;
+  }
+
+  double clockRate() {
+    return clockRate;
   }
 
   boolean up() {

@@ -39,11 +39,19 @@ public final class SimOptions {
   private final int kvOperations;
   private final Function<List<KvEvent>, Optional<String>> historyCheck;
   private final boolean servesSessionReadsEarly;
+  private final double clockDrift;
+  private final int leaseReads;
 
   private SimOptions(Builder b) {
     this.snapshotInterval = b.snapshotInterval;
     if (snapshotInterval < 0) {
       throw new IllegalArgumentException("snapshotInterval must not be negative (0 turns it off)");
+    }
+    this.clockDrift = b.clockDrift;
+    this.leaseReads = b.leaseReads;
+    if (!(clockDrift >= 0 && clockDrift < 1) || leaseReads < 0) {
+      throw new IllegalArgumentException(
+          "clockDrift must be in [0, 1) and leaseReads must not be negative");
     }
     this.seed = b.seed;
     this.label = Objects.requireNonNull(b.label, "label");
@@ -202,6 +210,26 @@ public final class SimOptions {
    * Every learner snapshots its state (and compacts its acceptor and log below it) each time it has
    * delivered this many slots since its last snapshot; 0 takes none.
    */
+  /**
+   * How far the nodes' clocks drift (0, the default: every node is handed the simulation's time).
+   * Otherwise each node's protocol is handed its own clock, whose rate stays within {@code [1 -
+   * clockDrift, 1 + clockDrift]} of the simulation's and changes as the run goes: mostly the
+   * slowest for a node that leads and the fastest for the others (the worst case for leases), now
+   * and then a random rate. Clocks never jump.
+   */
+  public double clockDrift() {
+    return clockDrift;
+  }
+
+  /**
+   * How many {@code Consistency.LEASE} reads the workload makes, at random times and nodes (half of
+   * them at a node that believes it leads); every read answered is checked by {@link
+   * ReadIndexChecker}.
+   */
+  public int leaseReads() {
+    return leaseReads;
+  }
+
   public long snapshotInterval() {
     return snapshotInterval;
   }
@@ -298,6 +326,8 @@ public final class SimOptions {
     b.kvOperations = kvOperations;
     b.historyCheck = historyCheck;
     b.servesSessionReadsEarly = servesSessionReadsEarly;
+    b.clockDrift = clockDrift;
+    b.leaseReads = leaseReads;
     return b;
   }
 
@@ -320,6 +350,8 @@ public final class SimOptions {
         + (snapshotInterval > 0 ? ", snapshotInterval=" + snapshotInterval : "")
         + (kvOperations > 0 ? ", kv=" + kvOperations + " ops by " + kvClients + " clients" : "")
         + (servesSessionReadsEarly ? ", BROKEN HOST: serves session reads early" : "")
+        + (clockDrift > 0 ? ", clockDrift=" + clockDrift : "")
+        + (leaseReads > 0 ? ", leaseReads=" + leaseReads : "")
         + "]";
   }
 
@@ -339,6 +371,8 @@ public final class SimOptions {
     private Supplier<ExactlyOnceChecker.Deduplication> deduplication =
         () -> new SessionTable()::apply;
     private Consumer<String> trace;
+    private double clockDrift;
+    private int leaseReads;
     private boolean sendsBeforeSync;
     private WipedRejoin wipedRejoin = WipedRejoin.LEARNER_ONLY;
     private long snapshotInterval;
@@ -401,6 +435,18 @@ public final class SimOptions {
     /** The deduplication to check, e.g. a broken one to see the exactly-once check fail. */
     public Builder deduplication(Supplier<ExactlyOnceChecker.Deduplication> deduplication) {
       this.deduplication = deduplication;
+      return this;
+    }
+
+    /** Clocks drift by up to this rate (see {@link SimOptions#clockDrift}). */
+    public Builder clockDrift(double drift) {
+      this.clockDrift = drift;
+      return this;
+    }
+
+    /** Make this many lease reads (see {@link SimOptions#leaseReads}). */
+    public Builder leaseReads(int reads) {
+      this.leaseReads = reads;
       return this;
     }
 

@@ -30,6 +30,8 @@ package io.paxos.core.sim;
  * @param wipes nodes that lost their whole storage and restarted on an empty one
  * @param pauses pause episodes (a node handled nothing for a while, then its backlog)
  * @param kv what the key-value clients did
+ * @param readsChecked reads answered with a read index, each checked to cover every value chosen
+ *     before the read was made ({@link ReadIndexChecker})
  */
 public record SimResult(
     long seed,
@@ -55,4 +57,5 @@ public record SimResult(
     long compactedWithoutLearner,
     int wipes,
     int pauses,
+    long readsChecked,
     KvCounts kv) {}

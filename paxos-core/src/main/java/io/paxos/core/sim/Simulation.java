@@ -78,6 +78,9 @@ public final class Simulation {
   private final Workload workload;
   private final KvWorkload kv;
   private final Checkers checkers;
+  private final SplittableRandom clocks;
+  private final ReadIndexChecker reads = new ReadIndexChecker();
+  private long readIds;
   private final SimNode[] nodes;
   private final List<SimNode> all = new ArrayList<>();
   private final Event[] recent = new Event[RECENT];
@@ -112,6 +115,8 @@ public final class Simulation {
     }
     this.network = new SimNetwork(random.split(), queue, maxId, options.faults());
     this.workload = new Workload(random.split(), options.commands());
+    this.clocks = new SplittableRandom(options.seed() ^ 0x0C10C4L);
+    driftClocks();
     this.checkers =
         new Checkers(
             options.cluster(),
@@ -124,6 +129,42 @@ public final class Simulation {
             options,
             new KvHost(),
             checkers.agreement);
+  }
+
+  /**
+   * Give each node a clock rate within {@link SimOptions#clockDrift}, drawn from a generator of its
+   * own (so runs without drift draw what they drew before clocks could drift).
+   */
+  private void driftClocks() {
+    if (options.clockDrift() > 0) {
+      for (SimNode n : all) {
+        n.clockRate(0, clockRate());
+      }
+    }
+  }
+
+  /** A rate within the drift: half the time at one end or the other, else anywhere between. */
+  private double clockRate() {
+    double d = options.clockDrift();
+    int kind = clocks.nextInt(4);
+    return kind == 0 ? 1 - d : kind == 1 ? 1 + d : 1 - d + 2 * d * clocks.nextDouble();
+  }
+
+  /**
+   * Clocks drift against leases, within the bound: mostly a leader's clock runs slowest and the
+   * others' fastest (so a leader's lease lasts longest in true time, and the acceptors' promises
+   * shortest), but at one tick in 16 a node's clock takes a random rate within the drift.
+   */
+  private void maybeChangeRate(SimNode n) {
+    double d = options.clockDrift();
+    if (d == 0) {
+      return;
+    }
+    if (clocks.nextInt(16) == 0) {
+      n.clockRate(now, clockRate());
+    } else if (clocks.nextInt(4) == 0) {
+      n.clockRate(now, n.isLeader() ? 1 - d : 1 + d);
+    }
   }
 
   /**
@@ -188,6 +229,7 @@ public final class Simulation {
         checkers.compaction.withoutLearnerCompactedThrough(),
         wipes,
         pauses,
+        reads.answered(),
         kv.counts());
   }
 
@@ -204,14 +246,15 @@ public final class Simulation {
         if (to.up() && e.message instanceof Message.SnapshotChunk c) {
           install(to, c.slot());
         } else if (to.up()) {
-          to.protocol.receive(e.message, now, to.out);
+          to.protocol.receive(e.message, to.clock(now), to.out);
           finish(to);
         }
         break;
       case TICK:
         SimNode n = nodes[e.node];
         if (n.up() && n.incarnation == e.arg) {
-          n.protocol.tick(now, n.out);
+          maybeChangeRate(n);
+          n.protocol.tick(n.clock(now), n.out);
           finish(n);
           scheduleTick(n);
         }
@@ -267,6 +310,9 @@ public final class Simulation {
       case KV_REQUEST:
         kv.handle(e);
         break;
+      case READ:
+        leaseRead();
+        break;
       default:
         throw new IllegalStateException("unknown event " + e);
     }
@@ -320,7 +366,7 @@ public final class Simulation {
 
   /** The node took its inputs: flush, then its carrier carries the outbox out. */
   private void finish(SimNode n) {
-    n.protocol.flush(now, n.out);
+    n.protocol.flush(n.clock(now), n.out);
     n.carrier.carryOut(n.out);
     checkers.afterStep(n.protocol, id -> snapshotSlotBeforeWipes(nodes[id]));
     long delivered = n.deliveredSlot;
@@ -408,6 +454,9 @@ public final class Simulation {
 
     @Override
     public void settle(Outbox batch) {
+      for (Outbox.ReadIndex r : batch.readIndexes()) {
+        reads.onAnswer(n.id, r);
+      }
       for (int to : batch.snapshotSends()) {
         long slot = snapshotSlot(n);
         if (slot > 0) {
@@ -478,7 +527,7 @@ public final class Simulation {
     }
     saveSnapshot(n, slot);
     installs++;
-    n.protocol.installSnapshot(slot, now, n.out);
+    n.protocol.installSnapshot(slot, n.clock(now), n.out);
     n.carrier.write(storage -> storage.compact(slot), true);
     checkers.onInstall(n.id, slot);
     kv.onInstall(n, slot);
@@ -492,6 +541,9 @@ public final class Simulation {
   // ---- clients ----
 
   private void scheduleWorkload() {
+    for (int i = 0; i < options.leaseReads(); i++) {
+      queue.add(random.nextLong(options.workloadMs()), Event.Kind.READ, 0, 0, 0, null);
+    }
     int left = options.commands();
     while (left > 0) {
       int batch = Math.min(left, 1 + random.nextInt(3));
@@ -515,7 +567,7 @@ public final class Simulation {
   private void submit(Workload.Request r, SimNode origin) {
     Command c = workload.newAttempt(r, origin.id);
     checkers.onSubmit(c);
-    origin.protocol.submit(c, now, origin.out);
+    origin.protocol.submit(c, origin.clock(now), origin.out);
     queue.add(now + options.clientTimeoutMs(), Event.Kind.CLIENT_TIMEOUT, 0, r.id, r.attempt, null);
   }
 
@@ -538,6 +590,34 @@ public final class Simulation {
     }
     r.current = null;
     resubmit(r, attempt);
+  }
+
+  /**
+   * A lease read at a node that believes it leads (half the time, if any does) or at any node that
+   * is up; checked when answered ({@link ReadIndexChecker}).
+   */
+  private void leaseRead() {
+    SimNode at = random.nextBoolean() ? believedLeader() : null;
+    at = at != null ? at : randomUpNode();
+    if (at == null) {
+      return;
+    }
+    long readId = ++readIds | ProtocolNode.LEASE_READ;
+    reads.onIssue(readId, checkers.chosen.highestChosen());
+    at.protocol.read(readId, at.clock(now), at.out);
+    finish(at);
+  }
+
+  /** A node that is up and believes it leads, the one with the lowest ballot if several do. */
+  private SimNode believedLeader() {
+    SimNode leader = null;
+    for (SimNode n : all) {
+      if (n.isLeader()
+          && (leader == null || leader.protocol.ballot().isAbove(n.protocol.ballot()))) {
+        leader = n;
+      }
+    }
+    return leader;
   }
 
   private SimNode randomUpNode() {
@@ -582,13 +662,13 @@ public final class Simulation {
     @Override
     public void submit(SimNode node, Command command) {
       checkers.onSubmit(command);
-      node.protocol.submit(command, now, node.out);
+      node.protocol.submit(command, node.clock(now), node.out);
       finish(node);
     }
 
     @Override
     public void read(SimNode node, long readId) {
-      node.protocol.read(readId, now, node.out);
+      node.protocol.read(readId, node.clock(now), node.out);
       finish(node);
     }
 

@@ -104,4 +104,55 @@ class ProtocolOptionsTest {
         retained,
         o.acceptedToLearners());
   }
+
+  @Test
+  @DisplayName("leases are off by default, and 0 turns them off")
+  void leasesOffByDefault() {
+    assertThat(D.leasesOn()).isFalse();
+    assertThat(D.leaseHoldMs()).isZero();
+    assertThat(D.withLease(0, 0.3).leasesOn()).isFalse();
+    assertThat(D.withLease(200, 0.1).withLease(0, 0).leasesOn()).isFalse();
+  }
+
+  @Test
+  @DisplayName("a lease must be shorter than the minimum election timeout, and not negative")
+  void leaseBelowElectionTimeout() {
+    assertThat(D.withLease(D.electionTimeoutMinMs() - 1, 0).leaseDurationMs()).isEqualTo(299);
+    assertThatThrownBy(() -> D.withLease(D.electionTimeoutMinMs(), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("leaseDurationMs 300 must be below electionTimeoutMinMs 300");
+    assertThatThrownBy(() -> D.withLease(Long.MAX_VALUE, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> D.withLease(-1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not be negative");
+    assertThatThrownBy(() -> D.withLease(Long.MIN_VALUE, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  @DisplayName("the drift bound is in [0, 0.5), checked even with leases off")
+  void driftInRange() {
+    assertThat(D.withLease(200, 0).maxClockDrift()).isZero();
+    assertThat(D.withLease(200, 0.49).leaseHoldMs()).isEqualTo(66);
+    for (double bad : new double[] {0.5, 1, -0.01, Double.NaN, Double.POSITIVE_INFINITY}) {
+      assertThatThrownBy(() -> D.withLease(200, bad))
+          .as("drift %s", bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("maxClockDrift must be in [0, 0.5)");
+      assertThatThrownBy(() -> D.withLease(0, bad)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  @DisplayName("a lease too short to hold anything after the drift and rounding margins is refused")
+  void leaseLongEnoughToHold() {
+    assertThat(D.withLease(5, 0).leaseHoldMs()).isEqualTo(2);
+    assertThat(D.withLease(4, 0).leaseHoldMs()).isEqualTo(1);
+    assertThatThrownBy(() -> D.withLease(3, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("leaves the leader no time to hold its lease");
+    assertThatThrownBy(() -> D.withLease(1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> D.withLease(8, 0.45)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

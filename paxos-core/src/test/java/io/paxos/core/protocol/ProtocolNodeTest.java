@@ -467,6 +467,17 @@ class ProtocolNodeTest {
     }
 
     @Test
+    @DisplayName("a lease read's id keeps its lease bit on its way to the leader")
+    void leaseBitTravels() {
+      ProtocolNode follower = following(2, THREE, 3);
+      long id = 9 | ProtocolNode.LEASE_READ;
+
+      follower.read(id, 0, out);
+
+      assertThat(onlyTo(out, 3, ReadIndexRequest.class)).isEqualTo(new ReadIndexRequest(2, id));
+    }
+
+    @Test
     @DisplayName("a read where no leader is known is refused at once")
     void noLeaderRefused() {
       node(2, THREE).read(9, 0, out);

@@ -16,7 +16,12 @@ class ReadmeExampleTest {
   private static final Path ROOT = Path.of("..");
 
   @ParameterizedTest
-  @CsvSource({"counter, Counter.java", "cluster, CounterCluster.java"})
+  @CsvSource({
+    "counter, Counter.java",
+    "cluster, CounterCluster.java",
+    "typed-counter, TypedCounter.java",
+    "typed-cluster, TypedCounterCluster.java"
+  })
   void theReadmeQuotesTheCompiledExampleVerbatim(String name, String file) throws IOException {
     String source =
         Files.readString(
@@ -28,9 +33,28 @@ class ReadmeExampleTest {
     assertThat(readme).contains("```java\n" + example + "```");
   }
 
+  /** The typed version of "Embed it", quoted by docs/embedding.md (the README's draft of it). */
+  @ParameterizedTest
+  @CsvSource({"typed-counter, TypedCounter.java", "typed-cluster, TypedCounterCluster.java"})
+  void theEmbeddingDocQuotesTheTypedExampleVerbatim(String name, String file) throws IOException {
+    String source =
+        Files.readString(
+            ROOT.resolve("paxos-core/src/test/java/io/paxos/core/readme").resolve(file));
+    String example =
+        between(source, "// README:" + name + ":start\n", "// README:" + name + ":end");
+    String doc = Files.readString(ROOT.resolve("docs/embedding.md"));
+    assertThat(example).isNotBlank();
+    assertThat(doc).contains("```java\n" + example + "```");
+  }
+
   @Test
   void theExampleReplicatesAndReadsItsOwnWrite() throws Exception {
     assertThat(CounterCluster.addAndRead(5)).isEqualTo(5);
+  }
+
+  @Test
+  void theTypedExampleReplicatesAndReadsItsOwnWrite() throws Exception {
+    assertThat(TypedCounterCluster.addAndRead(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
   }
 
   private static String between(String text, String start, String end) {

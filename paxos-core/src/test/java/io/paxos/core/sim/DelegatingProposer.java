@@ -105,6 +105,11 @@ abstract class DelegatingProposer implements Proposer {
   }
 
   @Override
+  public void requestLeaseRead(int origin, long readId, long now, Outbox out) {
+    delegate.requestLeaseRead(origin, readId, now, out);
+  }
+
+  @Override
   public Optional<Value> chosenValue(long slot) {
     return delegate.chosenValue(slot);
   }

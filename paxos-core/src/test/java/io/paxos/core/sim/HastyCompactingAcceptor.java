@@ -80,4 +80,9 @@ final class HastyCompactingAcceptor implements Acceptor {
   public void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out) {
     delegate.onHeartbeat(heartbeat, now, out);
   }
+
+  @Override
+  public void endTurn(long now) {
+    delegate.endTurn(now);
+  }
 }

@@ -212,6 +212,79 @@ class MutantTest {
                 }));
   }
 
+  @Test
+  void leaderThatIgnoresTheClockDriftBoundIsCaught() {
+    // It holds its lease for the full lease duration on its own clock: a leader whose clock runs
+    // slow then serves lease reads after the acceptors, on their faster clocks, ended their promise
+    // and elected another leader that chose new values.
+    assertLeaseMutantCaught(
+        "a leader that holds its lease for the full duration, ignoring clock drift",
+        new RoleFactory() {
+          @Override
+          public Proposer proposer(
+              int id,
+              ClusterConfig config,
+              ProtocolOptions options,
+              RandomGenerator random,
+              DurableState state) {
+            // Without the drift bound and the rounding margin, it holds the full duration.
+            ProtocolOptions ignoringDrift = options.withLease(options.leaseDurationMs() + 3, 0);
+            return new DefaultProposer(id, config, ignoringDrift, random, state);
+          }
+        });
+  }
+
+  @Test
+  void leaderThatServesLeaseReadsAfterItsLeaseEndedIsCaught() {
+    // A leader paused or cut off from its acceptors, judging its lease by the time it last heard
+    // from them, serves reads while it still believes it leads, after another leader took over.
+    assertLeaseMutantCaught(
+        "a leader that judges its lease by the time of its last acknowledgement",
+        new RoleFactory() {
+          @Override
+          public Proposer proposer(
+              int id,
+              ClusterConfig config,
+              ProtocolOptions options,
+              RandomGenerator random,
+              DurableState state) {
+            return new FrozenClockProposer(
+                id, new DefaultProposer(id, config, options, random, state));
+          }
+        });
+  }
+
+  /** Caught as a stale read index within the default seeds, with leases on and clocks drifting. */
+  private static void assertLeaseMutantCaught(String mutant, RoleFactory roles) {
+    int seeds = Integer.getInteger("paxos.sim.seeds", 500);
+    for (long seed = 1; seed <= seeds; seed++) {
+      // Leader changes under many partitions, with clocks drifting up to the bound.
+      SimOptions base = LeaseSweepTest.options(seed);
+      SimOptions options =
+          base.toBuilder()
+              .protocol(base.protocol().withLease(95, 0.45))
+              .clockDrift(0.45)
+              .faults(new Faults(0.02, 0.01, 1, 5, 8, 0, 0, 0, 300, StorageCrash.KEEP_PREFIX))
+              .commands(300)
+              .leaseReads(600)
+              .roles(roles)
+              .build();
+      try {
+        Simulation.run(options);
+      } catch (SimulationFailure f) {
+        if (!f.invariant().equals(InvariantViolation.LIVENESS)) {
+          System.out.printf(
+              "%s: caught at seed %d (%s) by %s%n", mutant, seed, f.label(), f.invariant());
+          assertThat(f.invariant())
+              .as(f.getMessage())
+              .isEqualTo(InvariantViolation.STALE_READ_INDEX);
+          return;
+        }
+      }
+    }
+    fail(mutant + " survived " + seeds + " seeds: the read-index check cannot see it");
+  }
+
   private static void assertCaught(String mutant, RoleFactory roles) {
     assertCaught(mutant, b -> b.roles(roles));
   }

@@ -33,6 +33,7 @@ final class SeedSweep {
   long slowestHeal;
   long snapshots;
   long installs;
+  long readsChecked;
 
   long kvOperations;
   long kvWrites;
@@ -118,6 +119,7 @@ final class SeedSweep {
     sessionRetries += r.sessionRetries();
     snapshots += r.snapshots();
     installs += r.installs();
+    readsChecked += r.readsChecked();
     compactingWithoutLearner += r.compactedWithoutLearner() > 0 ? 1 : 0;
     slowestHeal = Math.max(slowestHeal, r.endTimeMs() - r.healedAtMs());
     KvCounts kv = r.kv();
@@ -173,6 +175,9 @@ final class SeedSweep {
           kvStaleReads,
           kvCheckedEvents,
           failures.size());
+    }
+    if (readsChecked > 0) {
+      System.out.printf("  reads: %d answered with a read index, each checked%n", readsChecked);
     }
   }
 }

@@ -5,7 +5,10 @@ import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads {@code --consistency}: {@code linearizable}, {@code sequential} or {@code stale}. */
+/**
+ * Reads {@code --consistency}: {@code linearizable}, {@code lease}, {@code sequential} or {@code
+ * stale}.
+ */
 final class ConsistencyOption implements ITypeConverter<Consistency> {
   @Override
   public Consistency convert(String text) {
@@ -13,9 +16,10 @@ final class ConsistencyOption implements ITypeConverter<Consistency> {
       case "linearizable" -> Consistency.LINEARIZABLE;
       case "sequential" -> Consistency.SEQUENTIAL;
       case "stale" -> Consistency.STALE;
+      case "lease" -> Consistency.LEASE;
       default ->
           throw new TypeConversionException(
-              "'" + text + "' is not a consistency: use linearizable, sequential or stale");
+              "'" + text + "' is not a consistency: use linearizable, lease, sequential or stale");
     };
   }
 }

@@ -27,8 +27,10 @@ final class GetCommand extends KvAction {
       converter = ConsistencyOption.class,
       defaultValue = "linearizable",
       description =
-          "linearizable (the latest write, confirmed by the leader), sequential (one node, never"
-              + " going back in time) or stale (any node, now). Default: ${DEFAULT-VALUE}.")
+          "linearizable (the latest write, confirmed by the leader), lease (as linearizable,"
+              + " served from the leader's lease if the servers enable leases), sequential (one"
+              + " node, never going back in time) or stale (any node, now). Default:"
+              + " ${DEFAULT-VALUE}.")
   Consistency consistency;
 
   @Option(

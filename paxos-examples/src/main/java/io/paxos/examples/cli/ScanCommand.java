@@ -53,7 +53,8 @@ final class ScanCommand extends KvAction {
       paramLabel = "LEVEL",
       converter = ConsistencyOption.class,
       defaultValue = "linearizable",
-      description = "linearizable, sequential or stale, for each page. Default: ${DEFAULT-VALUE}.")
+      description =
+          "linearizable, lease, sequential or stale, for each page. Default: ${DEFAULT-VALUE}.")
   Consistency consistency;
 
   @Override

@@ -37,6 +37,7 @@ class OptionsTest {
     assertThat(c.convert("linearizable")).isEqualTo(Consistency.LINEARIZABLE);
     assertThat(c.convert("SEQUENTIAL")).isEqualTo(Consistency.SEQUENTIAL);
     assertThat(c.convert("stale")).isEqualTo(Consistency.STALE);
+    assertThat(c.convert("Lease")).isEqualTo(Consistency.LEASE);
     assertThatThrownBy(() -> c.convert("eventual")).isInstanceOf(TypeConversionException.class);
   }
 

@@ -492,6 +492,7 @@ final class ClientEngine implements NodeConnection.Listener {
       case LINEARIZABLE -> io.paxos.grpc.proto.Consistency.CONSISTENCY_LINEARIZABLE;
       case SEQUENTIAL -> io.paxos.grpc.proto.Consistency.CONSISTENCY_SEQUENTIAL;
       case STALE -> io.paxos.grpc.proto.Consistency.CONSISTENCY_STALE;
+      case LEASE -> io.paxos.grpc.proto.Consistency.CONSISTENCY_LEASE;
     };
   }
 
