@@ -22,7 +22,7 @@ public final class InvariantViolation extends RuntimeException {
   public static final String HANDED_BACK_APPLIED = "handed-back-command-applied";
   public static final String STALE_READ_INDEX = "stale-read-index";
 
-  /** A key-value client's history of writes and linearizable reads is not linearizable. */
+  /** A key-value client's history of writes, linearizable and lease reads is not linearizable. */
   public static final String LINEARIZABILITY = "linearizability";
 
   /**

@@ -6,6 +6,7 @@ package io.paxos.core.sim;
  * @param operations operations completed (ok, fail or unknown)
  * @param writes puts, deletes and compare-and-sets among them
  * @param linearizableReads LINEARIZABLE reads
+ * @param leaseReads LEASE reads (linearizable too, under the clock-drift bound)
  * @param sequentialReads SEQUENTIAL reads, each with the client's session slot
  * @param staleReads STALE reads
  * @param failed compare-and-sets whose comparison did not hold
@@ -17,6 +18,7 @@ public record KvCounts(
     int operations,
     int writes,
     int linearizableReads,
+    int leaseReads,
     int sequentialReads,
     int staleReads,
     int failed,

@@ -47,9 +47,11 @@ public record KvEvent(
     CAS
   }
 
-  /** Whether a linearizability check covers this event: writes, and linearizable reads. */
+  /** Whether a linearizability check covers this event: writes, linearizable and lease reads. */
   public boolean linearizable() {
-    return f != Fn.GET || consistency == Consistency.LINEARIZABLE;
+    return f != Fn.GET
+        || consistency == Consistency.LINEARIZABLE
+        || consistency == Consistency.LEASE;
   }
 
   KvEvent completed(Type completion, String result, long time) {

@@ -2,6 +2,7 @@ package io.paxos.core.sim;
 
 import io.paxos.core.Consistency;
 import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.ProtocolNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -16,6 +17,8 @@ import java.util.Map;
  *   <li>{@code LINEARIZABLE}: ask the protocol for a read index ({@code ProtocolNode.read},
  *       answered by an {@link Outbox.ReadIndex}), then wait until every slot below it is applied
  *       here, then query.
+ *   <li>{@code LEASE}: the same, with the read id marked as a lease read: a leader whose lease
+ *       holds answers it without a round trip.
  *   <li>{@code SEQUENTIAL}, with the client's session slot (the highest slot of its writes and
  *       reads so far, the runtime's {@code minSlot}): wait until that slot is applied here, then
  *       query; the node's first such read after it started takes a read index first, as a
@@ -59,7 +62,8 @@ final class KvReadServer {
   private final Answers answers;
   private final boolean servesSessionReadsEarly;
   private final Map<Integer, NodeReads> nodes = new HashMap<>();
-  private long nextReadId;
+  // Apart from the ids of the simulator's own lease reads, which count from 1.
+  private long nextReadId = 1L << 40;
 
   /**
    * @param servesSessionReadsEarly a broken host, for the simulator's own tests: SEQUENTIAL reads
@@ -88,6 +92,9 @@ final class KvReadServer {
       park(node, state, read, servesSessionReadsEarly ? 0 : read.sessionSlot() + 1);
     } else {
       long readId = ++nextReadId;
+      if (c == Consistency.LEASE) {
+        readId |= ProtocolNode.LEASE_READ; // the leader may answer from its lease
+      }
       state.awaitingIndex.put(readId, read);
       protocol.read(node, readId);
     }

@@ -30,8 +30,8 @@ import java.util.function.Function;
  *
  * <p>Checked: every SEQUENTIAL read returns a value its key held after some chosen slot at or after
  * the client's session slot, every STALE read one it held after some chosen slot ({@link
- * KvTimeline}), at once; at the end the writes and linearizable reads together must be linearizable
- * ({@link SimOptions#historyCheck()}). Not thread-safe.
+ * KvTimeline}), at once; at the end the writes, linearizable and lease reads together must be
+ * linearizable ({@link SimOptions#historyCheck()}). Not thread-safe.
  */
 final class KvWorkload {
   /** What the clients and the key-value side need of the simulation. */
@@ -119,6 +119,7 @@ final class KvWorkload {
   private long sameMs;
   private int writes;
   private int linearizableReads;
+  private int leaseReads;
   private int sequentialReads;
   private int staleReads;
   private int failed;
@@ -206,6 +207,7 @@ final class KvWorkload {
         completed,
         writes,
         linearizableReads,
+        leaseReads,
         sequentialReads,
         staleReads,
         failed,
@@ -213,7 +215,9 @@ final class KvWorkload {
         checked);
   }
 
-  /** Check the writes and linearizable reads of the whole history (see the class comment). */
+  /**
+   * Check the writes, linearizable and lease reads of the whole history (see the class comment).
+   */
   void atEnd() {
     if (check == null || operations == 0) {
       return;
@@ -321,11 +325,13 @@ final class KvWorkload {
     Consistency consistency = null;
     if (roll < 45) {
       f = KvEvent.Fn.GET;
-      int level = random.nextInt(10);
+      int level = random.nextInt(20);
       consistency =
-          level < 5
+          level < 7
               ? Consistency.LINEARIZABLE
-              : level < 8 ? Consistency.SEQUENTIAL : Consistency.STALE;
+              : level < 10
+                  ? Consistency.LEASE
+                  : level < 16 ? Consistency.SEQUENTIAL : Consistency.STALE;
     } else if (roll < 70) {
       f = KvEvent.Fn.PUT;
       value = "v" + ++values;
@@ -474,7 +480,7 @@ final class KvWorkload {
       return;
     }
     Consistency consistency = read.consistency();
-    if (consistency != Consistency.LINEARIZABLE) {
+    if (consistency == Consistency.SEQUENTIAL || consistency == Consistency.STALE) {
       long from = consistency == Consistency.SEQUENTIAL ? read.sessionSlot() : 0;
       long through = timeline.catchUp();
       if (!timeline.held(read.key(), value, from, through)) {
@@ -502,6 +508,7 @@ final class KvWorkload {
     }
     switch (consistency) {
       case LINEARIZABLE -> linearizableReads++;
+      case LEASE -> leaseReads++;
       case SEQUENTIAL -> sequentialReads++;
       default -> staleReads++;
     }

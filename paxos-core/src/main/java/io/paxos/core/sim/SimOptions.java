@@ -263,9 +263,9 @@ public final class SimOptions {
   }
 
   /**
-   * Checks the key-value clients' writes and linearizable reads at the end of a run: a description
-   * of the problem if they are not linearizable, or if the check could not decide (a budget ran
-   * out), else empty. Without one, only the session and stale reads are checked.
+   * Checks the key-value clients' writes, linearizable and lease reads at the end of a run: a
+   * description of the problem if they are not linearizable, or if the check could not decide (a
+   * budget ran out), else empty. Without one, only the session and stale reads are checked.
    */
   public Optional<Function<List<KvEvent>, Optional<String>>> historyCheck() {
     return Optional.ofNullable(historyCheck);

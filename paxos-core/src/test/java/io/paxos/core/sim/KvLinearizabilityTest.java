@@ -24,18 +24,27 @@ class KvLinearizabilityTest {
 
   /**
    * The options of {@code seed}: the topology, protocol tuning and faults of {@link
-   * SimulationTest}, with 1 to 3 pauses and in a third of the seeds a wipe, a small byte workload,
-   * and 2 to 5 key-value clients making 40 to 99 operations.
+   * SimulationTest}, with 1 to 3 pauses and in a third of the seeds a wipe, in a third leader
+   * leases with drifting clocks, a small byte workload, and 2 to 5 key-value clients making 40 to
+   * 99 operations.
    */
   static SimOptions options(long seed) {
     SplittableRandom r = new SplittableRandom(seed ^ 0x4B56L);
     SimOptions base = SimulationTest.options(seed, SimulationTest.topologyFor(seed));
-    return base.toBuilder()
-        .faults(base.faults().withWipes(r.nextInt(3) == 0 ? 1 : 0).withPauses(1 + r.nextInt(3)))
-        .commands(5 + r.nextInt(20))
-        .kv(2 + r.nextInt(4), 40 + r.nextInt(60))
-        .historyCheck(SimHistories.checker(seed))
-        .build();
+    SimOptions.Builder b =
+        base.toBuilder()
+            .faults(base.faults().withWipes(r.nextInt(3) == 0 ? 1 : 0).withPauses(1 + r.nextInt(3)))
+            .commands(5 + r.nextInt(20))
+            .kv(2 + r.nextInt(4), 40 + r.nextInt(60))
+            .historyCheck(SimHistories.checker(seed));
+    if (r.nextInt(3) == 0) {
+      // Leader leases, with clocks drifting within the bound, as in LeaseSweepTest.
+      double drift = new double[] {0, 0.05, 0.2, 0.4}[r.nextInt(4)];
+      long lease = 40 + r.nextInt(56); // below the minimum election timeout of 100 ms
+      b.protocol(base.protocol().withTimings(20, 100, 200, 60).withLease(lease, drift))
+          .clockDrift(drift);
+    }
+    return b.build();
   }
 
   static String replayCommand(long seed, String label) {
@@ -59,6 +68,7 @@ class KvLinearizabilityTest {
     assertThat(sweep.kvHistories).isEqualTo(sweep.seeds);
     if (sweep.seeds >= 100) {
       assertThat(sweep.kvLinearizableReads).as("linearizable reads").isPositive();
+      assertThat(sweep.kvLeaseReads).as("lease reads").isPositive();
       assertThat(sweep.kvSequentialReads).as("sequential reads").isPositive();
       assertThat(sweep.kvStaleReads).as("stale reads").isPositive();
       assertThat(sweep.kvFailed).as("cas whose comparison did not hold").isPositive();

@@ -38,6 +38,7 @@ final class SeedSweep {
   long kvOperations;
   long kvWrites;
   long kvLinearizableReads;
+  long kvLeaseReads;
   long kvSequentialReads;
   long kvStaleReads;
   long kvFailed;
@@ -126,6 +127,7 @@ final class SeedSweep {
     kvOperations += kv.operations();
     kvWrites += kv.writes();
     kvLinearizableReads += kv.linearizableReads();
+    kvLeaseReads += kv.leaseReads();
     kvSequentialReads += kv.sequentialReads();
     kvStaleReads += kv.staleReads();
     kvFailed += kv.failed();
@@ -163,7 +165,7 @@ final class SeedSweep {
     if (kvHistories > 0) {
       System.out.printf(
           "  key-value: %d histories checked, %d operations (%d writes applied, %d of them a cas"
-              + " that did not hold; %d unknown; reads: %d linearizable, %d sequential, %d stale), %d events"
+              + " that did not hold; %d unknown; reads: %d linearizable, %d lease, %d sequential, %d stale), %d events"
               + " in the linearizability checks; %d seeds failed%n",
           kvHistories,
           kvOperations,
@@ -171,6 +173,7 @@ final class SeedSweep {
           kvFailed,
           kvUnknown,
           kvLinearizableReads,
+          kvLeaseReads,
           kvSequentialReads,
           kvStaleReads,
           kvCheckedEvents,
