@@ -1,5 +1,9 @@
 package io.paxos.examples;
 
+import io.paxos.examples.balancer.BalancerCommand;
+import io.paxos.examples.broadcast.BroadcastCheckCommand;
+import io.paxos.examples.broadcast.BroadcastCommand;
+import io.paxos.examples.broadcast.BroadcastNodeCommand;
 import io.paxos.examples.cli.KvCli;
 import io.paxos.examples.demo.DemoCommand;
 import io.paxos.examples.scenarios.FailureScenarios;
@@ -22,6 +26,10 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       KvCli.class,
       FailureScenarios.class,
+      BalancerCommand.class,
+      BroadcastCommand.class,
+      BroadcastCheckCommand.class,
+      BroadcastNodeCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Main implements Runnable {

@@ -6,12 +6,14 @@ import io.paxos.core.config.Role;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.Storage;
+import io.paxos.core.transport.Transport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One node served over gRPC: its {@link PaxosServer} (one port for peers and clients), its {@link
@@ -54,8 +56,22 @@ public final class NodeServer implements AutoCloseable {
       NodeSettings settings,
       Supplier<? extends StateMachine> stateMachines,
       Consumer<PaxosNode.Builder> customize) {
+    return start(settings, stateMachines, customize, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #start(NodeSettings, Supplier, Consumer)}, the node sending and receiving through {@code
+   * transports} applied to the gRPC transport: a decorator for tests and examples (one that drops
+   * messages, say). It must pass {@link Transport#close()} on.
+   */
+  public static NodeServer start(
+      NodeSettings settings,
+      Supplier<? extends StateMachine> stateMachines,
+      Consumer<PaxosNode.Builder> customize,
+      UnaryOperator<Transport> transports) {
     Objects.requireNonNull(stateMachines, "stateMachines");
     Objects.requireNonNull(customize, "customize");
+    Objects.requireNonNull(transports, "transports");
     PaxosServer.Builder b =
         PaxosServer.builder()
             .config(settings.config())
@@ -79,7 +95,7 @@ public final class NodeServer implements AutoCloseable {
           PaxosNode.builder()
               .config(settings.config())
               .nodeId(settings.nodeId())
-              .transport(transport)
+              .transport(Objects.requireNonNull(transports.apply(transport), "transport"))
               .storage(storage)
               .options(settings.protocol())
               .snapshots(settings.snapshots())

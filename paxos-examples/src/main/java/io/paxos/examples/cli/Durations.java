@@ -9,7 +9,7 @@ import picocli.CommandLine.TypeConversionException;
  * Reads {@code --timeout}: a number with a unit, {@code 500ms}, {@code 5s} or {@code 2m} (a bare
  * number is seconds), from 1 ms to 1 hour.
  */
-final class Durations implements ITypeConverter<Duration> {
+public final class Durations implements ITypeConverter<Duration> {
   static final Duration MAX = Duration.ofHours(1);
 
   @Override

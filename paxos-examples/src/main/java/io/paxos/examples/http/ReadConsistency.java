@@ -11,6 +11,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@link #STRONG}: linearizable ({@link Consistency#LINEARIZABLE}): the read reflects every
  *       write acknowledged before it began, at any node; costs a round to a quorum.
+ *   <li>{@link #LEASE}: linearizable too, served by the leader from its lease without a quorum
+ *       round while the lease holds ({@link Consistency#LEASE}; with leases off, the same as
+ *       strong).
  *   <li>{@link #SESSION}: read-your-writes and monotonic reads for one client at any node: the read
  *       waits until this node has applied the slot of the client's session token (the slot of
  *       everything the client has seen), then runs here ({@link Consistency#STALE} at or after that
@@ -20,6 +23,7 @@ import java.util.stream.Collectors;
  */
 public enum ReadConsistency {
   STRONG(Consistency.LINEARIZABLE),
+  LEASE(Consistency.LEASE),
   SESSION(Consistency.STALE),
   EVENTUAL(Consistency.STALE);
 
@@ -34,7 +38,7 @@ public enum ReadConsistency {
     return core;
   }
 
-  /** The name on the wire: {@code strong}, {@code session}, {@code eventual}. */
+  /** The name on the wire: {@code strong}, {@code lease}, {@code session}, {@code eventual}. */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

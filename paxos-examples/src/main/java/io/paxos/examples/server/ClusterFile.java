@@ -78,6 +78,7 @@ public record ClusterFile(
           "cluster-secret-file",
           "data-dir",
           "listen",
+          "line-port",
           "log-level");
   private static final List<String> MEMBER = List.of("id", "address", "http", "roles", "data-dir");
 
@@ -160,7 +161,8 @@ public record ClusterFile(
     }
     List<Node> nodes = new Members(f).read(root.get("members"));
     Map<Setting, FileValue> settings = new LinkedHashMap<>();
-    for (String top : List.of("data-dir", "listen", "log-level", "cluster-secret-file")) {
+    for (String top :
+        List.of("data-dir", "listen", "line-port", "log-level", "cluster-secret-file")) {
       if (root.has(top)) {
         settings.put(Setting.byKey(top).orElseThrow(), f.scalar(root.get(top), top));
       }

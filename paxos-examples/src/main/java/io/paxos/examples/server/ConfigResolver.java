@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -170,6 +171,7 @@ public final class ConfigResolver {
           bool(Setting.BOOTSTRAP_NEW),
           clusterSecret(),
           limits(),
+          linePort(),
           values);
     }
 
@@ -336,6 +338,26 @@ public final class ConfigResolver {
                 + ClusterSecret.MIN_BYTES
                 + " random bytes in it, e.g. openssl rand -hex 32 > FILE");
       }
+    }
+
+    private OptionalInt linePort() {
+      if (!values.containsKey(Setting.LINE_PORT)) {
+        return OptionalInt.empty();
+      }
+      long port = Units.number(text(Setting.LINE_PORT), where(Setting.LINE_PORT));
+      if (port < 0 || port > 65_535) {
+        throw error(
+            Setting.LINE_PORT, "is out of range; give a port from 1 to 65535, or 0 for any");
+      }
+      ClusterFile.Node self = file.node(id).orElseThrow();
+      if (port != 0
+          && (port == self.address().port()
+              || (self.http().isPresent() && port == self.http().getAsInt()))) {
+        throw error(
+            Setting.LINE_PORT,
+            "is this member's gRPC or HTTP port in " + fileName + "; give another port");
+      }
+      return OptionalInt.of((int) port);
     }
 
     private ConnectionLimits limits() {

@@ -7,10 +7,13 @@ import io.paxos.examples.http.HttpOptions;
 import io.paxos.examples.http.KvHttpApi;
 import io.paxos.examples.http.WatchRoutes;
 import io.paxos.examples.kv.KeyValueStore;
+import io.paxos.examples.line.LineServers;
+import io.paxos.examples.line.LineService;
 import io.paxos.examples.metrics.MetricsRoutes;
 import io.paxos.examples.metrics.MicrometerObserver;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.NodeServer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -29,6 +32,9 @@ import java.util.stream.Collectors;
  * streams key changes ({@link WatchRoutes}). The node keeps a watch history ({@link
  * WatchOptions#defaults()}) for those and for {@code PaxosClient.watch}.
  *
+ * <p>With a {@code line-port} the node also serves the line protocol ({@link LineServers}: {@code
+ * PUT}, {@code GET}, {@code DEL} lines over UDP and TCP) on the listen address.
+ *
  * <p>Thread-safe; {@link #close()} blocks until the node stopped.
  */
 public final class KvServer implements AutoCloseable {
@@ -36,16 +42,19 @@ public final class KvServer implements AutoCloseable {
   private final NodeServer node;
   private final AtomicReference<KeyValueStore> store;
   private final Optional<KvHttpApi> http;
+  private final Optional<LineServers> line;
 
   private KvServer(
       ServerConfig config,
       NodeServer node,
       AtomicReference<KeyValueStore> store,
-      Optional<KvHttpApi> http) {
+      Optional<KvHttpApi> http,
+      Optional<LineServers> line) {
     this.config = config;
     this.node = node;
     this.store = store;
     this.http = http;
+    this.line = line;
   }
 
   /**
@@ -70,9 +79,19 @@ public final class KvServer implements AutoCloseable {
             },
             b -> b.observer(metrics).watchHistory(WatchOptions.defaults()));
     metrics.clientSessions(node.server()::openClientSessions);
+    Optional<LineServers> line;
+    try {
+      line =
+          config.linePort().isPresent()
+              ? Optional.of(lineServers(config, node, config.linePort().getAsInt()))
+              : Optional.empty();
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
     Optional<Endpoint> listen = config.httpListen();
     if (listen.isEmpty()) {
-      return new KvServer(config, node, store, Optional.empty());
+      return new KvServer(config, node, store, Optional.empty(), line);
     }
     KvHttpApi api =
         new KvHttpApi(
@@ -87,10 +106,21 @@ public final class KvServer implements AutoCloseable {
       api.start(listen.get().host(), listen.get().port());
     } catch (RuntimeException e) {
       api.close();
+      line.ifPresent(LineServers::close);
       node.close();
       throw e;
     }
-    return new KvServer(config, node, store, Optional.of(api));
+    return new KvServer(config, node, store, Optional.of(api), line);
+  }
+
+  /**
+   * The line protocol on UDP and TCP {@code port} of the listen address; a request may take the
+   * node's command timeout and a second more before it is answered ERR.
+   */
+  private static LineServers lineServers(ServerConfig config, NodeServer node, int port) {
+    LineService service =
+        new LineService(node.node(), config.commandTimeout().plus(Duration.ofSeconds(1)));
+    return LineServers.start(config.listenHost(), port, service);
   }
 
   /** Every member's HTTP address ({@code host:port}) that the cluster file gives, by id. */
@@ -113,6 +143,7 @@ public final class KvServer implements AutoCloseable {
         + " listening on "
         + node.server().port()
         + http.map(api -> " http " + api.port()).orElse("")
+        + line.map(l -> " line " + l.port()).orElse("")
         + " (cluster "
         + config.file().clusterId()
         + ", roles "
@@ -146,9 +177,10 @@ public final class KvServer implements AutoCloseable {
     return line;
   }
 
-  /** Stop serving HTTP, then the node. Idempotent. */
+  /** Stop serving the line protocol and HTTP, then the node. Idempotent. */
   @Override
   public void close() {
+    line.ifPresent(LineServers::close);
     http.ifPresent(KvHttpApi::close);
     node.close();
   }

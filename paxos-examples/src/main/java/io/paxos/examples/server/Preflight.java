@@ -3,6 +3,7 @@ package io.paxos.examples.server;
 import io.paxos.grpc.Endpoint;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -21,6 +22,9 @@ final class Preflight {
     int id = config.nodeId();
     free(config.grpcListen(), "members[id=" + id + "].address", "gRPC");
     config.httpListen().ifPresent(http -> free(http, "members[id=" + id + "].http", "HTTP"));
+    if (config.linePort().isPresent() && config.linePort().getAsInt() != 0) {
+      freeLine(new Endpoint(config.listenHost(), config.linePort().getAsInt()));
+    }
   }
 
   private static void free(Endpoint endpoint, String field, String what) {
@@ -46,6 +50,21 @@ final class Preflight {
               + " ("
               + e.getMessage()
               + "); give --listen a local address of this machine, or 0.0.0.0");
+    }
+  }
+
+  /** The line port is free over both TCP and UDP. */
+  private static void freeLine(Endpoint endpoint) {
+    free(endpoint, "line-port", "TCP line");
+    try (DatagramSocket socket = new DatagramSocket(null)) {
+      socket.bind(new InetSocketAddress(endpoint.host(), endpoint.port()));
+    } catch (IOException e) {
+      throw new ConfigException(
+          "line-port: the UDP line port "
+              + endpoint
+              + " cannot be bound ("
+              + e.getMessage()
+              + "); stop what uses it or give --line-port another port");
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +36,7 @@ import java.util.stream.Collectors;
  * @param clusterSecret the secret peer streams prove, if any (never printed: {@link #describe()}
  *     shows only that it is set and where its file was named)
  * @param limits bounds on the connections the gRPC port accepts
+ * @param linePort the port of the line protocol (UDP and TCP; 0: a free one), if it is served
  * @param sources every setting's value as written and where it came from
  */
 public record ServerConfig(
@@ -50,6 +52,7 @@ public record ServerConfig(
     boolean bootstrapNew,
     Optional<ClusterSecret> clusterSecret,
     ConnectionLimits limits,
+    OptionalInt linePort,
     Map<Setting, Sourced> sources) {
 
   public ServerConfig {
@@ -138,6 +141,8 @@ public record ServerConfig(
         rows.add(new String[] {s.key(), effective(s, v), from});
       } else if (s.key().startsWith("tls.")) {
         rows.add(new String[] {s.key(), "(none: plaintext)", "default"});
+      } else if (s == Setting.LINE_PORT) {
+        rows.add(new String[] {s.key(), "(none: off)", "default"});
       } else if (s == Setting.CLUSTER_SECRET_FILE) {
         rows.add(new String[] {s.key(), "(none: peers are not authenticated)", "default"});
       }

@@ -42,6 +42,14 @@ public enum Setting {
       "--log-level",
       "LEVEL",
       "trace, debug, info, warn, error or off."),
+  LINE_PORT(
+      "line-port",
+      "PAXOS_LINE_PORT",
+      "--line-port",
+      "PORT",
+      "Also serve the line protocol (PUT key value, GET key, DEL key; one request a line or"
+          + " datagram) over UDP and TCP on this port of the listen address; 0: a free port,"
+          + " shown in the READY line; unset: off."),
   HEARTBEAT_INTERVAL(
       "protocol.heartbeat-interval",
       "PAXOS_HEARTBEAT_INTERVAL",
@@ -255,7 +263,8 @@ public enum Setting {
     ConnectionLimits c = ConnectionLimits.defaults();
     return Optional.ofNullable(
         switch (this) {
-          case CONFIG, ID, LISTEN, TLS_CERT, TLS_KEY, TLS_CA, CLUSTER_SECRET_FILE -> null;
+          case CONFIG, ID, LISTEN, LINE_PORT, TLS_CERT, TLS_KEY, TLS_CA, CLUSTER_SECRET_FILE ->
+              null;
           case BOOTSTRAP_NEW -> "false";
           case DATA_DIR -> "paxos-data/node-${id}";
           case LOG_LEVEL -> "info";

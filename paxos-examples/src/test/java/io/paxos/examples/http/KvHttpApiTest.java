@@ -94,7 +94,7 @@ class KvHttpApiTest {
     assertThat(second.body().get("previous").asText()).isEqualTo("red");
     assertThat(second.sessionSlot()).isGreaterThan(first.sessionSlot());
 
-    for (String consistency : List.of("strong", "session", "eventual", "STRONG")) {
+    for (String consistency : List.of("strong", "lease", "session", "eventual", "STRONG")) {
       HttpCluster.Response read =
           cluster.get(
               follower,
@@ -335,7 +335,7 @@ class KvHttpApiTest {
     assertThat(header.body().get("consistencies")).isNull();
     HttpCluster.Response listed = cluster.get(follower, "/kv/x?consistency=nope");
     assertThat(listed.body().get("consistencies").toString())
-        .isEqualTo("[\"strong\",\"session\",\"eventual\"]");
+        .isEqualTo("[\"strong\",\"lease\",\"session\",\"eventual\"]");
   }
 
   @Test

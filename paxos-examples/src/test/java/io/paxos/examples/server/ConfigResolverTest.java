@@ -75,6 +75,20 @@ class ConfigResolverTest {
   }
 
   @Test
+  void theLinePortIsOffUnlessSetAndMayComeFromAnyLayer() throws IOException {
+    assertThat(resolve().linePort()).isEmpty();
+    assertThat(resolve().describe()).containsPattern("line-port +\\(none: off\\) +default");
+    Files.writeString(file, Files.readString(file) + "line-port: 7000\n");
+    assertThat(resolve().linePort()).hasValue(7000);
+    assertThat(resolve().describe()).containsPattern("line-port +7000 +file line-port");
+    env.put("PAXOS_LINE_PORT", "0");
+    assertThat(resolve().linePort()).hasValue(0);
+    flags.put(Setting.LINE_PORT, "65535");
+    assertThat(resolve().linePort()).hasValue(65535);
+    assertThat(resolve().describe()).containsPattern("line-port +65535 +flag --line-port");
+  }
+
+  @Test
   void flagsOverrideTheEnvironmentWhichOverridesTheFile() {
     ServerConfig c = resolve();
     assertThat(c.protocol().heartbeatIntervalMs()).isEqualTo(40);
@@ -227,6 +241,12 @@ class ConfigResolverTest {
           PAXOS_LOG_LEVEL             | loud       | PAXOS_LOG_LEVEL: 'loud' use trace, debug, info, warn, error or off
           PAXOS_LISTEN                | ' '        | PAXOS_LISTEN: '' is blank; give a local address such as 0.0.0.0
           PAXOS_TLS_MTLS              | true       | PAXOS_TLS_MTLS: 'true' needs tls.cert, tls.key and tls.ca
+          PAXOS_LINE_PORT             | -1         | PAXOS_LINE_PORT: '-1' is out of range; give a port from 1 to 65535, or 0 for any
+          PAXOS_LINE_PORT             | 65536      | PAXOS_LINE_PORT: '65536' is out of range
+          PAXOS_LINE_PORT             | 9223372036854775807 | PAXOS_LINE_PORT: '9223372036854775807' is out of range
+          PAXOS_LINE_PORT             | udp        | PAXOS_LINE_PORT: 'udp' is not a whole number
+          PAXOS_LINE_PORT             | 9001       | PAXOS_LINE_PORT: '9001' is this member's gRPC or HTTP port in c.yaml; give another port
+          PAXOS_LINE_PORT             | 8081       | PAXOS_LINE_PORT: '8081' is this member's gRPC or HTTP port
           """)
   void refusesABadValueNamingWhereItCameFrom(String variable, String value, String message) {
     env.put(variable, value);
