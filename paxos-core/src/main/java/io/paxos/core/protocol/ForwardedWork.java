@@ -50,7 +50,11 @@ final class ForwardedWork {
   private final long maxBytes;
   private final LinkedHashMap<Key, Sent> commands = new LinkedHashMap<>();
   private long bytes;
-  private final LinkedHashMap<Long, Integer> reads = new LinkedHashMap<>();
+
+  /** Where a read was sent for its index, and when. */
+  private record ReadSent(int to, long at) {}
+
+  private final LinkedHashMap<Long, ReadSent> reads = new LinkedHashMap<>();
   // The leader the work was last routed to: rerouting happens only when it changes.
   private int routedTo;
 
@@ -97,10 +101,10 @@ final class ForwardedWork {
     }
   }
 
-  /** The read {@code readId} was sent to {@code to} for a read index. */
-  void readSent(long readId, int to) {
+  /** The read {@code readId} was sent to {@code to} for a read index at {@code now}. */
+  void readSent(long readId, int to, long now) {
     routedTo = to;
-    reads.put(readId, to);
+    reads.put(readId, new ReadSent(to, now));
     if (reads.size() > maxEntries) {
       Iterator<Long> oldest = reads.keySet().iterator();
       oldest.next();
@@ -141,11 +145,11 @@ final class ForwardedWork {
    * answer to the caller; false for a refusal from a node the read no longer waits at.
    */
   boolean answered(long readId, int from, boolean ok) {
-    Integer to = reads.get(readId);
-    if (to == null) {
+    ReadSent sent = reads.get(readId);
+    if (sent == null) {
       return true;
     }
-    if (!ok && to != from) {
+    if (!ok && sent.to() != from) {
       return false;
     }
     reads.remove(readId);
@@ -174,14 +178,33 @@ final class ForwardedWork {
       }
     }
     List<Long> readsAgain = new ArrayList<>();
-    for (Map.Entry<Long, Integer> e : reads.entrySet()) {
-      if (e.getValue() != leader) {
+    for (Map.Entry<Long, ReadSent> e : reads.entrySet()) {
+      if (e.getValue().to() != leader) {
         readsAgain.add(e.getKey());
       }
     }
     // Each is kept again when it is sent; one this node serves itself is its proposer's.
     reads.keySet().removeAll(readsAgain);
     return new Rerouted(again, readsAgain);
+  }
+
+  /**
+   * The reads sent at or before {@code sentBy} and still unanswered: their request or its answer
+   * may have been lost (the link was cut, the inbox full), and nothing else would ask again before
+   * the caller's timeout. They are removed; each is kept again when it is sent again. Asking twice
+   * is harmless: a read index is a lower bound, and the second answer finds the read completed.
+   */
+  List<Long> unansweredSince(long sentBy) {
+    List<Long> overdue = new ArrayList<>();
+    Iterator<Map.Entry<Long, ReadSent>> each = reads.entrySet().iterator();
+    while (each.hasNext()) {
+      Map.Entry<Long, ReadSent> e = each.next();
+      if (e.getValue().at() <= sentBy) {
+        overdue.add(e.getKey());
+        each.remove();
+      }
+    }
+    return overdue;
   }
 
   /** Commands and reads to send again to a new leader. */

@@ -273,7 +273,23 @@ public final class ProtocolNode {
     }
     reportChosen(out);
     followLeader(now, out);
+    askAgainForReads(now, out);
     routeAbandoned(out);
+  }
+
+  /**
+   * Ask again for the read indexes asked of another node more than an election timeout ago and not
+   * answered: a request or reply lost on a cut link would otherwise wait for the caller's timeout
+   * though the leader is reachable again.
+   */
+  private void askAgainForReads(long now, Outbox out) {
+    int leader = leaderHint();
+    if (leader == 0 || leader == id) {
+      return; // they wait for a leader; followLeader hands them to it (or to this node's proposer)
+    }
+    for (long readId : forwarded.unansweredSince(now - options.electionTimeoutMinMs())) {
+      read(readId, now, out);
+    }
   }
 
   /**
@@ -325,7 +341,7 @@ public final class ProtocolNode {
       requestRead(id, readId, now, out);
     } else if (leader != 0 && leader != id) {
       out.send(leader, new Message.ReadIndexRequest(id, readId));
-      forwarded.readSent(readId, leader);
+      forwarded.readSent(readId, leader, now);
     } else {
       out.readIndex(new Outbox.ReadIndex(readId, false, 0, 0));
     }

@@ -608,6 +608,33 @@ class ProtocolNodeTest {
     }
 
     @Test
+    @DisplayName(
+        "a read asked of the leader and unanswered for an election timeout is asked again (the"
+            + " request or its answer was lost), with the leader unchanged")
+    void unansweredReadIsAskedAgain() {
+      ProtocolNode follower = following(2, THREE, 1);
+      follower.read(9, 0, out);
+      assertThat(onlyTo(out, 1, ReadIndexRequest.class)).isEqualTo(new ReadIndexRequest(2, 9));
+      out.clear();
+      long timeout = OPTIONS.electionTimeoutMinMs();
+
+      follower.tick(timeout - 1, out);
+      assertThat(sent(out, ReadIndexRequest.class)).as("not overdue yet").isEmpty();
+      out.clear();
+      follower.receive(new Heartbeat(1, b(1, 1), 1, 2), timeout - 1, out); // the leader lives
+      out.clear();
+      follower.tick(timeout, out);
+      assertThat(onlyTo(out, 1, ReadIndexRequest.class)).isEqualTo(new ReadIndexRequest(2, 9));
+      out.clear();
+
+      follower.receive(new ReadIndexReply(1, 9, true, 4, 1), timeout + 1, out);
+      assertThat(out.readIndexes()).containsExactly(new ReadIndex(9, true, 4, 1));
+      out.clear();
+      follower.tick(3 * timeout, out);
+      assertThat(sent(out, ReadIndexRequest.class)).as("answered: not asked again").isEmpty();
+    }
+
+    @Test
     @DisplayName("a read whose leader crashed is served once this node leads")
     void readServedHereOnceThisNodeLeads() {
       MiniCluster cluster = new MiniCluster(THREE);
