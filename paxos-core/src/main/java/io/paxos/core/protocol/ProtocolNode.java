@@ -466,6 +466,11 @@ public final class ProtocolNode {
       for (Command c : m.commands()) {
         if (proposer != null) {
           proposer.proposeForwarded(c, m.leaderBallot(), now, out);
+        } else if (m.leaderBallot().nodeId() == id && !c.inSession()) {
+          // Addressed to this node as leader: an earlier incarnation, wiped since, may have
+          // proposed a first copy of it (a duplicate or a retransmission arrives late). Only a
+          // session command is safe to call not proposed: its retry is deduplicated.
+          out.abandon(List.of(c), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint());
         } else {
           out.abandon(List.of(c), Outbox.Rejection.NOT_LEADER, leaderHint());
         }

@@ -57,6 +57,11 @@ public final class AgreementChecker {
     return List.copyOf(prefix);
   }
 
+  /** The value some learner delivered at {@code slot}, or null if none did (yet). */
+  public Value delivered(long slot) {
+    return slot < 1 || slot > values.size() ? null : values.get((int) slot - 1);
+  }
+
   /** The highest slot any learner delivered. */
   public long highestSlot() {
     return values.size();

@@ -21,6 +21,16 @@ final class Event {
     PARTITION,
     HEAL,
     END_FAULTS,
+    /** A node pauses ({@link Faults#pauses}). */
+    PAUSE,
+    /** A key-value client starts its next operation ({@link KvWorkload}). */
+    KV_NEXT,
+    /** A key-value client tries its operation again. */
+    KV_ATTEMPT,
+    /** A key-value client's attempt got no answer in time. */
+    KV_TIMEOUT,
+    /** A key-value client's request reaches {@code node}. */
+    KV_REQUEST,
     READ
   }
 

@@ -19,6 +19,14 @@ final class EventQueue {
     queue.add(new Event(time, nextSeq++, Event.Kind.DELIVER, to, from, message, 0, 0, null));
   }
 
+  /**
+   * {@code e} again, at {@code time}, after every event already scheduled for that time, with
+   * {@code data} instead of its own.
+   */
+  void requeue(Event e, long time, Object data) {
+    queue.add(new Event(time, nextSeq++, e.kind, e.node, e.from, e.message, e.arg, e.arg2, data));
+  }
+
   Event poll() {
     return queue.poll();
   }

@@ -24,6 +24,13 @@ import java.util.Objects;
  *     and restarts later on an empty one, as after a disk replacement); the simulator wipes only
  *     nodes whose loss leaves a quorum of acceptors, a proposer and a majority of the learners
  *     among the nodes never wiped
+ * @param pauses how many pause episodes: a node stops handling anything for up to {@code
+ *     maxEpisodeMs}, keeping its state (a {@code SIGSTOP}, a long garbage-collection pause); what
+ *     reaches it meanwhile (messages, its timer, client requests) waits, and when it resumes it
+ *     handles that backlog in an order shuffled over a few milliseconds, as a process whose
+ *     connections and timers all become ready at once does. A paused leader may so answer a client
+ *     before it learns that it was deposed. A paused node that crashes loses its backlog with its
+ *     buffers.
  */
 public record Faults(
     double dropRate,
@@ -36,7 +43,8 @@ public record Faults(
     double midSyncCrashRate,
     long maxEpisodeMs,
     StorageCrash storageCrash,
-    int wipes) {
+    int wipes,
+    int pauses) {
 
   /** No faults at all; a delay of 1 to 5 ms. */
   public static final Faults NONE = new Faults(0, 0, 1, 5, 0, 0, 0, 0, 1, StorageCrash.KEEP_PREFIX);
@@ -60,9 +68,10 @@ public record Faults(
       throw new IllegalArgumentException(
           "need 0 <= minDelayMs <= maxDelayMs, got " + minDelayMs + " and " + maxDelayMs);
     }
-    if (partitions < 0 || crashes < 0 || wipes < 0 || maxEpisodeMs < 1) {
+    if (partitions < 0 || crashes < 0 || wipes < 0 || pauses < 0 || maxEpisodeMs < 1) {
       throw new IllegalArgumentException(
-          "partitions, crashes and wipes must not be negative and maxEpisodeMs must be positive");
+          "partitions, crashes, wipes and pauses must not be negative and maxEpisodeMs must be"
+              + " positive");
     }
   }
 
@@ -89,6 +98,35 @@ public record Faults(
         midSyncCrashRate,
         maxEpisodeMs,
         storageCrash,
+        0,
+        0);
+  }
+
+  /** Faults without pauses. */
+  public Faults(
+      double dropRate,
+      double duplicateRate,
+      long minDelayMs,
+      long maxDelayMs,
+      int partitions,
+      int crashes,
+      double midSendCrashRate,
+      double midSyncCrashRate,
+      long maxEpisodeMs,
+      StorageCrash storageCrash,
+      int wipes) {
+    this(
+        dropRate,
+        duplicateRate,
+        minDelayMs,
+        maxDelayMs,
+        partitions,
+        crashes,
+        midSendCrashRate,
+        midSyncCrashRate,
+        maxEpisodeMs,
+        storageCrash,
+        wipes,
         0);
   }
 
@@ -105,7 +143,25 @@ public record Faults(
         midSyncCrashRate,
         maxEpisodeMs,
         storageCrash,
-        wipes);
+        wipes,
+        pauses);
+  }
+
+  /** These faults with {@code pauses} pause episodes. */
+  public Faults withPauses(int pauses) {
+    return new Faults(
+        dropRate,
+        duplicateRate,
+        minDelayMs,
+        maxDelayMs,
+        partitions,
+        crashes,
+        midSendCrashRate,
+        midSyncCrashRate,
+        maxEpisodeMs,
+        storageCrash,
+        wipes,
+        pauses);
   }
 
   private static void rate(String name, double value) {

@@ -22,6 +22,15 @@ public final class InvariantViolation extends RuntimeException {
   public static final String HANDED_BACK_APPLIED = "handed-back-command-applied";
   public static final String STALE_READ_INDEX = "stale-read-index";
 
+  /** A key-value client's history of writes, linearizable and lease reads is not linearizable. */
+  public static final String LINEARIZABILITY = "linearizability";
+
+  /**
+   * A SEQUENTIAL read returned a value the key did not hold at or after the client's session slot,
+   * or a STALE read one it held after no chosen prefix.
+   */
+  public static final String SESSION_READ = "session-read";
+
   private final String invariant;
 
   public InvariantViolation(String invariant, String detail) {

@@ -38,6 +38,10 @@ final class SimNode {
   int incarnation;
   ArmedCrash armedCrash = ArmedCrash.NONE;
   long armedDowntime;
+  // While the simulated time is below this, the node is paused (see Faults#pauses).
+  long pausedUntil;
+  // During a pause, when after it the backlog of each sender (0: the clients) is handled, in ms.
+  int[] backlogOffsets = new int[0];
   // The newest snapshot this node held before a wipe destroyed its storage (0 if never wiped).
   long snapshotLostToWipe;
   // This node's clock runs at clockRate against the simulation's (SimOptions#clockDrift) since

@@ -5,10 +5,12 @@ import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.protocol.RoleFactory;
 import io.paxos.core.protocol.SessionTable;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +35,10 @@ public final class SimOptions {
   private final boolean sendsBeforeSync;
   private final WipedRejoin wipedRejoin;
   private final long snapshotInterval;
+  private final int kvClients;
+  private final int kvOperations;
+  private final Function<List<KvEvent>, Optional<String>> historyCheck;
+  private final boolean servesSessionReadsEarly;
   private final double clockDrift;
   private final int leaseReads;
 
@@ -62,6 +68,14 @@ public final class SimOptions {
     this.trace = b.trace;
     this.sendsBeforeSync = b.sendsBeforeSync;
     this.wipedRejoin = Objects.requireNonNull(b.wipedRejoin, "wipedRejoin");
+    this.kvClients = b.kvClients;
+    this.kvOperations = b.kvOperations;
+    this.historyCheck = b.historyCheck;
+    this.servesSessionReadsEarly = b.servesSessionReadsEarly;
+    if (kvClients < 1 || kvOperations < 0) {
+      throw new IllegalArgumentException(
+          "kvClients must be positive and kvOperations not negative (0 turns them off)");
+    }
     if (commands < 1 || workloadMs < 1 || clientTimeoutMs < 1 || livenessBoundMs < 1) {
       throw new IllegalArgumentException(
           "commands, workloadMs, clientTimeoutMs and livenessBoundMs must be positive");
@@ -235,6 +249,36 @@ public final class SimOptions {
     return sendsBeforeSync;
   }
 
+  /** How many key-value clients run at once ({@link KvWorkload}), if {@link #kvOperations} > 0. */
+  public int kvClients() {
+    return kvClients;
+  }
+
+  /**
+   * How many operations the key-value clients make in all (0: no key-value clients): puts, deletes,
+   * compare-and-sets and reads at every consistency level, spread over the workload's time.
+   */
+  public int kvOperations() {
+    return kvOperations;
+  }
+
+  /**
+   * Checks the key-value clients' writes, linearizable and lease reads at the end of a run: a
+   * description of the problem if they are not linearizable, or if the check could not decide (a
+   * budget ran out), else empty. Without one, only the session and stale reads are checked.
+   */
+  public Optional<Function<List<KvEvent>, Optional<String>>> historyCheck() {
+    return Optional.ofNullable(historyCheck);
+  }
+
+  /**
+   * Whether nodes answer a SEQUENTIAL read before applying the client's session slot: a broken
+   * host, which only the simulator's own tests ask for.
+   */
+  boolean servesSessionReadsEarly() {
+    return servesSessionReadsEarly;
+  }
+
   /** How a wiped node restarts (see {@link WipedRejoin}): the simulator's own tests change it. */
   WipedRejoin wipedRejoin() {
     return wipedRejoin;
@@ -278,6 +322,10 @@ public final class SimOptions {
     b.sendsBeforeSync = sendsBeforeSync;
     b.wipedRejoin = wipedRejoin;
     b.snapshotInterval = snapshotInterval;
+    b.kvClients = kvClients;
+    b.kvOperations = kvOperations;
+    b.historyCheck = historyCheck;
+    b.servesSessionReadsEarly = servesSessionReadsEarly;
     b.clockDrift = clockDrift;
     b.leaseReads = leaseReads;
     return b;
@@ -300,6 +348,8 @@ public final class SimOptions {
         + (sendsBeforeSync ? ", BROKEN HOST: sends before sync" : "")
         + (wipedNodesVote() ? ", BROKEN HOST: wiped nodes rejoin " + wipedRejoin : "")
         + (snapshotInterval > 0 ? ", snapshotInterval=" + snapshotInterval : "")
+        + (kvOperations > 0 ? ", kv=" + kvOperations + " ops by " + kvClients + " clients" : "")
+        + (servesSessionReadsEarly ? ", BROKEN HOST: serves session reads early" : "")
         + (clockDrift > 0 ? ", clockDrift=" + clockDrift : "")
         + (leaseReads > 0 ? ", leaseReads=" + leaseReads : "")
         + "]";
@@ -326,6 +376,10 @@ public final class SimOptions {
     private boolean sendsBeforeSync;
     private WipedRejoin wipedRejoin = WipedRejoin.LEARNER_ONLY;
     private long snapshotInterval;
+    private int kvClients = 4;
+    private int kvOperations;
+    private Function<List<KvEvent>, Optional<String>> historyCheck;
+    private boolean servesSessionReadsEarly;
 
     private Builder(long seed, ClusterConfig cluster) {
       this.seed = seed;
@@ -410,6 +464,25 @@ public final class SimOptions {
     /** Break the host contract: send before syncing (see {@link SimOptions#sendsBeforeSync}). */
     Builder sendsBeforeSync(boolean on) {
       this.sendsBeforeSync = on;
+      return this;
+    }
+
+    /** Run {@code operations} key-value operations by {@code clients} clients (0: none). */
+    public Builder kv(int clients, int operations) {
+      this.kvClients = clients;
+      this.kvOperations = operations;
+      return this;
+    }
+
+    /** The linearizability check of the key-value history (see {@link SimOptions#historyCheck}). */
+    public Builder historyCheck(Function<List<KvEvent>, Optional<String>> check) {
+      this.historyCheck = check;
+      return this;
+    }
+
+    /** Break the host: answer session reads before their slot is applied. */
+    Builder servesSessionReadsEarly(boolean on) {
+      this.servesSessionReadsEarly = on;
       return this;
     }
 

@@ -28,6 +28,8 @@ package io.paxos.core.sim;
  * @param compactedWithoutLearner the highest slot an acceptor on a node without a learner compacted
  *     through (on the learners' announced snapshots); 0 if none did
  * @param wipes nodes that lost their whole storage and restarted on an empty one
+ * @param pauses pause episodes (a node handled nothing for a while, then its backlog)
+ * @param kv what the key-value clients did
  * @param readsChecked reads answered with a read index, each checked to cover every value chosen
  *     before the read was made ({@link ReadIndexChecker})
  */
@@ -54,4 +56,6 @@ public record SimResult(
     int installs,
     long compactedWithoutLearner,
     int wipes,
-    long readsChecked) {}
+    int pauses,
+    long readsChecked,
+    KvCounts kv) {}

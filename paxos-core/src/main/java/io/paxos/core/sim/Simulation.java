@@ -57,10 +57,18 @@ import java.util.TreeMap;
  * receiver installs it if it is ahead. A restarted node restores its newest snapshot and replays
  * the log after it.
  *
+ * <p>Pauses ({@link Faults#pauses()}) stop a node without losing anything: what reaches it waits,
+ * and is handled when it resumes (see {@code deferredByPause}).
+ *
+ * <p>Key-value clients ({@link SimOptions#kvOperations()}, {@link KvWorkload}) run beside the byte
+ * workload: each learner node applies the chosen commands to a key-value replica and serves reads
+ * as the runtime does, and the clients' history is checked.
+ *
  * <p>Single-threaded and deterministic: no threads, no wall clock, all randomness from the seed.
  */
 public final class Simulation {
   private static final int RECENT = 48;
+  private static final int PAUSE_SHUFFLE_MS = 5;
   private static final byte[] NO_BYTES = new byte[0];
 
   private final SimOptions options;
@@ -68,6 +76,7 @@ public final class Simulation {
   private final EventQueue queue = new EventQueue();
   private final SimNetwork network;
   private final Workload workload;
+  private final KvWorkload kv;
   private final Checkers checkers;
   private final SplittableRandom clocks;
   private final ReadIndexChecker reads = new ReadIndexChecker();
@@ -89,6 +98,7 @@ public final class Simulation {
   private int partitions;
   private int partitionEpisode;
   private int snapshots;
+  private int pauses;
   private int installs;
 
   private Simulation(SimOptions options) {
@@ -112,6 +122,13 @@ public final class Simulation {
             options.cluster(),
             options.stateMachine(),
             new ExactlyOnceChecker(options.deduplication()));
+    // Split only for key-value runs, so that the seeds of runs without them stay what they were.
+    this.kv =
+        new KvWorkload(
+            options.kvOperations() > 0 ? random.split() : null,
+            options,
+            new KvHost(),
+            checkers.agreement);
   }
 
   /**
@@ -167,14 +184,16 @@ public final class Simulation {
         restart(n);
       }
       scheduleWorkload();
+      kv.start();
       scheduleFaults();
       queue.add(options.workloadMs(), Event.Kind.END_FAULTS, 0, 0, 0, null);
-      while (!(healed && workload.allComplete() && converged())) {
+      while (!(healed && workload.allComplete() && kv.allComplete() && converged())) {
         event = queue.poll();
         now = event.time;
         if (now > deadline) {
-          LivenessChecker.check(
-              healedAt, now, workload.incomplete(), learnerNextSlots(), highestSlot());
+          List<String> incomplete = new ArrayList<>(workload.incomplete());
+          incomplete.addAll(kv.incomplete());
+          LivenessChecker.check(healedAt, now, incomplete, learnerNextSlots(), highestSlot());
         }
         recent[(int) (steps % RECENT)] = event;
         options.trace().ifPresent(t -> t.accept(recent[(int) (steps % RECENT)].toString()));
@@ -182,6 +201,7 @@ public final class Simulation {
         steps++;
       }
       checkers.atEnd();
+      kv.atEnd();
     } catch (InvariantViolation v) {
       throw new SimulationFailure(options, describeFailure(), v);
     }
@@ -208,10 +228,15 @@ public final class Simulation {
         installs,
         checkers.compaction.withoutLearnerCompactedThrough(),
         wipes,
-        reads.answered());
+        pauses,
+        reads.answered(),
+        kv.counts());
   }
 
   private void handle(Event e) {
+    if (deferredByPause(e)) {
+      return;
+    }
     switch (e.kind) {
       case DELIVER:
         SimNode to = nodes[e.node];
@@ -276,11 +301,64 @@ public final class Simulation {
       case END_FAULTS:
         endFaults();
         break;
+      case PAUSE:
+        pauseEvent(e);
+        break;
+      case KV_NEXT:
+      case KV_ATTEMPT:
+      case KV_TIMEOUT:
+      case KV_REQUEST:
+        kv.handle(e);
+        break;
       case READ:
         leaseRead();
         break;
       default:
         throw new IllegalStateException("unknown event " + e);
+    }
+  }
+
+  /**
+   * An event for a paused node waits until the node resumes. Its backlog is then handled as the
+   * runtime's event loop does after a {@code SIGCONT}: the inputs first, each sender's (each
+   * connection's) in the order they arrived, the senders interleaved at random (their offsets in
+   * the first {@value #PAUSE_SHUFFLE_MS} ms), the storage thread among them, and the overdue timer
+   * tick after them.
+   */
+  private boolean deferredByPause(Event e) {
+    boolean storage = e.kind == Event.Kind.STORAGE_WRITE || e.kind == Event.Kind.STORAGE_FORCE;
+    if (e.kind != Event.Kind.DELIVER
+        && e.kind != Event.Kind.KV_REQUEST
+        && e.kind != Event.Kind.TICK
+        && !storage) {
+      return false;
+    }
+    SimNode n = nodes[e.node];
+    if (e.data instanceof Backlog b && b.incarnation() != n.incarnation) {
+      return true; // the process that held it in its buffers crashed: lost with it
+    }
+    if (n.pausedUntil <= now) {
+      return false;
+    }
+    long at = n.pausedUntil + PAUSE_SHUFFLE_MS + 1; // the timer: after the inputs
+    if (e.kind != Event.Kind.TICK) {
+      // Each connection, and the storage thread (with the node's messages to itself), resumes at
+      // its own point; each keeps its order.
+      int sender = e.kind == Event.Kind.DELIVER ? e.from : storage ? n.id : 0;
+      if (n.backlogOffsets[sender] < 0) {
+        n.backlogOffsets[sender] = random.nextInt(PAUSE_SHUFFLE_MS + 1);
+      }
+      at = n.pausedUntil + n.backlogOffsets[sender];
+    }
+    queue.requeue(e, at, new Backlog(n.incarnation));
+    return true;
+  }
+
+  /** Marks an event held by a paused node, which a crash of that incarnation loses. */
+  private record Backlog(int incarnation) {
+    @Override
+    public String toString() {
+      return "(backlog of incarnation " + incarnation + ")";
     }
   }
 
@@ -371,6 +449,7 @@ public final class Simulation {
         workload.onDelivered(d.value(), now, c -> checkers.onAcknowledged(c, n.id, d.slot()));
         n.deliveredSlot = d.slot();
       }
+      kv.delivered(n, deliveries); // the key-value replica applies them, as the applier would
     }
 
     @Override
@@ -396,6 +475,7 @@ public final class Simulation {
           }
         }
       }
+      kv.settled(n, batch); // key-value clients' hand-backs and read indexes
     }
   }
 
@@ -450,6 +530,7 @@ public final class Simulation {
     n.protocol.installSnapshot(slot, n.clock(now), n.out);
     n.carrier.write(storage -> storage.compact(slot), true);
     checkers.onInstall(n.id, slot);
+    kv.onInstall(n, slot);
     finish(n);
   }
 
@@ -542,18 +623,59 @@ public final class Simulation {
   private SimNode randomUpNode() {
     int up = 0;
     for (SimNode n : all) {
-      up += n.up() ? 1 : 0;
+      up += n.up() && n.pausedUntil <= now ? 1 : 0;
     }
     if (up == 0) {
       return null;
     }
     int pick = random.nextInt(up);
     for (SimNode n : all) {
-      if (n.up() && pick-- == 0) {
+      if (n.up() && n.pausedUntil <= now && pick-- == 0) {
         return n;
       }
     }
     throw new IllegalStateException("unreachable");
+  }
+
+  /** What the key-value clients ({@link KvWorkload}) do through the simulation. */
+  private final class KvHost implements KvWorkload.Host {
+    @Override
+    public long now() {
+      return now;
+    }
+
+    @Override
+    public List<SimNode> nodes() {
+      return all;
+    }
+
+    @Override
+    public void schedule(long at, Event.Kind kind, long client, long token) {
+      queue.add(at, kind, 0, client, token, null);
+    }
+
+    @Override
+    public void request(int node, long client, long token) {
+      queue.add(now, Event.Kind.KV_REQUEST, node, client, token, null);
+    }
+
+    @Override
+    public void submit(SimNode node, Command command) {
+      checkers.onSubmit(command);
+      node.protocol.submit(command, node.clock(now), node.out);
+      finish(node);
+    }
+
+    @Override
+    public void read(SimNode node, long readId) {
+      node.protocol.read(readId, node.clock(now), node.out);
+      finish(node);
+    }
+
+    @Override
+    public void acknowledged(CommandKey command, int learner, long slot) {
+      checkers.onAcknowledged(command, learner, slot);
+    }
   }
 
   // ---- faults ----
@@ -586,6 +708,10 @@ public final class Simulation {
     for (int i = 0; i < f.wipes(); i++) {
       long downtime = 5 + random.nextLong(f.maxEpisodeMs());
       queue.add(random.nextLong(options.workloadMs()), Event.Kind.WIPE, 0, 0, downtime, null);
+    }
+    for (int i = 0; i < f.pauses(); i++) {
+      long length = 5 + random.nextLong(f.maxEpisodeMs());
+      queue.add(random.nextLong(options.workloadMs()), Event.Kind.PAUSE, 0, 0, length, null);
     }
   }
 
@@ -646,6 +772,18 @@ public final class Simulation {
     checkers.acceptors.forget(n.id);
   }
 
+  /** Pause a node that is up and not paused: half the time the leader. */
+  private void pauseEvent(Event e) {
+    SimNode n = victim();
+    if (healed || !n.up() || n.pausedUntil > now) {
+      return;
+    }
+    n.pausedUntil = now + e.arg2;
+    n.backlogOffsets = new int[nodes.length];
+    java.util.Arrays.fill(n.backlogOffsets, -1);
+    pauses++;
+  }
+
   private boolean mayWipe(SimNode candidate) {
     int acceptors = 0;
     int proposers = 0;
@@ -673,6 +811,7 @@ public final class Simulation {
     n.sendBudget = -1;
     n.deliveredSlot = 0;
     n.armedCrash = SimNode.ArmedCrash.NONE;
+    n.pausedUntil = 0;
     int unsynced = n.storage.unsyncedWrites();
     int surviving = options.faults().storageCrash().survivors(unsynced, random);
     n.storage.crash(surviving);
@@ -728,6 +867,7 @@ public final class Simulation {
         options.sendsBeforeSync() ? new EarlyReportingWriter(n.writer) : n.writer;
     n.carrier = new OutboxCarrier(n.id, writer, new NodeEffects(n));
     checkers.onStart(n.protocol, durable);
+    kv.onStart(n, durable);
     queue.add(now + random.nextInt(10), Event.Kind.TICK, n.id, n.incarnation, 0, null);
   }
 
@@ -789,6 +929,7 @@ public final class Simulation {
     network.calm(options.protocol().heartbeatIntervalMs() / 2);
     for (SimNode n : all) {
       n.armedCrash = SimNode.ArmedCrash.NONE;
+      n.pausedUntil = Math.min(n.pausedUntil, now);
       restart(n);
     }
   }

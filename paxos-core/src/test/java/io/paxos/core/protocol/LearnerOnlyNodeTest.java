@@ -57,6 +57,29 @@ class LearnerOnlyNodeTest {
   }
 
   @Test
+  void aForwardAddressedToItsOwnBallotIsOfUnknownOutcomeForAOneShotCommand() {
+    // A wiped node that led before its wipe may have proposed a first copy of a forward whose
+    // duplicate reaches it now: telling the client "not proposed" could get the command applied
+    // twice. A forward addressed to another leader, or a session command, is refused as usual.
+    ProtocolNode n = learnerOnly();
+    Command oneShot = new Command(1, 77, 1, new byte[] {1});
+    Command session = new Command(1, 78, 1, 1, new byte[] {2});
+    Command toAnother = new Command(1, 79, 1, new byte[] {3});
+    n.receive(new Message.Forward(1, b(5, 2), List.of(oneShot, session)), 0, out);
+    n.receive(new Message.Forward(1, b(5, 3), List.of(toAnother)), 0, out);
+    n.flush(1, out);
+    java.util.Map<Command, Outbox.Rejection> reasons = new java.util.HashMap<>();
+    for (Message.ForwardRejected r : sent(out, Message.ForwardRejected.class)) {
+      r.commands().forEach(c -> reasons.put(c, r.reason()));
+    }
+    assertThat(reasons)
+        .containsOnly(
+            java.util.Map.entry(oneShot, Outbox.Rejection.OUTCOME_UNKNOWN),
+            java.util.Map.entry(session, Outbox.Rejection.NOT_LEADER),
+            java.util.Map.entry(toAnother, Outbox.Rejection.NOT_LEADER));
+  }
+
+  @Test
   void itNeverCampaignsHoweverLongItHearsNoLeader() {
     ProtocolNode n = learnerOnly();
     for (long now = 0; now <= 100 * OPTIONS.electionTimeoutMaxMs(); now += 10) {

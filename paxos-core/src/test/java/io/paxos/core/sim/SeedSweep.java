@@ -20,6 +20,7 @@ final class SeedSweep {
   long steps;
   long crashes;
   long wipes;
+  long pauses;
   long midSyncCrashes;
   long survivingWrites;
   long lostWrites;
@@ -33,6 +34,17 @@ final class SeedSweep {
   long snapshots;
   long installs;
   long readsChecked;
+
+  long kvOperations;
+  long kvWrites;
+  long kvLinearizableReads;
+  long kvLeaseReads;
+  long kvSequentialReads;
+  long kvStaleReads;
+  long kvFailed;
+  long kvUnknown;
+  long kvCheckedEvents;
+  long kvHistories;
 
   /** Seeds in which an acceptor on a node without a learner compacted. */
   long compactingWithoutLearner;
@@ -64,8 +76,14 @@ final class SeedSweep {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long cpuStart = threads.getCurrentThreadCpuTime();
     long started = System.nanoTime();
+    long progress = Long.getLong("paxos.sim.progress", 0L); // print a line every N seeds
     for (long seed : seedList) {
       seeds++;
+      if (progress > 0 && seeds % progress == 0) {
+        System.out.printf(
+            "%d seeds (to %d), %d key-value operations, %d failed so far%n",
+            seeds, seed, kvOperations, failures.size());
+      }
       try {
         add(Simulation.run(options.apply(seed)));
       } catch (SimulationFailure f) {
@@ -90,6 +108,7 @@ final class SeedSweep {
     steps += r.steps();
     crashes += r.crashes();
     wipes += r.wipes();
+    pauses += r.pauses();
     midSyncCrashes += r.midSyncCrashes();
     survivingWrites += r.survivingWrites();
     lostWrites += r.lostWrites();
@@ -104,6 +123,17 @@ final class SeedSweep {
     readsChecked += r.readsChecked();
     compactingWithoutLearner += r.compactedWithoutLearner() > 0 ? 1 : 0;
     slowestHeal = Math.max(slowestHeal, r.endTimeMs() - r.healedAtMs());
+    KvCounts kv = r.kv();
+    kvOperations += kv.operations();
+    kvWrites += kv.writes();
+    kvLinearizableReads += kv.linearizableReads();
+    kvLeaseReads += kv.leaseReads();
+    kvSequentialReads += kv.sequentialReads();
+    kvStaleReads += kv.staleReads();
+    kvFailed += kv.failed();
+    kvUnknown += kv.unknown();
+    kvCheckedEvents += kv.checkedEvents();
+    kvHistories += kv.operations() > 0 ? 1 : 0;
   }
 
   /** Print the totals and the speed (per second of wall time and of this thread's CPU time). */
@@ -130,8 +160,25 @@ final class SeedSweep {
         slowestHeal);
     System.out.printf(
         "  snapshots: %d taken, %d installed from a peer; acceptors without a learner compacted in"
-            + " %d seeds; %d nodes wiped%n",
-        snapshots, installs, compactingWithoutLearner, wipes);
+            + " %d seeds; %d nodes wiped, %d paused%n",
+        snapshots, installs, compactingWithoutLearner, wipes, pauses);
+    if (kvHistories > 0) {
+      System.out.printf(
+          "  key-value: %d histories checked, %d operations (%d writes applied, %d of them a cas"
+              + " that did not hold; %d unknown; reads: %d linearizable, %d lease, %d sequential, %d stale), %d events"
+              + " in the linearizability checks; %d seeds failed%n",
+          kvHistories,
+          kvOperations,
+          kvWrites,
+          kvFailed,
+          kvUnknown,
+          kvLinearizableReads,
+          kvLeaseReads,
+          kvSequentialReads,
+          kvStaleReads,
+          kvCheckedEvents,
+          failures.size());
+    }
     if (readsChecked > 0) {
       System.out.printf("  reads: %d answered with a read index, each checked%n", readsChecked);
     }
