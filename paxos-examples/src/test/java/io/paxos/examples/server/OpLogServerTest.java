@@ -64,6 +64,23 @@ class OpLogServerTest {
   }
 
   @Test
+  void aBlankOplogIsRefusedAndNoneMeansOff(@TempDir Path dir) throws Exception {
+    ServerProcesses file =
+        new ServerProcesses(dir, "oplog", Map.of(1, "[proposer, acceptor, learner]"), "");
+    Map<Setting, String> flags = flags(file, dir.resolve("oplog-1.txt"), true);
+    flags.put(Setting.OPLOG, " ");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ConfigResolver.resolve(flags, Map.of(), w -> {}))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--oplog")
+        .hasMessageContaining("is blank");
+    flags.remove(Setting.OPLOG);
+    ServerConfig off = ConfigResolver.resolve(flags, Map.of(), w -> {});
+    assertThat(off.oplog()).isEmpty();
+    assertThat(off.describe()).containsPattern("oplog +\\(none: off\\) +default");
+  }
+
+  @Test
   void aRestartContinuesTheFileWithEverySlotOnce(@TempDir Path dir) throws Exception {
     ServerProcesses file =
         new ServerProcesses(dir, "oplog", Map.of(1, "[proposer, acceptor, learner]"), "");
