@@ -62,6 +62,11 @@ public final class OpLogCompare {
             if (first < 0) {
               first = i;
             } else if (!line.ops().equals(heads.get(first).get().ops())) {
+              for (OpLogReader r : readers) {
+                while (r.next().isPresent()) {
+                  // a malformed file is reported as such, even after a difference
+                }
+              }
               return new Verdict(
                   false,
                   "slot "

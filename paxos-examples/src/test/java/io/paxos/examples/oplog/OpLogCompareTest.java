@@ -110,6 +110,8 @@ class OpLogCompareTest {
     assertMalformed(limit + "x\n", "line 1 is longer than " + OpLogReader.MAX_LINE_BYTES);
     // A malformed file is reported even when another file is fine.
     assertThat(compare("1 NOOP\n", "x NOOP\n").exit()).isEqualTo(2);
+    // ... and even after a difference: a bad file's verdict is not trusted.
+    assertThat(compare("1 NOOP\n2 NOOP\n", "1 PUT a 1\n0 NOOP\n").exit()).isEqualTo(2);
   }
 
   @Test
