@@ -16,7 +16,6 @@ import io.paxos.examples.oplog.OpLog;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.NodeServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -71,7 +70,8 @@ public final class KvServer implements AutoCloseable {
    * bootstrapping a new cluster), builds the node, then serves HTTP if the member has a port.
    *
    * @throws java.io.UncheckedIOException if the gRPC port cannot be bound
-   * @throws IllegalStateException if the HTTP port cannot be bound
+   * @throws IllegalStateException if the HTTP port cannot be bound, or the oplog file cannot be
+   *     written or is not an oplog
    * @throws RuntimeException if the data directory cannot be used
    */
   public static KvServer start(ServerConfig config) {
@@ -143,7 +143,8 @@ public final class KvServer implements AutoCloseable {
     try {
       return Optional.of(OpLog.start(node.node(), file));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the oplog " + file + ": " + e.getMessage(), e);
+      // not an UncheckedIOException: that is what a port in use throws here
+      throw new IllegalStateException("cannot write the oplog " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -64,7 +64,7 @@ class OpLogServerTest {
   }
 
   @Test
-  void aBlankOplogIsRefusedAndNoneMeansOff(@TempDir Path dir) throws Exception {
+  void aBlankOplogOrAFileThatIsNotOneIsRefusedAndNoneMeansOff(@TempDir Path dir) throws Exception {
     ServerProcesses file =
         new ServerProcesses(dir, "oplog", Map.of(1, "[proposer, acceptor, learner]"), "");
     Map<Setting, String> flags = flags(file, dir.resolve("oplog-1.txt"), true);
@@ -78,6 +78,15 @@ class OpLogServerTest {
     ServerConfig off = ConfigResolver.resolve(flags, Map.of(), w -> {});
     assertThat(off.oplog()).isEmpty();
     assertThat(off.describe()).containsPattern("oplog +\\(none: off\\) +default");
+    // A file that is not an oplog stops the start (with the reason), it is not overwritten.
+    Path junk = dir.resolve("oplog-1.txt");
+    Files.writeString(junk, "1 NOOP\n0 PUT a b\n");
+    ServerConfig bad = ConfigResolver.resolve(flags(file, junk, true), Map.of(), w -> {});
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> KvServer.start(bad))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot write the oplog " + junk)
+        .hasMessageContaining("line 2 has slot 0");
+    assertThat(Files.readString(junk)).isEqualTo("1 NOOP\n0 PUT a b\n");
   }
 
   @Test
