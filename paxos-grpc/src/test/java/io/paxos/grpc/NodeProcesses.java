@@ -25,6 +25,7 @@ final class NodeProcesses implements AutoCloseable {
   final Map<Integer, Endpoint> members = new LinkedHashMap<>();
   private final Map<Integer, Process> processes = new LinkedHashMap<>();
   private final Map<Integer, Integer> starts = new LinkedHashMap<>();
+  private final java.util.Set<Integer> paused = new java.util.HashSet<>();
 
   NodeProcesses(String cluster, Path dir, int nodes) throws IOException {
     this.cluster = cluster;
@@ -80,13 +81,43 @@ final class NodeProcesses implements AutoCloseable {
 
   /** kill -9 node {@code id}. */
   void kill(int id) throws InterruptedException {
+    paused.remove(id); // SIGKILL ends a stopped process too
     Process p = processes.remove(id);
     p.destroyForcibly();
     p.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** Pause node {@code id} with SIGSTOP: its sockets stay open, it answers nothing. */
+  void pause(int id) throws IOException, InterruptedException {
+    signal(id, "-STOP");
+    paused.add(id);
+  }
+
+  /** Resume a paused node {@code id} with SIGCONT. */
+  void resume(int id) throws IOException, InterruptedException {
+    signal(id, "-CONT");
+    paused.remove(id);
+  }
+
+  private void signal(int id, String signal) throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", signal, Long.toString(processes.get(id).pid()))
+            .inheritIO()
+            .start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill " + signal + " node " + id + " failed");
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
+    for (int id : List.copyOf(paused)) {
+      try {
+        resume(id); // a stopped process would not handle SIGTERM
+      } catch (IOException | IllegalStateException e) {
+        processes.get(id).destroyForcibly();
+      }
+    }
     for (Process p : processes.values()) {
       p.destroy();
     }

@@ -58,6 +58,8 @@ public final class ProtocolNode {
   public static final int ANNOUNCE_EVERY_HEARTBEATS = 10;
 
   private final Map<Integer, List<Command>> forwards = new TreeMap<>();
+  // Forwarded and not answered yet: sent again when another node leads.
+  private final ForwardedWork forwarded;
   private final List<Command> parked = new ArrayList<>();
   private long parkedBytes;
   // The most bytes of values or commands one message carries.
@@ -157,6 +159,7 @@ public final class ProtocolNode {
                 .toArray();
     this.chosenReported = state.nextChosenSlot();
     this.messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    this.forwarded = new ForwardedWork(id, MAX_PARKED, options.maxQueuedBytes());
   }
 
   public int id() {
@@ -269,7 +272,24 @@ public final class ProtocolNode {
       }
     }
     reportChosen(out);
+    followLeader(now, out);
+    askAgainForReads(now, out);
     routeAbandoned(out);
+  }
+
+  /**
+   * Ask again for the read indexes asked of another node more than an election timeout ago and not
+   * answered: a request or reply lost on a cut link would otherwise wait for the caller's timeout
+   * though the leader is reachable again.
+   */
+  private void askAgainForReads(long now, Outbox out) {
+    int leader = leaderHint();
+    if (leader == 0 || leader == id) {
+      return; // they wait for a leader; followLeader hands them to it (or to this node's proposer)
+    }
+    for (long readId : forwarded.unansweredSince(now - options.electionTimeoutMinMs())) {
+      read(readId, now, out);
+    }
   }
 
   /**
@@ -305,7 +325,8 @@ public final class ProtocolNode {
 
   /**
    * Ask for a read index for the read {@code readId} made at this node (answered in the outbox); a
-   * lease read if {@code readId} has the {@link #LEASE_READ} bit.
+   * lease read if {@code readId} has the {@link #LEASE_READ} bit. A read asked of another node is
+   * asked again of the next leader if this node learns of one before the answer.
    *
    * <p>Lease reads rely on the host's {@code now}: it must come from a clock that never jumps (the
    * runtime uses {@code System.nanoTime}) and drifts within {@link
@@ -320,6 +341,7 @@ public final class ProtocolNode {
       requestRead(id, readId, now, out);
     } else if (leader != 0 && leader != id) {
       out.send(leader, new Message.ReadIndexRequest(id, readId));
+      forwarded.readSent(readId, leader, now);
     } else {
       out.readIndex(new Outbox.ReadIndex(readId, false, 0, 0));
     }
@@ -450,7 +472,15 @@ public final class ProtocolNode {
       }
 
     } else if (message instanceof Message.ForwardRejected m) {
-      out.abandon(m.commands(), m.reason(), m.leaderHint());
+      List<Command> handBack = new ArrayList<>(m.commands().size());
+      for (Command c : m.commands()) {
+        if (forwarded.rejected(c, m.from())) {
+          handBack.add(c);
+        }
+      }
+      if (!handBack.isEmpty()) {
+        out.abandon(handBack, m.reason(), m.leaderHint());
+      }
     } else if (message instanceof Message.ReadIndexRequest m) {
       if (proposer != null) {
         requestRead(m.from(), m.readId(), now, out);
@@ -459,7 +489,9 @@ public final class ProtocolNode {
       }
 
     } else if (message instanceof Message.ReadIndexReply m) {
-      out.readIndex(new Outbox.ReadIndex(m.readId(), m.ok(), m.readIndex(), m.leaderHint()));
+      if (forwarded.answered(m.readId(), m.from(), m.ok())) {
+        out.readIndex(new Outbox.ReadIndex(m.readId(), m.ok(), m.readIndex(), m.leaderHint()));
+      }
     } else if (message instanceof Message.CommandResult
         || message instanceof Message.SnapshotRequest
         || message instanceof Message.SnapshotChunk) {
@@ -470,7 +502,28 @@ public final class ProtocolNode {
     if (learner != null && proposer != null) {
       proposer.onChosenPrefix(learner.nextSlot());
     }
+    followLeader(now, out);
     routeAbandoned(out);
+  }
+
+  /**
+   * Once another node leads than the one this node forwarded work to, send that work again: to the
+   * new leader, or to this node's proposer if it leads (see {@link ForwardedWork}).
+   */
+  private void followLeader(long now, Outbox out) {
+    int leader = leaderHint();
+    ForwardedWork.Rerouted again = forwarded.rerouted(leader);
+    for (Command c : again.commands()) {
+      if (leader == id && proposer != null) {
+        proposer.propose(c, now, out);
+        forwarded.forwarded(c, id); // a late refusal from the old leader is stale now
+      } else {
+        forwards.computeIfAbsent(leader, k -> new ArrayList<>()).add(c);
+      }
+    }
+    for (long readId : again.reads()) {
+      read(readId, now, out);
+    }
   }
 
   private void requestRead(int origin, long readId, long now, Outbox out) {
@@ -504,7 +557,8 @@ public final class ProtocolNode {
    * acceptor of the compact copies the learner keeps of them.
    */
   private void reportChosen(Outbox out) {
-    if (learner == null || (proposer == null && acceptor == null)) {
+    if (learner == null
+        || (proposer == null && acceptor == null && forwarded.commandCount() == 0)) {
       return;
     }
     List<Outbox.Delivery> delivered = out.deliveries();
@@ -514,6 +568,11 @@ public final class ProtocolNode {
     }
     for (; i < delivered.size(); i++) {
       Outbox.Delivery d = delivered.get(i);
+      if (forwarded.commandCount() > 0) {
+        for (Command c : d.value().commands()) {
+          forwarded.delivered(c);
+        }
+      }
       if (proposer != null) {
         proposer.onChosen(d.slot(), d.value(), out);
       }
@@ -541,6 +600,7 @@ public final class ProtocolNode {
         submit(c, now, out);
       }
     }
+    followLeader(now, out);
     if (proposer != null) {
       proposer.flush(now, out);
     }
@@ -550,6 +610,9 @@ public final class ProtocolNode {
         Ballot ballot = forwardBallot(to);
         for (List<Command> part : split(e.getValue())) {
           out.send(to, new Message.Forward(id, ballot, part));
+        }
+        for (Command c : e.getValue()) {
+          forwarded.forwarded(c, to);
         }
       }
       forwards.clear();

@@ -144,10 +144,10 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Submit, and submit again while the command is refused unproposed by a change of leader, once
-   * the cluster agrees on a leader; the result.
+   * Submit (or read), and again while it is refused unproposed by a change of leader (a {@code
+   * NotLeaderException}: safe to retry), once the cluster agrees on a leader; the result.
    */
-  byte[] submitUntilProposed(Callable<CompletableFuture<byte[]>> submit) throws Exception {
+  <T> T submitUntilProposed(Callable<CompletableFuture<T>> submit) throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
         return submit.call().get(30, TimeUnit.SECONDS);

@@ -33,14 +33,19 @@ class ReadAtSlotTest {
   void writesReportTheSlotTheyWereAppliedIn() throws Exception {
     try (LocalCluster c = new LocalCluster(ClusterConfig.of("t", 1, 2, 3), FAST, seconds(5))) {
       PaxosNode leader = c.awaitLeader();
-      SlotResult first = get(leader.submitWithSlot(RecordingStateMachine.command(1)));
-      SlotResult second = get(leader.submitWithSlot(RecordingStateMachine.command(2)));
+      // A leader change on a loaded machine refuses a command unproposed: retried, as clients do.
+      SlotResult first =
+          c.submitUntilProposed(() -> leader.submitWithSlot(RecordingStateMachine.command(1)));
+      SlotResult second =
+          c.submitUntilProposed(() -> leader.submitWithSlot(RecordingStateMachine.command(2)));
       assertThat(first.slot()).isPositive();
       assertThat(second.slot()).isGreaterThan(first.slot());
       assertThat(RecordingStateMachine.count(second.result())).isEqualTo(1);
       assertThat(leader.status().appliedSlot()).isGreaterThanOrEqualTo(second.slot());
       PaxosNode follower = c.live().stream().filter(n -> n != leader).findFirst().orElseThrow();
-      SlotResult session = get(follower.submitWithSlot(77, 1, 1, RecordingStateMachine.command(3)));
+      SlotResult session =
+          c.submitUntilProposed(
+              () -> follower.submitWithSlot(77, 1, 1, RecordingStateMachine.command(3)));
       assertThat(session.slot()).isGreaterThan(second.slot());
       SlotResult retry = get(follower.submitWithSlot(77, 1, 1, RecordingStateMachine.command(3)));
       assertThat(retry.result()).isEqualTo(session.result());
@@ -54,11 +59,13 @@ class ReadAtSlotTest {
       try (LocalCluster c = new LocalCluster(ClusterConfig.of("t", 1, 2, 3), FAST, seconds(30))) {
         PaxosNode leader = c.awaitAgreedLeader();
         PaxosNode follower = c.live().stream().filter(n -> n != leader).findFirst().orElseThrow();
-        get(leader.submit(RecordingStateMachine.command(0)));
-        get(follower.read(QUERY, Consistency.SEQUENTIAL)); // its floor is known from here on
+        c.submitUntilProposed(() -> leader.submit(RecordingStateMachine.command(0)));
+        // its floor is known from here on
+        c.submitUntilProposed(() -> follower.read(QUERY, Consistency.SEQUENTIAL));
 
         c.network.isolate(follower.id());
-        SlotResult write = get(leader.submitWithSlot(RecordingStateMachine.command(1)));
+        SlotResult write =
+            c.submitUntilProposed(() -> leader.submitWithSlot(RecordingStateMachine.command(1)));
         CompletableFuture<SlotResult> atSlot;
         if (consistency == Consistency.LINEARIZABLE) {
           // needs the leader, which cannot be reached from here: asked once reconnected below
@@ -72,10 +79,10 @@ class ReadAtSlotTest {
           assertThat(atSlot).as(consistency + " read at slot " + write.slot()).isNotDone();
         }
         c.network.reconnect(follower.id());
-        if (atSlot == null) {
-          atSlot = follower.read(QUERY, consistency, write.slot());
-        }
-        SlotResult read = get(atSlot);
+        SlotResult read =
+            atSlot != null
+                ? get(atSlot)
+                : c.submitUntilProposed(() -> follower.read(QUERY, consistency, write.slot()));
         assertThat(read.slot()).isGreaterThanOrEqualTo(write.slot());
         assertThat(RecordingStateMachine.count(read.result())).as(consistency.name()).isEqualTo(2);
       }

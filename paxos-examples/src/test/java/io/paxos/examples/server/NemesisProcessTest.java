@@ -30,15 +30,19 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three {@code server} JVMs with file storage, written and read by recorded clients while a nemesis
- * in turn kills the leader with {@code kill -9} and restarts it, kills a follower, pauses the
- * leader with SIGSTOP and pauses a follower; then everything heals, every key is read back, and the
- * whole history must be linearizable (which also means no acknowledged write was lost), and the
- * replicas' state hashes equal.
+ * Three (and five) {@code server} JVMs with file storage, written and read by recorded clients
+ * while a nemesis in turn kills the leader with {@code kill -9} and restarts it, kills a follower,
+ * pauses the leader with SIGSTOP and pauses a follower, cuts the leader off from its peers (while
+ * the clients still reach it) and cuts a follower off; then everything heals, every key is read
+ * back, and the whole history must be linearizable (which also means no acknowledged write was
+ * lost), and the replicas' state hashes equal. The partitions cut the peer links at a {@link
+ * LinkProxy} in front of each direction of each link ({@link ServerProcesses#proxyPeerLinks}).
  *
- * <p>One round of the four faults runs in {@code ./mvnw verify}; {@code -Dpaxos.nemesis.rounds=N}
- * runs N rounds, and {@code -Dpaxos.nemesis.seed=S} changes which faults hit which node. The time
- * from each fault until every client completed an operation again is printed, never asserted.
+ * <p>In {@code ./mvnw verify}: one round of the six faults on three nodes, and on five nodes one
+ * round of killing, pausing and isolating the leader. {@code -Dpaxos.nemesis.rounds=N} runs N
+ * rounds of every fault on both sizes, and {@code -Dpaxos.nemesis.seed=S} changes which faults hit
+ * which node. The time from each fault until every client completed a write again (and any
+ * operation) is printed, never asserted.
  */
 class NemesisProcessTest {
   private static final int KEYS = 6;
@@ -49,38 +53,78 @@ class NemesisProcessTest {
     KILL_LEADER,
     KILL_FOLLOWER,
     PAUSE_LEADER,
-    PAUSE_FOLLOWER
+    PAUSE_FOLLOWER,
+    ISOLATE_LEADER,
+    ISOLATE_FOLLOWER
   }
 
   private record Injected(Fault fault, int node, long atNanos) {}
 
   @Test
-  void historiesStayLinearizableThroughCrashesAndPauses() throws Exception {
+  void threeNodesStayLinearizableThroughCrashesPausesAndPartitions() throws Exception {
+    run(3, chosen(List.of(Fault.values())));
+  }
+
+  @Test
+  void fiveNodesStayLinearizableThroughLeaderFaults() throws Exception {
+    run(
+        5,
+        chosen(
+            Integer.getInteger("paxos.nemesis.rounds", 0) > 0
+                ? List.of(Fault.values())
+                : List.of(Fault.KILL_LEADER, Fault.PAUSE_LEADER, Fault.ISOLATE_LEADER)));
+  }
+
+  /**
+   * {@code faults}, or those of them that {@code -Dpaxos.nemesis.faults} names (comma-separated,
+   * e.g. {@code KILL_LEADER,PAUSE_LEADER}).
+   */
+  private static List<Fault> chosen(List<Fault> faults) {
+    String names = System.getProperty("paxos.nemesis.faults", "").trim();
+    if (names.isEmpty()) {
+      return faults;
+    }
+    Set<Fault> wanted = new HashSet<>();
+    for (String name : names.split(",")) {
+      wanted.add(Fault.valueOf(name.trim()));
+    }
+    return faults.stream().filter(wanted::contains).toList();
+  }
+
+  private static void run(int size, List<Fault> faults) throws Exception {
     // Kept after the run (under target/, which a clean build removes): the nodes' logs and the
     // history are what a failure is diagnosed from.
-    Path dir = Files.createDirectories(Path.of("target", "nemesis", "run-" + System.nanoTime()));
+    Path dir =
+        Files.createDirectories(
+            Path.of("target", "nemesis", "run-" + size + "-" + System.nanoTime()));
     int rounds = Integer.getInteger("paxos.nemesis.rounds", 1);
     long seed = Long.getLong("paxos.nemesis.seed", 17);
     SplittableRandom random = new SplittableRandom(seed);
+    if (faults.isEmpty()) {
+      return;
+    }
     Map<Integer, String> roles = new LinkedHashMap<>();
-    for (int id = 1; id <= 3; id++) {
+    for (int id = 1; id <= size; id++) {
       roles.put(id, "[proposer, acceptor, learner]");
     }
+    int[] ids = roles.keySet().stream().mapToInt(i -> i).toArray();
     Path historyFile = dir.resolve("history.jsonl");
     HistoryWriter history = HistoryWriter.toFile(historyFile);
     List<Injected> injected = new ArrayList<>();
     List<List<Long>> completions;
+    List<List<Long>> writes;
     try (ServerProcesses nodes = new ServerProcesses(dir, "nemesis", roles, "")) {
       nodes.logLevel = "info"; // leader changes and peers, for a failure's diagnosis
-      nodes.start(1, 2, 3);
+      nodes.proxyPeerLinks();
+      nodes.start(ids);
       RecordedClients clients =
           new RecordedClients(history, nodes.endpoints(), KEYS, Duration.ofSeconds(5), seed);
       try {
         clients.start(CLIENTS);
         awaitProgress(clients, 50);
         for (int round = 0; round < rounds; round++) {
-          for (Fault fault : Fault.values()) {
-            injected.add(inject(fault, nodes, random));
+          for (Fault fault : faults) {
+            injected.add(inject(fault, nodes, ids, random));
             awaitProgress(clients, 30);
           }
         }
@@ -88,23 +132,25 @@ class NemesisProcessTest {
         clients.close();
       }
       completions = clients.completions();
-      ClusterWrites.awaitConverged(nodes, 1, 2, 3);
+      writes = clients.writeCompletions();
+      ClusterWrites.awaitConverged(nodes, ids);
       readEveryKey(history, nodes);
       Set<String> hashes = new HashSet<>();
-      for (int id = 1; id <= 3; id++) {
+      for (int id : ids) {
         Matcher m = STATE_HASH.matcher(nodes.stop(id));
         assertThat(m.find()).isTrue();
         hashes.add(m.group(1));
       }
-      assertThat(hashes).as("state hashes of the three replicas").hasSize(1);
+      assertThat(hashes).as("state hashes of the %d replicas", size).hasSize(1);
     }
     history.close();
     List<HistoryEvent> events = history.events();
     long checkStart = System.nanoTime();
     Verdict verdict = new LinearizabilityChecker().check(events);
     System.out.printf(
-        "nemesis: %d rounds, %d faults, %d events, %d operations checked in %d ms: %s (history"
-            + " and node logs in %s)%n",
+        "nemesis: %d nodes, %d rounds, %d faults, %d events, %d operations checked in %d ms: %s"
+            + " (history and node logs in %s)%n",
+        size,
         rounds,
         injected.size(),
         events.size(),
@@ -114,8 +160,13 @@ class NemesisProcessTest {
         dir);
     for (Injected i : injected) {
       System.out.printf(
-          "nemesis: %s (node %d): every client completed an operation again %s%n",
-          i.fault(), i.node(), recovery(i.atNanos(), completions));
+          "nemesis: %d nodes: %s (node %d): every client completed a write again %s (any"
+              + " operation %s)%n",
+          size,
+          i.fault(),
+          i.node(),
+          recovery(i.atNanos(), writes),
+          recovery(i.atNanos(), completions));
     }
     assertThat(verdict.isLinearizable()).as(verdict.describe()).isTrue();
     assertThat(events).isNotEmpty();
@@ -123,14 +174,14 @@ class NemesisProcessTest {
   }
 
   /** Inject one fault, hold it a while, heal it; returns what was done and when it started. */
-  private static Injected inject(Fault fault, ServerProcesses nodes, SplittableRandom random)
-      throws Exception {
-    int leader = agreedLeader(nodes);
-    int follower = follower(leader, random);
+  private static Injected inject(
+      Fault fault, ServerProcesses nodes, int[] ids, SplittableRandom random) throws Exception {
+    int leader = agreedLeader(nodes, ids);
+    int follower = follower(leader, ids, random);
     int target =
         switch (fault) {
-          case KILL_LEADER, PAUSE_LEADER -> leader;
-          case KILL_FOLLOWER, PAUSE_FOLLOWER -> follower;
+          case KILL_LEADER, PAUSE_LEADER, ISOLATE_LEADER -> leader;
+          case KILL_FOLLOWER, PAUSE_FOLLOWER, ISOLATE_FOLLOWER -> follower;
         };
     long at = System.nanoTime();
     switch (fault) {
@@ -144,6 +195,11 @@ class NemesisProcessTest {
         TimeUnit.MILLISECONDS.sleep(2500);
         nodes.resume(target);
       }
+      case ISOLATE_LEADER, ISOLATE_FOLLOWER -> {
+        nodes.isolate(target);
+        TimeUnit.MILLISECONDS.sleep(2500);
+        nodes.healLinks();
+      }
     }
     return new Injected(fault, target, at);
   }
@@ -152,7 +208,7 @@ class NemesisProcessTest {
    * A node that says it leads and that another node follows, so a leader a busy machine is just
    * deposing is not taken for the leader.
    */
-  private static int agreedLeader(ServerProcesses nodes) {
+  private static int agreedLeader(ServerProcesses nodes, int[] ids) {
     return await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50))
@@ -160,7 +216,7 @@ class NemesisProcessTest {
         .until(
             () -> {
               Map<Integer, ClusterStatus> status = new LinkedHashMap<>();
-              for (int id = 1; id <= 3; id++) {
+              for (int id : ids) {
                 status.put(id, ClusterWrites.status(nodes.addresses.get(id)));
               }
               for (Map.Entry<Integer, ClusterStatus> e : status.entrySet()) {
@@ -180,10 +236,9 @@ class NemesisProcessTest {
             id -> id != 0);
   }
 
-  private static int follower(int leader, SplittableRandom random) {
-    int[] others =
-        leader == 1 ? new int[] {2, 3} : leader == 2 ? new int[] {1, 3} : new int[] {1, 2};
-    return others[random.nextInt(2)];
+  private static int follower(int leader, int[] ids, SplittableRandom random) {
+    int[] others = java.util.Arrays.stream(ids).filter(id -> id != leader).toArray();
+    return others[random.nextInt(others.length)];
   }
 
   /** Wait until the clients have completed {@code count} more operations. */

@@ -36,6 +36,7 @@ final class RecordedClients implements AutoCloseable {
   private final AtomicLong processes = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
   private final List<CopyOnWriteArrayList<Long>> completions = new ArrayList<>();
+  private final List<CopyOnWriteArrayList<Long>> writeCompletions = new ArrayList<>();
   private volatile boolean running = true;
   private volatile AssertionError failure;
 
@@ -52,9 +53,11 @@ final class RecordedClients implements AutoCloseable {
   void start(int count) {
     for (int i = 0; i < count; i++) {
       CopyOnWriteArrayList<Long> done = new CopyOnWriteArrayList<>();
+      CopyOnWriteArrayList<Long> written = new CopyOnWriteArrayList<>();
       completions.add(done);
+      writeCompletions.add(written);
       int index = i;
-      Thread t = new Thread(() -> run(index, done), "recorded-client-" + i);
+      Thread t = new Thread(() -> run(index, done, written), "recorded-client-" + i);
       t.setDaemon(true);
       threads.add(t);
       t.start();
@@ -66,8 +69,17 @@ final class RecordedClients implements AutoCloseable {
    * known outcome ({@code ok} or {@code fail}), in order.
    */
   List<List<Long>> completions() {
+    return copy(completions);
+  }
+
+  /** As {@link #completions()}, for the writes only (puts, deletes, compare-and-sets). */
+  List<List<Long>> writeCompletions() {
+    return copy(writeCompletions);
+  }
+
+  private static List<List<Long>> copy(List<CopyOnWriteArrayList<Long>> lists) {
     List<List<Long>> copy = new ArrayList<>();
-    for (CopyOnWriteArrayList<Long> c : completions) {
+    for (CopyOnWriteArrayList<Long> c : lists) {
       copy.add(List.copyOf(c));
     }
     return copy;
@@ -82,7 +94,7 @@ final class RecordedClients implements AutoCloseable {
     return "key-" + k;
   }
 
-  private void run(int index, List<Long> done) {
+  private void run(int index, List<Long> done, List<Long> writes) {
     SplittableRandom random = new SplittableRandom(seed * 1_000_003L + index);
     long process = processes.incrementAndGet();
     int written = 0;
@@ -131,7 +143,11 @@ final class RecordedClients implements AutoCloseable {
           } else {
             history.record(invoke.ok()); // a put or delete, answered with the previous value
           }
-          done.add(System.nanoTime());
+          long now = System.nanoTime();
+          done.add(now);
+          if (!read) {
+            writes.add(now);
+          }
         } catch (AssertionError e) {
           failure = e;
           return;

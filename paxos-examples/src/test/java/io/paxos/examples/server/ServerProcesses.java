@@ -36,6 +36,12 @@ final class ServerProcesses implements AutoCloseable {
   private final Map<Integer, Path> logs = new LinkedHashMap<>();
   private final Set<Integer> started = new HashSet<>();
   private final Set<Integer> paused = new HashSet<>();
+  private final String cluster;
+  private final Map<Integer, String> roles;
+  private final String extra;
+  // With proxied peer links: each node's own cluster file, and the proxy of each (from, to) link.
+  private final Map<Integer, Path> configs = new LinkedHashMap<>();
+  private final Map<List<Integer>, LinkProxy> links = new LinkedHashMap<>();
   private int runs;
 
   /** The {@code --log-level} nodes are started with. */
@@ -49,31 +55,82 @@ final class ServerProcesses implements AutoCloseable {
   ServerProcesses(Path dir, String cluster, Map<Integer, String> roles, String extra)
       throws IOException {
     this.dir = dir;
-    StringBuilder yaml = new StringBuilder("cluster: " + cluster + "\nmembers:\n");
+    this.cluster = cluster;
+    this.roles = new LinkedHashMap<>(roles);
+    this.extra = extra;
     List<ServerSocket> held = new ArrayList<>(); // held open, so no port is handed out twice
     try {
       for (Map.Entry<Integer, String> e : roles.entrySet()) {
         Endpoint address = new Endpoint("127.0.0.1", freePort(held));
         addresses.put(e.getKey(), address);
         httpPorts.put(e.getKey(), freePort(held));
-        yaml.append("  - {id: ")
-            .append(e.getKey())
-            .append(", address: ")
-            .append(address)
-            .append(", http: ")
-            .append(httpPorts.get(e.getKey()))
-            .append(", roles: ")
-            .append(e.getValue())
-            .append("}\n");
       }
     } finally {
       for (ServerSocket s : held) {
         s.close();
       }
     }
+    this.config = Files.writeString(dir.resolve(cluster + ".yaml"), yaml(addresses));
+  }
+
+  /** The cluster file, with the members' gRPC addresses as {@code seen}. */
+  private String yaml(Map<Integer, Endpoint> seen) {
+    StringBuilder yaml = new StringBuilder("cluster: " + cluster + "\nmembers:\n");
+    for (Map.Entry<Integer, String> e : roles.entrySet()) {
+      yaml.append("  - {id: ")
+          .append(e.getKey())
+          .append(", address: ")
+          .append(seen.get(e.getKey()))
+          .append(", http: ")
+          .append(httpPorts.get(e.getKey()))
+          .append(", roles: ")
+          .append(e.getValue())
+          .append("}\n");
+    }
     yaml.append(extra);
     yaml.append("data-dir: ").append(dir.resolve("data-${id}")).append('\n');
-    this.config = Files.writeString(dir.resolve(cluster + ".yaml"), yaml.toString());
+    return yaml.toString();
+  }
+
+  /**
+   * Put a {@link LinkProxy} in each direction of every peer link: each node gets a cluster file of
+   * its own in which the other members' addresses are its proxies to them, so that {@link #cut} and
+   * {@link #isolate} can partition the nodes while clients still reach each one directly. Call
+   * before starting the nodes.
+   */
+  void proxyPeerLinks() throws IOException {
+    for (int from : roles.keySet()) {
+      Map<Integer, Endpoint> seen = new LinkedHashMap<>(addresses);
+      for (int to : roles.keySet()) {
+        if (to != from) {
+          LinkProxy proxy = new LinkProxy(addresses.get(to).port());
+          links.put(List.of(from, to), proxy);
+          seen.put(to, new Endpoint("127.0.0.1", proxy.port()));
+        }
+      }
+      configs.put(
+          from, Files.writeString(dir.resolve(cluster + "-node-" + from + ".yaml"), yaml(seen)));
+    }
+  }
+
+  /** Cut both directions of the link between {@code a} and {@code b} (see {@link LinkProxy}). */
+  void cut(int a, int b) {
+    links.get(List.of(a, b)).cut();
+    links.get(List.of(b, a)).cut();
+  }
+
+  /** Cut node {@code id} off from every peer; clients still reach it. */
+  void isolate(int id) {
+    for (int other : roles.keySet()) {
+      if (other != id) {
+        cut(id, other);
+      }
+    }
+  }
+
+  /** Heal every cut link. */
+  void healLinks() {
+    links.values().forEach(LinkProxy::heal);
   }
 
   private static int freePort(List<ServerSocket> held) throws IOException {
@@ -97,7 +154,8 @@ final class ServerProcesses implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
-    command.addAll(List.of("server", "--config", config.toString(), "--id", Integer.toString(id)));
+    Path file = configs.getOrDefault(id, config);
+    command.addAll(List.of("server", "--config", file.toString(), "--id", Integer.toString(id)));
     command.addAll(List.of(args));
     ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
     b.environment().keySet().removeIf(k -> k.startsWith("PAXOS_"));
@@ -212,5 +270,9 @@ final class ServerProcesses implements AutoCloseable {
       }
     }
     processes.clear();
+    for (LinkProxy proxy : links.values()) {
+      proxy.close();
+    }
+    links.clear();
   }
 }

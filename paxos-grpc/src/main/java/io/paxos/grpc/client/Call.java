@@ -18,6 +18,9 @@ final class Call {
 
   final long deadlineNanos;
 
+  /** The whole time the caller gave the call, from its making to its deadline. */
+  final long timeoutNanos;
+
   /** The order the call's deadline was first watched in: breaks ties between equal deadlines. */
   long order;
 
@@ -38,6 +41,7 @@ final class Call {
     this.payload = payload;
     this.consistency = consistency;
     this.deadlineNanos = deadlineNanos;
+    this.timeoutNanos = Math.max(1, deadlineNanos - System.nanoTime());
   }
 
   boolean isCommand() {

@@ -39,16 +39,31 @@ import java.util.concurrent.TimeUnit;
  * once it has applied that slot: so a SEQUENTIAL read sees the client's own writes and never goes
  * back in time, at whichever node it runs. A node that cannot catch up in time answers with a
  * timeout, and the next attempt goes to another node.
+ *
+ * <p><b>Suspicion.</b> A node that answers nothing at all for a short while after an attempt was
+ * sent to it (paused, or a leader cut off from its peers while its link to this client stays up) is
+ * suspected: the attempt is made again, with the same sequence number, at another node, and the
+ * nodes are asked who leads. The wait is {@code min(attemptTimeout, the call's timeout / 3)}, so a
+ * call gets at least three attempts within its deadline; a node that answered other calls in the
+ * meantime is slow, not silent, and is waited for until the deadline. A suspected node is skipped
+ * for twice that wait, then tried again when its turn comes.
  */
 final class ClientEngine implements NodeConnection.Listener {
   private static final long MAX_RETRY_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long STATUS_TIMEOUT_MS = 2_000;
+
+  /** The default of {@link PaxosClient.Builder#attemptTimeout}: several election timeouts. */
+  static final long DEFAULT_ATTEMPT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** The shortest wait for an answer before a node is suspected. */
+  private static final long MIN_ATTEMPT_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final long clientId;
   private final int maxInFlight;
   private final ClientLoop loop;
   private final ChannelCredentials credentials;
   private final SplittableRandom random;
+  private final long attemptTimeoutNanos;
   private final List<NodeConnection> nodes = new ArrayList<>();
   private final Map<Integer, NodeConnection> byId = new HashMap<>();
   private final TreeMap<Long, Call> unanswered = new TreeMap<>();
@@ -73,6 +88,22 @@ final class ClientEngine implements NodeConnection.Listener {
       ClientLoop loop,
       ChannelCredentials credentials,
       long seed) {
+    this(clientId, endpoints, maxInFlight, loop, credentials, seed, DEFAULT_ATTEMPT_TIMEOUT_NANOS);
+  }
+
+  /**
+   * @param attemptTimeoutNanos how long a node may stay silent after an attempt before it is
+   *     suspected (at most a third of the call's timeout is waited)
+   */
+  ClientEngine(
+      long clientId,
+      List<Endpoint> endpoints,
+      int maxInFlight,
+      ClientLoop loop,
+      ChannelCredentials credentials,
+      long seed,
+      long attemptTimeoutNanos) {
+    this.attemptTimeoutNanos = attemptTimeoutNanos;
     this.clientId = clientId;
     this.maxInFlight = maxInFlight;
     this.loop = loop;
@@ -183,6 +214,51 @@ final class ClientEngine implements NodeConnection.Listener {
       r.setRead(read);
     }
     target.send(r.build(), call);
+    long wait = attemptWait(call);
+    long sentAt = System.nanoTime();
+    loop.schedule(wait, () -> checkAnswered(call, callId, target, sentAt, wait));
+  }
+
+  /** How long an attempt of {@code call} waits for its node before suspecting it. */
+  private long attemptWait(Call call) {
+    return Math.max(
+        MIN_ATTEMPT_TIMEOUT_NANOS, Math.min(attemptTimeoutNanos, call.timeoutNanos / 3));
+  }
+
+  /**
+   * The attempt {@code callId} of {@code call}, sent to {@code target} at {@code sentAt}, has had
+   * no answer for {@code wait}: if the node answered nothing else either, it is suspected and the
+   * call tried again elsewhere; if it did, it is slow, and the attempt waits on.
+   */
+  private void checkAnswered(
+      Call call, long callId, NodeConnection target, long sentAt, long wait) {
+    if (call.done() || closed || call.currentAttempt != callId) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (target.lastAnswerNanos - sentAt > 0) {
+      loop.schedule(wait, () -> checkAnswered(call, callId, target, now, wait));
+      return;
+    }
+    call.reachedANode |= target.everConnected || target.isReady();
+    call.lastProblem =
+        target.endpoint + ": no answer within " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms";
+    suspect(target, now + 2 * wait);
+    attempt(call);
+  }
+
+  /** {@code n} answers nothing: skip it until {@code untilNanos}, and ask who leads. */
+  private void suspect(NodeConnection n, long untilNanos) {
+    if (untilNanos - n.downUntilNanos > 0) {
+      n.downUntilNanos = untilNanos;
+    }
+    if (leader == n) {
+      leader = null;
+    }
+    if (sequentialNode == n) {
+      sequentialNode = null;
+    }
+    refreshLeader();
   }
 
   private NodeConnection pick(Call call) {
@@ -240,12 +316,16 @@ final class ClientEngine implements NodeConnection.Listener {
   @Override
   public void onReply(NodeConnection from, ClientReply reply, Call call) {
     from.failures = 0;
+    from.lastAnswerNanos = System.nanoTime();
     if (call.done()) {
       return;
     }
     if (reply.hasResult()) {
       seenSlot = Math.max(seenSlot, reply.getAppliedSlot());
-      if (reply.getLeaderHint() != 0 && (leader == null || leader == from)) {
+      // The hint of a node not taken for the leader counts only while the leader is skipped (it
+      // was suspected, or failed): otherwise a stale hint would move commands off the leader.
+      if (reply.getLeaderHint() != 0
+          && (leader == null || leader == from || leader.isDown(System.nanoTime()))) {
         follow(from, reply.getLeaderHint());
       }
       complete(call, reply.getResult().toByteArray());
@@ -298,7 +378,7 @@ final class ClientEngine implements NodeConnection.Listener {
     NodeConnection hinted = byId.get(hint);
     if (hinted == null) {
       refreshLeader();
-    } else if (hinted != from && !hinted.isDown(System.nanoTime())) {
+    } else if (!hinted.isDown(System.nanoTime())) {
       leader = hinted;
     }
   }
@@ -356,9 +436,13 @@ final class ClientEngine implements NodeConnection.Listener {
     refreshing = true;
     lastRefreshNanos = now;
     int[] remaining = {nodes.size()};
+    // A silent node's status request must not hold the next refresh back for long.
+    long statusTimeoutMs =
+        Math.min(
+            STATUS_TIMEOUT_MS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(attemptTimeoutNanos)));
     for (NodeConnection n : List.copyOf(nodes)) {
       n.status(
-          STATUS_TIMEOUT_MS,
+          statusTimeoutMs,
           (reply, error) -> {
             if (--remaining[0] == 0) {
               refreshing = false;

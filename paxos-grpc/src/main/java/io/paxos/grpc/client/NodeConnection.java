@@ -62,6 +62,9 @@ final class NodeConnection {
 
   long downUntilNanos;
 
+  /** When the node last answered a call (a result or an error), in {@code System.nanoTime()}. */
+  long lastAnswerNanos;
+
   /**
    * The roles the node is taken to host: all of them until a status reply or a refused read says
    * otherwise. Reads go only to nodes taken to host a learner.

@@ -30,6 +30,12 @@ import java.util.concurrent.CompletableFuture;
  * reply; later ones wait in the client, so one slow command holds back the rest until it completes
  * or its deadline passes.
  *
+ * <p><b>Failover.</b> A node that answers nothing for a short while after an attempt ({@link
+ * Builder#attemptTimeout}, at most a third of the call's timeout) is suspected, for instance a
+ * paused leader, or one cut off from its peers while this client still reaches it: the attempt is
+ * made again at another node with the same sequence number, and the client asks the nodes who leads
+ * now.
+ *
  * <p><b>Routing.</b> Commands go to the leader, found by asking the nodes and by following the
  * leader hints of their answers. Reads go only to nodes that host a learner (the others have no
  * state machine): the client learns the members' roles from the nodes' status, and from a node that
@@ -70,9 +76,25 @@ public final class PaxosClient implements AutoCloseable {
     this.loop = new ClientLoop("paxos-client-" + Long.toHexString(clientId), this::flush);
     this.credentials = TlsConfig.channelCredentials(b.tls);
     this.seeds = b.endpoints;
-    this.engine = new ClientEngine(clientId, b.endpoints, b.maxInFlight, loop, credentials, b.seed);
+    this.engine =
+        new ClientEngine(
+            clientId,
+            b.endpoints,
+            b.maxInFlight,
+            loop,
+            credentials,
+            b.seed,
+            saturatedNanos(b.attemptTimeout));
     loop.start();
     loop.execute(engine::refreshLeader);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private void flush() {
@@ -253,6 +275,7 @@ public final class PaxosClient implements AutoCloseable {
     private List<Endpoint> endpoints = List.of();
     private Optional<TlsConfig> tls = Optional.empty();
     private Duration timeout = Duration.ofSeconds(10);
+    private Duration attemptTimeout = Duration.ofNanos(ClientEngine.DEFAULT_ATTEMPT_TIMEOUT_NANOS);
     private int maxInFlight = MAX_IN_FLIGHT;
     private long clientId;
     private long seed = System.nanoTime();
@@ -282,6 +305,24 @@ public final class PaxosClient implements AutoCloseable {
         throw new IllegalArgumentException("timeout must be positive, was " + timeout);
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long a node may answer nothing at all after an attempt before the client suspects it (it
+     * is paused, or a leader cut off from its peers) and makes the attempt again, with the same
+     * sequence number, at another node, asking the nodes who leads; 1 second by default. An attempt
+     * waits at most a third of its call's timeout, so a call gets at least three attempts. Keep it
+     * several election timeouts long: a node that answers other calls meanwhile is slow, not
+     * silent, and is not suspected.
+     */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+      if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "attemptTimeout must be positive, was " + attemptTimeout);
+      }
+      this.attemptTimeout = attemptTimeout;
       return this;
     }
 

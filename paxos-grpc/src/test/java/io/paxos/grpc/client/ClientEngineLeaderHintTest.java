@@ -98,6 +98,15 @@ class ClientEngineLeaderHintTest {
   }
 
   @Test
+  void whileTheLeaderIsSuspectedAnotherNodesHintIsFollowed() {
+    List<NodeConnection> nodes = nodesBelievingNode1Leads();
+    nodes.get(0).downUntilNanos = System.nanoTime() + TimeUnit.MINUTES.toNanos(1); // suspected
+    Call call = command(); // goes to another node, as the leader is skipped
+    engine.onReply(nodes.get(1), result(call.currentAttempt, 3), call);
+    assertThat(engine.leader()).isSameAs(nodes.get(2));
+  }
+
+  @Test
   void aHintFromANodeTheClientDoesNotTakeForTheLeaderIsIgnored() {
     List<NodeConnection> nodes = nodesBelievingNode1Leads();
     Call call = command();
