@@ -10,7 +10,9 @@
 # writes acknowledged during it, acknowledged writes lost, time until a write sent after the fault
 # was acknowledged) and exits 1 if any acknowledged write was lost or the cluster never served
 # again. The cluster runs in DIR (default: a new folder under paxos-cluster/) and is stopped at
-# the end. Needs the built jar, like cluster.sh (PAXOS_CMD as there).
+# the end. Every learner writes the slots it applies to DIR/oplog-N.txt (server --oplog); once the
+# cluster stopped, oplog-compare checks that no two nodes applied different operations in a slot
+# (exit 1 if they did). Needs the built jar, like cluster.sh (PAXOS_CMD as there).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,7 +24,7 @@ while [[ $# -gt 0 ]]; do
     --layout|--config) [[ $# -ge 2 ]] || fail "$1 needs a value"; where+=("$1" "$2"); shift 2 ;;
     --dir) [[ $# -ge 2 ]] || fail "--dir needs a folder"; dir="$2"; shift 2 ;;
     --hold) [[ $# -ge 2 && "$2" =~ ^[0-9]+$ ]] || fail "--hold needs milliseconds"; hold="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) fail "unknown option '$1' (see failure-scenarios.sh --help)" ;;
   esac
 done
@@ -45,5 +47,14 @@ fi
 
 cluster() { bash "$here/cluster.sh" "$@" --config "$config" --dir "$dir"; }
 trap 'cluster stop >/dev/null 2>&1 || true' EXIT
+export PAXOS_OPLOG="$dir/oplog-\${id}.txt" # each node replaces ${id} by its id
 cluster start
-"${cmd[@]}" failure-scenarios --config "$config" --script "$here/cluster.sh" --dir "$dir" --hold "$hold"
+status=0
+"${cmd[@]}" failure-scenarios --config "$config" --script "$here/cluster.sh" --dir "$dir" --hold "$hold" || status=$?
+cluster stop >/dev/null # the nodes write what they applied to their oplogs as they stop
+shopt -s nullglob
+oplogs=("$dir"/oplog-*.txt)
+if [[ ${#oplogs[@]} -gt 0 ]]; then
+  "${cmd[@]}" oplog-compare "${oplogs[@]}" || { [[ $status -ne 0 ]] || status=1; }
+fi
+exit "$status"

@@ -6,6 +6,7 @@ import io.paxos.examples.broadcast.BroadcastCommand;
 import io.paxos.examples.broadcast.BroadcastNodeCommand;
 import io.paxos.examples.cli.KvCli;
 import io.paxos.examples.demo.DemoCommand;
+import io.paxos.examples.oplog.OpLogCompareCommand;
 import io.paxos.examples.scenarios.FailureScenarios;
 import io.paxos.examples.server.ServerCommand;
 import java.util.Map;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
       BroadcastCommand.class,
       BroadcastCheckCommand.class,
       BroadcastNodeCommand.class,
+      OpLogCompareCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Main implements Runnable {

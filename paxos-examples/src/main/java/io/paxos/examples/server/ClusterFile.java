@@ -79,6 +79,7 @@ public record ClusterFile(
           "data-dir",
           "listen",
           "line-port",
+          "oplog",
           "log-level");
   private static final List<String> MEMBER = List.of("id", "address", "http", "roles", "data-dir");
 
@@ -162,7 +163,7 @@ public record ClusterFile(
     List<Node> nodes = new Members(f).read(root.get("members"));
     Map<Setting, FileValue> settings = new LinkedHashMap<>();
     for (String top :
-        List.of("data-dir", "listen", "line-port", "log-level", "cluster-secret-file")) {
+        List.of("data-dir", "listen", "line-port", "oplog", "log-level", "cluster-secret-file")) {
       if (root.has(top)) {
         settings.put(Setting.byKey(top).orElseThrow(), f.scalar(root.get(top), top));
       }

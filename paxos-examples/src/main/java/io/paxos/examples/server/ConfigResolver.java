@@ -172,6 +172,7 @@ public final class ConfigResolver {
           clusterSecret(),
           limits(),
           linePort(),
+          oplog(id),
           values);
     }
 
@@ -358,6 +359,22 @@ public final class ConfigResolver {
             "is this member's gRPC or HTTP port in " + fileName + "; give another port");
       }
       return OptionalInt.of((int) port);
+    }
+
+    /** The oplog file, {@code ${id}} replaced by the id, if one is set. */
+    private Optional<Path> oplog(int id) {
+      if (!values.containsKey(Setting.OPLOG)) {
+        return Optional.empty();
+      }
+      String name = text(Setting.OPLOG).replace("${id}", Integer.toString(id));
+      if (name.isEmpty()) {
+        throw error(Setting.OPLOG, "is blank; give a file, or leave oplog unset");
+      }
+      try {
+        return Optional.of(Path.of(name));
+      } catch (InvalidPathException e) {
+        throw error(Setting.OPLOG, "is not a file name; give a file such as oplog-${id}.txt");
+      }
     }
 
     private ConnectionLimits limits() {

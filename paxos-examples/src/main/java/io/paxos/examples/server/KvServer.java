@@ -1,6 +1,7 @@
 package io.paxos.examples.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paxos.core.config.Role;
 import io.paxos.core.config.WatchOptions;
 import io.paxos.examples.console.ConsoleRoutes;
 import io.paxos.examples.http.HttpOptions;
@@ -11,8 +12,11 @@ import io.paxos.examples.line.LineServers;
 import io.paxos.examples.line.LineService;
 import io.paxos.examples.metrics.MetricsRoutes;
 import io.paxos.examples.metrics.MicrometerObserver;
+import io.paxos.examples.oplog.OpLog;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.NodeServer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +37,8 @@ import java.util.stream.Collectors;
  * WatchOptions#defaults()}) for those and for {@code PaxosClient.watch}.
  *
  * <p>With a {@code line-port} the node also serves the line protocol ({@link LineServers}: {@code
- * PUT}, {@code GET}, {@code DEL} lines over UDP and TCP) on the listen address.
+ * PUT}, {@code GET}, {@code DEL} lines over UDP and TCP) on the listen address. With an {@code
+ * oplog} file a learner appends each slot it applies to it ({@link OpLog}).
  *
  * <p>Thread-safe; {@link #close()} blocks until the node stopped.
  */
@@ -43,18 +48,21 @@ public final class KvServer implements AutoCloseable {
   private final AtomicReference<KeyValueStore> store;
   private final Optional<KvHttpApi> http;
   private final Optional<LineServers> line;
+  private final Optional<OpLog> opLog;
 
   private KvServer(
       ServerConfig config,
       NodeServer node,
       AtomicReference<KeyValueStore> store,
       Optional<KvHttpApi> http,
-      Optional<LineServers> line) {
+      Optional<LineServers> line,
+      Optional<OpLog> opLog) {
     this.config = config;
     this.node = node;
     this.store = store;
     this.http = http;
     this.line = line;
+    this.opLog = opLog;
   }
 
   /**
@@ -62,7 +70,8 @@ public final class KvServer implements AutoCloseable {
    * bootstrapping a new cluster), builds the node, then serves HTTP if the member has a port.
    *
    * @throws java.io.UncheckedIOException if the gRPC port cannot be bound
-   * @throws IllegalStateException if the HTTP port cannot be bound
+   * @throws IllegalStateException if the HTTP port cannot be bound, or the oplog file cannot be
+   *     written or is not an oplog
    * @throws RuntimeException if the data directory cannot be used
    */
   public static KvServer start(ServerConfig config) {
@@ -79,6 +88,13 @@ public final class KvServer implements AutoCloseable {
             },
             b -> b.observer(metrics).watchHistory(WatchOptions.defaults()));
     metrics.clientSessions(node.server()::openClientSessions);
+    Optional<OpLog> opLog;
+    try {
+      opLog = opLog(config, node);
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
     Optional<LineServers> line;
     try {
       line =
@@ -86,12 +102,13 @@ public final class KvServer implements AutoCloseable {
               ? Optional.of(lineServers(config, node, config.linePort().getAsInt()))
               : Optional.empty();
     } catch (RuntimeException e) {
+      opLog.ifPresent(OpLog::close);
       node.close();
       throw e;
     }
     Optional<Endpoint> listen = config.httpListen();
     if (listen.isEmpty()) {
-      return new KvServer(config, node, store, Optional.empty(), line);
+      return new KvServer(config, node, store, Optional.empty(), line, opLog);
     }
     KvHttpApi api =
         new KvHttpApi(
@@ -107,10 +124,28 @@ public final class KvServer implements AutoCloseable {
     } catch (RuntimeException e) {
       api.close();
       line.ifPresent(LineServers::close);
+      opLog.ifPresent(OpLog::close);
       node.close();
       throw e;
     }
-    return new KvServer(config, node, store, Optional.of(api), line);
+    return new KvServer(config, node, store, Optional.of(api), line, opLog);
+  }
+
+  /**
+   * The oplog, if one is set and the member hosts a learner (a node that applies nothing has
+   * nothing to write).
+   */
+  private static Optional<OpLog> opLog(ServerConfig config, NodeServer node) {
+    if (config.oplog().isEmpty() || !config.self().roles().contains(Role.LEARNER)) {
+      return Optional.empty();
+    }
+    Path file = config.oplog().get();
+    try {
+      return Optional.of(OpLog.start(node.node(), file));
+    } catch (IOException e) {
+      // not an UncheckedIOException: that is what a port in use throws here
+      throw new IllegalStateException("cannot write the oplog " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -182,6 +217,7 @@ public final class KvServer implements AutoCloseable {
   public void close() {
     line.ifPresent(LineServers::close);
     http.ifPresent(KvHttpApi::close);
+    opLog.ifPresent(OpLog::close); // before the node: it writes what was applied, then stops
     node.close();
   }
 }

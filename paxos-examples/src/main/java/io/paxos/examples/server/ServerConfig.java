@@ -37,6 +37,8 @@ import java.util.stream.Collectors;
  *     shows only that it is set and where its file was named)
  * @param limits bounds on the connections the gRPC port accepts
  * @param linePort the port of the line protocol (UDP and TCP; 0: a free one), if it is served
+ * @param oplog the file each applied slot is appended to ({@link io.paxos.examples.oplog.OpLog}),
+ *     if one is written
  * @param sources every setting's value as written and where it came from
  */
 public record ServerConfig(
@@ -53,6 +55,7 @@ public record ServerConfig(
     Optional<ClusterSecret> clusterSecret,
     ConnectionLimits limits,
     OptionalInt linePort,
+    Optional<Path> oplog,
     Map<Setting, Sourced> sources) {
 
   public ServerConfig {
@@ -141,6 +144,8 @@ public record ServerConfig(
         rows.add(new String[] {s.key(), effective(s, v), from});
       } else if (s.key().startsWith("tls.")) {
         rows.add(new String[] {s.key(), "(none: plaintext)", "default"});
+      } else if (s == Setting.OPLOG) {
+        rows.add(new String[] {s.key(), "(none: off)", "default"});
       } else if (s == Setting.LINE_PORT) {
         rows.add(new String[] {s.key(), "(none: off)", "default"});
       } else if (s == Setting.CLUSTER_SECRET_FILE) {
@@ -166,6 +171,7 @@ public record ServerConfig(
     return switch (s) {
       case DATA_DIR -> dataDir.toString();
       case LISTEN -> listenHost;
+      case OPLOG -> oplog.map(Path::toString).orElse("(none: off)");
       case LOG_LEVEL -> logLevel;
       case CLUSTER_SECRET_FILE -> "(set)"; // the path might be the secret itself, pasted by mistake
       default -> v.text().strip();

@@ -50,6 +50,13 @@ public enum Setting {
       "Also serve the line protocol (PUT key value, GET key, DEL key; one request a line or"
           + " datagram) over UDP and TCP on this port of the listen address; 0: a free port,"
           + " shown in the READY line; unset: off."),
+  OPLOG(
+      "oplog",
+      "PAXOS_OPLOG",
+      "--oplog",
+      "FILE",
+      "Append each applied slot as one line '<slot> <ops>' to this text file (${id} is replaced"
+          + " by the id), for oplog-compare; a restart continues the file; unset: off."),
   HEARTBEAT_INTERVAL(
       "protocol.heartbeat-interval",
       "PAXOS_HEARTBEAT_INTERVAL",
@@ -263,7 +270,15 @@ public enum Setting {
     ConnectionLimits c = ConnectionLimits.defaults();
     return Optional.ofNullable(
         switch (this) {
-          case CONFIG, ID, LISTEN, LINE_PORT, TLS_CERT, TLS_KEY, TLS_CA, CLUSTER_SECRET_FILE ->
+          case CONFIG,
+              ID,
+              LISTEN,
+              LINE_PORT,
+              OPLOG,
+              TLS_CERT,
+              TLS_KEY,
+              TLS_CA,
+              CLUSTER_SECRET_FILE ->
               null;
           case BOOTSTRAP_NEW -> "false";
           case DATA_DIR -> "paxos-data/node-${id}";

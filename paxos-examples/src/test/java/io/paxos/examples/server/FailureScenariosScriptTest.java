@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code scripts/failure-scenarios.sh}, short (faults held 1 s), on a 3-node cluster file with free
  * ports: every scenario runs, the cluster serves again after each, no acknowledged write is lost,
- * and the script exits 0 and leaves no node running.
+ * the nodes' oplogs agree on every slot they share, and the script exits 0 and leaves no node
+ * running.
  */
 class FailureScenariosScriptTest {
   private static final Path SCRIPT = Path.of("scripts", "failure-scenarios.sh").toAbsolutePath();
@@ -45,7 +46,11 @@ class FailureScenariosScriptTest {
         .containsPattern("kill a minority \\[\\d+] +\\d+ +\\d+ +0 +\\d+ ms")
         .containsPattern("pause the leader +\\d+ +\\d+ +0 +\\d+ ms")
         .containsPattern("restart everything +all +\\d+ +0 +\\d+ ms")
-        .containsPattern("\\d+ writes acknowledged in all, 0 of them lost");
+        .containsPattern("\\d+ writes acknowledged in all, 0 of them lost")
+        // Every learner's oplog, compared once the cluster stopped: no slot applied differently.
+        .containsPattern(
+            "3 oplogs agree: [1-9]\\d* slots held by two or more compared, none differs \\(oplog-1.txt"
+                + " through \\d+, oplog-2.txt through \\d+, oplog-3.txt through \\d+\\)");
     // The script stops its cluster on the way out.
     assertThat(
             ScriptRun.run(
