@@ -27,6 +27,7 @@ public final class DeferredStorageWriter implements StorageWriter {
   private long written; // the ticket of the last write made
   private long done;
   private boolean awake; // a group is being written or forced, or a write event is due
+  private boolean forcing; // a group was written that asked for a sync, and is not forced yet
 
   /**
    * @param storage where the writes are made
@@ -69,8 +70,13 @@ public final class DeferredStorageWriter implements StorageWriter {
    *
    * @return whether any of them asked for a sync (then {@link #forced()} completes the group); if
    *     not, they are done now
+   * @throws IllegalStateException if the group written before still waits for its force (a storage
+   *     thread forces one group before it takes the next)
    */
   public boolean writeQueued() {
+    if (forcing) {
+      throw new IllegalStateException("the group written before is not forced yet: force it first");
+    }
     boolean sync = false;
     Job job;
     while ((job = queued.poll()) != null) {
@@ -78,7 +84,9 @@ public final class DeferredStorageWriter implements StorageWriter {
       sync |= job.sync();
       written++;
     }
-    if (!sync) {
+    if (sync) {
+      forcing = true;
+    } else {
       done = Math.max(done, written);
       awake = !queued.isEmpty();
     }
@@ -87,6 +95,7 @@ public final class DeferredStorageWriter implements StorageWriter {
 
   /** The force of the group written last completed: it is durable and done. */
   public void forced() {
+    forcing = false;
     storage.sync();
     done = Math.max(done, written);
     awake = !queued.isEmpty();

@@ -26,9 +26,10 @@ import java.util.function.Consumer;
  *   <li>the state changes and the chosen values are queued with the writer, with a sync if any vote
  *       depends on them (chosen values alone ride along with the next sync, or {@link
  *       #syncChosen()});
- *   <li>once the writer reports that write done, and every batch before it settled, the batch
- *       settles: its other messages leave, those to this node come back through {@link
- *       Effects#loopback}, and {@link Effects#settle} completes what waited for it.
+ *   <li>once the writer reports that write done (at once, for a batch that asks for no sync), and
+ *       every batch before it settled, the batch settles: its other messages leave, those to this
+ *       node come back through {@link Effects#loopback}, and {@link Effects#settle} completes what
+ *       waited for it.
  * </ol>
  *
  * <p>A batch whose write is not done yet is held (as a copy, when the writer works after {@link
@@ -135,7 +136,9 @@ public final class OutboxCarrier {
         roundTicket = ticket;
       }
     }
-    if (held.isEmpty() && writer.done() >= ticket) {
+    // A batch that asks for no sync (its writes are chosen values at most) depends on no write of
+    // its own: once every batch before it settled, it settles now, without waiting for the writer.
+    if (held.isEmpty() && (!sync || writer.done() >= ticket)) {
       settle(out, sentEarly);
     } else {
       held.add(new Held(ticket, batch == out ? out.copy() : batch, sentEarly));

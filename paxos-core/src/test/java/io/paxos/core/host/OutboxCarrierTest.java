@@ -182,6 +182,35 @@ class OutboxCarrierTest {
   }
 
   @Test
+  @DisplayName(
+      "a batch that asks for no sync settles at once, its chosen values still being written;"
+          + " behind a held vote it waits its turn")
+  void batchWithoutSyncSettlesAtOnce() {
+    Outbox out = new Outbox();
+    out.deliver(1, value(1));
+    out.send(2, new Message.Commit(SELF, B, 1));
+    out.readIndex(new Outbox.ReadIndex(7, true, 2, SELF));
+    carrier.carryOut(out);
+    assertThat(effects.take())
+        .containsExactly("deliver 1", "send Commit to 2", "flush", "settle 0 abandoned");
+    assertThat(writer.hasQueued()).as("the chosen value is still to be written").isTrue();
+    assertThat(carrier.holding()).isFalse();
+
+    out.persistPromise(B);
+    out.send(2, new Message.Promise(SELF, B, 0, List.of(), 1));
+    carrier.carryOut(out);
+    out.abandon(List.of(new Command(SELF, 7, 9, new byte[0])), Outbox.Rejection.NOT_LEADER, 2);
+    carrier.carryOut(out);
+    assertThat(effects.take()).as("both wait for the promise's force").isEmpty();
+
+    complete();
+    carrier.releaseWritten();
+    assertThat(effects.take())
+        .containsExactly(
+            "send Promise to 2", "flush", "settle 0 abandoned", "flush", "settle 1 abandoned");
+  }
+
+  @Test
   @DisplayName("a writer that is done at once settles the batch inside carryOut, without a copy")
   void inlineWriterSettlesAtOnce() {
     InMemoryStorage storage = new InMemoryStorage();
