@@ -1,5 +1,7 @@
 package io.paxos.grpc;
 
+import static io.paxos.grpc.AcknowledgedWrites.awaitAll;
+import static io.paxos.grpc.AcknowledgedWrites.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +9,6 @@ import io.paxos.core.Consistency;
 import io.paxos.grpc.client.PaxosClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -101,27 +102,5 @@ class ProcessClusterTest {
         .until(() -> client.status().get(30, TimeUnit.SECONDS), s -> s.leaderId().isPresent())
         .leaderId()
         .getAsInt();
-  }
-
-  private static List<CompletableFuture<byte[]>> submit(
-      PaxosClient client, long from, int count, Set<Long> acknowledged) {
-    List<CompletableFuture<byte[]>> futures = new ArrayList<>();
-    for (long id = from; id < from + count; id++) {
-      long command = id;
-      futures.add(
-          client
-              .submit(LogStateMachine.command(command))
-              .whenComplete(
-                  (result, error) -> {
-                    if (error == null) {
-                      acknowledged.add(command);
-                    }
-                  }));
-    }
-    return futures;
-  }
-
-  private static void awaitAll(List<CompletableFuture<byte[]>> futures) throws Exception {
-    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
   }
 }
