@@ -329,7 +329,7 @@ public final class ProtocolNode {
    * asked again of the next leader if this node learns of one before the answer.
    *
    * <p>Lease reads rely on the host's {@code now}: it must come from a clock that never jumps (the
-   * runtime uses {@code System.nanoTime}) and drifts within {@link
+   * runtime reads the JVM's monotonic clock) and drifts within {@link
    * ProtocolOptions#maxClockDrift()}. It may be read once per turn, before the turn's inputs: the
    * leader answers a lease read at the next {@link #flush}, whose turn read its clock after the
    * read arrived, so that a thread paused between reading its clock and taking the read never
