@@ -99,6 +99,35 @@ final class ServerProcesses implements AutoCloseable {
    * before starting the nodes.
    */
   void proxyPeerLinks() throws IOException {
+    List<ServerSocket> held = holdMembersPorts();
+    try {
+      createProxies();
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  /**
+   * Bind the members' own ports (those still free) while the proxies take ephemeral ports, so that
+   * the system never hands a proxy a port a member is about to listen on.
+   */
+  private List<ServerSocket> holdMembersPorts() {
+    List<ServerSocket> held = new ArrayList<>();
+    List<Integer> ports = new ArrayList<>(httpPorts.values());
+    addresses.values().forEach(a -> ports.add(a.port()));
+    for (int port : ports) {
+      try {
+        held.add(new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1")));
+      } catch (IOException e) {
+        // taken meanwhile: nothing left to protect
+      }
+    }
+    return held;
+  }
+
+  private void createProxies() throws IOException {
     for (int from : roles.keySet()) {
       Map<Integer, Endpoint> seen = new LinkedHashMap<>(addresses);
       for (int to : roles.keySet()) {
