@@ -1,12 +1,19 @@
 package io.paxos.core.sim;
 
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.DefaultProposer;
+import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.Proposer;
+import io.paxos.core.protocol.RoleFactory;
 import io.paxos.core.protocol.Value;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.random.RandomGenerator;
 
 /**
  * A proposer that hands every call to the library's, default methods included, so that a mutant
@@ -17,6 +24,23 @@ abstract class DelegatingProposer implements Proposer {
 
   DelegatingProposer(Proposer delegate) {
     this.delegate = delegate;
+  }
+
+  /**
+   * Roles whose proposers are the library's, each wrapped by {@code mutant} (given its node id).
+   */
+  static RoleFactory wrapping(BiFunction<Integer, DefaultProposer, Proposer> mutant) {
+    return new RoleFactory() {
+      @Override
+      public Proposer proposer(
+          int id,
+          ClusterConfig config,
+          ProtocolOptions options,
+          RandomGenerator random,
+          DurableState state) {
+        return mutant.apply(id, new DefaultProposer(id, config, options, random, state));
+      }
+    };
   }
 
   @Override

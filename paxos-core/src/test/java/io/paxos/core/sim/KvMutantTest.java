@@ -3,14 +3,7 @@ package io.paxos.core.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.paxos.core.config.ClusterConfig;
-import io.paxos.core.config.ProtocolOptions;
-import io.paxos.core.protocol.DefaultProposer;
-import io.paxos.core.protocol.DurableState;
-import io.paxos.core.protocol.Proposer;
-import io.paxos.core.protocol.RoleFactory;
 import java.util.function.UnaryOperator;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,19 +25,7 @@ class KvMutantTest {
         InvariantViolation.LINEARIZABILITY,
         b ->
             b.faults(PAUSE_HEAVY.apply(b.build().faults()))
-                .roles(
-                    new RoleFactory() {
-                      @Override
-                      public Proposer proposer(
-                          int id,
-                          ClusterConfig config,
-                          ProtocolOptions options,
-                          RandomGenerator random,
-                          DurableState state) {
-                        return new UnconfirmedReadProposer(
-                            id, new DefaultProposer(id, config, options, random, state));
-                      }
-                    }));
+                .roles(DelegatingProposer.wrapping(UnconfirmedReadProposer::new)));
   }
 
   @Test

@@ -83,19 +83,7 @@ class MutantTest {
         "a proposer that fills slots compacted at the acceptors with no-ops",
         b ->
             b.snapshotInterval(2)
-                .roles(
-                    new RoleFactory() {
-                      @Override
-                      public Proposer proposer(
-                          int id,
-                          ClusterConfig config,
-                          ProtocolOptions options,
-                          RandomGenerator random,
-                          DurableState state) {
-                        return new CompactionBlindProposer(
-                            new DefaultProposer(id, config, options, random, state));
-                      }
-                    }));
+                .roles(DelegatingProposer.wrapping((id, p) -> new CompactionBlindProposer(p))));
   }
 
   @Test
@@ -240,18 +228,7 @@ class MutantTest {
     // from them, serves reads while it still believes it leads, after another leader took over.
     assertLeaseMutantCaught(
         "a leader that judges its lease by the time of its last acknowledgement",
-        new RoleFactory() {
-          @Override
-          public Proposer proposer(
-              int id,
-              ClusterConfig config,
-              ProtocolOptions options,
-              RandomGenerator random,
-              DurableState state) {
-            return new FrozenClockProposer(
-                id, new DefaultProposer(id, config, options, random, state));
-          }
-        });
+        DelegatingProposer.wrapping(FrozenClockProposer::new));
   }
 
   /** Caught as a stale read index within the default seeds, with leases on and clocks drifting. */
