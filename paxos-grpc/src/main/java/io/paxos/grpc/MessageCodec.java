@@ -58,7 +58,7 @@ public final class MessageCodec {
       e.setHeartbeatAck(PhaseCodec.heartbeatAck(m));
     } else if (message instanceof Message.PriorityClaim m) {
       e.setPriorityClaim(PhaseCodec.priorityClaim(m));
-else if (message instanceof Message.CatchUpRequest m) {
+    } else if (message instanceof Message.CatchUpRequest m) {
       e.setCatchUpRequest(ServiceCodec.catchUpRequest(m));
     } else if (message instanceof Message.CatchUpReply m) {
       e.setCatchUpReply(ServiceCodec.catchUpReply(m));

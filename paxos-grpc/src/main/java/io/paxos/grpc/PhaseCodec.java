@@ -8,9 +8,9 @@ import io.paxos.grpc.proto.Accepted;
 import io.paxos.grpc.proto.Commit;
 import io.paxos.grpc.proto.Heartbeat;
 import io.paxos.grpc.proto.HeartbeatAck;
-import io.paxos.grpc.proto.PriorityClaim;
 import io.paxos.grpc.proto.Nack;
 import io.paxos.grpc.proto.Prepare;
+import io.paxos.grpc.proto.PriorityClaim;
 import io.paxos.grpc.proto.Promise;
 
 /** {@link MessageCodec}'s part for the messages of the two phases and leadership. Stateless. */
