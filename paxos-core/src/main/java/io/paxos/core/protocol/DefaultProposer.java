@@ -151,6 +151,7 @@ public final class DefaultProposer implements Proposer {
   private static final long NONE = Long.MIN_VALUE;
   private long handingOverSince = NONE;
   private long handOverRetryAt = NONE;
+  private boolean handedOver;
 
   // Slots whose commands' outcome this proposer lost when it stepped down.
   private final UnresolvedSlots unresolved;
@@ -337,6 +338,7 @@ public final class DefaultProposer implements Proposer {
     out.persistRound(round);
     ballot = new Ballot(round, id);
     state = State.CANDIDATE;
+    handedOver = false;
     leaderHint = 0;
     promisedBy = 0;
     promisedFrom = 0;
@@ -669,6 +671,12 @@ public final class DefaultProposer implements Proposer {
       commitSent = commitIndex;
     }
     stepDown(Ballot.ZERO, now, out);
+    handedOver = true;
+  }
+
+  @Override
+  public boolean handedOver() {
+    return handedOver;
   }
 
   private boolean confirmed(long sequence) {

@@ -93,6 +93,14 @@ public interface Proposer {
   default void onPriorityClaim(Message.PriorityClaim claim, long now, Outbox out) {}
 
   /**
+   * Whether this proposer last stopped leading to hand leadership over to a proposer of higher
+   * priority (until it campaigns or follows another leader). False by default.
+   */
+  default boolean handedOver() {
+    return false;
+  }
+
+  /**
    * Another node leads with {@code ballot} and reports every slot below {@code commitSlot} chosen
    * (from its {@code Accept}, {@code Commit} or {@code Heartbeat}).
    */

@@ -123,12 +123,14 @@ class ProposerPriorityTest extends ProposerFixture {
 
       assertThat(p.isLeader()).isFalse();
       assertThat(p.leaderHint()).isZero();
+      assertThat(p.handedOver()).as("the runtime reports the step-down as HANDED_OVER").isTrue();
       out.clear();
       // Node 3 campaigns one TIMEOUT after it last heard the leader; this one waits 2 MAX more.
       p.tick(t + TIMEOUT + 2 * MAX - 1, out);
       assertThat(sent(out, Prepare.class)).isEmpty();
       p.tick(t + TIMEOUT + 2 * MAX, out);
       assertThat(only(out, Prepare.class).ballot().round()).isEqualTo(ballot.round() + 1);
+      assertThat(p.handedOver()).isFalse();
     }
 
     @Test

@@ -114,6 +114,11 @@ abstract class DelegatingProposer implements Proposer {
   }
 
   @Override
+  public boolean handedOver() {
+    return delegate.handedOver();
+  }
+
+  @Override
   public void onLeaderMessage(Ballot ballot, long commitSlot, long now, Outbox out) {
     delegate.onLeaderMessage(ballot, commitSlot, now, out);
   }
