@@ -32,8 +32,14 @@ class PrioritySimulationTest {
     throw new IllegalArgumentException("unknown priority topology " + label);
   }
 
+  /** Hand-overs seen by {@link CountingProposer}s (the sweep runs on one thread). */
+  private static long handOvers;
+
   static SimOptions options(long seed, PriorityTopology topology) {
-    SimOptions.Builder b = topology.randomized(seed).toBuilder().stateMachine(KvStateMachine::new);
+    SimOptions.Builder b =
+        topology.randomized(seed).toBuilder()
+            .stateMachine(KvStateMachine::new)
+            .roles(DelegatingProposer.wrapping((id, p) -> new CountingProposer(p)));
     if (Boolean.getBoolean("paxos.sim.trace")) {
       b.trace(System.out::println);
     }
@@ -58,7 +64,30 @@ class PrioritySimulationTest {
                 seed -> options(seed, config.isBlank() ? topologyFor(seed) : byLabel(config)),
                 PrioritySimulationTest::replayCommand);
     sweep.print("PrioritySimulationTest");
+    System.out.printf("PrioritySimulationTest: %d hand-overs%n", handOvers);
     assertThat(sweep.failures).as("failing seeds, each with its replay command").isEmpty();
+    if (sweep.seeds >= 100) {
+      assertThat(handOvers).as("the seeds exercise hand-overs").isPositive();
+    }
+  }
+
+  /** The library's proposer, counting the claims that made it hand leadership over. */
+  private static final class CountingProposer extends DelegatingProposer {
+    private final io.paxos.core.protocol.Proposer delegate;
+
+    CountingProposer(io.paxos.core.protocol.Proposer delegate) {
+      super(delegate);
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void onPriorityClaim(Message.PriorityClaim claim, long now, Outbox out) {
+      boolean led = delegate.isLeader();
+      delegate.onPriorityClaim(claim, now, out);
+      if (led && delegate.handedOver()) {
+        handOvers++;
+      }
+    }
   }
 
   /** A leader that ignores every claim of a higher-priority proposer: it never hands over. */
