@@ -12,9 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The membership of a cluster: which nodes exist, which roles each hosts, and the quorum sizes of
- * the two phases. Immutable and validated once, here: a configuration that could lose safety (two
- * quorums that need not intersect, duplicate ids) is refused with a message saying what is wrong.
+ * The membership of a cluster: which nodes exist, which roles each hosts (and its leader priority,
+ * docs/leader-priority.md), and the quorum sizes of the two phases. Immutable and validated once,
+ * here: a configuration that could lose safety (two quorums that need not intersect, duplicate ids)
+ * is refused with a message saying what is wrong.
  *
  * <p>By default both phases use majorities of the acceptors. Flexible quorums (Howard et al.) are
  * allowed: any phase-1 size {@code q1} and phase-2 size {@code q2} with {@code q1 + q2 >
