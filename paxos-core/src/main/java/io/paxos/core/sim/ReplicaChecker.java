@@ -454,58 +454,75 @@ public final class ReplicaChecker {
             + " commands applied with apply, "
             + r.withoutResult
             + " with applyWithoutResult)";
-    Replica a = fresh("instance A");
-    Replica b = fresh("instance B");
-    Replica w = fresh("instance W");
+    // Instances fed the log through apply, and others through applyWithoutResult: those of a kind
+    // must agree (else the state machine is not deterministic), then the two kinds must agree.
+    Replica[] byApply = {fresh("instance A1"), fresh("instance A2"), fresh("instance A3")};
+    Replica[] without = {fresh("instance W1"), fresh("instance W2"), fresh("instance W3")};
+    long withoutDiffers = 0;
+    byte[] applied = null;
+    byte[] notApplied = null;
     for (long at = 1; at <= slot; at++) {
+      long s = at;
       for (Command c : log.get((int) (at - 1)).commands()) {
-        long s = at;
-        a.sessions.apply(c, s, p -> applyOne(a, s, p));
-        b.sessions.apply(c, s, p -> applyOne(b, s, p));
-        if (c.inSession()) {
-          w.sessions.apply(c, s, p -> applyOne(w, s, p));
-        } else {
-          applyWithoutResult(w, s, c.payload());
+        for (Replica x : byApply) {
+          x.sessions.apply(c, s, p -> applyOne(x, s, p));
+        }
+        for (Replica x : without) {
+          if (c.inSession()) {
+            x.sessions.apply(c, s, p -> applyOne(x, s, p));
+          } else {
+            applyWithoutResult(x, s, c.payload());
+          }
         }
       }
-      byte[] sa = snapshot(a);
-      byte[] sb = snapshot(b);
-      if (!Arrays.equals(sa, sb)) {
-        return new InvariantViolation(
-            InvariantViolation.NONDETERMINISM,
-            "the state machine is not deterministic: two fresh instances fed the same "
-                + (a.byApply)
-                + " commands (slots 1.."
-                + at
-                + ") through apply hold different states: "
-                + preview(sa)
-                + " and "
-                + preview(sb)
-                + " (a clock, unseeded randomness, hash or identity order? found when "
-                + how
-                + " differed from the reference after slot "
-                + slot
-                + ")");
+      byte[][] states = new byte[byApply.length + without.length][];
+      for (int i = 0; i < states.length; i++) {
+        states[i] = snapshot(i < byApply.length ? byApply[i] : without[i - byApply.length]);
       }
-      byte[] sw = snapshot(w);
-      if (!Arrays.equals(sa, sw)) {
-        return new InvariantViolation(
-            InvariantViolation.APPLY_WITHOUT_RESULT,
-            "applyWithoutResult changes the state differently from apply: fresh instances fed"
-                + " slots 1.."
-                + at
-                + " through apply and through applyWithoutResult hold "
-                + preview(sa)
-                + " and "
-                + preview(sw)
-                + " (found when "
-                + how
-                + " differed from the reference after slot "
-                + slot
-                + ")");
+      for (int i = 1; i < states.length; i++) {
+        int first = i < byApply.length ? 0 : byApply.length;
+        if (i != first && !Arrays.equals(states[first], states[i])) {
+          return new InvariantViolation(
+              InvariantViolation.NONDETERMINISM,
+              "the state machine is not deterministic: fresh instances fed the same commands"
+                  + " (slots 1.."
+                  + at
+                  + ") through "
+                  + (first == 0 ? "apply" : "applyWithoutResult")
+                  + " hold different states: "
+                  + preview(states[first])
+                  + " and "
+                  + preview(states[i])
+                  + " (a clock, unseeded randomness, hash or identity order? found when "
+                  + how
+                  + " differed from the reference after slot "
+                  + slot
+                  + ")");
+        }
+      }
+      if (withoutDiffers == 0 && !Arrays.equals(states[0], states[byApply.length])) {
+        withoutDiffers = at;
+        applied = states[0];
+        notApplied = states[byApply.length];
       }
     }
-    byte[] expected = snapshot(a);
+    if (withoutDiffers > 0) {
+      return new InvariantViolation(
+          InvariantViolation.APPLY_WITHOUT_RESULT,
+          "applyWithoutResult changes the state differently from apply: fresh instances fed"
+              + " slots 1.."
+              + withoutDiffers
+              + " through apply and through applyWithoutResult hold "
+              + preview(applied)
+              + " and "
+              + preview(notApplied)
+              + " (found when "
+              + how
+              + " differed from the reference after slot "
+              + slot
+              + ")");
+    }
+    byte[] expected = snapshot(byApply[0]);
     return new InvariantViolation(
         r.restoredFrom > 0 ? InvariantViolation.SNAPSHOT_RESTORE : InvariantViolation.REPLICAS,
         how

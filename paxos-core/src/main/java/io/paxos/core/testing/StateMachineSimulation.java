@@ -207,8 +207,8 @@ public final class StateMachineSimulation<M, C> {
     long snapshots = 0;
     long installs = 0;
     long wipes = 0;
-    for (long seed = first; seed < first + count; seed++) {
-      SimResult r = runSeed(seed);
+    for (int i = 0; i < count; i++) {
+      SimResult r = runSeed(first + i); // wraps past Long.MAX_VALUE rather than stopping
       slots += r.slots();
       steps += r.steps();
       crashes += r.crashes();
