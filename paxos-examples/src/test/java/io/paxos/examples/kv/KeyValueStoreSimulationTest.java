@@ -62,8 +62,9 @@ class KeyValueStoreSimulationTest {
             .commands(KeyValueStoreSimulationTest::command)
             .queries(KeyValueStoreSimulationTest::query)
             .invariant("at most one entry per key", store -> store.size() <= KEYS.length)
-            .seeds(40)
+            .seeds(25)
             .run();
+    System.out.println("KeyValueStoreSimulationTest: " + summary);
     assertThat(summary.snapshots()).isPositive();
     assertThat(summary.installs()).isPositive();
   }
