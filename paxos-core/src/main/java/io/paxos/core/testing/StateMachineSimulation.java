@@ -82,7 +82,17 @@ public final class StateMachineSimulation<M, C> {
 
   private record Invariant<M>(String description, Predicate<M> holds) {}
 
-  /** What a run of every seed did. */
+  /**
+   * What a run of every seed did.
+   *
+   * @param seeds seeds run, each passed
+   * @param slots slots the learners delivered, summed over the seeds
+   * @param steps simulated events handled (the checks ran after each)
+   * @param crashes node crashes
+   * @param snapshots snapshots taken by learners (each restored into a fresh instance and checked)
+   * @param installs snapshots installed from a peer (restored into a fresh replica)
+   * @param wipes nodes that lost their whole storage and rebuilt from their peers
+   */
   public record Summary(
       int seeds, long slots, long steps, long crashes, long snapshots, long installs, long wipes) {
     @Override
