@@ -389,8 +389,9 @@ public final class ReplicaChecker {
               + r.name
               + "'s snapshot of slot "
               + slot
-              + " snapshots to different bytes: restore (or snapshot) loses or changes state;"
-              + " snapshot "
+              + " snapshots to different bytes: restore (or snapshot) loses or changes state, or"
+              + " the snapshot is written in an order the instance's history decides (a hash"
+              + " map's); snapshot "
               + preview(state)
               + ", after restore "
               + preview(again));

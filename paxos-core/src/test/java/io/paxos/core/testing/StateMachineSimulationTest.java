@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.paxos.core.StateMachine;
 import io.paxos.core.sim.InvariantViolation;
 import io.paxos.core.sim.SimulationFailure;
 import io.paxos.core.sim.Topology;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -148,6 +151,81 @@ class StateMachineSimulationTest {
               }
             },
         InvariantViolation.RESULTS);
+  }
+
+  @Test
+  void aQueryAnswerThatDependsOnMoreThanTheStateIsCaught() {
+    int[] instances = {0};
+    failure(
+        () ->
+            new Bank() {
+              private final int instance = instances[0]++;
+
+              @Override
+              public byte[] query(byte[] query) {
+                return Integer.toString(instance).getBytes(StandardCharsets.US_ASCII);
+              }
+            },
+        InvariantViolation.QUERY_ANSWERS);
+  }
+
+  @Test
+  void aSnapshotWrittenInHashOrderIsCaught() {
+    // A map of many keys, snapshotted in HashMap order: a replica restored from a snapshot has a
+    // smaller table than one that once held more keys, so the same entries come out in another
+    // order, and the snapshot bytes differ.
+    AssertionError e =
+        catchThrowableOfType(
+            AssertionError.class,
+            () ->
+                StateMachineSimulation.of(HashOrderedStore::new)
+                    .commands(r -> new byte[] {(byte) r.nextInt(40), (byte) r.nextInt(3)})
+                    .seeds(30)
+                    .run());
+    assertThat(e).isNotNull();
+    assertThat(((SimulationFailure) e.getCause()).invariant())
+        .isEqualTo(InvariantViolation.SNAPSHOT_RESTORE);
+    assertThat(e.getMessage()).matches("(?s)seed \\d+ failed .*replay: .*");
+  }
+
+  /** Keys 0-39: a command {@code [key, 0]} deletes the key, any other puts it. */
+  static final class HashOrderedStore implements StateMachine {
+    private final Map<String, Integer> values = new HashMap<>();
+
+    @Override
+    public byte[] apply(byte[] command) {
+      String key = "key-" + command[0];
+      if (command[1] == 0) {
+        values.remove(key);
+      } else {
+        values.merge(key, 1, Integer::sum);
+      }
+      return new byte[0];
+    }
+
+    @Override
+    public byte[] query(byte[] query) {
+      return new byte[0];
+    }
+
+    @Override
+    public Snapshot snapshot() {
+      StringBuilder b = new StringBuilder();
+      values.forEach((k, v) -> b.append(k).append('=').append(v).append(';')); // hash order
+      byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+      return out -> out.write(bytes);
+    }
+
+    @Override
+    public void restore(InputStream in) throws IOException {
+      values.clear();
+      for (String entry : new String(in.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
+        if (!entry.isEmpty()) {
+          String[] kv = entry.split("=");
+          values.put(kv[0], Integer.parseInt(kv[1]));
+        }
+      }
+    }
   }
 
   @Test
