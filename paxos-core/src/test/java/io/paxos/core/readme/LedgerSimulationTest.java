@@ -12,7 +12,7 @@ class LedgerSimulationTest {
         .queries(r -> Integer.toString(r.nextInt(4)))
         .invariant("the total is conserved", ledger -> ledger.total() == 400)
         .invariant("no balance is negative", Ledger::noneNegative)
-        .seeds(100)
+        .seeds(50)
         .run();
   }
 }
