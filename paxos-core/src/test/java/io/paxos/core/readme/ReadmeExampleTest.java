@@ -47,6 +47,21 @@ class ReadmeExampleTest {
     assertThat(doc).contains("```java\n" + example + "```");
   }
 
+  /** "Testing your own state machine", quoted by docs/testing-state-machines.md. */
+  @ParameterizedTest
+  @CsvSource({"ledger, Ledger.java", "ledger-simulation, LedgerSimulationTest.java"})
+  void theTestingDocQuotesTheLedgerAndItsSimulationVerbatim(String name, String file)
+      throws IOException {
+    String source =
+        Files.readString(
+            ROOT.resolve("paxos-core/src/test/java/io/paxos/core/readme").resolve(file));
+    String example =
+        between(source, "// README:" + name + ":start\n", "// README:" + name + ":end");
+    String doc = Files.readString(ROOT.resolve("docs/testing-state-machines.md"));
+    assertThat(example).isNotBlank();
+    assertThat(doc).contains("```java\n" + example + "```");
+  }
+
   @Test
   void theExampleReplicatesAndReadsItsOwnWrite() throws Exception {
     assertThat(CounterCluster.addAndRead(5)).isEqualTo(5);
