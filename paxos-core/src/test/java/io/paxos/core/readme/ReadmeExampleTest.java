@@ -10,7 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The README's "Embed it" code is this package's code: it compiles, runs, and is quoted exactly.
+ * The README's "Embed it" and "Testing your own state machine" code is this package's code: it
+ * compiles, runs, and is quoted exactly.
  */
 class ReadmeExampleTest {
   private static final Path ROOT = Path.of("..");
@@ -20,7 +21,9 @@ class ReadmeExampleTest {
     "counter, Counter.java",
     "cluster, CounterCluster.java",
     "typed-counter, TypedCounter.java",
-    "typed-cluster, TypedCounterCluster.java"
+    "typed-cluster, TypedCounterCluster.java",
+    "ledger, Ledger.java",
+    "ledger-simulation, LedgerSimulationTest.java"
   })
   void theReadmeQuotesTheCompiledExampleVerbatim(String name, String file) throws IOException {
     String source =
