@@ -10,7 +10,12 @@ final class Numbers {
    * @throws IllegalArgumentException with a message for an ERR line otherwise
    */
   static long slot(String text) {
-    long slot = nonNegative(text, "slot");
+    long slot;
+    try {
+      slot = nonNegative(text, "slot");
+    } catch (IllegalArgumentException e) {
+      slot = 0;
+    }
     if (slot < 1) {
       throw new IllegalArgumentException("slot must be 1 to 2^63-1, not " + cut(text));
     }
