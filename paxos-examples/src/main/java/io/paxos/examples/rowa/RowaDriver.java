@@ -70,7 +70,7 @@ final class RowaDriver implements AutoCloseable {
     this.crash = crash;
     this.thread = new Thread(this::run, "rowa-" + id);
     this.thread.setDaemon(true);
-    this.status = RowaStatus.starting(stores);
+    this.status = RowaStatus.starting(id, stores);
   }
 
   RowaDriver start() {

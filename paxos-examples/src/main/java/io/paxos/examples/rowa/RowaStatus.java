@@ -39,11 +39,11 @@ record RowaStatus(
       int driver,
       String error) {}
 
-  static RowaStatus starting(List<Endpoint> stores) {
+  static RowaStatus starting(int learner, List<Endpoint> stores) {
     List<Store> s = new ArrayList<>();
     for (Endpoint e : stores) {
       s.add(new Store(e.toString(), false, -1, 0, 0, "no heartbeat yet"));
     }
-    return new RowaStatus(0, "starting", false, 0, s);
+    return new RowaStatus(learner, "starting", false, 0, s);
   }
 }

@@ -175,6 +175,15 @@ class RowaProcessTest {
           assertThat(value).isEqualTo(e.getValue());
         }
       }
+      // each store committed each slot once, in slot order, whichever learner sent it
+      for (int i = 0; i < 3; i++) {
+        List<Long> commits =
+            Files.readAllLines(dir.resolve("store-" + i).resolve("store.log")).stream()
+                .filter(l -> l.startsWith("COMMIT "))
+                .map(l -> Long.parseLong(l.substring("COMMIT ".length())))
+                .toList();
+        assertThat(commits).as("store %d", i).isSorted().doesNotHaveDuplicates().isNotEmpty();
+      }
       // the subcommands a user runs
       String status = run("rowa-status", "--stores", stores);
       assertThat(status.lines()).hasSize(3).allMatch(l -> l.contains(" keys 40 hash "));
