@@ -177,7 +177,9 @@ public final class PaxosNode implements AutoCloseable {
                 snapshotter,
                 monitor,
                 commands,
-                reads),
+                reads,
+                new QuorumContact(
+                    nodeId, config, 2 * options.electionTimeoutMaxMs(), 0, monitor::reachable)),
             tick,
             b.commandTimeout.toMillis(),
             this::stopOnFailure);
