@@ -4,7 +4,6 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.paxos.core.CommandFailedException;
 import io.paxos.core.CommandTimeoutException;
 import io.paxos.core.Consistency;
-import io.paxos.core.NoQuorumException;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.OverloadedException;
@@ -88,9 +87,6 @@ final class ClientReplies {
     String message = String.valueOf(t.getMessage());
     if (t instanceof NotLeaderException e) {
       return error(callId, ErrorCode.ERROR_NOT_LEADER, message, e.leaderHint().orElse(0));
-    } else if (t instanceof NoQuorumException) {
-      // Not proposed, and this node knows no leader it can reach: the client looks for one.
-      return error(callId, ErrorCode.ERROR_NOT_LEADER, message, 0);
     } else if (t instanceof OverloadedException) {
       return error(callId, ErrorCode.ERROR_OVERLOADED, message, 0);
     } else if (t instanceof CommandTimeoutException) {

@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No quorum: at every tick it asks its {@link QuorumContact} whether the node knows it cannot
  * reach a quorum. While it cannot, commands submitted here fail at once with {@link
- * NoQuorumException} (not proposed), and those already pending fail with {@link
- * CommandTimeoutException} (outcome unknown), instead of each waiting out the command timeout.
+ * NoQuorumException} (not proposed) instead of waiting out the command timeout. Commands already
+ * pending keep waiting: they may have been proposed (forwarded to a leader that is gone), so only
+ * the timeout can tell their caller that their outcome is unknown.
  */
 final class EventLoop implements Runnable, OutboxCarrier.Effects {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
@@ -242,11 +243,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
     }
   }
 
-  /**
-   * Note whether the node can reach a quorum now; if it cannot, fail the commands pending here as
-   * of unknown outcome (they may have been proposed, and may still be chosen once a quorum is
-   * back).
-   */
+  /** Note whether the node can reach a quorum now, logging each change. */
   private void checkQuorum(long now) {
     String why = quorum.unreachable(now, protocol.isLeader(), protocol.leaderHint());
     if (why != null && noQuorum == null) {
@@ -255,14 +252,6 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
       log.info("node {} is in contact with a quorum again", nodeId);
     }
     noQuorum = why;
-    if (why != null && commands.size() > 0) {
-      commands.failOutstanding(
-          new CommandTimeoutException(
-              "outcome unknown: "
-                  + why
-                  + "; the command may still be chosen once a quorum is back (a session's retry"
-                  + " is safe)"));
-    }
   }
 
   /** A message from the network: checked against the bounds, then handed to its taker. */

@@ -1,7 +1,6 @@
 package io.paxos.examples.http;
 
 import io.paxos.core.CommandTimeoutException;
-import io.paxos.core.NoQuorumException;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.OverloadedException;
@@ -39,9 +38,6 @@ final class Failures {
           503,
           "no leader could take the request now (not carried out; retry): " + message,
           details);
-    }
-    if (t instanceof NoQuorumException) {
-      return unavailable("no quorum can be reached now (not carried out; retry): " + message);
     }
     if (t instanceof OverloadedException) {
       return unavailable("the node is overloaded (not carried out; retry later): " + message);

@@ -2,7 +2,6 @@ package io.paxos.examples.line;
 
 import io.paxos.core.CommandTimeoutException;
 import io.paxos.core.Consistency;
-import io.paxos.core.NoQuorumException;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.OverloadedException;
@@ -144,9 +143,6 @@ public final class LineService {
     String message = String.valueOf(t.getMessage());
     if (t instanceof NotLeaderException) {
       return unavailable("node " + node.id() + " has no leader to take it now: " + message);
-    }
-    if (t instanceof NoQuorumException) {
-      return unavailable("node " + node.id() + " cannot reach a quorum now: " + message);
     }
     if (t instanceof OverloadedException) {
       return unavailable("node " + node.id() + " is overloaded");
