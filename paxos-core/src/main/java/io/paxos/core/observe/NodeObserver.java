@@ -49,7 +49,8 @@ public interface NodeObserver extends PeerObserver {
   /**
    * The state machine threw applying a command chosen in {@code slot}, an exception of class {@code
    * exceptionClass}, and under {@link io.paxos.core.config.ApplyFailurePolicy#FAIL_COMMAND} the
-   * command failed and the node goes on (on the apply thread, once per failed command).
+   * command failed and the node goes on (on the apply thread, once per failed command; not for the
+   * commands that fail again when the node replays its log at a restart).
    */
   default void commandFailed(long slot, String exceptionClass) {}
 

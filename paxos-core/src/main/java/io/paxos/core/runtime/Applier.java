@@ -163,7 +163,7 @@ final class Applier implements Runnable {
             applyWithoutResult(c.payload()); // answered before the restart, or never
           }
         } catch (ApplyFailure f) {
-          applyFailures.failed(slot, f); // failed before the restart too: the replay goes on
+          applyFailures.replayed(slot, f); // failed before the restart too: the replay goes on
         }
       }
       endSlot(slot);
@@ -361,10 +361,13 @@ final class Applier implements Runnable {
    * outside a session made at another learner is answered there: its result is not built here.
    */
   private void applyOne(Command c, long slot) {
+    ran = false;
     try {
       applyOrFail(c, slot);
     } catch (ApplyFailure f) {
-      applyFailures.failed(slot, f);
+      if (ran) {
+        applyFailures.failed(slot, f); // not a retry answered from the session table
+      }
       if (c.origin() == nodeId) {
         completions.fail(c.clientId(), c.sequence(), ApplyFailures.toCaller(f));
       }
@@ -448,6 +451,7 @@ final class Applier implements Runnable {
 
   /** Apply {@code payload} whose result nobody reads; throws as {@link #apply} does. */
   private void applyWithoutResult(byte[] payload) {
+    ran = true;
     try {
       stateMachine.applyWithoutResult(payload);
     } catch (RuntimeException e) {

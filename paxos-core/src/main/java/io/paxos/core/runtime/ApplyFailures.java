@@ -48,6 +48,18 @@ final class ApplyFailures {
   /** Report that the command applied in {@code slot} failed with {@code failure}. */
   void failed(long slot, ApplyFailure failure) {
     observer.commandFailed(slot, failure.exceptionClass());
+    log(slot, failure);
+  }
+
+  /**
+   * Log that the command replayed in {@code slot} failed again: observers, not started yet, are not
+   * told (they were when it first failed).
+   */
+  void replayed(long slot, ApplyFailure failure) {
+    log(slot, failure);
+  }
+
+  private void log(long slot, ApplyFailure failure) {
     warnings.event(
         "node " + nodeId + ": the state machine failed a command",
         "slot "

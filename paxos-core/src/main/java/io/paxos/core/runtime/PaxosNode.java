@@ -69,10 +69,11 @@ import org.slf4j.LoggerFactory;
  * proposed, or was proposed in a slot since chosen with another value by a new leader (either way
  * it was not chosen: safe to retry), {@link io.paxos.core.NoQuorumException} if it was not proposed
  * because the node knows it cannot reach a quorum (safe to retry), {@link
- * io.paxos.core.CommandTimeoutException} if its outcome is unknown after the command timeout, {@link io.paxos.core.CommandFailedException} if
- * the state machine threw applying it under {@link ApplyFailurePolicy#FAIL_COMMAND}, {@link
- * NodeClosedException} if the node closed or stopped. If the node's storage fails, or its state
- * machine under {@link ApplyFailurePolicy#STOP_NODE}, the node stops: see {@link #status()}.
+ * io.paxos.core.CommandTimeoutException} if its outcome is unknown after the command timeout,
+ * {@link io.paxos.core.CommandFailedException} if the state machine threw applying it under {@link
+ * ApplyFailurePolicy#FAIL_COMMAND}, {@link NodeClosedException} if the node closed or stopped. If
+ * the node's storage fails, or its state machine under {@link ApplyFailurePolicy#STOP_NODE}, the
+ * node stops: see {@link #status()}.
  */
 public final class PaxosNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PaxosNode.class);

@@ -137,7 +137,8 @@ class ApplyFailurePolicyTest {
                   @Override
                   public void commandFailed(long slot, String exceptionClass) {
                     synchronized (failedEvents) {
-                      failedEvents.add(id + ":" + exceptionClass);
+                      failedEvents.add(
+                          id + ":" + exceptionClass + " on " + Thread.currentThread().getName());
                     }
                   }
                 });
@@ -245,13 +246,21 @@ class ApplyFailurePolicyTest {
     assertThat(nodes.values()).allSatisfy(n -> assertThat(n.status().failure()).isEmpty());
     synchronized (failedEvents) {
       assertThat(failedEvents)
-          .contains("1:java.lang.IllegalArgumentException", "2:java.lang.IllegalArgumentException");
+          .hasSize(9)
+          .contains(
+              "1:java.lang.IllegalArgumentException on paxos-apply-1",
+              "2:java.lang.IllegalArgumentException on paxos-apply-2",
+              "3:java.lang.IllegalArgumentException on paxos-apply-3");
+      failedEvents.clear();
     }
 
     // A restart replays the log: the poisoned commands fail again, and the nodes start.
     restartAll(ApplyFailurePolicy.FAIL_COMMAND, SnapshotOptions.disabled());
     awaitReplicasEqual("15 [10, 5]");
     assertThat(ledgers.values()).allSatisfy(l -> assertThat(l.rejected).hasValue(3));
+    synchronized (failedEvents) {
+      assertThat(failedEvents).as("observers are not told of a replay").isEmpty();
+    }
     int newLeader = awaitLeader().id();
     assertThatThrownBy(
             () ->
