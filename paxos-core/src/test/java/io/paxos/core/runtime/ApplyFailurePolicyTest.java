@@ -110,6 +110,7 @@ class ApplyFailurePolicyTest {
   private final Map<Integer, Ledger> ledgers = new TreeMap<>();
   private final Map<Integer, PaxosNode> nodes = new TreeMap<>();
   private final List<String> failedEvents = new ArrayList<>();
+  private final List<String> nodeFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @AfterEach
   void closeAll() {
@@ -134,6 +135,11 @@ class ApplyFailurePolicyTest {
             .bootstrap(fresh ? Bootstrap.NEW : Bootstrap.EXISTING)
             .observer(
                 new NodeObserver() {
+                  @Override
+                  public void nodeFailed(Throwable error) {
+                    nodeFailures.add(id + ": " + error);
+                  }
+
                   @Override
                   public void commandFailed(long slot, String exceptionClass) {
                     synchronized (failedEvents) {
@@ -244,6 +250,7 @@ class ApplyFailurePolicyTest {
     awaitReplicasEqual("15 [10, 5]");
     assertThat(rejections()).as("the retry was answered from the session table").isEqualTo(9);
     assertThat(nodes.values()).allSatisfy(n -> assertThat(n.status().failure()).isEmpty());
+    assertThat(nodeFailures).isEmpty();
     synchronized (failedEvents) {
       assertThat(failedEvents)
           .hasSize(9)
@@ -329,6 +336,11 @@ class ApplyFailurePolicyTest {
     assertThat(nodes.get(leader).status().failure().orElseThrow())
         .contains("IllegalArgumentException: balance 2 cannot pay 7");
     assertThat(failedEvents).isEmpty();
+    assertThat(nodeFailures)
+        .containsExactlyInAnyOrder(
+            "1: java.lang.IllegalArgumentException: balance 2 cannot pay 7",
+            "2: java.lang.IllegalArgumentException: balance 2 cannot pay 7",
+            "3: java.lang.IllegalArgumentException: balance 2 cannot pay 7");
 
     restartAll(ApplyFailurePolicy.FAIL_COMMAND, SnapshotOptions.disabled());
     awaitReplicasEqual("2 [2]");

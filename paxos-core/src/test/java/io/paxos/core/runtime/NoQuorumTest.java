@@ -106,31 +106,18 @@ class NoQuorumTest {
   }
 
   @Test
-  void aHealthyClusterNeverRefusesForWantOfAQuorum() throws Exception {
+  void anIdleHealthyClusterNeverRefusesForWantOfAQuorum() throws Exception {
     try (LocalCluster c = new LocalCluster(ClusterConfig.of("q5", 1, 2, 3, 4, 5), FAST, NEVER)) {
-      int leader = c.awaitAgreedLeader().id();
+      c.awaitAgreedLeader();
       // Idle for several windows: followers hear from the leader only, which is enough.
       Thread.sleep(2_000);
       for (PaxosNode n : c.live()) {
-        c.submitUntilProposed(() -> n.submit(RecordingStateMachine.command(n.id())));
-      }
-      // The leader is lost: the four left elect a new one, and no command is refused meanwhile
-      // (some made at followers may wait for the lost leader's answer: they are not checked).
-      c.close(leader);
-      List<CompletableFuture<byte[]>> during = new ArrayList<>();
-      for (int i = 0; i < 30; i++) {
-        for (PaxosNode n : c.live()) {
-          during.add(n.submit(RecordingStateMachine.command(100 + i)));
-        }
-        Thread.sleep(50);
-      }
-      c.awaitAgreedLeader();
-      for (PaxosNode n : c.live()) {
-        c.submitUntilProposed(() -> n.submit(RecordingStateMachine.command(1_000 + n.id())));
-      }
-      for (CompletableFuture<byte[]> f : during) {
-        if (f.isCompletedExceptionally()) {
-          assertThatThrownBy(f::join).cause().isNotInstanceOf(NoQuorumException.class);
+        CompletableFuture<byte[]> f = n.submit(RecordingStateMachine.command(n.id()));
+        try {
+          f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          // A leader change may refuse it as not proposed; never for want of a quorum.
+          assertThat(e.getCause()).isNotInstanceOf(NoQuorumException.class);
         }
       }
     }
