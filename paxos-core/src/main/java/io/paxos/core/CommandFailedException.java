@@ -13,7 +13,10 @@ import io.paxos.core.config.ApplyFailurePolicy;
  * itself: the caller may be at another node or another process (the gRPC client gets the same).
  */
 public final class CommandFailedException extends PaxosException {
+  /** The class name of what the state machine threw. */
   private final String exceptionClass;
+
+  /** The message of what the state machine threw; empty if it had none. */
   private final String exceptionMessage;
 
   /**
@@ -30,14 +33,14 @@ public final class CommandFailedException extends PaxosException {
   }
 
   /**
-   * The class name of the exception the state machine threw, e.g. {@code
-   * java.lang.ArithmeticException}.
+   * {@return the class name of the exception the state machine threw, e.g. {@code
+   * java.lang.ArithmeticException}}
    */
   public String exceptionClass() {
     return exceptionClass;
   }
 
-  /** The message of the exception the state machine threw; empty if it had none. */
+  /** {@return the message of the exception the state machine threw; empty if it had none} */
   public String exceptionMessage() {
     return exceptionMessage;
   }

@@ -5,6 +5,11 @@ package io.paxos.core;
  * example, its leader failed mid-flight). Its outcome is unknown: it may still be applied.
  */
 public final class CommandTimeoutException extends PaxosException {
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message: which command, and the timeout
+   */
   public CommandTimeoutException(String message) {
     super(message);
   }

@@ -7,6 +7,11 @@ package io.paxos.core;
  * this too: here once a quorum is back, or at another node.
  */
 public final class NoQuorumException extends NotLeaderException {
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message: why no quorum is reachable
+   */
   public NoQuorumException(String message) {
     super(0, message);
   }

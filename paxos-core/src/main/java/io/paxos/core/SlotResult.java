@@ -13,6 +13,14 @@ import java.util.Objects;
  * @param result the state machine's result; owned by the caller, not copied
  */
 public record SlotResult(long slot, byte[] result) {
+  /**
+   * Checks the components; {@code result} is kept, not copied.
+   *
+   * @param slot the slot, at least 0 (0: nothing applied yet)
+   * @param result the state machine's result; owned by the caller, not copied
+   * @throws IllegalArgumentException if {@code slot} is negative
+   * @throws NullPointerException if {@code result} is null
+   */
   public SlotResult {
     if (slot < 0) {
       throw new IllegalArgumentException("slot must not be negative, was " + slot);

@@ -9,9 +9,19 @@ package io.paxos.core;
  * may still retain {@link #requestedSlot()}.
  */
 public final class SlotUnavailableException extends PaxosException {
+  /** The first slot the watcher needed. */
   private final long requestedSlot;
+
+  /** The oldest slot the node could still report. */
   private final long oldestSlot;
 
+  /**
+   * Slots no longer retained at node {@code nodeId}, with a message saying where to resume.
+   *
+   * @param nodeId the id of the node that no longer retains them
+   * @param requestedSlot the first slot the watcher needed
+   * @param oldestSlot the oldest slot that node can still report
+   */
   public SlotUnavailableException(int nodeId, long requestedSlot, long oldestSlot) {
     super(
         "slot "
@@ -29,19 +39,26 @@ public final class SlotUnavailableException extends PaxosException {
     this.oldestSlot = oldestSlot;
   }
 
-  /** {@code message} says where the slots were asked for (a client asking several nodes, say). */
+  /**
+   * With a message of its own, saying where the slots were asked for (a client asking several
+   * nodes, say).
+   *
+   * @param message the detail message
+   * @param requestedSlot the first slot the watcher needed
+   * @param oldestSlot the oldest slot still available where they were asked for
+   */
   public SlotUnavailableException(String message, long requestedSlot, long oldestSlot) {
     super(message);
     this.requestedSlot = requestedSlot;
     this.oldestSlot = oldestSlot;
   }
 
-  /** The first slot the watcher needed. */
+  /** {@return the first slot the watcher needed} */
   public long requestedSlot() {
     return requestedSlot;
   }
 
-  /** The oldest slot this node can still report. */
+  /** {@return the oldest slot this node can still report} */
   public long oldestSlot() {
     return oldestSlot;
   }

@@ -18,6 +18,6 @@ public interface StateHashing {
   /** The least time between two digests of one node. */
   long MIN_INTERVAL_MS = 1000;
 
-  /** A digest of the whole state (for example SHA-256 in hex), equal on equal states. */
+  /** {@return a digest of the whole state (for example SHA-256 in hex), equal on equal states} */
   String stateHash();
 }

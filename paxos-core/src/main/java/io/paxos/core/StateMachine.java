@@ -60,21 +60,39 @@ public interface StateMachine {
     apply(command);
   }
 
-  /** Answer a read-only query from the current state; must not change the state. */
+  /**
+   * Answer a read-only query from the current state; must not change the state.
+   *
+   * @param query the bytes given to {@code read}; must not be changed
+   * @return the answer, handed to the caller as is
+   */
   byte[] query(byte[] query);
 
   /**
    * Capture the current state quickly (for example a copy-on-write view); the returned snapshot is
    * written later, possibly on another thread, while {@link #apply} continues.
+   *
+   * @return the captured state; later {@link #apply} calls must not change what it writes
    */
   Snapshot snapshot();
 
-  /** Replace the whole state with a snapshot written by {@link Snapshot#writeTo}. */
+  /**
+   * Replace the whole state with a snapshot written by {@link Snapshot#writeTo}.
+   *
+   * @param in the snapshot's bytes, read to the end; the caller closes it
+   * @throws IOException if reading fails; the node then does not use this state
+   */
   void restore(InputStream in) throws IOException;
 
   /** A captured state, writable once, from any thread. */
   @FunctionalInterface
   interface Snapshot {
+    /**
+     * Write the captured state, in a form {@link StateMachine#restore} reads back.
+     *
+     * @param out where to write; the caller closes it
+     * @throws IOException if writing fails
+     */
     void writeTo(OutputStream out) throws IOException;
   }
 }

@@ -24,8 +24,8 @@ import java.util.List;
 public interface Watch extends AutoCloseable {
 
   /**
-   * The next slot this watch reports from: every applied command of the slots below it, from the
-   * slot it was opened at, has been returned. To resume elsewhere, watch from here.
+   * {@return the next slot this watch reports from} Every applied command of the slots below it,
+   * from the slot it was opened at, has been returned. To resume elsewhere, watch from here.
    */
   long nextSlot();
 
@@ -33,6 +33,13 @@ public interface Watch extends AutoCloseable {
    * The applied slots available now from {@link #nextSlot()}, at most {@code maxSlots} of them
    * (empty if none); never blocks.
    *
+   * @param maxSlots the most slots to return, at least 1
+   * @return the slots, in slot order, starting at {@link #nextSlot()}; advances {@link #nextSlot()}
+   *     past them
+   * @throws SlotUnavailableException if the watcher was cut off: the slots it needs left the
+   *     history
+   * @throws NodeClosedException if the node closed or stopped
+   * @throws IllegalStateException if this watch was closed
    * @throws IllegalArgumentException if {@code maxSlots} is below 1
    */
   List<AppliedSlot> poll(int maxSlots);
@@ -40,6 +47,9 @@ public interface Watch extends AutoCloseable {
   /**
    * {@link #poll}, waiting up to {@code timeout} for at least one slot; empty if none came.
    *
+   * @param maxSlots the most slots to return, at least 1
+   * @param timeout how long to wait for a first slot; zero or negative: do not wait
+   * @return the slots, in slot order, starting at {@link #nextSlot()}; empty if none came in time
    * @throws InterruptedException if interrupted while waiting
    */
   List<AppliedSlot> take(int maxSlots, Duration timeout) throws InterruptedException;
@@ -49,6 +59,8 @@ public interface Watch extends AutoCloseable {
    * ended (a poll then throws): once right away, then after each batch the node applies. It runs on
    * the node's apply thread (or the caller's, the first time), so it must be quick and must not
    * block: hand the work to another thread. Replaces the listener set before.
+   *
+   * @param listener what to run; not null
    */
   void onAvailable(Runnable listener);
 

@@ -5,12 +5,12 @@ package io.paxos.grpc;
  * missing, a number is out of range, or an enum value is unknown. The stream that carried them is
  * closed; the node goes on.
  */
-public final class WireFormatException extends RuntimeException {
-  public WireFormatException(String message) {
+final class WireFormatException extends RuntimeException {
+  WireFormatException(String message) {
     super(message);
   }
 
-  public WireFormatException(String message, Throwable cause) {
+  WireFormatException(String message, Throwable cause) {
     super(message, cause);
   }
 }

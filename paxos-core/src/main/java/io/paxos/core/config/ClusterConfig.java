@@ -33,6 +33,17 @@ public record ClusterConfig(
   /** At most this many acceptors: votes are kept as bits of a {@code long}. */
   public static final int MAX_ACCEPTORS = 64;
 
+  /**
+   * Checks the components.
+   *
+   * @param clusterId a name that every node of the cluster shares; peers of another cluster are
+   *     refused
+   * @param members all nodes, in ascending id order
+   * @param phase1Quorum how many acceptors must promise before a proposer leads
+   * @param phase2Quorum how many acceptors must accept a slot before it is chosen
+   * @throws IllegalArgumentException if a component is out of the bounds given above
+   * @throws NullPointerException if a component that must not be null is null
+   */
   public ClusterConfig {
     Objects.requireNonNull(clusterId, "clusterId");
     if (clusterId.isBlank()) {
@@ -90,12 +101,12 @@ public record ClusterConfig(
     }
   }
 
-  /** A cluster of nodes that each host all three roles, with majority quorums. */
+  /** {@return a cluster of nodes that each host all three roles, with majority quorums} */
   public static ClusterConfig of(String clusterId, int... nodeIds) {
     return withMajorities(clusterId, Arrays.stream(nodeIds).mapToObj(Member::allRoles).toList());
   }
 
-  /** The given members with majority quorums of their acceptors. */
+  /** {@return the given members with majority quorums of their acceptors} */
   public static ClusterConfig withMajorities(String clusterId, List<Member> members) {
     int acceptors = (int) members.stream().filter(m -> m.has(Role.ACCEPTOR)).count();
     int majority = acceptors / 2 + 1;
@@ -115,19 +126,19 @@ public record ClusterConfig(
     return member(id).isPresent();
   }
 
-  /** Ids of the nodes hosting {@code role}, ascending. */
+  /** {@return the ids of the nodes hosting {@code role}, ascending} */
   public int[] idsWith(Role role) {
     return members.stream().filter(m -> m.has(role)).mapToInt(Member::id).toArray();
   }
 
-  /** Ids of all members, ascending. */
+  /** {@return the ids of all members, ascending} */
   public int[] ids() {
     return members.stream().mapToInt(Member::id).toArray();
   }
 
   /**
-   * The position of acceptor {@code id} among the acceptors (0-based, ascending id), or -1 if
-   * {@code id} is not an acceptor. Votes are recorded as bit {@code 1L << index}.
+   * {@return the position of acceptor {@code id} among the acceptors (0-based, ascending id), or -1
+   * if {@code id} is not an acceptor} Votes are recorded as bit {@code 1L << index}.
    */
   public int acceptorIndex(int id) {
     int index = 0;
@@ -142,7 +153,7 @@ public record ClusterConfig(
     return -1;
   }
 
-  /** Whether any member has a leader priority (docs/leader-priority.md). */
+  /** {@return whether any member has a leader priority (docs/leader-priority.md)} */
   public boolean hasPriorities() {
     for (Member m : members) {
       if (m.priority() != 0) {
@@ -152,15 +163,16 @@ public record ClusterConfig(
     return false;
   }
 
-  /** The leader priority of member {@code id}; 0 if it has none or is not a member. */
+  /** {@return the leader priority of member {@code id}; 0 if it has none or is not a member} */
   public int priority(int id) {
     return member(id).map(Member::priority).orElse(0);
   }
 
   /**
-   * How many distinct priorities of proposers are above member {@code id}'s: 0 for a proposer of
-   * the highest priority, and for every node when no member has a priority. A proposer waits this
-   * many extra election timeouts before it campaigns, so that the highest live one campaigns first.
+   * {@return how many distinct priorities of proposers are above member {@code id}'s: 0 for a
+   * proposer of the highest priority, and for every node when no member has a priority} A proposer
+   * waits this many extra election timeouts before it campaigns, so that the highest live one
+   * campaigns first.
    */
   public int priorityRank(int id) {
     int own = priority(id);
@@ -172,7 +184,9 @@ public record ClusterConfig(
             .count();
   }
 
-  /** This configuration with member {@code id}'s leader priority set to {@code priority}. */
+  /**
+   * {@return this configuration with member {@code id}'s leader priority set to {@code priority}}
+   */
   public ClusterConfig withPriority(int id, int priority) {
     if (!contains(id)) {
       throw new IllegalArgumentException("node " + id + " is not a member of " + clusterId);

@@ -20,6 +20,17 @@ public record Member(int id, Set<Role> roles, int priority) {
   /** The highest leader priority; 0 means none. */
   public static final int MAX_PRIORITY = 1000;
 
+  /**
+   * Checks the components.
+   *
+   * @param id the node id, between 1 and {@link #MAX_ID}; unique in the cluster
+   * @param roles the roles this node hosts, never empty
+   * @param priority the node's leader priority, between 0 (none, the default) and {@link
+   *     #MAX_PRIORITY}: among live proposers, one of the highest priority leads
+   *     (docs/leader-priority.md)
+   * @throws IllegalArgumentException if a component is out of the bounds given above
+   * @throws NullPointerException if a component that must not be null is null
+   */
   public Member {
     if (id < 1 || id > MAX_ID) {
       throw new IllegalArgumentException(
@@ -46,17 +57,17 @@ public record Member(int id, Set<Role> roles, int priority) {
     this(id, roles, 0);
   }
 
-  /** A node hosting all three roles, the common deployment. */
+  /** {@return a node hosting all three roles, the common deployment} */
   public static Member allRoles(int id) {
     return new Member(id, EnumSet.allOf(Role.class));
   }
 
-  /** A node hosting the given roles. */
+  /** {@return a node hosting the given roles} */
   public static Member of(int id, Role first, Role... rest) {
     return new Member(id, EnumSet.of(first, rest));
   }
 
-  /** This member with leader priority {@code priority} (0 for none). */
+  /** {@return this member with leader priority {@code priority} (0 for none)} */
   public Member withPriority(int priority) {
     return new Member(id, roles, priority);
   }

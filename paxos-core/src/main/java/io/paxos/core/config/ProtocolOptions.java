@@ -143,18 +143,18 @@ public record ProtocolOptions(
   }
 
   /**
-   * Whether leader leases are on ({@link #leaseDurationMs} positive): an acceptor then keeps its
-   * lease promises, and a leader serves {@code Consistency.LEASE} reads from its lease.
+   * {@return whether leader leases are on ({@link #leaseDurationMs} positive): an acceptor then
+   * keeps its lease promises, and a leader serves {@code Consistency.LEASE} reads from its lease}
    */
   public boolean leasesOn() {
     return leaseDurationMs > 0;
   }
 
   /**
-   * How long, on its own clock, a leader holds its lease after sending a heartbeat that a phase-2
-   * quorum acknowledged; 0 while leases are off. It is {@code floor((D - 1) * (1 - d) / (1 + d)) -
-   * 2} for a lease duration {@code D} and a drift bound {@code d}: an acceptor's promise lasts
-   * {@code D} on its clock, at least {@code (D - 1) / (1 + d)} in true time if its clock runs
+   * {@return how long, on its own clock, a leader holds its lease after sending a heartbeat that a
+   * phase-2 quorum acknowledged; 0 while leases are off} It is {@code floor((D - 1) * (1 - d) / (1
+   * + d)) - 2} for a lease duration {@code D} and a drift bound {@code d}: an acceptor's promise
+   * lasts {@code D} on its clock, at least {@code (D - 1) / (1 + d)} in true time if its clock runs
    * fastest (the 1 for millisecond rounding), and the leader's hold lasts less than {@code (hold +
    * 1) / (1 - d)} in true time if its clock runs slowest (the 1 for rounding), from an earlier
    * moment (it sent the heartbeat before any acceptor answered it); the last 1 ms is to spare. See
@@ -168,11 +168,54 @@ public record ProtocolOptions(
     return (long) Math.floor((durationMs - 1) * (1 - drift) / (1 + drift)) - 2;
   }
 
-  /** The largest encoding of a message that carries one command of {@code commandBytes}. */
+  /**
+   * {@return the largest encoding of a message that carries one command of {@code commandBytes}}
+   */
   public static long oneCommandMessageBytes(long commandBytes) {
     return commandBytes + COMMAND_OVERHEAD_BYTES + ENTRY_OVERHEAD_BYTES + MESSAGE_OVERHEAD_BYTES;
   }
 
+  /**
+   * Checks the components.
+   *
+   * @param heartbeatIntervalMs how often a leader sends heartbeats (and the commit point)
+   * @param electionTimeoutMinMs the least time without a live leader before a proposer runs phase
+   *     1; also how long an acceptor stays loyal to a leader it has heard from
+   * @param electionTimeoutMaxMs the upper end of the randomized election timeout
+   * @param retransmitMs how long a leader waits for votes before it sends an {@code Accept} again
+   * @param window how many slots beyond the commit point a leader may have in flight (pipelining)
+   * @param maxBatchCommands the most client commands batched into one slot
+   * @param maxBatchBytes the most payload bytes batched into one slot
+   * @param maxCommandBytes the largest single command accepted from a client
+   * @param maxSlotsPerMessage the most slots carried in one {@code Accept} or catch-up reply
+   * @param retainedSlots how many delivered slots a learner keeps to serve peers' catch-up
+   * @param acceptedToLearners whether acceptors also send {@code Accepted} straight to learners,
+   *     which then learn a value one message delay sooner
+   * @param maxMessageBytes the largest message a node builds: batches, catch-up replies, promises,
+   *     reports and forwards that carry values or commands are cut to fit (see {@code
+   *     io.paxos.core.protocol.MessageBytes}); must be within what the transport's peers accept,
+   *     and hold one command of {@code maxCommandBytes} ({@link #oneCommandMessageBytes})
+   * @param maxQueuedBytes the most payload bytes of commands a node holds unproposed: queued at the
+   *     leader (its own and forwarded ones) or parked while no leader is known; beyond it commands
+   *     are refused as overloaded. At least {@code maxCommandBytes}
+   * @param maxSessions the most client sessions the replicated deduplication table keeps; a new
+   *     session beyond it expires the least recently used one. Part of the replicated state's
+   *     rules: every node of a cluster must use the same value
+   * @param leaseDurationMs 0 (the default) turns leader leases off; otherwise how long, on its own
+   *     clock, an acceptor that acknowledged a leader's heartbeat or {@code Accept} refuses to
+   *     promise any other proposer's higher ballot. The leader then serves {@code
+   *     Consistency.LEASE} reads without a round trip for {@link #leaseHoldMs()} after it sent a
+   *     heartbeat that a phase-2 quorum acknowledged. Must be below {@code electionTimeoutMinMs}.
+   *     Cost: an acceptor that restarts refuses every other proposer's {@code Prepare} for this
+   *     long (it may have granted a lease it forgot), which can delay an election by as much. See
+   *     docs/leases.md
+   * @param maxClockDrift the bound leases assume on how far any node's clock rate strays from true
+   *     time: every clock runs at a rate within {@code [1 - maxClockDrift, 1 + maxClockDrift]}, and
+   *     never jumps (a monotonic clock such as {@code System.nanoTime}, not the wall clock). In
+   *     {@code [0, 0.5)}; if real clocks drift more, a leader may serve a stale LEASE read. Ignored
+   *     while leases are off
+   * @throws IllegalArgumentException if a component is out of the bounds given above
+   */
   public ProtocolOptions {
     positive("heartbeatIntervalMs", heartbeatIntervalMs);
     positive("electionTimeoutMinMs", electionTimeoutMinMs);
@@ -282,7 +325,7 @@ public record ProtocolOptions(
         0);
   }
 
-  /** A builder starting from these options. */
+  /** {@return a builder starting from these options} */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -438,7 +481,7 @@ public record ProtocolOptions(
       return this;
     }
 
-    /** The options, validated. */
+    /** {@return the options, validated} */
     public ProtocolOptions build() {
       return new ProtocolOptions(
           heartbeatIntervalMs,

@@ -12,6 +12,14 @@ package io.paxos.core.config;
  */
 public record SnapshotOptions(long intervalSlots, long intervalBytes, int chunkBytes) {
 
+  /**
+   * Checks the components.
+   *
+   * @param intervalSlots applied slots between snapshots; 0 takes none by slot count
+   * @param intervalBytes applied command bytes between snapshots; 0 takes none by size
+   * @param chunkBytes the most snapshot bytes sent to a peer in one message
+   * @throws IllegalArgumentException if a component is out of the bounds given above
+   */
   public SnapshotOptions {
     if (intervalSlots < 0 || intervalBytes < 0) {
       throw new IllegalArgumentException(
@@ -28,7 +36,10 @@ public record SnapshotOptions(long intervalSlots, long intervalBytes, int chunkB
     }
   }
 
-  /** Every 100,000 slots or 64 MiB of commands; chunks of 256 KiB. */
+  /**
+   * {@return the defaults: a snapshot every 100,000 slots or 64 MiB of commands, sent in chunks of
+   * 256 KiB}
+   */
   public static SnapshotOptions defaults() {
     return new SnapshotOptions(100_000, 64L << 20, 256 << 10);
   }
@@ -38,7 +49,7 @@ public record SnapshotOptions(long intervalSlots, long intervalBytes, int chunkB
     return new SnapshotOptions(0, 0, 256 << 10);
   }
 
-  /** Whether snapshots are taken at all. */
+  /** {@return whether snapshots are taken at all} */
   public boolean enabled() {
     return intervalSlots > 0 || intervalBytes > 0;
   }

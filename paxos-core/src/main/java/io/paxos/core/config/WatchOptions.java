@@ -18,6 +18,14 @@ public record WatchOptions(long retainedSlots, long retainedBytes) {
   /** What one retained command costs besides its bytes, counted against {@code retainedBytes}. */
   public static final int OVERHEAD_BYTES = 64;
 
+  /**
+   * Checks the components.
+   *
+   * @param retainedSlots the most slots kept, 0 to keep none (watching disabled)
+   * @param retainedBytes the most command and result bytes kept (plus a fixed overhead per
+   *     command), 0 to keep none (watching disabled)
+   * @throws IllegalArgumentException if a component is out of the bounds given above
+   */
   public WatchOptions {
     if (retainedSlots < 0 || retainedBytes < 0) {
       throw new IllegalArgumentException(
@@ -35,15 +43,16 @@ public record WatchOptions(long retainedSlots, long retainedBytes) {
   }
 
   /**
-   * The newest 10,000 slots, up to 16 MiB: what the key-value server keeps. Enough for a watcher to
-   * resume after a failover or to lag by seconds under load; a larger history lets watchers lag
-   * longer but costs the garbage collector more (the retained results outlive young collections).
+   * {@return the newest 10,000 slots, up to 16 MiB: what the key-value server keeps} Enough for a
+   * watcher to resume after a failover or to lag by seconds under load; a larger history lets
+   * watchers lag longer but costs the garbage collector more (the retained results outlive young
+   * collections).
    */
   public static WatchOptions defaults() {
     return new WatchOptions(10_000, 16L << 20);
   }
 
-  /** Whether the node keeps a history and can be watched. */
+  /** {@return whether the node keeps a history and can be watched} */
   public boolean enabled() {
     return retainedSlots > 0 && retainedBytes > 0;
   }

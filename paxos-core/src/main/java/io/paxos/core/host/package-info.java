@@ -9,5 +9,9 @@
  * <p>Like the protocol, nothing here starts a thread, reads a clock or does I/O itself: the writer
  * and the {@link io.paxos.core.host.OutboxCarrier.Effects} a host plugs in do. See {@code
  * docs/architecture.md} ("The durability rule") for the rule and why it holds.
+ *
+ * <p><b>Internal: not part of the API; may change in any release.</b> Public only because the
+ * runtime, the simulator and the benchmarks, in other packages, drive nodes through it. Its javadoc
+ * is not published and not checked by doclint.
  */
 package io.paxos.core.host;

@@ -284,8 +284,8 @@ public final class PaxosNode implements AutoCloseable {
   }
 
   /**
-   * This node's current values: ballot, commit and applied slots, log size, peers reachable (for a
-   * status page; any thread).
+   * {@return this node's current values: ballot, commit and applied slots, log size, peers
+   * reachable (for a status page; any thread)}
    */
   public NodeGauges gauges() {
     return gauges;
@@ -295,7 +295,9 @@ public final class PaxosNode implements AutoCloseable {
     return config;
   }
 
-  /** The protocol options this node runs with (its limits, such as the largest command). */
+  /**
+   * {@return the protocol options this node runs with (its limits, such as the largest command)}
+   */
   public ProtocolOptions options() {
     return options;
   }
@@ -304,15 +306,15 @@ public final class PaxosNode implements AutoCloseable {
     return loop.isLeader() && failure.get() == null && !closed.get();
   }
 
-  /** The node believed to lead (this node if it leads), if one is known. */
+  /** {@return the node believed to lead (this node if it leads), if one is known} */
   public OptionalInt leaderId() {
     int hint = loop.leaderHint();
     return hint == 0 ? OptionalInt.empty() : OptionalInt.of(hint);
   }
 
   /**
-   * Whether this node votes; false if it serves as a learner only, having found its storage without
-   * a bootstrap marker (see {@link Builder#bootstrap}).
+   * {@return whether this node votes; false if it serves as a learner only, having found its
+   * storage without a bootstrap marker (see {@link Builder#bootstrap})}
    */
   public boolean votes() {
     return votes;
@@ -598,13 +600,14 @@ public final class PaxosNode implements AutoCloseable {
   }
 
   /**
-   * The oldest slot a watch may start at here (for tests and status); 0 if it cannot be watched.
+   * {@return the oldest slot a watch may start at here (for tests and status); 0 if it cannot be
+   * watched}
    */
   public long oldestWatchableSlot() {
     return journal == null ? 0 : journal.first();
   }
 
-  /** The watches open at this node now (0 without a watch history); any thread. */
+  /** {@return the watches open at this node now (0 without a watch history); any thread} */
   public int openWatches() {
     return journal == null ? 0 : journal.openWatches();
   }
@@ -781,8 +784,8 @@ public final class PaxosNode implements AutoCloseable {
     private Builder() {}
 
     /**
-     * What the node does when its state machine throws applying a command ({@link
-     * ApplyFailurePolicy#STOP_NODE} unless set): stop, or fail the command and go on. Every node of
+     * {@return what the node does when its state machine throws applying a command ({@link
+     * ApplyFailurePolicy#STOP_NODE} unless set): stop, or fail the command and go on} Every node of
      * the cluster must be given the same policy; see {@link StateMachine} for what {@link
      * ApplyFailurePolicy#FAIL_COMMAND} asks of the state machine.
      */
@@ -792,11 +795,11 @@ public final class PaxosNode implements AutoCloseable {
     }
 
     /**
-     * Whether this node is one of the first members of a new cluster ({@link Bootstrap#NEW}: an
-     * empty storage is marked and votes) or a member of a cluster that may have chosen values
-     * already ({@link Bootstrap#EXISTING}: a storage without the mark serves as a learner only). A
-     * marked storage votes either way. Give NEW only on the first start of a new cluster's members:
-     * a member restarted with NEW on a lost disk votes with a forgotten state.
+     * {@return whether this node is one of the first members of a new cluster ({@link
+     * Bootstrap#NEW}: an empty storage is marked and votes) or a member of a cluster that may have
+     * chosen values already ({@link Bootstrap#EXISTING}: a storage without the mark serves as a
+     * learner only)} A marked storage votes either way. Give NEW only on the first start of a new
+     * cluster's members: a member restarted with NEW on a lost disk votes with a forgotten state.
      *
      * <p>The default is EXISTING for a node given a {@link #storage}, and NEW for a node given none
      * (its default in-memory storage is new with every build and forgets everything at a restart:
@@ -839,9 +842,9 @@ public final class PaxosNode implements AutoCloseable {
     }
 
     /**
-     * Where durable state lives; defaults to {@link InMemoryStorage} (nothing survives the JVM).
-     * Use {@link io.paxos.core.storage.FileStorage#open} for a node whose votes must survive a
-     * restart. The node closes the storage when it closes.
+     * {@return where durable state lives; defaults to {@link InMemoryStorage} (nothing survives the
+     * JVM)} Use {@link io.paxos.core.storage.FileStorage#open} for a node whose votes must survive
+     * a restart. The node closes the storage when it closes.
      */
     public Builder storage(Storage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
@@ -854,9 +857,9 @@ public final class PaxosNode implements AutoCloseable {
     }
 
     /**
-     * When this node snapshots its state machine and compacts its log ({@link
+     * {@return when this node snapshots its state machine and compacts its log ({@link
      * SnapshotOptions#defaults()} unless set; {@link SnapshotOptions#disabled()} keeps the whole
-     * log). Snapshots go to the storage's {@link Storage#snapshots()}.
+     * log)} Snapshots go to the storage's {@link Storage#snapshots()}.
      */
     public Builder snapshots(SnapshotOptions options) {
       this.snapshotOptions = Objects.requireNonNull(options, "options");
@@ -864,9 +867,9 @@ public final class PaxosNode implements AutoCloseable {
     }
 
     /**
-     * How much history of applied commands this node keeps for {@link PaxosNode#watch} ({@link
-     * WatchOptions#disabled()} unless set: the node cannot be watched, and applying costs nothing
-     * more). Only a node hosting a learner keeps one.
+     * {@return how much history of applied commands this node keeps for {@link PaxosNode#watch}
+     * ({@link WatchOptions#disabled()} unless set: the node cannot be watched, and applying costs
+     * nothing more)} Only a node hosting a learner keeps one.
      */
     public Builder watchHistory(WatchOptions options) {
       this.watchOptions = Objects.requireNonNull(options, "options");
@@ -879,7 +882,7 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
-    /** How long a command or read may stay unresolved before it fails as timed out. */
+    /** {@return how long a command or read may stay unresolved before it fails as timed out} */
     public Builder commandTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -889,7 +892,7 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
-    /** The most commands made at this node that may be pending; more are refused. */
+    /** {@return the most commands made at this node that may be pending; more are refused} */
     public Builder maxPendingCommands(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxPendingCommands must be positive, was " + max);
@@ -899,9 +902,10 @@ public final class PaxosNode implements AutoCloseable {
     }
 
     /**
-     * The most payload bytes of commands made at this node that may be pending (submitted, not yet
-     * applied or failed); more are refused with {@link io.paxos.core.OverloadedException}. {@link
-     * #DEFAULT_MAX_PENDING_BYTES} by default; at least {@link ProtocolOptions#maxCommandBytes()}.
+     * {@return the most payload bytes of commands made at this node that may be pending (submitted,
+     * not yet applied or failed); more are refused with {@link io.paxos.core.OverloadedException}}
+     * {@link #DEFAULT_MAX_PENDING_BYTES} by default; at least {@link
+     * ProtocolOptions#maxCommandBytes()}.
      */
     public Builder maxPendingBytes(long max) {
       if (max < 1) {
@@ -912,9 +916,9 @@ public final class PaxosNode implements AutoCloseable {
     }
 
     /**
-     * How far messages from peers may reach beyond this node's log, and how much they may carry or
-     * ask for ({@link MessageLimits#defaults()} unless set); a message beyond them is refused and
-     * dropped (see {@code docs/bounds.md}).
+     * {@return how far messages from peers may reach beyond this node's log, and how much they may
+     * carry or ask for ({@link MessageLimits#defaults()} unless set); a message beyond them is
+     * refused and dropped (see {@code docs/bounds.md})}
      */
     public Builder messageLimits(MessageLimits limits) {
       this.messageLimits = Objects.requireNonNull(limits, "limits");

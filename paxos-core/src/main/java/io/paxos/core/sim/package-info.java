@@ -19,5 +19,10 @@
  * <p><b>Threading.</b> Everything here is single-threaded and uses no clock and no unseeded
  * randomness: a simulation runs entirely in the calling thread. Separate simulations share nothing
  * and may run on separate threads.
+ *
+ * <p><b>Internal: not part of the API; may change in any release.</b> Public only because {@code
+ * io.paxos.core.testing.StateMachineSimulation} (the supported way to run an application's state
+ * machine under simulated faults) and the library's own tests use it. Its javadoc is not published
+ * and not checked by doclint.
  */
 package io.paxos.core.sim;

@@ -98,7 +98,14 @@ public final class FileStorage implements Storage {
     this.buffer = ByteBuffer.allocateDirect(options.writeBufferBytes()).order(RecordFormat.ORDER);
   }
 
-  /** {@link #open(Path, String, int, FileStorageOptions)} with the default options. */
+  /**
+   * {@link #open(Path, String, int, FileStorageOptions)} with the default options.
+   *
+   * @param dir an existing, writable directory used by this node only
+   * @param clusterId the cluster's name, as in every member's configuration; not blank
+   * @param nodeId this node's id in the cluster configuration
+   * @return the opened storage, owned by the caller (close it, or the node that uses it does)
+   */
   public static FileStorage open(Path dir, String clusterId, int nodeId) {
     return open(dir, clusterId, nodeId, FileStorageOptions.defaults());
   }
@@ -108,6 +115,10 @@ public final class FileStorage implements Storage {
    * was durable in it. An empty directory starts a node with no state and is stamped with the ids.
    *
    * @param dir an existing, writable directory used by this node only
+   * @param clusterId the cluster's name, as in every member's configuration; not blank
+   * @param nodeId this node's id in the cluster configuration
+   * @param options the segment and buffer sizes; see {@link FileStorageOptions#defaults()}
+   * @return the opened storage, owned by the caller (close it, or the node that uses it does)
    * @throws IllegalArgumentException if {@code dir} is missing or not writable, or belongs to
    *     another cluster or node
    * @throws StorageException if another running node holds the directory, or its log is corrupt

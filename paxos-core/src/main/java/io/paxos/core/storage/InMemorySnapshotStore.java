@@ -70,7 +70,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     };
   }
 
-  /** How many snapshots were committed, for tests. */
+  /** {@return how many snapshots were committed, for tests} */
   public synchronized long commitCount() {
     return commits;
   }

@@ -130,12 +130,12 @@ public final class InMemoryStorage implements Storage {
     return snapshots;
   }
 
-  /** The slot the synced state is compacted through, for tests. */
+  /** {@return the slot the synced state is compacted through, for tests} */
   public synchronized long compactedThrough() {
     return syncedCompacted;
   }
 
-  /** How many accepted entries and chosen values the synced state holds, for tests. */
+  /** {@return how many accepted entries and chosen values the synced state holds, for tests} */
   public synchronized int syncedEntries() {
     return syncedAccepted.size() + syncedChosen.size();
   }
@@ -157,6 +157,8 @@ public final class InMemoryStorage implements Storage {
   /**
    * Lose every write since the last sync, as a crash would, and return the storage as a restarted
    * node finds it.
+   *
+   * @return this storage, holding only what was synced
    */
   public synchronized InMemoryStorage crash() {
     return crash(0);
@@ -168,6 +170,7 @@ public final class InMemoryStorage implements Storage {
    * the storage as a restarted node finds it.
    *
    * @param surviving from 0 (the same as {@link #crash()}) to {@link #unsyncedWrites()}
+   * @return this storage, holding what was synced and the surviving writes
    * @throws IllegalArgumentException if {@code surviving} is outside that range
    */
   public synchronized InMemoryStorage crash(int surviving) {
@@ -177,7 +180,7 @@ public final class InMemoryStorage implements Storage {
     return this;
   }
 
-  /** How many writes were made since the last sync (each would be one record of a log). */
+  /** {@return how many writes were made since the last sync (each would be one record of a log)} */
   public synchronized int unsyncedWrites() {
     return pending.size();
   }
@@ -187,7 +190,7 @@ public final class InMemoryStorage implements Storage {
     failing = true;
   }
 
-  /** How many syncs succeeded. */
+  /** {@return how many syncs succeeded} */
   public synchronized long syncCount() {
     return syncs;
   }

@@ -21,12 +21,16 @@ import java.util.Optional;
  */
 public interface SnapshotStore {
 
-  /** The newest complete, verified snapshot, if there is one. */
+  /** {@return the newest complete, verified snapshot, if there is one} */
   Optional<SnapshotInfo> latest();
 
   /**
    * Open the payload of {@code snapshot} for reading from its start.
    *
+   * @param snapshot a snapshot this store returned from {@link #latest()} or {@link
+   *     Writer#commit()}
+   * @return the payload's bytes; the caller closes the stream
+   * @throws IOException if it cannot be read
    * @throws java.nio.file.NoSuchFileException if the store no longer holds it (a newer one replaced
    *     it)
    */
@@ -35,17 +39,22 @@ public interface SnapshotStore {
   /**
    * Begin writing the snapshot of {@code slot}. Write its payload to {@link Writer#stream()}, then
    * {@link Writer#commit()} it; {@link Writer#close()} without a commit discards it.
+   *
+   * @param slot the slot the snapshot covers, at least 1
+   * @return the writer, owned by the caller, who must close it
+   * @throws IOException if the snapshot cannot be started (no space for a temporary file, say)
    */
   Writer begin(long slot) throws IOException;
 
   /** A snapshot being written. Not thread-safe: one thread writes and commits it. */
   interface Writer extends AutoCloseable {
-    /** Where the payload goes. */
+    /** {@return where the payload goes} */
     OutputStream stream();
 
     /**
      * Make the snapshot durable and the newest one.
      *
+     * @return the committed snapshot: its slot, size and checksum
      * @throws IOException if it cannot be made durable; it is then discarded
      */
     SnapshotInfo commit() throws IOException;
@@ -55,7 +64,14 @@ public interface SnapshotStore {
     void close();
   }
 
-  /** Write a whole snapshot: {@link #begin}, {@code payload}, {@link Writer#commit()}. */
+  /**
+   * Write a whole snapshot: {@link #begin}, {@code payload}, {@link Writer#commit()}.
+   *
+   * @param slot the slot the snapshot covers, at least 1
+   * @param payload writes the snapshot's bytes
+   * @return the committed snapshot
+   * @throws IOException if the payload or the store fails; the snapshot is then discarded
+   */
   default SnapshotInfo save(long slot, Payload payload) throws IOException {
     try (Writer w = begin(slot)) {
       payload.writeTo(w.stream());
@@ -66,6 +82,12 @@ public interface SnapshotStore {
   /** Writes a snapshot's payload. */
   @FunctionalInterface
   interface Payload {
+    /**
+     * Write the payload.
+     *
+     * @param out where to write; the caller closes it
+     * @throws IOException if writing fails
+     */
     void writeTo(OutputStream out) throws IOException;
   }
 }

@@ -25,14 +25,15 @@ import io.paxos.core.protocol.Value;
  */
 public interface Storage extends AutoCloseable {
 
-  /** What was durable when this storage was opened. */
+  /** {@return what was durable when this storage was opened} */
   DurableState load();
 
   /**
-   * Whether this storage was marked ({@link #markBootstrapped()}) as the storage of a voting
-   * member, when its node bootstrapped a new cluster. A storage that is empty, or that a node ran
-   * on as a learner only after losing its state, is not: an acceptor on it would have forgotten its
-   * promises and votes, so the node must not vote (see {@link io.paxos.core.config.Bootstrap}).
+   * {@return whether this storage was marked ({@link #markBootstrapped()}) as the storage of a
+   * voting member, when its node bootstrapped a new cluster} A storage that is empty, or that a
+   * node ran on as a learner only after losing its state, is not: an acceptor on it would have
+   * forgotten its promises and votes, so the node must not vote (see {@link
+   * io.paxos.core.config.Bootstrap}).
    */
   boolean bootstrapped();
 
@@ -44,15 +45,36 @@ public interface Storage extends AutoCloseable {
    */
   void markBootstrapped();
 
+  /**
+   * Record the acceptor's promise: it answers no ballot below {@code promised} from now on,
+   * including after a restart, once the next {@link #sync()} returns.
+   *
+   * @param promised the highest ballot promised so far; never lower than the one saved before
+   */
   void savePromise(Ballot promised);
 
+  /**
+   * Record the highest ballot round this node has used or seen, so that after a restart it never
+   * proposes with a round it used before.
+   *
+   * @param round the round, at least the one saved before
+   */
   void saveRound(long round);
 
+  /**
+   * Record the acceptor's vote for a value in a slot; {@link #load()} returns the latest entry of
+   * each slot not yet compacted. Durable after the next {@link #sync()}.
+   *
+   * @param entry the slot, ballot and value voted for
+   */
   void saveAccepted(AcceptedEntry entry);
 
   /**
    * Record that {@code slot} chose {@code value}; slots are appended in order without gaps, from
    * the slot after the last one appended, recovered or compacted.
+   *
+   * @param slot the slot, one past the last one appended
+   * @param value the value chosen in it
    */
   void appendChosen(long slot, Value value);
 
@@ -69,10 +91,15 @@ public interface Storage extends AutoCloseable {
    * never forgets a slot that might still be decided otherwise) and covered by a durable snapshot:
    * this node's own, or, on a node that hosts an acceptor but no learner, the snapshots of a
    * majority of the learners (an outbox's compaction), so its {@link #snapshots()} may be empty.
+   *
+   * @param snapshotSlot the last slot covered by the snapshot; at most the last chosen slot
    */
   void compact(long snapshotSlot);
 
-  /** Where this node's snapshots are kept; they survive a restart as this storage's log does. */
+  /**
+   * {@return where this node's snapshots are kept; they survive a restart as this storage's log
+   * does}
+   */
   SnapshotStore snapshots();
 
   /**
@@ -85,25 +112,25 @@ public interface Storage extends AutoCloseable {
   @Override
   void close();
 
-  /** Where this storage keeps its state, for operators' logs: a directory, or "memory". */
+  /** {@return where this storage keeps its state, for operators' logs: a directory, or "memory"} */
   default String location() {
     return "memory";
   }
 
   /**
-   * Bytes the durable log takes now (0 if nothing is kept on disk). May be called from any thread,
-   * concurrently with the writer; never throws.
+   * {@return the bytes the durable log takes now (0 if nothing is kept on disk)} May be called from
+   * any thread, concurrently with the writer; never throws.
    */
   default long logBytes() {
     return 0;
   }
 
   /**
-   * Whether {@link #sync()} waits for a device (a disk's force) rather than returning at once. The
-   * node then writes and syncs on a thread of its own, so that its event loop keeps taking messages
-   * during a force; otherwise the event loop calls the storage itself, which saves a thread
-   * hand-off per batch. Either way nothing that depends on a write leaves the node before it is
-   * synced.
+   * {@return whether {@link #sync()} waits for a device (a disk's force) rather than returning at
+   * once} The node then writes and syncs on a thread of its own, so that its event loop keeps
+   * taking messages during a force; otherwise the event loop calls the storage itself, which saves
+   * a thread hand-off per batch. Either way nothing that depends on a write leaves the node before
+   * it is synced.
    */
   default boolean blockingSync() {
     return false;

@@ -5,10 +5,21 @@ package io.paxos.core.storage;
  * acknowledge state that is not durable.
  */
 public class StorageException extends RuntimeException {
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, naming the file where there is one
+   * @param cause the I/O failure
+   */
   public StorageException(String message, Throwable cause) {
     super(message, cause);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, naming the file where there is one
+   */
   public StorageException(String message) {
     super(message);
   }

@@ -112,16 +112,16 @@ public final class StateMachineSimulation<M, C> {
   }
 
   /**
-   * A simulation of the byte state machines {@code factory} makes, one per replica (each call must
-   * return a new instance in the empty state).
+   * {@return a simulation of the byte state machines {@code factory} makes, one per replica (each
+   * call must return a new instance in the empty state)}
    */
   public static <M extends StateMachine> StateMachineSimulation<M, byte[]> of(Supplier<M> factory) {
     return new StateMachineSimulation<>(factory, m -> m, byte[]::clone);
   }
 
   /**
-   * A simulation of the typed state machines {@code factory} makes, run through {@code codecs} as
-   * {@link CommandCodecs#stateMachine} runs them in a node.
+   * {@return a simulation of the typed state machines {@code factory} makes, run through {@code
+   * codecs} as {@link CommandCodecs#stateMachine} runs them in a node}
    */
   public static <C, R, M extends TypedStateMachine<C, R>> StateMachineSimulation<M, C> typed(
       CommandCodecs<C, R> codecs, Supplier<M> factory) {
@@ -151,7 +151,7 @@ public final class StateMachineSimulation<M, C> {
     return this;
   }
 
-  /** How many seeds to run (default 100), from {@link #firstSeed}. */
+  /** {@return how many seeds to run (default 100), from {@link #firstSeed}} */
   public StateMachineSimulation<M, C> seeds(int count) {
     if (count < 1) {
       throw new IllegalArgumentException("seeds must be positive, was " + count);
@@ -160,13 +160,13 @@ public final class StateMachineSimulation<M, C> {
     return this;
   }
 
-  /** The first seed (default 1). */
+  /** {@return the first seed (default 1)} */
   public StateMachineSimulation<M, C> firstSeed(long seed) {
     this.firstSeed = seed;
     return this;
   }
 
-  /** How many client requests each seed makes (default 100). */
+  /** {@return how many client requests each seed makes (default 100)} */
   public StateMachineSimulation<M, C> commandsPerSeed(int count) {
     if (count < 1) {
       throw new IllegalArgumentException("commandsPerSeed must be positive, was " + count);
@@ -175,7 +175,7 @@ public final class StateMachineSimulation<M, C> {
     return this;
   }
 
-  /** The cluster shapes, one per seed in turn (default: every {@link Topology}). */
+  /** {@return the cluster shapes, one per seed in turn (default: every {@link Topology})} */
   public StateMachineSimulation<M, C> topologies(Topology... shapes) {
     if (shapes.length == 0) {
       throw new IllegalArgumentException("at least one topology");

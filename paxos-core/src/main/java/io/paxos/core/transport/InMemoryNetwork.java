@@ -19,7 +19,9 @@ public final class InMemoryNetwork {
   private final Set<Integer> isolated = ConcurrentHashMap.newKeySet();
   private final AtomicLong dropped = new AtomicLong();
 
-  /** The transport for node {@code id}; messages to it are delivered once it is started. */
+  /**
+   * {@return the transport for node {@code id}; messages to it are delivered once it is started}
+   */
   public Transport transport(int id) {
     return new InMemoryTransport(id);
   }

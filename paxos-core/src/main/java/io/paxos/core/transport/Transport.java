@@ -30,18 +30,19 @@ public interface Transport extends AutoCloseable {
   default void observe(PeerObserver observer) {}
 
   /**
-   * The address of each member this transport knows (its own included, if known), for operators'
-   * logs; empty by default.
+   * {@return the address of each member this transport knows (its own included, if known), for
+   * operators' logs; empty by default}
    */
   default java.util.Map<Integer, String> memberAddresses() {
     return java.util.Map.of();
   }
 
   /**
-   * The largest message, in bytes of {@code io.paxos.core.protocol.MessageBytes}' bound, that this
-   * transport delivers to its peers (a larger one is dropped, or refused by the receiving peer).
-   * The node refuses to start with a {@link io.paxos.core.config.ProtocolOptions#maxMessageBytes()}
-   * above it. Unlimited by default, for transports that carry any message (in-memory ones).
+   * {@return the largest message, in bytes of {@code io.paxos.core.protocol.MessageBytes}' bound,
+   * that this transport delivers to its peers (a larger one is dropped, or refused by the receiving
+   * peer)} The node refuses to start with a {@link
+   * io.paxos.core.config.ProtocolOptions#maxMessageBytes()} above it. Unlimited by default, for
+   * transports that carry any message (in-memory ones).
    */
   default int maxMessageBytes() {
     return Integer.MAX_VALUE;

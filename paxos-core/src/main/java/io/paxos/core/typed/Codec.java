@@ -26,7 +26,7 @@ import java.io.InputStream;
 public interface Codec<T> {
 
   /**
-   * The bytes of {@code value}; a new array the caller owns.
+   * {@return the bytes of {@code value}; a new array the caller owns}
    *
    * @throws NullPointerException if {@code value} is null
    * @throws IllegalArgumentException if the encoding would be larger than {@link #maxBytes()}, or
@@ -35,20 +35,20 @@ public interface Codec<T> {
   byte[] encode(T value);
 
   /**
-   * The value {@code bytes} encode; the array is not changed or kept.
+   * {@return the value {@code bytes} encode; the array is not changed or kept}
    *
    * @throws NullPointerException if {@code bytes} is null
    * @throws CodecException if {@code bytes} is not an encoding of a value of this codec
    */
   T decode(byte[] bytes);
 
-  /** The largest encoding this codec writes or reads, in bytes. */
+  /** {@return the largest encoding this codec writes or reads, in bytes} */
   int maxBytes();
 
   /**
-   * The value encoded in the rest of {@code in}, read to its end but never more than {@link
-   * #maxBytes()} + 1 bytes into memory: for a snapshot written with {@link
-   * TypedStateMachine.Snapshot#of}, in {@link TypedStateMachine#restore}.
+   * {@return the value encoded in the rest of {@code in}, read to its end but never more than
+   * {@link #maxBytes()} + 1 bytes into memory: for a snapshot written with {@link
+   * TypedStateMachine.Snapshot#of}, in {@link TypedStateMachine#restore}}
    *
    * @throws CodecException if the stream holds more than {@link #maxBytes()} bytes, or the bytes
    *     are not an encoding of a value
@@ -81,7 +81,7 @@ public interface Codec<T> {
     return new Utf8Codec(maxBytes);
   }
 
-  /** A {@code long} as 8 bytes, big-endian; decoding takes exactly 8 bytes. */
+  /** {@return a {@code long} as 8 bytes, big-endian; decoding takes exactly 8 bytes} */
   static Codec<Long> int64() {
     return Int64Codec.INSTANCE;
   }

@@ -21,23 +21,36 @@ import java.util.Objects;
  * @param <R> results and answers
  */
 public record CommandCodecs<C, R>(Codec<C> commands, Codec<R> results) {
-  /** Checks that both codecs are given. */
+  /**
+   * Checks that both codecs are given.
+   *
+   * @param commands encodes commands and queries
+   * @param results encodes results and answers
+   */
   public CommandCodecs {
     Objects.requireNonNull(commands, "commands");
     Objects.requireNonNull(results, "results");
   }
 
-  /** The codecs of an application whose commands and queries are {@code C}, results {@code R}. */
+  /**
+   * {@return the codecs of an application whose commands and queries are {@code C}, results {@code
+   * R}}
+   */
   public static <C, R> CommandCodecs<C, R> of(Codec<C> commands, Codec<R> results) {
     return new CommandCodecs<>(commands, results);
   }
 
-  /** The byte {@link StateMachine} that runs {@code stateMachine}, for {@code PaxosNode}. */
+  /**
+   * {@return the byte {@link StateMachine} that runs {@code stateMachine}, for {@code PaxosNode}}
+   */
   public StateMachine stateMachine(TypedStateMachine<C, R> stateMachine) {
     return new TypedStateMachineAdapter<>(stateMachine, this);
   }
 
-  /** A typed view of {@code node}, whose state machine must have been built with these codecs. */
+  /**
+   * {@return a typed view of {@code node}, whose state machine must have been built with these
+   * codecs}
+   */
   public TypedPaxosNode<C, R> node(PaxosNode node) {
     return new TypedPaxosNode<>(node, this);
   }

@@ -13,8 +13,8 @@ public final class Decoded {
   private Decoded() {}
 
   /**
-   * A future that completes, on the thread that completes {@code source}, with {@code decode}
-   * applied to its result, or with its exception.
+   * {@return a future that completes, on the thread that completes {@code source}, with {@code
+   * decode} applied to its result, or with its exception}
    */
   public static <B, T> CompletableFuture<T> map(
       CompletableFuture<B> source, Function<? super B, ? extends T> decode) {

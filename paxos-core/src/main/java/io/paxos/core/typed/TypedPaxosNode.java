@@ -36,12 +36,12 @@ public final class TypedPaxosNode<C, R> {
     this.codecs = Objects.requireNonNull(codecs, "codecs");
   }
 
-  /** The node this view submits to. */
+  /** {@return the node this view submits to} */
   public PaxosNode node() {
     return node;
   }
 
-  /** The codecs this view encodes and decodes with. */
+  /** {@return the codecs this view encodes and decodes with} */
   public CommandCodecs<C, R> codecs() {
     return codecs;
   }

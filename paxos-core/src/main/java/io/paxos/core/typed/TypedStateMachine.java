@@ -62,11 +62,11 @@ public interface TypedStateMachine<C, R> {
   interface Snapshot extends StateMachine.Snapshot {
 
     /**
-     * A snapshot of {@code state} in {@code codec}'s encoding, for a state that is one value (a
-     * record of the state machine's fields, say); restore it with {@link Codec#readFrom}. The state
-     * is encoded now, on the apply thread, so the state machine may change it as soon as this
-     * returns; a large state is better written lazily from an immutable view, by a lambda of its
-     * own.
+     * {@return a snapshot of {@code state} in {@code codec}'s encoding, for a state that is one
+     * value (a record of the state machine's fields, say); restore it with {@link Codec#readFrom}}
+     * The state is encoded now, on the apply thread, so the state machine may change it as soon as
+     * this returns; a large state is better written lazily from an immutable view, by a lambda of
+     * its own.
      *
      * @throws IllegalArgumentException if {@code codec} cannot encode {@code state} within its
      *     bound
