@@ -27,11 +27,20 @@ public final class LoggingObserver implements NodeObserver {
   private final int nodeId;
   private final RateLimitedLog refusals = RateLimitedLog.warnings(log);
 
+  /**
+   * An observer that logs for one node.
+   *
+   * @param nodeId the node's id, in every line
+   */
   public LoggingObserver(int nodeId) {
     this.nodeId = nodeId;
   }
 
-  /** {@code round.node}, as operators read it. */
+  /**
+   * {@return {@code ballot} as {@code round.node}, as operators read it}
+   *
+   * @param ballot the ballot
+   */
   public static String format(Ballot ballot) {
     return ballot.round() + "." + ballot.nodeId();
   }

@@ -47,8 +47,8 @@ public interface NodeGauges {
   java.util.Map<Integer, Boolean> peersReachable();
 
   /**
-   * Messages from peers this node refused and dropped because a field was out of bounds (see {@code
-   * MessageBounds}); 0 for a node that does not count them.
+   * {@return the messages from peers this node refused and dropped because a field was out of
+   * bounds (see {@code docs/bounds.md})} 0 for a node that does not count them.
    */
   default long messagesRefused() {
     return 0;

@@ -33,16 +33,25 @@ public interface NodeObserver extends PeerObserver {
   /**
    * The node started: it recovered its state and is about to take messages. {@code gauges} reads
    * its current values from now on, until {@link #stopped}.
+   *
+   * @param node what the node started with: its id, configuration and recovered state
+   * @param gauges reads the node's current values, from any thread
    */
   default void started(NodeStarted node, NodeGauges gauges) {}
 
-  /** The node stopped: closed, or after a failure ({@code why} says which). */
+  /**
+   * The node stopped: closed, or after a failure ({@code why} says which).
+   *
+   * @param why "closed", or the failure, for a log line
+   */
   default void stopped(String why) {}
 
   /**
    * The node stops because of {@code error}: a storage failure, a broken invariant, or an exception
    * from the state machine under {@link io.paxos.core.config.ApplyFailurePolicy#STOP_NODE}. Called
    * once, on the thread that met the failure, before the node closes; {@link #stopped} follows.
+   *
+   * @param error what the node met
    */
   default void nodeFailed(Throwable error) {}
 
@@ -51,67 +60,118 @@ public interface NodeObserver extends PeerObserver {
    * exceptionClass}, and under {@link io.paxos.core.config.ApplyFailurePolicy#FAIL_COMMAND} the
    * command failed and the node goes on (on the apply thread, once per failed command; not for the
    * commands that fail again when the node replays its log at a restart).
+   *
+   * @param slot the slot the command was chosen in, at least 1
+   * @param exceptionClass the class name of what the state machine threw
    */
   default void commandFailed(long slot, String exceptionClass) {}
 
-  /** {@code commands} client commands made at this node were handed to the protocol. */
+  /**
+   * {@code commands} client commands made at this node were handed to the protocol.
+   *
+   * @param commands how many, at least 1
+   */
   default void proposed(int commands) {}
 
   /**
    * Slot {@code slot} was chosen with {@code commands} client commands (0 for a no-op) and
    * delivered to this node's learner, in slot order.
+   *
+   * @param slot the slot, at least 1
+   * @param commands how many client commands it carries, at least 0
    */
   default void chosen(long slot, int commands) {}
 
   /**
    * At the leader: a slot was chosen and delivered {@code nanos} after the leader first sent its
    * {@code Accept}.
+   *
+   * @param nanos the time from the first {@code Accept} to delivery, in nanoseconds, at least 0
    */
   default void commitLatency(long nanos) {}
 
-  /** A sync of the durable storage took {@code nanos} (a force of the log file). */
+  /**
+   * A sync of the durable storage took {@code nanos} (a force of the log file).
+   *
+   * @param nanos how long the sync took, in nanoseconds, at least 0
+   */
   default void synced(long nanos) {}
 
-  /** This node leads with {@code ballot}. */
+  /**
+   * This node leads with {@code ballot}.
+   *
+   * @param ballot the ballot a quorum promised
+   */
   default void becameLeader(Ballot ballot) {}
 
   /**
    * This node stopped leading with {@code ballot} because of {@code why}; {@code higher} is the
    * ballot that beat it ({@link Ballot#ZERO} when the quorum was lost).
+   *
+   * @param ballot the ballot it led with
+   * @param why why it stopped
+   * @param higher the ballot that beat it, or {@link Ballot#ZERO}
    */
   default void lostLeadership(Ballot ballot, LeadershipLoss why, Ballot higher) {}
 
-  /** This node now believes {@code leaderId} leads (another node than it believed before). */
+  /**
+   * This node now believes {@code leaderId} leads (another node than it believed before).
+   *
+   * @param leaderId the id of the node believed to lead; 0 if none is known
+   */
   default void leaderChanged(int leaderId) {}
 
-  /** A snapshot of slot {@code slot}, {@code bytes} long, taken here is durable. */
+  /**
+   * A snapshot of slot {@code slot}, {@code bytes} long, taken here is durable.
+   *
+   * @param slot the last slot the snapshot covers
+   * @param bytes its payload's size in bytes
+   */
   default void snapshotTaken(long slot, long bytes) {}
 
   /**
    * A snapshot of slot {@code slot}, {@code bytes} long, received from node {@code from}, is
    * durable and verified here and is being installed.
+   *
+   * @param slot the last slot the snapshot covers
+   * @param bytes its payload's size in bytes
+   * @param from the id of the peer that sent it
    */
   default void snapshotInstalled(long slot, long bytes, int from) {}
 
   /**
    * The learner is behind: it fetches slots {@code fromSlot} to {@code toSlot} (known chosen) from
    * its peers.
+   *
+   * @param fromSlot the first slot it lacks
+   * @param toSlot the last slot it knows to be chosen, at least {@code fromSlot}
    */
   default void catchUpStarted(long fromSlot, long toSlot) {}
 
-  /** The learner caught up through {@code slot}, {@code nanos} after it started. */
+  /**
+   * The learner caught up through {@code slot}, {@code nanos} after it started.
+   *
+   * @param slot the last slot it now holds
+   * @param nanos how long catching up took, in nanoseconds
+   */
   default void catchUpFinished(long slot, long nanos) {}
 
   /**
    * A message from peer {@code from} was refused and dropped before any role saw it, because a
    * ballot, slot, count or size in it is out of bounds ({@code why} says which; see {@code
    * docs/bounds.md}). May come once per message: count it, and log it rate-limited.
+   *
+   * @param from the id of the peer that sent it
+   * @param why which field was out of bounds, for a log line; may quote the peer's values
    */
   default void messageRefused(int from, String why) {}
 
   /**
    * This node's proposer stopped campaigning for good: the highest ballot it knows of, {@code
    * highest}, leaves no round up to {@code maxRound} above it. Called once.
+   *
+   * @param highest the highest ballot it knows of
+   * @param maxRound the highest round a ballot may have
    */
   default void campaignsStopped(Ballot highest, long maxRound) {}
 }

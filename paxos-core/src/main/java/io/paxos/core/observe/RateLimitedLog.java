@@ -20,8 +20,13 @@ import org.slf4j.Logger;
  * handshakes, messages refused for being out of bounds. Thread-safe.
  */
 public final class RateLimitedLog {
+  /** The interval of {@link #warnings}: 10 seconds. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+
+  /** The longest message written, in characters; longer ones are cut. */
   public static final int MAX_MESSAGE_CHARS = 300;
+
+  /** The most kinds tracked apart; events of further kinds share the kind {@code other}. */
   public static final int MAX_KINDS = 256;
 
   private final Consumer<String> sink;
@@ -37,18 +42,36 @@ public final class RateLimitedLog {
     String last;
   }
 
+  /**
+   * A log that writes to {@code sink}.
+   *
+   * @param sink takes each line written; called on the thread that records the event, outside any
+   *     lock
+   * @param interval the least time between two lines of one kind; positive
+   * @param nanoClock the time in nanoseconds ({@code System::nanoTime}, or a fake one in tests)
+   */
   public RateLimitedLog(Consumer<String> sink, Duration interval, LongSupplier nanoClock) {
     this.sink = sink;
     this.intervalNanos = interval.toNanos();
     this.nanoClock = nanoClock;
   }
 
-  /** Warnings to {@code log}, at most one line per kind every 10 seconds. */
+  /**
+   * {@return warnings to {@code log}, at most one line per kind every 10 seconds}
+   *
+   * @param log where the lines go, at WARN
+   */
   public static RateLimitedLog warnings(Logger log) {
     return new RateLimitedLog(log::warn, DEFAULT_INTERVAL, System::nanoTime);
   }
 
-  /** Record one event of {@code kind}; writes a line if none of this kind was written lately. */
+  /**
+   * Record one event of {@code kind}; writes a line if none of this kind was written lately.
+   *
+   * @param kind what happened, a constant such as {@code "malformed request"}: the rate limit is per
+   *     kind
+   * @param message the details; cut to {@link #MAX_MESSAGE_CHARS}, line breaks replaced
+   */
   public void event(String kind, String message) {
     events.incrementAndGet();
     String line;
@@ -89,12 +112,12 @@ public final class RateLimitedLog {
     sink.accept(line);
   }
 
-  /** Lines written so far. */
+  /** {@return the lines written so far} */
   public long lines() {
     return lines.get();
   }
 
-  /** Events recorded so far, written or not. */
+  /** {@return the events recorded so far, written or not} */
   public long events() {
     return events.get();
   }
@@ -103,6 +126,12 @@ public final class RateLimitedLog {
     return Math.max(1, Duration.ofNanos(nanos).toSeconds());
   }
 
+  /**
+   * {@return {@code message} on one line (line breaks replaced by spaces) and cut to {@link
+   * #MAX_MESSAGE_CHARS}; "" for null}
+   *
+   * @param message a message, possibly from a peer; may be null
+   */
   public static String cut(String message) {
     if (message == null) {
       return "";

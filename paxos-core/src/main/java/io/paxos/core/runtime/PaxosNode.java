@@ -784,27 +784,33 @@ public final class PaxosNode implements AutoCloseable {
     private Builder() {}
 
     /**
-     * {@return what the node does when its state machine throws applying a command ({@link
-     * ApplyFailurePolicy#STOP_NODE} unless set): stop, or fail the command and go on} Every node of
+     * Sets what the node does when its state machine throws applying a command ({@link
+     * ApplyFailurePolicy#STOP_NODE} unless set): stop, or fail the command and go on. Every node of
      * the cluster must be given the same policy; see {@link StateMachine} for what {@link
      * ApplyFailurePolicy#FAIL_COMMAND} asks of the state machine.
-     */
+      *
+      * @param policy the policy; not null
+      * @return this builder
+      */
     public Builder applyFailures(ApplyFailurePolicy policy) {
       this.applyFailurePolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
     /**
-     * {@return whether this node is one of the first members of a new cluster ({@link
+     * Sets whether this node is one of the first members of a new cluster ({@link
      * Bootstrap#NEW}: an empty storage is marked and votes) or a member of a cluster that may have
      * chosen values already ({@link Bootstrap#EXISTING}: a storage without the mark serves as a
-     * learner only)} A marked storage votes either way. Give NEW only on the first start of a new
+     * learner only). A marked storage votes either way. Give NEW only on the first start of a new
      * cluster's members: a member restarted with NEW on a lost disk votes with a forgotten state.
      *
      * <p>The default is EXISTING for a node given a {@link #storage}, and NEW for a node given none
      * (its default in-memory storage is new with every build and forgets everything at a restart:
      * fine for tests, unsafe in production).
-     */
+      *
+      * @param bootstrap {@link Bootstrap#NEW} or {@link Bootstrap#EXISTING}; not null
+      * @return this builder
+      */
     public Builder bootstrap(Bootstrap bootstrap) {
       this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
       return this;
@@ -842,10 +848,13 @@ public final class PaxosNode implements AutoCloseable {
     }
 
     /**
-     * {@return where durable state lives; defaults to {@link InMemoryStorage} (nothing survives the
-     * JVM)} Use {@link io.paxos.core.storage.FileStorage#open} for a node whose votes must survive
+     * Sets where durable state lives; defaults to {@link InMemoryStorage} (nothing survives the
+     * JVM). Use {@link io.paxos.core.storage.FileStorage#open} for a node whose votes must survive
      * a restart. The node closes the storage when it closes.
-     */
+      *
+      * @param storage the storage, owned by the node from now on; not null
+      * @return this builder
+      */
     public Builder storage(Storage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
       return this;
@@ -857,20 +866,26 @@ public final class PaxosNode implements AutoCloseable {
     }
 
     /**
-     * {@return when this node snapshots its state machine and compacts its log ({@link
+     * Sets when this node snapshots its state machine and compacts its log ({@link
      * SnapshotOptions#defaults()} unless set; {@link SnapshotOptions#disabled()} keeps the whole
-     * log)} Snapshots go to the storage's {@link Storage#snapshots()}.
-     */
+     * log). Snapshots go to the storage's {@link Storage#snapshots()}.
+      *
+      * @param options the snapshot policy; not null
+      * @return this builder
+      */
     public Builder snapshots(SnapshotOptions options) {
       this.snapshotOptions = Objects.requireNonNull(options, "options");
       return this;
     }
 
     /**
-     * {@return how much history of applied commands this node keeps for {@link PaxosNode#watch}
+     * Sets how much history of applied commands this node keeps for {@link PaxosNode#watch}
      * ({@link WatchOptions#disabled()} unless set: the node cannot be watched, and applying costs
-     * nothing more)} Only a node hosting a learner keeps one.
-     */
+     * nothing more). Only a node hosting a learner keeps one.
+      *
+      * @param options the history bounds; not null
+      * @return this builder
+      */
     public Builder watchHistory(WatchOptions options) {
       this.watchOptions = Objects.requireNonNull(options, "options");
       return this;
@@ -882,7 +897,12 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
-    /** {@return how long a command or read may stay unresolved before it fails as timed out} */
+    /**
+     * Sets how long a command or read may stay unresolved before it fails as timed out.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     */
     public Builder commandTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -892,7 +912,12 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
-    /** {@return the most commands made at this node that may be pending; more are refused} */
+    /**
+     * Sets the most commands made at this node that may be pending; more are refused.
+     *
+     * @param max the limit, at least 1
+     * @return this builder
+     */
     public Builder maxPendingCommands(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxPendingCommands must be positive, was " + max);
@@ -902,11 +927,14 @@ public final class PaxosNode implements AutoCloseable {
     }
 
     /**
-     * {@return the most payload bytes of commands made at this node that may be pending (submitted,
-     * not yet applied or failed); more are refused with {@link io.paxos.core.OverloadedException}}
+     * Sets the most payload bytes of commands made at this node that may be pending (submitted,
+     * not yet applied or failed); more are refused with {@link io.paxos.core.OverloadedException}.
      * {@link #DEFAULT_MAX_PENDING_BYTES} by default; at least {@link
      * ProtocolOptions#maxCommandBytes()}.
-     */
+      *
+      * @param max the limit in bytes, at least 1
+      * @return this builder
+      */
     public Builder maxPendingBytes(long max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxPendingBytes must be positive, was " + max);
@@ -916,10 +944,13 @@ public final class PaxosNode implements AutoCloseable {
     }
 
     /**
-     * {@return how far messages from peers may reach beyond this node's log, and how much they may
+     * Sets how far messages from peers may reach beyond this node's log, and how much they may
      * carry or ask for ({@link MessageLimits#defaults()} unless set); a message beyond them is
-     * refused and dropped (see {@code docs/bounds.md})}
-     */
+     * refused and dropped (see {@code docs/bounds.md}).
+      *
+      * @param limits the limits; not null
+      * @return this builder
+      */
     public Builder messageLimits(MessageLimits limits) {
       this.messageLimits = Objects.requireNonNull(limits, "limits");
       return this;

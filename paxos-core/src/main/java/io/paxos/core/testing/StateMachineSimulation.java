@@ -114,6 +114,9 @@ public final class StateMachineSimulation<M, C> {
   /**
    * {@return a simulation of the byte state machines {@code factory} makes, one per replica (each
    * call must return a new instance in the empty state)}
+   *
+   * @param <M> the state machine's class, which invariants inspect
+   * @param factory makes a new state machine in the empty state at each call
    */
   public static <M extends StateMachine> StateMachineSimulation<M, byte[]> of(Supplier<M> factory) {
     return new StateMachineSimulation<>(factory, m -> m, byte[]::clone);
@@ -122,6 +125,12 @@ public final class StateMachineSimulation<M, C> {
   /**
    * {@return a simulation of the typed state machines {@code factory} makes, run through {@code
    * codecs} as {@link CommandCodecs#stateMachine} runs them in a node}
+   *
+   * @param <C> commands and queries
+   * @param <R> results and answers
+   * @param <M> the state machine's class, which invariants inspect
+   * @param codecs encode the commands and results, as in the node
+   * @param factory makes a new state machine in the empty state at each call
    */
   public static <C, R, M extends TypedStateMachine<C, R>> StateMachineSimulation<M, C> typed(
       CommandCodecs<C, R> codecs, Supplier<M> factory) {
@@ -130,19 +139,36 @@ public final class StateMachineSimulation<M, C> {
         factory, codecs::stateMachine, c -> codecs.commands().encode(c));
   }
 
-  /** Makes each client's command (required); draw only from the generator given. */
+  /**
+   * Sets what makes each client's command (required).
+   *
+   * @param generator makes one command; it must draw only from the generator given, so that a seed
+   *     replays the same commands
+   * @return this simulation
+   */
   public StateMachineSimulation<M, C> commands(Function<RandomGenerator, C> generator) {
     this.commands = Objects.requireNonNull(generator, "generator");
     return this;
   }
 
-  /** Makes one query per slot, checked on every replica (optional). */
+  /**
+   * Sets what makes one query per slot, run on every replica, whose answers must agree (optional).
+   *
+   * @param generator makes one query; it must draw only from the generator given
+   * @return this simulation
+   */
   public StateMachineSimulation<M, C> queries(Function<RandomGenerator, C> generator) {
     this.queries = Objects.requireNonNull(generator, "generator");
     return this;
   }
 
-  /** {@code holds} must be true of every replica after every slot; {@code description} names it. */
+  /**
+   * Adds an invariant: {@code holds} must be true of every replica after every slot.
+   *
+   * @param description names the invariant in a failure's report
+   * @param holds tests one replica's state machine; must not change it
+   * @return this simulation
+   */
   public StateMachineSimulation<M, C> invariant(String description, Predicate<M> holds) {
     invariants.add(
         new Invariant<>(
@@ -151,7 +177,12 @@ public final class StateMachineSimulation<M, C> {
     return this;
   }
 
-  /** {@return how many seeds to run (default 100), from {@link #firstSeed}} */
+  /**
+   * Sets how many seeds to run (default 100), from {@link #firstSeed}.
+   *
+   * @param count how many seeds, at least 1
+   * @return this simulation
+   */
   public StateMachineSimulation<M, C> seeds(int count) {
     if (count < 1) {
       throw new IllegalArgumentException("seeds must be positive, was " + count);
@@ -160,13 +191,23 @@ public final class StateMachineSimulation<M, C> {
     return this;
   }
 
-  /** {@return the first seed (default 1)} */
+  /**
+   * Sets the first seed (default 1).
+   *
+   * @param seed the first seed; the others follow it
+   * @return this simulation
+   */
   public StateMachineSimulation<M, C> firstSeed(long seed) {
     this.firstSeed = seed;
     return this;
   }
 
-  /** {@return how many client requests each seed makes (default 100)} */
+  /**
+   * Sets how many client requests each seed makes (default 100).
+   *
+   * @param count requests per seed, at least 1
+   * @return this simulation
+   */
   public StateMachineSimulation<M, C> commandsPerSeed(int count) {
     if (count < 1) {
       throw new IllegalArgumentException("commandsPerSeed must be positive, was " + count);
@@ -175,7 +216,12 @@ public final class StateMachineSimulation<M, C> {
     return this;
   }
 
-  /** {@return the cluster shapes, one per seed in turn (default: every {@link Topology})} */
+  /**
+   * Sets the cluster shapes, one per seed in turn (default: every {@link Topology}).
+   *
+   * @param shapes at least one topology; used in turn, one per seed
+   * @return this simulation
+   */
   public StateMachineSimulation<M, C> topologies(Topology... shapes) {
     if (shapes.length == 0) {
       throw new IllegalArgumentException("at least one topology");
@@ -187,6 +233,9 @@ public final class StateMachineSimulation<M, C> {
   /**
    * Changes each seed's options after this class set them (faults, timings, a trace of the events:
    * {@code b -> b.trace(System.out::println)}).
+   *
+   * @param customizer changes the options of each seed's run
+   * @return this simulation
    */
   public StateMachineSimulation<M, C> customize(Consumer<SimOptions.Builder> customizer) {
     this.customizer = Objects.requireNonNull(customizer, "customizer");

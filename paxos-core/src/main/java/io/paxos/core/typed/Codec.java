@@ -28,6 +28,7 @@ public interface Codec<T> {
   /**
    * {@return the bytes of {@code value}; a new array the caller owns}
    *
+   * @param value the value to encode; not null
    * @throws NullPointerException if {@code value} is null
    * @throws IllegalArgumentException if the encoding would be larger than {@link #maxBytes()}, or
    *     the value cannot be encoded (e.g. a string with an unpaired surrogate)
@@ -37,6 +38,7 @@ public interface Codec<T> {
   /**
    * {@return the value {@code bytes} encode; the array is not changed or kept}
    *
+   * @param bytes an encoding written by {@link #encode}; not null
    * @throws NullPointerException if {@code bytes} is null
    * @throws CodecException if {@code bytes} is not an encoding of a value of this codec
    */
@@ -50,6 +52,7 @@ public interface Codec<T> {
    * {@link #maxBytes()} + 1 bytes into memory: for a snapshot written with {@link
    * TypedStateMachine.Snapshot#of}, in {@link TypedStateMachine#restore}}
    *
+   * @param in the stream, read to its end; the caller closes it
    * @throws CodecException if the stream holds more than {@link #maxBytes()} bytes, or the bytes
    *     are not an encoding of a value
    * @throws IOException if reading fails
@@ -64,17 +67,19 @@ public interface Codec<T> {
   }
 
   /**
-   * Strings as UTF-8, of at most {@value #DEFAULT_MAX_BYTES} bytes. Decoding rejects malformed
-   * UTF-8 rather than replacing it, so that a corrupted command never turns into a different valid
-   * one.
+   * {@return strings as UTF-8, of at most {@value #DEFAULT_MAX_BYTES} bytes} Decoding rejects
+   * malformed UTF-8 rather than replacing it, so that a corrupted command never turns into a
+   * different valid one.
    */
   static Codec<String> utf8() {
     return new Utf8Codec(DEFAULT_MAX_BYTES);
   }
 
   /**
-   * Strings as UTF-8, of at most {@code maxBytes} encoded bytes.
+   * {@return strings as UTF-8, of at most {@code maxBytes} encoded bytes} Decoding rejects
+   * malformed UTF-8, as {@link #utf8()} does.
    *
+   * @param maxBytes the largest encoding, in bytes, from 0 to {@link Integer#MAX_VALUE}
    * @throws IllegalArgumentException if {@code maxBytes} is negative
    */
   static Codec<String> utf8(int maxBytes) {

@@ -12,11 +12,22 @@ package io.paxos.core.typed;
  */
 public class CodecException extends IllegalArgumentException {
   /** A failure described by {@code message}, which names the codec. */
+  /**
+   * Creates the exception.
+   *
+   * @param message what could not be decoded, and why
+   */
   public CodecException(String message) {
     super(message);
   }
 
   /** A failure described by {@code message}, found by the parser that threw {@code cause}. */
+  /**
+   * Creates the exception.
+   *
+   * @param message what could not be decoded, and why
+   * @param cause what the decoder threw
+   */
   public CodecException(String message, Throwable cause) {
     super(message, cause);
   }

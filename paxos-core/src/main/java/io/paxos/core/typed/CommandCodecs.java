@@ -35,6 +35,12 @@ public record CommandCodecs<C, R>(Codec<C> commands, Codec<R> results) {
   /**
    * {@return the codecs of an application whose commands and queries are {@code C}, results {@code
    * R}}
+   *
+   * @param <C> commands and queries
+   * @param <R> results and answers
+   * @param commands encodes commands and queries
+   * @param results encodes results and answers
+   * @throws NullPointerException if a codec is null
    */
   public static <C, R> CommandCodecs<C, R> of(Codec<C> commands, Codec<R> results) {
     return new CommandCodecs<>(commands, results);
@@ -42,6 +48,8 @@ public record CommandCodecs<C, R>(Codec<C> commands, Codec<R> results) {
 
   /**
    * {@return the byte {@link StateMachine} that runs {@code stateMachine}, for {@code PaxosNode}}
+   *
+   * @param stateMachine the application's typed state machine
    */
   public StateMachine stateMachine(TypedStateMachine<C, R> stateMachine) {
     return new TypedStateMachineAdapter<>(stateMachine, this);
@@ -50,6 +58,8 @@ public record CommandCodecs<C, R>(Codec<C> commands, Codec<R> results) {
   /**
    * {@return a typed view of {@code node}, whose state machine must have been built with these
    * codecs}
+   *
+   * @param node a node running {@link #stateMachine} of these codecs
    */
   public TypedPaxosNode<C, R> node(PaxosNode node) {
     return new TypedPaxosNode<>(node, this);

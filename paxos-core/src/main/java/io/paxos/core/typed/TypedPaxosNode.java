@@ -49,6 +49,9 @@ public final class TypedPaxosNode<C, R> {
   /**
    * Replicate {@code command} and return its result; see {@link PaxosNode#submit(byte[])}.
    *
+   * @param command the command, encoded with the command codec
+   * @return completes with the decoded result once the command is applied, or exceptionally as
+   *     {@link PaxosNode#submit(byte[])}'s future does
    * @throws NullPointerException if {@code command} is null
    * @throws IllegalArgumentException if the codec refuses it or its encoding is larger than the
    *     node's largest command
@@ -57,7 +60,12 @@ public final class TypedPaxosNode<C, R> {
     return Decoded.map(node.submit(encode(command)), codecs.results()::decode);
   }
 
-  /** {@link #submit}, also telling the slot it was applied in; see {@link PaxosNode#submit}. */
+  /**
+   * {@link #submit}, also telling the slot it was applied in; see {@link PaxosNode#submit}.
+   *
+   * @param command the command, encoded with the command codec
+   * @return completes with the slot and the decoded result
+   */
   public CompletableFuture<TypedSlotResult<R>> submitWithSlot(C command) {
     return Decoded.map(node.submitWithSlot(encode(command)), this::decode);
   }
@@ -66,6 +74,9 @@ public final class TypedPaxosNode<C, R> {
    * Run a read-only {@code query} at {@code consistency}; see {@link PaxosNode#read(byte[],
    * Consistency)}.
    *
+   * @param query the query, encoded with the command codec
+   * @param consistency how fresh the answer must be
+   * @return completes with the decoded answer
    * @throws IllegalArgumentException if the codec refuses {@code query}
    * @throws IllegalStateException if the node hosts no learner
    */
@@ -76,6 +87,12 @@ public final class TypedPaxosNode<C, R> {
   /**
    * Run {@code query} once the node has applied {@code minSlot}; see {@link PaxosNode#read(byte[],
    * Consistency, long)}.
+   *
+   * @param query the query, encoded with the command codec
+   * @param consistency how fresh the answer must be
+   * @param minSlot the slot the node must have applied first (from an earlier {@link
+   *     TypedSlotResult}); 0 for none
+   * @return completes with the slot read at and the decoded answer
    */
   public CompletableFuture<TypedSlotResult<R>> read(
       C query, Consistency consistency, long minSlot) {

@@ -30,28 +30,48 @@ import java.io.InputStream;
  */
 public interface TypedStateMachine<C, R> {
 
-  /** Apply one chosen command; the result completes the caller's future. Never null. */
+  /**
+   * Apply one chosen command; the result completes the caller's future.
+   *
+   * @param command the decoded command; never null
+   * @return the result, never null
+   */
   R apply(C command);
 
   /**
    * Apply a command whose result nobody reads; must change the state, and throw, exactly as {@link
    * #apply} would (see {@link StateMachine#applyWithoutResult}).
+   *
+   * @param command the decoded command; never null
    */
   default void applyWithoutResult(C command) {
     apply(command);
   }
 
-  /** Answer a read-only query from the current state; must not change the state. Never null. */
+  /**
+   * Answer a read-only query from the current state; must not change the state.
+   *
+   * @param query the decoded query; never null
+   * @return the answer, never null
+   */
   R query(C query);
 
   /**
    * Capture the state quickly (for example a copy, or an immutable view); the returned snapshot is
    * written later, possibly on another thread, while {@link #apply} continues. See {@link
    * StateMachine#snapshot()}.
+   *
+   * @return the captured state; later {@link #apply} calls must not change what it writes
    */
   Snapshot snapshot();
 
-  /** Replace the whole state with a snapshot; see {@link StateMachine#restore}. */
+  /**
+   * Replace the whole state with a snapshot; see {@link StateMachine#restore}.
+   *
+   * @param in the snapshot's bytes, as its {@link Snapshot#writeTo} wrote them; the caller closes
+   *     it
+   * @throws IOException if reading fails; the node then does not use this state
+   */
   void restore(InputStream in) throws IOException;
 
   /**
@@ -68,6 +88,9 @@ public interface TypedStateMachine<C, R> {
      * this returns; a large state is better written lazily from an immutable view, by a lambda of
      * its own.
      *
+     * @param <S> the state's type
+     * @param codec encodes the state; its bound must hold the whole state
+     * @param state the state, encoded before this returns
      * @throws IllegalArgumentException if {@code codec} cannot encode {@code state} within its
      *     bound
      */
