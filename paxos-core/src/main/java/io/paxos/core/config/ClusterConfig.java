@@ -101,18 +101,36 @@ public record ClusterConfig(
     }
   }
 
-  /** {@return a cluster of nodes that each host all three roles, with majority quorums} */
+  /**
+   * {@return a cluster of nodes that each host all three roles, with majority quorums}
+   *
+   * @param clusterId the cluster's name; every member must be given the same
+   * @param nodeIds the members' ids, each between 1 and {@link Member#MAX_ID}, no duplicates
+   * @throws IllegalArgumentException if an id is out of range or repeated, none is given, or more
+   *     than {@link #MAX_ACCEPTORS} are
+   */
   public static ClusterConfig of(String clusterId, int... nodeIds) {
     return withMajorities(clusterId, Arrays.stream(nodeIds).mapToObj(Member::allRoles).toList());
   }
 
-  /** {@return the given members with majority quorums of their acceptors} */
+  /**
+   * {@return the given members with majority quorums of their acceptors}
+   *
+   * @param clusterId the cluster's name; every member must be given the same
+   * @param members the members; together they must host every role
+   * @throws IllegalArgumentException if the members are not a valid cluster (see the constructor)
+   */
   public static ClusterConfig withMajorities(String clusterId, List<Member> members) {
     int acceptors = (int) members.stream().filter(m -> m.has(Role.ACCEPTOR)).count();
     int majority = acceptors / 2 + 1;
     return new ClusterConfig(clusterId, members, majority, majority);
   }
 
+  /**
+   * {@return the member with id {@code id}; empty if it is not a member}
+   *
+   * @param id a node id
+   */
   public Optional<Member> member(int id) {
     for (Member m : members) {
       if (m.id() == id) {
@@ -122,11 +140,20 @@ public record ClusterConfig(
     return Optional.empty();
   }
 
+  /**
+   * {@return whether node {@code id} is a member}
+   *
+   * @param id a node id
+   */
   public boolean contains(int id) {
     return member(id).isPresent();
   }
 
-  /** {@return the ids of the nodes hosting {@code role}, ascending} */
+  /**
+   * {@return the ids of the nodes hosting {@code role}, ascending; a new array}
+   *
+   * @param role the role
+   */
   public int[] idsWith(Role role) {
     return members.stream().filter(m -> m.has(role)).mapToInt(Member::id).toArray();
   }
@@ -139,6 +166,8 @@ public record ClusterConfig(
   /**
    * {@return the position of acceptor {@code id} among the acceptors (0-based, ascending id), or -1
    * if {@code id} is not an acceptor} Votes are recorded as bit {@code 1L << index}.
+   *
+   * @param id a node id
    */
   public int acceptorIndex(int id) {
     int index = 0;
@@ -163,7 +192,11 @@ public record ClusterConfig(
     return false;
   }
 
-  /** {@return the leader priority of member {@code id}; 0 if it has none or is not a member} */
+  /**
+   * {@return the leader priority of member {@code id}; 0 if it has none or is not a member}
+   *
+   * @param id a node id
+   */
   public int priority(int id) {
     return member(id).map(Member::priority).orElse(0);
   }
@@ -173,6 +206,8 @@ public record ClusterConfig(
    * proposer of the highest priority, and for every node when no member has a priority} A proposer
    * waits this many extra election timeouts before it campaigns, so that the highest live one
    * campaigns first.
+   *
+   * @param id a node id
    */
   public int priorityRank(int id) {
     int own = priority(id);
@@ -186,6 +221,11 @@ public record ClusterConfig(
 
   /**
    * {@return this configuration with member {@code id}'s leader priority set to {@code priority}}
+   *
+   * @param id a member's id
+   * @param priority its leader priority, from 0 (none) to {@link Member#MAX_PRIORITY}
+   * @throws IllegalArgumentException if {@code id} is not a member or {@code priority} is out of
+   *     range
    */
   public ClusterConfig withPriority(int id, int priority) {
     if (!contains(id)) {

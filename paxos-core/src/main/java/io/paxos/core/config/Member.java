@@ -52,26 +52,54 @@ public record Member(int id, Set<Role> roles, int priority) {
     roles = Set.copyOf(EnumSet.copyOf(roles));
   }
 
-  /** A node hosting {@code roles}, without leader priority. */
+  /**
+   * A node hosting {@code roles}, without leader priority.
+   *
+   * @param id the node id, between 1 and {@link #MAX_ID}
+   * @param roles the roles this node hosts, not empty
+   * @throws IllegalArgumentException if {@code id} is out of range or {@code roles} is empty
+   */
   public Member(int id, Set<Role> roles) {
     this(id, roles, 0);
   }
 
-  /** {@return a node hosting all three roles, the common deployment} */
+  /**
+   * {@return a node hosting all three roles, the common deployment}
+   *
+   * @param id the node id, between 1 and {@link #MAX_ID}
+   * @throws IllegalArgumentException if {@code id} is out of range
+   */
   public static Member allRoles(int id) {
     return new Member(id, EnumSet.allOf(Role.class));
   }
 
-  /** {@return a node hosting the given roles} */
+  /**
+   * {@return a node hosting the given roles}
+   *
+   * @param id the node id, between 1 and {@link #MAX_ID}
+   * @param first a role it hosts
+   * @param rest the other roles it hosts, if any
+   * @throws IllegalArgumentException if {@code id} is out of range
+   */
   public static Member of(int id, Role first, Role... rest) {
     return new Member(id, EnumSet.of(first, rest));
   }
 
-  /** {@return this member with leader priority {@code priority} (0 for none)} */
+  /**
+   * {@return this member with leader priority {@code priority} (0 for none)}
+   *
+   * @param priority from 0 (none) to {@link #MAX_PRIORITY}
+   * @throws IllegalArgumentException if {@code priority} is out of range
+   */
   public Member withPriority(int priority) {
     return new Member(id, roles, priority);
   }
 
+  /**
+   * {@return whether this node hosts {@code role}}
+   *
+   * @param role the role
+   */
   public boolean has(Role role) {
     return roles.contains(role);
   }

@@ -65,6 +65,7 @@ public record MessageLimits(
     }
   }
 
+  /** {@return the defaults, {@link #DEFAULTS}} */
   public static MessageLimits defaults() {
     return DEFAULTS;
   }

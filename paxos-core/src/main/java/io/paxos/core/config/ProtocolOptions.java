@@ -77,7 +77,25 @@ public record ProtocolOptions(
   /** 100,000 client sessions (about 60 MB of deduplication table at most). */
   public static final int DEFAULT_MAX_SESSIONS = 100_000;
 
-  /** Options with the defaults of the fields added since the first release. */
+  /**
+   * Options with the defaults of the fields added since the first release.
+   *
+   * @param heartbeatIntervalMs how often a leader sends heartbeats (and the commit point)
+   * @param electionTimeoutMinMs the least time without a live leader before a proposer runs phase 1;
+   *         also how long an acceptor stays loyal to a leader it has heard from
+   * @param electionTimeoutMaxMs the upper end of the randomized election timeout
+   * @param retransmitMs how long a leader waits for votes before it sends an {@code Accept} again
+   * @param window how many slots beyond the commit point a leader may have in flight (pipelining)
+   * @param maxBatchCommands the most client commands batched into one slot
+   * @param maxBatchBytes the most payload bytes batched into one slot
+   * @param maxCommandBytes the largest single command accepted from a client
+   * @param maxSlotsPerMessage the most slots carried in one {@code Accept} or catch-up reply
+   * @param retainedSlots how many delivered slots a learner keeps to serve peers' catch-up
+   * @param acceptedToLearners whether acceptors also send {@code Accepted} straight to learners,
+   *         which then learn a value one message delay sooner
+   * @throws IllegalArgumentException if a value is out of its bounds (see the canonical
+   *     constructor)
+   */
   public ProtocolOptions(
       long heartbeatIntervalMs,
       long electionTimeoutMinMs,
@@ -107,7 +125,35 @@ public record ProtocolOptions(
         DEFAULT_MAX_SESSIONS);
   }
 
-  /** Options with leases off (the fields added with them). */
+  /**
+   * Options with leases off (the fields added with them).
+   *
+   * @param heartbeatIntervalMs how often a leader sends heartbeats (and the commit point)
+   * @param electionTimeoutMinMs the least time without a live leader before a proposer runs phase 1;
+   *         also how long an acceptor stays loyal to a leader it has heard from
+   * @param electionTimeoutMaxMs the upper end of the randomized election timeout
+   * @param retransmitMs how long a leader waits for votes before it sends an {@code Accept} again
+   * @param window how many slots beyond the commit point a leader may have in flight (pipelining)
+   * @param maxBatchCommands the most client commands batched into one slot
+   * @param maxBatchBytes the most payload bytes batched into one slot
+   * @param maxCommandBytes the largest single command accepted from a client
+   * @param maxSlotsPerMessage the most slots carried in one {@code Accept} or catch-up reply
+   * @param retainedSlots how many delivered slots a learner keeps to serve peers' catch-up
+   * @param acceptedToLearners whether acceptors also send {@code Accepted} straight to learners,
+   *         which then learn a value one message delay sooner
+   * @param maxMessageBytes the largest message a node builds: batches, catch-up replies, promises,
+   *         reports and forwards that carry values or commands are cut to fit (see {@code
+   *         io.paxos.core.protocol.MessageBytes}); must be within what the transport's peers accept, and
+   *         hold one command of {@code maxCommandBytes} ({@link #oneCommandMessageBytes})
+   * @param maxQueuedBytes the most payload bytes of commands a node holds unproposed: queued at the
+   *         leader (its own and forwarded ones) or parked while no leader is known; beyond it commands
+   *         are refused as overloaded. At least {@code maxCommandBytes}
+   * @param maxSessions the most client sessions the replicated deduplication table keeps; a new
+   *         session beyond it expires the least recently used one. Part of the replicated state's rules:
+   *         every node of a cluster must use the same value
+   * @throws IllegalArgumentException if a value is out of its bounds (see the canonical
+   *     constructor)
+   */
   public ProtocolOptions(
       long heartbeatIntervalMs,
       long electionTimeoutMinMs,
@@ -170,6 +216,8 @@ public record ProtocolOptions(
 
   /**
    * {@return the largest encoding of a message that carries one command of {@code commandBytes}}
+   *
+   * @param commandBytes the command's payload size in bytes
    */
   public static long oneCommandMessageBytes(long commandBytes) {
     return commandBytes + COMMAND_OVERHEAD_BYTES + ENTRY_OVERHEAD_BYTES + MESSAGE_OVERHEAD_BYTES;
@@ -304,7 +352,10 @@ public record ProtocolOptions(
     }
   }
 
-  /** Values that suit a LAN or one machine. */
+  /**
+   * {@return values that suit a LAN or one machine} Heartbeats every 50 ms, election timeouts of
+   * 300 to 600 ms, leases off.
+   */
   public static ProtocolOptions defaults() {
     return new ProtocolOptions(
         50,
@@ -330,34 +381,88 @@ public record ProtocolOptions(
     return new Builder(this);
   }
 
+  /**
+   * {@return these options with {@link #window()} set to {@code window}}
+   *
+   * @param window how many slots beyond the commit point a leader may have in flight (pipelining)
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
+   *     constructor)
+   */
   public ProtocolOptions withWindow(int window) {
     return toBuilder().window(window).build();
   }
 
+  /**
+   * {@return these options with {@link #maxBatchCommands()} set to {@code maxBatchCommands}}
+   *
+   * @param maxBatchCommands the most client commands batched into one slot
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
+   *     constructor)
+   */
   public ProtocolOptions withMaxBatchCommands(int maxBatchCommands) {
     return toBuilder().maxBatchCommands(maxBatchCommands).build();
   }
 
+  /**
+   * {@return these options with {@link #acceptedToLearners()} set to {@code acceptedToLearners}}
+   *
+   * @param acceptedToLearners whether acceptors also send {@code Accepted} straight to learners,
+   *         which then learn a value one message delay sooner
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
+   *     constructor)
+   */
   public ProtocolOptions withAcceptedToLearners(boolean acceptedToLearners) {
     return toBuilder().acceptedToLearners(acceptedToLearners).build();
   }
 
+  /**
+   * {@return these options with {@link #retainedSlots()} set to {@code retainedSlots}}
+   *
+   * @param retainedSlots how many delivered slots a learner keeps to serve peers' catch-up
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
+   *     constructor)
+   */
   public ProtocolOptions withRetainedSlots(int retainedSlots) {
     return toBuilder().retainedSlots(retainedSlots).build();
   }
 
+  /**
+   * {@return these options with {@link #maxCommandBytes()} set to {@code maxCommandBytes}}
+   *
+   * @param maxCommandBytes the largest single command accepted from a client
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
+   *     constructor)
+   */
   public ProtocolOptions withMaxCommandBytes(int maxCommandBytes) {
     return toBuilder().maxCommandBytes(maxCommandBytes).build();
   }
 
   /**
-   * These options with leader leases of {@code durationMs} (0 turns them off) assuming clocks drift
-   * by at most {@code maxClockDrift}; see {@link #leaseDurationMs} and {@link #maxClockDrift}.
+   * {@return these options with leader leases of {@code durationMs} (0 turns them off) assuming
+   * clocks drift by at most {@code maxClockDrift}} See {@link #leaseDurationMs} and {@link
+   * #maxClockDrift}.
+   *
+   * @param durationMs the lease duration in milliseconds; 0, or positive and below {@link
+   *     #electionTimeoutMinMs()}
+   * @param maxClockDrift the largest clock rate drift, in {@code [0, 0.5)}
+   * @throws IllegalArgumentException if either is out of bounds, or leaves the leader no time to
+   *     hold its lease
    */
   public ProtocolOptions withLease(long durationMs, double maxClockDrift) {
     return toBuilder().lease(durationMs, maxClockDrift).build();
   }
 
+  /**
+   * {@return these options with the given timings, in milliseconds}
+   *
+   * @param heartbeatIntervalMs how often a leader sends heartbeats (and the commit point)
+   * @param electionTimeoutMinMs the least time without a live leader before a proposer runs phase 1;
+   *         also how long an acceptor stays loyal to a leader it has heard from
+   * @param electionTimeoutMaxMs the upper end of the randomized election timeout
+   * @param retransmitMs how long a leader waits for votes before it sends an {@code Accept} again
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
+   *     constructor)
+   */
   public ProtocolOptions withTimings(
       long heartbeatIntervalMs,
       long electionTimeoutMinMs,
@@ -408,73 +513,179 @@ public record ProtocolOptions(
       maxClockDrift = o.maxClockDrift;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#heartbeatIntervalMs()}.
+     *
+     * @param ms how often a leader sends heartbeats (and the commit point)
+     * @return this builder
+     */
     public Builder heartbeatIntervalMs(long ms) {
       heartbeatIntervalMs = ms;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#electionTimeoutMinMs()} and {@link
+     * ProtocolOptions#electionTimeoutMaxMs()}.
+     *
+     * @param minMs the least time without a live leader before a proposer runs phase 1;
+     *         also how long an acceptor stays loyal to a leader it has heard from
+     * @param maxMs the upper end of the randomized election timeout
+     * @return this builder
+     */
     public Builder electionTimeoutMs(long minMs, long maxMs) {
       electionTimeoutMinMs = minMs;
       electionTimeoutMaxMs = maxMs;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#retransmitMs()}.
+     *
+     * @param ms how long a leader waits for votes before it sends an {@code Accept} again
+     * @return this builder
+     */
     public Builder retransmitMs(long ms) {
       retransmitMs = ms;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#window()}.
+     *
+     * @param slots how many slots beyond the commit point a leader may have in flight (pipelining)
+     * @return this builder
+     */
     public Builder window(int slots) {
       window = slots;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#maxBatchCommands()}.
+     *
+     * @param commands the most client commands batched into one slot
+     * @return this builder
+     */
     public Builder maxBatchCommands(int commands) {
       maxBatchCommands = commands;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#maxBatchBytes()}.
+     *
+     * @param bytes the most payload bytes batched into one slot
+     * @return this builder
+     */
     public Builder maxBatchBytes(int bytes) {
       maxBatchBytes = bytes;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#maxCommandBytes()}.
+     *
+     * @param bytes the largest single command accepted from a client
+     * @return this builder
+     */
     public Builder maxCommandBytes(int bytes) {
       maxCommandBytes = bytes;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#maxSlotsPerMessage()}.
+     *
+     * @param slots the most slots carried in one {@code Accept} or catch-up reply
+     * @return this builder
+     */
     public Builder maxSlotsPerMessage(int slots) {
       maxSlotsPerMessage = slots;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#retainedSlots()}.
+     *
+     * @param slots how many delivered slots a learner keeps to serve peers' catch-up
+     * @return this builder
+     */
     public Builder retainedSlots(int slots) {
       retainedSlots = slots;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#acceptedToLearners()}.
+     *
+     * @param on whether acceptors also send {@code Accepted} straight to learners,
+     *         which then learn a value one message delay sooner
+     * @return this builder
+     */
     public Builder acceptedToLearners(boolean on) {
       acceptedToLearners = on;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#maxMessageBytes()}.
+     *
+     * @param bytes the largest message a node builds: batches, catch-up replies, promises,
+     *         reports and forwards that carry values or commands are cut to fit (see {@code
+     *         io.paxos.core.protocol.MessageBytes}); must be within what the transport's peers accept, and
+     *         hold one command of {@code maxCommandBytes} ({@link #oneCommandMessageBytes})
+     * @return this builder
+     */
     public Builder maxMessageBytes(int bytes) {
       maxMessageBytes = bytes;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#maxQueuedBytes()}.
+     *
+     * @param bytes the most payload bytes of commands a node holds unproposed: queued at the
+     *         leader (its own and forwarded ones) or parked while no leader is known; beyond it commands
+     *         are refused as overloaded. At least {@code maxCommandBytes}
+     * @return this builder
+     */
     public Builder maxQueuedBytes(long bytes) {
       maxQueuedBytes = bytes;
       return this;
     }
 
+    /**
+     * Sets {@link ProtocolOptions#maxSessions()}.
+     *
+     * @param sessions the most client sessions the replicated deduplication table keeps; a new
+     *         session beyond it expires the least recently used one. Part of the replicated state's rules:
+     *         every node of a cluster must use the same value
+     * @return this builder
+     */
     public Builder maxSessions(int sessions) {
       maxSessions = sessions;
       return this;
     }
 
-    /** Leader leases: see {@link ProtocolOptions#leaseDurationMs}; 0 turns them off. */
+    /**
+     * Sets leader leases: {@link ProtocolOptions#leaseDurationMs()} and {@link
+     * ProtocolOptions#maxClockDrift()}.
+     *
+     * @param durationMs 0 (the default) turns leader leases off; otherwise how long, on its own
+     *         clock, an acceptor that acknowledged a leader's heartbeat or {@code Accept} refuses to
+     *         promise any other proposer's higher ballot. The leader then serves {@code Consistency.LEASE}
+     *         reads without a round trip for {@link #leaseHoldMs()} after it sent a heartbeat that a
+     *         phase-2 quorum acknowledged. Must be below {@code electionTimeoutMinMs}. Cost: an acceptor
+     *         that restarts refuses every other proposer's {@code Prepare} for this long (it may have
+     *         granted a lease it forgot), which can delay an election by as much. See docs/leases.md
+     * @param maxClockDrift the bound leases assume on how far any node's clock rate strays from true
+     *         time: every clock runs at a rate within {@code [1 - maxClockDrift, 1 + maxClockDrift]}, and
+     *         never jumps (a monotonic clock such as {@code System.nanoTime}, not the wall clock). In
+     *         {@code [0, 0.5)}; if real clocks drift more, a leader may serve a stale LEASE read. Ignored
+     *         while leases are off
+     * @return this builder
+     */
     public Builder lease(long durationMs, double maxClockDrift) {
       this.leaseDurationMs = durationMs;
       this.maxClockDrift = maxClockDrift;

@@ -44,7 +44,10 @@ public record SnapshotOptions(long intervalSlots, long intervalBytes, int chunkB
     return new SnapshotOptions(100_000, 64L << 20, 256 << 10);
   }
 
-  /** No snapshots are taken (a node still installs one a peer sends, and serves its own). */
+  /**
+   * {@return options under which no snapshots are taken} A node still installs one a peer sends,
+   * and serves its own.
+   */
   public static SnapshotOptions disabled() {
     return new SnapshotOptions(0, 0, 256 << 10);
   }
@@ -54,14 +57,32 @@ public record SnapshotOptions(long intervalSlots, long intervalBytes, int chunkB
     return intervalSlots > 0 || intervalBytes > 0;
   }
 
+  /**
+   * {@return these options with a snapshot every {@code slots} slots}
+   *
+   * @param slots the interval in slots; 0 turns this trigger off; not negative
+   * @throws IllegalArgumentException if {@code slots} is negative
+   */
   public SnapshotOptions withIntervalSlots(long slots) {
     return new SnapshotOptions(slots, intervalBytes, chunkBytes);
   }
 
+  /**
+   * {@return these options with a snapshot every {@code bytes} bytes of applied commands}
+   *
+   * @param bytes the interval in bytes; 0 turns this trigger off; not negative
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   */
   public SnapshotOptions withIntervalBytes(long bytes) {
     return new SnapshotOptions(intervalSlots, bytes, chunkBytes);
   }
 
+  /**
+   * {@return these options with snapshots sent to peers in chunks of {@code bytes}}
+   *
+   * @param bytes the chunk size, from 1 byte to 4 MiB
+   * @throws IllegalArgumentException if {@code bytes} is out of that range
+   */
   public SnapshotOptions withChunkBytes(int bytes) {
     return new SnapshotOptions(intervalSlots, intervalBytes, bytes);
   }

@@ -37,7 +37,7 @@ public record WatchOptions(long retainedSlots, long retainedBytes) {
     }
   }
 
-  /** No history: the node cannot be watched. */
+  /** {@return options with no history: the node cannot be watched} */
   public static WatchOptions disabled() {
     return new WatchOptions(0, 0);
   }
