@@ -43,7 +43,15 @@ public record NodeStatus(
    */
   public record StateHash(long appliedSlot, String hash) {}
 
-  /** The status of a voting node that reports no state hash, ballot or commit slot. */
+  /**
+   * The status of a voting node that reports no state hash, ballot or commit slot.
+   *
+   * @param nodeId this node
+   * @param leader whether this node leads
+   * @param leaderHint the node believed to lead, if known
+   * @param appliedSlot every slot up to and including this one has been applied here
+   * @param failure why the node stopped, if it stopped on a failure
+   */
   public NodeStatus(
       int nodeId,
       boolean leader,

@@ -275,10 +275,15 @@ public final class PaxosNode implements AutoCloseable {
     return durable.afterSnapshot(info.slot());
   }
 
+  /**
+   * {@return a builder for a node} {@link Builder#config}, {@link Builder#nodeId}, {@link
+   * Builder#transport} and, on a node hosting a learner, {@link Builder#stateMachine} are required.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return this node's id in the cluster configuration} */
   public int id() {
     return nodeId;
   }
@@ -291,6 +296,7 @@ public final class PaxosNode implements AutoCloseable {
     return gauges;
   }
 
+  /** {@return the cluster configuration this node runs with} */
   public ClusterConfig config() {
     return config;
   }
@@ -302,6 +308,10 @@ public final class PaxosNode implements AutoCloseable {
     return options;
   }
 
+  /**
+   * {@return whether this node leads now: it holds a ballot a quorum promised, and is neither closed
+   * nor failed} A moment's view: leadership may be lost right after.
+   */
   public boolean isLeader() {
     return loop.isLeader() && failure.get() == null && !closed.get();
   }
@@ -320,6 +330,7 @@ public final class PaxosNode implements AutoCloseable {
     return votes;
   }
 
+  /** {@return a snapshot of this node's status, for a status page or a health check; any thread} */
   public NodeStatus status() {
     return new NodeStatus(
         nodeId,
@@ -339,6 +350,8 @@ public final class PaxosNode implements AutoCloseable {
    * takes the batch in one turn, not in pieces. For a caller that receives requests in batches (a
    * server decoding a frame of them). Only this thread's calls are held back, and only while {@code
    * submits} runs; if another thread is doing the same, it runs as it would without this.
+   *
+   * @param submits calls {@code submit} or {@code read} on this node, on the calling thread
    */
   public void submitTogether(Runnable submits) {
     inbox.inOneWakeup(submits);
@@ -359,6 +372,10 @@ public final class PaxosNode implements AutoCloseable {
   /**
    * {@link #submit(byte[])}, also telling the slot the command was applied in: a token to hand to
    * {@link #read(byte[], Consistency, long)} at any node so as to read this write.
+   *
+   * @param command opaque bytes for {@link StateMachine#apply}; must not be changed afterwards
+   * @return completes with the slot and the result, or exceptionally as {@link #submit(byte[])}'s
+   *     future does
    */
   public CompletableFuture<SlotResult> submitWithSlot(byte[] command) {
     SlotFuture future = new SlotFuture();
@@ -397,6 +414,9 @@ public final class PaxosNode implements AutoCloseable {
    *     not, and forgets the oldest beyond that, so a command left behind by a wider span could
    *     never be applied or answered again. One slow command therefore holds the client's window
    *     until it completes.
+   * @param command opaque bytes for {@link StateMachine#apply}; must not be changed afterwards
+   * @return completes with the result of the command's one application, or exceptionally as
+   *     {@link #submit(byte[])}'s future does
    * @throws IllegalArgumentException if the numbers break these rules
    */
   public CompletableFuture<byte[]> submit(
@@ -408,6 +428,14 @@ public final class PaxosNode implements AutoCloseable {
    * {@link #submit(long, long, long, byte[])}, also telling the slot the command was applied in
    * (for a retry answered from the deduplication table, the slot the retry was ordered in, which is
    * later): a token to hand to {@link #read(byte[], Consistency, long)} at any node.
+   *
+   * @param clientId the session, as for {@link #submit(long, long, long, byte[])}
+   * @param sequence the session's number for this command
+   * @param acknowledgedBelow the lowest sequence the client has not yet seen a reply for
+   * @param command opaque bytes for {@link StateMachine#apply}
+   * @return completes with the slot and the result
+   * @throws IllegalArgumentException if the numbers break the rules of {@link #submit(long, long,
+   *     long, byte[])}
    */
   public CompletableFuture<SlotResult> submitWithSlot(
       long clientId, long sequence, long acknowledgedBelow, byte[] command) {
@@ -457,6 +485,10 @@ public final class PaxosNode implements AutoCloseable {
   /**
    * Run a read-only {@code query} against the state machine at the given consistency.
    *
+   * @param query opaque bytes for {@link StateMachine#query}; must not be changed afterwards
+   * @param consistency how fresh the answer must be (see {@link Consistency})
+   * @return completes with the state machine's answer, or exceptionally with a {@link
+   *     io.paxos.core.PaxosException} (not the leader, timed out, closed)
    * @throws IllegalStateException if this node hosts no learner (it has no state machine)
    */
   public CompletableFuture<byte[]> read(byte[] query, Consistency consistency) {
@@ -475,7 +507,10 @@ public final class PaxosNode implements AutoCloseable {
    * future fails with {@link io.paxos.core.CommandTimeoutException} (this node lags, is cut off
    * from the cluster, or {@code minSlot} was never chosen): try another node, or later.
    *
+   * @param query opaque bytes for {@link StateMachine#query}; must not be changed afterwards
+   * @param consistency how fresh the answer must be (see {@link Consistency})
    * @param minSlot at least 0; 0 adds nothing to the consistency's own rule
+   * @return completes with the answer and the slot the query ran at
    * @throws IllegalArgumentException if {@code minSlot} is negative
    * @throws IllegalStateException if this node hosts no learner (it has no state machine)
    */
@@ -566,6 +601,7 @@ public final class PaxosNode implements AutoCloseable {
    *
    * @param fromSlot the first slot to report; 0 (there is no slot 0) is slot 1: from the first slot
    *     chosen, which a node retains unless it was compacted
+   * @return the watch, owned by the caller, who closes it
    * @throws IllegalArgumentException if {@code fromSlot} is negative
    * @throws IllegalStateException if this node hosts no learner, or keeps no watch history ({@link
    *     Builder#watchHistory})
@@ -664,7 +700,10 @@ public final class PaxosNode implements AutoCloseable {
     future.whenComplete((r, e) -> pendingBytes.addAndGet(-bytes));
   }
 
-  /** Payload bytes of the commands made at this node that have not completed (a gauge). */
+  /**
+   * {@return the payload bytes of the commands made at this node that have not completed} A gauge,
+   * bounded by {@link Builder#maxPendingBytes}.
+   */
   public long pendingCommandBytes() {
     return pendingBytes.get();
   }
@@ -816,22 +855,47 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the cluster's membership (required); every member must be given the same.
+     *
+     * @param config the configuration; not null
+     * @return this builder
+     */
     public Builder config(ClusterConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       return this;
     }
 
+    /**
+     * Sets which member this node is (required).
+     *
+     * @param nodeId an id of {@link #config}'s members
+     * @return this builder
+     */
     public Builder nodeId(int nodeId) {
       this.nodeId = nodeId;
       return this;
     }
 
-    /** Required on nodes that host a learner; unused on the others (they apply nothing). */
+    /**
+     * Sets the state machine: required on nodes that host a learner; unused on the others (they
+     * apply nothing).
+     *
+     * @param stateMachine the application's state machine, in its empty state; the node calls it
+     *     on its apply thread only
+     * @return this builder
+     */
     public Builder stateMachine(StateMachine stateMachine) {
       this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
       return this;
     }
 
+    /**
+     * Sets how this node reaches its peers (required).
+     *
+     * @param transport the transport, owned by the node from now on: it closes it
+     * @return this builder
+     */
     public Builder transport(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
       return this;
@@ -841,6 +905,9 @@ public final class PaxosNode implements AutoCloseable {
      * Also report this node's events and values to {@code observer} (metrics, say); may be called
      * more than once. Every node has a {@link LoggingObserver}, called first. See {@link
      * NodeObserver} for what an observer must not do.
+     *
+     * @param observer the observer; not null
+     * @return this builder
      */
     public Builder observer(NodeObserver observer) {
       observers.add(Objects.requireNonNull(observer, "observer"));
@@ -860,6 +927,14 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the protocol's timings and limits ({@link ProtocolOptions#defaults()} unless set). The
+     * options that shape the replicated state (such as {@link ProtocolOptions#maxSessions()}) must
+     * be the same at every node.
+     *
+     * @param options the options; not null
+     * @return this builder
+     */
     public Builder options(ProtocolOptions options) {
       this.options = Objects.requireNonNull(options, "options");
       return this;
@@ -891,7 +966,13 @@ public final class PaxosNode implements AutoCloseable {
       return this;
     }
 
-    /** Plug in your own implementation of a role. */
+    /**
+     * Plug in another implementation of a role: for the library's own tests (mutants of a role, in
+     * the simulator). {@link RoleFactory} is in an internal package; applications keep the default.
+     *
+     * @param roles makes this node's roles; not null
+     * @return this builder
+     */
     public Builder roles(RoleFactory roles) {
       this.roles = Objects.requireNonNull(roles, "roles");
       return this;
@@ -961,6 +1042,13 @@ public final class PaxosNode implements AutoCloseable {
      * replay the log) and start it. The node owns the storage and the transport from here on:
      * {@link PaxosNode#close()} closes them, and so does a build that fails while opening or
      * starting (a log whose replay throws, say), so that nothing it opened is left behind.
+     *
+     * @return the started node
+     * @throws IllegalStateException if a required setting is missing
+     * @throws IllegalArgumentException if {@link #nodeId} is not a member, or the settings
+     *     contradict each other: options whose largest message exceeds the transport's, or a {@link
+     *     #maxPendingBytes} below the largest command
+     * @throws io.paxos.core.storage.StorageException if the storage cannot be loaded
      */
     public PaxosNode build() {
       if (config == null) {
