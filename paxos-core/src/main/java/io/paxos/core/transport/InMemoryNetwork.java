@@ -21,21 +21,32 @@ public final class InMemoryNetwork {
 
   /**
    * {@return the transport for node {@code id}; messages to it are delivered once it is started}
+   *
+   * @param id the node's id; one started transport per id at a time
    */
   public Transport transport(int id) {
     return new InMemoryTransport(id);
   }
 
-  /** Drop every message to and from node {@code id} until {@link #reconnect}. */
+  /**
+   * Drop every message to and from node {@code id} until {@link #reconnect}.
+   *
+   * @param id the node to cut off
+   */
   public void isolate(int id) {
     isolated.add(id);
   }
 
+  /**
+   * Deliver messages to and from node {@code id} again, after {@link #isolate}.
+   *
+   * @param id the node to reconnect
+   */
   public void reconnect(int id) {
     isolated.remove(id);
   }
 
-  /** Messages dropped because the destination was closed, not started or isolated. */
+  /** {@return the messages dropped because the destination was closed, not started or isolated} */
   public long dropped() {
     return dropped.get();
   }

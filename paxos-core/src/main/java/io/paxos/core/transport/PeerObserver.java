@@ -14,12 +14,26 @@ package io.paxos.core.transport;
  */
 public interface PeerObserver {
 
-  /** A connection to {@code peer} is established. */
+  /**
+   * A connection to {@code peer} is established.
+   *
+   * @param peer the peer's node id
+   */
   default void peerReachable(int peer) {}
 
-  /** {@code peer} cannot be reached; {@code why} says what failed, in a few words. */
+  /**
+   * {@code peer} cannot be reached; {@code why} says what failed, in a few words.
+   *
+   * @param peer the peer's node id
+   * @param why what failed, for a log line
+   */
   default void peerUnreachable(int peer, String why) {}
 
-  /** {@code count} messages to {@code peer} were dropped (queue full, or lost with the stream). */
+  /**
+   * {@code count} messages to {@code peer} were dropped (queue full, or lost with the stream).
+   *
+   * @param peer the peer's node id
+   * @param count how many, at least 1
+   */
   default void messagesDropped(int peer, long count) {}
 }

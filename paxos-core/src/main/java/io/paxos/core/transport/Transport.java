@@ -26,6 +26,9 @@ public interface Transport extends AutoCloseable {
    * Report peer reachability and dropped messages to {@code observer} from now on. The runtime
    * calls it once, before {@link #start}. A transport that knows nothing of its peers' state keeps
    * this default, which reports nothing.
+   *
+   * @param observer told of peers becoming reachable or unreachable and of dropped messages, from
+   *     the transport's threads
    */
   default void observe(PeerObserver observer) {}
 
@@ -48,10 +51,19 @@ public interface Transport extends AutoCloseable {
     return Integer.MAX_VALUE;
   }
 
-  /** Begin receiving: every message addressed to this node goes to {@code inbound}. */
+  /**
+   * Begin receiving: every message addressed to this node goes to {@code inbound}.
+   *
+   * @param inbound takes each message received, on any of the transport's threads; never blocks
+   */
   void start(Consumer<Message> inbound);
 
-  /** Send {@code message} to node {@code to}; never throws, never blocks. */
+  /**
+   * Send {@code message} to node {@code to}; never throws, never blocks.
+   *
+   * @param to the id of the peer (a member of the cluster other than this node)
+   * @param message the message; immutable, so it may be sent as is or encoded later
+   */
   void send(int to, Message message);
 
   /** The sends of a batch are complete. */
