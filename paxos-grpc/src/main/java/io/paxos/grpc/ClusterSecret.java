@@ -64,14 +64,14 @@ public final class ClusterSecret {
     this.key = new SecretKeySpec(secret, ALGORITHM);
   }
 
-  /** A secret of these bytes (at least {@link #MIN_BYTES}). */
+  /** {@return a secret of these bytes (at least {@link #MIN_BYTES})} */
   public static ClusterSecret of(byte[] secret) {
     return new ClusterSecret(Objects.requireNonNull(secret, "secret").clone());
   }
 
   /**
-   * The secret in {@code file}: its bytes with surrounding whitespace trimmed (a file written by
-   * {@code openssl rand -hex 32 > secret} holds 64 hex characters, used as they are).
+   * {@return the secret in {@code file}: its bytes with surrounding whitespace trimmed (a file written by
+   * {@code openssl rand -hex 32 > secret} holds 64 hex characters, used as they are)}
    *
    * @throws IllegalArgumentException if the file cannot be read or holds fewer than {@link
    *     #MIN_BYTES} bytes

@@ -152,7 +152,7 @@ public record Endpoint(String host, int port) {
     return value;
   }
 
-  /** Whether the host is an IPv6 address (written in brackets in {@link #toString()}). */
+  /** {@return whether the host is an IPv6 address (written in brackets in {@link #toString()})} */
   public boolean isIpv6() {
     return host.indexOf(':') >= 0;
   }

@@ -84,6 +84,10 @@ public final class GrpcTransport implements Transport {
     return t;
   }
 
+  /**
+   * {@return a builder for a transport} {@link Builder#server} and {@link Builder#peers} are
+   * required.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -153,12 +157,15 @@ public final class GrpcTransport implements Transport {
     }
   }
 
-  /** The address of every member this transport knows, this node's own included if given. */
+  /** {@return the address of every member this transport knows, this node's own included if given} */
   public Map<Integer, Endpoint> addresses() {
     return addresses;
   }
 
-  /** Messages dropped: queue full, peer's stream failed, unknown destination, or closed. */
+  /**
+   * {@return the messages dropped so far: queue full, peer's stream failed, unknown destination, or
+   * closed}
+   */
   public long dropped() {
     long total = droppedUnknown.get();
     for (PeerLink link : links.values()) {
@@ -167,7 +174,7 @@ public final class GrpcTransport implements Transport {
     return total;
   }
 
-  /** Messages handed to gRPC for sending. */
+  /** {@return the messages handed to gRPC for sending so far} */
   public long sent() {
     long total = 0;
     for (PeerLink link : links.values()) {
@@ -212,25 +219,45 @@ public final class GrpcTransport implements Transport {
 
     private Builder() {}
 
-    /** The node's server, which receives the peers' streams; it names this node and cluster. */
+    /**
+     * Sets the node's server, which receives the peers' streams; it names this node and cluster.
+     *
+     * @param server the node's started server; not null
+     * @return this builder
+     */
     public Builder server(PaxosServer server) {
       this.server = Objects.requireNonNull(server, "server");
       return this;
     }
 
-    /** The address of every member (this node's own may be included and is not used to send). */
+    /**
+     * Sets the address of every member (this node's own may be included and is not used to send).
+     *
+     * @param peers the members' addresses by node id; every member other than this node must be present
+     * @return this builder
+     */
     public Builder peers(Map<Integer, Endpoint> peers) {
       this.peers = Map.copyOf(Objects.requireNonNull(peers, "peers"));
       return this;
     }
 
-    /** TLS for connections to peers; defaults to the server's TLS settings (or plaintext). */
+    /**
+     * Sets TLS for connections to peers; defaults to the server's TLS settings (or plaintext).
+     *
+     * @param tls this node's certificate and the peers' trust anchors; not null
+     * @return this builder
+     */
     public Builder tls(TlsConfig tls) {
       this.tls = Optional.of(Objects.requireNonNull(tls, "tls"));
       return this;
     }
 
-    /** The most messages queued for one peer; more are dropped. */
+    /**
+     * Sets the most messages queued for one peer; more are dropped.
+     *
+     * @param messages how many, at least 1; the queue is per peer
+     * @return this builder
+     */
     public Builder queueCapacity(int messages) {
       if (messages < 1) {
         throw new IllegalArgumentException("queueCapacity must be positive, was " + messages);
@@ -240,8 +267,11 @@ public final class GrpcTransport implements Transport {
     }
 
     /**
-     * The largest frame sent (a message larger than this travels alone); keep it below the peers'
+     * Sets the largest frame sent (a message larger than this travels alone); keep it below the peers'
      * {@link PaxosServer.Builder#maxInboundMessageBytes}.
+     *
+     * @param bytes the frame size in bytes, at least 1024
+     * @return this builder
      */
     public Builder maxFrameBytes(int bytes) {
       if (bytes < 1024) {
@@ -251,7 +281,13 @@ public final class GrpcTransport implements Transport {
       return this;
     }
 
-    /** The first and the longest wait before a failed stream is opened again. */
+    /**
+     * Sets the first and the longest wait before a failed stream is opened again.
+     *
+     * @param min the first wait, positive
+     * @param max the longest wait, at least {@code min}
+     * @return this builder
+     */
     public Builder backoff(Duration min, Duration max) {
       if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
         throw new IllegalArgumentException("need 0 < min <= max, got " + min + " and " + max);
@@ -261,12 +297,23 @@ public final class GrpcTransport implements Transport {
       return this;
     }
 
-    /** Seed of the backoff jitter (tests make it reproducible). */
+    /**
+     * Sets the seed of the backoff jitter (tests make it reproducible).
+     *
+     * @param seed the seed; defaults to {@code System.nanoTime()}
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
+    /**
+     * {@return the transport, not yet started: the node starts it}
+     *
+     * @throws IllegalStateException if no server was given
+     * @throws IllegalArgumentException if a member other than this node has no address
+     */
     public GrpcTransport build() {
       if (server == null) {
         throw new IllegalStateException("server(...) is required: it receives the peers' streams");

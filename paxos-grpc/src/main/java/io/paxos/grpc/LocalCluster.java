@@ -104,15 +104,20 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * {@return a builder for a local cluster} {@link Builder#config} and {@link
+   * Builder#stateMachines} are required.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return the cluster's configuration, with every member's address} */
   public ClusterConfig config() {
     return config;
   }
 
-  /** Every started member's address, in the order of the configuration. */
+  /** {@return every started member's address, in the order of the configuration} */
   public List<Endpoint> endpoints() {
     List<Endpoint> started = new ArrayList<>();
     for (int id : servers.keySet()) {
@@ -121,17 +126,26 @@ public final class LocalCluster implements AutoCloseable {
     return started;
   }
 
-  /** The server of member {@code id} (also after {@link #stop}, closed then). */
+  /**
+   * {@return the server of member {@code id} (also after {@link #stop}, closed then)}
+   *
+   * @param id a started member's id
+   * @throws NullPointerException if {@code id} is not a started member
+   */
   public PaxosServer server(int id) {
     return Objects.requireNonNull(servers.get(id), () -> "no member " + id);
   }
 
-  /** The running node of member {@code id}; empty after {@link #stop}. */
+  /**
+   * {@return the running node of member {@code id}; empty after {@link #stop}}
+   *
+   * @param id a member's id
+   */
   public Optional<PaxosNode> node(int id) {
     return Optional.ofNullable(nodes.get(id));
   }
 
-  /** The nodes still running, by id, in the order of the configuration. */
+  /** {@return the nodes still running, in the order of the configuration; a copy} */
   public List<PaxosNode> nodes() {
     synchronized (nodes) {
       return new ArrayList<>(nodes.values());
@@ -141,6 +155,8 @@ public final class LocalCluster implements AutoCloseable {
   /**
    * Wait until a running node leads.
    *
+   * @param timeout how long to wait
+   * @return the first running node found leading; it may lose leadership right after
    * @throws IllegalStateException if none does within {@code timeout}
    */
   public PaxosNode awaitLeader(Duration timeout) {
@@ -158,7 +174,12 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** Stop member {@code id}: its node (which closes its transport), then its server. */
+  /**
+   * Stop member {@code id}: its node (which closes its transport), then its server. Does nothing if
+   * it is not running.
+   *
+   * @param id a member's id
+   */
   public void stop(int id) {
     PaxosNode node = nodes.remove(id);
     if (node != null && servers.containsKey(id)) {
@@ -192,62 +213,111 @@ public final class LocalCluster implements AutoCloseable {
 
     private Builder() {}
 
-    /** The members to start; required. */
+    /**
+     * Sets the members to start; required.
+     *
+     * @param config the cluster's membership; every member is started unless {@link #absent}
+     * @return this builder
+     */
     public Builder config(ClusterConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       return this;
     }
 
-    /** Observers for member {@code id} (none but the logging one by default). */
+    /**
+     * Sets the observers of each member (none but the logging one by default).
+     *
+     * @param observers gives member {@code id}'s observers
+     * @return this builder
+     */
     public Builder observers(IntFunction<java.util.List<NodeObserver>> observers) {
       this.observers = Objects.requireNonNull(observers, "observers");
       return this;
     }
 
     /**
-     * A new state machine for member {@code id} (null for a member without a learner); required.
+     * Sets a new state machine for member {@code id} (null for a member without a learner); required.
+     *
+     * @param stateMachines makes member {@code id}'s state machine, in its empty state, at each call
+     * @return this builder
      */
     public Builder stateMachines(IntFunction<StateMachine> stateMachines) {
       this.stateMachines = Objects.requireNonNull(stateMachines, "stateMachines");
       return this;
     }
 
-    /** Member {@code id}'s storage; {@link InMemoryStorage} by default. */
+    /**
+     * Sets each member's storage; {@link InMemoryStorage} by default.
+     *
+     * @param storage gives member {@code id}'s storage, which its node then owns
+     * @return this builder
+     */
     public Builder storage(IntFunction<Storage> storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
       return this;
     }
 
+    /**
+     * Sets every node's protocol options; {@link ProtocolOptions#defaults()} by default.
+     *
+     * @param options the options; not null
+     * @return this builder
+     */
     public Builder options(ProtocolOptions options) {
       this.options = Objects.requireNonNull(options, "options");
       return this;
     }
 
-    /** Every node's command timeout; 10 seconds by default. */
+    /**
+     * Sets every node's command timeout; 10 seconds by default.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     */
     public Builder commandTimeout(Duration timeout) {
       this.commandTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** Every node's watch history ({@code PaxosNode.Builder.watchHistory}); none by default. */
+    /**
+     * Sets every node's watch history ({@code PaxosNode.Builder.watchHistory}); none by default.
+     *
+     * @param options the history bounds; not null
+     * @return this builder
+     */
     public Builder watchHistory(io.paxos.core.config.WatchOptions options) {
       this.watchHistory = Objects.requireNonNull(options, "options");
       return this;
     }
 
-    /** Member {@code id}'s TLS settings, if any; plaintext by default. */
+    /**
+     * Sets each member's TLS settings; plaintext by default.
+     *
+     * @param tls gives member {@code id}'s TLS settings, or empty for plaintext
+     * @return this builder
+     */
     public Builder tls(IntFunction<Optional<TlsConfig>> tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 
-    /** Adjusts every member's server settings (after the address and TLS are set). */
+    /**
+     * Adjusts every member's server settings (after the address and TLS are set).
+     *
+     * @param settings changes a member's server builder
+     * @return this builder
+     */
     public Builder serverSettings(Consumer<PaxosServer.Builder> settings) {
       this.serverSettings = Objects.requireNonNull(settings, "settings");
       return this;
     }
 
-    /** Adjusts every member's node settings (after the cluster's own are set). */
+    /**
+     * Adjusts every member's node settings (after the cluster's own are set).
+     *
+     * @param settings changes a member's node builder
+     * @return this builder
+     */
     public Builder nodeSettings(Consumer<PaxosNode.Builder> settings) {
       this.nodeSettings = Objects.requireNonNull(settings, "settings");
       return this;
@@ -256,6 +326,9 @@ public final class LocalCluster implements AutoCloseable {
     /**
      * Members of the configuration not to start here (their peers find nobody at their address): a
      * test can play them, or leave them out.
+     *
+     * @param ids ids of members of the configuration
+     * @return this builder
      */
     public Builder absent(int... ids) {
       Set<Integer> set = new TreeSet<>();
@@ -266,7 +339,12 @@ public final class LocalCluster implements AutoCloseable {
       return this;
     }
 
-    /** Start every member; on a failure, stops whatever already started and rethrows. */
+    /**
+     * Start every member; on a failure, stops whatever already started and rethrows.
+     *
+     * @return the running cluster, which the caller closes
+     * @throws IllegalStateException if {@link #config} or {@link #stateMachines} was not given
+     */
     public LocalCluster start() {
       if (config == null) {
         throw new IllegalStateException("config(...) is required: the cluster's membership");

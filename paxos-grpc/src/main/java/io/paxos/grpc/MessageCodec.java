@@ -28,16 +28,16 @@ public final class MessageCodec {
   private MessageCodec() {}
 
   /**
-   * Whether {@code envelope} carries a message of a type this build does not know: a newer peer
+   * {@return whether {@code envelope} carries a message of a type this build does not know: a newer peer
    * added it to the schema (a compatible change), and this node ignores it rather than refusing the
-   * stream. An envelope with no message at all is not one: {@link #decode} refuses it.
+   * stream} An envelope with no message at all is not one: {@link #decode} refuses it.
    */
   public static boolean isNewerMessage(Envelope envelope) {
     return envelope.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET
         && !envelope.getUnknownFields().asMap().isEmpty();
   }
 
-  /** The protobuf form of {@code message}, without its sender. */
+  /** {@return the protobuf form of {@code message}, without its sender} */
   public static Envelope encode(Message message) {
     Envelope.Builder e = Envelope.newBuilder();
     if (message instanceof Message.Prepare m) {
@@ -89,7 +89,7 @@ public final class MessageCodec {
   }
 
   /**
-   * The message that {@code envelope} carries, sent by node {@code from}.
+   * {@return the message that {@code envelope} carries, sent by node {@code from}}
    *
    * @throws WireFormatException if the envelope is not a valid message
    */

@@ -127,12 +127,12 @@ public record NodeSettings(
         ConnectionLimits.defaults());
   }
 
-  /** The cluster's name. */
+  /** {@return the cluster's name} */
   public String clusterId() {
     return config.clusterId();
   }
 
-  /** This node's own address, whose port it listens on. */
+  /** {@return this node's own address, whose port it listens on} */
   public Endpoint self() {
     return addresses.get(nodeId);
   }

@@ -148,7 +148,7 @@ public final class PaxosServer implements AutoCloseable {
     return new Builder();
   }
 
-  /** The port the server listens on (the ephemeral port chosen when built with port 0). */
+  /** {@return the port the server listens on (the ephemeral port chosen when built with port 0)} */
   public int port() {
     return server.getPort();
   }
@@ -157,7 +157,7 @@ public final class PaxosServer implements AutoCloseable {
     return nodeId;
   }
 
-  /** The largest inbound frame this server accepts (see {@link Builder#maxInboundMessageBytes}). */
+  /** {@return the largest inbound frame this server accepts (see {@link Builder#maxInboundMessageBytes})} */
   public int maxInboundMessageBytes() {
     return maxInboundMessageBytes;
   }
@@ -199,7 +199,7 @@ public final class PaxosServer implements AutoCloseable {
     return clients;
   }
 
-  /** The client session streams open at this server now (a gauge for monitoring; any thread). */
+  /** {@return the client session streams open at this server now (a gauge for monitoring; any thread)} */
   public int openClientSessions() {
     return clients.openSessions();
   }
@@ -215,7 +215,7 @@ public final class PaxosServer implements AutoCloseable {
     health.nodeStopped();
   }
 
-  /** Whether a gRPC health check of this server answers {@code SERVING} now. */
+  /** {@return whether a gRPC health check of this server answers {@code SERVING} now} */
   public boolean isServing() {
     return health.status() == ServingStatus.SERVING;
   }
@@ -276,7 +276,13 @@ public final class PaxosServer implements AutoCloseable {
       return this;
     }
 
-    /** The address to bind: a local IP address ({@code 0.0.0.0} for all) and a port, 0 for any. */
+    /**
+     * Sets the address to bind: a local IP address ({@code 0.0.0.0} for all) and a port, 0 for any.
+     *
+     * @param host TODO
+     * @param port TODO
+     * @return this builder
+     */
     public Builder listen(String host, int port) {
       this.host = Objects.requireNonNull(host, "host");
       if (port < 0 || port > Endpoint.MAX_PORT) {
@@ -310,9 +316,12 @@ public final class PaxosServer implements AutoCloseable {
     }
 
     /**
-     * The largest inbound frame; a larger one closes its stream. The node's {@code
+     * Sets the largest inbound frame; a larger one closes its stream. The node's {@code
      * ProtocolOptions.maxMessageBytes} must not exceed it (the node refuses to start otherwise), so
      * that no peer builds a message this server refuses.
+     *
+     * @param bytes TODO
+     * @return this builder
      */
     public Builder maxInboundMessageBytes(int bytes) {
       if (bytes < 1024) {

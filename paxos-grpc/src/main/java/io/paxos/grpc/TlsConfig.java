@@ -50,8 +50,8 @@ public final class TlsConfig {
   }
 
   /**
-   * A node that presents {@code certificateChain} and requires certificates signed by {@code
-   * trusted}.
+   * {@return a node that presents {@code certificateChain} and requires certificates signed by {@code
+   * trusted}}
    */
   public static TlsConfig mutual(Path certificateChain, Path privateKey, Path trusted) {
     return new TlsConfig(
@@ -62,7 +62,7 @@ public final class TlsConfig {
   }
 
   /**
-   * A node that presents {@code certificateChain} and verifies its peers against {@code trusted}.
+   * {@return a node that presents {@code certificateChain} and verifies its peers against {@code trusted}}
    */
   public static TlsConfig server(Path certificateChain, Path privateKey, Path trusted) {
     return new TlsConfig(
@@ -72,12 +72,12 @@ public final class TlsConfig {
         false);
   }
 
-  /** A client that verifies nodes against {@code trusted} and presents no certificate. */
+  /** {@return a client that verifies nodes against {@code trusted} and presents no certificate} */
   public static TlsConfig client(Path trusted) {
     return new TlsConfig(null, null, trusted, false);
   }
 
-  /** This configuration, presenting {@code certificateChain} when it connects. */
+  /** {@return this configuration, presenting {@code certificateChain} when it connects} */
   public TlsConfig withIdentity(Path certificateChain, Path privateKey) {
     return new TlsConfig(
         Objects.requireNonNull(certificateChain, "certificateChain"),
@@ -86,7 +86,7 @@ public final class TlsConfig {
         requireClientCertificates);
   }
 
-  /** Whether a server with this configuration refuses connections without a valid certificate. */
+  /** {@return whether a server with this configuration refuses connections without a valid certificate} */
   public boolean requiresClientCertificates() {
     return requireClientCertificates;
   }

@@ -81,8 +81,8 @@ public record ProtocolOptions(
    * Options with the defaults of the fields added since the first release.
    *
    * @param heartbeatIntervalMs how often a leader sends heartbeats (and the commit point)
-   * @param electionTimeoutMinMs the least time without a live leader before a proposer runs phase 1;
-   *         also how long an acceptor stays loyal to a leader it has heard from
+   * @param electionTimeoutMinMs the least time without a live leader before a proposer runs phase
+   *     1; also how long an acceptor stays loyal to a leader it has heard from
    * @param electionTimeoutMaxMs the upper end of the randomized election timeout
    * @param retransmitMs how long a leader waits for votes before it sends an {@code Accept} again
    * @param window how many slots beyond the commit point a leader may have in flight (pipelining)
@@ -92,7 +92,7 @@ public record ProtocolOptions(
    * @param maxSlotsPerMessage the most slots carried in one {@code Accept} or catch-up reply
    * @param retainedSlots how many delivered slots a learner keeps to serve peers' catch-up
    * @param acceptedToLearners whether acceptors also send {@code Accepted} straight to learners,
-   *         which then learn a value one message delay sooner
+   *     which then learn a value one message delay sooner
    * @throws IllegalArgumentException if a value is out of its bounds (see the canonical
    *     constructor)
    */
@@ -129,8 +129,8 @@ public record ProtocolOptions(
    * Options with leases off (the fields added with them).
    *
    * @param heartbeatIntervalMs how often a leader sends heartbeats (and the commit point)
-   * @param electionTimeoutMinMs the least time without a live leader before a proposer runs phase 1;
-   *         also how long an acceptor stays loyal to a leader it has heard from
+   * @param electionTimeoutMinMs the least time without a live leader before a proposer runs phase
+   *     1; also how long an acceptor stays loyal to a leader it has heard from
    * @param electionTimeoutMaxMs the upper end of the randomized election timeout
    * @param retransmitMs how long a leader waits for votes before it sends an {@code Accept} again
    * @param window how many slots beyond the commit point a leader may have in flight (pipelining)
@@ -140,17 +140,17 @@ public record ProtocolOptions(
    * @param maxSlotsPerMessage the most slots carried in one {@code Accept} or catch-up reply
    * @param retainedSlots how many delivered slots a learner keeps to serve peers' catch-up
    * @param acceptedToLearners whether acceptors also send {@code Accepted} straight to learners,
-   *         which then learn a value one message delay sooner
+   *     which then learn a value one message delay sooner
    * @param maxMessageBytes the largest message a node builds: batches, catch-up replies, promises,
-   *         reports and forwards that carry values or commands are cut to fit (see {@code
-   *         io.paxos.core.protocol.MessageBytes}); must be within what the transport's peers accept, and
-   *         hold one command of {@code maxCommandBytes} ({@link #oneCommandMessageBytes})
+   *     reports and forwards that carry values or commands are cut to fit (see {@code
+   *     io.paxos.core.protocol.MessageBytes}); must be within what the transport's peers accept,
+   *     and hold one command of {@code maxCommandBytes} ({@link #oneCommandMessageBytes})
    * @param maxQueuedBytes the most payload bytes of commands a node holds unproposed: queued at the
-   *         leader (its own and forwarded ones) or parked while no leader is known; beyond it commands
-   *         are refused as overloaded. At least {@code maxCommandBytes}
+   *     leader (its own and forwarded ones) or parked while no leader is known; beyond it commands
+   *     are refused as overloaded. At least {@code maxCommandBytes}
    * @param maxSessions the most client sessions the replicated deduplication table keeps; a new
-   *         session beyond it expires the least recently used one. Part of the replicated state's rules:
-   *         every node of a cluster must use the same value
+   *     session beyond it expires the least recently used one. Part of the replicated state's
+   *     rules: every node of a cluster must use the same value
    * @throws IllegalArgumentException if a value is out of its bounds (see the canonical
    *     constructor)
    */
@@ -385,8 +385,7 @@ public record ProtocolOptions(
    * {@return these options with {@link #window()} set to {@code window}}
    *
    * @param window how many slots beyond the commit point a leader may have in flight (pipelining)
-   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
-   *     constructor)
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical constructor)
    */
   public ProtocolOptions withWindow(int window) {
     return toBuilder().window(window).build();
@@ -396,8 +395,7 @@ public record ProtocolOptions(
    * {@return these options with {@link #maxBatchCommands()} set to {@code maxBatchCommands}}
    *
    * @param maxBatchCommands the most client commands batched into one slot
-   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
-   *     constructor)
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical constructor)
    */
   public ProtocolOptions withMaxBatchCommands(int maxBatchCommands) {
     return toBuilder().maxBatchCommands(maxBatchCommands).build();
@@ -407,9 +405,8 @@ public record ProtocolOptions(
    * {@return these options with {@link #acceptedToLearners()} set to {@code acceptedToLearners}}
    *
    * @param acceptedToLearners whether acceptors also send {@code Accepted} straight to learners,
-   *         which then learn a value one message delay sooner
-   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
-   *     constructor)
+   *     which then learn a value one message delay sooner
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical constructor)
    */
   public ProtocolOptions withAcceptedToLearners(boolean acceptedToLearners) {
     return toBuilder().acceptedToLearners(acceptedToLearners).build();
@@ -419,8 +416,7 @@ public record ProtocolOptions(
    * {@return these options with {@link #retainedSlots()} set to {@code retainedSlots}}
    *
    * @param retainedSlots how many delivered slots a learner keeps to serve peers' catch-up
-   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
-   *     constructor)
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical constructor)
    */
   public ProtocolOptions withRetainedSlots(int retainedSlots) {
     return toBuilder().retainedSlots(retainedSlots).build();
@@ -430,8 +426,7 @@ public record ProtocolOptions(
    * {@return these options with {@link #maxCommandBytes()} set to {@code maxCommandBytes}}
    *
    * @param maxCommandBytes the largest single command accepted from a client
-   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
-   *     constructor)
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical constructor)
    */
   public ProtocolOptions withMaxCommandBytes(int maxCommandBytes) {
     return toBuilder().maxCommandBytes(maxCommandBytes).build();
@@ -456,12 +451,11 @@ public record ProtocolOptions(
    * {@return these options with the given timings, in milliseconds}
    *
    * @param heartbeatIntervalMs how often a leader sends heartbeats (and the commit point)
-   * @param electionTimeoutMinMs the least time without a live leader before a proposer runs phase 1;
-   *         also how long an acceptor stays loyal to a leader it has heard from
+   * @param electionTimeoutMinMs the least time without a live leader before a proposer runs phase
+   *     1; also how long an acceptor stays loyal to a leader it has heard from
    * @param electionTimeoutMaxMs the upper end of the randomized election timeout
    * @param retransmitMs how long a leader waits for votes before it sends an {@code Accept} again
-   * @throws IllegalArgumentException if the result is out of bounds (see the canonical
-   *     constructor)
+   * @throws IllegalArgumentException if the result is out of bounds (see the canonical constructor)
    */
   public ProtocolOptions withTimings(
       long heartbeatIntervalMs,
@@ -528,8 +522,8 @@ public record ProtocolOptions(
      * Sets {@link ProtocolOptions#electionTimeoutMinMs()} and {@link
      * ProtocolOptions#electionTimeoutMaxMs()}.
      *
-     * @param minMs the least time without a live leader before a proposer runs phase 1;
-     *         also how long an acceptor stays loyal to a leader it has heard from
+     * @param minMs the least time without a live leader before a proposer runs phase 1; also how
+     *     long an acceptor stays loyal to a leader it has heard from
      * @param maxMs the upper end of the randomized election timeout
      * @return this builder
      */
@@ -619,8 +613,8 @@ public record ProtocolOptions(
     /**
      * Sets {@link ProtocolOptions#acceptedToLearners()}.
      *
-     * @param on whether acceptors also send {@code Accepted} straight to learners,
-     *         which then learn a value one message delay sooner
+     * @param on whether acceptors also send {@code Accepted} straight to learners, which then learn
+     *     a value one message delay sooner
      * @return this builder
      */
     public Builder acceptedToLearners(boolean on) {
@@ -631,10 +625,10 @@ public record ProtocolOptions(
     /**
      * Sets {@link ProtocolOptions#maxMessageBytes()}.
      *
-     * @param bytes the largest message a node builds: batches, catch-up replies, promises,
-     *         reports and forwards that carry values or commands are cut to fit (see {@code
-     *         io.paxos.core.protocol.MessageBytes}); must be within what the transport's peers accept, and
-     *         hold one command of {@code maxCommandBytes} ({@link #oneCommandMessageBytes})
+     * @param bytes the largest message a node builds: batches, catch-up replies, promises, reports
+     *     and forwards that carry values or commands are cut to fit (see {@code
+     *     io.paxos.core.protocol.MessageBytes}); must be within what the transport's peers accept,
+     *     and hold one command of {@code maxCommandBytes} ({@link #oneCommandMessageBytes})
      * @return this builder
      */
     public Builder maxMessageBytes(int bytes) {
@@ -645,9 +639,9 @@ public record ProtocolOptions(
     /**
      * Sets {@link ProtocolOptions#maxQueuedBytes()}.
      *
-     * @param bytes the most payload bytes of commands a node holds unproposed: queued at the
-     *         leader (its own and forwarded ones) or parked while no leader is known; beyond it commands
-     *         are refused as overloaded. At least {@code maxCommandBytes}
+     * @param bytes the most payload bytes of commands a node holds unproposed: queued at the leader
+     *     (its own and forwarded ones) or parked while no leader is known; beyond it commands are
+     *     refused as overloaded. At least {@code maxCommandBytes}
      * @return this builder
      */
     public Builder maxQueuedBytes(long bytes) {
@@ -659,8 +653,8 @@ public record ProtocolOptions(
      * Sets {@link ProtocolOptions#maxSessions()}.
      *
      * @param sessions the most client sessions the replicated deduplication table keeps; a new
-     *         session beyond it expires the least recently used one. Part of the replicated state's rules:
-     *         every node of a cluster must use the same value
+     *     session beyond it expires the least recently used one. Part of the replicated state's
+     *     rules: every node of a cluster must use the same value
      * @return this builder
      */
     public Builder maxSessions(int sessions) {
@@ -673,17 +667,18 @@ public record ProtocolOptions(
      * ProtocolOptions#maxClockDrift()}.
      *
      * @param durationMs 0 (the default) turns leader leases off; otherwise how long, on its own
-     *         clock, an acceptor that acknowledged a leader's heartbeat or {@code Accept} refuses to
-     *         promise any other proposer's higher ballot. The leader then serves {@code Consistency.LEASE}
-     *         reads without a round trip for {@link #leaseHoldMs()} after it sent a heartbeat that a
-     *         phase-2 quorum acknowledged. Must be below {@code electionTimeoutMinMs}. Cost: an acceptor
-     *         that restarts refuses every other proposer's {@code Prepare} for this long (it may have
-     *         granted a lease it forgot), which can delay an election by as much. See docs/leases.md
-     * @param maxClockDrift the bound leases assume on how far any node's clock rate strays from true
-     *         time: every clock runs at a rate within {@code [1 - maxClockDrift, 1 + maxClockDrift]}, and
-     *         never jumps (a monotonic clock such as {@code System.nanoTime}, not the wall clock). In
-     *         {@code [0, 0.5)}; if real clocks drift more, a leader may serve a stale LEASE read. Ignored
-     *         while leases are off
+     *     clock, an acceptor that acknowledged a leader's heartbeat or {@code Accept} refuses to
+     *     promise any other proposer's higher ballot. The leader then serves {@code
+     *     Consistency.LEASE} reads without a round trip for {@link #leaseHoldMs()} after it sent a
+     *     heartbeat that a phase-2 quorum acknowledged. Must be below {@code electionTimeoutMinMs}.
+     *     Cost: an acceptor that restarts refuses every other proposer's {@code Prepare} for this
+     *     long (it may have granted a lease it forgot), which can delay an election by as much. See
+     *     docs/leases.md
+     * @param maxClockDrift the bound leases assume on how far any node's clock rate strays from
+     *     true time: every clock runs at a rate within {@code [1 - maxClockDrift, 1 +
+     *     maxClockDrift]}, and never jumps (a monotonic clock such as {@code System.nanoTime}, not
+     *     the wall clock). In {@code [0, 0.5)}; if real clocks drift more, a leader may serve a
+     *     stale LEASE read. Ignored while leases are off
      * @return this builder
      */
     public Builder lease(long durationMs, double maxClockDrift) {

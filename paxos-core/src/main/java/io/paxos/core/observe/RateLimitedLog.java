@@ -68,8 +68,8 @@ public final class RateLimitedLog {
   /**
    * Record one event of {@code kind}; writes a line if none of this kind was written lately.
    *
-   * @param kind what happened, a constant such as {@code "malformed request"}: the rate limit is per
-   *     kind
+   * @param kind what happened, a constant such as {@code "malformed request"}: the rate limit is
+   *     per kind
    * @param message the details; cut to {@link #MAX_MESSAGE_CHARS}, line breaks replaced
    */
   public void event(String kind, String message) {

@@ -309,8 +309,8 @@ public final class PaxosNode implements AutoCloseable {
   }
 
   /**
-   * {@return whether this node leads now: it holds a ballot a quorum promised, and is neither closed
-   * nor failed} A moment's view: leadership may be lost right after.
+   * {@return whether this node leads now: it holds a ballot a quorum promised, and is neither
+   * closed nor failed} A moment's view: leadership may be lost right after.
    */
   public boolean isLeader() {
     return loop.isLeader() && failure.get() == null && !closed.get();
@@ -415,8 +415,8 @@ public final class PaxosNode implements AutoCloseable {
    *     never be applied or answered again. One slow command therefore holds the client's window
    *     until it completes.
    * @param command opaque bytes for {@link StateMachine#apply}; must not be changed afterwards
-   * @return completes with the result of the command's one application, or exceptionally as
-   *     {@link #submit(byte[])}'s future does
+   * @return completes with the result of the command's one application, or exceptionally as {@link
+   *     #submit(byte[])}'s future does
    * @throws IllegalArgumentException if the numbers break these rules
    */
   public CompletableFuture<byte[]> submit(
@@ -827,29 +827,29 @@ public final class PaxosNode implements AutoCloseable {
      * ApplyFailurePolicy#STOP_NODE} unless set): stop, or fail the command and go on. Every node of
      * the cluster must be given the same policy; see {@link StateMachine} for what {@link
      * ApplyFailurePolicy#FAIL_COMMAND} asks of the state machine.
-      *
-      * @param policy the policy; not null
-      * @return this builder
-      */
+     *
+     * @param policy the policy; not null
+     * @return this builder
+     */
     public Builder applyFailures(ApplyFailurePolicy policy) {
       this.applyFailurePolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
     /**
-     * Sets whether this node is one of the first members of a new cluster ({@link
-     * Bootstrap#NEW}: an empty storage is marked and votes) or a member of a cluster that may have
-     * chosen values already ({@link Bootstrap#EXISTING}: a storage without the mark serves as a
-     * learner only). A marked storage votes either way. Give NEW only on the first start of a new
-     * cluster's members: a member restarted with NEW on a lost disk votes with a forgotten state.
+     * Sets whether this node is one of the first members of a new cluster ({@link Bootstrap#NEW}:
+     * an empty storage is marked and votes) or a member of a cluster that may have chosen values
+     * already ({@link Bootstrap#EXISTING}: a storage without the mark serves as a learner only). A
+     * marked storage votes either way. Give NEW only on the first start of a new cluster's members:
+     * a member restarted with NEW on a lost disk votes with a forgotten state.
      *
      * <p>The default is EXISTING for a node given a {@link #storage}, and NEW for a node given none
      * (its default in-memory storage is new with every build and forgets everything at a restart:
      * fine for tests, unsafe in production).
-      *
-      * @param bootstrap {@link Bootstrap#NEW} or {@link Bootstrap#EXISTING}; not null
-      * @return this builder
-      */
+     *
+     * @param bootstrap {@link Bootstrap#NEW} or {@link Bootstrap#EXISTING}; not null
+     * @return this builder
+     */
     public Builder bootstrap(Bootstrap bootstrap) {
       this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
       return this;
@@ -881,8 +881,8 @@ public final class PaxosNode implements AutoCloseable {
      * Sets the state machine: required on nodes that host a learner; unused on the others (they
      * apply nothing).
      *
-     * @param stateMachine the application's state machine, in its empty state; the node calls it
-     *     on its apply thread only
+     * @param stateMachine the application's state machine, in its empty state; the node calls it on
+     *     its apply thread only
      * @return this builder
      */
     public Builder stateMachine(StateMachine stateMachine) {
@@ -918,10 +918,10 @@ public final class PaxosNode implements AutoCloseable {
      * Sets where durable state lives; defaults to {@link InMemoryStorage} (nothing survives the
      * JVM). Use {@link io.paxos.core.storage.FileStorage#open} for a node whose votes must survive
      * a restart. The node closes the storage when it closes.
-      *
-      * @param storage the storage, owned by the node from now on; not null
-      * @return this builder
-      */
+     *
+     * @param storage the storage, owned by the node from now on; not null
+     * @return this builder
+     */
     public Builder storage(Storage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
       return this;
@@ -944,23 +944,23 @@ public final class PaxosNode implements AutoCloseable {
      * Sets when this node snapshots its state machine and compacts its log ({@link
      * SnapshotOptions#defaults()} unless set; {@link SnapshotOptions#disabled()} keeps the whole
      * log). Snapshots go to the storage's {@link Storage#snapshots()}.
-      *
-      * @param options the snapshot policy; not null
-      * @return this builder
-      */
+     *
+     * @param options the snapshot policy; not null
+     * @return this builder
+     */
     public Builder snapshots(SnapshotOptions options) {
       this.snapshotOptions = Objects.requireNonNull(options, "options");
       return this;
     }
 
     /**
-     * Sets how much history of applied commands this node keeps for {@link PaxosNode#watch}
-     * ({@link WatchOptions#disabled()} unless set: the node cannot be watched, and applying costs
-     * nothing more). Only a node hosting a learner keeps one.
-      *
-      * @param options the history bounds; not null
-      * @return this builder
-      */
+     * Sets how much history of applied commands this node keeps for {@link PaxosNode#watch} ({@link
+     * WatchOptions#disabled()} unless set: the node cannot be watched, and applying costs nothing
+     * more). Only a node hosting a learner keeps one.
+     *
+     * @param options the history bounds; not null
+     * @return this builder
+     */
     public Builder watchHistory(WatchOptions options) {
       this.watchOptions = Objects.requireNonNull(options, "options");
       return this;
@@ -1008,14 +1008,14 @@ public final class PaxosNode implements AutoCloseable {
     }
 
     /**
-     * Sets the most payload bytes of commands made at this node that may be pending (submitted,
-     * not yet applied or failed); more are refused with {@link io.paxos.core.OverloadedException}.
+     * Sets the most payload bytes of commands made at this node that may be pending (submitted, not
+     * yet applied or failed); more are refused with {@link io.paxos.core.OverloadedException}.
      * {@link #DEFAULT_MAX_PENDING_BYTES} by default; at least {@link
      * ProtocolOptions#maxCommandBytes()}.
-      *
-      * @param max the limit in bytes, at least 1
-      * @return this builder
-      */
+     *
+     * @param max the limit in bytes, at least 1
+     * @return this builder
+     */
     public Builder maxPendingBytes(long max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxPendingBytes must be positive, was " + max);
@@ -1028,10 +1028,10 @@ public final class PaxosNode implements AutoCloseable {
      * Sets how far messages from peers may reach beyond this node's log, and how much they may
      * carry or ask for ({@link MessageLimits#defaults()} unless set); a message beyond them is
      * refused and dropped (see {@code docs/bounds.md}).
-      *
-      * @param limits the limits; not null
-      * @return this builder
-      */
+     *
+     * @param limits the limits; not null
+     * @return this builder
+     */
     public Builder messageLimits(MessageLimits limits) {
       this.messageLimits = Objects.requireNonNull(limits, "limits");
       return this;

@@ -19,8 +19,8 @@ public final class Decoded {
    * @param <B> the source's result, usually {@code byte[]} or {@code SlotResult}
    * @param <T> the decoded result
    * @param source the byte API's future
-   * @param decode turns its result into {@code T}; a {@link CodecException} it throws completes
-   *     the returned future
+   * @param decode turns its result into {@code T}; a {@link CodecException} it throws completes the
+   *     returned future
    */
   public static <B, T> CompletableFuture<T> map(
       CompletableFuture<B> source, Function<? super B, ? extends T> decode) {

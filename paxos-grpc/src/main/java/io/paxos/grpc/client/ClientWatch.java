@@ -70,12 +70,12 @@ public final class ClientWatch implements AutoCloseable {
     thread.start();
   }
 
-  /** The next slot to report: every applied slot below it was reported. */
+  /** {@return the next slot to report: every applied slot below it was reported} */
   public long nextSlot() {
     return next;
   }
 
-  /** The node streamed from now, if any (for logs and tests). */
+  /** {@return the node streamed from now, if any (for logs and tests)} */
   public java.util.Optional<Endpoint> node() {
     return java.util.Optional.ofNullable(watching);
   }

@@ -116,7 +116,7 @@ public final class PaxosClient implements AutoCloseable {
     return new Builder();
   }
 
-  /** This client's id, random and non-zero: the cluster deduplicates its commands by it. */
+  /** {@return this client's id, random and non-zero: the cluster deduplicates its commands by it} */
   public long clientId() {
     return clientId;
   }
@@ -151,7 +151,7 @@ public final class PaxosClient implements AutoCloseable {
     return call.future;
   }
 
-  /** The status of the cluster as the first node that answers sees it. */
+  /** {@return the status of the cluster as the first node that answers sees it} */
   public CompletableFuture<ClusterStatus> status() {
     CompletableFuture<ClusterStatus> result = new CompletableFuture<>();
     loop.execute(() -> askStatus(List.copyOf(engine.connections()), 0, "", result));
@@ -159,8 +159,8 @@ public final class PaxosClient implements AutoCloseable {
   }
 
   /**
-   * The status of the cluster as the node at {@code endpoint} sees it, connecting to that node if
-   * this client does not know it yet (it then stays among the nodes the client uses). Fails with
+   * {@return the status of the cluster as the node at {@code endpoint} sees it, connecting to that node if
+   * this client does not know it yet (it then stays among the nodes the client uses)} Fails with
    * {@link NoReachableNodeException} if that node does not answer within the default timeout; no
    * other node is asked.
    */
@@ -300,7 +300,12 @@ public final class PaxosClient implements AutoCloseable {
       return this;
     }
 
-    /** The default deadline of a call, from the moment it is made; 10 seconds by default. */
+    /**
+     * Sets the default deadline of a call, from the moment it is made; 10 seconds by default.
+     *
+     * @param timeout TODO
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -311,13 +316,16 @@ public final class PaxosClient implements AutoCloseable {
     }
 
     /**
-     * How long a node may answer nothing at all after an attempt before the client suspects it (it
+     * Sets how long a node may answer nothing at all after an attempt before the client suspects it (it
      * is paused, or a leader cut off from its peers) and makes the attempt again, with the same
      * sequence number, at another node, asking the nodes who leads; 500 ms by default. An attempt
      * waits at most a third of its call's timeout, so a call gets at least three attempts. A node
      * that answers other calls meanwhile is slow, not silent, and is not suspected; a retry that
      * reaches a follower during an election waits there for the new leader. Shorter values fail
      * over sooner and retry more under load.
+     *
+     * @param attemptTimeout TODO
+     * @return this builder
      */
     public Builder attemptTimeout(Duration attemptTimeout) {
       Objects.requireNonNull(attemptTimeout, "attemptTimeout");
@@ -330,8 +338,11 @@ public final class PaxosClient implements AutoCloseable {
     }
 
     /**
-     * How far ahead of the oldest command without a reply a new command may be numbered (so also
+     * Sets how far ahead of the oldest command without a reply a new command may be numbered (so also
      * the most commands without a reply), at most {@link PaxosClient#MAX_IN_FLIGHT}.
+     *
+     * @param commands TODO
+     * @return this builder
      */
     public Builder maxInFlight(int commands) {
       if (commands < 1 || commands > MAX_IN_FLIGHT) {

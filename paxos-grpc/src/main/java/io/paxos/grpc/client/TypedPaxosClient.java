@@ -42,17 +42,17 @@ public final class TypedPaxosClient<C, R> {
     this.codecs = Objects.requireNonNull(codecs, "codecs");
   }
 
-  /** A typed view of {@code client} for a cluster whose state machine runs with {@code codecs}. */
+  /** {@return a typed view of {@code client} for a cluster whose state machine runs with {@code codecs}} */
   public static <C, R> TypedPaxosClient<C, R> of(PaxosClient client, CommandCodecs<C, R> codecs) {
     return new TypedPaxosClient<>(client, codecs);
   }
 
-  /** The client this view sends through. */
+  /** {@return the client this view sends through} */
   public PaxosClient client() {
     return client;
   }
 
-  /** The codecs this view encodes and decodes with. */
+  /** {@return the codecs this view encodes and decodes with} */
   public CommandCodecs<C, R> codecs() {
     return codecs;
   }
