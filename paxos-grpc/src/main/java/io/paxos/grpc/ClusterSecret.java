@@ -64,7 +64,12 @@ public final class ClusterSecret {
     this.key = new SecretKeySpec(secret, ALGORITHM);
   }
 
-  /** {@return a secret of these bytes (at least {@link #MIN_BYTES})} */
+  /**
+   * {@return a secret of these bytes (at least {@link #MIN_BYTES})}
+   *
+   * @param secret the shared secret, the same at every member; copied
+   * @throws IllegalArgumentException if it is shorter than {@link #MIN_BYTES}
+   */
   public static ClusterSecret of(byte[] secret) {
     return new ClusterSecret(Objects.requireNonNull(secret, "secret").clone());
   }
@@ -73,6 +78,7 @@ public final class ClusterSecret {
    * {@return the secret in {@code file}: its bytes with surrounding whitespace trimmed (a file written by
    * {@code openssl rand -hex 32 > secret} holds 64 hex characters, used as they are)}
    *
+   * @param file a file readable by this process only, the same content at every member
    * @throws IllegalArgumentException if the file cannot be read or holds fewer than {@link
    *     #MIN_BYTES} bytes
    */

@@ -21,6 +21,14 @@ public record Endpoint(String host, int port) {
 
   private static final String FORMAT = "expected host:port, e.g. localhost:9000 or [::1]:9000";
 
+  /**
+   * Checks the components.
+   *
+   * @param host a host name, an IPv4 address, or an IPv6 address without brackets ({@code ::1})
+   * @param port the TCP port, 1 to 65535
+   * @throws IllegalArgumentException if a component is out of the bounds given above
+   * @throws NullPointerException if a component that must not be null is null
+   */
   public Endpoint {
     Objects.requireNonNull(host, "host");
     if (host.isBlank()) {
@@ -51,6 +59,8 @@ public record Endpoint(String host, int port) {
   /**
    * Parse {@code host:port} or {@code [ipv6]:port}; surrounding whitespace is ignored.
    *
+   * @param text the address, such as {@code localhost:9000} or {@code [::1]:9000}
+   * @return the endpoint
    * @throws IllegalArgumentException if the text is blank, has no port, a port that is not a number
    *     or out of range, or an IPv6 address without brackets
    */
@@ -104,6 +114,8 @@ public record Endpoint(String host, int port) {
    * Parse a comma-separated list such as {@code "h1:9000,h2:9000,[::1]:9001"}, keeping its order;
    * whitespace around entries is ignored.
    *
+   * @param text the comma-separated addresses
+   * @return the endpoints, in the list's order; unmodifiable
    * @throws IllegalArgumentException if the list is blank, has an empty entry (for example a
    *     trailing comma), an invalid entry, or the same endpoint twice
    */

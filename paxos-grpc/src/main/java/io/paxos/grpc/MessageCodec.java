@@ -23,6 +23,9 @@ import java.util.List;
  *
  * <p>Stateless and thread-safe. Encoding shares the command payload arrays with the protobuf
  * messages instead of copying them: the core never changes a payload once a command is built.
+ *
+ * <p><b>Internal: not part of the API; may change in any release.</b> Public only because the
+ * benchmarks module measures it; applications reach it through {@link GrpcTransport}.
  */
 public final class MessageCodec {
   private MessageCodec() {}
@@ -31,13 +34,20 @@ public final class MessageCodec {
    * {@return whether {@code envelope} carries a message of a type this build does not know: a newer peer
    * added it to the schema (a compatible change), and this node ignores it rather than refusing the
    * stream} An envelope with no message at all is not one: {@link #decode} refuses it.
+   *
+   * @param envelope a frame received from a peer
    */
   public static boolean isNewerMessage(Envelope envelope) {
     return envelope.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET
         && !envelope.getUnknownFields().asMap().isEmpty();
   }
 
-  /** {@return the protobuf form of {@code message}, without its sender} */
+  /**
+   * {@return the protobuf form of {@code message}, without its sender}
+   *
+   * @param message a message the core sends
+   * @throws IllegalArgumentException if the message has no wire form
+   */
   public static Envelope encode(Message message) {
     Envelope.Builder e = Envelope.newBuilder();
     if (message instanceof Message.Prepare m) {
@@ -91,6 +101,8 @@ public final class MessageCodec {
   /**
    * {@return the message that {@code envelope} carries, sent by node {@code from}}
    *
+   * @param envelope a frame received from a peer, not yet trusted
+   * @param from the sender's id, as the stream's handshake established it
    * @throws WireFormatException if the envelope is not a valid message
    */
   public static Message decode(Envelope envelope, int from) {

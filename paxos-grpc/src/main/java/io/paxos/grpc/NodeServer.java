@@ -39,6 +39,9 @@ public final class NodeServer implements AutoCloseable {
    * opened (see {@link #openStorage}) and the node built. {@code stateMachines} is called once, and
    * only if this node hosts a learner: the other roles apply nothing.
    *
+   * @param settings the node's settings (see {@link NodeSettings})
+   * @param stateMachines makes the node's state machine, in its empty state
+   * @return the started node, owned by the caller, who closes it
    * @throws java.io.UncheckedIOException if the port cannot be bound
    * @throws IllegalArgumentException if the data directory cannot be created or belongs to another
    *     cluster or node
@@ -51,6 +54,11 @@ public final class NodeServer implements AutoCloseable {
   /**
    * {@link #start(NodeSettings, Supplier)}, letting {@code customize} add to the node's builder
    * what is not a setting (an observer, say) just before the node is built.
+   *
+   * @param settings the node's settings (see {@link NodeSettings})
+   * @param stateMachines makes the node's state machine, in its empty state
+   * @param customize adds to the node's builder
+   * @return the started node, owned by the caller, who closes it
    */
   public static NodeServer start(
       NodeSettings settings,
@@ -63,6 +71,12 @@ public final class NodeServer implements AutoCloseable {
    * {@link #start(NodeSettings, Supplier, Consumer)}, the node sending and receiving through {@code
    * transports} applied to the gRPC transport: a decorator for tests and examples (one that drops
    * messages, say). It must pass {@link Transport#close()} on.
+   *
+   * @param settings the node's settings (see {@link NodeSettings})
+   * @param stateMachines makes the node's state machine, in its empty state
+   * @param customize adds to the node's builder
+   * @param transports wraps the gRPC transport
+   * @return the started node, owned by the caller, who closes it
    */
   public static NodeServer start(
       NodeSettings settings,
@@ -145,14 +159,17 @@ public final class NodeServer implements AutoCloseable {
     return FileStorage.open(dir, settings.clusterId(), settings.nodeId());
   }
 
+  /** {@return the running node} */
   public PaxosNode node() {
     return node;
   }
 
+  /** {@return the node's gRPC server, which serves clients and receives peers' streams} */
   public PaxosServer server() {
     return server;
   }
 
+  /** {@return the node's transport to its peers} */
   public GrpcTransport transport() {
     return transport;
   }

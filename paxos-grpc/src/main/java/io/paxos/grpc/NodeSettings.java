@@ -59,6 +59,30 @@ public record NodeSettings(
   /** How long a command may wait for its outcome unless told otherwise. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * Checks the components.
+   *
+   * @param config the cluster's membership, roles and quorum sizes
+   * @param nodeId this node's id, one of {@code config}'s members
+   * @param addresses every member's address (peers and clients connect there), one per member of
+   *         {@code config} and no other
+   * @param listenHost the local address to bind ({@code 0.0.0.0} for all); the port is the one {@code
+   *         addresses} gives this node
+   * @param dataDir where the node keeps its durable state (created if missing)
+   * @param tls TLS for the server and the peer connections, if any
+   * @param protocol the protocol's timings and limits
+   * @param snapshots when the node snapshots its state machine and compacts its log
+   * @param commandTimeout how long a submitted command may wait for its outcome before the caller is
+   *         told it is unknown
+   * @param bootstrapNew whether this node is one of the first members of a new cluster: only then is
+   *         a missing data directory created, and an empty one votes; otherwise a missing directory is
+   *         refused and an empty one serves as a learner only (see {@link Bootstrap})
+   * @param clusterSecret the secret every member shares, with which peer streams authenticate each
+   *         other (see {@link ClusterSecret}), if any
+   * @param limits bounds on the connections the node's gRPC port accepts
+   * @throws IllegalArgumentException if a component is out of the bounds given above
+   * @throws NullPointerException if a component that must not be null is null
+   */
   public NodeSettings {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(addresses, "addresses");
@@ -105,10 +129,18 @@ public record NodeSettings(
   }
 
   /**
-   * Settings with the defaults for everything but the membership: listen on all interfaces,
+   * {@return settings with the defaults for everything but the membership} Listen on all interfaces,
    * plaintext, {@link ProtocolOptions#defaults()}, {@link SnapshotOptions#defaults()}, {@link
    * #DEFAULT_COMMAND_TIMEOUT}, a member of an existing cluster (not bootstrapping a new one), no
    * cluster secret and {@link ConnectionLimits#defaults()}.
+   *
+   * @param config the cluster's membership
+   * @param nodeId this node's id, a member of {@code config}
+   * @param addresses every member's address by id, this node's own included (it listens on its
+   *     port)
+   * @param dataDir this node's data directory
+   * @throws IllegalArgumentException if {@code nodeId} is not a member, a member has no address, an
+   *     address is given for a non-member, or two members share one
    */
   public static NodeSettings of(
       ClusterConfig config, int nodeId, Map<Integer, Endpoint> addresses, Path dataDir) {
@@ -137,6 +169,11 @@ public record NodeSettings(
     return addresses.get(nodeId);
   }
 
+  /**
+   * {@return these settings listening on {@code host}}
+   *
+   * @param host a local IP address or host name to bind; {@code 0.0.0.0} for every interface
+   */
   public NodeSettings withListenHost(String host) {
     return new NodeSettings(
         config,
@@ -153,6 +190,11 @@ public record NodeSettings(
         limits);
   }
 
+  /**
+   * {@return these settings with TLS for the server and the connections to peers}
+   *
+   * @param tls usually {@link TlsConfig#mutual}; not null
+   */
   public NodeSettings withTls(TlsConfig tls) {
     return new NodeSettings(
         config,
@@ -169,6 +211,11 @@ public record NodeSettings(
         limits);
   }
 
+  /**
+   * {@return these settings with other protocol options}
+   *
+   * @param protocol the options; not null
+   */
   public NodeSettings withProtocol(ProtocolOptions protocol) {
     return new NodeSettings(
         config,
@@ -185,6 +232,11 @@ public record NodeSettings(
         limits);
   }
 
+  /**
+   * {@return these settings with another snapshot policy}
+   *
+   * @param snapshots the policy; not null
+   */
   public NodeSettings withSnapshots(SnapshotOptions snapshots) {
     return new NodeSettings(
         config,
@@ -201,6 +253,12 @@ public record NodeSettings(
         limits);
   }
 
+  /**
+   * {@return these settings with another command timeout}
+   *
+   * @param commandTimeout how long a command or read may stay unresolved; positive
+   * @throws IllegalArgumentException if it is not positive
+   */
   public NodeSettings withCommandTimeout(Duration commandTimeout) {
     return new NodeSettings(
         config,
@@ -217,7 +275,12 @@ public record NodeSettings(
         limits);
   }
 
-  /** These settings as the first start of a new cluster's member ({@code true}) or not. */
+  /**
+   * {@return these settings as the first start of a new cluster's member ({@code true}) or not}
+   *
+   * @param bootstrapNew true only on the first start of a new cluster's members (see {@code
+   *     PaxosNode.Builder.bootstrap})
+   */
   public NodeSettings withBootstrapNew(boolean bootstrapNew) {
     return new NodeSettings(
         config,
@@ -234,7 +297,11 @@ public record NodeSettings(
         limits);
   }
 
-  /** These settings with peer streams authenticated by {@code secret}. */
+  /**
+   * {@return these settings with peer streams authenticated by {@code secret}}
+   *
+   * @param secret the secret every member shares
+   */
   public NodeSettings withClusterSecret(ClusterSecret secret) {
     return new NodeSettings(
         config,
@@ -251,6 +318,11 @@ public record NodeSettings(
         limits);
   }
 
+  /**
+   * {@return these settings with other bounds on connections}
+   *
+   * @param limits the bounds; not null
+   */
   public NodeSettings withLimits(ConnectionLimits limits) {
     return new NodeSettings(
         config,

@@ -144,6 +144,10 @@ public final class PaxosServer implements AutoCloseable {
     return ProtoReflectionService.newInstance();
   }
 
+  /**
+   * {@return a builder for a server} {@link Builder#config}, {@link Builder#nodeId} and {@link
+   * Builder#listen} are required.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -153,6 +157,7 @@ public final class PaxosServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** {@return the id of the node this server hosts} */
   public int nodeId() {
     return nodeId;
   }
@@ -162,6 +167,7 @@ public final class PaxosServer implements AutoCloseable {
     return maxInboundMessageBytes;
   }
 
+  /** {@return the configuration of the cluster this server's node belongs to} */
   public ClusterConfig config() {
     return config;
   }
@@ -178,18 +184,19 @@ public final class PaxosServer implements AutoCloseable {
     return handshake;
   }
 
+  /** {@return the bounds on connections this server enforces} */
   public ConnectionLimits limits() {
     return limits;
   }
 
-  /** Connections open on the port now. */
+  /** {@return the connections open on the port now} */
   public int openConnections() {
     return connections.open();
   }
 
   /**
-   * Connections closed as soon as accepted because {@link ConnectionLimits#maxConnections} were
-   * open.
+   * {@return the connections closed as soon as accepted because {@link
+   * ConnectionLimits#maxConnections} were open, so far}
    */
   public long refusedConnections() {
     return connections.refused();
@@ -204,7 +211,11 @@ public final class PaxosServer implements AutoCloseable {
     return clients.openSessions();
   }
 
-  /** Serve clients' commands, reads and status requests with {@code node}. */
+  /**
+   * Serve clients' commands, reads and status requests with {@code node}.
+   *
+   * @param node the started node this server hosts
+   */
   public void serve(io.paxos.core.runtime.PaxosNode node) {
     clients.attach(node);
     health.serve(node);
@@ -221,19 +232,23 @@ public final class PaxosServer implements AutoCloseable {
   }
 
   /**
-   * Peer streams refused at their handshake (wrong cluster, unknown node, certificate, secret or
-   * configuration, a member already connected) or closed for sending no Hello in time.
+   * {@return the peer streams refused at their handshake (wrong cluster, unknown node, certificate,
+   * secret or configuration, a member already connected) or closed for sending no Hello in time, so
+   * far}
    */
   public long refusedPeerStreams() {
     return peers.refused();
   }
 
-  /** Requests (peer frames or client calls) that did not parse, refused with INVALID_ARGUMENT. */
+  /**
+   * {@return the requests (peer frames or client calls) that did not parse, refused with
+   * INVALID_ARGUMENT, so far}
+   */
   public long malformedRequests() {
     return malformed.count();
   }
 
-  /** Peer streams closed because a frame did not decode. */
+  /** {@return the peer streams closed because a frame did not decode, so far} */
   public long malformedPeerStreams() {
     return peers.malformed();
   }
@@ -266,11 +281,23 @@ public final class PaxosServer implements AutoCloseable {
 
     private Builder() {}
 
+    /**
+     * Sets the cluster's configuration (required): peers are checked against it.
+     *
+     * @param config the configuration; not null
+     * @return this builder
+     */
     public Builder config(ClusterConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       return this;
     }
 
+    /**
+     * Sets the id of the node this server hosts (required).
+     *
+     * @param nodeId a member of {@link #config}
+     * @return this builder
+     */
     public Builder nodeId(int nodeId) {
       this.nodeId = nodeId;
       return this;
@@ -279,8 +306,8 @@ public final class PaxosServer implements AutoCloseable {
     /**
      * Sets the address to bind: a local IP address ({@code 0.0.0.0} for all) and a port, 0 for any.
      *
-     * @param host TODO
-     * @param port TODO
+     * @param host a local IP address or host name; {@code 0.0.0.0} for every interface
+     * @param port the port, from 0 (an ephemeral one, see {@link PaxosServer#port()}) to {@link Endpoint#MAX_PORT}
      * @return this builder
      */
     public Builder listen(String host, int port) {
@@ -293,7 +320,12 @@ public final class PaxosServer implements AutoCloseable {
       return this;
     }
 
-    /** Serve TLS (or mutual TLS) instead of plaintext. */
+    /**
+     * Serve TLS (or mutual TLS) instead of plaintext.
+     *
+     * @param tls the server's certificate and, for mutual TLS, the trusted client roots
+     * @return this builder
+     */
     public Builder tls(TlsConfig tls) {
       this.tls = Optional.of(Objects.requireNonNull(tls, "tls"));
       return this;
@@ -303,13 +335,21 @@ public final class PaxosServer implements AutoCloseable {
      * Authenticate peer streams with a secret that every member shares (see {@link ClusterSecret});
      * the node's transport proves it to its peers in turn. Without it, and without mutual TLS,
      * anyone who can reach the port can claim to be any member.
+     *
+     * @param secret the cluster's shared secret
+     * @return this builder
      */
     public Builder clusterSecret(ClusterSecret secret) {
       this.secret = Optional.of(Objects.requireNonNull(secret, "secret"));
       return this;
     }
 
-    /** Bounds on connections; {@link ConnectionLimits#defaults()} by default. */
+    /**
+     * Sets the bounds on connections; {@link ConnectionLimits#defaults()} by default.
+     *
+     * @param limits the bounds; not null
+     * @return this builder
+     */
     public Builder limits(ConnectionLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
@@ -320,7 +360,7 @@ public final class PaxosServer implements AutoCloseable {
      * ProtocolOptions.maxMessageBytes} must not exceed it (the node refuses to start otherwise), so
      * that no peer builds a message this server refuses.
      *
-     * @param bytes TODO
+     * @param bytes the frame size in bytes, at least 1024
      * @return this builder
      */
     public Builder maxInboundMessageBytes(int bytes) {
@@ -334,6 +374,9 @@ public final class PaxosServer implements AutoCloseable {
     /**
      * Validate the settings and bind the port.
      *
+     * @return the listening server, owned by the caller, who closes it
+     * @throws IllegalStateException if {@link #config} or {@link #listen} was not given
+     * @throws IllegalArgumentException if {@link #nodeId} is not a member
      * @throws UncheckedIOException if the port cannot be bound
      */
     public PaxosServer start() {

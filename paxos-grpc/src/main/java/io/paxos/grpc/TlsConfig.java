@@ -52,6 +52,11 @@ public final class TlsConfig {
   /**
    * {@return a node that presents {@code certificateChain} and requires certificates signed by {@code
    * trusted}}
+   *
+   * @param certificateChain this node's certificate chain, PEM
+   * @param privateKey its private key, PEM (PKCS#8)
+   * @param trusted the CA certificates that sign every member's and client's certificate, PEM
+   * @throws IllegalArgumentException if a file does not exist or is not readable
    */
   public static TlsConfig mutual(Path certificateChain, Path privateKey, Path trusted) {
     return new TlsConfig(
@@ -62,7 +67,13 @@ public final class TlsConfig {
   }
 
   /**
-   * {@return a node that presents {@code certificateChain} and verifies its peers against {@code trusted}}
+   * {@return a node that presents {@code certificateChain} and verifies its peers against {@code
+   * trusted}}
+   *
+   * @param certificateChain this node's certificate chain, PEM
+   * @param privateKey its private key, PEM (PKCS#8)
+   * @param trusted the CA certificates that sign the peers' certificates, PEM
+   * @throws IllegalArgumentException if a file does not exist or is not readable
    */
   public static TlsConfig server(Path certificateChain, Path privateKey, Path trusted) {
     return new TlsConfig(
@@ -72,12 +83,23 @@ public final class TlsConfig {
         false);
   }
 
-  /** {@return a client that verifies nodes against {@code trusted} and presents no certificate} */
+  /**
+   * {@return a client that verifies nodes against {@code trusted} and presents no certificate}
+   *
+   * @param trusted the CA certificates that sign the nodes' certificates, PEM
+   * @throws IllegalArgumentException if the file does not exist or is not readable
+   */
   public static TlsConfig client(Path trusted) {
     return new TlsConfig(null, null, trusted, false);
   }
 
-  /** {@return this configuration, presenting {@code certificateChain} when it connects} */
+  /**
+   * {@return this configuration, presenting {@code certificateChain} when it connects}
+   *
+   * @param certificateChain the certificate chain to present, PEM
+   * @param privateKey its private key, PEM (PKCS#8)
+   * @throws IllegalArgumentException if a file does not exist or is not readable
+   */
   public TlsConfig withIdentity(Path certificateChain, Path privateKey) {
     return new TlsConfig(
         Objects.requireNonNull(certificateChain, "certificateChain"),
@@ -115,7 +137,12 @@ public final class TlsConfig {
     }
   }
 
-  /** gRPC credentials for a connection to a node: plaintext when {@code tls} is empty. */
+  /**
+   * {@return gRPC credentials for a connection to a node: plaintext when {@code tls} is empty}
+   *
+   * @param tls the client side's TLS settings, if any
+   * @throws java.io.UncheckedIOException if a TLS file cannot be read
+   */
   public static ChannelCredentials channelCredentials(Optional<TlsConfig> tls) {
     if (tls.isEmpty()) {
       return InsecureChannelCredentials.create();
