@@ -7,6 +7,11 @@ import io.paxos.core.PaxosException;
  * be applied (once: a later command of the same client never repeats it).
  */
 public final class ClientDeadlineException extends PaxosException {
+  /**
+   * Creates the exception.
+   *
+   * @param message which call, its deadline, and the nodes tried
+   */
   public ClientDeadlineException(String message) {
     super(message);
   }

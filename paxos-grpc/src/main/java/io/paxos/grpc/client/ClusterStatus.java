@@ -32,7 +32,17 @@ public record ClusterStatus(
     Optional<StateHash> stateHash,
     boolean learnerOnly) {
 
-  /** A status without a state hash, of a voting node. */
+  /**
+   * A status without a state hash, of a voting node.
+   *
+   * @param clusterId the cluster's name
+   * @param nodeId the node that answered
+   * @param leader whether that node leads
+   * @param leaderId the node it believes leads, if it knows one
+   * @param appliedSlot every slot up to and including this one is applied at the answering node
+   * @param members every member: id, roles, and the address the answering node knows for it
+   * @param failure why the answering node stopped, if it stopped on a failure
+   */
   public ClusterStatus(
       String clusterId,
       int nodeId,

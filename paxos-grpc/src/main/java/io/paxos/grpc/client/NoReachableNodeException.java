@@ -7,6 +7,11 @@ import io.paxos.core.PaxosException;
  * by any node, so it was not applied.
  */
 public final class NoReachableNodeException extends PaxosException {
+  /**
+   * Creates the exception.
+   *
+   * @param message the nodes tried and why each failed
+   */
   public NoReachableNodeException(String message) {
     super(message);
   }

@@ -112,6 +112,7 @@ public final class PaxosClient implements AutoCloseable {
     return id;
   }
 
+  /** {@return a builder for a client} {@link Builder#endpoints} is required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -123,6 +124,11 @@ public final class PaxosClient implements AutoCloseable {
 
   /**
    * Replicate {@code command} and return the state machine's result, within the default timeout.
+   *
+   * @param command opaque bytes for the state machine; must not be changed afterwards
+   * @return completes with the result, or exceptionally: {@link ClientDeadlineException} (outcome
+   *     unknown), {@link NoReachableNodeException} (not applied), or a {@link
+   *     io.paxos.core.PaxosException} the cluster answered with
    */
   public CompletableFuture<byte[]> submit(byte[] command) {
     return submit(command, timeout);
@@ -131,6 +137,10 @@ public final class PaxosClient implements AutoCloseable {
   /**
    * Replicate {@code command}; the future fails with {@link ClientDeadlineException} if no result
    * arrived within {@code timeout}. The array must not be changed afterwards.
+   *
+   * @param command opaque bytes for the state machine
+   * @param timeout the call's deadline, from now; positive
+   * @return completes with the result, or exceptionally as {@link #submit(byte[])}'s future does
    */
   public CompletableFuture<byte[]> submit(byte[] command, Duration timeout) {
     Call call = new Call(Objects.requireNonNull(command, "command"), null, deadline(timeout));
@@ -138,12 +148,25 @@ public final class PaxosClient implements AutoCloseable {
     return call.future;
   }
 
-  /** Run a read-only {@code query} at {@code consistency}, within the default timeout. */
+  /**
+   * Run a read-only {@code query} at {@code consistency}, within the default timeout.
+   *
+   * @param query opaque bytes for the state machine's {@code query}
+   * @param consistency how fresh the answer must be
+   * @return completes with the answer, or exceptionally as {@link #submit(byte[])}'s future does
+   */
   public CompletableFuture<byte[]> read(byte[] query, Consistency consistency) {
     return read(query, consistency, timeout);
   }
 
-  /** Run a read-only {@code query} at {@code consistency}, within {@code timeout}. */
+  /**
+   * Run a read-only {@code query} at {@code consistency}, within {@code timeout}.
+   *
+   * @param query opaque bytes for the state machine's {@code query}
+   * @param consistency how fresh the answer must be
+   * @param timeout the call's deadline, from now; positive
+   * @return completes with the answer, or exceptionally as {@link #submit(byte[])}'s future does
+   */
   public CompletableFuture<byte[]> read(byte[] query, Consistency consistency, Duration timeout) {
     Objects.requireNonNull(consistency, "consistency");
     Call call = new Call(Objects.requireNonNull(query, "query"), consistency, deadline(timeout));
@@ -163,6 +186,9 @@ public final class PaxosClient implements AutoCloseable {
    * this client does not know it yet (it then stays among the nodes the client uses)} Fails with
    * {@link NoReachableNodeException} if that node does not answer within the default timeout; no
    * other node is asked.
+   *
+   * @param endpoint the node to ask
+   * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<ClusterStatus> status(Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
@@ -205,6 +231,8 @@ public final class PaxosClient implements AutoCloseable {
    *
    * @param fromSlot the first slot to report (0: from the first; to resume a watch, its {@link
    *     ClientWatch#nextSlot()})
+   * @param listener told of each applied slot and of the watch's end, on the watch's own thread
+   * @return the watch, owned by the caller, who closes it
    * @throws IllegalArgumentException if {@code fromSlot} is negative
    * @throws IllegalStateException if the client is closed
    */
@@ -284,7 +312,13 @@ public final class PaxosClient implements AutoCloseable {
 
     private Builder() {}
 
-    /** Some or all nodes of the cluster; the client learns the others from them. */
+    /**
+     * Sets some or all nodes of the cluster (required); the client learns the others from them.
+     *
+     * @param endpoints at least one node's address
+     * @return this builder
+     * @throws IllegalArgumentException if {@code endpoints} is empty
+     */
     public Builder endpoints(List<Endpoint> endpoints) {
       Objects.requireNonNull(endpoints, "endpoints");
       if (endpoints.isEmpty()) {
@@ -294,7 +328,13 @@ public final class PaxosClient implements AutoCloseable {
       return this;
     }
 
-    /** Connect with TLS (verifying the nodes' certificates), instead of plaintext. */
+    /**
+     * Connect with TLS (verifying the nodes' certificates), instead of plaintext.
+     *
+     * @param tls usually {@link TlsConfig#client}, with {@link TlsConfig#withIdentity} for nodes
+     *     that require client certificates
+     * @return this builder
+     */
     public Builder tls(TlsConfig tls) {
       this.tls = Optional.of(Objects.requireNonNull(tls, "tls"));
       return this;
@@ -303,7 +343,7 @@ public final class PaxosClient implements AutoCloseable {
     /**
      * Sets the default deadline of a call, from the moment it is made; 10 seconds by default.
      *
-     * @param timeout TODO
+     * @param timeout the deadline, positive
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
@@ -324,7 +364,7 @@ public final class PaxosClient implements AutoCloseable {
      * reaches a follower during an election waits there for the new leader. Shorter values fail
      * over sooner and retry more under load.
      *
-     * @param attemptTimeout TODO
+     * @param attemptTimeout the silence after which an attempt moves on, positive
      * @return this builder
      */
     public Builder attemptTimeout(Duration attemptTimeout) {
@@ -341,7 +381,7 @@ public final class PaxosClient implements AutoCloseable {
      * Sets how far ahead of the oldest command without a reply a new command may be numbered (so also
      * the most commands without a reply), at most {@link PaxosClient#MAX_IN_FLIGHT}.
      *
-     * @param commands TODO
+     * @param commands from 1 to {@link PaxosClient#MAX_IN_FLIGHT}
      * @return this builder
      */
     public Builder maxInFlight(int commands) {
@@ -353,12 +393,22 @@ public final class PaxosClient implements AutoCloseable {
       return this;
     }
 
-    /** Seed of the retry jitter, for reproducible tests. */
+    /**
+     * Sets the seed of the retry jitter, for reproducible tests.
+     *
+     * @param seed the seed; defaults to {@code System.nanoTime()}
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
+    /**
+     * {@return the client, connecting to the nodes as calls need them}
+     *
+     * @throws IllegalStateException if no endpoints were given
+     */
     public PaxosClient build() {
       if (endpoints.isEmpty()) {
         throw new IllegalStateException(

@@ -42,7 +42,15 @@ public final class TypedPaxosClient<C, R> {
     this.codecs = Objects.requireNonNull(codecs, "codecs");
   }
 
-  /** {@return a typed view of {@code client} for a cluster whose state machine runs with {@code codecs}} */
+  /**
+   * {@return a typed view of {@code client} for a cluster whose state machine runs with {@code
+   * codecs}}
+   *
+   * @param <C> commands and queries
+   * @param <R> results and answers
+   * @param client the client to send through; the caller still owns and closes it
+   * @param codecs the codecs the cluster's state machine was built with
+   */
   public static <C, R> TypedPaxosClient<C, R> of(PaxosClient client, CommandCodecs<C, R> codecs) {
     return new TypedPaxosClient<>(client, codecs);
   }
@@ -57,22 +65,51 @@ public final class TypedPaxosClient<C, R> {
     return codecs;
   }
 
-  /** Replicate {@code command} and return its result, within the client's default timeout. */
+  /**
+   * Replicate {@code command} and return its result, within the client's default timeout.
+   *
+   * @param command the command, encoded with the command codec
+   * @return completes with the decoded result, or exceptionally as {@link
+   *     PaxosClient#submit(byte[])}'s future does
+   * @throws IllegalArgumentException if the codec refuses {@code command}
+   */
   public CompletableFuture<R> submit(C command) {
     return Decoded.map(client.submit(encode(command)), codecs.results()::decode);
   }
 
-  /** Replicate {@code command}, within {@code timeout}; see {@link PaxosClient#submit}. */
+  /**
+   * Replicate {@code command}, within {@code timeout}; see {@link PaxosClient#submit}.
+   *
+   * @param command the command, encoded with the command codec
+   * @param timeout the call's deadline, from now; positive
+   * @return completes with the decoded result
+   * @throws IllegalArgumentException if the codec refuses {@code command}
+   */
   public CompletableFuture<R> submit(C command, Duration timeout) {
     return Decoded.map(client.submit(encode(command), timeout), codecs.results()::decode);
   }
 
-  /** Run a read-only {@code query} at {@code consistency}, within the default timeout. */
+  /**
+   * Run a read-only {@code query} at {@code consistency}, within the default timeout.
+   *
+   * @param query the query, encoded with the command codec
+   * @param consistency how fresh the answer must be
+   * @return completes with the decoded answer
+   * @throws IllegalArgumentException if the codec refuses {@code query}
+   */
   public CompletableFuture<R> read(C query, Consistency consistency) {
     return Decoded.map(client.read(encode(query), consistency), codecs.results()::decode);
   }
 
-  /** Run a read-only {@code query} at {@code consistency}, within {@code timeout}. */
+  /**
+   * Run a read-only {@code query} at {@code consistency}, within {@code timeout}.
+   *
+   * @param query the query, encoded with the command codec
+   * @param consistency how fresh the answer must be
+   * @param timeout the call's deadline, from now; positive
+   * @return completes with the decoded answer
+   * @throws IllegalArgumentException if the codec refuses {@code query}
+   */
   public CompletableFuture<R> read(C query, Consistency consistency, Duration timeout) {
     return Decoded.map(client.read(encode(query), consistency, timeout), codecs.results()::decode);
   }

@@ -15,6 +15,8 @@ public interface WatchListener {
   /**
    * The commands applied in one slot, each with its result. An exception thrown here ends the watch
    * ({@link #onError} gets it); the slot is not reported again.
+   *
+   * @param slot the slot and its applied commands
    */
   void onSlot(AppliedSlot slot);
 
@@ -23,6 +25,8 @@ public interface WatchListener {
    * io.paxos.core.SlotUnavailableException} if no node retains the next slot any more (re-read the
    * state, then watch again from its {@code oldestSlot()}), {@link IllegalStateException} if no
    * node can be watched (none keeps a history), or what {@link #onSlot} threw. Called at most once.
+   *
+   * @param error why the watch ended
    */
   default void onError(Throwable error) {}
 }

@@ -46,14 +46,24 @@ public final class ProtobufCodec<M extends MessageLite> implements Codec<M> {
     this.maxBytes = maxBytes;
   }
 
-  /** Messages of the type of {@code defaultInstance}, up to {@value Codec#DEFAULT_MAX_BYTES}. */
+  /**
+   * {@return a codec of messages of the type of {@code defaultInstance}, up to {@value
+   * Codec#DEFAULT_MAX_BYTES} bytes}
+   *
+   * @param <M> the message type
+   * @param defaultInstance the type's default instance ({@code MyMessage.getDefaultInstance()})
+   */
   public static <M extends MessageLite> ProtobufCodec<M> of(M defaultInstance) {
     return of(defaultInstance, DEFAULT_MAX_BYTES);
   }
 
   /**
-   * Messages of the type of {@code defaultInstance}, whose encoding is at most {@code maxBytes}.
+   * {@return a codec of messages of the type of {@code defaultInstance}, whose encoding is at most
+   * {@code maxBytes}}
    *
+   * @param <M> the message type
+   * @param defaultInstance the type's default instance ({@code MyMessage.getDefaultInstance()})
+   * @param maxBytes the largest encoding, in bytes, at least 0
    * @throws IllegalArgumentException if {@code maxBytes} is negative
    */
   public static <M extends MessageLite> ProtobufCodec<M> of(M defaultInstance, int maxBytes) {
