@@ -75,8 +75,8 @@ public final class ClusterSecret {
   }
 
   /**
-   * {@return the secret in {@code file}: its bytes with surrounding whitespace trimmed (a file written by
-   * {@code openssl rand -hex 32 > secret} holds 64 hex characters, used as they are)}
+   * {@return the secret in {@code file}: its bytes with surrounding whitespace trimmed (a file
+   * written by {@code openssl rand -hex 32 > secret} holds 64 hex characters, used as they are)}
    *
    * @param file a file readable by this process only, the same content at every member
    * @throws IllegalArgumentException if the file cannot be read or holds fewer than {@link

@@ -49,9 +49,9 @@ public record ConnectionLimits(
    * @param handshakeTimeout time a new connection has to finish its TLS and HTTP/2 handshakes
    * @param helloTimeout time a new peer stream has to send a valid {@code Hello}
    * @param maxConnectionIdle a connection with no call for this long is closed (clients reconnect
-   *         transparently)
+   *     transparently)
    * @param keepAliveTime the node pings a connection silent for this long, to find dead peers and
-   *         clients
+   *     clients
    * @param keepAliveTimeout a ping unanswered for this long closes the connection
    * @param maxCallsPerConnection calls open at once on one connection
    * @throws IllegalArgumentException if a count is below 1, a duration is outside 1 ms to 1 day, or

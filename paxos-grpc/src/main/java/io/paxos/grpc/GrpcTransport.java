@@ -157,7 +157,9 @@ public final class GrpcTransport implements Transport {
     }
   }
 
-  /** {@return the address of every member this transport knows, this node's own included if given} */
+  /**
+   * {@return the address of every member this transport knows, this node's own included if given}
+   */
   public Map<Integer, Endpoint> addresses() {
     return addresses;
   }
@@ -233,7 +235,8 @@ public final class GrpcTransport implements Transport {
     /**
      * Sets the address of every member (this node's own may be included and is not used to send).
      *
-     * @param peers the members' addresses by node id; every member other than this node must be present
+     * @param peers the members' addresses by node id; every member other than this node must be
+     *     present
      * @return this builder
      */
     public Builder peers(Map<Integer, Endpoint> peers) {
@@ -267,8 +270,8 @@ public final class GrpcTransport implements Transport {
     }
 
     /**
-     * Sets the largest frame sent (a message larger than this travels alone); keep it below the peers'
-     * {@link PaxosServer.Builder#maxInboundMessageBytes}.
+     * Sets the largest frame sent (a message larger than this travels alone); keep it below the
+     * peers' {@link PaxosServer.Builder#maxInboundMessageBytes}.
      *
      * @param bytes the frame size in bytes, at least 1024
      * @return this builder

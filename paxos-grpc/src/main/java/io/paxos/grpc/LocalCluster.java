@@ -236,9 +236,11 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Sets a new state machine for member {@code id} (null for a member without a learner); required.
+     * Sets a new state machine for member {@code id} (null for a member without a learner);
+     * required.
      *
-     * @param stateMachines makes member {@code id}'s state machine, in its empty state, at each call
+     * @param stateMachines makes member {@code id}'s state machine, in its empty state, at each
+     *     call
      * @return this builder
      */
     public Builder stateMachines(IntFunction<StateMachine> stateMachines) {

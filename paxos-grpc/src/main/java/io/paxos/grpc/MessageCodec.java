@@ -31,9 +31,9 @@ public final class MessageCodec {
   private MessageCodec() {}
 
   /**
-   * {@return whether {@code envelope} carries a message of a type this build does not know: a newer peer
-   * added it to the schema (a compatible change), and this node ignores it rather than refusing the
-   * stream} An envelope with no message at all is not one: {@link #decode} refuses it.
+   * {@return whether {@code envelope} carries a message of a type this build does not know: a newer
+   * peer added it to the schema (a compatible change), and this node ignores it rather than
+   * refusing the stream} An envelope with no message at all is not one: {@link #decode} refuses it.
    *
    * @param envelope a frame received from a peer
    */

@@ -65,20 +65,20 @@ public record NodeSettings(
    * @param config the cluster's membership, roles and quorum sizes
    * @param nodeId this node's id, one of {@code config}'s members
    * @param addresses every member's address (peers and clients connect there), one per member of
-   *         {@code config} and no other
-   * @param listenHost the local address to bind ({@code 0.0.0.0} for all); the port is the one {@code
-   *         addresses} gives this node
+   *     {@code config} and no other
+   * @param listenHost the local address to bind ({@code 0.0.0.0} for all); the port is the one
+   *     {@code addresses} gives this node
    * @param dataDir where the node keeps its durable state (created if missing)
    * @param tls TLS for the server and the peer connections, if any
    * @param protocol the protocol's timings and limits
    * @param snapshots when the node snapshots its state machine and compacts its log
-   * @param commandTimeout how long a submitted command may wait for its outcome before the caller is
-   *         told it is unknown
-   * @param bootstrapNew whether this node is one of the first members of a new cluster: only then is
-   *         a missing data directory created, and an empty one votes; otherwise a missing directory is
-   *         refused and an empty one serves as a learner only (see {@link Bootstrap})
+   * @param commandTimeout how long a submitted command may wait for its outcome before the caller
+   *     is told it is unknown
+   * @param bootstrapNew whether this node is one of the first members of a new cluster: only then
+   *     is a missing data directory created, and an empty one votes; otherwise a missing directory
+   *     is refused and an empty one serves as a learner only (see {@link Bootstrap})
    * @param clusterSecret the secret every member shares, with which peer streams authenticate each
-   *         other (see {@link ClusterSecret}), if any
+   *     other (see {@link ClusterSecret}), if any
    * @param limits bounds on the connections the node's gRPC port accepts
    * @throws IllegalArgumentException if a component is out of the bounds given above
    * @throws NullPointerException if a component that must not be null is null
@@ -129,10 +129,10 @@ public record NodeSettings(
   }
 
   /**
-   * {@return settings with the defaults for everything but the membership} Listen on all interfaces,
-   * plaintext, {@link ProtocolOptions#defaults()}, {@link SnapshotOptions#defaults()}, {@link
-   * #DEFAULT_COMMAND_TIMEOUT}, a member of an existing cluster (not bootstrapping a new one), no
-   * cluster secret and {@link ConnectionLimits#defaults()}.
+   * {@return settings with the defaults for everything but the membership} Listen on all
+   * interfaces, plaintext, {@link ProtocolOptions#defaults()}, {@link SnapshotOptions#defaults()},
+   * {@link #DEFAULT_COMMAND_TIMEOUT}, a member of an existing cluster (not bootstrapping a new
+   * one), no cluster secret and {@link ConnectionLimits#defaults()}.
    *
    * @param config the cluster's membership
    * @param nodeId this node's id, a member of {@code config}

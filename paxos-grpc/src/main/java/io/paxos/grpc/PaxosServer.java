@@ -162,7 +162,10 @@ public final class PaxosServer implements AutoCloseable {
     return nodeId;
   }
 
-  /** {@return the largest inbound frame this server accepts (see {@link Builder#maxInboundMessageBytes})} */
+  /**
+   * {@return the largest inbound frame this server accepts (see {@link
+   * Builder#maxInboundMessageBytes})}
+   */
   public int maxInboundMessageBytes() {
     return maxInboundMessageBytes;
   }
@@ -206,7 +209,10 @@ public final class PaxosServer implements AutoCloseable {
     return clients;
   }
 
-  /** {@return the client session streams open at this server now (a gauge for monitoring; any thread)} */
+  /**
+   * {@return the client session streams open at this server now (a gauge for monitoring; any
+   * thread)}
+   */
   public int openClientSessions() {
     return clients.openSessions();
   }
@@ -307,7 +313,8 @@ public final class PaxosServer implements AutoCloseable {
      * Sets the address to bind: a local IP address ({@code 0.0.0.0} for all) and a port, 0 for any.
      *
      * @param host a local IP address or host name; {@code 0.0.0.0} for every interface
-     * @param port the port, from 0 (an ephemeral one, see {@link PaxosServer#port()}) to {@link Endpoint#MAX_PORT}
+     * @param port the port, from 0 (an ephemeral one, see {@link PaxosServer#port()}) to {@link
+     *     Endpoint#MAX_PORT}
      * @return this builder
      */
     public Builder listen(String host, int port) {

@@ -50,8 +50,8 @@ public final class TlsConfig {
   }
 
   /**
-   * {@return a node that presents {@code certificateChain} and requires certificates signed by {@code
-   * trusted}}
+   * {@return a node that presents {@code certificateChain} and requires certificates signed by
+   * {@code trusted}}
    *
    * @param certificateChain this node's certificate chain, PEM
    * @param privateKey its private key, PEM (PKCS#8)
@@ -108,7 +108,10 @@ public final class TlsConfig {
         requireClientCertificates);
   }
 
-  /** {@return whether a server with this configuration refuses connections without a valid certificate} */
+  /**
+   * {@return whether a server with this configuration refuses connections without a valid
+   * certificate}
+   */
   public boolean requiresClientCertificates() {
     return requireClientCertificates;
   }

@@ -117,7 +117,9 @@ public final class PaxosClient implements AutoCloseable {
     return new Builder();
   }
 
-  /** {@return this client's id, random and non-zero: the cluster deduplicates its commands by it} */
+  /**
+   * {@return this client's id, random and non-zero: the cluster deduplicates its commands by it}
+   */
   public long clientId() {
     return clientId;
   }
@@ -182,10 +184,10 @@ public final class PaxosClient implements AutoCloseable {
   }
 
   /**
-   * {@return the status of the cluster as the node at {@code endpoint} sees it, connecting to that node if
-   * this client does not know it yet (it then stays among the nodes the client uses)} Fails with
-   * {@link NoReachableNodeException} if that node does not answer within the default timeout; no
-   * other node is asked.
+   * {@return the status of the cluster as the node at {@code endpoint} sees it, connecting to that
+   * node if this client does not know it yet (it then stays among the nodes the client uses)} Fails
+   * with {@link NoReachableNodeException} if that node does not answer within the default timeout;
+   * no other node is asked.
    *
    * @param endpoint the node to ask
    * @throws IllegalStateException if the client is closed
@@ -356,8 +358,8 @@ public final class PaxosClient implements AutoCloseable {
     }
 
     /**
-     * Sets how long a node may answer nothing at all after an attempt before the client suspects it (it
-     * is paused, or a leader cut off from its peers) and makes the attempt again, with the same
+     * Sets how long a node may answer nothing at all after an attempt before the client suspects it
+     * (it is paused, or a leader cut off from its peers) and makes the attempt again, with the same
      * sequence number, at another node, asking the nodes who leads; 500 ms by default. An attempt
      * waits at most a third of its call's timeout, so a call gets at least three attempts. A node
      * that answers other calls meanwhile is slow, not silent, and is not suspected; a retry that
@@ -378,8 +380,8 @@ public final class PaxosClient implements AutoCloseable {
     }
 
     /**
-     * Sets how far ahead of the oldest command without a reply a new command may be numbered (so also
-     * the most commands without a reply), at most {@link PaxosClient#MAX_IN_FLIGHT}.
+     * Sets how far ahead of the oldest command without a reply a new command may be numbered (so
+     * also the most commands without a reply), at most {@link PaxosClient#MAX_IN_FLIGHT}.
      *
      * @param commands from 1 to {@link PaxosClient#MAX_IN_FLIGHT}
      * @return this builder
