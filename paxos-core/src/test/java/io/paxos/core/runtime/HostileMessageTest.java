@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.MessageBounds;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.Value;
 import io.paxos.core.transport.Transport;
 import java.time.Duration;
@@ -100,6 +103,38 @@ class HostileMessageTest {
     // The node takes no commit point further than the window beyond its log.
     assertThat(cluster.nodes.get(victim).status().commitSlot())
         .isLessThanOrEqualTo(MessageLimits.DEFAULTS.maxSlotsAhead() + 100);
+  }
+
+  /** A message of neither kind: what a transport of the application's own might hand over. */
+  private record Stranger(int from) implements PeerMessage {}
+
+  /**
+   * The host's own messages (results, snapshot transfers) go through the same check as the
+   * protocol's, before the snapshot thread or the futures see them: each out-of-bounds one is
+   * refused and counted, and so is a message of neither kind. Had the event loop handed them on
+   * unchecked, the count would not be reached.
+   */
+  @Test
+  void hostMessagesOutOfBoundsAreRefusedBeforeTheHostTakesThem() throws Exception {
+    PaxosNode leader = cluster.awaitAgreedLeader();
+    commit(leader, "before");
+    int victim = follower(leader);
+    long tooFar = MessageBounds.MAX_SLOT + 1;
+    long tooBig = MessageLimits.DEFAULTS.maxSnapshotBytes() + 1;
+    forger.send(victim, new HostMessage.SnapshotChunk(2, Long.MAX_VALUE, 0, 1, 0, new byte[1]));
+    forger.send(victim, new HostMessage.SnapshotChunk(2, 1L << 40, 0, tooBig, 0, new byte[1]));
+    forger.send(victim, new HostMessage.SnapshotChunk(2, 1L << 40, 4, 2, 0, new byte[1]));
+    forger.send(victim, new HostMessage.SnapshotRequest(2, 1, -1));
+    forger.send(victim, new HostMessage.SnapshotRequest(2, tooFar, 0));
+    forger.send(victim, new HostMessage.SnapshotRequest(99, 1, 0));
+    forger.send(victim, new HostMessage.CommandResult(2, 1, 1, tooFar, new byte[0]));
+    forger.send(victim, new HostMessage.CommandResult(99, 1, 1, 1, new byte[0]));
+    forger.send(victim, new Stranger(2));
+
+    awaitRefused(victim, 9);
+    commit(cluster.nodes.get(victim), "through the victim");
+    commit(cluster.awaitAgreedLeader(), "after");
+    everyNodeUp();
   }
 
   private long nextCommand;
