@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,13 +100,29 @@ class KvWatchFailoverTest {
   private static final class Changes implements WatchListener {
     final List<KvChange> seen = new ArrayList<>();
     final KeyPatterns all = KeyPatterns.of(List.of("*"));
+    volatile Throwable error;
 
     @Override
     public synchronized void onSlot(AppliedSlot slot) {
       seen.addAll(KvChange.of(slot, all));
     }
 
+    @Override
+    public void onError(Throwable e) {
+      error = e;
+    }
+
+    /**
+     * What was seen, after checking that the watch did not end: an ended watch never catches up.
+     */
+    synchronized int count() {
+      return seen.size();
+    }
+
     synchronized List<KvChange> seen() {
+      if (error != null) {
+        throw new AssertionError("the watch ended", error);
+      }
       return List.copyOf(seen);
     }
   }
@@ -121,6 +138,26 @@ class KvWatchFailoverTest {
     for (CompletableFuture<byte[]> w : writes) {
       w.get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Where the watch and each node stand: named when the watch does not catch up. */
+  private String describe(ClientWatch watch, Changes changes) {
+    StringBuilder b = new StringBuilder();
+    b.append("next slot ")
+        .append(watch.nextSlot())
+        .append(" at ")
+        .append(watch.node().map(this::idOf).map(String::valueOf).orElse("none"))
+        .append(", ")
+        .append(changes.count())
+        .append(" changes;");
+    servers.forEach(
+        (id, s) ->
+            b.append(" node ")
+                .append(id)
+                .append(": applied ")
+                .append(s.node().status().appliedSlot())
+                .append(s.node().isLeader() ? " (leader)" : ""));
+    return b.toString();
   }
 
   @Test
@@ -157,55 +194,68 @@ class KvWatchFailoverTest {
           .until(() -> watch.node().map(e -> idOf(e) != leader).orElse(false));
       start(leader, false);
 
-      int watched = idOf(watch.node().orElseThrow());
+      int watched = // read once: between two streams the watch is at no node
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(() -> watch.node().map(this::idOf).orElse(0), id -> id != 0);
       stop(watched); // and the node it moved to restarts
       write(client, 61, 80);
       start(watched, false);
       write(client, 81, 100);
 
-      Map<String, String> expected = new HashMap<>();
-      long lastSlot = 0;
-      // Generous: on a loaded 2-core machine the watch may take several reconnects to catch up.
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                byte[] r =
-                    client
-                        .read(
-                            KvCommand.get("k" + (100 % 7)).encode(),
-                            io.paxos.core.Consistency.LINEARIZABLE)
-                        .get(5, TimeUnit.SECONDS);
-                return KvResult.decode(r) instanceof KvResult.Found f
-                    && f.text().equals("v100")
-                    && changes.seen().stream()
-                        .anyMatch(
-                            c -> c.value().map(v -> new String(v).equals("v100")).orElse(false));
-              });
-      List<KvChange> seen = changes.seen();
-      // every put of v1..v100 exactly once (each value is written once)
-      List<String> values =
-          seen.stream().filter(c -> !c.deleted()).map(c -> new String(c.value().get())).toList();
-      assertThat(values).doesNotHaveDuplicates().hasSize(100);
-      for (KvChange c : seen) {
-        assertThat(c.slot()).as("slot order").isGreaterThanOrEqualTo(lastSlot);
-        lastSlot = c.slot();
-        if (c.deleted()) {
-          expected.remove(c.key());
-        } else {
-          expected.put(c.key(), new String(c.value().get()));
-        }
+      // Every write is acknowledged and the store's state is final: the watch must come to report
+      // every put, and the changes it reported, replayed, must give the store's state. (Not "until
+      // k2 reads v100": the writes of one batch are in flight together, so the cluster may order
+      // them either way.) Generous: on a loaded 2-core machine the watch may take several
+      // reconnects to catch up.
+      Map<String, String> store = readAll(client);
+      try {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    putValues(changes.seen()).size() == 100
+                        && replay(changes.seen()).equals(store));
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(
+            "the watch did not catch up: " + describe(watch, changes) + "; store " + store, e);
       }
-      // the changes replayed give the store's state
-      for (int k = 0; k < 7; k++) {
-        byte[] r =
-            client
-                .read(KvCommand.get("k" + k).encode(), io.paxos.core.Consistency.LINEARIZABLE)
-                .get(10, TimeUnit.SECONDS);
-        KvResult result = KvResult.decode(r);
-        String actual = result instanceof KvResult.Found f ? f.text() : null;
-        assertThat(actual).as("k" + k).isEqualTo(expected.get("k" + k));
+      List<KvChange> seen = changes.seen();
+      // every put of v1..v100 exactly once (each value is written once), in slot order
+      assertThat(putValues(seen)).doesNotHaveDuplicates().hasSize(100);
+      assertThat(seen.stream().map(KvChange::slot).toList()).as("slot order").isSorted();
+    }
+  }
+
+  private static List<String> putValues(List<KvChange> seen) {
+    return seen.stream().filter(c -> !c.deleted()).map(c -> new String(c.value().get())).toList();
+  }
+
+  /** The state the changes give, replayed in the order they were reported. */
+  private static Map<String, String> replay(List<KvChange> seen) {
+    Map<String, String> state = new HashMap<>();
+    for (KvChange c : seen) {
+      if (c.deleted()) {
+        state.remove(c.key());
+      } else {
+        state.put(c.key(), new String(c.value().get()));
       }
     }
+    return state;
+  }
+
+  /** Every key the test writes, read linearizably: those present, with their values. */
+  private static Map<String, String> readAll(PaxosClient client) throws Exception {
+    Map<String, String> state = new HashMap<>();
+    for (int k = 0; k < 7; k++) {
+      byte[] r =
+          client
+              .read(KvCommand.get("k" + k).encode(), io.paxos.core.Consistency.LINEARIZABLE)
+              .get(10, TimeUnit.SECONDS);
+      if (KvResult.decode(r) instanceof KvResult.Found f) {
+        state.put("k" + k, f.text());
+      }
+    }
+    return state;
   }
 }

@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * suspected: the attempt is made again, with the same sequence number, at another node, and the
  * nodes are asked who leads. The wait is {@code min(attemptTimeout, the call's timeout / 3)}, so a
  * call gets at least three attempts within its deadline; a node that answered other calls in the
- * meantime is slow, not silent, and is waited for until the deadline. A suspected node is skipped
+ * meantime is slow, not silent, and is waited for as long as it has never been silent for a whole
+ * wait (so a leader paused just after an answer is suspected one wait later). A suspected node is skipped
  * for twice that wait, then tried again when its turn comes.
  */
 final class ClientEngine implements NodeConnection.Listener {
@@ -227,8 +228,9 @@ final class ClientEngine implements NodeConnection.Listener {
 
   /**
    * The attempt {@code callId} of {@code call}, sent to {@code target} at {@code sentAt}, has had
-   * no answer for {@code wait}: if the node answered nothing else either, it is suspected and the
-   * call tried again elsewhere; if it did, it is slow, and the attempt waits on.
+   * no answer for {@code wait}: if the node has answered nothing at all for the last {@code wait},
+   * it is suspected and the call tried again elsewhere; if it answered something more recently, it
+   * is slow, and the attempt waits until the node has been silent for {@code wait}.
    */
   private void checkAnswered(
       Call call, long callId, NodeConnection target, long sentAt, long wait) {
@@ -236,8 +238,15 @@ final class ClientEngine implements NodeConnection.Listener {
       return;
     }
     long now = System.nanoTime();
-    if (target.lastAnswerNanos - sentAt > 0) {
-      loop.schedule(wait, () -> checkAnswered(call, callId, target, now, wait));
+    long lastAnswer = target.lastAnswerNanos;
+    if (lastAnswer - sentAt > 0 && now - lastAnswer < wait) {
+      // It answered since: slow, not silent. Check again once it has been silent for a whole wait
+      // since that answer, not a whole wait from now, so that a node paused just after answering
+      // is suspected one wait after the pause.
+      long silentSince = lastAnswer;
+      loop.schedule(
+          wait - (now - lastAnswer),
+          () -> checkAnswered(call, callId, target, silentSince, wait));
       return;
     }
     call.reachedANode |= target.everConnected || target.isReady();
