@@ -3,6 +3,7 @@ package io.paxos.core.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paxos.core.NotLeaderException;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
@@ -15,6 +16,7 @@ import io.paxos.core.protocol.Value;
 import io.paxos.core.transport.Transport;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -139,10 +141,25 @@ class HostileMessageTest {
 
   private long nextCommand;
 
+  /**
+   * Commit a command through {@code node}. A leader change on a loaded machine may refuse it
+   * ({@link NotLeaderException}, not proposed): then it waits for an agreed leader and tries again.
+   */
   private void commit(PaxosNode node, String what) throws Exception {
-    byte[] result =
-        node.submit(RecordingStateMachine.command(++nextCommand)).get(30, TimeUnit.SECONDS);
-    assertThat(result).as(what).isNotNull();
+    long command = ++nextCommand;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        byte[] result =
+            node.submit(RecordingStateMachine.command(command)).get(30, TimeUnit.SECONDS);
+        assertThat(result).as(what).isNotNull();
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof NotLeaderException) || attempt == 10) {
+          throw e;
+        }
+        cluster.awaitAgreedLeader();
+      }
+    }
   }
 
   private int follower(PaxosNode leader) {
