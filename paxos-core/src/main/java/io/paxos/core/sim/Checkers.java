@@ -1,7 +1,7 @@
 package io.paxos.core.sim;
 
-import io.paxos.core.StateMachine;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Role;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
@@ -9,9 +9,7 @@ import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.protocol.Value;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.IntToLongFunction;
-import java.util.function.Supplier;
 
 /**
  * All safety checkers of one simulation, fed from the points where the simulator carries out a
@@ -29,14 +27,22 @@ final class Checkers {
   final CompactionChecker compaction;
   private final ReplicaChecker replicas;
 
-  Checkers(
-      ClusterConfig config,
-      Optional<Supplier<StateMachine>> stateMachine,
-      ExactlyOnceChecker exactlyOnce) {
+  Checkers(ClusterConfig config, SimOptions options, ExactlyOnceChecker exactlyOnce) {
     this.exactlyOnce = exactlyOnce;
     this.chosen = new ChosenChecker(config, history);
     this.compaction = new CompactionChecker(config);
-    this.replicas = stateMachine.map(ReplicaChecker::new).orElse(null);
+    this.replicas =
+        options
+            .stateMachine()
+            .map(
+                factory ->
+                    new ReplicaChecker(
+                        factory,
+                        id -> config.member(id).map(m -> m.has(Role.LEARNER)).orElse(false),
+                        options.seed(),
+                        options.queryGenerator().orElse(null),
+                        options.replicaCheck().orElse(null)))
+            .orElse(null);
   }
 
   void onSubmit(Command command) {
@@ -67,7 +73,7 @@ final class Checkers {
       log.addAll(durable.chosen());
       exactlyOnce.onStart(node.id(), log);
       if (replicas != null) {
-        replicas.onStart(node.id(), log);
+        replicas.onStart(node.id(), durable.compactedThrough(), durable.chosen());
       }
     }
   }
@@ -78,7 +84,14 @@ final class Checkers {
     List<Value> covered = agreement.prefix(slot);
     exactlyOnce.onStart(learner, covered);
     if (replicas != null) {
-      replicas.onStart(learner, covered);
+      replicas.onInstall(learner, slot);
+    }
+  }
+
+  /** A learner took a snapshot of every slot through {@code slot}. */
+  void onSnapshot(int learner, long slot) {
+    if (replicas != null) {
+      replicas.onSnapshot(learner, slot);
     }
   }
 

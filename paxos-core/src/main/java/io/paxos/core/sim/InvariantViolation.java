@@ -31,10 +31,40 @@ public final class InvariantViolation extends RuntimeException {
    */
   public static final String SESSION_READ = "session-read";
 
+  /** Two fresh instances of the state machine fed the same commands hold different states. */
+  public static final String NONDETERMINISM = "nondeterministic-state-machine";
+
+  /** {@code applyWithoutResult} changes the state differently from {@code apply}. */
+  public static final String APPLY_WITHOUT_RESULT = "apply-without-result";
+
+  /** A snapshot restored into a fresh instance does not hold the state that was snapshotted. */
+  public static final String SNAPSHOT_RESTORE = "snapshot-restore";
+
+  /** A query changed the state it was answered from. */
+  public static final String QUERY_CHANGES_STATE = "query-changes-state";
+
+  /** Replicas in the same state answered the same query differently. */
+  public static final String QUERY_ANSWERS = "query-answers-differ";
+
+  /** Replicas in the same state returned different results for the same command. */
+  public static final String RESULTS = "results-differ";
+
+  /** A replica's state broke an invariant the application gave the simulator. */
+  public static final String STATE_INVARIANT = "state-invariant";
+
+  /** The state machine threw (or returned null) where the simulator called it. */
+  public static final String STATE_MACHINE_FAILED = "state-machine-failed";
+
   private final String invariant;
 
   public InvariantViolation(String invariant, String detail) {
     super(invariant + " violated: " + detail);
+    this.invariant = invariant;
+  }
+
+  /** A violation found through {@code cause}, e.g. an exception the state machine threw. */
+  public InvariantViolation(String invariant, String detail, Throwable cause) {
+    super(invariant + " violated: " + detail, cause);
     this.invariant = invariant;
   }
 

@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Everything that fixes one simulation run: the seed, the cluster, the protocol options, the roles,
@@ -30,6 +31,9 @@ public final class SimOptions {
   private final long clientTimeoutMs;
   private final long livenessBoundMs;
   private final Supplier<StateMachine> stateMachine;
+  private final Function<RandomGenerator, byte[]> commandGenerator;
+  private final Function<RandomGenerator, byte[]> queryGenerator;
+  private final Function<StateMachine, Optional<String>> replicaCheck;
   private final Supplier<ExactlyOnceChecker.Deduplication> deduplication;
   private final Consumer<String> trace;
   private final boolean sendsBeforeSync;
@@ -64,6 +68,9 @@ public final class SimOptions {
     this.clientTimeoutMs = b.clientTimeoutMs;
     this.livenessBoundMs = b.livenessBoundMs;
     this.stateMachine = b.stateMachine;
+    this.commandGenerator = b.commandGenerator;
+    this.queryGenerator = b.queryGenerator;
+    this.replicaCheck = b.replicaCheck;
     this.deduplication = Objects.requireNonNull(b.deduplication, "deduplication");
     this.trace = b.trace;
     this.sendsBeforeSync = b.sendsBeforeSync;
@@ -196,9 +203,38 @@ public final class SimOptions {
     return livenessBoundMs;
   }
 
-  /** Builds one state machine per learner replica, whose states are compared at the end. */
+  /**
+   * Builds one state machine per learner replica, fed the learner's deliveries as the runtime's
+   * applier feeds them; after every slot each replica's state (its snapshot's bytes) is compared
+   * with that of a reference fed every command through {@code apply} ({@link ReplicaChecker}).
+   */
   public Optional<Supplier<StateMachine>> stateMachine() {
     return Optional.ofNullable(stateMachine);
+  }
+
+  /**
+   * Makes the payload of each new client request from a generator of its own (seeded from {@link
+   * #seed}); without one, requests carry 2-12 random bytes. A session's retry resends its payload.
+   */
+  public Optional<Function<RandomGenerator, byte[]>> commandGenerator() {
+    return Optional.ofNullable(commandGenerator);
+  }
+
+  /**
+   * Makes one query per slot (from a generator seeded by {@link #seed} and the slot), which every
+   * replica of {@link #stateMachine} answers once it applied the slot: the answers must agree and
+   * must leave the state as it was. Without one, queries are not checked.
+   */
+  public Optional<Function<RandomGenerator, byte[]>> queryGenerator() {
+    return Optional.ofNullable(queryGenerator);
+  }
+
+  /**
+   * Checked on every replica of {@link #stateMachine} after every slot it applies: a description of
+   * what is wrong with the replica's state, or empty.
+   */
+  public Optional<Function<StateMachine, Optional<String>>> replicaCheck() {
+    return Optional.ofNullable(replicaCheck);
   }
 
   /** Receives one line per simulated event, for debugging a seed. */
@@ -317,6 +353,9 @@ public final class SimOptions {
     b.clientTimeoutMs = clientTimeoutMs;
     b.livenessBoundMs = livenessBoundMs;
     b.stateMachine = stateMachine;
+    b.commandGenerator = commandGenerator;
+    b.queryGenerator = queryGenerator;
+    b.replicaCheck = replicaCheck;
     b.deduplication = deduplication;
     b.trace = trace;
     b.sendsBeforeSync = sendsBeforeSync;
@@ -352,6 +391,8 @@ public final class SimOptions {
         + (servesSessionReadsEarly ? ", BROKEN HOST: serves session reads early" : "")
         + (clockDrift > 0 ? ", clockDrift=" + clockDrift : "")
         + (leaseReads > 0 ? ", leaseReads=" + leaseReads : "")
+        + (commandGenerator != null ? ", generated commands" : "")
+        + (queryGenerator != null ? ", generated queries" : "")
         + "]";
   }
 
@@ -368,6 +409,9 @@ public final class SimOptions {
     private long clientTimeoutMs = 3000;
     private long livenessBoundMs = 30_000;
     private Supplier<StateMachine> stateMachine;
+    private Function<RandomGenerator, byte[]> commandGenerator;
+    private Function<RandomGenerator, byte[]> queryGenerator;
+    private Function<StateMachine, Optional<String>> replicaCheck;
     private Supplier<ExactlyOnceChecker.Deduplication> deduplication =
         () -> new SessionTable()::apply;
     private Consumer<String> trace;
@@ -429,6 +473,24 @@ public final class SimOptions {
 
     public Builder stateMachine(Supplier<StateMachine> stateMachine) {
       this.stateMachine = stateMachine;
+      return this;
+    }
+
+    /** The payloads of the clients' requests (see {@link SimOptions#commandGenerator}). */
+    public Builder commandGenerator(Function<RandomGenerator, byte[]> generator) {
+      this.commandGenerator = generator;
+      return this;
+    }
+
+    /** The queries the replicas answer (see {@link SimOptions#queryGenerator}). */
+    public Builder queryGenerator(Function<RandomGenerator, byte[]> generator) {
+      this.queryGenerator = generator;
+      return this;
+    }
+
+    /** What every replica's state must satisfy (see {@link SimOptions#replicaCheck}). */
+    public Builder replicaCheck(Function<StateMachine, Optional<String>> check) {
+      this.replicaCheck = check;
       return this;
     }
 

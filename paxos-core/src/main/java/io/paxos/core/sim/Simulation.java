@@ -116,14 +116,16 @@ public final class Simulation {
       all.add(nodes[m.id()]);
     }
     this.network = new SimNetwork(random.split(), queue, maxId, options.faults());
-    this.workload = new Workload(random.split(), options.commands());
+    this.workload =
+        new Workload(
+            random.split(),
+            options.commands(),
+            options.commandGenerator().orElse(null),
+            options.seed() ^ 0xC0FFEE_C0DEL);
     this.clocks = new SplittableRandom(options.seed() ^ 0x0C10C4L);
     driftClocks();
     this.checkers =
-        new Checkers(
-            options.cluster(),
-            options.stateMachine(),
-            new ExactlyOnceChecker(options.deduplication()));
+        new Checkers(options.cluster(), options, new ExactlyOnceChecker(options.deduplication()));
     // Split only for key-value runs, so that the seeds of runs without them stay what they were.
     this.kv =
         new KvWorkload(
@@ -508,6 +510,7 @@ public final class Simulation {
       return;
     }
     saveSnapshot(n, delivered);
+    checkers.onSnapshot(n.id, delivered);
     snapshots++;
     n.protocol.compact(delivered, n.out);
     n.carrier.write(storage -> storage.compact(delivered), true);

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 /**
  * The simulated clients. Each request is one logical operation, sent as a command with a fresh
@@ -56,6 +58,8 @@ final class Workload {
   private static final long FIRST_CLIENT = 0x1000;
 
   private final SplittableRandom random;
+  private final Function<RandomGenerator, byte[]> payloads;
+  private final SplittableRandom payloadRandom;
   private final int total;
   private final List<Request> requests = new ArrayList<>();
   private final Map<CommandKey, Request> byKey = new HashMap<>();
@@ -67,7 +71,22 @@ final class Workload {
 
   /** A workload of {@code total} requests, drawing payloads and clients from {@code random}. */
   Workload(SplittableRandom random, int total) {
+    this(random, total, null, 0);
+  }
+
+  /**
+   * A workload whose payloads come from {@code payloads} (if not null), which draws from a
+   * generator of its own seeded with {@code payloadSeed}, so the workload's other draws do not
+   * depend on how much it draws.
+   */
+  Workload(
+      SplittableRandom random,
+      int total,
+      Function<RandomGenerator, byte[]> payloads,
+      long payloadSeed) {
     this.random = random;
+    this.payloads = payloads;
+    this.payloadRandom = payloads == null ? null : new SplittableRandom(payloadSeed);
     this.total = total;
     for (int i = 0; i < CLIENTS; i++) {
       unanswered.add(new TreeSet<>());
@@ -93,9 +112,7 @@ final class Workload {
       sessionRetries++;
     } else {
       long sequence = ++nextSequence[client];
-      byte[] payload = new byte[2 + random.nextInt(11)];
-      random.nextBytes(payload);
-      payload[0] = (byte) (r.id % 16);
+      byte[] payload = payloads != null ? payload() : randomPayload(r);
       if (r.session) {
         unanswered.get(client).add(sequence);
         r.sessionSequence = sequence;
@@ -113,6 +130,21 @@ final class Workload {
     r.current = CommandKey.of(c);
     byKey.put(r.current, r);
     return c;
+  }
+
+  private byte[] randomPayload(Request r) {
+    byte[] payload = new byte[2 + random.nextInt(11)];
+    random.nextBytes(payload);
+    payload[0] = (byte) (r.id % 16);
+    return payload;
+  }
+
+  private byte[] payload() {
+    byte[] payload = payloads.apply(payloadRandom);
+    if (payload == null) {
+      throw new IllegalArgumentException("the command generator returned null");
+    }
+    return payload.clone(); // the generator may reuse its array
   }
 
   /**

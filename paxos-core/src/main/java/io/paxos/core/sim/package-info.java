@@ -10,6 +10,12 @@
  * <p>Entry point: {@link io.paxos.core.sim.Simulation#run(SimOptions)}. Start from {@link
  * io.paxos.core.sim.SimOptions#randomized(long, Topology)} and adjust with its builder.
  *
+ * <p>To test an application's own state machine under these faults, use {@link
+ * io.paxos.core.testing.StateMachineSimulation}, which runs this simulator with the application's
+ * state machine, command and query generators and invariants ({@link
+ * io.paxos.core.sim.SimOptions.Builder#stateMachine}, {@code commandGenerator}, {@code
+ * queryGenerator}, {@code replicaCheck}), checked by {@link io.paxos.core.sim.ReplicaChecker}.
+ *
  * <p><b>Threading.</b> Everything here is single-threaded and uses no clock and no unseeded
  * randomness: a simulation runs entirely in the calling thread. Separate simulations share nothing
  * and may run on separate threads.

@@ -10,7 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The README's "Embed it" code is this package's code: it compiles, runs, and is quoted exactly.
+ * The README's "Embed it" and "Testing your own state machine" code is this package's code: it
+ * compiles, runs, and is quoted exactly.
  */
 class ReadmeExampleTest {
   private static final Path ROOT = Path.of("..");
@@ -20,7 +21,9 @@ class ReadmeExampleTest {
     "counter, Counter.java",
     "cluster, CounterCluster.java",
     "typed-counter, TypedCounter.java",
-    "typed-cluster, TypedCounterCluster.java"
+    "typed-cluster, TypedCounterCluster.java",
+    "ledger, Ledger.java",
+    "ledger-simulation, LedgerSimulationTest.java"
   })
   void theReadmeQuotesTheCompiledExampleVerbatim(String name, String file) throws IOException {
     String source =
@@ -43,6 +46,21 @@ class ReadmeExampleTest {
     String example =
         between(source, "// README:" + name + ":start\n", "// README:" + name + ":end");
     String doc = Files.readString(ROOT.resolve("docs/embedding.md"));
+    assertThat(example).isNotBlank();
+    assertThat(doc).contains("```java\n" + example + "```");
+  }
+
+  /** "Testing your own state machine", quoted by docs/testing-state-machines.md. */
+  @ParameterizedTest
+  @CsvSource({"ledger, Ledger.java", "ledger-simulation, LedgerSimulationTest.java"})
+  void theTestingDocQuotesTheLedgerAndItsSimulationVerbatim(String name, String file)
+      throws IOException {
+    String source =
+        Files.readString(
+            ROOT.resolve("paxos-core/src/test/java/io/paxos/core/readme").resolve(file));
+    String example =
+        between(source, "// README:" + name + ":start\n", "// README:" + name + ":end");
+    String doc = Files.readString(ROOT.resolve("docs/testing-state-machines.md"));
     assertThat(example).isNotBlank();
     assertThat(doc).contains("```java\n" + example + "```");
   }

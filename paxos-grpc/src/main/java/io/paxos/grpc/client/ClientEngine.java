@@ -46,8 +46,8 @@ import java.util.concurrent.TimeUnit;
  * nodes are asked who leads. The wait is {@code min(attemptTimeout, the call's timeout / 3)}, so a
  * call gets at least three attempts within its deadline; a node that answered other calls in the
  * meantime is slow, not silent, and is waited for as long as it has never been silent for a whole
- * wait (so a leader paused just after an answer is suspected one wait later). A suspected node is skipped
- * for twice that wait, then tried again when its turn comes.
+ * wait (so a leader paused just after an answer is suspected one wait later). A suspected node is
+ * skipped for twice that wait, then tried again when its turn comes.
  */
 final class ClientEngine implements NodeConnection.Listener {
   private static final long MAX_RETRY_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -245,8 +245,7 @@ final class ClientEngine implements NodeConnection.Listener {
       // is suspected one wait after the pause.
       long silentSince = lastAnswer;
       loop.schedule(
-          wait - (now - lastAnswer),
-          () -> checkAnswered(call, callId, target, silentSince, wait));
+          wait - (now - lastAnswer), () -> checkAnswered(call, callId, target, silentSince, wait));
       return;
     }
     call.reachedANode |= target.everConnected || target.isReady();
