@@ -16,9 +16,24 @@ import java.io.OutputStream;
  * clock, no unseeded randomness, no iteration over a hash-ordered collection that affects the state
  * or the result. Replicas that disagree here diverge silently.
  *
- * <p><b>Failures.</b> A command the application rejects should produce a result saying so (an error
- * code in the returned bytes), not an exception. An exception from {@link #apply} stops the node:
- * the replica can no longer be trusted to match the others.
+ * <p><b>Failures.</b> A command the application rejects should best produce a result saying so (an
+ * error code in the returned bytes). What an exception from {@link #apply} does is the node's
+ * {@link io.paxos.core.config.ApplyFailurePolicy} ({@link
+ * io.paxos.core.runtime.PaxosNode.Builder#applyFailures}):
+ *
+ * <ul>
+ *   <li>{@code STOP_NODE} (the default): the node stops, since the replica can no longer be trusted
+ *       to match the others. Every replica stops at the same command, and replays it at a restart.
+ *   <li>{@code FAIL_COMMAND}: the command fails, and its caller's future completes with {@link
+ *       CommandFailedException} (the exception's class and message); the node goes on. For this,
+ *       {@link #apply} must throw <em>deterministically</em> (on every replica, for the same state
+ *       and command, with the same class; the message should be deterministic too, since the
+ *       replicas keep it for retries), and <em>before it changes any state</em>: the library does
+ *       not roll back, so the caller's failure must mean "nothing happened". Check, then change. A
+ *       state machine that throws halfway through keeps its replicas equal all the same if the half
+ *       change is deterministic, but the caller is then told a command failed that changed the
+ *       state. An {@link Error} stops the node under either policy.
+ * </ul>
  */
 public interface StateMachine {
 
@@ -34,9 +49,10 @@ public interface StateMachine {
   /**
    * Apply one chosen command whose result nobody will read: a command outside a client session made
    * at another node, which answers it, or one replayed from the log after a restart. It must change
-   * the state exactly as {@link #apply} would, and throw exactly when {@link #apply} would (an
-   * exception stops the node, and replicas must not differ in that either). The default calls
-   * {@link #apply} and drops the result; override it to skip building a result nobody reads.
+   * the state exactly as {@link #apply} would, and throw exactly when {@link #apply} would, with
+   * the same class (an exception stops the node or fails the command, and replicas must not differ
+   * in that either). The default calls {@link #apply} and drops the result; override it to skip
+   * building a result nobody reads.
    *
    * @param command the bytes given to {@code submit}; the array must not be changed
    */

@@ -7,6 +7,9 @@ import io.paxos.examples.broadcast.BroadcastNodeCommand;
 import io.paxos.examples.cli.KvCli;
 import io.paxos.examples.demo.DemoCommand;
 import io.paxos.examples.oplog.OpLogCompareCommand;
+import io.paxos.examples.rowa.RowaReadCommand;
+import io.paxos.examples.rowa.RowaStatusCommand;
+import io.paxos.examples.rowa.StoreCommand;
 import io.paxos.examples.scenarios.FailureScenarios;
 import io.paxos.examples.server.ServerCommand;
 import java.util.Map;
@@ -32,6 +35,9 @@ import picocli.CommandLine.Command;
       BroadcastCheckCommand.class,
       BroadcastNodeCommand.class,
       OpLogCompareCommand.class,
+      StoreCommand.class,
+      RowaReadCommand.class,
+      RowaStatusCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Main implements Runnable {

@@ -1,6 +1,7 @@
 package io.paxos.grpc;
 
 import com.google.protobuf.UnsafeByteOperations;
+import io.paxos.core.CommandFailedException;
 import io.paxos.core.CommandTimeoutException;
 import io.paxos.core.Consistency;
 import io.paxos.core.NodeClosedException;
@@ -48,6 +49,19 @@ final class ClientReplies {
         .build();
   }
 
+  /** The reply to a command the state machine failed: its exception's class and message. */
+  static ClientReply commandFailed(long callId, CommandFailedException e) {
+    return ClientReply.newBuilder()
+        .setCallId(callId)
+        .setError(
+            Error.newBuilder()
+                .setCode(ErrorCode.ERROR_COMMAND_FAILED)
+                .setMessage(e.exceptionMessage())
+                .setExceptionClass(e.exceptionClass())
+                .build())
+        .build();
+  }
+
   /** The reply to a read at {@code nodeId}, which hosts no learner of {@code config}. */
   static ClientReply notLearner(long callId, ClusterConfig config, int nodeId) {
     return error(
@@ -77,6 +91,8 @@ final class ClientReplies {
       return error(callId, ErrorCode.ERROR_OVERLOADED, message, 0);
     } else if (t instanceof CommandTimeoutException) {
       return error(callId, ErrorCode.ERROR_TIMEOUT, message, 0);
+    } else if (t instanceof CommandFailedException e) {
+      return commandFailed(callId, e);
     } else if (t instanceof NodeClosedException) {
       return error(callId, ErrorCode.ERROR_CLOSED, message, 0);
     } else if (t instanceof IllegalArgumentException || t instanceof IllegalStateException) {

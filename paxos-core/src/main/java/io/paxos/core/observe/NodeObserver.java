@@ -8,11 +8,19 @@ import io.paxos.core.transport.PeerObserver;
  * default: implement those you need. Set one on {@link
  * io.paxos.core.runtime.PaxosNode.Builder#observer}; every node also has a {@link LoggingObserver}.
  *
+ * <p>It is the node's listener for events an application acts on, too: leadership ({@link
+ * #becameLeader}, {@link #lostLeadership}, {@link #leaderChanged}), failures ({@link #nodeFailed},
+ * then {@link #stopped}; {@link #commandFailed}) and peers ({@link #peerReachable}, {@link
+ * #peerUnreachable}). The node logs each of them: the {@link LoggingObserver} leadership and peers
+ * as one INFO line per transition, the node a failure as one ERROR line, and failed commands as
+ * WARN lines, at most one every 10 s.
+ *
  * <p><b>Threading.</b> The node calls these methods from its own threads: the event loop (most of
  * them), the storage thread ({@link #synced}), the snapshot thread ({@link #snapshotTaken}, {@link
- * #snapshotInstalled}) and the transport's threads (the {@link PeerObserver} methods). Calls from
- * one thread come in order; calls from different threads may overlap, so an implementation must be
- * thread-safe.
+ * #snapshotInstalled}), the apply thread ({@link #commandFailed}), the thread that failed ({@link
+ * #nodeFailed}), a stopping thread ({@link #stopped}) and the transport's threads (the {@link
+ * PeerObserver} methods). Calls from one thread come in order; calls from different threads may
+ * overlap, so an implementation must be thread-safe.
  *
  * <p><b>What implementations must not do.</b> Block, take a lock others hold for long, do I/O
  * (logging aside) or throw: the event loop waits for every call. The counting methods ({@link
@@ -30,6 +38,21 @@ public interface NodeObserver extends PeerObserver {
 
   /** The node stopped: closed, or after a failure ({@code why} says which). */
   default void stopped(String why) {}
+
+  /**
+   * The node stops because of {@code error}: a storage failure, a broken invariant, or an exception
+   * from the state machine under {@link io.paxos.core.config.ApplyFailurePolicy#STOP_NODE}. Called
+   * once, on the thread that met the failure, before the node closes; {@link #stopped} follows.
+   */
+  default void nodeFailed(Throwable error) {}
+
+  /**
+   * The state machine threw applying a command chosen in {@code slot}, an exception of class {@code
+   * exceptionClass}, and under {@link io.paxos.core.config.ApplyFailurePolicy#FAIL_COMMAND} the
+   * command failed and the node goes on (on the apply thread, once per failed command; not for the
+   * commands that fail again when the node replays its log at a restart).
+   */
+  default void commandFailed(long slot, String exceptionClass) {}
 
   /** {@code commands} client commands made at this node were handed to the protocol. */
   default void proposed(int commands) {}

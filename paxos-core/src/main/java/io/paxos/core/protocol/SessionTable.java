@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
@@ -44,10 +45,17 @@ public final class SessionTable {
 
   private static final long EXPIRY_CHECK_SLOTS = 10_000;
 
-  /** The outcome of {@link #check}: apply the command, answer with a cached result, or skip it. */
-  public record Verdict(boolean apply, byte[] cachedResult) {
-    public static final Verdict APPLY = new Verdict(true, null);
-    public static final Verdict STALE = new Verdict(false, null);
+  /**
+   * The outcome of {@link #check}: apply the command, answer with a cached result, or skip it. A
+   * cached result that is {@code failed} is an {@link ApplyFailure}'s encoding: the command failed.
+   */
+  public record Verdict(boolean apply, byte[] cachedResult, boolean failed) {
+    public static final Verdict APPLY = new Verdict(true, null, false);
+    public static final Verdict STALE = new Verdict(false, null, false);
+
+    public Verdict(boolean apply, byte[] cachedResult) {
+      this(apply, cachedResult, false);
+    }
   }
 
   private static final class Session {
@@ -55,6 +63,9 @@ public final class SessionTable {
     long floor;
     long lastSlot;
     final TreeMap<Long, byte[]> results = new TreeMap<>();
+    // The sequences among the results whose command failed (their result is the failure's
+    // encoding).
+    final TreeSet<Long> failed = new TreeSet<>();
 
     Session(long clientId) {
       this.clientId = clientId;
@@ -68,10 +79,20 @@ public final class SessionTable {
 
   /**
    * One session as it is written into a snapshot: the lowest sequence still answered, the slot of
-   * its last command, and the results kept (by sequence).
+   * its last command, the results kept (by sequence), and which of them are failures ({@link
+   * ApplyFailure}'s encoding).
    */
   public record SessionState(
-      long clientId, long floor, long lastSlot, SortedMap<Long, byte[]> results) {}
+      long clientId,
+      long floor,
+      long lastSlot,
+      SortedMap<Long, byte[]> results,
+      SortedSet<Long> failed) {
+    /** A session none of whose kept results is a failure. */
+    public SessionState(long clientId, long floor, long lastSlot, SortedMap<Long, byte[]> results) {
+      this(clientId, floor, lastSlot, results, new TreeSet<>());
+    }
+  }
 
   private final Map<Long, Session> sessions = new HashMap<>();
   // The same sessions, least recently used first; a session's lastSlot changes only outside it.
@@ -106,7 +127,9 @@ public final class SessionTable {
     List<SessionState> out = new ArrayList<>();
     for (Map.Entry<Long, Session> e : new TreeMap<>(sessions).entrySet()) {
       Session s = e.getValue();
-      out.add(new SessionState(e.getKey(), s.floor, s.lastSlot, new TreeMap<>(s.results)));
+      out.add(
+          new SessionState(
+              e.getKey(), s.floor, s.lastSlot, new TreeMap<>(s.results), new TreeSet<>(s.failed)));
     }
     return out;
   }
@@ -125,6 +148,7 @@ public final class SessionTable {
       s.floor = st.floor();
       s.lastSlot = st.lastSlot();
       s.results.putAll(st.results());
+      s.failed.addAll(st.failed());
       sessions.put(st.clientId(), s);
       byUse.add(s);
     }
@@ -151,11 +175,22 @@ public final class SessionTable {
       return Verdict.STALE;
     }
     byte[] cached = s.results.get(c.sequence());
-    return cached == null ? Verdict.APPLY : new Verdict(false, cached);
+    return cached == null
+        ? Verdict.APPLY
+        : new Verdict(false, cached, s.failed.contains(c.sequence()));
   }
 
   /** Remember the result of a session command just applied in {@code slot}. */
   public void record(Command c, long slot, byte[] result) {
+    record(c, slot, result, false);
+  }
+
+  /** Remember that a session command applied in {@code slot} failed with {@code failure}. */
+  public void recordFailure(Command c, long slot, ApplyFailure failure) {
+    record(c, slot, failure.encode(), true);
+  }
+
+  private void record(Command c, long slot, byte[] result, boolean failed) {
     Session s = sessions.get(c.clientId());
     if (s == null) {
       if (sessions.size() >= maxSessions) {
@@ -169,11 +204,17 @@ public final class SessionTable {
       used(s, slot);
     }
     s.results.put(c.sequence(), result);
+    if (failed) {
+      s.failed.add(c.sequence());
+    } else {
+      s.failed.remove(c.sequence());
+    }
     s.floor = Math.max(s.floor, c.acknowledgedBelow());
     s.results.headMap(s.floor).clear();
     while (s.results.size() > MAX_RESULTS) {
       s.floor = s.results.pollFirstEntry().getKey() + 1;
     }
+    s.failed.headSet(s.floor).clear();
   }
 
   /** Sessions known, for tests and monitoring. */
@@ -213,10 +254,12 @@ public final class SessionTable {
   /**
    * Apply {@code c}, chosen in {@code slot}, through the table: a command outside any session is
    * applied by {@code machine} every time; a session's command the first time only, and a retry
-   * gets the first result.
+   * gets the first result. A {@code machine} that throws {@link ApplyFailure} fails the command:
+   * the table remembers the failure for the session, and a retry throws it again.
    *
    * @return the result for whoever waits for {@code c}, or null for a stale duplicate that nobody
    *     waits for (not applied)
+   * @throws ApplyFailure if the command failed, now or when it was first applied
    */
   public byte[] apply(Command c, long slot, UnaryOperator<byte[]> machine) {
     if (!c.inSession()) {
@@ -227,9 +270,18 @@ public final class SessionTable {
       return null;
     }
     if (!verdict.apply()) {
+      if (verdict.failed()) {
+        throw ApplyFailure.decode(verdict.cachedResult());
+      }
       return verdict.cachedResult();
     }
-    byte[] result = machine.apply(c.payload());
+    byte[] result;
+    try {
+      result = machine.apply(c.payload());
+    } catch (ApplyFailure failure) {
+      recordFailure(c, slot, failure);
+      throw failure;
+    }
     record(c, slot, result);
     return result;
   }

@@ -6,6 +6,7 @@ import io.paxos.core.StateHashing;
 import io.paxos.core.StateMachine;
 import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.host.HostMessage;
+import io.paxos.core.protocol.ApplyFailure;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.SessionTable;
@@ -49,6 +50,12 @@ import java.util.function.UnaryOperator;
  * its result are appended to it once per batch, before the batch's futures complete; every command
  * is then applied with {@link StateMachine#apply}, since a watcher reads the result. Without one
  * (the default) this costs one null check per command.
+ *
+ * <p><b>Failures.</b> An exception from the state machine goes to {@link ApplyFailures}: under
+ * {@link io.paxos.core.config.ApplyFailurePolicy#STOP_NODE} it stops the node; under {@code
+ * FAIL_COMMAND} it becomes the command's outcome, kept in the session table for a session's
+ * command, and the command's future fails with {@link io.paxos.core.CommandFailedException}. A
+ * failed command's slot counts as applied; watchers do not see the command (it changed nothing).
  */
 final class Applier implements Runnable {
   private record Deliveries(List<Outbox.Delivery> deliveries) {}
@@ -70,6 +77,7 @@ final class Applier implements Runnable {
   private final Runnable completeAnswered = this::completeAll; // one instance, not one per batch
   private final LoopInbox loop;
   private final Consumer<Throwable> onFailure;
+  private final ApplyFailures applyFailures;
   private final ParkingQueue<Object> tasks = new ParkingQueue<>();
   private final PriorityQueue<Read> waiting =
       new PriorityQueue<>((a, b) -> Long.compare(a.readIndex(), b.readIndex()));
@@ -106,8 +114,10 @@ final class Applier implements Runnable {
       Consumer<Throwable> onFailure,
       SnapshotOptions snapshotOptions,
       int maxSessions,
-      AppliedJournal journal) {
+      AppliedJournal journal,
+      ApplyFailures applyFailures) {
     this.nodeId = nodeId;
+    this.applyFailures = applyFailures;
     this.sessionTable = new SessionTable(maxSessions);
     this.journal = journal;
     this.snapshotOptions = snapshotOptions;
@@ -144,12 +154,16 @@ final class Applier implements Runnable {
     for (Value v : chosen) {
       slot++;
       for (Command c : v.commands()) {
-        if (journal != null) {
-          record(c, replayOne(c, slot)); // a watcher may resume in any slot of the log
-        } else if (c.inSession()) {
-          sessionTable.apply(c, slot, machine); // the table keeps the results of sessions
-        } else {
-          stateMachine.applyWithoutResult(c.payload()); // answered before the restart, or never
+        try {
+          if (journal != null) {
+            record(c, replayOne(c, slot)); // a watcher may resume in any slot of the log
+          } else if (c.inSession()) {
+            sessionTable.apply(c, slot, machine); // the table keeps the results of sessions
+          } else {
+            applyWithoutResult(c.payload()); // answered before the restart, or never
+          }
+        } catch (ApplyFailure f) {
+          applyFailures.replayed(slot, f); // failed before the restart too: the replay goes on
         }
       }
       endSlot(slot);
@@ -347,9 +361,25 @@ final class Applier implements Runnable {
    * outside a session made at another learner is answered there: its result is not built here.
    */
   private void applyOne(Command c, long slot) {
+    ran = false;
+    try {
+      applyOrFail(c, slot);
+    } catch (ApplyFailure f) {
+      if (ran) {
+        applyFailures.failed(slot, f); // not a retry answered from the session table
+      }
+      if (c.origin() == nodeId) {
+        completions.fail(c.clientId(), c.sequence(), ApplyFailures.toCaller(f));
+      }
+      // A session's command made at a node without a learner: its retry there times out, and a
+      // retry at a learner gets the failure from the session table.
+    }
+  }
+
+  private void applyOrFail(Command c, long slot) {
     if (!c.inSession() && c.origin() != nodeId && hostsLearner.test(c.origin())) {
       if (journal == null) {
-        stateMachine.applyWithoutResult(c.payload());
+        applyWithoutResult(c.payload());
       } else {
         record(c, apply(c.payload()));
       }
@@ -403,10 +433,30 @@ final class Applier implements Runnable {
     }
   }
 
+  /**
+   * Apply {@code payload} for its result.
+   *
+   * @throws ApplyFailure if the state machine threw and the policy fails the command
+   */
   private byte[] apply(byte[] payload) {
     ran = true;
-    byte[] result = stateMachine.apply(payload);
+    byte[] result;
+    try {
+      result = stateMachine.apply(payload);
+    } catch (RuntimeException e) {
+      throw applyFailures.failure(e);
+    }
     return result == null ? EMPTY : result;
+  }
+
+  /** Apply {@code payload} whose result nobody reads; throws as {@link #apply} does. */
+  private void applyWithoutResult(byte[] payload) {
+    ran = true;
+    try {
+      stateMachine.applyWithoutResult(payload);
+    } catch (RuntimeException e) {
+      throw applyFailures.failure(e);
+    }
   }
 
   private void failWaitingReads() {

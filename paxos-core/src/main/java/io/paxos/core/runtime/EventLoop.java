@@ -1,6 +1,7 @@
 package io.paxos.core.runtime;
 
 import io.paxos.core.CommandTimeoutException;
+import io.paxos.core.NoQuorumException;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.OverloadedException;
@@ -41,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * acceptor but no learner, the acceptor compacts when a majority of the learners announce durable
  * snapshots; the outbox carries that compaction ({@link Outbox#compaction()}), which the carrier
  * persists with the batch's other state, before the sync and the sends.
+ *
+ * <p>No quorum: at every tick it asks its {@link QuorumContact} whether the node knows it cannot
+ * reach a quorum. While it cannot, commands submitted here fail at once with {@link
+ * NoQuorumException} (not proposed) instead of waiting out the command timeout. Commands already
+ * pending keep waiting: they may have been proposed (forwarded to a leader that is gone), so only
+ * the timeout can tell their caller that their outcome is unknown.
  */
 final class EventLoop implements Runnable, OutboxCarrier.Effects {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
@@ -57,6 +64,8 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
   private final Consumer<Throwable> onFailure;
   private final Snapshotter snapshotter; // null on a node without a learner
   private final NodeMonitor monitor;
+  private final QuorumContact quorum;
+  private String noQuorum; // why the node cannot reach a quorum, as of the last tick; null: it may
   private final long startNanos = System.nanoTime();
 
   private final StorageWriter writer;
@@ -83,7 +92,8 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
       Snapshotter snapshotter,
       NodeMonitor monitor,
       Completions commands,
-      PendingCommands<Long, Long> reads) {}
+      PendingCommands<Long, Long> reads,
+      QuorumContact quorum) {}
 
   EventLoop(Parts parts, long tickIntervalMs, long timeoutMs, Consumer<Throwable> onFailure) {
     this.inbox = parts.inbox();
@@ -95,6 +105,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
     this.monitor = parts.monitor();
     this.commands = parts.commands();
     this.reads = parts.reads();
+    this.quorum = parts.quorum();
     this.tickIntervalMs = tickIntervalMs;
     this.timeoutMs = timeoutMs;
     this.onFailure = onFailure;
@@ -148,6 +159,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
           protocol.tick(now, out);
           commands.expire(now);
           reads.expire(now);
+          checkQuorum(now);
           nextTickMs = now + tickIntervalMs;
         }
         protocol.flush(now, out);
@@ -201,6 +213,11 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
       receive(r.message(), now);
     } else if (input instanceof LoopInput.Written) {
       writtenSignalled.set(false); // released in this turn, with whatever else was written
+    } else if (input instanceof LoopInput.Submit s && noQuorum != null) {
+      commands.fail(
+          s.command().clientId(),
+          s.command().sequence(),
+          new NoQuorumException(noQuorum + ": the command was not proposed; retry later"));
     } else if (input instanceof LoopInput.Submit s) {
       commands.track(s.command().clientId(), s.command().sequence(), now + timeoutMs);
       monitor.submitted();
@@ -229,6 +246,17 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
     }
   }
 
+  /** Note whether the node can reach a quorum now, logging each change. */
+  private void checkQuorum(long now) {
+    String why = quorum.unreachable(now, protocol.isLeader(), protocol.leaderHint());
+    if (why != null && noQuorum == null) {
+      log.info("node {} cannot reach a quorum: commands fail until it can ({})", nodeId, why);
+    } else if (why == null && noQuorum != null) {
+      log.info("node {} is in contact with a quorum again", nodeId);
+    }
+    noQuorum = why;
+  }
+
   /**
    * A message from the network: checked against the bounds, then handed to its taker: a protocol
    * message to the protocol, a host message to the futures or the snapshotter, never to the roles.
@@ -237,6 +265,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
     if (refused(m)) {
       return;
     }
+    quorum.heard(m.from(), now);
     if (m instanceof Message message) {
       protocol.receive(message, now, out);
     } else if (m instanceof HostMessage.CommandResult r) {

@@ -75,6 +75,11 @@ final class NodeMonitor implements NodeGauges {
     }
   }
 
+  /** Whether the transport last reported {@code peer} reachable (any thread). */
+  boolean reachable(int peer) {
+    return Boolean.TRUE.equals(peers.reachable.get(peer));
+  }
+
   NodeMonitor(
       ProtocolNode protocol, NodeObserver observer, LongSupplier appliedSlot, Storage storage) {
     this.nodeId = protocol.id();

@@ -64,6 +64,28 @@ final class ObserverChain implements NodeObserver {
   }
 
   @Override
+  public void nodeFailed(Throwable error) {
+    for (NodeObserver o : observers) {
+      try {
+        o.nodeFailed(error);
+      } catch (RuntimeException e) {
+        failed(o, e);
+      }
+    }
+  }
+
+  @Override
+  public void commandFailed(long slot, String exceptionClass) {
+    for (NodeObserver o : observers) {
+      try {
+        o.commandFailed(slot, exceptionClass);
+      } catch (RuntimeException e) {
+        failed(o, e);
+      }
+    }
+  }
+
+  @Override
   public void proposed(int commands) {
     for (NodeObserver o : observers) {
       try {

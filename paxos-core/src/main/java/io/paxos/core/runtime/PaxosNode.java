@@ -5,6 +5,7 @@ import io.paxos.core.NodeClosedException;
 import io.paxos.core.SlotResult;
 import io.paxos.core.StateMachine;
 import io.paxos.core.Watch;
+import io.paxos.core.config.ApplyFailurePolicy;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
@@ -66,9 +67,13 @@ import org.slf4j.LoggerFactory;
  * applied at this node (or, at a node without a learner, at a learner); exceptionally with {@link
  * io.paxos.core.NotLeaderException} or {@link io.paxos.core.OverloadedException} if it was not
  * proposed, or was proposed in a slot since chosen with another value by a new leader (either way
- * it was not chosen: safe to retry), {@link io.paxos.core.CommandTimeoutException} if its outcome
- * is unknown after the command timeout, {@link NodeClosedException} if the node closed or stopped.
- * If the node's storage or state machine fails, the node stops: see {@link #status()}.
+ * it was not chosen: safe to retry), {@link io.paxos.core.NoQuorumException} if it was not proposed
+ * because the node knows it cannot reach a quorum (safe to retry), {@link
+ * io.paxos.core.CommandTimeoutException} if its outcome is unknown after the command timeout,
+ * {@link io.paxos.core.CommandFailedException} if the state machine threw applying it under {@link
+ * ApplyFailurePolicy#FAIL_COMMAND}, {@link NodeClosedException} if the node closed or stopped. If
+ * the node's storage fails, or its state machine under {@link ApplyFailurePolicy#STOP_NODE}, the
+ * node stops: see {@link #status()}.
  */
 public final class PaxosNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PaxosNode.class);
@@ -140,7 +145,8 @@ public final class PaxosNode implements AutoCloseable {
             this::stopOnFailure,
             b.snapshotOptions,
             b.options.maxSessions(),
-            journal);
+            journal,
+            new ApplyFailures(nodeId, b.applyFailurePolicy, observer));
     this.votes = BootstrapCheck.votes(nodeId, config.clusterId(), storage, b.bootstrap);
     DurableState durable = storage.load();
     if (sm != null) {
@@ -171,7 +177,9 @@ public final class PaxosNode implements AutoCloseable {
                 snapshotter,
                 monitor,
                 commands,
-                reads),
+                reads,
+                new QuorumContact(
+                    nodeId, config, 2 * options.electionTimeoutMaxMs(), 0, monitor::reachable)),
             tick,
             b.commandTimeout.toMillis(),
             this::stopOnFailure);
@@ -674,6 +682,7 @@ public final class PaxosNode implements AutoCloseable {
 
   private void stopOnFailure(Throwable error) {
     if (failure.compareAndSet(null, error)) {
+      observer.nodeFailed(error);
       if (error instanceof StorageException) {
         // Its message says what failed, with the cause, and what to do: one line for an operator.
         log.error("node {} stops: {}", nodeId, error.getMessage());
@@ -767,8 +776,20 @@ public final class PaxosNode implements AutoCloseable {
     private WatchOptions watchOptions = WatchOptions.disabled();
     private Bootstrap bootstrap;
     private MessageLimits messageLimits = MessageLimits.DEFAULTS;
+    private ApplyFailurePolicy applyFailurePolicy = ApplyFailurePolicy.STOP_NODE;
 
     private Builder() {}
+
+    /**
+     * What the node does when its state machine throws applying a command ({@link
+     * ApplyFailurePolicy#STOP_NODE} unless set): stop, or fail the command and go on. Every node of
+     * the cluster must be given the same policy; see {@link StateMachine} for what {@link
+     * ApplyFailurePolicy#FAIL_COMMAND} asks of the state machine.
+     */
+    public Builder applyFailures(ApplyFailurePolicy policy) {
+      this.applyFailurePolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
 
     /**
      * Whether this node is one of the first members of a new cluster ({@link Bootstrap#NEW}: an

@@ -80,6 +80,7 @@ public record ClusterFile(
           "listen",
           "line-port",
           "oplog",
+          "rowa-stores",
           "log-level");
   private static final List<String> MEMBER = List.of("id", "address", "http", "roles", "data-dir");
 
@@ -163,7 +164,14 @@ public record ClusterFile(
     List<Node> nodes = new Members(f).read(root.get("members"));
     Map<Setting, FileValue> settings = new LinkedHashMap<>();
     for (String top :
-        List.of("data-dir", "listen", "line-port", "oplog", "log-level", "cluster-secret-file")) {
+        List.of(
+            "data-dir",
+            "listen",
+            "line-port",
+            "oplog",
+            "rowa-stores",
+            "log-level",
+            "cluster-secret-file")) {
       if (root.has(top)) {
         settings.put(Setting.byKey(top).orElseThrow(), f.scalar(root.get(top), top));
       }

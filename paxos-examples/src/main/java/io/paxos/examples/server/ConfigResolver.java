@@ -5,6 +5,7 @@ import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
 import io.paxos.grpc.ClusterSecret;
 import io.paxos.grpc.ConnectionLimits;
+import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.PaxosServer;
 import io.paxos.grpc.TlsConfig;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -173,6 +175,7 @@ public final class ConfigResolver {
           limits(),
           linePort(),
           oplog(id),
+          rowaStores(),
           values);
     }
 
@@ -359,6 +362,18 @@ public final class ConfigResolver {
             "is this member's gRPC or HTTP port in " + fileName + "; give another port");
       }
       return OptionalInt.of((int) port);
+    }
+
+    /** The stores of the read-one/write-all example, if set. */
+    private List<Endpoint> rowaStores() {
+      if (!values.containsKey(Setting.ROWA_STORES)) {
+        return List.of();
+      }
+      try {
+        return Endpoint.parseList(text(Setting.ROWA_STORES));
+      } catch (IllegalArgumentException e) {
+        throw error(Setting.ROWA_STORES, e.getMessage() + "; give the stores as host:port,...");
+      }
     }
 
     /** The oplog file, {@code ${id}} replaced by the id, if one is set. */

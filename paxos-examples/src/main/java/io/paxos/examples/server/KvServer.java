@@ -13,6 +13,7 @@ import io.paxos.examples.line.LineService;
 import io.paxos.examples.metrics.MetricsRoutes;
 import io.paxos.examples.metrics.MicrometerObserver;
 import io.paxos.examples.oplog.OpLog;
+import io.paxos.examples.rowa.Rowa;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.NodeServer;
 import java.io.IOException;
@@ -38,7 +39,9 @@ import java.util.stream.Collectors;
  *
  * <p>With a {@code line-port} the node also serves the line protocol ({@link LineServers}: {@code
  * PUT}, {@code GET}, {@code DEL} lines over UDP and TCP) on the listen address. With an {@code
- * oplog} file a learner appends each slot it applies to it ({@link OpLog}).
+ * oplog} file a learner appends each slot it applies to it ({@link OpLog}). With {@code
+ * rowa-stores} a learner commits each chosen write to those stores with two-phase commit ({@link
+ * Rowa}), and serves {@code GET /rowa/status} and {@code GET /rowa/outcome}.
  *
  * <p>Thread-safe; {@link #close()} blocks until the node stopped.
  */
@@ -49,6 +52,7 @@ public final class KvServer implements AutoCloseable {
   private final Optional<KvHttpApi> http;
   private final Optional<LineServers> line;
   private final Optional<OpLog> opLog;
+  private final Optional<Rowa> rowa;
 
   private KvServer(
       ServerConfig config,
@@ -56,13 +60,15 @@ public final class KvServer implements AutoCloseable {
       AtomicReference<KeyValueStore> store,
       Optional<KvHttpApi> http,
       Optional<LineServers> line,
-      Optional<OpLog> opLog) {
+      Optional<OpLog> opLog,
+      Optional<Rowa> rowa) {
     this.config = config;
     this.node = node;
     this.store = store;
     this.http = http;
     this.line = line;
     this.opLog = opLog;
+    this.rowa = rowa;
   }
 
   /**
@@ -95,6 +101,11 @@ public final class KvServer implements AutoCloseable {
       node.close();
       throw e;
     }
+    Optional<Rowa> rowa =
+        config.rowaStores().isEmpty() || !config.self().roles().contains(Role.LEARNER)
+            ? Optional.empty()
+            : Optional.of(
+                Rowa.start(node.node(), config.nodeId(), config.rowaStores(), System.getenv()));
     Optional<LineServers> line;
     try {
       line =
@@ -102,13 +113,14 @@ public final class KvServer implements AutoCloseable {
               ? Optional.of(lineServers(config, node, config.linePort().getAsInt()))
               : Optional.empty();
     } catch (RuntimeException e) {
+      rowa.ifPresent(Rowa::close);
       opLog.ifPresent(OpLog::close);
       node.close();
       throw e;
     }
     Optional<Endpoint> listen = config.httpListen();
     if (listen.isEmpty()) {
-      return new KvServer(config, node, store, Optional.empty(), line, opLog);
+      return new KvServer(config, node, store, Optional.empty(), line, opLog, rowa);
     }
     KvHttpApi api =
         new KvHttpApi(
@@ -118,17 +130,19 @@ public final class KvServer implements AutoCloseable {
                 .withRoutes(
                     new MetricsRoutes(registry)::register,
                     new WatchRoutes(node.node())::register,
-                    new ConsoleRoutes(config.nodeId(), httpAddresses(config))::register));
+                    new ConsoleRoutes(config.nodeId(), httpAddresses(config))::register)
+                .withRoutes(rowa.map(Rowa::routes).orElse(app -> {})));
     try {
       api.start(listen.get().host(), listen.get().port());
     } catch (RuntimeException e) {
       api.close();
       line.ifPresent(LineServers::close);
+      rowa.ifPresent(Rowa::close);
       opLog.ifPresent(OpLog::close);
       node.close();
       throw e;
     }
-    return new KvServer(config, node, store, Optional.of(api), line, opLog);
+    return new KvServer(config, node, store, Optional.of(api), line, opLog, rowa);
   }
 
   /**
@@ -179,6 +193,7 @@ public final class KvServer implements AutoCloseable {
         + node.server().port()
         + http.map(api -> " http " + api.port()).orElse("")
         + line.map(l -> " line " + l.port()).orElse("")
+        + (rowa.isPresent() ? " rowa " + config.rowaStores().size() + " stores" : "")
         + " (cluster "
         + config.file().clusterId()
         + ", roles "
@@ -217,6 +232,7 @@ public final class KvServer implements AutoCloseable {
   public void close() {
     line.ifPresent(LineServers::close);
     http.ifPresent(KvHttpApi::close);
+    rowa.ifPresent(Rowa::close);
     opLog.ifPresent(OpLog::close); // before the node: it writes what was applied, then stops
     node.close();
   }

@@ -39,6 +39,8 @@ import java.util.stream.Collectors;
  * @param linePort the port of the line protocol (UDP and TCP; 0: a free one), if it is served
  * @param oplog the file each applied slot is appended to ({@link io.paxos.examples.oplog.OpLog}),
  *     if one is written
+ * @param rowaStores the stores a learner commits each chosen write to ({@link
+ *     io.paxos.examples.rowa.Rowa}); empty: none
  * @param sources every setting's value as written and where it came from
  */
 public record ServerConfig(
@@ -56,9 +58,11 @@ public record ServerConfig(
     ConnectionLimits limits,
     OptionalInt linePort,
     Optional<Path> oplog,
+    List<Endpoint> rowaStores,
     Map<Setting, Sourced> sources) {
 
   public ServerConfig {
+    rowaStores = List.copyOf(rowaStores);
     sources = Map.copyOf(sources);
   }
 
@@ -146,7 +150,7 @@ public record ServerConfig(
         rows.add(new String[] {s.key(), "(none: plaintext)", "default"});
       } else if (s == Setting.OPLOG) {
         rows.add(new String[] {s.key(), "(none: off)", "default"});
-      } else if (s == Setting.LINE_PORT) {
+      } else if (s == Setting.LINE_PORT || s == Setting.ROWA_STORES) {
         rows.add(new String[] {s.key(), "(none: off)", "default"});
       } else if (s == Setting.CLUSTER_SECRET_FILE) {
         rows.add(new String[] {s.key(), "(none: peers are not authenticated)", "default"});

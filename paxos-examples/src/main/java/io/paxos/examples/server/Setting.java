@@ -57,6 +57,13 @@ public enum Setting {
       "FILE",
       "Append each applied slot as one line '<slot> <ops>' to this text file (${id} is replaced"
           + " by the id), for oplog-compare; a restart continues the file; unset: off."),
+  ROWA_STORES(
+      "rowa-stores",
+      "PAXOS_ROWA_STORES",
+      "--rowa-stores",
+      "HOST:PORT,...",
+      "A learner commits each chosen write to all of these stores (paxos-examples store) with"
+          + " two-phase commit; unset: off."),
   HEARTBEAT_INTERVAL(
       "protocol.heartbeat-interval",
       "PAXOS_HEARTBEAT_INTERVAL",
@@ -275,6 +282,7 @@ public enum Setting {
               LISTEN,
               LINE_PORT,
               OPLOG,
+              ROWA_STORES,
               TLS_CERT,
               TLS_KEY,
               TLS_CA,

@@ -1,9 +1,11 @@
 package io.paxos.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.NodeSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,6 +88,22 @@ class ConfigResolverTest {
     flags.put(Setting.LINE_PORT, "65535");
     assertThat(resolve().linePort()).hasValue(65535);
     assertThat(resolve().describe()).containsPattern("line-port +65535 +flag --line-port");
+  }
+
+  @Test
+  void theRowaStoresAreOffUnlessSetAndABadListIsRefused() throws IOException {
+    assertThat(resolve().rowaStores()).isEmpty();
+    assertThat(resolve().describe()).containsPattern("rowa-stores +\\(none: off\\) +default");
+    Files.writeString(file, Files.readString(file) + "rowa-stores: 127.0.0.1:7301,h2:7302\n");
+    assertThat(resolve().rowaStores())
+        .containsExactly(new Endpoint("127.0.0.1", 7301), new Endpoint("h2", 7302));
+    flags.put(Setting.ROWA_STORES, "127.0.0.1:7301,");
+    assertThatThrownBy(this::resolve)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("rowa-stores")
+        .hasMessageContaining("give the stores as host:port,...");
+    flags.put(Setting.ROWA_STORES, "127.0.0.1:65536");
+    assertThatThrownBy(this::resolve).isInstanceOf(ConfigException.class);
   }
 
   @Test

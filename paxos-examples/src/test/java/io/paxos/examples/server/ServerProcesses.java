@@ -44,6 +44,11 @@ final class ServerProcesses implements AutoCloseable {
   private final Map<List<Integer>, LinkProxy> links = new LinkedHashMap<>();
   private int runs;
 
+  /**
+   * Environment variables a node's next launches get, by id (after the PAXOS_ ones are removed).
+   */
+  final Map<Integer, Map<String, String>> env = new LinkedHashMap<>();
+
   /** The {@code --log-level} nodes are started with. */
   String logLevel = "warn";
 
@@ -188,6 +193,7 @@ final class ServerProcesses implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
     b.environment().keySet().removeIf(k -> k.startsWith("PAXOS_"));
+    b.environment().putAll(env.getOrDefault(id, Map.of()));
     Process p = b.redirectOutput(log.toFile()).start();
     processes.put(id, p);
     logs.put(id, log);

@@ -3,6 +3,7 @@ package io.paxos.grpc.client;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ChannelCredentials;
 import io.grpc.Status;
+import io.paxos.core.CommandFailedException;
 import io.paxos.core.Consistency;
 import io.paxos.core.config.Role;
 import io.paxos.grpc.Endpoint;
@@ -374,6 +375,8 @@ final class ClientEngine implements NodeConnection.Listener {
         attempt(call);
       }
       case ERROR_INVALID -> fail(call, new IllegalArgumentException(problem));
+      case ERROR_COMMAND_FAILED ->
+          fail(call, new CommandFailedException(e.getExceptionClass(), e.getMessage()));
       default -> fail(call, new IllegalStateException("node failed the call: " + problem));
     }
   }

@@ -49,8 +49,10 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Outcomes.</b> A future completes with the state machine's result, or exceptionally with
  * {@link ClientDeadlineException} (the deadline passed; a command's outcome is unknown), {@link
  * NoReachableNodeException} (no node could be reached; the command was not received), {@link
- * IllegalArgumentException} (the cluster refused the request as invalid, e.g. too large), or {@link
- * IllegalStateException} after {@link #close()}.
+ * io.paxos.core.CommandFailedException} (the state machine threw applying the command, under the
+ * nodes' {@code ApplyFailurePolicy.FAIL_COMMAND}: the same exception class and message as at the
+ * node), {@link IllegalArgumentException} (the cluster refused the request as invalid, e.g. too
+ * large), or {@link IllegalStateException} after {@link #close()}.
  *
  * <p><b>Threading.</b> Thread-safe; no method blocks except {@link #close()}. Futures complete on
  * the client's own thread, which also does all its networking: callbacks attached to them must not

@@ -1,0 +1,78 @@
+package io.paxos.core.runtime;
+
+import io.paxos.core.CommandFailedException;
+import io.paxos.core.config.ApplyFailurePolicy;
+import io.paxos.core.observe.NodeObserver;
+import io.paxos.core.observe.RateLimitedLog;
+import io.paxos.core.protocol.ApplyFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the apply thread does with an exception from the state machine, as the node's {@link
+ * ApplyFailurePolicy} says: rethrow it (the node stops), or make it the command's {@link
+ * ApplyFailure}, reported to the observer and logged at most once per 10 seconds (a state machine
+ * that rejects many commands this way writes no line per command).
+ */
+final class ApplyFailures {
+  private static final Logger log = LoggerFactory.getLogger(ApplyFailures.class);
+
+  private final int nodeId;
+  private final ApplyFailurePolicy policy;
+  private final NodeObserver observer;
+  private final RateLimitedLog warnings = RateLimitedLog.warnings(log);
+
+  ApplyFailures(int nodeId, ApplyFailurePolicy policy, NodeObserver observer) {
+    this.nodeId = nodeId;
+    this.policy = policy;
+    this.observer = observer;
+  }
+
+  /** Stop on every exception (for tests of the parts around it). */
+  static ApplyFailures stopping(int nodeId) {
+    return new ApplyFailures(nodeId, ApplyFailurePolicy.STOP_NODE, new NodeObserver() {});
+  }
+
+  /**
+   * The command's failure for what the state machine threw.
+   *
+   * @throws RuntimeException {@code thrown} itself under {@link ApplyFailurePolicy#STOP_NODE}
+   */
+  ApplyFailure failure(RuntimeException thrown) {
+    if (policy == ApplyFailurePolicy.STOP_NODE) {
+      throw thrown;
+    }
+    return ApplyFailure.of(thrown);
+  }
+
+  /** Report that the command applied in {@code slot} failed with {@code failure}. */
+  void failed(long slot, ApplyFailure failure) {
+    observer.commandFailed(slot, failure.exceptionClass());
+    log(slot, failure);
+  }
+
+  /**
+   * Log that the command replayed in {@code slot} failed again: observers, not started yet, are not
+   * told (they were when it first failed).
+   */
+  void replayed(long slot, ApplyFailure failure) {
+    log(slot, failure);
+  }
+
+  private void log(long slot, ApplyFailure failure) {
+    warnings.event(
+        "node " + nodeId + ": the state machine failed a command",
+        "slot "
+            + slot
+            + ": "
+            + failure.exceptionClass()
+            + ": "
+            + failure.exceptionMessage()
+            + " (the command fails, the node goes on: ApplyFailurePolicy.FAIL_COMMAND)");
+  }
+
+  /** The exception the caller of a failed command gets. */
+  static CommandFailedException toCaller(ApplyFailure failure) {
+    return new CommandFailedException(failure.exceptionClass(), failure.exceptionMessage());
+  }
+}
