@@ -59,6 +59,8 @@ public final class MessageCodec {
       e.setHeartbeat(PhaseCodec.heartbeat(m));
     } else if (message instanceof Message.HeartbeatAck m) {
       e.setHeartbeatAck(PhaseCodec.heartbeatAck(m));
+    } else if (message instanceof Message.PriorityClaim m) {
+      e.setPriorityClaim(PhaseCodec.priorityClaim(m));
     } else if (message instanceof Message.CatchUpRequest m) {
       e.setCatchUpRequest(ServiceCodec.catchUpRequest(m));
     } else if (message instanceof Message.CatchUpReply m) {
@@ -105,6 +107,7 @@ public final class MessageCodec {
         case COMMIT -> PhaseCodec.commit(envelope.getCommit(), from);
         case HEARTBEAT -> PhaseCodec.heartbeat(envelope.getHeartbeat(), from);
         case HEARTBEAT_ACK -> PhaseCodec.heartbeatAck(envelope.getHeartbeatAck(), from);
+        case PRIORITY_CLAIM -> PhaseCodec.priorityClaim(envelope.getPriorityClaim(), from);
         case CATCH_UP_REQUEST -> ServiceCodec.catchUpRequest(envelope.getCatchUpRequest(), from);
         case CATCH_UP_REPLY -> ServiceCodec.catchUpReply(envelope.getCatchUpReply(), from);
         case ACCEPTED_QUERY -> ServiceCodec.acceptedQuery(envelope.getAcceptedQuery(), from);

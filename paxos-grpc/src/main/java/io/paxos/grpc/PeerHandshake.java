@@ -158,7 +158,7 @@ final class PeerHandshake {
             + abbreviate(theirs)
             + ", this node's "
             + abbreviate(fingerprint)
-            + "): give every member the same members, roles and quorums");
+            + "): give every member the same members, roles, priorities and quorums");
   }
 
   /** The answer to an accepted {@code hello}. */

@@ -10,6 +10,7 @@ import io.paxos.grpc.proto.Heartbeat;
 import io.paxos.grpc.proto.HeartbeatAck;
 import io.paxos.grpc.proto.Nack;
 import io.paxos.grpc.proto.Prepare;
+import io.paxos.grpc.proto.PriorityClaim;
 import io.paxos.grpc.proto.Promise;
 
 /** {@link MessageCodec}'s part for the messages of the two phases and leadership. Stateless. */
@@ -123,5 +124,17 @@ final class PhaseCodec {
   static Message.HeartbeatAck heartbeatAck(HeartbeatAck h, int from) {
     return new Message.HeartbeatAck(
         from, ballot(h.hasBallot(), h.getBallot(), "heartbeat ack"), h.getSequence());
+  }
+
+  static PriorityClaim priorityClaim(Message.PriorityClaim m) {
+    return PriorityClaim.newBuilder()
+        .setBallot(ballot(m.ballot()))
+        .setChosenBelow(m.chosenBelow())
+        .build();
+  }
+
+  static Message.PriorityClaim priorityClaim(PriorityClaim c, int from) {
+    return new Message.PriorityClaim(
+        from, ballot(c.hasBallot(), c.getBallot(), "priority claim"), c.getChosenBelow());
   }
 }

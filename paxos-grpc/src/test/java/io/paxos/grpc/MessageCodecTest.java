@@ -79,6 +79,41 @@ class MessageCodecTest {
   }
 
   @Test
+  @DisplayName(
+      "a PriorityClaim without a ballot is refused by the codec; one whose chosen_below does not"
+          + " fit a slot (2^64-1 reads as -1, 2^63 as negative) is refused by the bounds")
+  void priorityClaimBounds() {
+    Envelope noBallot =
+        Envelope.newBuilder()
+            .setPriorityClaim(io.paxos.grpc.proto.PriorityClaim.newBuilder().setChosenBelow(3))
+            .build();
+    assertThatThrownBy(() -> MessageCodec.decode(noBallot, 2))
+        .isInstanceOf(WireFormatException.class)
+        .hasMessageContaining("ballot is missing");
+    Ballot ballot = Ballot.newBuilder().setRound(4).setNodeId(1).build();
+    for (long wire : new long[] {-1L, Long.MIN_VALUE, (1L << 62) + 1}) {
+      Envelope e =
+          Envelope.newBuilder()
+              .setPriorityClaim(
+                  io.paxos.grpc.proto.PriorityClaim.newBuilder()
+                      .setBallot(ballot)
+                      .setChosenBelow(wire))
+              .build();
+      Message m = MessageCodec.decode(e, 2);
+      assertThat(io.paxos.core.protocol.MessageBounds.malformed(m)).as("wire %d", wire).isPresent();
+    }
+    Envelope ok =
+        Envelope.newBuilder()
+            .setPriorityClaim(
+                io.paxos.grpc.proto.PriorityClaim.newBuilder()
+                    .setBallot(ballot)
+                    .setChosenBelow(1L << 62))
+            .build();
+    assertThat(io.paxos.core.protocol.MessageBounds.malformed(MessageCodec.decode(ok, 2)))
+        .isEmpty();
+  }
+
+  @Test
   @DisplayName("the sender comes from the stream, not from the bytes")
   void senderIsTheStreamsPeer() {
     Envelope envelope =

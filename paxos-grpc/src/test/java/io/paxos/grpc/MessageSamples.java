@@ -41,6 +41,8 @@ final class MessageSamples {
         new Message.Heartbeat(from, ballot, 12, Long.MAX_VALUE),
         new Message.Heartbeat(from, ballot, -1, Long.MIN_VALUE),
         new Message.HeartbeatAck(from, ballot, 77),
+        new Message.PriorityClaim(from, ballot, 0),
+        new Message.PriorityClaim(from, ballot, 1_000_000),
         new Message.CatchUpRequest(from, 3, 256),
         new Message.CatchUpReply(from, 3, List.of(batch, Value.NOOP)),
         new Message.AcceptedQuery(from, 0x7fff_ffff_ffffL, 3, 900),

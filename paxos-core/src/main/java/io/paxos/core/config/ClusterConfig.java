@@ -12,9 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The membership of a cluster: which nodes exist, which roles each hosts, and the quorum sizes of
- * the two phases. Immutable and validated once, here: a configuration that could lose safety (two
- * quorums that need not intersect, duplicate ids) is refused with a message saying what is wrong.
+ * The membership of a cluster: which nodes exist, which roles each hosts (and its leader priority,
+ * docs/leader-priority.md), and the quorum sizes of the two phases. Immutable and validated once,
+ * here: a configuration that could lose safety (two quorums that need not intersect, duplicate ids)
+ * is refused with a message saying what is wrong.
  *
  * <p>By default both phases use majorities of the acceptors. Flexible quorums (Howard et al.) are
  * allowed: any phase-1 size {@code q1} and phase-2 size {@code q2} with {@code q1 + q2 >
@@ -141,6 +142,46 @@ public record ClusterConfig(
     return -1;
   }
 
+  /** Whether any member has a leader priority (docs/leader-priority.md). */
+  public boolean hasPriorities() {
+    for (Member m : members) {
+      if (m.priority() != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The leader priority of member {@code id}; 0 if it has none or is not a member. */
+  public int priority(int id) {
+    return member(id).map(Member::priority).orElse(0);
+  }
+
+  /**
+   * How many distinct priorities of proposers are above member {@code id}'s: 0 for a proposer of
+   * the highest priority, and for every node when no member has a priority. A proposer waits this
+   * many extra election timeouts before it campaigns, so that the highest live one campaigns first.
+   */
+  public int priorityRank(int id) {
+    int own = priority(id);
+    return (int)
+        members.stream()
+            .filter(m -> m.has(Role.PROPOSER) && m.priority() > own)
+            .mapToInt(Member::priority)
+            .distinct()
+            .count();
+  }
+
+  /** This configuration with member {@code id}'s leader priority set to {@code priority}. */
+  public ClusterConfig withPriority(int id, int priority) {
+    if (!contains(id)) {
+      throw new IllegalArgumentException("node " + id + " is not a member of " + clusterId);
+    }
+    List<Member> changed =
+        members.stream().map(m -> m.id() == id ? m.withPriority(priority) : m).toList();
+    return new ClusterConfig(clusterId, changed, phase1Quorum, phase2Quorum);
+  }
+
   /**
    * A stable hash of everything nodes must agree on to form one cluster: the cluster id, each
    * member's id and roles, and the two quorum sizes. Nodes exchange it in their handshake and
@@ -152,8 +193,11 @@ public record ClusterConfig(
    * the number of UTF-16 code units of the cluster id, then each unit as 2 bytes; the number of
    * members; for each member in ascending id order its id and its roles as a bit set (proposer 1,
    * acceptor 2, learner 4, fixed here and not taken from the enum's order); the phase-1 quorum; the
-   * phase-2 quorum. Addresses and protocol timings are not part of it. Changing this encoding is a
-   * wire-incompatible change: raise the tag's version.
+   * phase-2 quorum. When a member has a leader priority ({@link #hasPriorities()}), the tag is
+   * {@code paxos-cluster-config-v2} instead and each member's priority follows, in ascending id
+   * order; a configuration without priorities keeps its v1 fingerprint. Addresses and protocol
+   * timings are not part of it. Changing this encoding is a wire-incompatible change: raise the
+   * tag's version.
    *
    * @return 64 lowercase hex digits
    */
@@ -164,7 +208,8 @@ public record ClusterConfig(
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform provides SHA-256", e);
     }
-    String tag = "paxos-cluster-config-v1";
+    boolean priorities = hasPriorities();
+    String tag = priorities ? "paxos-cluster-config-v2" : "paxos-cluster-config-v1";
     for (int i = 0; i < tag.length(); i++) {
       sha.update((byte) tag.charAt(i));
     }
@@ -185,6 +230,11 @@ public record ClusterConfig(
     }
     putInt(sha, phase1Quorum);
     putInt(sha, phase2Quorum);
+    if (priorities) {
+      for (Member m : members) {
+        putInt(sha, m.priority());
+      }
+    }
     return HexFormat.of().formatHex(sha.digest());
   }
 

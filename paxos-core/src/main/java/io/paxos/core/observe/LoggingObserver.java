@@ -71,6 +71,11 @@ public final class LoggingObserver implements NodeObserver {
           format(ballot),
           higher.nodeId(),
           format(higher));
+    } else if (why == LeadershipLoss.HANDED_OVER) {
+      log.info(
+          "node {} handed leadership (ballot {}) over to a caught-up proposer of higher priority",
+          nodeId,
+          format(ballot));
     } else {
       log.info(
           "node {} lost leadership (ballot {}): no quorum of acceptors answered within the"

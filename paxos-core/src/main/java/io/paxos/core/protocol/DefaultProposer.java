@@ -35,6 +35,14 @@ import java.util.random.RandomGenerator;
  *       one slot only, so once the slot is learned chosen with a value without it (from this node's
  *       learner, this proposer's own later leadership, or a catch-up reply), it is known not chosen
  *       and goes back unproposed too, instead of waiting for the client's timeout.
+ *   <li><b>Leader priority</b> (when members have priorities; docs/leader-priority.md). A proposer
+ *       waits one extra maximum election timeout for each distinct priority of proposers above its
+ *       own, so the highest live one campaigns first. A follower of higher priority than the leader
+ *       answers its heartbeats with a {@code PriorityClaim} once it knows chosen every slot the
+ *       heartbeat said was; the leader then proposes no new slot until all it proposed are chosen
+ *       and a claim shows the follower has them too, and steps down: it stops heartbeating, and the
+ *       highest live proposer, whose election timeout is the shortest, campaigns first. A hand-over
+ *       is an ordinary new ballot.
  *   <li><b>Reads.</b> A read index is the next slot to propose, once a heartbeat sent after the
  *       read arrived is acknowledged by a phase-2 quorum; with leases on, a lease read gets it
  *       without that round trip while the leader's lease holds ({@link LeaderLease},
@@ -87,6 +95,10 @@ public final class DefaultProposer implements Proposer {
   // well as by slots keeps a burst of large commands from queueing heartbeats behind it for
   // longer than an election timeout.
   private final long inFlightBudget;
+  // Leader priority: this proposer's own, and the extra wait before it campaigns (0 without
+  // priorities, so that runs without them draw and wait exactly as before).
+  private final int priority;
+  private final long priorityDelay;
 
   private State state = State.FOLLOWER;
   private Ballot ballot = Ballot.ZERO;
@@ -134,6 +146,13 @@ public final class DefaultProposer implements Proposer {
   private final ArrayDeque<PendingRead> leaseReadsArrived = new ArrayDeque<>();
   private final ArrayDeque<PendingRead> leaseReadsDue = new ArrayDeque<>();
 
+  // A leader handing leadership over to a proposer of higher priority: since when it proposes no
+  // new slot (NONE if it is not handing over), and before when it may start again after giving up.
+  private static final long NONE = Long.MIN_VALUE;
+  private long handingOverSince = NONE;
+  private long handOverRetryAt = NONE;
+  private boolean handedOver;
+
   // Slots whose commands' outcome this proposer lost when it stepped down.
   private final UnresolvedSlots unresolved;
 
@@ -165,6 +184,8 @@ public final class DefaultProposer implements Proposer {
     this.unresolved = new UnresolvedSlots(Math.max(1024, options.window() * 4));
     this.knownChosen = state.nextChosenSlot();
     this.lease = new LeaderLease(options.leaseHoldMs());
+    this.priority = config.priority(id);
+    this.priorityDelay = config.priorityRank(id) * options.electionTimeoutMaxMs();
   }
 
   private static boolean contains(int[] ids, int id) {
@@ -204,7 +225,7 @@ public final class DefaultProposer implements Proposer {
   @Override
   public void tick(long now, Outbox out) {
     if (electionDeadline == Long.MIN_VALUE) {
-      electionDeadline = now + randomTimeout();
+      electionDeadline = now + electionTimeout();
     }
     if (state == State.LEADER) {
       leaderTick(now, out);
@@ -225,6 +246,11 @@ public final class DefaultProposer implements Proposer {
   }
 
   private void leaderTick(long now, Outbox out) {
+    if (handingOverSince != NONE && now - handingOverSince >= options.electionTimeoutMinMs()) {
+      // The claimant did not catch up in time: lead on, and wait before pausing proposals again.
+      handingOverSince = NONE;
+      handOverRetryAt = now + options.electionTimeoutMaxMs();
+    }
     if (now - lastHeartbeatAt >= options.heartbeatIntervalMs()) {
       sendHeartbeat(now, out);
     }
@@ -288,6 +314,11 @@ public final class DefaultProposer implements Proposer {
     commitSent = Math.max(commitSent, commitIndex);
   }
 
+  /** The election timeout from now: random, plus the wait of this proposer's priority. */
+  private long electionTimeout() {
+    return randomTimeout() + priorityDelay;
+  }
+
   private long randomTimeout() {
     long min = options.electionTimeoutMinMs();
     return min + random.nextLong(options.electionTimeoutMaxMs() - min + 1);
@@ -307,6 +338,7 @@ public final class DefaultProposer implements Proposer {
     out.persistRound(round);
     ballot = new Ballot(round, id);
     state = State.CANDIDATE;
+    handedOver = false;
     leaderHint = 0;
     promisedBy = 0;
     promisedFrom = 0;
@@ -314,7 +346,7 @@ public final class DefaultProposer implements Proposer {
     prepareFrom = knownChosen;
     Arrays.fill(reportedBelow, prepareFrom);
     out.send(acceptors, new Message.Prepare(id, ballot, prepareFrom));
-    electionDeadline = now + randomTimeout();
+    electionDeadline = now + electionTimeout();
   }
 
   @Override
@@ -404,6 +436,8 @@ public final class DefaultProposer implements Proposer {
     Arrays.fill(lastContact, now);
     Arrays.fill(ackedSequence, 0);
     lease.reset();
+    handingOverSince = NONE;
+    handOverRetryAt = NONE;
     sendHeartbeat(now, out);
   }
 
@@ -444,6 +478,7 @@ public final class DefaultProposer implements Proposer {
       return;
     }
     while (!queue.isEmpty()
+        && handingOverSince == NONE
         && nextSlot - commitIndex < options.window()
         && (inFlightBytes < inFlightBudget || nextSlot == commitIndex)) {
       InFlight f = new InFlight(nextBatch());
@@ -599,6 +634,51 @@ public final class DefaultProposer implements Proposer {
     }
   }
 
+  @Override
+  public void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out) {
+    Ballot leader = heartbeat.ballot();
+    if (state == State.FOLLOWER
+        && leader.equals(leaderBallot)
+        && priority > config.priority(leader.nodeId())
+        && knownChosen >= heartbeat.commitSlot()) {
+      out.send(heartbeat.from(), new Message.PriorityClaim(id, leader, knownChosen));
+    }
+  }
+
+  @Override
+  public void onPriorityClaim(Message.PriorityClaim claim, long now, Outbox out) {
+    if (state != State.LEADER
+        || !claim.ballot().equals(ballot)
+        || claim.from() == id
+        || config.priority(claim.from()) <= priority) {
+      return;
+    }
+    if (commitIndex == nextSlot && claim.chosenBelow() >= commitIndex) {
+      handOver(now, out);
+    } else if (handingOverSince == NONE && now >= handOverRetryAt) {
+      handingOverSince = now; // propose nothing new until what is in flight is chosen
+    }
+  }
+
+  /**
+   * Step down for a proposer of higher priority that knows every slot this leader chose: tell the
+   * learners the final commit point and stop heartbeating. Nothing is in flight, so no command's
+   * outcome becomes unknown; the highest live proposer campaigns first (its timeout is shortest).
+   */
+  private void handOver(long now, Outbox out) {
+    if (commitIndex > commitSent) {
+      out.send(learners, new Message.Commit(id, ballot, commitIndex));
+      commitSent = commitIndex;
+    }
+    stepDown(Ballot.ZERO, now, out);
+    handedOver = true;
+  }
+
+  @Override
+  public boolean handedOver() {
+    return handedOver;
+  }
+
   private boolean confirmed(long sequence) {
     int acks = 0;
     for (long acked : ackedSequence) {
@@ -632,7 +712,7 @@ public final class DefaultProposer implements Proposer {
       // used a higher ballot and failed).
       leaderBallot = leader;
       leaderHint = leader.nodeId();
-      electionDeadline = now + randomTimeout();
+      electionDeadline = now + electionTimeout();
     }
   }
 
@@ -662,10 +742,11 @@ public final class DefaultProposer implements Proposer {
     leaseReadsArrived.clear();
     lease.reset();
     readRoundWanted = false;
+    handingOverSince = NONE;
     inFlight.reset(1);
     inFlightBytes = 0;
     committed.reset(1);
-    electionDeadline = now + randomTimeout();
+    electionDeadline = now + electionTimeout();
   }
 
   /** Remember the commands in slots not known chosen: their outcome is now unknown here. */

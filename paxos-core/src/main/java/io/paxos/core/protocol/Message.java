@@ -82,6 +82,14 @@ public sealed interface Message extends PeerMessage {
   record HeartbeatAck(int from, Ballot ballot, long sequence) implements Message {}
 
   /**
+   * Leader priority (docs/leader-priority.md): proposer {@code from}, whose priority is above that
+   * of the leader of {@code ballot}, is live and knows every slot below {@code chosenBelow} chosen.
+   * Sent in answer to that leader's heartbeat, and only when priorities are configured; a leader
+   * whose commit point the sender has reached hands leadership over to it.
+   */
+  record PriorityClaim(int from, Ballot ballot, long chosenBelow) implements Message {}
+
+  /**
    * A learner asks a peer for the chosen values of up to {@code maxSlots} slots from {@code
    * fromSlot}.
    */

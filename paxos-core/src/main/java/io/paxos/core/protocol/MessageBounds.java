@@ -126,6 +126,9 @@ public final class MessageBounds {
       slot("Heartbeat commitSlot", m.commitSlot());
     } else if (message instanceof Message.HeartbeatAck m) {
       ballot("HeartbeatAck", m.ballot());
+    } else if (message instanceof Message.PriorityClaim m) {
+      ballot("PriorityClaim", m.ballot());
+      slot("PriorityClaim chosenBelow", m.chosenBelow());
     } else if (message instanceof Message.CatchUpRequest m) {
       slot("CatchUpRequest fromSlot", m.fromSlot());
       count("CatchUpRequest maxSlots", m.maxSlots());
@@ -231,6 +234,8 @@ public final class MessageBounds {
       roundWithin("Heartbeat", m.ballot(), reach);
     } else if (message instanceof Message.HeartbeatAck m) {
       roundWithin("HeartbeatAck", m.ballot(), reach);
+    } else if (message instanceof Message.PriorityClaim m) {
+      roundWithin("PriorityClaim", m.ballot(), reach);
     } else if (message instanceof Message.Forward m) {
       roundWithin("Forward", m.leaderBallot(), reach);
     }
@@ -295,7 +300,8 @@ public final class MessageBounds {
     if (m instanceof Message.Prepare
         || m instanceof Message.Accept
         || m instanceof Message.Commit
-        || m instanceof Message.Heartbeat) {
+        || m instanceof Message.Heartbeat
+        || m instanceof Message.PriorityClaim) {
       return Role.PROPOSER;
     }
     if (m instanceof Message.Promise

@@ -80,6 +80,27 @@ public interface Proposer {
   void onHeartbeatAck(Message.HeartbeatAck ack, long now, Outbox out);
 
   /**
+   * Another node's leader heartbeat, after this node took it in (its learner has its commit point):
+   * with leader priorities, a proposer of higher priority than the leader answers with a {@link
+   * Message.PriorityClaim} once it has caught up (docs/leader-priority.md). Nothing by default.
+   */
+  default void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out) {}
+
+  /**
+   * A proposer of higher priority than this one claims leadership: a leader that it has caught up
+   * with hands leadership over (docs/leader-priority.md). Ignored by default.
+   */
+  default void onPriorityClaim(Message.PriorityClaim claim, long now, Outbox out) {}
+
+  /**
+   * Whether this proposer last stopped leading to hand leadership over to a proposer of higher
+   * priority (until it campaigns or follows another leader). False by default.
+   */
+  default boolean handedOver() {
+    return false;
+  }
+
+  /**
    * Another node leads with {@code ballot} and reports every slot below {@code commitSlot} chosen
    * (from its {@code Accept}, {@code Commit} or {@code Heartbeat}).
    */

@@ -439,10 +439,21 @@ public final class ProtocolNode {
       if (learner != null) {
         learner.onCommit(m.ballot(), m.commitSlot(), now, out);
       }
+      if (proposer != null && m.from() != id && config.hasPriorities()) {
+        if (learner != null) {
+          proposer.onChosenPrefix(learner.nextSlot());
+        }
+        proposer.onHeartbeat(m, now, out);
+      }
 
     } else if (message instanceof Message.HeartbeatAck m) {
       if (proposer != null) {
         proposer.onHeartbeatAck(m, now, out);
+      }
+
+    } else if (message instanceof Message.PriorityClaim m) {
+      if (proposer != null) {
+        proposer.onPriorityClaim(m, now, out);
       }
 
     } else if (message instanceof Message.CatchUpRequest m) {

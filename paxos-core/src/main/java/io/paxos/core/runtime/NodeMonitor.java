@@ -173,6 +173,8 @@ final class NodeMonitor implements NodeGauges {
       Ballot higher = proposer.leaderBallot();
       if (higher.isAbove(ledWith)) {
         observer.lostLeadership(ledWith, LeadershipLoss.HIGHER_BALLOT, higher);
+      } else if (proposer.handedOver()) {
+        observer.lostLeadership(ledWith, LeadershipLoss.HANDED_OVER, Ballot.ZERO);
       } else {
         observer.lostLeadership(ledWith, LeadershipLoss.QUORUM_LOST, Ballot.ZERO);
       }

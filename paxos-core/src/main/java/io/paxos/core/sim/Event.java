@@ -31,7 +31,9 @@ final class Event {
     KV_TIMEOUT,
     /** A key-value client's request reaches {@code node}. */
     KV_REQUEST,
-    READ
+    READ,
+    /** The network has been calm long enough: check leader priority ({@link PriorityChecker}). */
+    PRIORITY_CHECK
   }
 
   final long time;

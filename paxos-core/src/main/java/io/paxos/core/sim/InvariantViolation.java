@@ -22,6 +22,9 @@ public final class InvariantViolation extends RuntimeException {
   public static final String HANDED_BACK_APPLIED = "handed-back-command-applied";
   public static final String STALE_READ_INDEX = "stale-read-index";
 
+  /** Once the network is calm, no live proposer of the highest live priority leads (alone). */
+  public static final String LEADER_PRIORITY = "leader-priority";
+
   /** A key-value client's history of writes, linearizable and lease reads is not linearizable. */
   public static final String LINEARIZABILITY = "linearizability";
 

@@ -399,7 +399,7 @@ public final class SimOptions {
   /** Mutable builder of {@link SimOptions}; not thread-safe. */
   public static final class Builder {
     private final long seed;
-    private final ClusterConfig cluster;
+    private ClusterConfig cluster;
     private String label = "custom";
     private ProtocolOptions protocol = ProtocolOptions.defaults();
     private RoleFactory roles = RoleFactory.DEFAULT;
@@ -432,6 +432,12 @@ public final class SimOptions {
 
     public Builder label(String label) {
       this.label = label;
+      return this;
+    }
+
+    /** Another cluster than the one the builder started with (e.g. with leader priorities). */
+    public Builder cluster(ClusterConfig cluster) {
+      this.cluster = Objects.requireNonNull(cluster, "cluster");
       return this;
     }
 

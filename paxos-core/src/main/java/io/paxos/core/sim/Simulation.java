@@ -91,6 +91,8 @@ public final class Simulation {
   private boolean healed;
   private long healedAt;
   private long deadline = Long.MAX_VALUE;
+  // With leader priorities, whether the check after the calm period ran (true without them).
+  private boolean priorityChecked;
   private int crashes;
   private int wipes;
   private final java.util.Set<Integer> wiped = new java.util.TreeSet<>();
@@ -106,6 +108,7 @@ public final class Simulation {
   private Simulation(SimOptions options) {
     this.options = options;
     this.random = new SplittableRandom(options.seed());
+    this.priorityChecked = !options.cluster().hasPriorities();
     int maxId = 0;
     for (Member m : options.cluster().members()) {
       maxId = Math.max(maxId, m.id());
@@ -191,7 +194,11 @@ public final class Simulation {
       kv.start();
       scheduleFaults();
       queue.add(options.workloadMs(), Event.Kind.END_FAULTS, 0, 0, 0, null);
-      while (!(healed && workload.allComplete() && kv.allComplete() && converged())) {
+      while (!(healed
+          && priorityChecked
+          && workload.allComplete()
+          && kv.allComplete()
+          && converged())) {
         event = queue.poll();
         now = event.time;
         if (now > deadline) {
@@ -316,6 +323,9 @@ public final class Simulation {
         break;
       case READ:
         leaseRead();
+        break;
+      case PRIORITY_CHECK:
+        checkPriority();
         break;
       default:
         throw new IllegalStateException("unknown event " + e);
@@ -932,6 +942,10 @@ public final class Simulation {
     deadline = now + options.livenessBoundMs();
     network.heal();
     network.calm(options.protocol().heartbeatIntervalMs() / 2);
+    if (!priorityChecked) {
+      long at = now + PriorityChecker.calmMs(options.cluster(), options.protocol());
+      queue.add(at, Event.Kind.PRIORITY_CHECK, 0, 0, 0, null);
+    }
     for (SimNode n : all) {
       n.armedCrash = SimNode.ArmedCrash.NONE;
       n.pausedUntil = Math.min(n.pausedUntil, now);
@@ -940,6 +954,18 @@ public final class Simulation {
   }
 
   // ---- liveness and reports ----
+
+  /** Leader priority, once the network has been calm long enough ({@link PriorityChecker}). */
+  private void checkPriority() {
+    SortedMap<Integer, Boolean> leading = new TreeMap<>();
+    for (SimNode n : all) {
+      if (n.up() && n.protocol.votes() && n.protocol.proposer().isPresent()) {
+        leading.put(n.id, n.isLeader());
+      }
+    }
+    PriorityChecker.check(options.cluster(), healedAt, now, leading);
+    priorityChecked = true;
+  }
 
   private SortedMap<Integer, Long> learnerNextSlots() {
     SortedMap<Integer, Long> next = new TreeMap<>();

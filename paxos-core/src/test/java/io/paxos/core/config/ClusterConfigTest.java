@@ -193,6 +193,44 @@ class ClusterConfigTest {
   }
 
   @Test
+  @DisplayName(
+      "leader priorities: part of the fingerprint (v2) when any is set, absent (v1, unchanged)"
+          + " when all are 0; ranks count distinct higher priorities of proposers only")
+  void priorities() {
+    ClusterConfig plain = ClusterConfig.of("kv", 1, 2, 3);
+    ClusterConfig zeros = plain.withPriority(2, 0);
+    assertThat(zeros.hasPriorities()).isFalse();
+    assertThat(zeros.fingerprint()).isEqualTo(plain.fingerprint());
+
+    ClusterConfig ranked = plain.withPriority(2, 5).withPriority(3, 10);
+    assertThat(ranked.hasPriorities()).isTrue();
+    assertThat(ranked.fingerprint()).isNotEqualTo(plain.fingerprint());
+    assertThat(ranked.fingerprint())
+        .isNotEqualTo(plain.withPriority(2, 10).withPriority(3, 5).fingerprint());
+    assertThat(ranked.fingerprint())
+        .isEqualTo(
+            ClusterConfig.of("kv", 3, 2, 1).withPriority(3, 10).withPriority(2, 5).fingerprint());
+    assertThat(ranked.priority(3)).isEqualTo(10);
+    assertThat(ranked.priority(99)).isZero();
+    assertThat(ranked.priorityRank(3)).isZero();
+    assertThat(ranked.priorityRank(2)).isEqualTo(1);
+    assertThat(ranked.priorityRank(1)).isEqualTo(2);
+    assertThat(plain.priorityRank(1)).isZero();
+    // A priority on a node that cannot lead (no proposer) makes no one wait.
+    ClusterConfig acceptorOnly =
+        ClusterConfig.withMajorities(
+            "kv",
+            List.of(
+                Member.allRoles(1),
+                Member.allRoles(2),
+                Member.of(3, Role.ACCEPTOR).withPriority(9)));
+    assertThat(acceptorOnly.priorityRank(1)).isZero();
+    assertThatThrownBy(() -> plain.withPriority(4, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("node 4 is not a member");
+  }
+
+  @Test
   @DisplayName("the fingerprint changes with the cluster id, any member, any role or any quorum")
   void fingerprintSeesEveryDifference() {
     ClusterConfig base = ClusterConfig.of("kv", 1, 2, 3);

@@ -24,6 +24,26 @@ class MemberTest {
   }
 
   @Test
+  @DisplayName(
+      "leader priorities outside 0..MAX_PRIORITY are refused in one line naming the node and range;"
+          + " the default is 0 (none)")
+  void priorityOutOfRangeRefused() {
+    for (int bad : new int[] {-1, Member.MAX_PRIORITY + 1, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+      assertThatThrownBy(() -> Member.allRoles(3).withPriority(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "priority "
+                  + bad
+                  + " of node 3 is out of range: use 0 (none) to "
+                  + Member.MAX_PRIORITY);
+    }
+    assertThat(Member.allRoles(3).priority()).isZero();
+    assertThat(Member.allRoles(3).withPriority(0).priority()).isZero();
+    assertThat(Member.allRoles(3).withPriority(Member.MAX_PRIORITY).priority())
+        .isEqualTo(Member.MAX_PRIORITY);
+  }
+
+  @Test
   @DisplayName("a node hosting no role is refused")
   void noRoleRefused() {
     assertThatThrownBy(() -> new Member(4, Set.of()))

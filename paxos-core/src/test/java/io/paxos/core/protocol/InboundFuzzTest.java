@@ -239,6 +239,7 @@ class InboundFuzzTest {
     kinds.add(Combinators.combine(from, ballots(), slots()).as(Message.Commit::new));
     kinds.add(Combinators.combine(from, ballots(), slots(), slots()).as(Message.Heartbeat::new));
     kinds.add(Combinators.combine(from, ballots(), slots()).as(Message.HeartbeatAck::new));
+    kinds.add(Combinators.combine(from, ballots(), slots()).as(Message.PriorityClaim::new));
     kinds.add(Combinators.combine(from, slots(), counts()).as(Message.CatchUpRequest::new));
     kinds.add(Combinators.combine(from, slots(), valueLists()).as(Message.CatchUpReply::new));
     kinds.add(Combinators.combine(from, slots(), slots(), slots()).as(Message.AcceptedQuery::new));

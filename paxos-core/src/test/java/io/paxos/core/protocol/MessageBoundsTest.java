@@ -48,6 +48,26 @@ class MessageBoundsTest {
   }
 
   @Test
+  void priorityClaimsComeFromProposersWithBoundedBallotAndSlot() {
+    assertThat(check(new Message.PriorityClaim(2, b(1, 1), 0))).isEmpty();
+    assertThat(check(new Message.PriorityClaim(2, b(1, 1), MAX_SLOT))).isEmpty();
+    assertThat(check(new Message.PriorityClaim(2, b(1, 1), MAX_SLOT + 1))).isPresent();
+    assertThat(check(new Message.PriorityClaim(2, b(1, 1), -1))).isPresent();
+    assertThat(check(new Message.PriorityClaim(2, b(1, 1), Long.MAX_VALUE))).isPresent();
+    assertThat(check(new Message.PriorityClaim(2, b(MAX_ROUND, 1), 1))).isEmpty();
+    assertThat(check(new Message.PriorityClaim(2, b(MAX_ROUND + 1, 1), 1))).isPresent();
+    assertThat(check(new Message.PriorityClaim(4, b(1, 1), 1)))
+        .hasValueSatisfying(r -> assertThat(r).contains("hosts no PROPOSER"));
+    assertThat(check(new Message.PriorityClaim(5, b(1, 1), 1))).isPresent();
+    assertThat(check(new Message.PriorityClaim(9, b(1, 1), 1))).isPresent();
+    long reach = 10 + (1L << 40);
+    assertThat(bounds.refusal(new Message.PriorityClaim(2, b(reach, 1), 1), FRONTIER, 10))
+        .isEmpty();
+    assertThat(bounds.refusal(new Message.PriorityClaim(2, b(reach + 1, 1), 1), FRONTIER, 10))
+        .isPresent();
+  }
+
+  @Test
   void roundsUpToTheMaximumPassAndAboveAreRefused() {
     assertThat(check(new Message.Heartbeat(2, b(MAX_ROUND, 2), 0, 0))).isEmpty();
     assertThat(check(new Message.Heartbeat(2, b(MAX_ROUND + 1, 2), 0, 0))).isPresent();

@@ -104,6 +104,21 @@ abstract class DelegatingProposer implements Proposer {
   }
 
   @Override
+  public void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out) {
+    delegate.onHeartbeat(heartbeat, now, out);
+  }
+
+  @Override
+  public void onPriorityClaim(Message.PriorityClaim claim, long now, Outbox out) {
+    delegate.onPriorityClaim(claim, now, out);
+  }
+
+  @Override
+  public boolean handedOver() {
+    return delegate.handedOver();
+  }
+
+  @Override
   public void onLeaderMessage(Ballot ballot, long commitSlot, long now, Outbox out) {
     delegate.onLeaderMessage(ballot, commitSlot, now, out);
   }

@@ -20,6 +20,9 @@ class TypedLayerTest {
           .resideInAPackage("io.paxos.core..")
           .and()
           .resideOutsideOfPackage("io.paxos.core.typed..")
+          .and()
+          // The state machine simulation for users sits above both APIs, as users' code does.
+          .resideOutsideOfPackage("io.paxos.core.testing..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("io.paxos.core.typed..")

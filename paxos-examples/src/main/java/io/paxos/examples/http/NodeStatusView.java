@@ -73,6 +73,10 @@ final class NodeStatusView {
     body.put("cluster", node.config().clusterId());
     body.put("node", s.nodeId());
     body.put("roles", roles(node.config().member(s.nodeId()).orElseThrow()));
+    boolean priorities = node.config().hasPriorities();
+    if (priorities) {
+      body.put("priority", node.config().priority(s.nodeId()));
+    }
     body.put("is_leader", s.leader());
     body.put("leader", leader().orElse(null));
     body.put("ballot", ballot(s.ballot()));
@@ -101,6 +105,9 @@ final class NodeStatusView {
       Map<String, Object> member = new LinkedHashMap<>();
       member.put("id", m.id());
       member.put("roles", roles(m));
+      if (priorities) {
+        member.put("priority", m.priority());
+      }
       member.put("http", httpAddresses.get(m.id()));
       member.put("self", m.id() == s.nodeId());
       if (m.id() != s.nodeId()) {

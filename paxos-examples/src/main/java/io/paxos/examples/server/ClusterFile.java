@@ -33,6 +33,7 @@ import java.util.OptionalInt;
  * members:
  *   - {id: 1, address: 127.0.0.1:9001, http: 8081, roles: [proposer, acceptor, learner]}
  *   - {id: 2, address: 127.0.0.1:9002, http: 8082}          # roles default to all three
+ *   - {id: 3, address: 127.0.0.1:9003, priority: 10}         # leader priority, 0 (none) to 1000
  * quorums: {phase1: 2, phase2: 2}                             # optional: majorities
  * protocol: {heartbeat-interval: 50ms, election-timeout: 300ms..600ms, batch-max-bytes: 1MiB}
  * snapshots: {every-slots: 100000, every-bytes: 64MiB}        # or {enabled: false}
@@ -82,7 +83,8 @@ public record ClusterFile(
           "oplog",
           "rowa-stores",
           "log-level");
-  private static final List<String> MEMBER = List.of("id", "address", "http", "roles", "data-dir");
+  private static final List<String> MEMBER =
+      List.of("id", "address", "http", "roles", "data-dir", "priority");
 
   public ClusterFile {
     Objects.requireNonNull(path, "path");
@@ -99,11 +101,24 @@ public record ClusterFile(
    * @param http its HTTP port on the same host, if it serves HTTP
    * @param roles the roles it hosts
    * @param dataDir its own data directory, if the file gives one for it
+   * @param priority its leader priority, 0 (none, the default) to {@link Member#MAX_PRIORITY}
+   *     (docs/leader-priority.md)
    */
   public record Node(
-      int id, Endpoint address, OptionalInt http, List<Role> roles, Optional<String> dataDir) {
+      int id,
+      Endpoint address,
+      OptionalInt http,
+      List<Role> roles,
+      Optional<String> dataDir,
+      int priority) {
     public Node {
       roles = List.copyOf(roles);
+    }
+
+    /** A member without leader priority. */
+    public Node(
+        int id, Endpoint address, OptionalInt http, List<Role> roles, Optional<String> dataDir) {
+      this(id, address, http, roles, dataDir, 0);
     }
 
     /** Its HTTP address (the gRPC address's host), if it serves HTTP. */
@@ -282,6 +297,6 @@ public record ClusterFile(
   }
 
   static Member member(Node n) {
-    return new Member(n.id(), EnumSet.copyOf(n.roles()));
+    return new Member(n.id(), EnumSet.copyOf(n.roles()), n.priority());
   }
 }

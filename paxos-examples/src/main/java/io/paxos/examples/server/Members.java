@@ -88,7 +88,12 @@ final class Members {
         node.has("data-dir")
             ? Optional.of(f.scalar(node.get("data-dir"), field + ".data-dir").text())
             : Optional.empty();
-    return new ClusterFile.Node(id, address, http, roles(node.get("roles"), field), dataDir);
+    int priority =
+        node.has("priority")
+            ? f.integer(node.get("priority"), field + ".priority", 0, Member.MAX_PRIORITY)
+            : 0;
+    return new ClusterFile.Node(
+        id, address, http, roles(node.get("roles"), field), dataDir, priority);
   }
 
   /** Refuse a host and port that another member already uses. */

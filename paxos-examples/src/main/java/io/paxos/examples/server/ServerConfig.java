@@ -120,6 +120,7 @@ public record ServerConfig(
                 + (n.http().isPresent() ? " http " + n.http().getAsInt() : "")
                 + " "
                 + n.roles().stream().map(Members::name).collect(Collectors.joining(",", "[", "]"))
+                + (n.priority() > 0 ? " priority " + n.priority() : "")
                 + (n.id() == nodeId ? " (this node)" : ""),
             "file members"
           });

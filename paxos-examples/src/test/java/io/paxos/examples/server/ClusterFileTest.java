@@ -156,6 +156,46 @@ class ClusterFileTest {
   }
 
   @Test
+  void readsLeaderPrioritiesIntoTheMembershipAndItsFingerprint() throws IOException {
+    ClusterFile f =
+        load(
+            """
+            cluster: t
+            members:
+              - {id: 1, address: 127.0.0.1:9001, http: 8081, priority: 0}
+              - {id: 2, address: 127.0.0.1:9002, http: 8082, priority: 1000}
+              - {id: 3, address: 127.0.0.1:9003, http: 8083}
+            """);
+    assertThat(f.node(2).orElseThrow().priority()).isEqualTo(1000);
+    assertThat(f.node(3).orElseThrow().priority()).isZero();
+    assertThat(f.config().priority(1)).isZero();
+    assertThat(f.config().priority(2)).isEqualTo(1000);
+    assertThat(f.config().hasPriorities()).isTrue();
+    // Nodes that disagree on priorities refuse each other: the fingerprint covers them.
+    ClusterFile without = load(THREE.replace("cluster: t", "cluster: t"));
+    assertThat(without.config().hasPriorities()).isFalse();
+    assertThat(f.config().fingerprint()).isNotEqualTo(without.config().fingerprint());
+    // Written as 0 everywhere, priorities are absent: the fingerprint is the one without them.
+    ClusterFile zeros = load(THREE.replace("http: 8081}", "http: 8081, priority: 0}"));
+    assertThat(zeros.config().fingerprint()).isEqualTo(without.config().fingerprint());
+  }
+
+  @Test
+  void printConfigShowsEachMembersPriority() {
+    ServerConfig config =
+        ConfigResolver.resolve(
+            java.util.Map.of(Setting.CONFIG, "config/local-3-priority.yaml", Setting.ID, "3"),
+            java.util.Map.of(),
+            w -> {});
+    String described = config.describe();
+    assertThat(described)
+        .containsPattern("member 1 +127.0.0.1:9001 http 8081 \\[proposer,acceptor,learner\\] +file")
+        .containsPattern("member 2 +127.0.0.1:9002 http 8082 \\[[a-z,]+\\] priority 5 +file")
+        .containsPattern(
+            "member 3 +127.0.0.1:9003 http 8083 \\[[a-z,]+\\] priority 10 \\(this node\\)");
+  }
+
+  @Test
   void readsJson() throws IOException {
     ClusterFile f =
         ClusterFile.load(
@@ -263,7 +303,7 @@ class ClusterFileTest {
           {id: 1, address: 127.0.0.1:9001, roles: [leader]}      | members[0].roles[0]: unknown role 'leader'; use proposer, acceptor or learner
           {id: 1, address: 127.0.0.1:9001, roles: []}            | members[0].roles: list one or more of proposer, acceptor, learner
           {id: 1, address: 127.0.0.1:9001, roles: [learner, learner]} | members[0].roles: names learner twice
-          {id: 1, address: 127.0.0.1:9001, role: [learner]}      | members[0].role: unknown field; the fields here are id, address, http, roles, data-dir
+          {id: 1, address: 127.0.0.1:9001, role: [learner]}      | members[0].role: unknown field; the fields here are id, address, http, roles, data-dir, priority
           {address: 127.0.0.1:9001}                              | members[0].id: is missing; give each member a number from 1 to 65535
           {id: 0, address: 127.0.0.1:9001}                       | members[0].id: 0 is out of range; give 1 to 65535
           {id: -1, address: 127.0.0.1:9001}                      | members[0].id: -1 is out of range; give 1 to 65535
@@ -275,6 +315,10 @@ class ClusterFileTest {
           {id: 1, address: 127.0.0.1:0}                          | members[0].address: port 0 of endpoint '127.0.0.1:0' is out of range
           {id: 1, address: 127.0.0.1:9001, http: 70000}          | members[0].http: 70000 is out of range; give 1 to 65535
           {id: 1, address: 127.0.0.1:9001, http: -1}             | members[0].http: -1 is out of range; give 1 to 65535
+          {id: 1, address: 127.0.0.1:9001, priority: -1}         | members[0].priority: -1 is out of range; give 0 to 1000
+          {id: 1, address: 127.0.0.1:9001, priority: 1001}       | members[0].priority: 1001 is out of range; give 0 to 1000
+          {id: 1, address: 127.0.0.1:9001, priority: 9223372036854775807} | members[0].priority: 9223372036854775807 is out of range; give 0 to 1000
+          {id: 1, address: 127.0.0.1:9001, priority: high}       | members[0].priority: 'high' is not a whole number
           """)
   void refusesABadMember(String member, String message) throws IOException {
     assertThat(

@@ -54,8 +54,11 @@ final class ClientEngine implements NodeConnection.Listener {
   private static final long MAX_RETRY_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long STATUS_TIMEOUT_MS = 2_000;
 
-  /** The default of {@link PaxosClient.Builder#attemptTimeout}: several election timeouts. */
-  static final long DEFAULT_ATTEMPT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * The default of {@link PaxosClient.Builder#attemptTimeout}: about one election timeout at the
+   * default timings (a retry that reaches a follower mid-election waits there for the new leader).
+   */
+  static final long DEFAULT_ATTEMPT_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   /** The shortest wait for an answer before a node is suspected. */
   private static final long MIN_ATTEMPT_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);

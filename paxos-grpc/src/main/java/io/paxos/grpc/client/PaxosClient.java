@@ -313,10 +313,11 @@ public final class PaxosClient implements AutoCloseable {
     /**
      * How long a node may answer nothing at all after an attempt before the client suspects it (it
      * is paused, or a leader cut off from its peers) and makes the attempt again, with the same
-     * sequence number, at another node, asking the nodes who leads; 1 second by default. An attempt
-     * waits at most a third of its call's timeout, so a call gets at least three attempts. Keep it
-     * several election timeouts long: a node that answers other calls meanwhile is slow, not
-     * silent, and is not suspected.
+     * sequence number, at another node, asking the nodes who leads; 500 ms by default. An attempt
+     * waits at most a third of its call's timeout, so a call gets at least three attempts. A node
+     * that answers other calls meanwhile is slow, not silent, and is not suspected; a retry that
+     * reaches a follower during an election waits there for the new leader. Shorter values fail
+     * over sooner and retry more under load.
      */
     public Builder attemptTimeout(Duration attemptTimeout) {
       Objects.requireNonNull(attemptTimeout, "attemptTimeout");

@@ -81,6 +81,8 @@ final class MessageFormatter {
           + slots(m.fromSlot(), m.toSlot() - m.fromSlot())
           + " accepted="
           + entries(m.accepted());
+    } else if (message instanceof Message.PriorityClaim m) {
+      return "PriorityClaim " + m.ballot() + " chosenBelow=" + m.chosenBelow();
     } else if (message instanceof Message.SnapshotDurable m) {
       return "SnapshotDurable slot=" + m.slot();
     } else if (message instanceof Message.Forward m) {
