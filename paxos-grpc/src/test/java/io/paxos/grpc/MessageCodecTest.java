@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.paxos.core.host.HostMessage;
+import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.PeerMessage;
 import io.paxos.grpc.proto.Accept;
@@ -99,8 +100,8 @@ class MessageCodecTest {
                       .setBallot(ballot)
                       .setChosenBelow(wire))
               .build();
-      Message m = MessageCodec.decode(e, 2);
-      assertThat(io.paxos.core.protocol.MessageBounds.malformed(m)).as("wire %d", wire).isPresent();
+      PeerMessage m = MessageCodec.decode(e, 2);
+      assertThat(PeerMessageBounds.malformed(m)).as("wire %d", wire).isPresent();
     }
     Envelope ok =
         Envelope.newBuilder()
@@ -109,8 +110,7 @@ class MessageCodecTest {
                     .setBallot(ballot)
                     .setChosenBelow(1L << 62))
             .build();
-    assertThat(io.paxos.core.protocol.MessageBounds.malformed(MessageCodec.decode(ok, 2)))
-        .isEmpty();
+    assertThat(PeerMessageBounds.malformed(MessageCodec.decode(ok, 2))).isEmpty();
   }
 
   @Test
