@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.Value;
 import io.paxos.grpc.MessageCodec;
 import io.paxos.grpc.proto.Envelope;
@@ -87,7 +88,7 @@ public class MessageCodecBenchmark {
   }
 
   @Benchmark
-  public Message decode() throws InvalidProtocolBufferException {
+  public PeerMessage decode() throws InvalidProtocolBufferException {
     return MessageCodec.decode(Envelope.parseFrom(bytes), record.from());
   }
 }

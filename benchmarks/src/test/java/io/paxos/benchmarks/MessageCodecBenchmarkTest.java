@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.Value;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,7 @@ class MessageCodecBenchmarkTest {
     benchmark.build();
     byte[] encoded = benchmark.encode();
     assertThat(encoded).isNotEmpty();
-    Message decoded = benchmark.decode();
+    PeerMessage decoded = benchmark.decode();
     assertThat(decoded).isEqualTo(MessageCodecBenchmark.sample(kind, 16));
   }
 

@@ -175,6 +175,25 @@ class ArchitectureTest {
           .allowEmptyShould(true)
           .because("the simulator drives the protocol cores directly, on a simulated network");
 
+  static final String PEER_MESSAGE = "io.paxos.core.protocol.PeerMessage";
+
+  static final DescribedPredicate<JavaClass> EXTEND_PEER_MESSAGE_DIRECTLY =
+      describe(
+          "extend " + PEER_MESSAGE + " directly",
+          c -> c.getRawInterfaces().stream().anyMatch(i -> i.getName().equals(PEER_MESSAGE)));
+
+  static final ArchRule PEER_MESSAGES_ARE_PROTOCOL_OR_HOST_MESSAGES =
+      classes()
+          .that(EXTEND_PEER_MESSAGE_DIRECTLY)
+          .should()
+          .haveFullyQualifiedName("io.paxos.core.protocol.Message")
+          .orShould()
+          .haveFullyQualifiedName("io.paxos.core.host.HostMessage")
+          .allowEmptyShould(true)
+          .because(
+              "a message from a peer is a protocol Message or a HostMessage, both sealed; every"
+                  + " host tells the two apart, and PeerMessage cannot be sealed across packages");
+
   static final List<ArchRule> ALL_RULES =
       List.of(
           PURE_CORE_USES_NO_IO_CONCURRENCY_OR_LOGGING,
@@ -184,7 +203,8 @@ class ArchitectureTest {
           PROTOCOL_DEPENDS_ON_CONFIG_AND_JDK_BASICS_ONLY,
           CONFIG_DEPENDS_ON_NOTHING_ELSE_IN_THE_LIBRARY,
           CORE_USES_NO_GUAVA_OR_PROTOBUF,
-          SIMULATOR_DOES_NOT_USE_RUNTIME_OR_TRANSPORT);
+          SIMULATOR_DOES_NOT_USE_RUNTIME_OR_TRANSPORT,
+          PEER_MESSAGES_ARE_PROTOCOL_OR_HOST_MESSAGES);
 
   /** The production classes of paxos-core (target/classes), without tests or jars. */
   static JavaClasses core;
@@ -245,6 +265,12 @@ class ArchitectureTest {
     SIMULATOR_DOES_NOT_USE_RUNTIME_OR_TRANSPORT.check(core);
   }
 
+  @Test
+  void peerMessagesAreProtocolOrHostMessages() {
+    assertThat(core.contain(io.paxos.core.host.HostMessage.class)).isTrue();
+    PEER_MESSAGES_ARE_PROTOCOL_OR_HOST_MESSAGES.check(core);
+  }
+
   /**
    * Each rule against classes that break it. The fixtures live in the packages the rules guard, but
    * only in a temporary directory, so the production import above never sees them.
@@ -267,6 +293,13 @@ class ArchitectureTest {
       sources.add(source("io.paxos.core.runtime.Node", "public final class Node {}"));
       sources.add(source("io.paxos.core.transport.Wire", "public interface Wire {}"));
       sources.add(source("io.paxos.core.storage.Disk", "public interface Disk {}"));
+      sources.add(source(PEER_MESSAGE, "public interface X { int from(); }"));
+      sources.add(
+          source(
+              "io.paxos.core.transport.archfixture.ThirdKind",
+              "public final class X implements "
+                  + PEER_MESSAGE
+                  + " { public int from() { return 1; } }"));
       for (String type : FORBIDDEN_TYPES) {
         sources.add(source(FIXTURE + usesName(type), "public class X { " + type + " field; }"));
       }
@@ -447,6 +480,14 @@ class ArchitectureTest {
           SIMULATOR_DOES_NOT_USE_RUNTIME_OR_TRANSPORT,
           only("io.paxos.core.sim.archfixture.UsesTransport"),
           "io.paxos.core.transport.Wire");
+    }
+
+    @Test
+    void aThirdKindOfPeerMessageIsCaught() {
+      assertViolation(
+          PEER_MESSAGES_ARE_PROTOCOL_OR_HOST_MESSAGES,
+          only("io.paxos.core.transport.archfixture.ThirdKind"),
+          "ThirdKind");
     }
 
     private static JavaClasses only(String className) {

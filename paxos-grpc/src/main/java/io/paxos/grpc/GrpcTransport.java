@@ -1,6 +1,6 @@
 package io.paxos.grpc;
 
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.transport.PeerObserver;
 import io.paxos.core.transport.Transport;
 import java.time.Duration;
@@ -122,7 +122,7 @@ public final class GrpcTransport implements Transport {
   }
 
   @Override
-  public void start(Consumer<Message> inbound) {
+  public void start(Consumer<PeerMessage> inbound) {
     server.peerInbound().start(Objects.requireNonNull(inbound, "inbound"));
     for (PeerLink link : links.values()) {
       link.start();
@@ -132,7 +132,7 @@ public final class GrpcTransport implements Transport {
   }
 
   @Override
-  public void send(int to, Message message) {
+  public void send(int to, PeerMessage message) {
     PeerLink link = links.get(to);
     if (link == null || closed) {
       droppedUnknown.incrementAndGet();

@@ -2,11 +2,13 @@ package io.paxos.grpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.Value;
 import io.paxos.grpc.proto.Envelope;
 import io.paxos.grpc.proto.Rejection;
@@ -14,9 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one mapping between the core's {@link Message} records and the protobuf wire schema ({@code
- * paxos.proto}): {@link #encode} and {@link #decode} are inverses, {@code decode(encode(m),
- * m.from())} equals {@code m}.
+ * The one mapping between the core's messages, of both kinds ({@link Message}s of the protocol and
+ * {@link HostMessage}s of the hosts), and the protobuf wire schema ({@code paxos.proto}), where
+ * they share one {@code Envelope}: {@link #encode} and {@link #decode} are inverses, {@code
+ * decode(encode(m), m.from())} equals {@code m}.
  *
  * <p>The sender's id is not encoded: the handshake of the stream names the sender, and {@link
  * #decode} takes it, so a peer cannot speak for another node.
@@ -48,7 +51,7 @@ public final class MessageCodec {
    * @param message a message the core sends
    * @throws IllegalArgumentException if the message has no wire form
    */
-  public static Envelope encode(Message message) {
+  public static Envelope encode(PeerMessage message) {
     Envelope.Builder e = Envelope.newBuilder();
     if (message instanceof Message.Prepare m) {
       e.setPrepare(PhaseCodec.prepare(m));
@@ -84,11 +87,11 @@ public final class MessageCodec {
       e.setReadIndexRequest(ServiceCodec.readIndexRequest(m));
     } else if (message instanceof Message.ReadIndexReply m) {
       e.setReadIndexReply(ServiceCodec.readIndexReply(m));
-    } else if (message instanceof Message.CommandResult m) {
+    } else if (message instanceof HostMessage.CommandResult m) {
       e.setCommandResult(ServiceCodec.commandResult(m));
-    } else if (message instanceof Message.SnapshotRequest m) {
+    } else if (message instanceof HostMessage.SnapshotRequest m) {
       e.setSnapshotRequest(ServiceCodec.snapshotRequest(m));
-    } else if (message instanceof Message.SnapshotChunk m) {
+    } else if (message instanceof HostMessage.SnapshotChunk m) {
       e.setSnapshotChunk(ServiceCodec.snapshotChunk(m));
     } else if (message instanceof Message.SnapshotDurable m) {
       e.setSnapshotDurable(ServiceCodec.snapshotDurable(m));
@@ -105,7 +108,7 @@ public final class MessageCodec {
    * @param from the sender's id, as the stream's handshake established it
    * @throws WireFormatException if the envelope is not a valid message
    */
-  public static Message decode(Envelope envelope, int from) {
+  public static PeerMessage decode(Envelope envelope, int from) {
     try {
       return switch (envelope.getBodyCase()) {
         case PREPARE -> PhaseCodec.prepare(envelope.getPrepare(), from);

@@ -4,9 +4,9 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.paxos.core.config.Member;
+import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.observe.RateLimitedLog;
-import io.paxos.core.protocol.Message;
-import io.paxos.core.protocol.MessageBounds;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.grpc.proto.Envelope;
 import io.paxos.grpc.proto.Hello;
 import io.paxos.grpc.proto.PaxosPeerGrpc;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * member: a second stream claiming a connected member's id is refused, unless its sender is
  * authenticated (mutual TLS or a cluster secret), in which case it replaces the older one (a
  * restarted peer need not wait for its old connection to time out). A frame that does not decode,
- * or carries a message outside the absolute bounds of {@link MessageBounds#malformed} (a round
+ * or carries a message outside the absolute bounds of {@link PeerMessageBounds#malformed} (a round
  * above the maximum, a negative or too large slot...), closes its stream; nothing of the frame is
  * delivered. The node checks the bounds relative to its own state again as it takes each message. A
  * message of a type added to the schema after this build is skipped (the schema's compatibility
@@ -65,7 +65,7 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
   private final AtomicInteger delivering = new AtomicInteger();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
-  private volatile Consumer<Message> handler;
+  private volatile Consumer<PeerMessage> handler;
   private volatile boolean stopped;
 
   /**
@@ -80,7 +80,7 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
   }
 
   /** Deliver every message received from now on to {@code inbound}. */
-  void start(Consumer<Message> inbound) {
+  void start(Consumer<PeerMessage> inbound) {
     if (handler != null) {
       throw new IllegalStateException("node " + localId + " already receives peer messages");
     }
@@ -135,14 +135,14 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
     return stream;
   }
 
-  private void deliver(List<Message> messages) {
+  private void deliver(List<PeerMessage> messages) {
     delivering.incrementAndGet();
     try {
-      Consumer<Message> h = handler;
+      Consumer<PeerMessage> h = handler;
       if (stopped || h == null) {
         return; // not started yet, or closed: dropped, the protocol retransmits
       }
-      for (Message m : messages) {
+      for (PeerMessage m : messages) {
         h.accept(m);
       }
     } finally {
@@ -225,12 +225,12 @@ final class PeerInbound extends PaxosPeerGrpc.PaxosPeerImplBase {
         close(Status.INVALID_ARGUMENT.withDescription("a second Hello on one stream"));
         return;
       }
-      List<Message> messages = new ArrayList<>(frame.getMessagesCount());
+      List<PeerMessage> messages = new ArrayList<>(frame.getMessagesCount());
       try {
         for (Envelope e : frame.getMessagesList()) {
           if (!MessageCodec.isNewerMessage(e)) {
-            Message m = MessageCodec.decode(e, peer);
-            Optional<String> outOfBounds = MessageBounds.malformed(m);
+            PeerMessage m = MessageCodec.decode(e, peer);
+            Optional<String> outOfBounds = PeerMessageBounds.malformed(m);
             if (outOfBounds.isPresent()) {
               throw new WireFormatException("out of bounds: " + outOfBounds.get());
             }

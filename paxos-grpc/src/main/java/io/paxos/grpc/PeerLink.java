@@ -6,7 +6,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.paxos.core.observe.RateLimitedLog;
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.transport.PeerObserver;
 import io.paxos.grpc.proto.Envelope;
 import io.paxos.grpc.proto.Hello;
@@ -60,7 +60,7 @@ final class PeerLink {
   private final Settings settings;
   private final ScheduledExecutorService sender;
   private final SplittableRandom random;
-  private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<PeerMessage> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
@@ -104,7 +104,7 @@ final class PeerLink {
   }
 
   /** Queue {@code message}, or drop it if the queue is full. Never blocks. */
-  void offer(Message message) {
+  void offer(PeerMessage message) {
     if (queued.incrementAndGet() > settings.capacity() || closed) {
       queued.decrementAndGet();
       dropped.incrementAndGet();
@@ -286,7 +286,7 @@ final class PeerLink {
       Envelope e = carried;
       carried = null;
       if (e == null) {
-        Message m = queue.poll();
+        PeerMessage m = queue.poll();
         if (m == null) {
           break;
         }

@@ -2,6 +2,7 @@ package io.paxos.grpc;
 
 import static io.paxos.grpc.MessageCodec.bytes;
 
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Message;
 import io.paxos.grpc.proto.AcceptedQuery;
@@ -17,7 +18,10 @@ import io.paxos.grpc.proto.SnapshotChunk;
 import io.paxos.grpc.proto.SnapshotDurable;
 import io.paxos.grpc.proto.SnapshotRequest;
 
-/** {@link MessageCodec}'s part for catch-up, forwarding, read indexes and results. Stateless. */
+/**
+ * {@link MessageCodec}'s part for catch-up, forwarding and read indexes, and for the hosts' results
+ * and snapshot transfers. Stateless.
+ */
 final class ServiceCodec {
   private ServiceCodec() {}
 
@@ -125,7 +129,7 @@ final class ServiceCodec {
         from, r.getReadId(), r.getOk(), r.getReadIndex(), r.getLeaderHint());
   }
 
-  static CommandResult commandResult(Message.CommandResult m) {
+  static CommandResult commandResult(HostMessage.CommandResult m) {
     return CommandResult.newBuilder()
         .setClientId(m.clientId())
         .setSequence(m.sequence())
@@ -134,20 +138,20 @@ final class ServiceCodec {
         .build();
   }
 
-  static Message.CommandResult commandResult(CommandResult c, int from) {
-    return new Message.CommandResult(
+  static HostMessage.CommandResult commandResult(CommandResult c, int from) {
+    return new HostMessage.CommandResult(
         from, c.getClientId(), c.getSequence(), c.getSlot(), c.getResult().toByteArray());
   }
 
-  static SnapshotRequest snapshotRequest(Message.SnapshotRequest m) {
+  static SnapshotRequest snapshotRequest(HostMessage.SnapshotRequest m) {
     return SnapshotRequest.newBuilder().setSlot(m.slot()).setOffset(m.offset()).build();
   }
 
-  static Message.SnapshotRequest snapshotRequest(SnapshotRequest r, int from) {
-    return new Message.SnapshotRequest(from, r.getSlot(), r.getOffset());
+  static HostMessage.SnapshotRequest snapshotRequest(SnapshotRequest r, int from) {
+    return new HostMessage.SnapshotRequest(from, r.getSlot(), r.getOffset());
   }
 
-  static SnapshotChunk snapshotChunk(Message.SnapshotChunk m) {
+  static SnapshotChunk snapshotChunk(HostMessage.SnapshotChunk m) {
     return SnapshotChunk.newBuilder()
         .setSlot(m.slot())
         .setOffset(m.offset())
@@ -157,7 +161,7 @@ final class ServiceCodec {
         .build();
   }
 
-  static Message.SnapshotChunk snapshotChunk(SnapshotChunk c, int from) {
+  static HostMessage.SnapshotChunk snapshotChunk(SnapshotChunk c, int from) {
     if (c.getOffset() + c.getData().size() > c.getTotalBytes()) {
       throw new WireFormatException(
           "snapshot chunk ends at "
@@ -166,7 +170,7 @@ final class ServiceCodec {
               + c.getTotalBytes()
               + " bytes");
     }
-    return new Message.SnapshotChunk(
+    return new HostMessage.SnapshotChunk(
         from,
         c.getSlot(),
         c.getOffset(),

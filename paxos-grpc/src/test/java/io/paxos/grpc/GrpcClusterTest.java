@@ -87,10 +87,12 @@ class GrpcClusterTest {
     try (GrpcCluster cluster = new GrpcCluster(ClusterConfig.of("hint", 1, 2, 3))) {
       long sequence = 0;
       for (int attempt = 1; ; attempt++) {
-        int leader = cluster.awaitLeader().id();
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(() -> cluster.nodes().stream().allMatch(n -> n.leaderId().orElse(0) == leader));
+        // Every node names the same leader. (Read the leader inside the wait: one taken before it
+        // may be deposed meanwhile on a loaded machine, and then the nodes never agree on it.)
+        int leader =
+            await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> agreedLeader(cluster.nodes()), id -> id != 0);
         Map<Integer, Integer> hints = new TreeMap<>();
         for (PaxosNode node : cluster.nodes()) {
           ClientReply reply = submitAt(cluster, node.id(), ++sequence);
@@ -105,6 +107,16 @@ class GrpcClusterTest {
         }
       }
     }
+  }
+
+  /** The leader every node names, if they all name the same one and it leads; else 0. */
+  private static int agreedLeader(List<PaxosNode> nodes) {
+    int leader = nodes.get(0).leaderId().orElse(0);
+    boolean agreed =
+        leader != 0
+            && nodes.stream().allMatch(n -> n.leaderId().orElse(0) == leader)
+            && nodes.stream().anyMatch(n -> n.id() == leader && n.isLeader());
+    return agreed ? leader : 0;
   }
 
   /** Each node's expected hint: the leader's id, except at the leader itself. */

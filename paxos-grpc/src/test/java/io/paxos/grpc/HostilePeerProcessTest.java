@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.Status;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.MessageBounds;
 import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.Value;
 import io.paxos.grpc.client.ClusterStatus;
 import io.paxos.grpc.client.PaxosClient;
@@ -54,7 +56,7 @@ class HostilePeerProcessTest {
 
       int closed = 0;
       for (int target = 1; target <= 3; target++) {
-        for (Message m : forged()) {
+        for (PeerMessage m : forged()) {
           Status end = sendAlone(nodes, config, target, m);
           if (end.getCode() == Status.Code.INVALID_ARGUMENT) {
             closed++;
@@ -93,8 +95,8 @@ class HostilePeerProcessTest {
   }
 
   /** Send {@code m} as node 4 on a stream of its own; how the stream ended (OK if still open). */
-  private static Status sendAlone(NodeProcesses nodes, ClusterConfig config, int target, Message m)
-      throws Exception {
+  private static Status sendAlone(
+      NodeProcesses nodes, ClusterConfig config, int target, PeerMessage m) throws Exception {
     PeerHandshake as = new PeerHandshake(config, PLAYED, Optional.empty(), false);
     try (RawPeer peer =
         RawPeer.open(
@@ -115,7 +117,7 @@ class HostilePeerProcessTest {
   }
 
   /** Every kind of message, with values that no correct node 4 sends. */
-  private static List<Message> forged() {
+  private static List<PeerMessage> forged() {
     Ballot top = new Ballot(MAX, PLAYED);
     Ballot overMax = new Ballot(Ballot.MAX_ROUND + 1, PLAYED);
     Ballot far = new Ballot(1L << 40, PLAYED);
@@ -123,7 +125,7 @@ class HostilePeerProcessTest {
     long beyond = MessageBounds.MAX_SLOT + 1;
     List<Value> noop = List.of(Value.NOOP);
     Command nowhere = new Command(0xFFFF, 1, 1, new byte[] {1});
-    return List.of(
+    return List.<PeerMessage>of(
         new Message.Prepare(PLAYED, top, 1),
         new Message.Prepare(PLAYED, far, 1),
         new Message.Prepare(PLAYED, foreign, 1),
@@ -149,15 +151,15 @@ class HostilePeerProcessTest {
         new Message.AcceptedQuery(PLAYED, 1, 10, 5),
         new Message.AcceptedReport(PLAYED, 1, 1, beyond, List.of()),
         new Message.SnapshotDurable(PLAYED, beyond),
-        new Message.SnapshotRequest(PLAYED, beyond, 0),
-        new Message.SnapshotRequest(PLAYED, 1, 1L << 50),
-        new Message.SnapshotChunk(PLAYED, 1L << 40, 0, 1L << 62, 0, new byte[] {1, 2, 3}),
-        new Message.SnapshotChunk(PLAYED, 5, 4, 2, 0, new byte[] {1, 2, 3}),
+        new HostMessage.SnapshotRequest(PLAYED, beyond, 0),
+        new HostMessage.SnapshotRequest(PLAYED, 1, 1L << 50),
+        new HostMessage.SnapshotChunk(PLAYED, 1L << 40, 0, 1L << 62, 0, new byte[] {1, 2, 3}),
+        new HostMessage.SnapshotChunk(PLAYED, 5, 4, 2, 0, new byte[] {1, 2, 3}),
         new Message.Forward(PLAYED, top, List.of(nowhere)),
         new Message.ForwardRejected(PLAYED, List.of(nowhere), Outbox.Rejection.OVERLOADED, 0),
         new Message.ReadIndexRequest(PLAYED, MAX),
         new Message.ReadIndexReply(PLAYED, 1, true, beyond, 1),
-        new Message.CommandResult(PLAYED, 1, 1, beyond, new byte[0]));
+        new HostMessage.CommandResult(PLAYED, 1, 1, beyond, new byte[0]));
   }
 
   private static void submit(PaxosClient client, long from, int count) throws Exception {

@@ -4,18 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.paxos.core.host.HostMessage;
+import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.MessageBounds;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.grpc.proto.Accept;
 import io.paxos.grpc.proto.Accepted;
 import io.paxos.grpc.proto.CatchUpRequest;
+import io.paxos.grpc.proto.CommandResult;
 import io.paxos.grpc.proto.Commit;
 import io.paxos.grpc.proto.Envelope;
 import io.paxos.grpc.proto.Heartbeat;
 import io.paxos.grpc.proto.Nack;
 import io.paxos.grpc.proto.Prepare;
 import io.paxos.grpc.proto.SnapshotChunk;
+import io.paxos.grpc.proto.SnapshotRequest;
 import io.paxos.grpc.proto.Value;
 import java.util.List;
 import java.util.Optional;
@@ -30,19 +35,19 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Property-based fuzzing of the wire decoder as a peer stream uses it ({@link PeerInbound}): parse
- * an {@link Envelope}, {@link MessageCodec#decode} it, check {@link MessageBounds#malformed}. For
- * random bytes, mutations of valid messages and protos with extreme numbers, the only outcomes are
- * a parse error, a {@link WireFormatException} (the stream is closed), an out-of-bounds verdict
+ * an {@link Envelope}, {@link MessageCodec#decode} it, check {@link PeerMessageBounds#malformed}.
+ * For random bytes, mutations of valid messages and protos with extreme numbers, the only outcomes
+ * are a parse error, a {@link WireFormatException} (the stream is closed), an out-of-bounds verdict
  * (closed too) or a message within the absolute bounds: never another exception.
  *
  * <p>Tries: {@code jqwik.tries.default} (200 in {@code junit-platform.properties}); raise it for a
  * long run, e.g. {@code -Djqwik.tries.default=100000}.
  */
 class MessageCodecFuzzTest {
-  private static final List<Message> SAMPLES = MessageSamples.all(2);
+  private static final List<PeerMessage> SAMPLES = MessageSamples.all(2);
 
   /** What the inbound path makes of {@code bytes}: a message within bounds, or empty. */
-  private static Optional<Message> inbound(byte[] bytes) {
+  private static Optional<PeerMessage> inbound(byte[] bytes) {
     Envelope envelope;
     try {
       envelope = Envelope.parseFrom(bytes);
@@ -52,17 +57,17 @@ class MessageCodecFuzzTest {
     return inbound(envelope);
   }
 
-  private static Optional<Message> inbound(Envelope envelope) {
+  private static Optional<PeerMessage> inbound(Envelope envelope) {
     if (MessageCodec.isNewerMessage(envelope)) {
       return Optional.empty();
     }
-    Message m;
+    PeerMessage m;
     try {
       m = MessageCodec.decode(envelope, 2);
     } catch (WireFormatException e) {
       return Optional.empty();
     }
-    return MessageBounds.malformed(m).isPresent() ? Optional.empty() : Optional.of(m);
+    return PeerMessageBounds.malformed(m).isPresent() ? Optional.empty() : Optional.of(m);
   }
 
   @Property
@@ -121,7 +126,7 @@ class MessageCodecFuzzTest {
       @ForAll("extremes") long b,
       @ForAll("extremes") long c,
       @ForAll("extremes") long d,
-      @ForAll @IntRange(min = 0, max = 7) int kind) {
+      @ForAll @IntRange(min = 0, max = 9) int kind) {
     io.paxos.grpc.proto.Ballot ballot =
         io.paxos.grpc.proto.Ballot.newBuilder().setRound(a).setNodeId((int) b).build();
     Envelope.Builder e = Envelope.newBuilder();
@@ -142,6 +147,8 @@ class MessageCodecFuzzTest {
           e.setHeartbeat(Heartbeat.newBuilder().setBallot(ballot).setCommitSlot(c).setSequence(d));
       case 6 ->
           e.setCatchUpRequest(CatchUpRequest.newBuilder().setFromSlot(c).setMaxSlots((int) d));
+      case 8 -> e.setSnapshotRequest(SnapshotRequest.newBuilder().setSlot(c).setOffset(d));
+      case 9 -> e.setCommandResult(CommandResult.newBuilder().setSlot(c).setSequence(d));
       default ->
           e.setSnapshotChunk(
               SnapshotChunk.newBuilder()
@@ -150,17 +157,23 @@ class MessageCodecFuzzTest {
                   .setTotalBytes(d)
                   .setData(ByteString.copyFrom(new byte[(int) Math.floorMod(b, 16)])));
     }
-    Optional<Message> m = inbound(e.build());
+    Optional<PeerMessage> m = inbound(e.build());
     m.ifPresent(MessageCodecFuzzTest::assertWithinAbsoluteBounds);
     boolean roundOutOfBounds = a < 0 || a > Ballot.MAX_ROUND;
     if (kind <= 5 && roundOutOfBounds) {
       assertThat(m).as("a ballot of round %d passes", a).isEmpty();
     }
+    // The host's messages are checked on the same path: a slot out of bounds never passes.
+    boolean slotOutOfBounds =
+        (kind == 7 ? a : c) < 0 || (kind == 7 ? a : c) > MessageBounds.MAX_SLOT;
+    if (kind >= 7 && slotOutOfBounds) {
+      assertThat(m).as("a host message of slot %d passes", kind == 7 ? a : c).isEmpty();
+    }
   }
 
   /** What a message that passed the inbound path may hold, whatever bytes it came from. */
-  private static void assertWithinAbsoluteBounds(Message m) {
-    assertThat(MessageBounds.malformed(m)).isEmpty();
+  private static void assertWithinAbsoluteBounds(PeerMessage m) {
+    assertThat(PeerMessageBounds.malformed(m)).isEmpty();
     assertThat(m.from()).isEqualTo(2);
     if (m instanceof Message.Heartbeat h) {
       assertThat(h.ballot().round()).isBetween(1L, Ballot.MAX_ROUND);
@@ -169,6 +182,14 @@ class MessageCodecFuzzTest {
       assertThat(a.endSlot()).isBetween(0L, MessageBounds.MAX_SLOT);
     } else if (m instanceof Message.Nack n) {
       assertThat(n.promised().round()).isLessThanOrEqualTo(Ballot.MAX_ROUND);
+    } else if (m instanceof HostMessage.SnapshotChunk s) {
+      assertThat(s.slot()).isBetween(0L, MessageBounds.MAX_SLOT);
+      assertThat(s.offset()).isBetween(0L, s.totalBytes() - s.data().length);
+    } else if (m instanceof HostMessage.SnapshotRequest r) {
+      assertThat(r.slot()).isBetween(0L, MessageBounds.MAX_SLOT);
+      assertThat(r.offset()).isNotNegative();
+    } else if (m instanceof HostMessage.CommandResult r) {
+      assertThat(r.slot()).isBetween(0L, MessageBounds.MAX_SLOT);
     }
   }
 }

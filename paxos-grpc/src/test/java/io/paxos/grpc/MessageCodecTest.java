@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.paxos.core.host.HostMessage;
+import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.grpc.proto.Accept;
 import io.paxos.grpc.proto.AcceptedEntry;
 import io.paxos.grpc.proto.Ballot;
@@ -18,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,14 +29,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class MessageCodecTest {
 
-  static List<Message> samples() {
+  static List<PeerMessage> samples() {
     return MessageSamples.all(2);
   }
 
   @ParameterizedTest
   @MethodSource("samples")
   @DisplayName("decode(encode(m)) equals m, also through bytes on the wire")
-  void roundTrip(Message message) throws InvalidProtocolBufferException {
+  void roundTrip(PeerMessage message) throws InvalidProtocolBufferException {
     Envelope envelope = MessageCodec.encode(message);
     Envelope parsed = Envelope.parseFrom(envelope.toByteArray());
 
@@ -42,10 +46,12 @@ class MessageCodecTest {
   }
 
   @Test
-  @DisplayName("the samples cover every message type of the core, so none lacks a wire form")
+  @DisplayName(
+      "the samples cover every message type of the core, of both kinds, so none lacks a wire form")
   void everyMessageTypeIsCovered() {
     List<String> types =
-        Arrays.stream(Message.class.getPermittedSubclasses())
+        Stream.of(Message.class, HostMessage.class)
+            .flatMap(kind -> Arrays.stream(kind.getPermittedSubclasses()))
             .map(Class::getSimpleName)
             .sorted()
             .toList();
@@ -94,8 +100,8 @@ class MessageCodecTest {
                       .setBallot(ballot)
                       .setChosenBelow(wire))
               .build();
-      Message m = MessageCodec.decode(e, 2);
-      assertThat(io.paxos.core.protocol.MessageBounds.malformed(m)).as("wire %d", wire).isPresent();
+      PeerMessage m = MessageCodec.decode(e, 2);
+      assertThat(PeerMessageBounds.malformed(m)).as("wire %d", wire).isPresent();
     }
     Envelope ok =
         Envelope.newBuilder()
@@ -104,8 +110,7 @@ class MessageCodecTest {
                     .setBallot(ballot)
                     .setChosenBelow(1L << 62))
             .build();
-    assertThat(io.paxos.core.protocol.MessageBounds.malformed(MessageCodec.decode(ok, 2)))
-        .isEmpty();
+    assertThat(PeerMessageBounds.malformed(MessageCodec.decode(ok, 2))).isEmpty();
   }
 
   @Test
@@ -174,7 +179,7 @@ class MessageCodecTest {
 
   private static PeerFrame frameOfAllSamples() {
     PeerFrame.Builder frame = PeerFrame.newBuilder();
-    for (Message m : samples()) {
+    for (PeerMessage m : samples()) {
       frame.addMessages(MessageCodec.encode(m));
     }
     return frame.build();

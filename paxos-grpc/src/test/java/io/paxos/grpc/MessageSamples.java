@@ -1,19 +1,24 @@
 package io.paxos.grpc;
 
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.Value;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** At least one message of every type, with edge values (empty lists, extremes, no-ops). */
+/**
+ * At least one message of every type, of both kinds (the protocol's and the hosts'), with edge
+ * values (empty lists, extremes, no-ops).
+ */
 final class MessageSamples {
   private MessageSamples() {}
 
-  static List<Message> all(int from) {
+  static List<PeerMessage> all(int from) {
     Ballot ballot = new Ballot(7, from);
     Ballot high = new Ballot(Long.MAX_VALUE, 0xFFFF);
     Command command =
@@ -23,7 +28,7 @@ final class MessageSamples {
     Value batch = new Value.Batch(List.of(command, session, empty));
     AcceptedEntry entry = new AcceptedEntry(5, new Ballot(6, 2), batch);
     AcceptedEntry noop = new AcceptedEntry(9, new Ballot(3, 3), Value.NOOP);
-    return List.of(
+    return List.<PeerMessage>of(
         new Message.Prepare(from, ballot, 5),
         new Message.Prepare(from, Ballot.ZERO, 0),
         new Message.Promise(from, ballot, 5, List.of(entry, noop)),
@@ -50,11 +55,11 @@ final class MessageSamples {
         new Message.ReadIndexRequest(from, 99),
         new Message.ReadIndexReply(from, 99, true, 13, from),
         new Message.ReadIndexReply(from, -100, false, 0, 0),
-        new Message.CommandResult(from, 0x8234_5678_9abc_def0L, 42, 13, new byte[] {1, 2, 3}),
-        new Message.CommandResult(from, 1, 1, 1, new byte[0]),
-        new Message.SnapshotRequest(from, 1_000_000, 262_144),
-        new Message.SnapshotChunk(from, 1_000_000, 0, 5, 0xCAFEBABE, new byte[] {1, 2, 3}),
-        new Message.SnapshotChunk(from, 7, 5, 5, -1, new byte[0]),
+        new HostMessage.CommandResult(from, 0x8234_5678_9abc_def0L, 42, 13, new byte[] {1, 2, 3}),
+        new HostMessage.CommandResult(from, 1, 1, 1, new byte[0]),
+        new HostMessage.SnapshotRequest(from, 1_000_000, 262_144),
+        new HostMessage.SnapshotChunk(from, 1_000_000, 0, 5, 0xCAFEBABE, new byte[] {1, 2, 3}),
+        new HostMessage.SnapshotChunk(from, 7, 5, 5, -1, new byte[0]),
         new Message.SnapshotDurable(from, 1_000_000),
         new Message.SnapshotDurable(from, Long.MAX_VALUE));
   }

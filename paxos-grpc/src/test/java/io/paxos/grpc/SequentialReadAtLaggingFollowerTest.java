@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paxos.core.Consistency;
 import io.paxos.core.config.ClusterConfig;
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.transport.Transport;
 import io.paxos.grpc.client.PaxosClient;
@@ -37,7 +37,7 @@ class SequentialReadAtLaggingFollowerTest {
     }
 
     @Override
-    public void start(Consumer<Message> inbound) {
+    public void start(Consumer<PeerMessage> inbound) {
       inner.start(
           m -> {
             if (!cut) {
@@ -47,7 +47,7 @@ class SequentialReadAtLaggingFollowerTest {
     }
 
     @Override
-    public void send(int to, Message message) {
+    public void send(int to, PeerMessage message) {
       if (!cut) {
         inner.send(to, message);
       }

@@ -3,16 +3,16 @@ package io.paxos.core.protocol;
 import java.util.List;
 
 /**
- * Every message nodes exchange, named as in "Paxos Made Simple" where the paper names them. Each
- * carries the id of the node that sent it in {@code from}; the transport carries the destination.
+ * The messages of the protocol, named as in "Paxos Made Simple" where the paper names them: what
+ * the roles of a {@link ProtocolNode} send each other. Each carries the id of the node that sent it
+ * in {@code from}; the transport carries the destination. What the hosts alone exchange (results,
+ * snapshot transfers) is not here but in {@code io.paxos.core.host.HostMessage}; both are {@link
+ * PeerMessage}s.
  *
  * <p>Messages are immutable values. Lists inside them are never changed after the message is built,
  * so one message may be sent to many nodes and handled by many threads.
  */
-public sealed interface Message {
-
-  /** The sending node. */
-  int from();
+public sealed interface Message extends PeerMessage {
 
   /**
    * Phase 1a: a proposer asks acceptors to promise {@code ballot} for every slot from {@code
@@ -99,22 +99,6 @@ public sealed interface Message {
   record CatchUpReply(int from, long firstSlot, List<Value> values) implements Message {}
 
   /**
-   * A node asks a peer for its snapshot covering every slot through {@code slot}, from byte {@code
-   * offset} of the payload. The first chunk comes unasked, in answer to a {@link CatchUpRequest}
-   * that the peer can no longer serve from its log because it compacted those slots.
-   */
-  record SnapshotRequest(int from, long slot, long offset) implements Message {}
-
-  /**
-   * The bytes {@code offset .. offset + data.length - 1} of the payload of the sender's snapshot
-   * covering every slot through {@code slot}; the payload has {@code totalBytes} bytes and CRC32C
-   * {@code checksum}, which the receiver checks before it installs the snapshot. The array must not
-   * be changed.
-   */
-  record SnapshotChunk(int from, long slot, long offset, long totalBytes, int checksum, byte[] data)
-      implements Message {}
-
-  /**
    * A learner asks an acceptor what it accepted in the slots {@code fromSlot .. toSlot - 1}, which
    * the learner knows are chosen, to recover values that no peer holds any more (query {@code
    * queryId}).
@@ -166,12 +150,5 @@ public sealed interface Message {
    * {@code leaderHint} names who may.
    */
   record ReadIndexReply(int from, long readId, boolean ok, long readIndex, int leaderHint)
-      implements Message {}
-
-  /**
-   * A learner returns the state machine's result of a command to its origin node, when that node
-   * hosts no learner of its own.
-   */
-  record CommandResult(int from, long clientId, long sequence, long slot, byte[] result)
       implements Message {}
 }

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one check of every message from the network, before any role sees it and before anything of
- * it is persisted: ballots, slots, counts and sizes within bounds that follow from the protocol and
- * from this node's own state. A message that fails is refused whole (dropped and counted by the
- * host): taking part of it could break the protocol (a {@code Promise} without some of its entries
- * could let a new leader overwrite a chosen value).
+ * The one check of every protocol message from the network, before any role sees it and before
+ * anything of it is persisted: ballots, slots, counts and sizes within bounds that follow from the
+ * protocol and from this node's own state. A message that fails is refused whole (dropped and
+ * counted by the host): taking part of it could break the protocol (a {@code Promise} without some
+ * of its entries could let a new leader overwrite a chosen value).
  *
  * <ul>
  *   <li><b>Absolute bounds</b> ({@link #malformed}, needing no state, so that a transport can check
@@ -24,12 +24,15 @@ import java.util.Optional;
  *       sends such a message, and a proposer's message carries its own ballot; no slot further than
  *       {@link MessageLimits#maxSlotsAhead()} beyond the {@code frontier} (the first slot this node
  *       has not delivered or compacted); no more entries than {@link
- *       MessageLimits#maxEntriesPerMessage()}; no snapshot larger than {@link
- *       MessageLimits#maxSnapshotBytes()}.
+ *       MessageLimits#maxEntriesPerMessage()}.
  *   <li><b>Commit points</b> are not refused for being far ahead (a node that lagged must still
  *       hear that it is behind, to catch up): {@link #commitClaim} takes them only up to {@code
  *       maxSlotsAhead} beyond the frontier.
  * </ul>
+ *
+ * <p>The messages hosts exchange beside the protocol (results, snapshot transfers) are checked by
+ * the same rules in {@code io.paxos.core.host.PeerMessageBounds}, which hosts call for every
+ * message from a peer and which hands protocol messages to {@link ProtocolNode#refusal}.
  *
  * <p>Stateless and thread-safe; the caller passes the frontier.
  */
@@ -132,22 +135,6 @@ public final class MessageBounds {
     } else if (message instanceof Message.CatchUpReply m) {
       slot("CatchUpReply firstSlot", m.firstSlot());
       slot("CatchUpReply end", m.firstSlot() + m.values().size());
-    } else if (message instanceof Message.SnapshotRequest m) {
-      slot("SnapshotRequest slot", m.slot());
-      count("SnapshotRequest offset", m.offset());
-    } else if (message instanceof Message.SnapshotChunk m) {
-      slot("SnapshotChunk slot", m.slot());
-      count("SnapshotChunk offset", m.offset());
-      count("SnapshotChunk totalBytes", m.totalBytes());
-      if (m.offset() > m.totalBytes() || m.data().length > m.totalBytes() - m.offset()) {
-        throw new Refused(
-            "SnapshotChunk bytes "
-                + m.offset()
-                + " + "
-                + m.data().length
-                + " pass its totalBytes "
-                + m.totalBytes());
-      }
     } else if (message instanceof Message.AcceptedQuery m) {
       range("AcceptedQuery", m.fromSlot(), m.toSlot());
     } else if (message instanceof Message.AcceptedReport m) {
@@ -164,8 +151,6 @@ public final class MessageBounds {
     } else if (message instanceof Message.ReadIndexReply m) {
       slot("ReadIndexReply readIndex", m.readIndex());
       nodeOrZero("ReadIndexReply leaderHint", m.leaderHint());
-    } else if (message instanceof Message.CommandResult m) {
-      slot("CommandResult slot", m.slot());
     }
     // ReadIndexRequest: an id only, echoed back.
   }
@@ -296,10 +281,6 @@ public final class MessageBounds {
       members("Forward", m.commands());
     } else if (message instanceof Message.ForwardRejected m) {
       most("ForwardRejected commands", m.commands().size(), maxEntries);
-    } else if (message instanceof Message.SnapshotRequest m) {
-      most("SnapshotRequest offset", m.offset(), limits.maxSnapshotBytes());
-    } else if (message instanceof Message.SnapshotChunk m) {
-      most("SnapshotChunk totalBytes", m.totalBytes(), limits.maxSnapshotBytes());
     }
   }
 
@@ -330,7 +311,7 @@ public final class MessageBounds {
         || m instanceof Message.AcceptedReport) {
       return Role.ACCEPTOR;
     }
-    if (m instanceof Message.SnapshotDurable || m instanceof Message.CommandResult) {
+    if (m instanceof Message.SnapshotDurable) {
       return Role.LEARNER;
     }
     return null;

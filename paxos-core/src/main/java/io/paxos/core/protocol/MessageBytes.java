@@ -71,10 +71,6 @@ public final class MessageBytes {
       body = commands(f.commands());
     } else if (m instanceof Message.ForwardRejected f) {
       body = commands(f.commands());
-    } else if (m instanceof Message.CommandResult r) {
-      body = r.result().length;
-    } else if (m instanceof Message.SnapshotChunk c) {
-      body = c.data().length;
     }
     return MESSAGE_OVERHEAD + body;
   }

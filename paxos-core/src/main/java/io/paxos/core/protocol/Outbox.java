@@ -136,7 +136,8 @@ public final class Outbox {
 
   /**
    * Node {@code to} asked for slots this node compacted: the host sends it the first chunk of its
-   * newest snapshot ({@link Message.SnapshotChunk}).
+   * newest snapshot (a {@code io.paxos.core.host.HostMessage.SnapshotChunk}, which the protocol
+   * never sees).
    */
   public void sendSnapshot(int to) {
     if (!snapshotSends.contains(to)) {

@@ -170,6 +170,11 @@ public final class ProtocolNode {
     return config;
   }
 
+  /** The limits this node refuses messages beyond (see {@link #refusal}). */
+  public MessageLimits limits() {
+    return bounds.limits();
+  }
+
   public Optional<Acceptor> acceptor() {
     return Optional.ofNullable(acceptor);
   }
@@ -367,8 +372,9 @@ public final class ProtocolNode {
 
   /**
    * Why this node refuses {@code message} from the network, if it does ({@link MessageBounds}). The
-   * host asks before it hands a peer's message to {@link #receive} or anywhere else, and drops a
-   * refused one; messages a node sends itself need no check.
+   * host asks (through {@code io.paxos.core.host.PeerMessageBounds}, which checks the host's own
+   * messages too) before it hands a peer's message to {@link #receive} or anywhere else, and drops
+   * a refused one; messages a node sends itself need no check.
    */
   public Optional<String> refusal(Message message) {
     return bounds.refusal(message, frontier(), knownRound());
@@ -508,11 +514,6 @@ public final class ProtocolNode {
       if (forwarded.answered(m.readId(), m.from(), m.ok())) {
         out.readIndex(new Outbox.ReadIndex(m.readId(), m.ok(), m.readIndex(), m.leaderHint()));
       }
-    } else if (message instanceof Message.CommandResult
-        || message instanceof Message.SnapshotRequest
-        || message instanceof Message.SnapshotChunk) {
-      // Results and snapshot transfers are the host's business; it intercepts them.
-
     }
     reportChosen(out);
     if (learner != null && proposer != null) {

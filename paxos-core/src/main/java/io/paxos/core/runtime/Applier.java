@@ -5,9 +5,9 @@ import io.paxos.core.AppliedSlot;
 import io.paxos.core.StateHashing;
 import io.paxos.core.StateMachine;
 import io.paxos.core.config.SnapshotOptions;
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.ApplyFailure;
 import io.paxos.core.protocol.Command;
-import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.SessionTable;
 import io.paxos.core.protocol.Value;
@@ -404,7 +404,7 @@ final class Applier implements Runnable {
       loop.enqueue(
           new LoopInput.Send(
               c.origin(),
-              new Message.CommandResult(nodeId, c.clientId(), c.sequence(), slot, result)));
+              new HostMessage.CommandResult(nodeId, c.clientId(), c.sequence(), slot, result)));
     }
   }
 

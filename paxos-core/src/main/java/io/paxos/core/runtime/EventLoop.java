@@ -6,12 +6,15 @@ import io.paxos.core.NodeClosedException;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.OverloadedException;
 import io.paxos.core.PaxosException;
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.host.OutboxCarrier;
+import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.host.StorageWriter;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.transport.Transport;
@@ -254,33 +257,36 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
     noQuorum = why;
   }
 
-  /** A message from the network: checked against the bounds, then handed to its taker. */
-  private void receive(Message m, long now) {
+  /**
+   * A message from the network: checked against the bounds, then handed to its taker: a protocol
+   * message to the protocol, a host message to the futures or the snapshotter, never to the roles.
+   */
+  private void receive(PeerMessage m, long now) {
     if (refused(m)) {
       return;
     }
     quorum.heard(m.from(), now);
-    if (m instanceof Message.CommandResult r) {
+    if (m instanceof Message message) {
+      protocol.receive(message, now, out);
+    } else if (m instanceof HostMessage.CommandResult r) {
       commands.complete(r.clientId(), r.sequence(), r.slot(), r.result());
-    } else if (m instanceof Message.SnapshotRequest r) {
+    } else if (m instanceof HostMessage.SnapshotRequest r) {
       if (snapshotter != null) {
         snapshotter.serve(r.from(), r.slot(), r.offset());
       }
-    } else if (m instanceof Message.SnapshotChunk c) {
+    } else if (m instanceof HostMessage.SnapshotChunk c) {
       if (snapshotter != null) {
         snapshotter.receive(c, applier.appliedSlot());
       }
-    } else {
-      protocol.receive(m, now, out);
     }
   }
 
   /**
-   * Whether a message from the network is out of bounds ({@link ProtocolNode#refusal}): then it is
-   * dropped here, before any role, the snapshotter or the storage sees it, and counted.
+   * Whether a message from the network is out of bounds ({@link PeerMessageBounds#refusal}): then
+   * it is dropped here, before any role, the snapshotter or the storage sees it, and counted.
    */
-  private boolean refused(Message m) {
-    Optional<String> why = protocol.refusal(m);
+  private boolean refused(PeerMessage m) {
+    Optional<String> why = PeerMessageBounds.refusal(m, protocol);
     if (why.isEmpty()) {
       return false;
     }

@@ -1,6 +1,6 @@
 package io.paxos.core.runtime;
 
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,7 +24,7 @@ final class LoopInbox {
   }
 
   /** Queue a message from the network, unless the inbox is full. */
-  void receive(Message message) {
+  void receive(PeerMessage message) {
     if (size.get() >= maxMessages) {
       return;
     }

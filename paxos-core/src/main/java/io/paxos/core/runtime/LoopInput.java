@@ -1,7 +1,8 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.Command;
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.storage.SnapshotInfo;
 
 /**
@@ -10,8 +11,8 @@ import io.paxos.core.storage.SnapshotInfo;
  */
 sealed interface LoopInput {
 
-  /** A message from the network (bounds not checked yet). */
-  record Received(Message message) implements LoopInput {}
+  /** A message from the network, of either kind (bounds not checked yet). */
+  record Received(PeerMessage message) implements LoopInput {}
 
   /** A command made at this node, to propose or forward. */
   record Submit(Command command) implements LoopInput {}
@@ -20,7 +21,7 @@ sealed interface LoopInput {
   record Read(long readId) implements LoopInput {}
 
   /** A message for a peer from the apply or snapshot thread (results, snapshot chunks). */
-  record Send(int to, Message message) implements LoopInput {}
+  record Send(int to, HostMessage message) implements LoopInput {}
 
   /** A snapshot this node took is durable: compact below it. */
   record SnapshotSaved(SnapshotInfo info) implements LoopInput {}

@@ -1,7 +1,7 @@
 package io.paxos.core.runtime;
 
 import io.paxos.core.config.SnapshotOptions;
-import io.paxos.core.protocol.Message;
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.storage.SnapshotInfo;
 import io.paxos.core.storage.SnapshotStore;
 import java.io.IOException;
@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Ordering duties.</b> It reports a snapshot to the event loop ({@link
  * LoopInput.SnapshotSaved} or {@link LoopInput.SnapshotReceived}) only after {@link
  * SnapshotStore.Writer#commit()} returned, so the log is compacted only below a durable snapshot. A
- * transfer is pulled by the receiver one chunk at a time ({@link Message.SnapshotRequest}); a lost
- * chunk or request is repaired when the learner, still behind, asks for catch-up again and the peer
- * answers with the first chunk, which makes the receiver ask again for the chunk it lacks if no
- * chunk came for a second.
+ * transfer is pulled by the receiver one chunk at a time ({@link HostMessage.SnapshotRequest}); a
+ * lost chunk or request is repaired when the learner, still behind, asks for catch-up again and the
+ * peer answers with the first chunk, which makes the receiver ask again for the chunk it lacks if
+ * no chunk came for a second.
  */
 final class Snapshotter {
   private static final Logger log = LoggerFactory.getLogger(Snapshotter.class);
@@ -56,7 +56,7 @@ final class Snapshotter {
     long received;
     long progressAt = System.nanoTime();
 
-    Transfer(Message.SnapshotChunk first, SnapshotStore.Writer writer) {
+    Transfer(HostMessage.SnapshotChunk first, SnapshotStore.Writer writer) {
       this.slot = first.slot();
       this.total = first.totalBytes();
       this.checksum = first.checksum();
@@ -133,7 +133,7 @@ final class Snapshotter {
    * Take a chunk of a peer's snapshot; {@code appliedSlot} is the slot this node had applied
    * through when the chunk came (a transfer of a snapshot not beyond it is not started).
    */
-  void receive(Message.SnapshotChunk chunk, long appliedSlot) {
+  void receive(HostMessage.SnapshotChunk chunk, long appliedSlot) {
     execute(() -> onChunk(chunk, appliedSlot));
   }
 
@@ -159,11 +159,11 @@ final class Snapshotter {
     loop.accept(
         new LoopInput.Send(
             to,
-            new Message.SnapshotChunk(
+            new HostMessage.SnapshotChunk(
                 nodeId, info.slot(), from, info.size(), info.checksum(), data)));
   }
 
-  private void onChunk(Message.SnapshotChunk chunk, long appliedSlot) {
+  private void onChunk(HostMessage.SnapshotChunk chunk, long appliedSlot) {
     try {
       if (transfer != null && chunk.slot() == transfer.slot) {
         if (chunk.offset() != transfer.received) {
@@ -227,7 +227,8 @@ final class Snapshotter {
   }
 
   private void request(int peer, Transfer t) {
-    loop.accept(new LoopInput.Send(peer, new Message.SnapshotRequest(nodeId, t.slot, t.received)));
+    loop.accept(
+        new LoopInput.Send(peer, new HostMessage.SnapshotRequest(nodeId, t.slot, t.received)));
   }
 
   private void abort() {

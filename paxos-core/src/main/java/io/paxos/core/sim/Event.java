@@ -1,6 +1,6 @@
 package io.paxos.core.sim;
 
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 
 /**
  * One scheduled happening of the simulation. Events are ordered by time, then by the sequence
@@ -41,7 +41,7 @@ final class Event {
   final Kind kind;
   final int node;
   final int from;
-  final Message message;
+  final PeerMessage message;
   final long arg;
   final long arg2;
   final Object data;
@@ -52,7 +52,7 @@ final class Event {
       Kind kind,
       int node,
       int from,
-      Message message,
+      PeerMessage message,
       long arg,
       long arg2,
       Object data) {

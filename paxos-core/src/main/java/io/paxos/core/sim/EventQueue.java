@@ -1,6 +1,6 @@
 package io.paxos.core.sim;
 
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import java.util.PriorityQueue;
 
 /** The simulation's agenda: events ordered by (time, scheduling sequence). Not thread-safe. */
@@ -15,7 +15,7 @@ final class EventQueue {
     queue.add(new Event(time, nextSeq++, kind, node, 0, null, arg, arg2, data));
   }
 
-  void deliver(long time, int from, int to, Message message) {
+  void deliver(long time, int from, int to, PeerMessage message) {
     queue.add(new Event(time, nextSeq++, Event.Kind.DELIVER, to, from, message, 0, 0, null));
   }
 

@@ -1,6 +1,6 @@
 package io.paxos.core.sim;
 
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -37,7 +37,7 @@ final class SimNetwork {
     this.maxDelay = faults.maxDelayMs();
   }
 
-  void send(long now, int from, int to, Message message) {
+  void send(long now, int from, int to, PeerMessage message) {
     sent++;
     if (from == to) {
       queue.deliver(now, from, to, message);

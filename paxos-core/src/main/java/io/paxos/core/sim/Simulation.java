@@ -4,7 +4,9 @@ import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
 import io.paxos.core.host.DeferredStorageWriter;
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.host.OutboxCarrier;
+import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.host.StorageWriter;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
@@ -52,10 +54,10 @@ import java.util.TreeMap;
  * protocol and storage below it, as the runtime does, and announces it to the acceptors on nodes
  * without a learner, which compact through what a majority of the learners announced. A simulated
  * snapshot carries no bytes: the state it stands for is the chosen values it covers, which the
- * checkers rebuild a replica from. A peer asked for compacted slots sends a one-chunk {@code
- * SnapshotChunk} through the simulated network (so it may be lost, duplicated or late); the
- * receiver installs it if it is ahead. A restarted node restores its newest snapshot and replays
- * the log after it.
+ * checkers rebuild a replica from. A peer asked for compacted slots sends a one-chunk {@link
+ * HostMessage.SnapshotChunk} through the simulated network (so it may be lost, duplicated or late);
+ * the receiver installs it if it is ahead. A restarted node restores its newest snapshot and
+ * replays the log after it.
  *
  * <p>Pauses ({@link Faults#pauses()}) stop a node without losing anything: what reaches it waits,
  * and is handled when it resumes (see {@code deferredByPause}).
@@ -249,13 +251,13 @@ public final class Simulation {
     switch (e.kind) {
       case DELIVER:
         SimNode to = nodes[e.node];
-        if (to.up() && to.protocol.refusal(e.message).isPresent()) {
-          break; // out of bounds: dropped before any role sees it, as the runtime does
+        if (to.up() && PeerMessageBounds.refusal(e.message, to.protocol).isPresent()) {
+          break; // out of bounds: dropped before anything sees it, as the runtime does
         }
-        if (to.up() && e.message instanceof Message.SnapshotChunk c) {
-          install(to, c.slot());
-        } else if (to.up()) {
-          to.protocol.receive(e.message, to.clock(now), to.out);
+        if (to.up() && e.message instanceof HostMessage.SnapshotChunk c) {
+          install(to, c.slot()); // the host's business: the roles never see it
+        } else if (to.up() && e.message instanceof Message m) {
+          to.protocol.receive(m, to.clock(now), to.out);
           finish(to);
         }
         break;
@@ -472,7 +474,7 @@ public final class Simulation {
       for (int to : batch.snapshotSends()) {
         long slot = snapshotSlot(n);
         if (slot > 0) {
-          network.send(now, n.id, to, new Message.SnapshotChunk(n.id, slot, 0, 0, 0, NO_BYTES));
+          network.send(now, n.id, to, new HostMessage.SnapshotChunk(n.id, slot, 0, 0, 0, NO_BYTES));
         }
       }
       for (Outbox.Abandoned a : batch.abandoned()) {

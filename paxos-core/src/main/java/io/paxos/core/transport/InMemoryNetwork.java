@@ -1,6 +1,6 @@
 package io.paxos.core.transport;
 
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * <p>Thread-safe.
  */
 public final class InMemoryNetwork {
-  private final Map<Integer, Consumer<Message>> nodes = new ConcurrentHashMap<>();
+  private final Map<Integer, Consumer<PeerMessage>> nodes = new ConcurrentHashMap<>();
   private final Set<Integer> isolated = ConcurrentHashMap.newKeySet();
   private final AtomicLong dropped = new AtomicLong();
 
@@ -53,7 +53,7 @@ public final class InMemoryNetwork {
 
   private final class InMemoryTransport implements Transport {
     private final int id;
-    private volatile Consumer<Message> inbound;
+    private volatile Consumer<PeerMessage> inbound;
     private volatile boolean closed;
 
     InMemoryTransport(int id) {
@@ -61,8 +61,8 @@ public final class InMemoryNetwork {
     }
 
     @Override
-    public void start(Consumer<Message> inbound) {
-      Consumer<Message> registered = inbound::accept; // unique to this transport
+    public void start(Consumer<PeerMessage> inbound) {
+      Consumer<PeerMessage> registered = inbound::accept; // unique to this transport
       if (nodes.putIfAbsent(id, registered) != null) {
         throw new IllegalStateException("node " + id + " is already started on this network");
       }
@@ -70,8 +70,8 @@ public final class InMemoryNetwork {
     }
 
     @Override
-    public void send(int to, Message message) {
-      Consumer<Message> receiver = nodes.get(to);
+    public void send(int to, PeerMessage message) {
+      Consumer<PeerMessage> receiver = nodes.get(to);
       if (closed || receiver == null || isolated.contains(to) || isolated.contains(id)) {
         dropped.incrementAndGet();
         return;
@@ -83,7 +83,7 @@ public final class InMemoryNetwork {
     public void close() {
       closed = true;
       // Remove this transport's own handler only: a node restarted with the same id has its own.
-      Consumer<Message> mine = inbound;
+      Consumer<PeerMessage> mine = inbound;
       if (mine != null) {
         nodes.remove(id, mine);
       }

@@ -1,10 +1,12 @@
 package io.paxos.core.transport;
 
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import java.util.function.Consumer;
 
 /**
- * Carries protocol messages between the nodes of a cluster.
+ * Carries messages between the nodes of a cluster: {@link PeerMessage}s, which are the protocol's
+ * {@link io.paxos.core.protocol.Message}s and the messages hosts exchange beside it ({@link
+ * io.paxos.core.host.HostMessage}: results, snapshot transfers). A transport treats both alike.
  *
  * <p><b>Rules for implementations.</b>
  *
@@ -13,7 +15,10 @@ import java.util.function.Consumer;
  *       counted), since the protocol retransmits what matters. Delivery is at most once per send,
  *       in any order; duplicates are tolerated by the protocol but should be rare.
  *   <li>The inbound handler given to {@link #start} is called for every message received, from any
- *       thread; it is non-blocking and must not be called after {@link #close()} returns.
+ *       thread; it is non-blocking and must not be called after {@link #close()} returns. The node
+ *       checks every message it receives against its bounds ({@link
+ *       io.paxos.core.host.PeerMessageBounds}); a transport may check the absolute ones ({@link
+ *       io.paxos.core.host.PeerMessageBounds#malformed}) first, to drop a hostile peer's stream.
  *   <li>{@link #flush()} is a hint that a batch of sends is complete; a transport that batches
  *       writes sends them now.
  * </ul>
@@ -56,7 +61,7 @@ public interface Transport extends AutoCloseable {
    *
    * @param inbound takes each message received, on any of the transport's threads; never blocks
    */
-  void start(Consumer<Message> inbound);
+  void start(Consumer<PeerMessage> inbound);
 
   /**
    * Send {@code message} to node {@code to}; never throws, never blocks.
@@ -64,7 +69,7 @@ public interface Transport extends AutoCloseable {
    * @param to the id of the peer (a member of the cluster other than this node)
    * @param message the message; immutable, so it may be sent as is or encoded later
    */
-  void send(int to, Message message);
+  void send(int to, PeerMessage message);
 
   /** The sends of a batch are complete. */
   default void flush() {}

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.host.OutboxCarrier;
+import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.host.StorageWriter;
 import io.paxos.core.storage.InMemoryStorage;
 import java.util.ArrayDeque;
@@ -24,7 +26,8 @@ import net.jqwik.api.Provide;
  * running three-node cluster (the protocol cores, driven as the runtime drives them: refusal check,
  * receive, persist, then send) gets messages of every kind with random and extreme field values,
  * claimed from any node, between its own. Nothing may throw, nothing outside the bounds may be
- * persisted, and afterwards the cluster must still commit a command at every node.
+ * persisted or reach the host (a result or a snapshot transfer, {@link HostMessage}), and
+ * afterwards the cluster must still commit a command at every node.
  *
  * <p>Tries: {@code jqwik.tries.default} (200 in {@code junit-platform.properties}); a long run
  * raises it, e.g. {@code -Djqwik.tries.default=20000}.
@@ -73,6 +76,7 @@ class InboundFuzzTest {
       c.run(f.pauseMs());
     }
     assertWithinBounds(c);
+    assertThat(c.hostTaken).as("host messages that passed the bounds").isEmpty();
     c.commit(2);
   }
 
@@ -86,6 +90,22 @@ class InboundFuzzTest {
         assertThat(e.ballot().round()).isLessThanOrEqualTo(Ballot.MAX_ROUND);
       }
     }
+    for (HostMessage h : c.hostTaken) {
+      assertThat(CONFIG.member(h.from())).as("sender of %s", h).isPresent();
+      long slot =
+          h instanceof HostMessage.SnapshotChunk s
+              ? s.slot()
+              : h instanceof HostMessage.SnapshotRequest r
+                  ? r.slot()
+                  : ((HostMessage.CommandResult) h).slot();
+      assertThat(slot).isBetween(0L, MessageBounds.MAX_SLOT);
+      if (h instanceof HostMessage.SnapshotChunk s) {
+        assertThat(s.totalBytes()).isBetween(0L, MessageLimits.DEFAULTS.maxSnapshotBytes());
+        assertThat(s.offset()).isBetween(0L, s.totalBytes() - s.data().length);
+      } else if (h instanceof HostMessage.SnapshotRequest r) {
+        assertThat(r.offset()).isBetween(0L, MessageLimits.DEFAULTS.maxSnapshotBytes());
+      }
+    }
   }
 
   /**
@@ -94,8 +114,22 @@ class InboundFuzzTest {
    */
   private static final MessageBounds AHEAD = new MessageBounds(CONFIG, MessageLimits.DEFAULTS);
 
-  private static boolean refusedThroughout(Message m) {
-    return AHEAD.refusal(m, 10_000, 10_000).isPresent();
+  /** A node of the cluster, for the host's messages (whose bounds need no state of the node). */
+  private static final ProtocolNode HOST_VIEW =
+      new ProtocolNode(
+          1,
+          CONFIG,
+          OPTIONS,
+          new SplittableRandom(0),
+          new InMemoryStorage().load(),
+          RoleFactory.DEFAULT,
+          true,
+          MessageLimits.DEFAULTS);
+
+  private static boolean refusedThroughout(PeerMessage m) {
+    return m instanceof Message message
+        ? AHEAD.refusal(message, 10_000, 10_000).isPresent()
+        : PeerMessageBounds.refusal(m, HOST_VIEW).isPresent();
   }
 
   @Provide
@@ -103,7 +137,7 @@ class InboundFuzzTest {
     return forgedOne().filter(f -> refusedThroughout(f.message())).list().ofMaxSize(40);
   }
 
-  record Forged(int to, Message message, int pauseMs) {}
+  record Forged(int to, PeerMessage message, int pauseMs) {}
 
   @Provide
   Arbitrary<List<Forged>> forged() {
@@ -192,9 +226,9 @@ class InboundFuzzTest {
         .ofMaxSize(4);
   }
 
-  private static Arbitrary<Message> messages() {
+  private static Arbitrary<PeerMessage> messages() {
     Arbitrary<Integer> from = nodes().filter(n -> n >= 0);
-    List<Arbitrary<? extends Message>> kinds = new ArrayList<>();
+    List<Arbitrary<? extends PeerMessage>> kinds = new ArrayList<>();
     kinds.add(Combinators.combine(from, ballots(), slots()).as(Message.Prepare::new));
     kinds.add(Combinators.combine(from, ballots(), slots(), entries()).as(Message.Promise::new));
     kinds.add(
@@ -213,7 +247,7 @@ class InboundFuzzTest {
         Combinators.combine(from, slots(), slots(), slots(), entries())
             .as(Message.AcceptedReport::new));
     kinds.add(Combinators.combine(from, slots()).as(Message.SnapshotDurable::new));
-    kinds.add(Combinators.combine(from, slots(), slots()).as(Message.SnapshotRequest::new));
+    kinds.add(Combinators.combine(from, slots(), slots()).as(HostMessage.SnapshotRequest::new));
     kinds.add(
         Combinators.combine(
                 from,
@@ -222,7 +256,7 @@ class InboundFuzzTest {
                 slots(),
                 Arbitraries.integers(),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(4))
-            .as(Message.SnapshotChunk::new));
+            .as(HostMessage.SnapshotChunk::new));
     kinds.add(
         Combinators.combine(from, ballots(), values().flatMap(v -> Arbitraries.just(v.commands())))
             .as(Message.Forward::new));
@@ -245,14 +279,15 @@ class InboundFuzzTest {
                 Arbitraries.longs(),
                 slots(),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(4))
-            .as(Message.CommandResult::new));
+            .as(HostMessage.CommandResult::new));
     return Arbitraries.oneOf(kinds);
   }
 
   /**
    * Three protocol cores over a lossless network and a simulated clock, carried out as the runtime
-   * does: every message from the network passes {@link ProtocolNode#refusal} first, and each step's
-   * state is persisted before its messages leave.
+   * does: every message from the network passes {@link PeerMessageBounds#refusal} first, and each
+   * step's state is persisted before its messages leave. Host messages that pass are kept in {@code
+   * hostTaken} (the runtime hands them to its snapshot and apply sides; there are none here).
    */
   private static final class Cluster {
     private record InFlight(int to, Message message) {}
@@ -263,6 +298,7 @@ class InboundFuzzTest {
     final OutboxCarrier[] carriers = new OutboxCarrier[IDS.length];
     final List<List<Outbox.Delivery>> delivered = new ArrayList<>();
     final ArrayDeque<InFlight> network = new ArrayDeque<>();
+    final List<HostMessage> hostTaken = new ArrayList<>();
     long now = 1;
 
     Cluster(long seed) {
@@ -311,21 +347,20 @@ class InboundFuzzTest {
           });
     }
 
-    void inject(int to, Message m) {
+    void inject(int to, PeerMessage m) {
       receive(to, m);
     }
 
-    private void receive(int to, Message m) {
+    private void receive(int to, PeerMessage m) {
       ProtocolNode n = nodes[to - 1];
-      if (n.refusal(m).isPresent()) {
+      if (PeerMessageBounds.refusal(m, n).isPresent()) {
         return;
       }
-      if (m instanceof Message.SnapshotChunk
-          || m instanceof Message.SnapshotRequest
-          || m instanceof Message.CommandResult) {
-        return; // the runtime's business (no snapshots here)
+      if (m instanceof HostMessage h) {
+        hostTaken.add(h); // the host's business, never the roles'
+        return;
       }
-      n.receive(m, now, outs[to - 1]);
+      n.receive((Message) m, now, outs[to - 1]);
       finish(to);
     }
 

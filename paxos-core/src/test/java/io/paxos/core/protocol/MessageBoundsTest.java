@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every bound of {@link MessageBounds} at its edges: 0, -1, the limit, the limit + 1, MAX_VALUE.
+ * (The host's messages: {@code io.paxos.core.host.PeerMessageBoundsTest}.)
  */
 class MessageBoundsTest {
   private static final long MAX_SLOT = MessageBounds.MAX_SLOT;
@@ -115,10 +116,8 @@ class MessageBoundsTest {
     assertThat(check(new Message.CatchUpRequest(2, slot, 1))).isPresent();
     assertThat(check(new Message.CatchUpReply(2, slot, noops(1)))).isPresent();
     assertThat(check(new Message.SnapshotDurable(2, slot))).isPresent();
-    assertThat(check(new Message.SnapshotRequest(2, slot, 0))).isPresent();
     assertThat(check(new Message.AcceptedQuery(2, 1, slot, 5))).isPresent();
     assertThat(check(new Message.ReadIndexReply(2, 1, true, slot, 2))).isPresent();
-    assertThat(check(new Message.CommandResult(2, 1, 1, slot, new byte[0]))).isPresent();
   }
 
   @Test
@@ -184,23 +183,6 @@ class MessageBoundsTest {
     assertThat(check(new Message.Promise(2, b(1, 1), 5, List.of(below)))).isPresent();
     assertThat(check(new Message.Promise(2, b(1, 1), 5, List.of(highBallot)))).isPresent();
     assertThat(check(new Message.Promise(2, b(1, 1), REACH + 1, List.of()))).isPresent();
-  }
-
-  @Test
-  void snapshotChunksStayInsideTheirTotalAndTheLimit() {
-    byte[] ten = new byte[10];
-    assertThat(check(new Message.SnapshotChunk(2, 5, 0, 10, 0, ten))).isEmpty();
-    assertThat(check(new Message.SnapshotChunk(2, 5, 1, 10, 0, ten))).isPresent();
-    assertThat(check(new Message.SnapshotChunk(2, 5, -1, 10, 0, ten))).isPresent();
-    assertThat(check(new Message.SnapshotChunk(2, 5, 0, 9, 0, ten))).isPresent();
-    assertThat(check(new Message.SnapshotChunk(2, 5, 0, -1, 0, new byte[0]))).isPresent();
-    assertThat(check(new Message.SnapshotChunk(2, 5, Long.MAX_VALUE, Long.MAX_VALUE, 0, ten)))
-        .isPresent();
-    assertThat(check(new Message.SnapshotChunk(2, 5, 0, 1 << 20, 0, ten))).isEmpty();
-    assertThat(check(new Message.SnapshotChunk(2, 5, 0, (1 << 20) + 1, 0, ten))).isPresent();
-    assertThat(check(new Message.SnapshotRequest(2, 5, 1 << 20))).isEmpty();
-    assertThat(check(new Message.SnapshotRequest(2, 5, (1 << 20) + 1))).isPresent();
-    assertThat(check(new Message.SnapshotRequest(2, 5, -1))).isPresent();
   }
 
   @Test

@@ -167,10 +167,10 @@ class AdmissionTest {
   /** A transport that carries nothing and claims a limit. */
   private record LimitedTransport(int maxMessageBytes) implements Transport {
     @Override
-    public void start(Consumer<io.paxos.core.protocol.Message> inbound) {}
+    public void start(Consumer<io.paxos.core.protocol.PeerMessage> inbound) {}
 
     @Override
-    public void send(int to, io.paxos.core.protocol.Message message) {}
+    public void send(int to, io.paxos.core.protocol.PeerMessage message) {}
 
     @Override
     public void close() {}

@@ -8,6 +8,7 @@ import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.transport.Transport;
@@ -93,10 +94,10 @@ class StorageThreadTest {
 
   /** Messages node 1 sends, in order; the test delivers node 2's messages to node 1. */
   private static final class RecordingTransport implements Transport {
-    private final List<Message> sent = new CopyOnWriteArrayList<>();
-    private volatile Consumer<Message> inbound;
+    private final List<PeerMessage> sent = new CopyOnWriteArrayList<>();
+    private volatile Consumer<PeerMessage> inbound;
 
-    void deliver(Message m) {
+    void deliver(PeerMessage m) {
       inbound.accept(m);
     }
 
@@ -104,17 +105,17 @@ class StorageThreadTest {
       return sent.stream().filter(type::isInstance).count();
     }
 
-    Message first(Class<? extends Message> type) {
+    PeerMessage first(Class<? extends Message> type) {
       return sent.stream().filter(type::isInstance).findFirst().orElseThrow();
     }
 
     @Override
-    public void start(Consumer<Message> inbound) {
+    public void start(Consumer<PeerMessage> inbound) {
       this.inbound = inbound;
     }
 
     @Override
-    public void send(int to, Message message) {
+    public void send(int to, PeerMessage message) {
       sent.add(message);
     }
 

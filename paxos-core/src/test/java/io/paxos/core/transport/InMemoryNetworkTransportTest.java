@@ -3,7 +3,7 @@ package io.paxos.core.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,8 +26,8 @@ class InMemoryNetworkTransportTest extends TransportContractTest {
   @Test
   @DisplayName("an isolated node neither sends nor receives until it is reconnected")
   void isolateAndReconnect() {
-    ConcurrentLinkedQueue<Message> at1 = new ConcurrentLinkedQueue<>();
-    ConcurrentLinkedQueue<Message> at2 = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<PeerMessage> at1 = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<PeerMessage> at2 = new ConcurrentLinkedQueue<>();
     Transport t1 = network.transport(1);
     Transport t2 = network.transport(2);
     t1.start(at1::add);
@@ -69,7 +69,7 @@ class InMemoryNetworkTransportTest extends TransportContractTest {
   @DisplayName(
       "closing an old transport again does not disconnect the node restarted with the same id")
   void closeAgainAfterRestart() {
-    ConcurrentLinkedQueue<Message> restartedInbox = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<PeerMessage> restartedInbox = new ConcurrentLinkedQueue<>();
     Transport sender = network.transport(1);
     sender.start(m -> {});
     Transport old = network.transport(2);

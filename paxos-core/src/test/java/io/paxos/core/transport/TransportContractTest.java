@@ -3,11 +3,13 @@ package io.paxos.core.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.Value;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,20 +55,20 @@ public abstract class TransportContractTest {
   private final List<Node> nodes = new ArrayList<>();
 
   /** One started transport and what its handler received. */
-  protected static final class Node implements Consumer<Message> {
+  protected static final class Node implements Consumer<PeerMessage> {
     /** The node id. */
     public final int id;
 
     public final Transport transport;
 
     /** Every message the handler was called with, in arrival order. */
-    public final ConcurrentLinkedQueue<Message> received = new ConcurrentLinkedQueue<>();
+    public final ConcurrentLinkedQueue<PeerMessage> received = new ConcurrentLinkedQueue<>();
 
     /** Handler calls made after {@link #close()} returned. */
     public final AtomicInteger callsAfterClose = new AtomicInteger();
 
     /** Also called with every message received, on the handler's thread. */
-    public volatile Consumer<Message> listener;
+    public volatile Consumer<PeerMessage> listener;
 
     final Semaphore arrivals = new Semaphore(0);
     volatile boolean closeReturned;
@@ -77,12 +79,12 @@ public abstract class TransportContractTest {
     }
 
     @Override
-    public void accept(Message message) {
+    public void accept(PeerMessage message) {
       if (closeReturned) {
         callsAfterClose.incrementAndGet();
       }
       received.add(message);
-      Consumer<Message> l = listener;
+      Consumer<PeerMessage> l = listener;
       if (l != null) {
         l.accept(message);
       }
@@ -95,7 +97,7 @@ public abstract class TransportContractTest {
       closeReturned = true;
     }
 
-    boolean hasReceived(Message message) {
+    boolean hasReceived(PeerMessage message) {
       return received.contains(message);
     }
   }
@@ -144,7 +146,7 @@ public abstract class TransportContractTest {
    * Send {@code message} from {@code from} to {@code to} again and again until it arrives; a
    * transport may drop messages while it connects.
    */
-  protected void sendUntilReceived(Node from, Node to, Message message)
+  protected void sendUntilReceived(Node from, Node to, PeerMessage message)
       throws InterruptedException {
     long deadline = System.nanoTime() + patience().toNanos();
     do {
@@ -216,7 +218,7 @@ public abstract class TransportContractTest {
     Command command =
         new Command(1, 0x1234_5678_9abcL, 42, "set x 1".getBytes(StandardCharsets.UTF_8));
     Value batch = new Value.Batch(List.of(command, new Command(1, 3, 4, new byte[0])));
-    List<Message> samples =
+    List<PeerMessage> samples =
         List.of(
             new Message.Prepare(1, ballot, 5),
             new Message.Promise(
@@ -240,9 +242,11 @@ public abstract class TransportContractTest {
             new Message.ReadIndexRequest(1, 99),
             new Message.ReadIndexReply(1, 99, true, 13, 1),
             new Message.ReadIndexReply(1, 100, false, 0, 0),
-            new Message.CommandResult(1, 0x1234_5678_9abcL, 42, 13, new byte[] {1, 2, 3}));
+            new HostMessage.CommandResult(1, 0x1234_5678_9abcL, 42, 13, new byte[] {1, 2, 3}),
+            new HostMessage.SnapshotRequest(1, 1_000_000, 262_144),
+            new HostMessage.SnapshotChunk(1, 1_000_000, 0, 5, 0xCAFEBABE, new byte[] {1, 2, 3}));
 
-    for (Message m : samples) {
+    for (PeerMessage m : samples) {
       n.get(0).transport.send(2, m);
     }
     n.get(0).transport.flush();

@@ -1,6 +1,6 @@
 package io.paxos.examples.broadcast;
 
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.transport.PeerObserver;
 import io.paxos.core.transport.Transport;
 import java.util.Map;
@@ -37,7 +37,7 @@ public final class LossyTransport implements Transport {
   }
 
   @Override
-  public void send(int to, Message message) {
+  public void send(int to, PeerMessage message) {
     if (random.nextDouble() < loss) {
       dropped.incrementAndGet();
       return;
@@ -72,7 +72,7 @@ public final class LossyTransport implements Transport {
   }
 
   @Override
-  public void start(Consumer<Message> inbound) {
+  public void start(Consumer<PeerMessage> inbound) {
     delegate.start(inbound);
   }
 

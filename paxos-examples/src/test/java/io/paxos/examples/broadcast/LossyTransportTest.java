@@ -3,7 +3,7 @@ package io.paxos.examples.broadcast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +20,10 @@ class LossyTransportTest {
     boolean closed;
 
     @Override
-    public void start(Consumer<Message> inbound) {}
+    public void start(Consumer<PeerMessage> inbound) {}
 
     @Override
-    public void send(int to, Message message) {
+    public void send(int to, PeerMessage message) {
       sent.add(to);
     }
 

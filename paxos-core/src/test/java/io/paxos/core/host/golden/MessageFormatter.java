@@ -1,8 +1,10 @@
 package io.paxos.core.host.golden;
 
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.protocol.Value;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,7 @@ import java.util.StringJoiner;
 final class MessageFormatter {
   private MessageFormatter() {}
 
-  static String message(Message message) {
+  static String message(PeerMessage message) {
     if (message instanceof Message.Prepare m) {
       return "Prepare b=" + m.ballot() + " from-slot=" + m.fromSlot();
     } else if (message instanceof Message.Promise m) {
@@ -58,9 +60,9 @@ final class MessageFormatter {
         b.append(' ').append(slot++).append('=').append(value(v));
       }
       return b.toString();
-    } else if (message instanceof Message.SnapshotRequest m) {
+    } else if (message instanceof HostMessage.SnapshotRequest m) {
       return "SnapshotRequest slot=" + m.slot() + " offset=" + m.offset();
-    } else if (message instanceof Message.SnapshotChunk m) {
+    } else if (message instanceof HostMessage.SnapshotChunk m) {
       return "SnapshotChunk slot="
           + m.slot()
           + " offset="
@@ -100,7 +102,7 @@ final class MessageFormatter {
           + (m.ok() ? " ok index=" + m.readIndex() : " refused")
           + " hint="
           + m.leaderHint();
-    } else if (message instanceof Message.CommandResult m) {
+    } else if (message instanceof HostMessage.CommandResult m) {
       return "CommandResult slot=" + m.slot() + " seq=" + m.sequence() + " " + payload(m.result());
     }
     throw new IllegalArgumentException("no format for " + message.getClass().getSimpleName());

@@ -4,11 +4,14 @@ import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
+import io.paxos.core.host.HostMessage;
 import io.paxos.core.host.OutboxCarrier;
+import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.protocol.RoleFactory;
 import io.paxos.core.protocol.Value;
@@ -56,7 +59,7 @@ final class ScriptedCluster {
   private static final byte[] NO_BYTES = new byte[0];
 
   /** A message in the network, from one node to another. */
-  private record InFlight(int from, int to, Message message) {}
+  private record InFlight(int from, int to, PeerMessage message) {}
 
   private final ClusterConfig config;
   private final ProtocolOptions options;
@@ -194,9 +197,9 @@ final class ScriptedCluster {
     List<ScriptedNode.Inbound> taken = List.copyOf(n.inbox);
     n.inbox.clear();
     for (ScriptedNode.Inbound in : taken) {
-      Message m = in.message();
+      PeerMessage m = in.message();
       if (!in.loopback()) {
-        Optional<String> refusal = n.protocol.refusal(m);
+        Optional<String> refusal = PeerMessageBounds.refusal(m, n.protocol);
         if (refusal.isPresent()) {
           print(
               "refuse "
@@ -210,10 +213,10 @@ final class ScriptedCluster {
           continue;
         }
       }
-      if (m instanceof Message.SnapshotChunk c) {
-        install(n, c.slot());
-      } else {
-        n.protocol.receive(m, now, n.out);
+      if (m instanceof HostMessage.SnapshotChunk c) {
+        install(n, c.slot()); // the host's business: the roles never see it
+      } else if (m instanceof Message message) {
+        n.protocol.receive(message, now, n.out);
       }
     }
     finishTurn(n);
@@ -450,9 +453,13 @@ final class ScriptedCluster {
 
     @Override
     public void send(int to, Message message) {
+      sendPeer(to, message);
+      checkDurable(message);
+    }
+
+    private void sendPeer(int to, PeerMessage message) {
       network.add(new InFlight(n.id, to, message));
       print("send " + n.id + "->" + to + " " + MessageFormatter.message(message));
-      checkDurable(message);
     }
 
     @Override
@@ -480,7 +487,7 @@ final class ScriptedCluster {
         long slot = snapshotSlot(n);
         print("n" + n.id + " snapshot send to " + to + " through " + slot);
         if (slot > 0) {
-          send(to, new Message.SnapshotChunk(n.id, slot, 0, 0, 0, NO_BYTES));
+          sendPeer(to, new HostMessage.SnapshotChunk(n.id, slot, 0, 0, 0, NO_BYTES));
         }
       }
       for (Outbox.Abandoned a : batch.abandoned()) {

@@ -3,8 +3,8 @@ package io.paxos.core.host.golden;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
 import io.paxos.core.host.OutboxCarrier;
-import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
+import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.storage.InMemoryStorage;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ final class ScriptedNode {
   final Outbox out = new Outbox();
 
   /** A message waiting in the inbox: from the network, or handed back by the node's carrier. */
-  record Inbound(int from, Message message, boolean loopback) {}
+  record Inbound(int from, PeerMessage message, boolean loopback) {}
 
   final List<Inbound> inbox = new ArrayList<>();
   int incarnation;
