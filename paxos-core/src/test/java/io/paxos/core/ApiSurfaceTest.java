@@ -56,6 +56,10 @@ class ApiSurfaceTest {
     assertThat(texts(parent, execution + "/goals/goal")).containsExactly("javadoc-no-fork");
     assertThat(texts(parent, execution + "/configuration/doclint")).containsExactly("all");
     assertThat(texts(parent, execution + "/configuration/failOnWarnings")).containsExactly("true");
+    // A record of the last run per build: the plugin's up-to-date check ignores edited sources.
+    assertThat(texts(parent, execution + "/configuration/staleDataPath"))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("${session.request.startTime.time}");
     String offline =
         "/project/build/pluginManagement/plugins/plugin[artifactId='maven-javadoc-plugin']"
             + "/configuration/detectJavaApiLink";
