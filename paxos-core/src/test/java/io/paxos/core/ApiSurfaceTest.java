@@ -72,6 +72,22 @@ class ApiSurfaceTest {
     assertThat(excluded("paxos-grpc")).isEqualTo(GRPC_INTERNAL);
   }
 
+  @Test
+  void doclintIsOnInTheLibraryModulesOnly() throws Exception {
+    assertThat(texts(pom("."), "/project/properties/doclint.skip")).containsExactly("true");
+    assertThat(
+            texts(
+                pom("."),
+                "/project/build/pluginManagement/plugins/plugin[artifactId='maven-javadoc-plugin']"
+                    + "/executions/execution[id='doclint']/configuration/skip"))
+        .containsExactly("${doclint.skip}");
+    for (String module : List.of("paxos-core", "paxos-grpc")) {
+      assertThat(texts(pom(module), "/project/properties/doclint.skip"))
+          .as(module)
+          .containsExactly("false");
+    }
+  }
+
   private static Set<String> excluded(String module) throws Exception {
     List<String> values =
         texts(
