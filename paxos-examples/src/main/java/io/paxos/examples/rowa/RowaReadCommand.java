@@ -7,10 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,12 +27,7 @@ import picocli.CommandLine.Spec;
 public final class RowaReadCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--stores",
-      required = true,
-      paramLabel = "HOST:PORT,...",
-      description = "The stores, tried in this order.")
-  String stores;
+  @Mixin StoresOption stores;
 
   @Parameters(paramLabel = "KEY")
   String key;
@@ -40,14 +36,11 @@ public final class RowaReadCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<Endpoint> list;
-    try {
-      list = Endpoint.parseList(stores);
-    } catch (IllegalArgumentException e) {
-      err.println("error: --stores: " + e.getMessage());
-      err.flush();
+    Optional<List<Endpoint>> parsed = stores.endpoints(err);
+    if (parsed.isEmpty()) {
       return 2;
     }
+    List<Endpoint> list = parsed.get();
     for (Endpoint e : list) {
       try (StoreClient c = new StoreClient(e, Duration.ofSeconds(2))) {
         String answer = c.call("READ " + key);

@@ -5,10 +5,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -23,25 +24,17 @@ import picocli.CommandLine.Spec;
 public final class RowaStatusCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--stores",
-      required = true,
-      paramLabel = "HOST:PORT,...",
-      description = "The stores.")
-  String stores;
+  @Mixin StoresOption stores;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<Endpoint> list;
-    try {
-      list = Endpoint.parseList(stores);
-    } catch (IllegalArgumentException e) {
-      err.println("error: --stores: " + e.getMessage());
-      err.flush();
+    Optional<List<Endpoint>> parsed = stores.endpoints(err);
+    if (parsed.isEmpty()) {
       return 2;
     }
+    List<Endpoint> list = parsed.get();
     int status = 0;
     for (Endpoint e : list) {
       try (StoreClient c = new StoreClient(e, Duration.ofSeconds(2))) {
