@@ -80,6 +80,11 @@ final class DataDirectory implements AutoCloseable {
               lockKey,
               "had its lock file deleted",
               "had its lock file replaced");
+      if (problem != null) {
+        // The directory may have been moved away between the two looks: say so if it was.
+        String dirNow = problem(dir, dirKey, "was deleted", "was replaced by another directory");
+        problem = dirNow == null ? problem : dirNow;
+      }
     }
     if (problem == null) {
       return;

@@ -43,7 +43,9 @@ class DataDirectoryDeletedTest {
         nodeDir -> {
           deleteTree(nodeDir);
         },
-        "was deleted");
+        // The files go before the directory: the node may look in between.
+        "was deleted",
+        "had its lock file deleted");
   }
 
   @Test
@@ -53,14 +55,18 @@ class DataDirectoryDeletedTest {
           Files.move(nodeDir, nodeDir.resolveSibling(nodeDir.getFileName() + "-old"));
           Files.createDirectory(nodeDir);
         },
-        "was replaced");
+        // The node may look while the directory is moved away and not yet replaced: either way it
+        // saw that the directory is no longer the one it opened (a check of existence alone would
+        // pass once the new one is there, and the node would not stop).
+        "was replaced",
+        "was deleted");
   }
 
   private interface Tamper {
     void apply(Path nodeDir) throws IOException;
   }
 
-  private void assertStops(Tamper tamper, String why) throws Exception {
+  private void assertStops(Tamper tamper, String... why) throws Exception {
     ClusterConfig config = ClusterConfig.of("gone", 1, 2, 3);
     try (LocalCluster cluster =
         new LocalCluster(
@@ -76,7 +82,7 @@ class DataDirectoryDeletedTest {
       var doomed = leader.submit(RecordingStateMachine.command(2));
       await().atMost(Duration.ofSeconds(30)).until(() -> leader.status().failure().isPresent());
       assertThat(leader.status().failure().orElseThrow())
-          .contains(why)
+          .containsAnyOf(why)
           .contains("stops rather than acknowledge writes into deleted files");
       await().atMost(Duration.ofSeconds(30)).until(doomed::isDone);
       assertThatThrownBy(() -> leader.submit(RecordingStateMachine.command(3)).get())
