@@ -3,6 +3,7 @@ package io.paxos.core.runtime;
 import io.paxos.core.CommandFailedException;
 import io.paxos.core.config.ApplyFailurePolicy;
 import io.paxos.core.host.HostMessage;
+import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.RateLimitedLog;
 import io.paxos.core.protocol.ApplyFailure;
@@ -92,9 +93,9 @@ final class ApplyFailures {
 
   /**
    * The message that tells the origin node of {@code c}, which hosts no learner, that it failed in
-   * {@code slot}: the class name and message cut to {@link ApplyFailure#MAX_MESSAGE_CHARS}, as
-   * {@link io.paxos.core.host.PeerMessageBounds} requires (a message is cut already; a class name
-   * that long is no real one).
+   * {@code slot}: the class name and message cut to {@link PeerMessageBounds#MAX_FAILURE_CHARS}, as
+   * the receiver's {@link PeerMessageBounds} require (a message is cut already; a class name that
+   * long is no real one).
    */
   static HostMessage.CommandFailed toOrigin(int from, Command c, long slot, ApplyFailure failure) {
     return new HostMessage.CommandFailed(
@@ -107,8 +108,8 @@ final class ApplyFailures {
   }
 
   private static String cut(String s) {
-    return s.length() > ApplyFailure.MAX_MESSAGE_CHARS
-        ? s.substring(0, ApplyFailure.MAX_MESSAGE_CHARS)
+    return s.length() > PeerMessageBounds.MAX_FAILURE_CHARS
+        ? s.substring(0, PeerMessageBounds.MAX_FAILURE_CHARS)
         : s;
   }
 }

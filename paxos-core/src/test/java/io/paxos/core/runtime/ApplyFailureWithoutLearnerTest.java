@@ -10,6 +10,10 @@ import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
+import io.paxos.core.host.HostMessage;
+import io.paxos.core.host.PeerMessageBounds;
+import io.paxos.core.protocol.ApplyFailure;
+import io.paxos.core.protocol.Command;
 import io.paxos.core.runtime.ApplyFailurePolicyTest.Ledger;
 import io.paxos.core.transport.InMemoryNetwork;
 import java.nio.ByteBuffer;
@@ -108,6 +112,28 @@ class ApplyFailureWithoutLearnerTest {
 
   private int rejections() {
     return ledgers.values().stream().mapToInt(l -> l.rejected.get()).sum();
+  }
+
+  @Test
+  void theFailureSentToTheOriginStaysWithinTheBoundsItsReceiverChecks() {
+    int limit = PeerMessageBounds.MAX_FAILURE_CHARS;
+    Command c = new Command(PROPOSER, 7, 9, new byte[0]);
+    String atLimit = "m".repeat(limit);
+    HostMessage.CommandFailed kept =
+        ApplyFailures.toOrigin(21, c, 5, new ApplyFailure("a.B", atLimit));
+    assertThat(kept)
+        .isEqualTo(new HostMessage.CommandFailed(21, 7, 9, 5, "a.B", atLimit))
+        .satisfies(m -> assertThat(PeerMessageBounds.malformed(m)).isEmpty());
+    // A class name past the limit (no real one is) is cut, so the caller still hears of it.
+    HostMessage.CommandFailed cut =
+        ApplyFailures.toOrigin(21, c, 5, new ApplyFailure("C".repeat(limit + 1), null));
+    assertThat(cut.exceptionClass()).isEqualTo("C".repeat(limit));
+    assertThat(cut.exceptionMessage()).isEmpty();
+    assertThat(PeerMessageBounds.malformed(cut)).isEmpty();
+    CommandFailedException there = ApplyFailures.toCaller(kept);
+    CommandFailedException here = ApplyFailures.toCaller(new ApplyFailure("a.B", atLimit));
+    assertThat(List.of(there.exceptionClass(), there.exceptionMessage(), there.getMessage()))
+        .isEqualTo(List.of(here.exceptionClass(), here.exceptionMessage(), here.getMessage()));
   }
 
   @Test
