@@ -72,7 +72,7 @@ public final class PeerMessageBounds {
   /**
    * The bound on the encoded size of {@code m}, as {@link MessageBytes#of} bounds a protocol
    * message: {@link MessageBytes#MESSAGE_OVERHEAD} and the result's or the chunk's bytes, or a
-   * failure's characters at {@value #MAX_BYTES_PER_CHAR} bytes each (UTF-8 at most).
+   * failure's characters at 3 bytes each (the most UTF-8 takes).
    */
   public static long bytes(PeerMessage m) {
     if (m instanceof Message message) {
