@@ -89,6 +89,8 @@ public final class MessageCodec {
       e.setReadIndexReply(ServiceCodec.readIndexReply(m));
     } else if (message instanceof HostMessage.CommandResult m) {
       e.setCommandResult(ServiceCodec.commandResult(m));
+    } else if (message instanceof HostMessage.CommandFailed m) {
+      e.setCommandFailed(ServiceCodec.commandFailed(m));
     } else if (message instanceof HostMessage.SnapshotRequest m) {
       e.setSnapshotRequest(ServiceCodec.snapshotRequest(m));
     } else if (message instanceof HostMessage.SnapshotChunk m) {
@@ -130,6 +132,7 @@ public final class MessageCodec {
             ServiceCodec.readIndexRequest(envelope.getReadIndexRequest(), from);
         case READ_INDEX_REPLY -> ServiceCodec.readIndexReply(envelope.getReadIndexReply(), from);
         case COMMAND_RESULT -> ServiceCodec.commandResult(envelope.getCommandResult(), from);
+        case COMMAND_FAILED -> ServiceCodec.commandFailed(envelope.getCommandFailed(), from);
         case SNAPSHOT_REQUEST -> ServiceCodec.snapshotRequest(envelope.getSnapshotRequest(), from);
         case SNAPSHOT_CHUNK -> ServiceCodec.snapshotChunk(envelope.getSnapshotChunk(), from);
         case SNAPSHOT_DURABLE -> ServiceCodec.snapshotDurable(envelope.getSnapshotDurable(), from);

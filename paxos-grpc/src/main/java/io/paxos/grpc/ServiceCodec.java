@@ -9,6 +9,7 @@ import io.paxos.grpc.proto.AcceptedQuery;
 import io.paxos.grpc.proto.AcceptedReport;
 import io.paxos.grpc.proto.CatchUpReply;
 import io.paxos.grpc.proto.CatchUpRequest;
+import io.paxos.grpc.proto.CommandFailed;
 import io.paxos.grpc.proto.CommandResult;
 import io.paxos.grpc.proto.Forward;
 import io.paxos.grpc.proto.ForwardRejected;
@@ -141,6 +142,26 @@ final class ServiceCodec {
   static HostMessage.CommandResult commandResult(CommandResult c, int from) {
     return new HostMessage.CommandResult(
         from, c.getClientId(), c.getSequence(), c.getSlot(), c.getResult().toByteArray());
+  }
+
+  static CommandFailed commandFailed(HostMessage.CommandFailed m) {
+    return CommandFailed.newBuilder()
+        .setClientId(m.clientId())
+        .setSequence(m.sequence())
+        .setSlot(m.slot())
+        .setExceptionClass(m.exceptionClass())
+        .setExceptionMessage(m.exceptionMessage())
+        .build();
+  }
+
+  static HostMessage.CommandFailed commandFailed(CommandFailed c, int from) {
+    return new HostMessage.CommandFailed(
+        from,
+        c.getClientId(),
+        c.getSequence(),
+        c.getSlot(),
+        c.getExceptionClass(),
+        c.getExceptionMessage());
   }
 
   static SnapshotRequest snapshotRequest(HostMessage.SnapshotRequest m) {

@@ -9,12 +9,15 @@ import io.paxos.core.Consistency;
 import io.paxos.core.StateMachine;
 import io.paxos.core.config.ApplyFailurePolicy;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
+import io.paxos.core.config.Role;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.grpc.client.PaxosClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -104,6 +107,67 @@ class CommandFailedOverGrpcTest {
                                   .containsExactly(1L, 2L)));
       assertThat(cluster.nodes()).allSatisfy(n -> assertThat(n.status().failure()).isEmpty());
       assertThat(cluster.nodes().stream().map(PaxosNode::id).toList()).hasSize(3);
+    }
+  }
+
+  /**
+   * A client given only a proposer-only node: the learners tell that node of the failure over the
+   * wire (a {@code CommandFailed} envelope), and the client gets it within 30 seconds although the
+   * node's command timeout is 10 minutes.
+   */
+  @Test
+  void aClientOfANodeWithoutALearnerGetsTheFailureToo() throws Exception {
+    ClusterConfig split =
+        ClusterConfig.withMajorities(
+            "split",
+            List.of(
+                Member.of(1, Role.PROPOSER),
+                Member.of(11, Role.ACCEPTOR),
+                Member.of(12, Role.ACCEPTOR),
+                Member.of(13, Role.ACCEPTOR),
+                Member.of(21, Role.LEARNER),
+                Member.of(22, Role.LEARNER)));
+    Map<Integer, NoNegatives> machines = new ConcurrentHashMap<>();
+    try (LocalCluster cluster =
+            LocalCluster.builder()
+                .config(split)
+                .stateMachines(
+                    id -> id >= 21 ? machines.computeIfAbsent(id, i -> new NoNegatives()) : null)
+                .options(GrpcCluster.FAST)
+                .commandTimeout(Duration.ofMinutes(10))
+                .nodeSettings(n -> n.applyFailures(ApplyFailurePolicy.FAIL_COMMAND))
+                .start();
+        PaxosClient client =
+            PaxosClient.builder()
+                .endpoints(List.of(cluster.endpoints().get(0))) // node 1, the proposer
+                .timeout(Duration.ofSeconds(30))
+                .seed(18)
+                .build()) {
+      cluster.awaitLeader(Duration.ofSeconds(30));
+      client.submit(LogStateMachine.command(1)).get(30, TimeUnit.SECONDS);
+
+      assertThatThrownBy(() -> client.submit(LogStateMachine.command(-7)).get(30, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOfSatisfying(
+              CommandFailedException.class,
+              e -> {
+                assertThat(e.exceptionClass()).isEqualTo("java.lang.IllegalStateException");
+                assertThat(e.exceptionMessage()).isEqualTo("negative id -7");
+              });
+
+      client.submit(LogStateMachine.command(2)).get(30, TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(machines.values())
+                      .hasSize(2)
+                      .allSatisfy(
+                          m ->
+                              assertThat(LogStateMachine.ids(m.query(new byte[0])))
+                                  .containsExactly(1L, 2L)));
+      assertThat(cluster.nodes()).allSatisfy(n -> assertThat(n.status().failure()).isEmpty());
     }
   }
 }

@@ -13,6 +13,7 @@ import io.paxos.core.protocol.PeerMessage;
 import io.paxos.grpc.proto.Accept;
 import io.paxos.grpc.proto.Accepted;
 import io.paxos.grpc.proto.CatchUpRequest;
+import io.paxos.grpc.proto.CommandFailed;
 import io.paxos.grpc.proto.CommandResult;
 import io.paxos.grpc.proto.Commit;
 import io.paxos.grpc.proto.Envelope;
@@ -126,7 +127,7 @@ class MessageCodecFuzzTest {
       @ForAll("extremes") long b,
       @ForAll("extremes") long c,
       @ForAll("extremes") long d,
-      @ForAll @IntRange(min = 0, max = 9) int kind) {
+      @ForAll @IntRange(min = 0, max = 10) int kind) {
     io.paxos.grpc.proto.Ballot ballot =
         io.paxos.grpc.proto.Ballot.newBuilder().setRound(a).setNodeId((int) b).build();
     Envelope.Builder e = Envelope.newBuilder();
@@ -149,6 +150,13 @@ class MessageCodecFuzzTest {
           e.setCatchUpRequest(CatchUpRequest.newBuilder().setFromSlot(c).setMaxSlots((int) d));
       case 8 -> e.setSnapshotRequest(SnapshotRequest.newBuilder().setSlot(c).setOffset(d));
       case 9 -> e.setCommandResult(CommandResult.newBuilder().setSlot(c).setSequence(d));
+      case 10 ->
+          e.setCommandFailed(
+              CommandFailed.newBuilder()
+                  .setSlot(c)
+                  .setSequence(d)
+                  .setExceptionClass("x".repeat((int) Math.floorMod(b, 1002)))
+                  .setExceptionMessage("y".repeat((int) Math.floorMod(a, 1002))));
       default ->
           e.setSnapshotChunk(
               SnapshotChunk.newBuilder()
@@ -168,6 +176,13 @@ class MessageCodecFuzzTest {
         (kind == 7 ? a : c) < 0 || (kind == 7 ? a : c) > MessageBounds.MAX_SLOT;
     if (kind >= 7 && slotOutOfBounds) {
       assertThat(m).as("a host message of slot %d passes", kind == 7 ? a : c).isEmpty();
+    }
+    // A failure's class name is never empty, nor either string beyond its limit.
+    if (kind == 10
+        && (Math.floorMod(b, 1002) == 0
+            || Math.floorMod(b, 1002) > PeerMessageBounds.MAX_FAILURE_CHARS
+            || Math.floorMod(a, 1002) > PeerMessageBounds.MAX_FAILURE_CHARS)) {
+      assertThat(m).as("a failure of %d and %d characters passes", b, a).isEmpty();
     }
   }
 
@@ -190,6 +205,10 @@ class MessageCodecFuzzTest {
       assertThat(r.offset()).isNotNegative();
     } else if (m instanceof HostMessage.CommandResult r) {
       assertThat(r.slot()).isBetween(0L, MessageBounds.MAX_SLOT);
+    } else if (m instanceof HostMessage.CommandFailed f) {
+      assertThat(f.slot()).isBetween(0L, MessageBounds.MAX_SLOT);
+      assertThat(f.exceptionClass()).isNotEmpty().hasSizeLessThanOrEqualTo(1000);
+      assertThat(f.exceptionMessage()).isNotNull().hasSizeLessThanOrEqualTo(1000);
     }
   }
 }

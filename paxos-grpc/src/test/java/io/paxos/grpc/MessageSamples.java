@@ -1,10 +1,12 @@
 package io.paxos.grpc;
 
 import io.paxos.core.host.HostMessage;
+import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
+import io.paxos.core.protocol.MessageBounds;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.protocol.Value;
@@ -57,6 +59,18 @@ final class MessageSamples {
         new Message.ReadIndexReply(from, -100, false, 0, 0),
         new HostMessage.CommandResult(from, 0x8234_5678_9abc_def0L, 42, 13, new byte[] {1, 2, 3}),
         new HostMessage.CommandResult(from, 1, 1, 1, new byte[0]),
+        new HostMessage.CommandFailed(
+            from, 0x8234_5678_9abc_def0L, 42, 13, "java.lang.ArithmeticException", "/ by zero"),
+        new HostMessage.CommandFailed(from, -1L, Long.MAX_VALUE, 0, "E", ""),
+        // The widest: each at its limit, of characters that take 3 bytes in UTF-8, and pairs
+        // (a character outside the BMP, 4 bytes for 2 chars).
+        new HostMessage.CommandFailed(
+            from,
+            1,
+            1,
+            MessageBounds.MAX_SLOT,
+            "\uffff".repeat(PeerMessageBounds.MAX_FAILURE_CHARS),
+            "\ud83d\ude00".repeat(PeerMessageBounds.MAX_FAILURE_CHARS / 2)),
         new HostMessage.SnapshotRequest(from, 1_000_000, 262_144),
         new HostMessage.SnapshotChunk(from, 1_000_000, 0, 5, 0xCAFEBABE, new byte[] {1, 2, 3}),
         new HostMessage.SnapshotChunk(from, 7, 5, 5, -1, new byte[0]),

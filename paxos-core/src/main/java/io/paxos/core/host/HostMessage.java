@@ -3,9 +3,9 @@ package io.paxos.core.host;
 import io.paxos.core.protocol.PeerMessage;
 
 /**
- * The messages that hosts exchange beside the protocol: a command's result returned to the node
- * that took the command, and the chunks of a snapshot transfer. The protocol's roles never see
- * them: they travel on the same transport as the protocol's {@link
+ * The messages that hosts exchange beside the protocol: a command's result (or its failure)
+ * returned to the node that took the command, and the chunks of a snapshot transfer. The protocol's
+ * roles never see them: they travel on the same transport as the protocol's {@link
  * io.paxos.core.protocol.Message}s, and the receiving host checks them against {@link
  * PeerMessageBounds} and hands them to its apply and snapshot sides directly.
  *
@@ -36,5 +36,22 @@ public sealed interface HostMessage extends PeerMessage {
    * node hosts no learner of its own.
    */
   record CommandResult(int from, long clientId, long sequence, long slot, byte[] result)
+      implements HostMessage {}
+
+  /**
+   * A learner's host tells the origin node of a command, when that node hosts no learner of its
+   * own, that the state machine failed the command in {@code slot} (under {@link
+   * io.paxos.core.config.ApplyFailurePolicy#FAIL_COMMAND}): the class name and message of what it
+   * threw, which the origin's caller gets as a {@link io.paxos.core.CommandFailedException}. Both
+   * are at most {@link io.paxos.core.protocol.ApplyFailure#MAX_MESSAGE_CHARS} characters, and the
+   * class name is not empty ({@link PeerMessageBounds}).
+   */
+  record CommandFailed(
+      int from,
+      long clientId,
+      long sequence,
+      long slot,
+      String exceptionClass,
+      String exceptionMessage)
       implements HostMessage {}
 }

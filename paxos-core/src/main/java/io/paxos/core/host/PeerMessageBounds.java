@@ -4,6 +4,7 @@ import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.Role;
+import io.paxos.core.protocol.ApplyFailure;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.MessageBounds;
 import io.paxos.core.protocol.MessageBytes;
@@ -15,7 +16,8 @@ import java.util.Optional;
  * The one check of every message from a peer, of either kind, before anything sees it: a protocol
  * {@link Message} is checked by its node ({@link ProtocolNode#refusal}, which applies {@link
  * MessageBounds}), a {@link HostMessage} here, by the same rules (no slot, offset or size negative
- * or above {@link MessageBounds#MAX_SLOT}, a chunk's bytes within its snapshot, no snapshot larger
+ * or above {@link MessageBounds#MAX_SLOT}, a chunk's bytes within its snapshot, a failure's class
+ * name and message present and at most {@link #MAX_FAILURE_CHARS} characters, no snapshot larger
  * than {@link MessageLimits#maxSnapshotBytes()}, the sender a member hosting the role that sends
  * such a message). A message of any other type is refused. Hosts drop (and count) what is refused,
  * before the protocol, the snapshot side, the apply side or the storage sees it.
@@ -25,6 +27,19 @@ import java.util.Optional;
  */
 public final class PeerMessageBounds {
   private PeerMessageBounds() {}
+
+  /**
+   * The most characters of a {@link HostMessage.CommandFailed}'s class name and of its message,
+   * each: what the state machine's failure keeps of a message ({@link
+   * ApplyFailure#MAX_MESSAGE_CHARS}).
+   */
+  public static final int MAX_FAILURE_CHARS = ApplyFailure.MAX_MESSAGE_CHARS;
+
+  /**
+   * The most bytes a character of a string takes on a wire: 3 in UTF-8 (a surrogate pair, two
+   * characters, takes 4).
+   */
+  private static final int MAX_BYTES_PER_CHAR = 3;
 
   /**
    * Why {@code m} breaks an absolute bound (one that needs no state to check), if it does: what a
@@ -56,7 +71,8 @@ public final class PeerMessageBounds {
 
   /**
    * The bound on the encoded size of {@code m}, as {@link MessageBytes#of} bounds a protocol
-   * message: {@link MessageBytes#MESSAGE_OVERHEAD} and the result's or the chunk's bytes.
+   * message: {@link MessageBytes#MESSAGE_OVERHEAD} and the result's or the chunk's bytes, or a
+   * failure's characters at 3 bytes each (the most UTF-8 takes).
    */
   public static long bytes(PeerMessage m) {
     if (m instanceof Message message) {
@@ -65,6 +81,9 @@ public final class PeerMessageBounds {
     long body = 0;
     if (m instanceof HostMessage.CommandResult r) {
       body = r.result().length;
+    } else if (m instanceof HostMessage.CommandFailed f) {
+      body =
+          MAX_BYTES_PER_CHAR * ((long) f.exceptionClass().length() + f.exceptionMessage().length());
     } else if (m instanceof HostMessage.SnapshotChunk c) {
       body = c.data().length;
     }
@@ -105,6 +124,24 @@ public final class PeerMessageBounds {
       }
     } else if (message instanceof HostMessage.CommandResult m) {
       slot("CommandResult slot", m.slot());
+    } else if (message instanceof HostMessage.CommandFailed m) {
+      slot("CommandFailed slot", m.slot());
+      text("CommandFailed exceptionClass", m.exceptionClass());
+      if (m.exceptionClass().isEmpty()) {
+        throw new Refused("CommandFailed exceptionClass is empty");
+      }
+      text("CommandFailed exceptionMessage", m.exceptionMessage());
+    }
+  }
+
+  /** A failure's class name or message: present and at most {@link #MAX_FAILURE_CHARS} long. */
+  private static void text(String what, String text) {
+    if (text == null) {
+      throw new Refused(what + " is missing");
+    }
+    if (text.length() > MAX_FAILURE_CHARS) {
+      throw new Refused(
+          what + " has " + text.length() + " characters, more than " + MAX_FAILURE_CHARS);
     }
   }
 
@@ -129,8 +166,10 @@ public final class PeerMessageBounds {
     if (member.isEmpty()) {
       throw new Refused(kind + " from node " + message.from() + ", not a member");
     }
-    // A result comes from the host of a learner, which applied the command.
-    if (message instanceof HostMessage.CommandResult && !member.get().has(Role.LEARNER)) {
+    // A result or a failure comes from the host of a learner, which applied the command.
+    if ((message instanceof HostMessage.CommandResult
+            || message instanceof HostMessage.CommandFailed)
+        && !member.get().has(Role.LEARNER)) {
       throw new Refused(kind + " from node " + message.from() + ", which hosts no " + Role.LEARNER);
     }
     if (message instanceof HostMessage.SnapshotRequest m) {

@@ -370,9 +370,12 @@ final class Applier implements Runnable {
       }
       if (c.origin() == nodeId) {
         completions.fail(c.clientId(), c.sequence(), ApplyFailures.toCaller(f));
+      } else if (!hostsLearner.test(c.origin())) {
+        // Made at a node without a learner: every learner tells it, as with a result (the first
+        // to arrive fails the future, the others find none); a retry of a session's command
+        // there, or at a learner, fails the same way from the session table.
+        loop.enqueue(new LoopInput.Send(c.origin(), ApplyFailures.toOrigin(nodeId, c, slot, f)));
       }
-      // A session's command made at a node without a learner: its retry there times out, and a
-      // retry at a learner gets the failure from the session table.
     }
   }
 

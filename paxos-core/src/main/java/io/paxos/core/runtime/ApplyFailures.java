@@ -2,9 +2,12 @@ package io.paxos.core.runtime;
 
 import io.paxos.core.CommandFailedException;
 import io.paxos.core.config.ApplyFailurePolicy;
+import io.paxos.core.host.HostMessage;
+import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.RateLimitedLog;
 import io.paxos.core.protocol.ApplyFailure;
+import io.paxos.core.protocol.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +76,40 @@ final class ApplyFailures {
 
   /** The exception the caller of a failed command gets. */
   static CommandFailedException toCaller(ApplyFailure failure) {
-    return new CommandFailedException(failure.exceptionClass(), failure.exceptionMessage());
+    return toCaller(failure.exceptionClass(), failure.exceptionMessage());
+  }
+
+  /**
+   * The exception the caller of a failed command gets at a node without a learner, from a learner's
+   * {@link HostMessage.CommandFailed}: the same as at a learner.
+   */
+  static CommandFailedException toCaller(HostMessage.CommandFailed failed) {
+    return toCaller(failed.exceptionClass(), failed.exceptionMessage());
+  }
+
+  private static CommandFailedException toCaller(String exceptionClass, String exceptionMessage) {
+    return new CommandFailedException(exceptionClass, exceptionMessage);
+  }
+
+  /**
+   * The message that tells the origin node of {@code c}, which hosts no learner, that it failed in
+   * {@code slot}: the class name and message cut to {@link PeerMessageBounds#MAX_FAILURE_CHARS}, as
+   * the receiver's {@link PeerMessageBounds} require (a message is cut already; a class name that
+   * long is no real one).
+   */
+  static HostMessage.CommandFailed toOrigin(int from, Command c, long slot, ApplyFailure failure) {
+    return new HostMessage.CommandFailed(
+        from,
+        c.clientId(),
+        c.sequence(),
+        slot,
+        cut(failure.exceptionClass()),
+        cut(failure.exceptionMessage()));
+  }
+
+  private static String cut(String s) {
+    return s.length() > PeerMessageBounds.MAX_FAILURE_CHARS
+        ? s.substring(0, PeerMessageBounds.MAX_FAILURE_CHARS)
+        : s;
   }
 }

@@ -270,6 +270,8 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
       protocol.receive(message, now, out);
     } else if (m instanceof HostMessage.CommandResult r) {
       commands.complete(r.clientId(), r.sequence(), r.slot(), r.result());
+    } else if (m instanceof HostMessage.CommandFailed f) {
+      commands.fail(f.clientId(), f.sequence(), ApplyFailures.toCaller(f));
     } else if (m instanceof HostMessage.SnapshotRequest r) {
       if (snapshotter != null) {
         snapshotter.serve(r.from(), r.slot(), r.offset());

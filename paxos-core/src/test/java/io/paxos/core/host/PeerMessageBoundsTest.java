@@ -7,6 +7,7 @@ import io.paxos.core.config.Member;
 import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
+import io.paxos.core.protocol.ApplyFailure;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.MessageBounds;
@@ -87,6 +88,8 @@ class PeerMessageBoundsTest {
     assertThat(
             PeerMessageBounds.malformed(new HostMessage.CommandResult(2, 1, 1, slot, new byte[0])))
         .isPresent();
+    assertThat(check(failed(2, slot, "E", ""))).isPresent();
+    assertThat(PeerMessageBounds.malformed(failed(2, slot, "E", ""))).isPresent();
   }
 
   @ParameterizedTest
@@ -95,6 +98,36 @@ class PeerMessageBoundsTest {
     assertThat(check(new HostMessage.SnapshotRequest(2, slot, 0))).isEmpty();
     assertThat(check(new HostMessage.SnapshotChunk(2, slot, 0, 0, 0, new byte[0]))).isEmpty();
     assertThat(check(new HostMessage.CommandResult(2, 1, 1, slot, new byte[0]))).isEmpty();
+    assertThat(check(failed(2, slot, "E", ""))).isEmpty();
+  }
+
+  private static HostMessage.CommandFailed failed(int from, long slot, String cls, String msg) {
+    return new HostMessage.CommandFailed(from, 1, 1, slot, cls, msg);
+  }
+
+  @Test
+  void aFailureNamesItsClassAndKeepsBothStringsWithinTheLimit() {
+    int limit = PeerMessageBounds.MAX_FAILURE_CHARS;
+    assertThat(limit).isEqualTo(ApplyFailure.MAX_MESSAGE_CHARS);
+    String atLimit = "x".repeat(limit);
+    String pastLimit = "x".repeat(limit + 1);
+    assertThat(check(failed(2, 5, "java.lang.IllegalStateException", "no funds"))).isEmpty();
+    assertThat(check(failed(2, 5, "E", ""))).isEmpty(); // a message may be empty
+    assertThat(check(failed(2, 5, atLimit, atLimit))).isEmpty();
+    for (HostMessage.CommandFailed bad :
+        List.of(
+            failed(2, 5, "", "no funds"),
+            failed(2, 5, pastLimit, ""),
+            failed(2, 5, "E", pastLimit),
+            failed(2, 5, null, ""),
+            failed(2, 5, "E", null))) {
+      assertThat(PeerMessageBounds.malformed(bad)).as("%s", bad).isPresent();
+      assertThat(check(bad)).as("%s", bad).isPresent();
+    }
+    assertThat(check(failed(2, 5, "", "")))
+        .hasValueSatisfying(why -> assertThat(why).contains("exceptionClass is empty"));
+    assertThat(check(failed(2, 5, "E", pastLimit)))
+        .hasValueSatisfying(why -> assertThat(why).contains("1001 characters"));
   }
 
   @Test
@@ -110,6 +143,14 @@ class PeerMessageBoundsTest {
     assertThat(check(new HostMessage.CommandResult(4, 1, 1, 5, new byte[0])))
         .hasValueSatisfying(why -> assertThat(why).contains("hosts no LEARNER"));
     assertThat(check(new HostMessage.CommandResult(5, 1, 1, 5, new byte[0]))).isEmpty();
+    // Nor a failure: only a learner's host applies, and fails, a command.
+    assertThat(check(failed(4, 5, "E", "")))
+        .hasValueSatisfying(why -> assertThat(why).contains("hosts no LEARNER"));
+    assertThat(check(failed(5, 5, "E", ""))).isEmpty();
+    for (int stranger : new int[] {0, -1, 9, Integer.MAX_VALUE}) {
+      assertThat(check(failed(stranger, 5, "E", "")))
+          .hasValueSatisfying(why -> assertThat(why).contains("not a member"));
+    }
     assertThat(check(new HostMessage.SnapshotRequest(4, 5, 0))).isEmpty();
   }
 
@@ -158,6 +199,9 @@ class PeerMessageBoundsTest {
         .isEqualTo(overhead + 7);
     assertThat(PeerMessageBounds.bytes(new HostMessage.SnapshotRequest(2, 5, 0)))
         .isEqualTo(overhead);
+    // A failure's strings at 3 bytes a character, the most UTF-8 takes.
+    assertThat(PeerMessageBounds.bytes(failed(2, 5, "abc", "de"))).isEqualTo(overhead + 15);
+    assertThat(PeerMessageBounds.bytes(failed(2, 5, "E", ""))).isEqualTo(overhead + 3);
     Message commit = new Message.Commit(2, new Ballot(1, 2), 5);
     assertThat(PeerMessageBounds.bytes(commit)).isEqualTo(MessageBytes.of(commit));
   }

@@ -97,13 +97,18 @@ class InboundFuzzTest {
               ? s.slot()
               : h instanceof HostMessage.SnapshotRequest r
                   ? r.slot()
-                  : ((HostMessage.CommandResult) h).slot();
+                  : h instanceof HostMessage.CommandFailed f
+                      ? f.slot()
+                      : ((HostMessage.CommandResult) h).slot();
       assertThat(slot).isBetween(0L, MessageBounds.MAX_SLOT);
       if (h instanceof HostMessage.SnapshotChunk s) {
         assertThat(s.totalBytes()).isBetween(0L, MessageLimits.DEFAULTS.maxSnapshotBytes());
         assertThat(s.offset()).isBetween(0L, s.totalBytes() - s.data().length);
       } else if (h instanceof HostMessage.SnapshotRequest r) {
         assertThat(r.offset()).isBetween(0L, MessageLimits.DEFAULTS.maxSnapshotBytes());
+      } else if (h instanceof HostMessage.CommandFailed f) {
+        assertThat(f.exceptionClass()).isNotEmpty().hasSizeLessThanOrEqualTo(1000);
+        assertThat(f.exceptionMessage()).hasSizeLessThanOrEqualTo(1000);
       }
     }
   }
@@ -280,6 +285,15 @@ class InboundFuzzTest {
                 slots(),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(4))
             .as(HostMessage.CommandResult::new));
+    kinds.add(
+        Combinators.combine(
+                from,
+                Arbitraries.longs(),
+                Arbitraries.longs(),
+                slots(),
+                Arbitraries.strings().ofMaxLength(1002),
+                Arbitraries.strings().ofMaxLength(1002))
+            .as(HostMessage.CommandFailed::new));
     return Arbitraries.oneOf(kinds);
   }
 

@@ -131,9 +131,13 @@ class HostileMessageTest {
     forger.send(victim, new HostMessage.SnapshotRequest(99, 1, 0));
     forger.send(victim, new HostMessage.CommandResult(2, 1, 1, tooFar, new byte[0]));
     forger.send(victim, new HostMessage.CommandResult(99, 1, 1, 1, new byte[0]));
+    forger.send(victim, new HostMessage.CommandFailed(2, 1, 1, tooFar, "E", ""));
+    forger.send(victim, new HostMessage.CommandFailed(2, 1, 1, 1, "", ""));
+    forger.send(victim, new HostMessage.CommandFailed(2, 1, 1, 1, "E", "x".repeat(1001)));
+    forger.send(victim, new HostMessage.CommandFailed(99, 1, 1, 1, "E", ""));
     forger.send(victim, new Stranger(2));
 
-    awaitRefused(victim, 9);
+    awaitRefused(victim, 13);
     commit(cluster.nodes.get(victim), "through the victim");
     commit(cluster.awaitAgreedLeader(), "after");
     everyNodeUp();

@@ -243,6 +243,8 @@ public abstract class TransportContractTest {
             new Message.ReadIndexReply(1, 99, true, 13, 1),
             new Message.ReadIndexReply(1, 100, false, 0, 0),
             new HostMessage.CommandResult(1, 0x1234_5678_9abcL, 42, 13, new byte[] {1, 2, 3}),
+            new HostMessage.CommandFailed(
+                1, 0x1234_5678_9abcL, 43, 14, "java.lang.IllegalStateException", "no funds \u00e9"),
             new HostMessage.SnapshotRequest(1, 1_000_000, 262_144),
             new HostMessage.SnapshotChunk(1, 1_000_000, 0, 5, 0xCAFEBABE, new byte[] {1, 2, 3}));
 

@@ -104,6 +104,15 @@ final class MessageFormatter {
           + m.leaderHint();
     } else if (message instanceof HostMessage.CommandResult m) {
       return "CommandResult slot=" + m.slot() + " seq=" + m.sequence() + " " + payload(m.result());
+    } else if (message instanceof HostMessage.CommandFailed m) {
+      return "CommandFailed slot="
+          + m.slot()
+          + " seq="
+          + m.sequence()
+          + " "
+          + m.exceptionClass()
+          + ": "
+          + m.exceptionMessage();
     }
     throw new IllegalArgumentException("no format for " + message.getClass().getSimpleName());
   }
