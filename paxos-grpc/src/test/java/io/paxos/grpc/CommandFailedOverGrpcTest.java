@@ -80,15 +80,7 @@ class CommandFailedOverGrpcTest {
       cluster.awaitLeader(Duration.ofSeconds(30));
       client.submit(LogStateMachine.command(1)).get(30, TimeUnit.SECONDS);
 
-      assertThatThrownBy(() -> client.submit(LogStateMachine.command(-5)).get(30, TimeUnit.SECONDS))
-          .isInstanceOf(ExecutionException.class)
-          .cause()
-          .isInstanceOfSatisfying(
-              CommandFailedException.class,
-              e -> {
-                assertThat(e.exceptionClass()).isEqualTo("java.lang.IllegalStateException");
-                assertThat(e.exceptionMessage()).isEqualTo("negative id -5");
-              });
+      assertFailsAsNegative(client, -5);
 
       client.submit(LogStateMachine.command(2)).get(30, TimeUnit.SECONDS);
       assertThat(
@@ -146,15 +138,7 @@ class CommandFailedOverGrpcTest {
       cluster.awaitLeader(Duration.ofSeconds(30));
       client.submit(LogStateMachine.command(1)).get(30, TimeUnit.SECONDS);
 
-      assertThatThrownBy(() -> client.submit(LogStateMachine.command(-7)).get(30, TimeUnit.SECONDS))
-          .isInstanceOf(ExecutionException.class)
-          .cause()
-          .isInstanceOfSatisfying(
-              CommandFailedException.class,
-              e -> {
-                assertThat(e.exceptionClass()).isEqualTo("java.lang.IllegalStateException");
-                assertThat(e.exceptionMessage()).isEqualTo("negative id -7");
-              });
+      assertFailsAsNegative(client, -7);
 
       client.submit(LogStateMachine.command(2)).get(30, TimeUnit.SECONDS);
       await()
@@ -169,5 +153,18 @@ class CommandFailedOverGrpcTest {
                                   .containsExactly(1L, 2L)));
       assertThat(cluster.nodes()).allSatisfy(n -> assertThat(n.status().failure()).isEmpty());
     }
+  }
+
+  /** Submitting the negative {@code id} fails with the state machine's exception, carried over. */
+  private static void assertFailsAsNegative(PaxosClient client, long id) {
+    assertThatThrownBy(() -> client.submit(LogStateMachine.command(id)).get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            CommandFailedException.class,
+            e -> {
+              assertThat(e.exceptionClass()).isEqualTo("java.lang.IllegalStateException");
+              assertThat(e.exceptionMessage()).isEqualTo("negative id " + id);
+            });
   }
 }
