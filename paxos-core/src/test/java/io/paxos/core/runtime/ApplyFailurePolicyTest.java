@@ -179,7 +179,7 @@ class ApplyFailurePolicyTest {
     return untilProposed(() -> nodes.get(at).submit(command));
   }
 
-  private static byte[] untilProposed(java.util.concurrent.Callable<CompletableFuture<byte[]>> s)
+  private byte[] untilProposed(java.util.concurrent.Callable<CompletableFuture<byte[]>> s)
       throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -188,7 +188,7 @@ class ApplyFailurePolicyTest {
         if (!(e.getCause() instanceof NotLeaderException) || attempt == 100) {
           throw e;
         }
-        Thread.sleep(50);
+        awaitLeader(); // refused during an election: again once a node leads
       }
     }
   }

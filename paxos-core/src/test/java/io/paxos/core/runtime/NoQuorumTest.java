@@ -91,17 +91,8 @@ class NoQuorumTest {
 
       int back = survivor % 3 + 1;
       c.start(back);
-      for (int attempt = 1; ; attempt++) {
-        try {
-          node.submit(RecordingStateMachine.command(5)).get(30, TimeUnit.SECONDS);
-          break;
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof NotLeaderException) || attempt == 300) {
-            throw e;
-          }
-          Thread.sleep(50);
-        }
-      }
+      // Refused as not proposed until the two agree on a leader; then it goes through.
+      c.submitUntilProposed(() -> node.submit(RecordingStateMachine.command(5)));
     }
   }
 
@@ -109,8 +100,12 @@ class NoQuorumTest {
   void anIdleHealthyClusterNeverRefusesForWantOfAQuorum() throws Exception {
     try (LocalCluster c = new LocalCluster(ClusterConfig.of("q5", 1, 2, 3, 4, 5), FAST, NEVER)) {
       c.awaitAgreedLeader();
-      // Idle for several windows: followers hear from the leader only, which is enough.
-      Thread.sleep(2_000);
+      // Idle for several windows: followers hear from the leader only, which is enough. Every
+      // node keeps knowing a leader throughout.
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> c.live().stream().allMatch(n -> n.leaderId().isPresent()));
       for (PaxosNode n : c.live()) {
         CompletableFuture<byte[]> f = n.submit(RecordingStateMachine.command(n.id()));
         try {
