@@ -67,10 +67,13 @@ class InDoubtResolverTest {
       assertThat(store.inDoubt()).contains(t); // not applied at the learner yet: still in doubt
 
       answer.set(new String[] {"200", "TXN " + t.digest() + "\n"});
-      await().atMost(Duration.ofSeconds(10)).until(() -> store.inDoubt().isEmpty());
+      // the line is printed after the commit: wait for it, then look at the store
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> said.toString().contains("RECOVERED in-doubt slot 4: OK 4 committed"));
+      assertThat(store.inDoubt()).isEmpty();
       assertThat(store.committed()).isEqualTo(4);
       assertThat(store.read("k")).isEqualTo("VALUE 4 dg==");
-      assertThat(said.toString()).contains("RECOVERED in-doubt slot 4: OK 4 committed");
     } finally {
       http.stop(0);
     }
