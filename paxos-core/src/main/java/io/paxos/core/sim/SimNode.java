@@ -7,6 +7,7 @@ import io.paxos.core.host.OutboxCarrier;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.storage.InMemoryStorage;
+import io.paxos.core.storage.SnapshotInfo;
 
 /**
  * One simulated node: its storage (which outlives crashes), its outbox, and, while it is up, its
@@ -86,6 +87,21 @@ final class SimNode {
 
   boolean isLeader() {
     return protocol != null && protocol.isLeader();
+  }
+
+  /** The slot of the newest snapshot in this node's storage (0: none). */
+  long snapshotSlot() {
+    return storage.snapshots().latest().map(SnapshotInfo::slot).orElse(0L);
+  }
+
+  /**
+   * For the compaction check: the newest snapshot this node holds or held before a wipe destroyed
+   * it. An acceptor without a learner compacts on the snapshots of a majority of the learners; a
+   * wipe of one of them (a minority at most) does not make that compaction wrong, and leaves a
+   * snapshot covering it at a learner never wiped.
+   */
+  long snapshotSlotBeforeWipes() {
+    return Math.max(snapshotSlot(), snapshotLostToWipe);
   }
 
   @Override
