@@ -78,8 +78,6 @@ public final class DefaultProposer implements Proposer {
     }
   }
 
-  private record PendingRead(int origin, long readId, long readIndex, long sequence) {}
-
   private final int id;
   private final ClusterConfig config;
   private final ProtocolOptions options;
@@ -95,10 +93,8 @@ public final class DefaultProposer implements Proposer {
   // well as by slots keeps a burst of large commands from queueing heartbeats behind it for
   // longer than an election timeout.
   private final long inFlightBudget;
-  // Leader priority: this proposer's own, and the extra wait before it campaigns (0 without
-  // priorities, so that runs without them draw and wait exactly as before).
-  private final int priority;
-  private final long priorityDelay;
+  // Leader priority: the wait before campaigning, the claims and the hand-over.
+  private final PriorityHandOver priority;
 
   private State state = State.FOLLOWER;
   private Ballot ballot = Ballot.ZERO;
@@ -138,20 +134,8 @@ public final class DefaultProposer implements Proposer {
   private long heartbeatSequence;
   private final long[] ackedSequence;
   private final long[] lastContact;
-  private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
-  private boolean readRoundWanted;
+  private final LeaderReads reads;
   private final LeaderLease lease;
-  // Lease reads that arrived in this turn, and in earlier ones: only the latter are answered from
-  // the lease, at a clock reading taken after they arrived (see ProtocolNode#read).
-  private final ArrayDeque<PendingRead> leaseReadsArrived = new ArrayDeque<>();
-  private final ArrayDeque<PendingRead> leaseReadsDue = new ArrayDeque<>();
-
-  // A leader handing leadership over to a proposer of higher priority: since when it proposes no
-  // new slot (NONE if it is not handing over), and before when it may start again after giving up.
-  private static final long NONE = Long.MIN_VALUE;
-  private long handingOverSince = NONE;
-  private long handOverRetryAt = NONE;
-  private boolean handedOver;
 
   // Slots whose commands' outcome this proposer lost when it stepped down.
   private final UnresolvedSlots unresolved;
@@ -184,8 +168,8 @@ public final class DefaultProposer implements Proposer {
     this.unresolved = new UnresolvedSlots(Math.max(1024, options.window() * 4));
     this.knownChosen = state.nextChosenSlot();
     this.lease = new LeaderLease(options.leaseHoldMs());
-    this.priority = config.priority(id);
-    this.priorityDelay = config.priorityRank(id) * options.electionTimeoutMaxMs();
+    this.reads = new LeaderReads(id);
+    this.priority = new PriorityHandOver(id, config, options);
   }
 
   private static boolean contains(int[] ids, int id) {
@@ -246,11 +230,7 @@ public final class DefaultProposer implements Proposer {
   }
 
   private void leaderTick(long now, Outbox out) {
-    if (handingOverSince != NONE && now - handingOverSince >= options.electionTimeoutMinMs()) {
-      // The claimant did not catch up in time: lead on, and wait before pausing proposals again.
-      handingOverSince = NONE;
-      handOverRetryAt = now + options.electionTimeoutMaxMs();
-    }
+    priority.onLeaderTick(now);
     if (now - lastHeartbeatAt >= options.heartbeatIntervalMs()) {
       sendHeartbeat(now, out);
     }
@@ -316,7 +296,7 @@ public final class DefaultProposer implements Proposer {
 
   /** The election timeout from now: random, plus the wait of this proposer's priority. */
   private long electionTimeout() {
-    return randomTimeout() + priorityDelay;
+    return randomTimeout() + priority.campaignDelay();
   }
 
   private long randomTimeout() {
@@ -338,7 +318,7 @@ public final class DefaultProposer implements Proposer {
     out.persistRound(round);
     ballot = new Ballot(round, id);
     state = State.CANDIDATE;
-    handedOver = false;
+    priority.onCampaign();
     leaderHint = 0;
     promisedBy = 0;
     promisedFrom = 0;
@@ -436,8 +416,7 @@ public final class DefaultProposer implements Proposer {
     Arrays.fill(lastContact, now);
     Arrays.fill(ackedSequence, 0);
     lease.reset();
-    handingOverSince = NONE;
-    handOverRetryAt = NONE;
+    priority.onLeading();
     sendHeartbeat(now, out);
   }
 
@@ -478,7 +457,7 @@ public final class DefaultProposer implements Proposer {
       return;
     }
     while (!queue.isEmpty()
-        && handingOverSince == NONE
+        && !priority.draining()
         && nextSlot - commitIndex < options.window()
         && (inFlightBytes < inFlightBudget || nextSlot == commitIndex)) {
       InFlight f = new InFlight(nextBatch());
@@ -493,30 +472,10 @@ public final class DefaultProposer implements Proposer {
       out.send(learners, new Message.Commit(id, ballot, commitIndex));
       commitSent = commitIndex;
     }
-    serveLeaseReads(now, out);
-    if (readRoundWanted) {
-      readRoundWanted = false;
+    reads.serveLeaseReads(lease.holds(now), nextSlot, heartbeatSequence + 1, leaderHint, out);
+    if (reads.takeRoundWanted()) {
       sendHeartbeat(now, out);
     }
-  }
-
-  /**
-   * Answer the lease reads that arrived before this turn from the lease if it holds at {@code now},
-   * or else with a read-index round; those of this turn wait for the next.
-   */
-  private void serveLeaseReads(long now, Outbox out) {
-    boolean holds = lease.holds(now);
-    for (PendingRead read : leaseReadsDue) {
-      if (holds) {
-        answerRead(read.origin(), read.readId(), true, nextSlot, out);
-      } else {
-        reads.add(new PendingRead(read.origin(), read.readId(), nextSlot, heartbeatSequence + 1));
-        readRoundWanted = true;
-      }
-    }
-    leaseReadsDue.clear();
-    leaseReadsDue.addAll(leaseReadsArrived);
-    leaseReadsArrived.clear();
   }
 
   /**
@@ -628,35 +587,20 @@ public final class DefaultProposer implements Proposer {
     if (confirmed(ack.sequence())) {
       lease.confirmed(ack.sequence());
     }
-    while (!reads.isEmpty() && confirmed(reads.peek().sequence())) {
-      PendingRead read = reads.poll();
-      answerRead(read.origin(), read.readId(), true, read.readIndex(), out);
-    }
+    reads.answerConfirmed(this::confirmed, leaderHint, out);
   }
 
   @Override
   public void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out) {
-    Ballot leader = heartbeat.ballot();
-    if (state == State.FOLLOWER
-        && leader.equals(leaderBallot)
-        && priority > config.priority(leader.nodeId())
-        && knownChosen >= heartbeat.commitSlot()) {
-      out.send(heartbeat.from(), new Message.PriorityClaim(id, leader, knownChosen));
+    if (state == State.FOLLOWER) {
+      priority.onHeartbeat(heartbeat, leaderBallot, knownChosen, out);
     }
   }
 
   @Override
   public void onPriorityClaim(Message.PriorityClaim claim, long now, Outbox out) {
-    if (state != State.LEADER
-        || !claim.ballot().equals(ballot)
-        || claim.from() == id
-        || config.priority(claim.from()) <= priority) {
-      return;
-    }
-    if (commitIndex == nextSlot && claim.chosenBelow() >= commitIndex) {
+    if (state == State.LEADER && priority.onClaim(claim, ballot, commitIndex, nextSlot, now)) {
       handOver(now, out);
-    } else if (handingOverSince == NONE && now >= handOverRetryAt) {
-      handingOverSince = now; // propose nothing new until what is in flight is chosen
     }
   }
 
@@ -671,12 +615,12 @@ public final class DefaultProposer implements Proposer {
       commitSent = commitIndex;
     }
     stepDown(Ballot.ZERO, now, out);
-    handedOver = true;
+    priority.markHandedOver();
   }
 
   @Override
   public boolean handedOver() {
-    return handedOver;
+    return priority.handedOver();
   }
 
   private boolean confirmed(long sequence) {
@@ -687,14 +631,6 @@ public final class DefaultProposer implements Proposer {
       }
     }
     return acks >= config.phase2Quorum();
-  }
-
-  private void answerRead(int origin, long readId, boolean ok, long index, Outbox out) {
-    if (origin == id) {
-      out.readIndex(new Outbox.ReadIndex(readId, ok, index, leaderHint));
-    } else {
-      out.send(origin, new Message.ReadIndexReply(id, readId, ok, index, leaderHint));
-    }
   }
 
   @Override
@@ -728,21 +664,9 @@ public final class DefaultProposer implements Proposer {
     out.abandon(List.copyOf(queue), Outbox.Rejection.NOT_LEADER, hint);
     queue.clear();
     queuedBytes = 0;
-    for (PendingRead read : reads) {
-      answerRead(read.origin(), read.readId(), false, 0, out);
-    }
-    reads.clear();
-    for (PendingRead read : leaseReadsDue) {
-      answerRead(read.origin(), read.readId(), false, 0, out);
-    }
-    leaseReadsDue.clear();
-    for (PendingRead read : leaseReadsArrived) {
-      answerRead(read.origin(), read.readId(), false, 0, out);
-    }
-    leaseReadsArrived.clear();
+    reads.refuseAll(hint, out);
     lease.reset();
-    readRoundWanted = false;
-    handingOverSince = NONE;
+    priority.onStepDown();
     inFlight.reset(1);
     inFlightBytes = 0;
     committed.reset(1);
@@ -796,11 +720,10 @@ public final class DefaultProposer implements Proposer {
   @Override
   public void requestReadIndex(int origin, long readId, long now, Outbox out) {
     if (state != State.LEADER) {
-      answerRead(origin, readId, false, 0, out);
+      reads.answer(origin, readId, false, 0, leaderHint, out);
       return;
     }
-    reads.add(new PendingRead(origin, readId, nextSlot, heartbeatSequence + 1));
-    readRoundWanted = true;
+    reads.awaitRound(origin, readId, nextSlot, heartbeatSequence + 1);
   }
 
   @Override
@@ -808,9 +731,9 @@ public final class DefaultProposer implements Proposer {
     if (!options.leasesOn()) {
       requestReadIndex(origin, readId, now, out);
     } else if (state != State.LEADER) {
-      answerRead(origin, readId, false, 0, out);
+      reads.answer(origin, readId, false, 0, leaderHint, out);
     } else {
-      leaseReadsArrived.add(new PendingRead(origin, readId, 0, 0));
+      reads.arrivedLeaseRead(origin, readId);
     }
   }
 
