@@ -64,8 +64,7 @@ public final class ProtocolNode {
   private long parkedBytes;
   // The most bytes of values or commands one message carries.
   private final long messageBudget;
-  private final List<Value> recovered;
-  private final long recoveredFrom;
+  private final PastSlotsServer pastSlots;
   private long snapshotSlot;
   // Nodes hosting an acceptor but no learner: they hear of this learner's snapshots. Empty if this
   // node hosts no learner.
@@ -146,10 +145,6 @@ public final class ProtocolNode {
         me.has(Role.LEARNER)
             ? roles.learner(id, config, options, state.nextChosenSlot(), this::leaderHint)
             : null;
-    List<Value> chosen = state.chosen();
-    int keep = (int) Math.min(chosen.size(), options.retainedSlots());
-    this.recovered = List.copyOf(chosen.subList(chosen.size() - keep, chosen.size()));
-    this.recoveredFrom = state.nextChosenSlot() - keep;
     this.snapshotSlot = state.compactedThrough();
     this.snapshotListeners =
         learner == null
@@ -159,6 +154,8 @@ public final class ProtocolNode {
                 .toArray();
     this.chosenReported = state.nextChosenSlot();
     this.messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    this.pastSlots =
+        new PastSlotsServer(id, options, acceptor, proposer, learner, state, messageBudget);
     this.forwarded = new ForwardedWork(id, MAX_PARKED, options.maxQueuedBytes());
   }
 
@@ -457,7 +454,7 @@ public final class ProtocolNode {
       }
 
     } else if (message instanceof Message.CatchUpRequest m) {
-      serveCatchUp(m, out);
+      pastSlots.serveCatchUp(m, snapshotSlot, out);
     } else if (message instanceof Message.CatchUpReply m) {
       if (learner != null) {
         learner.onCatchUpReply(m, now, out);
@@ -468,7 +465,7 @@ public final class ProtocolNode {
 
     } else if (message instanceof Message.AcceptedQuery m) {
       if (acceptor != null) {
-        answerQuery(m, out);
+        pastSlots.answerQuery(m, out);
       }
     } else if (message instanceof Message.SnapshotDurable m) {
       if (acceptor != null) {
@@ -682,67 +679,6 @@ public final class ProtocolNode {
     }
     parts.add(List.copyOf(commands.subList(start, commands.size())));
     return parts;
-  }
-
-  private void serveCatchUp(Message.CatchUpRequest request, Outbox out) {
-    List<Value> values = new ArrayList<>();
-    long slot = request.fromSlot();
-    long bytes = 0;
-    int max = Math.min(request.maxSlots(), options.maxSlotsPerMessage());
-    while (values.size() < max) {
-      Optional<Value> v = learner != null ? learner.delivered(slot) : Optional.empty();
-      if (v.isEmpty() && proposer != null) {
-        v = proposer.chosenValue(slot);
-      }
-      if (v.isEmpty() && slot >= recoveredFrom && slot < recoveredFrom + recovered.size()) {
-        v = Optional.of(recovered.get((int) (slot - recoveredFrom)));
-      }
-      if (v.isEmpty()) {
-        break;
-      }
-      long size = MessageBytes.value(v.get());
-      if (!values.isEmpty() && bytes + size > messageBudget) {
-        break; // the learner asks again from where this reply ends
-      }
-      values.add(v.get());
-      bytes += size;
-      slot++;
-    }
-    if (!values.isEmpty()) {
-      out.send(request.from(), new Message.CatchUpReply(id, request.fromSlot(), values));
-    } else if (request.fromSlot() <= snapshotSlot) {
-      out.sendSnapshot(request.from());
-    }
-  }
-
-  /**
-   * Report what this acceptor accepted in the queried slots (read-only: nothing to persist). A
-   * query reaching into compacted slots is not answered: with their entries gone, an answer would
-   * let an older ballot's value look like the highest one reported. The querying learner gets those
-   * slots from a peer's snapshot instead.
-   */
-  private void answerQuery(Message.AcceptedQuery query, Outbox out) {
-    if (query.fromSlot() <= acceptor.compactedThrough()) {
-      return;
-    }
-    long to = Math.min(query.toSlot(), query.fromSlot() + options.maxSlotsPerMessage());
-    List<AcceptedEntry> entries = new ArrayList<>();
-    long bytes = 0;
-    for (long slot = query.fromSlot(); slot < to; slot++) {
-      Optional<AcceptedEntry> e = acceptor.accepted(slot);
-      if (e.isPresent()) {
-        long size = MessageBytes.entry(e.get());
-        if (!entries.isEmpty() && bytes + size > messageBudget) {
-          to = slot; // a shorter range: the learner narrows its query to it
-          break;
-        }
-        entries.add(e.get());
-        bytes += size;
-      }
-    }
-    out.send(
-        query.from(),
-        new Message.AcceptedReport(id, query.queryId(), query.fromSlot(), to, entries));
   }
 
   /**
