@@ -8,6 +8,8 @@ import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.SnapshotInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * One simulated node: its storage (which outlives crashes), its outbox, and, while it is up, its
@@ -87,6 +89,18 @@ final class SimNode {
 
   boolean isLeader() {
     return protocol != null && protocol.isLeader();
+  }
+
+  /**
+   * Save a snapshot of {@code slot} in this node's storage. A simulated snapshot carries no bytes:
+   * the state it stands for is the chosen values it covers.
+   */
+  void saveSnapshot(long slot) {
+    try {
+      storage.snapshots().save(slot, out -> {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // an in-memory store does not fail
+    }
   }
 
   /** The slot of the newest snapshot in this node's storage (0: none). */

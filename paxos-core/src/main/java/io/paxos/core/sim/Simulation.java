@@ -78,7 +78,6 @@ public final class Simulation {
   private final Checkers checkers;
   private final SplittableRandom clocks;
   private final ReadIndexChecker reads = new ReadIndexChecker();
-  private long readIds;
   private final SimNode[] nodes;
   private final List<SimNode> all = new ArrayList<>();
   private final Event[] recent = new Event[RECENT];
@@ -91,6 +90,7 @@ public final class Simulation {
   private boolean priorityChecked;
   private final FaultInjector faults;
   private final PauseBacklog pauses;
+  private final SimClients clients;
   private int snapshots;
   private int installs;
 
@@ -121,12 +121,15 @@ public final class Simulation {
     this.faults =
         new FaultInjector(options, random, queue, network, all, nodes.length, checkers.acceptors);
     this.pauses = new PauseBacklog(random, queue, nodes);
+    this.clients =
+        new SimClients(
+            options, random, queue, workload, checkers, reads, all, () -> now, this::finish);
     // Split only for key-value runs, so that the seeds of runs without them stay what they were.
     this.kv =
         new KvWorkload(
             options.kvOperations() > 0 ? random.split() : null,
             options,
-            new KvHost(),
+            clients.kvHost(),
             checkers.agreement);
   }
 
@@ -182,7 +185,7 @@ public final class Simulation {
       for (SimNode n : all) {
         restart(n);
       }
-      scheduleWorkload();
+      clients.schedule();
       kv.start();
       faults.schedule();
       queue.add(options.workloadMs(), Event.Kind.END_FAULTS, 0, 0, 0, null);
@@ -274,13 +277,13 @@ public final class Simulation {
         }
         break;
       case SUBMIT:
-        submitNew((int) e.arg);
+        clients.submitNew((int) e.arg);
         break;
       case RESUBMIT:
-        resubmit(workload.request(e.arg), (int) e.arg2);
+        clients.resubmit(workload.request(e.arg), (int) e.arg2);
         break;
       case CLIENT_TIMEOUT:
-        clientTimeout(workload.request(e.arg), (int) e.arg2);
+        clients.clientTimeout(workload.request(e.arg), (int) e.arg2);
         break;
       case CRASH:
         faults.crashEvent(e, now);
@@ -312,7 +315,7 @@ public final class Simulation {
         kv.handle(e);
         break;
       case READ:
-        leaseRead();
+        clients.leaseRead();
         break;
       case PRIORITY_CHECK:
         checkPriority();
@@ -448,7 +451,7 @@ public final class Simulation {
     if (interval == 0 || delivered - n.snapshotSlot() < interval) {
       return;
     }
-    saveSnapshot(n, delivered);
+    n.saveSnapshot(delivered);
     checkers.onSnapshot(n.id, delivered);
     snapshots++;
     n.protocol.compact(delivered, n.out);
@@ -456,20 +459,12 @@ public final class Simulation {
     finish(n);
   }
 
-  private static void saveSnapshot(SimNode n, long slot) {
-    try {
-      n.storage.snapshots().save(slot, out -> {});
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e); // an in-memory store does not fail
-    }
-  }
-
   /** A peer's snapshot of {@code slot} arrived at {@code n}: install it if it is ahead. */
   private void install(SimNode n, long slot) {
     if (!n.has(Role.LEARNER) || slot < n.protocol.learner().orElseThrow().nextSlot()) {
       return;
     }
-    saveSnapshot(n, slot);
+    n.saveSnapshot(slot);
     installs++;
     n.protocol.installSnapshot(slot, n.clock(now), n.out);
     n.carrier.write(storage -> storage.compact(slot), true);
@@ -480,146 +475,6 @@ public final class Simulation {
 
   private void scheduleTick(SimNode n) {
     queue.add(now + 5 + random.nextInt(6), Event.Kind.TICK, n.id, n.incarnation, 0, null);
-  }
-
-  // ---- clients ----
-
-  private void scheduleWorkload() {
-    for (int i = 0; i < options.leaseReads(); i++) {
-      queue.add(random.nextLong(options.workloadMs()), Event.Kind.READ, 0, 0, 0, null);
-    }
-    int left = options.commands();
-    while (left > 0) {
-      int batch = Math.min(left, 1 + random.nextInt(3));
-      left -= batch;
-      queue.add(random.nextLong(options.workloadMs()), Event.Kind.SUBMIT, 0, batch, 0, null);
-    }
-  }
-
-  private void submitNew(int count) {
-    SimNode origin = randomUpNode();
-    if (origin == null) {
-      queue.add(now + 10, Event.Kind.SUBMIT, 0, count, 0, null);
-      return;
-    }
-    for (int i = 0; i < count; i++) {
-      submit(workload.newRequest(now), origin);
-    }
-    finish(origin);
-  }
-
-  private void submit(Workload.Request r, SimNode origin) {
-    Command c = workload.newAttempt(r, origin.id);
-    checkers.onSubmit(c);
-    origin.protocol.submit(c, origin.clock(now), origin.out);
-    queue.add(now + options.clientTimeoutMs(), Event.Kind.CLIENT_TIMEOUT, 0, r.id, r.attempt, null);
-  }
-
-  private void resubmit(Workload.Request r, int attempt) {
-    if (r.complete || r.current != null || r.attempt != attempt) {
-      return;
-    }
-    SimNode origin = randomUpNode();
-    if (origin == null) {
-      queue.add(now + 10, Event.Kind.RESUBMIT, 0, r.id, attempt, null);
-      return;
-    }
-    submit(r, origin);
-    finish(origin);
-  }
-
-  private void clientTimeout(Workload.Request r, int attempt) {
-    if (r.complete || r.current == null || r.attempt != attempt) {
-      return;
-    }
-    r.current = null;
-    resubmit(r, attempt);
-  }
-
-  /**
-   * A lease read at a node that believes it leads (half the time, if any does) or at any node that
-   * is up; checked when answered ({@link ReadIndexChecker}).
-   */
-  private void leaseRead() {
-    SimNode at = random.nextBoolean() ? believedLeader() : null;
-    at = at != null ? at : randomUpNode();
-    if (at == null) {
-      return;
-    }
-    long readId = ++readIds | ProtocolNode.LEASE_READ;
-    reads.onIssue(readId, checkers.chosen.highestChosen());
-    at.protocol.read(readId, at.clock(now), at.out);
-    finish(at);
-  }
-
-  /** A node that is up and believes it leads, the one with the lowest ballot if several do. */
-  private SimNode believedLeader() {
-    SimNode leader = null;
-    for (SimNode n : all) {
-      if (n.isLeader()
-          && (leader == null || leader.protocol.ballot().isAbove(n.protocol.ballot()))) {
-        leader = n;
-      }
-    }
-    return leader;
-  }
-
-  private SimNode randomUpNode() {
-    int up = 0;
-    for (SimNode n : all) {
-      up += n.up() && n.pausedUntil <= now ? 1 : 0;
-    }
-    if (up == 0) {
-      return null;
-    }
-    int pick = random.nextInt(up);
-    for (SimNode n : all) {
-      if (n.up() && n.pausedUntil <= now && pick-- == 0) {
-        return n;
-      }
-    }
-    throw new IllegalStateException("unreachable");
-  }
-
-  /** What the key-value clients ({@link KvWorkload}) do through the simulation. */
-  private final class KvHost implements KvWorkload.Host {
-    @Override
-    public long now() {
-      return now;
-    }
-
-    @Override
-    public List<SimNode> nodes() {
-      return all;
-    }
-
-    @Override
-    public void schedule(long at, Event.Kind kind, long client, long token) {
-      queue.add(at, kind, 0, client, token, null);
-    }
-
-    @Override
-    public void request(int node, long client, long token) {
-      queue.add(now, Event.Kind.KV_REQUEST, node, client, token, null);
-    }
-
-    @Override
-    public void submit(SimNode node, Command command) {
-      checkers.onSubmit(command);
-      node.protocol.submit(command, node.clock(now), node.out);
-      finish(node);
-    }
-
-    @Override
-    public void read(SimNode node, long readId) {
-      node.protocol.read(readId, node.clock(now), node.out);
-      finish(node);
-    }
-
-    @Override
-    public void acknowledged(CommandKey command, int learner, long slot) {
-      checkers.onAcknowledged(command, learner, slot);
-    }
   }
 
   // ---- restarts, and the end of the faults ----
