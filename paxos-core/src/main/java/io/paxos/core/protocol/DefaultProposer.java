@@ -3,14 +3,12 @@ package io.paxos.core.protocol;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -86,7 +84,6 @@ public final class DefaultProposer implements Proposer {
   private final int[] learners;
   private final int[] acceptTargets;
   private final int[] everyone;
-  private final int maxQueued;
   // The most bytes of values one Accept carries, and of commands one batch holds.
   private final long valueBudget;
   // The most bytes of values in slots proposed and not yet chosen: a pipeline bounded by bytes as
@@ -110,13 +107,7 @@ public final class DefaultProposer implements Proposer {
   private long knownChosen = 1;
 
   // Candidate.
-  private long prepareFrom;
-  private long promisedBy;
-  private long promisedFrom;
-  // Per acceptor, every slot from prepareFrom below this is reported in its promise (a promise too
-  // large for one message comes in parts, each asked for by a Prepare from where the last ended).
-  private final long[] reportedBelow;
-  private final TreeMap<Long, AcceptedEntry> reported = new TreeMap<>();
+  private final PromiseTally promises;
 
   // Leader.
   private long leaderSince;
@@ -126,8 +117,7 @@ public final class DefaultProposer implements Proposer {
   private long commitSent;
   private final SlotRing<InFlight> inFlight = new SlotRing<>(1, 1024);
   private final SlotRing<Value> committed = new SlotRing<>(1, 1024);
-  private final ArrayDeque<Command> queue = new ArrayDeque<>();
-  private long queuedBytes;
+  private final ProposalQueue queue;
   private long inFlightBytes;
   private final CommandIntake intake;
   private long lastHeartbeatAt;
@@ -160,11 +150,12 @@ public final class DefaultProposer implements Proposer {
     this.maxRound = state.maxRound();
     this.ackedSequence = new long[acceptors.length];
     this.lastContact = new long[acceptors.length];
-    this.reportedBelow = new long[acceptors.length];
+    this.promises = new PromiseTally(config, acceptors.length);
     this.valueBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
     this.inFlightBudget = IN_FLIGHT_MESSAGES * valueBudget;
-    this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
+    int maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
     this.intake = new CommandIntake(id, state.maxRound(), maxQueued);
+    this.queue = new ProposalQueue(options, maxQueued, valueBudget);
     this.unresolved = new UnresolvedSlots(Math.max(1024, options.window() * 4));
     this.knownChosen = state.nextChosenSlot();
     this.lease = new LeaderLease(options.leaseHoldMs());
@@ -320,12 +311,8 @@ public final class DefaultProposer implements Proposer {
     state = State.CANDIDATE;
     priority.onCampaign();
     leaderHint = 0;
-    promisedBy = 0;
-    promisedFrom = 0;
-    reported.clear();
-    prepareFrom = knownChosen;
-    Arrays.fill(reportedBelow, prepareFrom);
-    out.send(acceptors, new Message.Prepare(id, ballot, prepareFrom));
+    promises.start(knownChosen);
+    out.send(acceptors, new Message.Prepare(id, ballot, promises.prepareFrom()));
     electionDeadline = now + electionTimeout();
   }
 
@@ -334,38 +321,7 @@ public final class DefaultProposer implements Proposer {
     if (state != State.CANDIDATE || !promise.ballot().equals(ballot)) {
       return;
     }
-    int index = config.acceptorIndex(promise.from());
-    if (index < 0 || (promisedBy & (1L << index)) != 0) {
-      return;
-    }
-    // An acceptor that compacted slots reports from a later slot than asked: those below are
-    // chosen. Every part answers a Prepare from reportedBelow (or earlier, a duplicate), so a part
-    // starting above it was cut by compaction; one starting at it only continues the report.
-    if (promise.fromSlot() > reportedBelow[index]) {
-      promisedFrom = Math.max(promisedFrom, promise.fromSlot());
-    }
-    for (AcceptedEntry e : promise.accepted()) {
-      if (e.slot() < prepareFrom) {
-        continue;
-      }
-      AcceptedEntry known = reported.get(e.slot());
-      if (known == null || e.ballot().isAbove(known.ballot())) {
-        reported.put(e.slot(), e);
-      }
-    }
-    // The slots from reportedBelow up to this part's end are reported now (those it skipped are
-    // compacted, so chosen and below promisedFrom).
-    long end = promise.complete() ? Long.MAX_VALUE : promise.nextFrom();
-    if (end <= reportedBelow[index]) {
-      return; // a duplicate of an earlier part
-    }
-    reportedBelow[index] = end;
-    if (!promise.complete()) {
-      out.send(promise.from(), new Message.Prepare(id, ballot, end));
-      return;
-    }
-    promisedBy |= 1L << index;
-    if (Long.bitCount(promisedBy) >= config.phase1Quorum()) {
+    if (promises.onPromise(promise, id, ballot, out)) {
       becomeLeader(now, out);
     }
   }
@@ -375,20 +331,18 @@ public final class DefaultProposer implements Proposer {
     leaderHint = id;
     leaderBallot = ballot;
     leaderSince = now;
-    // Slots below a promise's fromSlot were compacted by that acceptor: they are chosen, and with
-    // their entries gone, proposing there (a no-op in a "hole") could choose a second value.
-    long first = Math.max(prepareFrom, promisedFrom);
+    // Not below the slots an acceptor compacted (see PromiseTally#firstSlot).
+    long first = promises.firstSlot();
     knownChosen = Math.max(knownChosen, first);
     commitIndex = first;
     commitSent = 0;
     inFlight.reset(first);
     inFlightBytes = 0;
     committed.reset(first);
-    long last = reported.isEmpty() ? first - 1 : Math.max(first - 1, reported.lastKey());
+    long last = promises.lastSlot();
     Set<Command> inHand = new HashSet<>();
     for (long s = first; s <= last; s++) {
-      AcceptedEntry e = reported.get(s);
-      Value value = e == null ? Value.NOOP : e.value();
+      Value value = promises.value(s);
       for (Command c : value.commands()) {
         if (intake.reproposed(c)) {
           inHand.add(c);
@@ -400,17 +354,8 @@ public final class DefaultProposer implements Proposer {
     }
     // A re-proposed command is in hand: a copy already queued here (a duplicated Forward, maybe
     // received before a restart made this proposer forget the first one) must not take a slot too.
-    if (!inHand.isEmpty()) {
-      queue.removeIf(
-          c -> {
-            boolean drop = inHand.contains(c);
-            if (drop) {
-              queuedBytes -= c.payload().length;
-            }
-            return drop;
-          });
-    }
-    reported.clear();
+    queue.removeInHand(inHand);
+    promises.clear();
     nextSlot = last + 1;
     unsentFrom = first;
     Arrays.fill(lastContact, now);
@@ -437,12 +382,8 @@ public final class DefaultProposer implements Proposer {
       out.abandon(List.of(command), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint);
     } else if (state == State.FOLLOWER) {
       out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, leaderHint);
-    } else if (queue.size() >= maxQueued
-        || queuedBytes + command.payload().length > options.maxQueuedBytes()) {
+    } else if (!queue.offer(command)) {
       out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, leaderHint);
-    } else {
-      queue.add(command);
-      queuedBytes += command.payload().length;
     }
   }
 
@@ -460,7 +401,7 @@ public final class DefaultProposer implements Proposer {
         && !priority.draining()
         && nextSlot - commitIndex < options.window()
         && (inFlightBytes < inFlightBudget || nextSlot == commitIndex)) {
-      InFlight f = new InFlight(nextBatch());
+      InFlight f = new InFlight(queue.nextBatch());
       inFlight.put(nextSlot++, f);
       inFlightBytes += f.bytes;
     }
@@ -476,32 +417,6 @@ public final class DefaultProposer implements Proposer {
     if (reads.takeRoundWanted()) {
       sendHeartbeat(now, out);
     }
-  }
-
-  /**
-   * The next slot's batch: up to {@code maxBatchCommands} commands and {@code maxBatchBytes} of
-   * payload, and no more than fits alone in one {@code Accept} ({@code maxMessageBytes}). The first
-   * command always goes in; the options guarantee it fits.
-   */
-  private Value nextBatch() {
-    int count = Math.min(queue.size(), options.maxBatchCommands());
-    List<Command> batch = new ArrayList<>(count);
-    long payload = 0;
-    long encoded = MessageBytes.ENTRY_OVERHEAD;
-    while (!queue.isEmpty() && batch.size() < count) {
-      Command next = queue.peek();
-      int size = next.payload().length;
-      long bytes = MessageBytes.command(next);
-      if (!batch.isEmpty()
-          && (payload + size > options.maxBatchBytes() || encoded + bytes > valueBudget)) {
-        break;
-      }
-      batch.add(queue.poll());
-      queuedBytes -= size;
-      payload += size;
-      encoded += bytes;
-    }
-    return new Value.Batch(batch);
   }
 
   /**
@@ -661,9 +576,7 @@ public final class DefaultProposer implements Proposer {
     leaderBallot = leader;
     int hint = leader.nodeId();
     leaderHint = hint;
-    out.abandon(List.copyOf(queue), Outbox.Rejection.NOT_LEADER, hint);
-    queue.clear();
-    queuedBytes = 0;
+    out.abandon(queue.drain(), Outbox.Rejection.NOT_LEADER, hint);
     reads.refuseAll(hint, out);
     lease.reset();
     priority.onStepDown();
