@@ -6,7 +6,6 @@ import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,9 +61,8 @@ public final class ProtocolNode {
   private final ForwardedWork forwarded;
   private final List<Command> parked = new ArrayList<>();
   private long parkedBytes;
-  // The most bytes of values or commands one message carries.
-  private final long messageBudget;
   private final PastSlotsServer pastSlots;
+  private final CommandCarrier commands;
   private long snapshotSlot;
   // Nodes hosting an acceptor but no learner: they hear of this learner's snapshots. Empty if this
   // node hosts no learner.
@@ -153,9 +151,11 @@ public final class ProtocolNode {
                 .filter(n -> !config.member(n).orElseThrow().has(Role.LEARNER))
                 .toArray();
     this.chosenReported = state.nextChosenSlot();
-    this.messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    // The most bytes of values or commands one message carries.
+    long messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
     this.pastSlots =
         new PastSlotsServer(id, options, acceptor, proposer, learner, state, messageBudget);
+    this.commands = new CommandCarrier(id, messageBudget);
     this.forwarded = new ForwardedWork(id, MAX_PARKED, options.maxQueuedBytes());
   }
 
@@ -276,7 +276,7 @@ public final class ProtocolNode {
     reportChosen(out);
     followLeader(now, out);
     askAgainForReads(now, out);
-    routeAbandoned(out);
+    commands.routeAbandoned(out);
   }
 
   /**
@@ -517,7 +517,7 @@ public final class ProtocolNode {
       proposer.onChosenPrefix(learner.nextSlot());
     }
     followLeader(now, out);
-    routeAbandoned(out);
+    commands.routeAbandoned(out);
   }
 
   /**
@@ -622,7 +622,7 @@ public final class ProtocolNode {
       for (Map.Entry<Integer, List<Command>> e : forwards.entrySet()) {
         int to = e.getKey();
         Ballot ballot = forwardBallot(to);
-        for (List<Command> part : split(e.getValue())) {
+        for (List<Command> part : commands.split(e.getValue())) {
           out.send(to, new Message.Forward(id, ballot, part));
         }
         for (Command c : e.getValue()) {
@@ -631,7 +631,7 @@ public final class ProtocolNode {
       }
       forwards.clear();
     }
-    routeAbandoned(out);
+    commands.routeAbandoned(out);
     if (acceptor != null) {
       acceptor.endTurn(now);
     }
@@ -657,61 +657,6 @@ public final class ProtocolNode {
       // claimed: a false claim would make it skip slots that are not chosen.
       long chosen = learner != null ? learner.nextSlot() : commitSlot;
       proposer.onLeaderMessage(ballot, chosen, now, out);
-    }
-  }
-
-  /**
-   * {@code commands} in consecutive parts that each fit one message ({@code maxMessageBytes}); a
-   * part holds at least one command.
-   */
-  private List<List<Command>> split(List<Command> commands) {
-    List<List<Command>> parts = new ArrayList<>();
-    int start = 0;
-    long bytes = 0;
-    for (int i = 0; i < commands.size(); i++) {
-      long size = MessageBytes.command(commands.get(i));
-      if (i > start && bytes + size > messageBudget) {
-        parts.add(List.copyOf(commands.subList(start, i)));
-        start = i;
-        bytes = 0;
-      }
-      bytes += size;
-    }
-    parts.add(List.copyOf(commands.subList(start, commands.size())));
-    return parts;
-  }
-
-  /**
-   * Commands abandoned here on behalf of another node go back to it as {@code ForwardRejected}: one
-   * message per origin, reason and hint, with the commands in the order they were abandoned.
-   */
-  private void routeAbandoned(Outbox out) {
-    List<Outbox.Abandoned> abandoned = out.abandoned();
-    if (abandoned.isEmpty()
-        || abandoned.stream()
-            .allMatch(a -> a.commands().stream().allMatch(c -> c.origin() == id))) {
-      return;
-    }
-    record Key(int origin, Outbox.Rejection reason, int hint) {}
-    Map<Key, List<Command>> groups = new LinkedHashMap<>();
-    for (Outbox.Abandoned a : abandoned) {
-      for (Command c : a.commands()) {
-        groups
-            .computeIfAbsent(
-                new Key(c.origin(), a.reason(), a.leaderHint()), k -> new ArrayList<>())
-            .add(c);
-      }
-    }
-    abandoned.clear();
-    for (Map.Entry<Key, List<Command>> e : groups.entrySet()) {
-      Key k = e.getKey();
-      if (k.origin() == id) {
-        abandoned.add(new Outbox.Abandoned(List.copyOf(e.getValue()), k.reason(), k.hint()));
-      } else {
-        for (List<Command> part : split(e.getValue())) {
-          out.send(k.origin(), new Message.ForwardRejected(id, part, k.reason(), k.hint()));
-        }
-      }
     }
   }
 }
