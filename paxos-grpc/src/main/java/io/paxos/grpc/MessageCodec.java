@@ -152,6 +152,7 @@ public final class MessageCodec {
     return io.paxos.grpc.proto.Ballot.newBuilder()
         .setRound(b.round())
         .setNodeId(b.nodeId())
+        .setEpoch(b.epoch())
         .build();
   }
 
@@ -159,7 +160,7 @@ public final class MessageCodec {
     if (!present) {
       throw new WireFormatException("the " + field + " ballot is missing");
     }
-    return new Ballot(b.getRound(), b.getNodeId());
+    return new Ballot(b.getEpoch(), b.getRound(), b.getNodeId());
   }
 
   static io.paxos.grpc.proto.Command command(Command c) {
