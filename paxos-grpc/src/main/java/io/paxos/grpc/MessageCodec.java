@@ -6,6 +6,7 @@ import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.MembershipCodec;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.PeerMessage;
@@ -200,6 +201,9 @@ public final class MessageCodec {
 
   static io.paxos.grpc.proto.Value value(Value v) {
     io.paxos.grpc.proto.Value.Builder b = io.paxos.grpc.proto.Value.newBuilder();
+    if (v instanceof Value.Reconfigure r) {
+      return b.setMembership(ByteString.copyFrom(MembershipCodec.encode(r))).build();
+    }
     for (Command c : v.commands()) {
       b.addCommands(command(c));
     }
@@ -207,6 +211,12 @@ public final class MessageCodec {
   }
 
   static Value value(io.paxos.grpc.proto.Value v) {
+    if (!v.getMembership().isEmpty()) {
+      if (v.getCommandsCount() > 0) {
+        throw new WireFormatException("a value carries both commands and a membership");
+      }
+      return MembershipCodec.decode(v.getMembership().toByteArray());
+    }
     return v.getCommandsCount() == 0
         ? Value.NOOP
         : new Value.Batch(commandsFrom(v.getCommandsList()));
