@@ -166,7 +166,10 @@ final class JRaftCluster implements W1Cluster {
         + leader
         + "\n# RaftOptions sync="
         + raftOptions.isSync()
-        + " (RocksDB WriteOptions.sync on every log batch), applyBatch="
+        + (raftOptions.isSync()
+            ? " (RocksDB WriteOptions.sync on every log batch)"
+            : " (log batches written to RocksDB without sync)")
+        + ", applyBatch="
         + raftOptions.getApplyBatch()
         + ", maxReplicatorInflightMsgs="
         + raftOptions.getMaxReplicatorInflightMsgs()
