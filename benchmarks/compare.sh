@@ -19,14 +19,14 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --peers) peers="$2"; shift 2 ;;
     --transport) transport="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) flags+=("$1"); shift ;;
   esac
 done
 IFS=',' read -r -a peer_list <<< "$peers"
 for p in "${peer_list[@]}"; do
   if [[ ! -x "$root/benchmarks/peers/$p/run.sh" ]]; then
-    echo "no such peer: $p (have: $(ls "$root/benchmarks/peers" | grep -v common | tr '\n' ' '))" >&2
+    echo "no such peer: $p (have: $(cd "$root/benchmarks/peers" && ls -d */run.sh | sed 's#/run.sh##' | tr '\n' ' '))" >&2
     exit 2
   fi
 done

@@ -75,7 +75,8 @@ final class JRaftCluster implements W1Cluster {
       nodeOptions.setFsm(new KvStateMachine());
       nodeOptions.setLogUri(dir.resolve("log").toString());
       nodeOptions.setRaftMetaUri(dir.resolve("meta").toString());
-      nodeOptions.setRaftOptions(raftOptions);
+      // A copy per node, as each would have in a process of its own.
+      nodeOptions.setRaftOptions(raftOptions.copy());
       // RaftRpcServerFactory.createRaftRpcServer binds 0.0.0.0; this binds loopback only.
       RpcServer server =
           new BoltRpcServer(
