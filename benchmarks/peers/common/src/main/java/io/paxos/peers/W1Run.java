@@ -66,12 +66,15 @@ public final class W1Run {
       throws Exception {
     Path scratch = Files.createTempDirectory(system + "-w1-");
     ClosedLoop.Result r;
-    W1Cluster cluster = starter.start(options, scratch);
+    W1Cluster cluster = null;
     try {
+      cluster = starter.start(options, scratch);
       System.out.println(cluster.describe());
       r = new ClosedLoop(options, cluster).run();
     } finally {
-      closeQuietly(cluster);
+      if (cluster != null) {
+        closeQuietly(cluster);
+      }
       deleteRecursively(scratch);
     }
     if (r.errors() > 0) {
