@@ -48,6 +48,9 @@ public final class DefaultAcceptor implements Acceptor {
   private long highestAccepted;
   private long compactedThrough;
   private Ballot promised;
+  // The epoch of the node's membership: ballots of earlier epochs are refused, as if promised
+  // away, and the Nack names the epoch, which tells their proposer it fell behind.
+  private int epochFloor;
   private long leaderHeardAt = Long.MIN_VALUE;
   private final LeasePromise lease;
 
@@ -68,8 +71,14 @@ public final class DefaultAcceptor implements Acceptor {
     }
   }
 
+  /** What a ballot must reach to be taken: the promise, and the first ballot of the epoch. */
+  private Ballot bar() {
+    return epochFloor == 0 ? promised : Ballot.max(promised, new Ballot(epochFloor, 0, 0));
+  }
+
   @Override
   public void adoptMembership(Membership membership) {
+    epochFloor = Math.max(epochFloor, membership.epoch());
     ClusterConfig config = membership.config();
     learners = config.idsWith(Role.LEARNER);
     boolean withLearner = config.member(id).map(m -> m.has(Role.LEARNER)).orElse(false);
@@ -137,8 +146,8 @@ public final class DefaultAcceptor implements Acceptor {
         ballot.isAbove(promised)
             && ballot.nodeId() != promised.nodeId()
             && (heard || lease.holds(now));
-    if (!ballot.isAtLeast(promised) || loyal) {
-      out.send(prepare.from(), new Message.Nack(id, ballot, promised));
+    if (!ballot.isAtLeast(bar()) || loyal) {
+      out.send(prepare.from(), new Message.Nack(id, ballot, bar()));
       return;
     }
     if (ballot.isAbove(promised)) {
@@ -168,8 +177,8 @@ public final class DefaultAcceptor implements Acceptor {
   @Override
   public void onAccept(Message.Accept accept, long now, Outbox out) {
     Ballot ballot = accept.ballot();
-    if (!ballot.isAtLeast(promised)) {
-      out.send(accept.from(), new Message.Nack(id, ballot, promised));
+    if (!ballot.isAtLeast(bar())) {
+      out.send(accept.from(), new Message.Nack(id, ballot, bar()));
       return;
     }
     if (ballot.isAbove(promised)) {
@@ -202,8 +211,8 @@ public final class DefaultAcceptor implements Acceptor {
 
   @Override
   public void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out) {
-    if (!heartbeat.ballot().isAtLeast(promised)) {
-      out.send(heartbeat.from(), new Message.Nack(id, heartbeat.ballot(), promised));
+    if (!heartbeat.ballot().isAtLeast(bar())) {
+      out.send(heartbeat.from(), new Message.Nack(id, heartbeat.ballot(), bar()));
       return;
     }
     if (heartbeat.ballot().isAbove(promised)) {

@@ -2,7 +2,6 @@ package io.paxos.core.protocol;
 
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
-import io.paxos.core.config.Role;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -77,13 +76,16 @@ public final class DefaultProposer implements Proposer {
   }
 
   private final int id;
-  private final ClusterConfig config;
   private final ProtocolOptions options;
   private final RandomGenerator random;
-  private final int[] acceptors;
-  private final int[] learners;
-  private final int[] acceptTargets;
-  private final int[] everyone;
+  // Whom this proposer talks to in its membership's epoch (docs/membership.md).
+  private EpochMembers members;
+  // The change of membership proposed here and not yet in a slot, the slot of the change in
+  // flight (NONE if none: R1, nothing is proposed after it), and the membership it started once
+  // chosen.
+  private Value.Reconfigure pendingChange;
+  private long changeSlot = NONE;
+  private Membership ended;
   // The most bytes of values one Accept carries, and of commands one batch holds.
   private final long valueBudget;
   // The most bytes of values in slots proposed and not yet chosen: a pipeline bounded by bytes as
@@ -91,7 +93,8 @@ public final class DefaultProposer implements Proposer {
   // longer than an election timeout.
   private final long inFlightBudget;
   // Leader priority: the wait before campaigning, the claims and the hand-over.
-  private final PriorityHandOver priority;
+  private PriorityHandOver priority;
+  private static final long NONE = Long.MIN_VALUE;
 
   private State state = State.FOLLOWER;
   private Ballot ballot = Ballot.ZERO;
@@ -107,7 +110,7 @@ public final class DefaultProposer implements Proposer {
   private long knownChosen = 1;
 
   // Candidate.
-  private final PromiseTally promises;
+  private PromiseTally promises;
 
   // Leader.
   private long leaderSince;
@@ -122,8 +125,8 @@ public final class DefaultProposer implements Proposer {
   private final CommandIntake intake;
   private long lastHeartbeatAt;
   private long heartbeatSequence;
-  private final long[] ackedSequence;
-  private final long[] lastContact;
+  private long[] ackedSequence;
+  private long[] lastContact;
   private final LeaderReads reads;
   private final LeaderLease lease;
 
@@ -137,20 +140,10 @@ public final class DefaultProposer implements Proposer {
       RandomGenerator random,
       DurableState state) {
     this.id = id;
-    this.config = config;
     this.options = options;
     this.random = random;
-    this.acceptors = config.idsWith(Role.ACCEPTOR);
-    this.learners = config.idsWith(Role.LEARNER);
-    this.everyone = config.ids();
-    this.acceptTargets =
-        Arrays.stream(everyone)
-            .filter(n -> config.member(n).orElseThrow().has(Role.ACCEPTOR) || contains(learners, n))
-            .toArray();
+    use(Membership.initial(config));
     this.maxRound = state.maxRound();
-    this.ackedSequence = new long[acceptors.length];
-    this.lastContact = new long[acceptors.length];
-    this.promises = new PromiseTally(config, acceptors.length);
     this.valueBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
     this.inFlightBudget = IN_FLIGHT_MESSAGES * valueBudget;
     int maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
@@ -160,16 +153,15 @@ public final class DefaultProposer implements Proposer {
     this.knownChosen = state.nextChosenSlot();
     this.lease = new LeaderLease(options.leaseHoldMs());
     this.reads = new LeaderReads(id);
-    this.priority = new PriorityHandOver(id, config, options);
   }
 
-  private static boolean contains(int[] ids, int id) {
-    for (int i : ids) {
-      if (i == id) {
-        return true;
-      }
-    }
-    return false;
+  /** Take the members of {@code membership}: its acceptors, learners, quorums and priorities. */
+  private void use(Membership membership) {
+    members = EpochMembers.of(id, membership);
+    ackedSequence = new long[members.acceptors().length];
+    lastContact = new long[members.acceptors().length];
+    promises = new PromiseTally(members.config(), members.acceptors().length);
+    priority = new PriorityHandOver(id, members.config(), options);
   }
 
   @Override
@@ -204,7 +196,7 @@ public final class DefaultProposer implements Proposer {
     }
     if (state == State.LEADER) {
       leaderTick(now, out);
-    } else if (now >= electionDeadline && !campaignsStopped) {
+    } else if (now >= electionDeadline && !campaignsStopped && members.proposes()) {
       startPhase1(now, out);
     }
     requestUnresolved(now, out);
@@ -215,8 +207,8 @@ public final class DefaultProposer implements Proposer {
    * slots once they are known chosen.
    */
   private void requestUnresolved(long now, Outbox out) {
-    if (!contains(learners, id)) {
-      unresolved.requestChosen(id, learners, knownChosen, now, options, out);
+    if (!members.hasLearner(id)) {
+      unresolved.requestChosen(id, members.learners(), knownChosen, now, options, out);
     }
   }
 
@@ -232,7 +224,7 @@ public final class DefaultProposer implements Proposer {
           reachable++;
         }
       }
-      if (reachable < config.phase2Quorum()) {
+      if (reachable < members.config().phase2Quorum()) {
         stepDown(Ballot.ZERO, now, out);
         return;
       }
@@ -263,11 +255,11 @@ public final class DefaultProposer implements Proposer {
   }
 
   private int[] targetsMissing(long missingVotes) {
-    int[] targets = new int[acceptors.length];
+    int[] targets = new int[members.acceptors().length];
     int n = 0;
-    for (int i = 0; i < acceptors.length; i++) {
+    for (int i = 0; i < members.acceptors().length; i++) {
       if ((missingVotes & (1L << i)) != 0) {
-        targets[n++] = acceptors[i];
+        targets[n++] = members.acceptors()[i];
       }
     }
     return Arrays.copyOf(targets, n);
@@ -279,7 +271,7 @@ public final class DefaultProposer implements Proposer {
 
   private void sendHeartbeat(long now, Outbox out) {
     heartbeatSequence++;
-    out.send(everyone, new Message.Heartbeat(id, ballot, commitIndex, heartbeatSequence));
+    out.send(members.everyone(), new Message.Heartbeat(id, ballot, commitIndex, heartbeatSequence));
     lease.sent(heartbeatSequence, now);
     lastHeartbeatAt = now;
     commitSent = Math.max(commitSent, commitIndex);
@@ -304,15 +296,21 @@ public final class DefaultProposer implements Proposer {
       electionDeadline = Long.MAX_VALUE;
       return;
     }
+    if (highestSeen.epoch() > members.epoch()) {
+      // A later membership exists: this proposer's epoch has ended, so its ballots would be
+      // refused. Wait to learn the new membership (docs/membership.md).
+      electionDeadline = now + electionTimeout();
+      return;
+    }
     long round = highest + 1;
     maxRound = round;
     out.persistRound(round);
-    ballot = new Ballot(round, id);
+    ballot = new Ballot(members.epoch(), round, id);
     state = State.CANDIDATE;
     priority.onCampaign();
     leaderHint = 0;
-    promises.start(knownChosen);
-    out.send(acceptors, new Message.Prepare(id, ballot, promises.prepareFrom()));
+    promises.start(Math.max(knownChosen, members.membership().firstSlot()));
+    out.send(members.acceptors(), new Message.Prepare(id, ballot, promises.prepareFrom()));
     electionDeadline = now + electionTimeout();
   }
 
@@ -341,6 +339,7 @@ public final class DefaultProposer implements Proposer {
     committed.reset(first);
     long last = promises.lastSlot();
     Set<Command> inHand = new HashSet<>();
+    changeSlot = NONE;
     for (long s = first; s <= last; s++) {
       Value value = promises.value(s);
       for (Command c : value.commands()) {
@@ -351,6 +350,11 @@ public final class DefaultProposer implements Proposer {
       InFlight f = new InFlight(value);
       inFlight.put(s, f);
       inFlightBytes += f.bytes;
+      if (members.membership().after(s, value).isPresent()) {
+        // R1: a change of membership ends the epoch; whatever was reported after it is void.
+        changeSlot = s;
+        last = s;
+      }
     }
     // A re-proposed command is in hand: a copy already queued here (a duplicated Forward, maybe
     // received before a restart made this proposer forget the first one) must not take a slot too.
@@ -398,6 +402,7 @@ public final class DefaultProposer implements Proposer {
       return;
     }
     while (!queue.isEmpty()
+        && changeSlot == NONE
         && !priority.draining()
         && nextSlot - commitIndex < options.window()
         && (inFlightBytes < inFlightBudget || nextSlot == commitIndex)) {
@@ -405,15 +410,25 @@ public final class DefaultProposer implements Proposer {
       inFlight.put(nextSlot++, f);
       inFlightBytes += f.bytes;
     }
+    if (pendingChange != null && changeSlot == NONE && nextSlot - commitIndex < options.window()) {
+      // R1: the change is the epoch's last slot; nothing is proposed after it.
+      InFlight f = new InFlight(pendingChange);
+      changeSlot = nextSlot;
+      inFlight.put(nextSlot++, f);
+      inFlightBytes += f.bytes;
+      pendingChange = null;
+    }
     if (unsentFrom < nextSlot) {
-      sendAccepts(unsentFrom, nextSlot, acceptTargets, now, out);
+      sendAccepts(unsentFrom, nextSlot, members.acceptTargets(), now, out);
       unsentFrom = nextSlot;
       commitSent = Math.max(commitSent, commitIndex);
     } else if (commitIndex > commitSent) {
-      out.send(learners, new Message.Commit(id, ballot, commitIndex));
+      out.send(members.learners(), new Message.Commit(id, ballot, commitIndex));
       commitSent = commitIndex;
     }
-    reads.serveLeaseReads(lease.holds(now), nextSlot, heartbeatSequence + 1, leaderHint, out);
+    // A leader whose epoch is ending serves no read from its lease (docs/membership.md).
+    boolean leaseHolds = lease.holds(now) && changeSlot == NONE;
+    reads.serveLeaseReads(leaseHolds, nextSlot, heartbeatSequence + 1, leaderHint, out);
     if (reads.takeRoundWanted()) {
       sendHeartbeat(now, out);
     }
@@ -448,7 +463,7 @@ public final class DefaultProposer implements Proposer {
     if (state != State.LEADER || !accepted.ballot().equals(ballot)) {
       return;
     }
-    int index = config.acceptorIndex(accepted.from());
+    int index = members.config().acceptorIndex(accepted.from());
     if (index < 0) {
       return;
     }
@@ -459,7 +474,7 @@ public final class DefaultProposer implements Proposer {
       InFlight f = inFlight.get(s);
       if (f != null && !f.chosen) {
         f.votes |= bit;
-        f.chosen = Long.bitCount(f.votes) >= config.phase2Quorum();
+        f.chosen = Long.bitCount(f.votes) >= members.config().phase2Quorum();
       }
     }
     while (commitIndex < unsentFrom) {
@@ -469,6 +484,9 @@ public final class DefaultProposer implements Proposer {
       }
       committed.put(commitIndex, f.value);
       resolve(commitIndex, f.value, out);
+      if (commitIndex == changeSlot) {
+        ended = members.membership().after(commitIndex, f.value).orElseThrow();
+      }
       inFlightBytes -= f.bytes;
       commitIndex++;
     }
@@ -493,7 +511,7 @@ public final class DefaultProposer implements Proposer {
     if (state != State.LEADER || !ack.ballot().equals(ballot)) {
       return;
     }
-    int index = config.acceptorIndex(ack.from());
+    int index = members.config().acceptorIndex(ack.from());
     if (index < 0) {
       return;
     }
@@ -526,7 +544,7 @@ public final class DefaultProposer implements Proposer {
    */
   private void handOver(long now, Outbox out) {
     if (commitIndex > commitSent) {
-      out.send(learners, new Message.Commit(id, ballot, commitIndex));
+      out.send(members.learners(), new Message.Commit(id, ballot, commitIndex));
       commitSent = commitIndex;
     }
     stepDown(Ballot.ZERO, now, out);
@@ -545,11 +563,14 @@ public final class DefaultProposer implements Proposer {
         acks++;
       }
     }
-    return acks >= config.phase2Quorum();
+    return acks >= members.config().phase2Quorum();
   }
 
   @Override
   public void onLeaderMessage(Ballot leader, long commitSlot, long now, Outbox out) {
+    if (leader.epoch() < members.epoch()) {
+      return; // a leader of an ended epoch: nothing it says counts any more (R4)
+    }
     knownChosen = Math.max(knownChosen, commitSlot);
     if (leader.nodeId() == id) {
       return;
@@ -579,6 +600,8 @@ public final class DefaultProposer implements Proposer {
     out.abandon(queue.drain(), Outbox.Rejection.NOT_LEADER, hint);
     reads.refuseAll(hint, out);
     lease.reset();
+    pendingChange = null;
+    changeSlot = NONE;
     priority.onStepDown();
     inFlight.reset(1);
     inFlightBytes = 0;
@@ -632,7 +655,7 @@ public final class DefaultProposer implements Proposer {
 
   @Override
   public void requestReadIndex(int origin, long readId, long now, Outbox out) {
-    if (state != State.LEADER) {
+    if (state != State.LEADER || changeSlot != NONE) {
       reads.answer(origin, readId, false, 0, leaderHint, out);
       return;
     }
@@ -643,10 +666,57 @@ public final class DefaultProposer implements Proposer {
   public void requestLeaseRead(int origin, long readId, long now, Outbox out) {
     if (!options.leasesOn()) {
       requestReadIndex(origin, readId, now, out);
-    } else if (state != State.LEADER) {
+    } else if (state != State.LEADER || changeSlot != NONE) {
       reads.answer(origin, readId, false, 0, leaderHint, out);
     } else {
       reads.arrivedLeaseRead(origin, readId);
+    }
+  }
+
+  @Override
+  public Optional<String> proposeMembership(ClusterConfig next) {
+    if (state != State.LEADER) {
+      return Optional.of("not the leader");
+    }
+    if (pendingChange != null || changeSlot != NONE || ended != null) {
+      return Optional.of("a membership change is in flight; retry once it has taken effect");
+    }
+    Optional<String> invalid = members.membership().changeRefusal(next);
+    if (invalid.isPresent()) {
+      return invalid;
+    }
+    pendingChange = new Value.Reconfigure(members.epoch() + 1, next);
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<Membership> endedEpoch() {
+    return Optional.ofNullable(ended);
+  }
+
+  @Override
+  public void adoptMembership(Membership next, long now, Outbox out) {
+    if (next.epoch() <= members.epoch()) {
+      return;
+    }
+    boolean wasLeader = state == State.LEADER;
+    if (wasLeader && commitIndex > commitSent) {
+      // The ended epoch's last commit point, which no later message of this leader would carry:
+      // without it, learners of that epoch that missed the change would not know to catch up.
+      out.send(members.everyone(), new Message.Commit(id, ballot, commitIndex));
+    }
+    if (state != State.FOLLOWER) {
+      stepDown(Ballot.ZERO, now, out);
+    }
+    use(next);
+    ended = null;
+    leaderBallot = Ballot.ZERO;
+    leaderHint = 0;
+    knownChosen = Math.max(knownChosen, next.firstSlot());
+    // The leader that ended the epoch knows first: it campaigns in the new one at once, if it is a
+    // proposer there; the others wait as after any leader's loss.
+    if (electionDeadline != Long.MIN_VALUE) { // not before the first tick, which sets it
+      electionDeadline = wasLeader ? now : now + electionTimeout();
     }
   }
 

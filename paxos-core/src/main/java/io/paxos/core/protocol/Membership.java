@@ -1,6 +1,8 @@
 package io.paxos.core.protocol;
 
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
+import io.paxos.core.config.Role;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,6 +48,54 @@ public record Membership(int epoch, ClusterConfig config, long firstSlot) {
         && r.next().clusterId().equals(config.clusterId())
         && slot >= firstSlot) {
       return Optional.of(new Membership(r.epoch(), r.next(), slot + 1));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@return why {@code next} may not follow this membership, in one line; empty if it may}
+   *
+   * <p>It must name the same cluster and differ from this one; a node in both keeps its roles (to
+   * change a node's roles, remove it and add it under a new id); and, in this version, every node
+   * hosting a proposer or an acceptor also hosts a learner, in both, since such a node learns of a
+   * change through the log its learner delivers (docs/membership.md, stages).
+   */
+  public Optional<String> changeRefusal(ClusterConfig next) {
+    if (!next.clusterId().equals(config.clusterId())) {
+      return Optional.of(
+          "the cluster id must stay " + config.clusterId() + ", not become " + next.clusterId());
+    }
+    if (next.members().equals(config.members())
+        && next.phase1Quorum() == config.phase1Quorum()
+        && next.phase2Quorum() == config.phase2Quorum()) {
+      return Optional.of("the membership is already " + next.members());
+    }
+    if (epoch >= Ballot.MAX_EPOCH) {
+      return Optional.of("no membership epoch is left after " + epoch);
+    }
+    for (Member m : next.members()) {
+      Optional<Member> before = config.member(m.id());
+      if (before.isPresent() && !before.get().roles().equals(m.roles())) {
+        return Optional.of(
+            "node "
+                + m.id()
+                + " would change its roles from "
+                + before.get().roles()
+                + " to "
+                + m.roles()
+                + ": remove it, and add it under a new id");
+      }
+    }
+    for (ClusterConfig c : new ClusterConfig[] {config, next}) {
+      for (Member m : c.members()) {
+        if ((m.has(Role.PROPOSER) || m.has(Role.ACCEPTOR)) && !m.has(Role.LEARNER)) {
+          return Optional.of(
+              "node "
+                  + m.id()
+                  + " hosts a proposer or an acceptor but no learner: this version changes only"
+                  + " memberships whose proposers and acceptors all host a learner");
+        }
+      }
     }
     return Optional.empty();
   }

@@ -56,10 +56,18 @@ public final class MessageBounds {
 
   private final ClusterConfig config;
   private final MessageLimits limits;
+  // The membership epoch of config.
+  private final int epoch;
 
   public MessageBounds(ClusterConfig config, MessageLimits limits) {
+    this(config, limits, 0);
+  }
+
+  /** Bounds for a node whose membership is {@code config}, of epoch {@code epoch}. */
+  public MessageBounds(ClusterConfig config, MessageLimits limits, int epoch) {
     this.config = config;
     this.limits = limits;
+    this.epoch = epoch;
   }
 
   public MessageLimits limits() {
@@ -331,6 +339,9 @@ public final class MessageBounds {
   /** The sender is a member, hosting the role that sends such a message. */
   private void sender(Message m) {
     Optional<Member> member = config.member(m.from());
+    if (member.isEmpty() && fromLaterMembership(m)) {
+      return; // a member of a membership this node has not learned yet (docs/membership.md)
+    }
     if (member.isEmpty()) {
       throw new Refused(kind(m) + " from node " + m.from() + ", not a member");
     }
@@ -338,6 +349,30 @@ public final class MessageBounds {
     if (role != null && !member.get().has(role)) {
       throw new Refused(kind(m) + " from node " + m.from() + ", which hosts no " + role);
     }
+  }
+
+  /**
+   * Whether {@code m} may come from a member of a later membership than this node knows: it carries
+   * a ballot of a later epoch, or it is the answer to this node's catch-up request, which it sends
+   * to such a node once it hears of its epoch. Such a sender cannot be checked against a membership
+   * this node does not know; the transport authenticated it as a peer of the cluster.
+   */
+  private boolean fromLaterMembership(Message m) {
+    Ballot b = null;
+    if (m instanceof Message.Prepare p) {
+      b = p.ballot();
+    } else if (m instanceof Message.Accept a) {
+      b = a.ballot();
+    } else if (m instanceof Message.Commit c) {
+      b = c.ballot();
+    } else if (m instanceof Message.Heartbeat h) {
+      b = h.ballot();
+    } else if (m instanceof Message.Nack n) {
+      b = n.promised();
+    } else if (m instanceof Message.CatchUpReply) {
+      return true;
+    }
+    return b != null && b.epoch() > epoch;
   }
 
   private static Role senderRole(Message m) {

@@ -57,7 +57,8 @@ final class PromiseTally {
       promisedFrom = Math.max(promisedFrom, promise.fromSlot());
     }
     for (AcceptedEntry e : promise.accepted()) {
-      if (e.slot() < prepareFrom) {
+      // R2: an entry of an earlier epoch than the campaign's is void (docs/membership.md).
+      if (e.slot() < prepareFrom || e.ballot().epoch() < ballot.epoch()) {
         continue;
       }
       AcceptedEntry known = reported.get(e.slot());

@@ -36,13 +36,15 @@ import java.util.random.RandomGenerator;
  */
 public final class ProtocolNode {
   private final int id;
-  private final ClusterConfig config;
+  private ClusterConfig config;
+  // The membership of the slots from this node's learner's next one (docs/membership.md).
+  private Membership membership;
   private final ProtocolOptions options;
   private final Acceptor acceptor;
   private final Proposer proposer;
   private final Learner learner;
   private final boolean votes;
-  private final MessageBounds bounds;
+  private MessageBounds bounds;
   // The highest commit point a leader claimed (within bounds): the frontier of a node that hosts
   // neither a learner nor an acceptor.
   private long heardCommit;
@@ -66,7 +68,7 @@ public final class ProtocolNode {
   private long snapshotSlot;
   // Nodes hosting an acceptor but no learner: they hear of this learner's snapshots. Empty if this
   // node hosts no learner.
-  private final int[] snapshotListeners;
+  private int[] snapshotListeners;
   private long nextAnnouncement;
   private int leaderHint;
   private Ballot leaderBallot = Ballot.ZERO;
@@ -117,9 +119,36 @@ public final class ProtocolNode {
       RoleFactory roles,
       boolean votes,
       MessageLimits limits) {
+    this(id, Membership.initial(config), options, random, state, roles, votes, limits);
+  }
+
+  /**
+   * As {@link #ProtocolNode(int, ClusterConfig, ProtocolOptions, RandomGenerator, DurableState,
+   * RoleFactory, boolean, MessageLimits)}, in {@code start}, the membership known when the node
+   * starts (the cluster file's, or a later one the node is a member of); the changes among the
+   * recovered chosen values after it are followed too.
+   */
+  public ProtocolNode(
+      int id,
+      Membership start,
+      ProtocolOptions options,
+      RandomGenerator random,
+      DurableState state,
+      RoleFactory roles,
+      boolean votes,
+      MessageLimits limits) {
+    Membership now = start;
+    long slot = state.compactedThrough() + 1;
+    for (Value v : state.chosen()) {
+      now = now.after(slot++, v).orElse(now);
+    }
+    ClusterConfig config = now.config();
+    this.membership = now;
+    // A node the recovered log removed still starts, with the roles it had, and serves nothing.
     Member me =
         config
             .member(id)
+            .or(() -> start.config().member(id))
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
@@ -134,7 +163,7 @@ public final class ProtocolNode {
     this.config = config;
     this.options = options;
     this.votes = votes;
-    this.bounds = new MessageBounds(config, limits);
+    this.bounds = new MessageBounds(config, limits, now.epoch());
     this.acceptor =
         votes && me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
     this.proposer =
@@ -144,12 +173,7 @@ public final class ProtocolNode {
             ? roles.learner(id, config, options, state.nextChosenSlot(), this::leaderHint)
             : null;
     this.snapshotSlot = state.compactedThrough();
-    this.snapshotListeners =
-        learner == null
-            ? new int[0]
-            : java.util.Arrays.stream(config.idsWith(Role.ACCEPTOR))
-                .filter(n -> !config.member(n).orElseThrow().has(Role.LEARNER))
-                .toArray();
+    this.snapshotListeners = learner == null ? new int[0] : snapshotListeners(config);
     this.chosenReported = state.nextChosenSlot();
     // The most bytes of values or commands one message carries.
     long messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
@@ -157,6 +181,75 @@ public final class ProtocolNode {
         new PastSlotsServer(id, options, acceptor, proposer, learner, state, messageBudget);
     this.commands = new CommandCarrier(id, messageBudget);
     this.forwarded = new ForwardedWork(id, MAX_PARKED, options.maxQueuedBytes());
+    if (now.epoch() > 0) {
+      Outbox none = new Outbox();
+      if (acceptor != null) {
+        acceptor.adoptMembership(now);
+      }
+      if (proposer != null) {
+        proposer.adoptMembership(now, Long.MIN_VALUE, none);
+      }
+      if (learner != null) {
+        learner.adoptMembership(now);
+      }
+    }
+  }
+
+  /** The membership of the slots from this node's next one to deliver (docs/membership.md). */
+  public Membership membership() {
+    return membership;
+  }
+
+  /** Whether the current membership no longer has this node: it should stop serving. */
+  public boolean removed() {
+    return config.member(id).isEmpty();
+  }
+
+  /**
+   * Propose {@code next} as the cluster's next membership (docs/membership.md); it takes effect
+   * when this node's learner delivers it ({@link #membership()}).
+   *
+   * @return why it is refused (this node does not lead, a change is in flight, {@code next} may not
+   *     follow the current membership); empty if it is proposed
+   */
+  public Optional<String> proposeMembership(ClusterConfig next) {
+    return proposer == null
+        ? Optional.of("node " + id + " hosts no proposer")
+        : proposer.proposeMembership(next);
+  }
+
+  /**
+   * Move to a later membership once this node knows its epoch ended: its learner delivered the
+   * change, or, on a node without a learner, its proposer committed it.
+   */
+  private void followMembership(long now, Outbox out) {
+    Membership next =
+        learner != null
+            ? learner.membership()
+            : proposer != null ? proposer.endedEpoch().orElse(membership) : membership;
+    if (next.epoch() <= membership.epoch()) {
+      return;
+    }
+    membership = next;
+    config = next.config();
+    bounds = new MessageBounds(config, bounds.limits(), next.epoch());
+    snapshotListeners = learner == null ? new int[0] : snapshotListeners(config);
+    if (acceptor != null) {
+      acceptor.adoptMembership(next);
+    }
+    if (proposer != null) {
+      proposer.adoptMembership(next, now, out);
+    }
+    if (learner != null) {
+      learner.adoptMembership(next);
+    }
+  }
+
+  /** Nodes hosting an acceptor but no learner: they hear of this learner's snapshots. */
+  private static int[] snapshotListeners(ClusterConfig config) {
+    return java.util.Arrays.stream(config.idsWith(Role.ACCEPTOR))
+        .filter(n -> !config.member(n).orElseThrow().has(Role.LEARNER))
+        .toArray();
   }
 
   public int id() {
@@ -274,6 +367,7 @@ public final class ProtocolNode {
       }
     }
     reportChosen(out);
+    followMembership(now, out);
     followLeader(now, out);
     askAgainForReads(now, out);
     commands.routeAbandoned(out);
@@ -427,6 +521,12 @@ public final class ProtocolNode {
       if (proposer != null) {
         proposer.onNack(m, now, out);
       }
+      if (learner != null && m.promised().epoch() > membership.epoch()) {
+        // The sender is in a later epoch: this node missed the change. Its log has it.
+        out.send(
+            m.from(),
+            new Message.CatchUpRequest(id, learner.nextSlot(), options.maxSlotsPerMessage()));
+      }
 
     } else if (message instanceof Message.Commit m) {
       observeLeader(m.ballot(), m.commitSlot(), m.from(), now, out);
@@ -519,6 +619,7 @@ public final class ProtocolNode {
       }
     }
     reportChosen(out);
+    followMembership(now, out);
     if (learner != null && proposer != null) {
       proposer.onChosenPrefix(learner.nextSlot());
     }

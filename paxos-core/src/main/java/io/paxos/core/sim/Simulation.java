@@ -1,5 +1,6 @@
 package io.paxos.core.sim;
 
+import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
 import io.paxos.core.host.DeferredStorageWriter;
@@ -91,6 +92,7 @@ public final class Simulation {
   private final FaultInjector faults;
   private final PauseBacklog pauses;
   private final SimClients clients;
+  private final MembershipChanges changes;
   private int snapshots;
   private int installs;
 
@@ -121,6 +123,7 @@ public final class Simulation {
     this.faults =
         new FaultInjector(options, random, queue, network, all, nodes.length, checkers.acceptors);
     this.pauses = new PauseBacklog(random, queue, nodes);
+    this.changes = new MembershipChanges(options, queue);
     this.clients =
         new SimClients(
             options, random, queue, workload, checkers, reads, all, () -> now, this::finish);
@@ -188,6 +191,7 @@ public final class Simulation {
       clients.schedule();
       kv.start();
       faults.schedule();
+      changes.schedule();
       queue.add(options.workloadMs(), Event.Kind.END_FAULTS, 0, 0, 0, null);
       while (!(healed
           && priorityChecked
@@ -236,7 +240,8 @@ public final class Simulation {
         faults.wipes(),
         faults.pauses(),
         reads.answered(),
-        kv.counts());
+        kv.counts(),
+        checkers.chosen.changes());
   }
 
   private void handle(Event e) {
@@ -319,6 +324,9 @@ public final class Simulation {
         break;
       case PRIORITY_CHECK:
         checkPriority();
+        break;
+      case CHANGE_MEMBERSHIP:
+        changes.attempt(all);
         break;
       default:
         throw new IllegalStateException("unknown event " + e);
@@ -570,10 +578,13 @@ public final class Simulation {
     return checkers.agreement.highestSlot();
   }
 
+  /** Every learner of the latest membership delivered every slot delivered anywhere. */
   private boolean converged() {
     long target = highestSlot() + 1;
+    ClusterConfig members = checkers.chosen.latestMembership().config();
     for (SimNode n : all) {
-      if (n.has(Role.LEARNER) && (!n.up() || n.protocol.learner().get().nextSlot() != target)) {
+      boolean learns = members.member(n.id).map(m -> m.has(Role.LEARNER)).orElse(false);
+      if (learns && (!n.up() || n.protocol.learner().get().nextSlot() != target)) {
         return false;
       }
     }
