@@ -289,7 +289,7 @@ public final class PaxosNode implements AutoCloseable {
   }
 
   /**
-   * {@return this node's current values: ballot, commit and applied slots, log size, peers
+   * {@return this node's current values: term round, commit and applied slots, log size, peers
    * reachable (for a status page; any thread)}
    */
   public NodeGauges gauges() {
@@ -340,7 +340,7 @@ public final class PaxosNode implements AutoCloseable {
         Optional.ofNullable(failure.get()).map(Throwable::toString),
         !votes,
         applier.stateHash(),
-        loop.ballot(),
+        Terms.of(loop.ballot()),
         loop.commitSlot());
   }
 

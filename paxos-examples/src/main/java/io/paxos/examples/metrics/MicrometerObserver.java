@@ -6,11 +6,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.paxos.core.Term;
 import io.paxos.core.observe.LeadershipLoss;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
-import io.paxos.core.protocol.Ballot;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -267,7 +267,7 @@ public final class MicrometerObserver implements NodeObserver {
   }
 
   @Override
-  public void lostLeadership(Ballot ballot, LeadershipLoss why, Ballot higher) {
+  public void lostLeadership(Term term, LeadershipLoss why, Term higher) {
     lossCounter(why).increment();
   }
 
