@@ -6,7 +6,7 @@ import io.paxos.core.transport.PeerObserver;
 /**
  * What a running node reports as it happens, for logs and metrics. Every method does nothing by
  * default: implement those you need. Set one on {@link
- * io.paxos.core.runtime.PaxosNode.Builder#observer}; every node also has a {@link LoggingObserver}.
+ * io.paxos.core.runtime.PaxosNodeBuilder#observer}; every node also has a {@link LoggingObserver}.
  *
  * <p>It is the node's listener for events an application acts on, too: leadership ({@link
  * #becameLeader}, {@link #lostLeadership}, {@link #leaderChanged}), failures ({@link #nodeFailed},

@@ -39,7 +39,7 @@ import java.util.function.IntSupplier;
  * </ul>
  *
  * <p>One instance per node and registry: set it on {@link
- * io.paxos.core.runtime.PaxosNode.Builder#observer} before the node is built (the gauges bind when
+ * io.paxos.core.runtime.PaxosNodeBuilder#observer} before the node is built (the gauges bind when
  * the node starts). Thread-safe: the node calls it from several threads; recording allocates
  * nothing.
  */
