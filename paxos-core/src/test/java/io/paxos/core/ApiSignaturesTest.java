@@ -2,26 +2,12 @@ package io.paxos.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.sim.SimulationFailure;
 import io.paxos.core.sim.Topology;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Executable;
-import java.lang.reflect.Field;
-import java.lang.reflect.GenericArrayType;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
-import java.lang.reflect.TypeVariable;
-import java.lang.reflect.WildcardType;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +24,9 @@ import org.junit.jupiter.api.Test;
  * explicit exceptions of {@link #SPI_TYPES}.
  */
 class ApiSignaturesTest {
+  /** The internal packages of paxos-core (and of every module, which uses them). */
+  static final ApiSignatures CHECK = new ApiSignatures(ApiSurfaceTest.CORE_INTERNAL);
+
   /**
    * The API types whose signatures may carry protocol types: the storage and transport SPIs and
    * their implementations, which store or carry the protocol's state and messages without looking
@@ -45,6 +34,9 @@ class ApiSignaturesTest {
    * and {@code PeerObserver}, the other SPI types, and {@code InMemoryNetwork} carry none and are
    * checked like the rest.
    */
+  /** paxos-core's compiled classes (the tests run in the module's directory). */
+  static final Path CLASSES = Path.of("target/classes");
+
   static final Set<String> SPI_TYPES =
       Set.of(
           "io.paxos.core.storage.Storage",
@@ -54,14 +46,14 @@ class ApiSignaturesTest {
 
   @Test
   void noApiSignatureMentionsAnInternalType() {
-    List<Class<?>> api = apiTypes();
+    List<Class<?>> api = CHECK.apiTypes(CLASSES);
     assertThat(api)
         .as("the import sees the API")
         .contains(io.paxos.core.runtime.PaxosNode.class, io.paxos.core.runtime.NodeStatus.class);
     List<String> leaks = new ArrayList<>();
     for (Class<?> type : api) {
       if (!SPI_TYPES.contains(type.getName())) {
-        leaks.addAll(leaks(type));
+        leaks.addAll(CHECK.leaks(type));
       }
     }
     assertThat(leaks).as("internal types in API signatures").isEmpty();
@@ -71,10 +63,10 @@ class ApiSignaturesTest {
   void everyTypeAllowedToCarryProtocolTypesIsAnApiTypeThatDoes() {
     // An entry for a type that no longer exists, or no longer needs it, widens the list silently.
     Set<String> names = new TreeSet<>();
-    for (Class<?> type : apiTypes()) {
+    for (Class<?> type : CHECK.apiTypes(CLASSES)) {
       names.add(type.getName());
       if (SPI_TYPES.contains(type.getName())) {
-        assertThat(leaks(type)).as(type.getName()).isNotEmpty();
+        assertThat(CHECK.leaks(type)).as(type.getName()).isNotEmpty();
       }
     }
     assertThat(names).containsAll(SPI_TYPES);
@@ -83,8 +75,8 @@ class ApiSignaturesTest {
   /** The check itself: each place a type can hide in a signature is found. */
   @Test
   void theCheckFindsAnInternalTypeWhereverItHides() {
-    assertThat(leaks(Clean.class)).isEmpty();
-    assertThat(leaks(Leaky.class))
+    assertThat(CHECK.leaks(Clean.class)).isEmpty();
+    assertThat(CHECK.leaks(Leaky.class))
         .containsExactlyInAnyOrder(
             "Leaky#ballot (field): io.paxos.core.protocol.Ballot",
             "Leaky#ballots (field): io.paxos.core.protocol.Ballot",
@@ -96,147 +88,8 @@ class ApiSignaturesTest {
             "Leaky#callback(Consumer): io.paxos.core.protocol.Ballot",
             "Leaky#thrower(): io.paxos.core.sim.SimulationFailure",
             "Leaky#inherited(): io.paxos.core.protocol.Ballot");
-    assertThat(leaks(LeakySupertype.class))
+    assertThat(CHECK.leaks(LeakySupertype.class))
         .containsExactly("LeakySupertype (supertype): io.paxos.core.protocol.Ballot");
-  }
-
-  /** Public types of paxos-core's API packages (target/classes): public, as are their outers. */
-  static List<Class<?>> apiTypes() {
-    List<Class<?>> types = new ArrayList<>();
-    for (JavaClass c :
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("io.paxos.core")) {
-      if (!internal(c.getPackageName()) && !c.isAnonymousClass() && !c.isLocalClass()) {
-        Class<?> type = c.reflect();
-        if (visible(type)) {
-          types.add(type);
-        }
-      }
-    }
-    types.sort(Comparator.comparing(Class::getName));
-    return types;
-  }
-
-  /** Whether {@code type} is public or protected, and so is every type it is nested in. */
-  private static boolean visible(Class<?> type) {
-    for (Class<?> c = type; c != null; c = c.getEnclosingClass()) {
-      if (!visible(c.getModifiers())) {
-        return false;
-      }
-    }
-    return !type.isSynthetic();
-  }
-
-  private static boolean visible(int modifiers) {
-    return Modifier.isPublic(modifiers) || Modifier.isProtected(modifiers);
-  }
-
-  static boolean internal(String packageName) {
-    for (String p : ApiSurfaceTest.CORE_INTERNAL) {
-      if (packageName.equals(p) || packageName.startsWith(p + ".")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Each visible member of {@code type} that mentions an internal type, and the type it names. */
-  static List<String> leaks(Class<?> type) {
-    List<String> found = new ArrayList<>();
-    String name = type.getSimpleName();
-    List<Type> own = new ArrayList<>();
-    if (type.getGenericSuperclass() != null) {
-      own.add(type.getGenericSuperclass());
-    }
-    own.addAll(List.of(type.getGenericInterfaces()));
-    own.addAll(List.of(type.getTypeParameters()));
-    report(found, name + " (supertype)", own);
-    for (Field f : type.getDeclaredFields()) {
-      if (visible(f.getModifiers()) && !f.isSynthetic()) {
-        report(found, name + "#" + f.getName() + " (field)", List.of(f.getGenericType()));
-      }
-    }
-    for (Constructor<?> c : type.getDeclaredConstructors()) {
-      if (visible(c.getModifiers()) && !c.isSynthetic()) {
-        report(found, name + signature(c), mentioned(c));
-      }
-    }
-    Set<Method> methods = new HashSet<>(List.of(type.getMethods())); // public, also inherited
-    for (Method m : type.getDeclaredMethods()) {
-      if (Modifier.isProtected(m.getModifiers())) {
-        methods.add(m);
-      }
-    }
-    for (Method m : methods) {
-      if (!m.isSynthetic() && !m.isBridge() && m.getDeclaringClass() != Object.class) {
-        List<Type> types = mentioned(m);
-        types.add(m.getGenericReturnType());
-        report(found, name + "#" + m.getName() + signature(m), types);
-      }
-    }
-    return found;
-  }
-
-  private static String signature(Executable e) {
-    StringBuilder s = new StringBuilder("(");
-    for (Class<?> p : e.getParameterTypes()) {
-      s.append(s.length() > 1 ? ", " : "").append(p.getSimpleName());
-    }
-    return s.append(")").toString();
-  }
-
-  private static List<Type> mentioned(Executable e) {
-    List<Type> types = new ArrayList<>();
-    types.addAll(List.of(e.getGenericParameterTypes()));
-    types.addAll(List.of(e.getGenericExceptionTypes()));
-    types.addAll(List.of(e.getTypeParameters()));
-    return types;
-  }
-
-  private static void report(List<String> found, String where, List<Type> types) {
-    Set<String> internalTypes = new TreeSet<>();
-    Set<Type> seen = new HashSet<>();
-    for (Type t : types) {
-      collect(t, internalTypes, seen);
-    }
-    for (String t : internalTypes) {
-      found.add(where + ": " + t);
-    }
-  }
-
-  /** Every class {@code type} names, through arrays, generic arguments, wildcards and bounds. */
-  private static void collect(Type type, Set<String> internalTypes, Set<Type> seen) {
-    if (!seen.add(type)) {
-      return; // a type variable bounded by itself, as in <T extends Comparable<T>>
-    }
-    if (type instanceof Class<?> c) {
-      while (c.isArray()) {
-        c = c.getComponentType();
-      }
-      if (!c.isPrimitive() && internal(c.getPackageName())) {
-        internalTypes.add(c.getName());
-      }
-    } else if (type instanceof ParameterizedType p) {
-      collect(p.getRawType(), internalTypes, seen);
-      for (Type argument : p.getActualTypeArguments()) {
-        collect(argument, internalTypes, seen);
-      }
-    } else if (type instanceof WildcardType w) {
-      for (Type bound : w.getUpperBounds()) {
-        collect(bound, internalTypes, seen);
-      }
-      for (Type bound : w.getLowerBounds()) {
-        collect(bound, internalTypes, seen);
-      }
-    } else if (type instanceof TypeVariable<?> v) {
-      for (Type bound : v.getBounds()) {
-        collect(bound, internalTypes, seen);
-      }
-    } else if (type instanceof GenericArrayType a) {
-      collect(a.getGenericComponentType(), internalTypes, seen);
-    }
   }
 
   /** A public type whose signatures name no internal type, though its body uses one. */
