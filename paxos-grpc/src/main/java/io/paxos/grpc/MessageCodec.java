@@ -163,6 +163,7 @@ public final class MessageCodec {
     return io.paxos.grpc.proto.Ballot.newBuilder()
         .setRound(t.round())
         .setNodeId(t.proposerId())
+        .setEpoch(t.epoch())
         .build();
   }
 

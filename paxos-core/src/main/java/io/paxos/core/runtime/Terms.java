@@ -11,8 +11,13 @@ import io.paxos.core.protocol.Ballot;
 final class Terms {
   private Terms() {}
 
-  /** {@return {@code ballot} as a term: same round, its proposer; {@link Term#NONE} for zero} */
+  /**
+   * {@return {@code ballot} as a term: same epoch and round, its proposer; {@link Term#NONE} for
+   * zero}
+   */
   static Term of(Ballot ballot) {
-    return ballot.equals(Ballot.ZERO) ? Term.NONE : new Term(ballot.round(), ballot.nodeId());
+    return ballot.equals(Ballot.ZERO)
+        ? Term.NONE
+        : new Term(ballot.epoch(), ballot.round(), ballot.nodeId());
   }
 }

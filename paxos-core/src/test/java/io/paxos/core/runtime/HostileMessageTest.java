@@ -184,6 +184,6 @@ class HostileMessageTest {
 
   /** The protocol's ballot of a reported term, to forge messages in it. */
   private static Ballot ballot(io.paxos.core.Term term) {
-    return new Ballot(term.round(), term.proposerId());
+    return new Ballot(term.epoch(), term.round(), term.proposerId());
   }
 }
