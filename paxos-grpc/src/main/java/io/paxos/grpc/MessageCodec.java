@@ -2,6 +2,7 @@ package io.paxos.grpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.paxos.core.Term;
 import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
@@ -154,6 +155,15 @@ public final class MessageCodec {
         .setRound(b.round())
         .setNodeId(b.nodeId())
         .setEpoch(b.epoch())
+        .build();
+  }
+
+  /** A node's reported term, as the status reply carries it: the ballot's wire form. */
+  static io.paxos.grpc.proto.Ballot ballot(Term t) {
+    return io.paxos.grpc.proto.Ballot.newBuilder()
+        .setRound(t.round())
+        .setNodeId(t.proposerId())
+        .setEpoch(t.epoch())
         .build();
   }
 
