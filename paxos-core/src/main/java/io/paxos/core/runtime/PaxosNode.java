@@ -87,6 +87,7 @@ public final class PaxosNode implements AutoCloseable {
   private final Storage storage;
   private final Transport transport;
   private final NodeObserver observer;
+  private final WriteStages stages;
   private final NodeGauges gauges;
   private final Applier applier;
   private final AppliedJournal journal; // null: watching disabled, or no learner here
@@ -122,6 +123,7 @@ public final class PaxosNode implements AutoCloseable {
     this.clientId = new SecureRandom().nextLong() | 1L; // never 0
     this.commands = new Completions(clientId);
     this.observer = ObserverChain.forNode(nodeId, b.observers);
+    this.stages = WriteStages.every(b.writeStageSampling, observer);
     // Only a learner applies, snapshots and restores. A node without one has no snapshot to restore
     // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
     StateMachine sm = config.member(nodeId).orElseThrow().has(Role.LEARNER) ? b.stateMachine : null;
@@ -146,7 +148,8 @@ public final class PaxosNode implements AutoCloseable {
             b.snapshotOptions,
             b.options.maxSessions(),
             journal,
-            new ApplyFailures(nodeId, b.applyFailurePolicy, observer));
+            new ApplyFailures(nodeId, b.applyFailurePolicy, observer),
+            stages);
     this.votes = BootstrapCheck.votes(nodeId, config.clusterId(), storage, b.bootstrap);
     DurableState durable = storage.load();
     if (sm != null) {
@@ -165,13 +168,14 @@ public final class PaxosNode implements AutoCloseable {
             b.messageLimits);
     warnIfBeyondMaxRound(durable);
     long tick = Math.max(1, Math.min(10, options.heartbeatIntervalMs() / 5));
-    NodeMonitor monitor = new NodeMonitor(protocol, observer, applier::appliedSlot, storage);
+    NodeMonitor monitor =
+        new NodeMonitor(protocol, observer, applier::appliedSlot, storage, stages);
     this.loop =
         new EventLoop(
             new EventLoop.Parts(
                 inbox,
                 protocol,
-                storage,
+                stages.on() ? new TimedStorage(storage, stages) : storage,
                 transport,
                 applier,
                 snapshotter,
@@ -392,6 +396,9 @@ public final class PaxosNode implements AutoCloseable {
     holdBytes(future, command.length);
     long seq = sequence.incrementAndGet();
     commands.local.put(seq, future);
+    if (stages.on() && loop.isLeader()) {
+      stages.submitted(clientId, seq);
+    }
     inbox.enqueue(new LoopInput.Submit(new Command(nodeId, clientId, seq, command)));
     return future;
   }
@@ -477,6 +484,9 @@ public final class PaxosNode implements AutoCloseable {
     }
     future = commands.sessions.putIfAbsent(new Completions.SessionKey(clientId, sequence), future);
     holdBytes(future, command.length); // a retry's bytes are held until the first attempt is done
+    if (stages.on() && loop.isLeader()) {
+      stages.submitted(clientId, sequence);
+    }
     inbox.enqueue(
         new LoopInput.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
     return future;
@@ -819,8 +829,30 @@ public final class PaxosNode implements AutoCloseable {
     private Bootstrap bootstrap;
     private MessageLimits messageLimits = MessageLimits.DEFAULTS;
     private ApplyFailurePolicy applyFailurePolicy = ApplyFailurePolicy.STOP_NODE;
+    private int writeStageSampling;
 
     private Builder() {}
+
+    /**
+     * Sets how many writes in one this node times stage by stage through its write path and reports
+     * to its observers ({@link NodeObserver#writeStep}): every {@code every}-th slot (by slot
+     * number, so every node samples the same slots) and, for the leader's queue, every {@code
+     * every}-th command (by sequence number). 0, the default, samples nothing and costs one branch
+     * per hook. Each step is timed with this JVM's clock only; see {@link
+     * io.paxos.core.observe.WriteStep} for the stages.
+     *
+     * @param every 0 (off), or sample one write in {@code every}, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code every} is negative
+     */
+    public Builder writeStageSampling(int every) {
+      if (every < 0) {
+        throw new IllegalArgumentException(
+            "writeStageSampling must be 0 (off) or at least 1 (one write in N), was " + every);
+      }
+      this.writeStageSampling = every;
+      return this;
+    }
 
     /**
      * Sets what the node does when its state machine throws applying a command ({@link
