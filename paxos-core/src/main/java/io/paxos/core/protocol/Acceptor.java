@@ -65,4 +65,10 @@ public interface Acceptor {
 
   /** A leader's heartbeat: acknowledge it if no higher ballot was promised, or refuse. */
   void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out);
+
+  /**
+   * The node moved to {@code membership} (docs/membership.md): send votes and take snapshot
+   * announcements from its learners. Safety needs nothing else of an acceptor (R5).
+   */
+  void adoptMembership(Membership membership);
 }

@@ -40,10 +40,10 @@ import java.util.Optional;
  */
 public final class DefaultAcceptor implements Acceptor {
   private final int id;
-  private final int[] learners;
+  private int[] learners;
   private final ProtocolOptions options;
   // Null on a node that hosts a learner: its own snapshots compact this acceptor.
-  private final LearnerSnapshots learnerSnapshots;
+  private LearnerSnapshots learnerSnapshots;
   private final SlotRing<AcceptedEntry> accepted;
   private long highestAccepted;
   private long compactedThrough;
@@ -66,6 +66,15 @@ public final class DefaultAcceptor implements Acceptor {
       accepted.put(e.slot(), e);
       highestAccepted = Math.max(highestAccepted, e.slot());
     }
+  }
+
+  @Override
+  public void adoptMembership(Membership membership) {
+    ClusterConfig config = membership.config();
+    learners = config.idsWith(Role.LEARNER);
+    boolean withLearner = config.member(id).map(m -> m.has(Role.LEARNER)).orElse(false);
+    // The new learners announce their snapshots again; compaction only ever moves forward.
+    learnerSnapshots = withLearner ? null : new LearnerSnapshots(learners);
   }
 
   @Override

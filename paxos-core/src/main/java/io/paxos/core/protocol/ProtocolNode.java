@@ -377,7 +377,13 @@ public final class ProtocolNode {
    * a refused one; messages a node sends itself need no check.
    */
   public Optional<String> refusal(Message message) {
-    return bounds.refusal(message, frontier(), knownRound());
+    return bounds.refusal(message, frontier(), knownRound(), knownEpoch());
+  }
+
+  /** The highest membership epoch this node knows of, from the same ballots as the round. */
+  private int knownEpoch() {
+    int e = Math.max(ballot().epoch(), leaderBallot.epoch());
+    return proposer != null ? Math.max(e, proposer.leaderBallot().epoch()) : e;
   }
 
   /** The highest round this node knows of: its own, its promise's, or a leader's it heard. */
