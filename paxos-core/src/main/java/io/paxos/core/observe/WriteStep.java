@@ -29,8 +29,12 @@ public enum WriteStep {
   ACCEPT_SEND("leader", "batch closed", "accept sent"),
   /** Leader: batch closed, then its own acceptor took the {@code Accept} (behind earlier syncs). */
   LEADER_ACCEPT("leader", "batch closed", "leader accept taken"),
-  /** Leader: its acceptor took the {@code Accept}, then the storage was handed the vote. */
-  LEADER_PERSIST_QUEUE("leader", "leader accept taken", "leader persist start"),
+  /**
+   * Leader: batch closed, then the storage was handed the leader's own vote (encloses {@link
+   * #LEADER_ACCEPT} while the leader's acceptor takes its {@code Accept} back after the batches
+   * before it settled).
+   */
+  LEADER_PERSIST_QUEUE("leader", "batch closed", "leader persist start"),
   /** Leader: the storage was handed the vote, then a sync covering it returned. */
   LEADER_FORCE("leader", "leader persist start", "leader force done"),
   /** Leader: its sync returned, then the event loop counted its own {@code Accepted}. */
