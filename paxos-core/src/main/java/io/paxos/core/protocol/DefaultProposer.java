@@ -3,14 +3,12 @@ package io.paxos.core.protocol;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -78,8 +76,6 @@ public final class DefaultProposer implements Proposer {
     }
   }
 
-  private record PendingRead(int origin, long readId, long readIndex, long sequence) {}
-
   private final int id;
   private final ClusterConfig config;
   private final ProtocolOptions options;
@@ -88,17 +84,14 @@ public final class DefaultProposer implements Proposer {
   private final int[] learners;
   private final int[] acceptTargets;
   private final int[] everyone;
-  private final int maxQueued;
   // The most bytes of values one Accept carries, and of commands one batch holds.
   private final long valueBudget;
   // The most bytes of values in slots proposed and not yet chosen: a pipeline bounded by bytes as
   // well as by slots keeps a burst of large commands from queueing heartbeats behind it for
   // longer than an election timeout.
   private final long inFlightBudget;
-  // Leader priority: this proposer's own, and the extra wait before it campaigns (0 without
-  // priorities, so that runs without them draw and wait exactly as before).
-  private final int priority;
-  private final long priorityDelay;
+  // Leader priority: the wait before campaigning, the claims and the hand-over.
+  private final PriorityHandOver priority;
 
   private State state = State.FOLLOWER;
   private Ballot ballot = Ballot.ZERO;
@@ -114,13 +107,7 @@ public final class DefaultProposer implements Proposer {
   private long knownChosen = 1;
 
   // Candidate.
-  private long prepareFrom;
-  private long promisedBy;
-  private long promisedFrom;
-  // Per acceptor, every slot from prepareFrom below this is reported in its promise (a promise too
-  // large for one message comes in parts, each asked for by a Prepare from where the last ended).
-  private final long[] reportedBelow;
-  private final TreeMap<Long, AcceptedEntry> reported = new TreeMap<>();
+  private final PromiseTally promises;
 
   // Leader.
   private long leaderSince;
@@ -130,28 +117,15 @@ public final class DefaultProposer implements Proposer {
   private long commitSent;
   private final SlotRing<InFlight> inFlight = new SlotRing<>(1, 1024);
   private final SlotRing<Value> committed = new SlotRing<>(1, 1024);
-  private final ArrayDeque<Command> queue = new ArrayDeque<>();
-  private long queuedBytes;
+  private final ProposalQueue queue;
   private long inFlightBytes;
   private final CommandIntake intake;
   private long lastHeartbeatAt;
   private long heartbeatSequence;
   private final long[] ackedSequence;
   private final long[] lastContact;
-  private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
-  private boolean readRoundWanted;
+  private final LeaderReads reads;
   private final LeaderLease lease;
-  // Lease reads that arrived in this turn, and in earlier ones: only the latter are answered from
-  // the lease, at a clock reading taken after they arrived (see ProtocolNode#read).
-  private final ArrayDeque<PendingRead> leaseReadsArrived = new ArrayDeque<>();
-  private final ArrayDeque<PendingRead> leaseReadsDue = new ArrayDeque<>();
-
-  // A leader handing leadership over to a proposer of higher priority: since when it proposes no
-  // new slot (NONE if it is not handing over), and before when it may start again after giving up.
-  private static final long NONE = Long.MIN_VALUE;
-  private long handingOverSince = NONE;
-  private long handOverRetryAt = NONE;
-  private boolean handedOver;
 
   // Slots whose commands' outcome this proposer lost when it stepped down.
   private final UnresolvedSlots unresolved;
@@ -176,16 +150,17 @@ public final class DefaultProposer implements Proposer {
     this.maxRound = state.maxRound();
     this.ackedSequence = new long[acceptors.length];
     this.lastContact = new long[acceptors.length];
-    this.reportedBelow = new long[acceptors.length];
+    this.promises = new PromiseTally(config, acceptors.length);
     this.valueBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
     this.inFlightBudget = IN_FLIGHT_MESSAGES * valueBudget;
-    this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
+    int maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
     this.intake = new CommandIntake(id, state.maxRound(), maxQueued);
+    this.queue = new ProposalQueue(options, maxQueued, valueBudget);
     this.unresolved = new UnresolvedSlots(Math.max(1024, options.window() * 4));
     this.knownChosen = state.nextChosenSlot();
     this.lease = new LeaderLease(options.leaseHoldMs());
-    this.priority = config.priority(id);
-    this.priorityDelay = config.priorityRank(id) * options.electionTimeoutMaxMs();
+    this.reads = new LeaderReads(id);
+    this.priority = new PriorityHandOver(id, config, options);
   }
 
   private static boolean contains(int[] ids, int id) {
@@ -246,11 +221,7 @@ public final class DefaultProposer implements Proposer {
   }
 
   private void leaderTick(long now, Outbox out) {
-    if (handingOverSince != NONE && now - handingOverSince >= options.electionTimeoutMinMs()) {
-      // The claimant did not catch up in time: lead on, and wait before pausing proposals again.
-      handingOverSince = NONE;
-      handOverRetryAt = now + options.electionTimeoutMaxMs();
-    }
+    priority.onLeaderTick(now);
     if (now - lastHeartbeatAt >= options.heartbeatIntervalMs()) {
       sendHeartbeat(now, out);
     }
@@ -316,7 +287,7 @@ public final class DefaultProposer implements Proposer {
 
   /** The election timeout from now: random, plus the wait of this proposer's priority. */
   private long electionTimeout() {
-    return randomTimeout() + priorityDelay;
+    return randomTimeout() + priority.campaignDelay();
   }
 
   private long randomTimeout() {
@@ -338,14 +309,10 @@ public final class DefaultProposer implements Proposer {
     out.persistRound(round);
     ballot = new Ballot(round, id);
     state = State.CANDIDATE;
-    handedOver = false;
+    priority.onCampaign();
     leaderHint = 0;
-    promisedBy = 0;
-    promisedFrom = 0;
-    reported.clear();
-    prepareFrom = knownChosen;
-    Arrays.fill(reportedBelow, prepareFrom);
-    out.send(acceptors, new Message.Prepare(id, ballot, prepareFrom));
+    promises.start(knownChosen);
+    out.send(acceptors, new Message.Prepare(id, ballot, promises.prepareFrom()));
     electionDeadline = now + electionTimeout();
   }
 
@@ -354,38 +321,7 @@ public final class DefaultProposer implements Proposer {
     if (state != State.CANDIDATE || !promise.ballot().equals(ballot)) {
       return;
     }
-    int index = config.acceptorIndex(promise.from());
-    if (index < 0 || (promisedBy & (1L << index)) != 0) {
-      return;
-    }
-    // An acceptor that compacted slots reports from a later slot than asked: those below are
-    // chosen. Every part answers a Prepare from reportedBelow (or earlier, a duplicate), so a part
-    // starting above it was cut by compaction; one starting at it only continues the report.
-    if (promise.fromSlot() > reportedBelow[index]) {
-      promisedFrom = Math.max(promisedFrom, promise.fromSlot());
-    }
-    for (AcceptedEntry e : promise.accepted()) {
-      if (e.slot() < prepareFrom) {
-        continue;
-      }
-      AcceptedEntry known = reported.get(e.slot());
-      if (known == null || e.ballot().isAbove(known.ballot())) {
-        reported.put(e.slot(), e);
-      }
-    }
-    // The slots from reportedBelow up to this part's end are reported now (those it skipped are
-    // compacted, so chosen and below promisedFrom).
-    long end = promise.complete() ? Long.MAX_VALUE : promise.nextFrom();
-    if (end <= reportedBelow[index]) {
-      return; // a duplicate of an earlier part
-    }
-    reportedBelow[index] = end;
-    if (!promise.complete()) {
-      out.send(promise.from(), new Message.Prepare(id, ballot, end));
-      return;
-    }
-    promisedBy |= 1L << index;
-    if (Long.bitCount(promisedBy) >= config.phase1Quorum()) {
+    if (promises.onPromise(promise, id, ballot, out)) {
       becomeLeader(now, out);
     }
   }
@@ -395,20 +331,18 @@ public final class DefaultProposer implements Proposer {
     leaderHint = id;
     leaderBallot = ballot;
     leaderSince = now;
-    // Slots below a promise's fromSlot were compacted by that acceptor: they are chosen, and with
-    // their entries gone, proposing there (a no-op in a "hole") could choose a second value.
-    long first = Math.max(prepareFrom, promisedFrom);
+    // Not below the slots an acceptor compacted (see PromiseTally#firstSlot).
+    long first = promises.firstSlot();
     knownChosen = Math.max(knownChosen, first);
     commitIndex = first;
     commitSent = 0;
     inFlight.reset(first);
     inFlightBytes = 0;
     committed.reset(first);
-    long last = reported.isEmpty() ? first - 1 : Math.max(first - 1, reported.lastKey());
+    long last = promises.lastSlot();
     Set<Command> inHand = new HashSet<>();
     for (long s = first; s <= last; s++) {
-      AcceptedEntry e = reported.get(s);
-      Value value = e == null ? Value.NOOP : e.value();
+      Value value = promises.value(s);
       for (Command c : value.commands()) {
         if (intake.reproposed(c)) {
           inHand.add(c);
@@ -420,24 +354,14 @@ public final class DefaultProposer implements Proposer {
     }
     // A re-proposed command is in hand: a copy already queued here (a duplicated Forward, maybe
     // received before a restart made this proposer forget the first one) must not take a slot too.
-    if (!inHand.isEmpty()) {
-      queue.removeIf(
-          c -> {
-            boolean drop = inHand.contains(c);
-            if (drop) {
-              queuedBytes -= c.payload().length;
-            }
-            return drop;
-          });
-    }
-    reported.clear();
+    queue.removeInHand(inHand);
+    promises.clear();
     nextSlot = last + 1;
     unsentFrom = first;
     Arrays.fill(lastContact, now);
     Arrays.fill(ackedSequence, 0);
     lease.reset();
-    handingOverSince = NONE;
-    handOverRetryAt = NONE;
+    priority.onLeading();
     sendHeartbeat(now, out);
   }
 
@@ -458,12 +382,8 @@ public final class DefaultProposer implements Proposer {
       out.abandon(List.of(command), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint);
     } else if (state == State.FOLLOWER) {
       out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, leaderHint);
-    } else if (queue.size() >= maxQueued
-        || queuedBytes + command.payload().length > options.maxQueuedBytes()) {
+    } else if (!queue.offer(command)) {
       out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, leaderHint);
-    } else {
-      queue.add(command);
-      queuedBytes += command.payload().length;
     }
   }
 
@@ -478,10 +398,10 @@ public final class DefaultProposer implements Proposer {
       return;
     }
     while (!queue.isEmpty()
-        && handingOverSince == NONE
+        && !priority.draining()
         && nextSlot - commitIndex < options.window()
         && (inFlightBytes < inFlightBudget || nextSlot == commitIndex)) {
-      InFlight f = new InFlight(nextBatch());
+      InFlight f = new InFlight(queue.nextBatch());
       inFlight.put(nextSlot++, f);
       inFlightBytes += f.bytes;
     }
@@ -493,56 +413,10 @@ public final class DefaultProposer implements Proposer {
       out.send(learners, new Message.Commit(id, ballot, commitIndex));
       commitSent = commitIndex;
     }
-    serveLeaseReads(now, out);
-    if (readRoundWanted) {
-      readRoundWanted = false;
+    reads.serveLeaseReads(lease.holds(now), nextSlot, heartbeatSequence + 1, leaderHint, out);
+    if (reads.takeRoundWanted()) {
       sendHeartbeat(now, out);
     }
-  }
-
-  /**
-   * Answer the lease reads that arrived before this turn from the lease if it holds at {@code now},
-   * or else with a read-index round; those of this turn wait for the next.
-   */
-  private void serveLeaseReads(long now, Outbox out) {
-    boolean holds = lease.holds(now);
-    for (PendingRead read : leaseReadsDue) {
-      if (holds) {
-        answerRead(read.origin(), read.readId(), true, nextSlot, out);
-      } else {
-        reads.add(new PendingRead(read.origin(), read.readId(), nextSlot, heartbeatSequence + 1));
-        readRoundWanted = true;
-      }
-    }
-    leaseReadsDue.clear();
-    leaseReadsDue.addAll(leaseReadsArrived);
-    leaseReadsArrived.clear();
-  }
-
-  /**
-   * The next slot's batch: up to {@code maxBatchCommands} commands and {@code maxBatchBytes} of
-   * payload, and no more than fits alone in one {@code Accept} ({@code maxMessageBytes}). The first
-   * command always goes in; the options guarantee it fits.
-   */
-  private Value nextBatch() {
-    int count = Math.min(queue.size(), options.maxBatchCommands());
-    List<Command> batch = new ArrayList<>(count);
-    long payload = 0;
-    long encoded = MessageBytes.ENTRY_OVERHEAD;
-    while (!queue.isEmpty() && batch.size() < count) {
-      Command next = queue.peek();
-      int size = next.payload().length;
-      long bytes = MessageBytes.command(next);
-      if (!batch.isEmpty()
-          && (payload + size > options.maxBatchBytes() || encoded + bytes > valueBudget)) {
-        break;
-      }
-      batch.add(queue.poll());
-      queuedBytes -= size;
-      payload += size;
-      encoded += bytes;
-    }
-    return new Value.Batch(batch);
   }
 
   /**
@@ -628,35 +502,20 @@ public final class DefaultProposer implements Proposer {
     if (confirmed(ack.sequence())) {
       lease.confirmed(ack.sequence());
     }
-    while (!reads.isEmpty() && confirmed(reads.peek().sequence())) {
-      PendingRead read = reads.poll();
-      answerRead(read.origin(), read.readId(), true, read.readIndex(), out);
-    }
+    reads.answerConfirmed(this::confirmed, leaderHint, out);
   }
 
   @Override
   public void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out) {
-    Ballot leader = heartbeat.ballot();
-    if (state == State.FOLLOWER
-        && leader.equals(leaderBallot)
-        && priority > config.priority(leader.nodeId())
-        && knownChosen >= heartbeat.commitSlot()) {
-      out.send(heartbeat.from(), new Message.PriorityClaim(id, leader, knownChosen));
+    if (state == State.FOLLOWER) {
+      priority.onHeartbeat(heartbeat, leaderBallot, knownChosen, out);
     }
   }
 
   @Override
   public void onPriorityClaim(Message.PriorityClaim claim, long now, Outbox out) {
-    if (state != State.LEADER
-        || !claim.ballot().equals(ballot)
-        || claim.from() == id
-        || config.priority(claim.from()) <= priority) {
-      return;
-    }
-    if (commitIndex == nextSlot && claim.chosenBelow() >= commitIndex) {
+    if (state == State.LEADER && priority.onClaim(claim, ballot, commitIndex, nextSlot, now)) {
       handOver(now, out);
-    } else if (handingOverSince == NONE && now >= handOverRetryAt) {
-      handingOverSince = now; // propose nothing new until what is in flight is chosen
     }
   }
 
@@ -671,12 +530,12 @@ public final class DefaultProposer implements Proposer {
       commitSent = commitIndex;
     }
     stepDown(Ballot.ZERO, now, out);
-    handedOver = true;
+    priority.markHandedOver();
   }
 
   @Override
   public boolean handedOver() {
-    return handedOver;
+    return priority.handedOver();
   }
 
   private boolean confirmed(long sequence) {
@@ -687,14 +546,6 @@ public final class DefaultProposer implements Proposer {
       }
     }
     return acks >= config.phase2Quorum();
-  }
-
-  private void answerRead(int origin, long readId, boolean ok, long index, Outbox out) {
-    if (origin == id) {
-      out.readIndex(new Outbox.ReadIndex(readId, ok, index, leaderHint));
-    } else {
-      out.send(origin, new Message.ReadIndexReply(id, readId, ok, index, leaderHint));
-    }
   }
 
   @Override
@@ -725,24 +576,10 @@ public final class DefaultProposer implements Proposer {
     leaderBallot = leader;
     int hint = leader.nodeId();
     leaderHint = hint;
-    out.abandon(List.copyOf(queue), Outbox.Rejection.NOT_LEADER, hint);
-    queue.clear();
-    queuedBytes = 0;
-    for (PendingRead read : reads) {
-      answerRead(read.origin(), read.readId(), false, 0, out);
-    }
-    reads.clear();
-    for (PendingRead read : leaseReadsDue) {
-      answerRead(read.origin(), read.readId(), false, 0, out);
-    }
-    leaseReadsDue.clear();
-    for (PendingRead read : leaseReadsArrived) {
-      answerRead(read.origin(), read.readId(), false, 0, out);
-    }
-    leaseReadsArrived.clear();
+    out.abandon(queue.drain(), Outbox.Rejection.NOT_LEADER, hint);
+    reads.refuseAll(hint, out);
     lease.reset();
-    readRoundWanted = false;
-    handingOverSince = NONE;
+    priority.onStepDown();
     inFlight.reset(1);
     inFlightBytes = 0;
     committed.reset(1);
@@ -796,11 +633,10 @@ public final class DefaultProposer implements Proposer {
   @Override
   public void requestReadIndex(int origin, long readId, long now, Outbox out) {
     if (state != State.LEADER) {
-      answerRead(origin, readId, false, 0, out);
+      reads.answer(origin, readId, false, 0, leaderHint, out);
       return;
     }
-    reads.add(new PendingRead(origin, readId, nextSlot, heartbeatSequence + 1));
-    readRoundWanted = true;
+    reads.awaitRound(origin, readId, nextSlot, heartbeatSequence + 1);
   }
 
   @Override
@@ -808,9 +644,9 @@ public final class DefaultProposer implements Proposer {
     if (!options.leasesOn()) {
       requestReadIndex(origin, readId, now, out);
     } else if (state != State.LEADER) {
-      answerRead(origin, readId, false, 0, out);
+      reads.answer(origin, readId, false, 0, leaderHint, out);
     } else {
-      leaseReadsArrived.add(new PendingRead(origin, readId, 0, 0));
+      reads.arrivedLeaseRead(origin, readId);
     }
   }
 

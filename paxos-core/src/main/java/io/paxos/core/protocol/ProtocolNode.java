@@ -6,7 +6,6 @@ import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,10 +61,8 @@ public final class ProtocolNode {
   private final ForwardedWork forwarded;
   private final List<Command> parked = new ArrayList<>();
   private long parkedBytes;
-  // The most bytes of values or commands one message carries.
-  private final long messageBudget;
-  private final List<Value> recovered;
-  private final long recoveredFrom;
+  private final PastSlotsServer pastSlots;
+  private final CommandCarrier commands;
   private long snapshotSlot;
   // Nodes hosting an acceptor but no learner: they hear of this learner's snapshots. Empty if this
   // node hosts no learner.
@@ -146,10 +143,6 @@ public final class ProtocolNode {
         me.has(Role.LEARNER)
             ? roles.learner(id, config, options, state.nextChosenSlot(), this::leaderHint)
             : null;
-    List<Value> chosen = state.chosen();
-    int keep = (int) Math.min(chosen.size(), options.retainedSlots());
-    this.recovered = List.copyOf(chosen.subList(chosen.size() - keep, chosen.size()));
-    this.recoveredFrom = state.nextChosenSlot() - keep;
     this.snapshotSlot = state.compactedThrough();
     this.snapshotListeners =
         learner == null
@@ -158,7 +151,11 @@ public final class ProtocolNode {
                 .filter(n -> !config.member(n).orElseThrow().has(Role.LEARNER))
                 .toArray();
     this.chosenReported = state.nextChosenSlot();
-    this.messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    // The most bytes of values or commands one message carries.
+    long messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    this.pastSlots =
+        new PastSlotsServer(id, options, acceptor, proposer, learner, state, messageBudget);
+    this.commands = new CommandCarrier(id, messageBudget);
     this.forwarded = new ForwardedWork(id, MAX_PARKED, options.maxQueuedBytes());
   }
 
@@ -279,7 +276,7 @@ public final class ProtocolNode {
     reportChosen(out);
     followLeader(now, out);
     askAgainForReads(now, out);
-    routeAbandoned(out);
+    commands.routeAbandoned(out);
   }
 
   /**
@@ -463,7 +460,7 @@ public final class ProtocolNode {
       }
 
     } else if (message instanceof Message.CatchUpRequest m) {
-      serveCatchUp(m, out);
+      pastSlots.serveCatchUp(m, snapshotSlot, out);
     } else if (message instanceof Message.CatchUpReply m) {
       if (learner != null) {
         learner.onCatchUpReply(m, now, out);
@@ -474,7 +471,7 @@ public final class ProtocolNode {
 
     } else if (message instanceof Message.AcceptedQuery m) {
       if (acceptor != null) {
-        answerQuery(m, out);
+        pastSlots.answerQuery(m, out);
       }
     } else if (message instanceof Message.SnapshotDurable m) {
       if (acceptor != null) {
@@ -526,7 +523,7 @@ public final class ProtocolNode {
       proposer.onChosenPrefix(learner.nextSlot());
     }
     followLeader(now, out);
-    routeAbandoned(out);
+    commands.routeAbandoned(out);
   }
 
   /**
@@ -631,7 +628,7 @@ public final class ProtocolNode {
       for (Map.Entry<Integer, List<Command>> e : forwards.entrySet()) {
         int to = e.getKey();
         Ballot ballot = forwardBallot(to);
-        for (List<Command> part : split(e.getValue())) {
+        for (List<Command> part : commands.split(e.getValue())) {
           out.send(to, new Message.Forward(id, ballot, part));
         }
         for (Command c : e.getValue()) {
@@ -640,7 +637,7 @@ public final class ProtocolNode {
       }
       forwards.clear();
     }
-    routeAbandoned(out);
+    commands.routeAbandoned(out);
     if (acceptor != null) {
       acceptor.endTurn(now);
     }
@@ -666,122 +663,6 @@ public final class ProtocolNode {
       // claimed: a false claim would make it skip slots that are not chosen.
       long chosen = learner != null ? learner.nextSlot() : commitSlot;
       proposer.onLeaderMessage(ballot, chosen, now, out);
-    }
-  }
-
-  /**
-   * {@code commands} in consecutive parts that each fit one message ({@code maxMessageBytes}); a
-   * part holds at least one command.
-   */
-  private List<List<Command>> split(List<Command> commands) {
-    List<List<Command>> parts = new ArrayList<>();
-    int start = 0;
-    long bytes = 0;
-    for (int i = 0; i < commands.size(); i++) {
-      long size = MessageBytes.command(commands.get(i));
-      if (i > start && bytes + size > messageBudget) {
-        parts.add(List.copyOf(commands.subList(start, i)));
-        start = i;
-        bytes = 0;
-      }
-      bytes += size;
-    }
-    parts.add(List.copyOf(commands.subList(start, commands.size())));
-    return parts;
-  }
-
-  private void serveCatchUp(Message.CatchUpRequest request, Outbox out) {
-    List<Value> values = new ArrayList<>();
-    long slot = request.fromSlot();
-    long bytes = 0;
-    int max = Math.min(request.maxSlots(), options.maxSlotsPerMessage());
-    while (values.size() < max) {
-      Optional<Value> v = learner != null ? learner.delivered(slot) : Optional.empty();
-      if (v.isEmpty() && proposer != null) {
-        v = proposer.chosenValue(slot);
-      }
-      if (v.isEmpty() && slot >= recoveredFrom && slot < recoveredFrom + recovered.size()) {
-        v = Optional.of(recovered.get((int) (slot - recoveredFrom)));
-      }
-      if (v.isEmpty()) {
-        break;
-      }
-      long size = MessageBytes.value(v.get());
-      if (!values.isEmpty() && bytes + size > messageBudget) {
-        break; // the learner asks again from where this reply ends
-      }
-      values.add(v.get());
-      bytes += size;
-      slot++;
-    }
-    if (!values.isEmpty()) {
-      out.send(request.from(), new Message.CatchUpReply(id, request.fromSlot(), values));
-    } else if (request.fromSlot() <= snapshotSlot) {
-      out.sendSnapshot(request.from());
-    }
-  }
-
-  /**
-   * Report what this acceptor accepted in the queried slots (read-only: nothing to persist). A
-   * query reaching into compacted slots is not answered: with their entries gone, an answer would
-   * let an older ballot's value look like the highest one reported. The querying learner gets those
-   * slots from a peer's snapshot instead.
-   */
-  private void answerQuery(Message.AcceptedQuery query, Outbox out) {
-    if (query.fromSlot() <= acceptor.compactedThrough()) {
-      return;
-    }
-    long to = Math.min(query.toSlot(), query.fromSlot() + options.maxSlotsPerMessage());
-    List<AcceptedEntry> entries = new ArrayList<>();
-    long bytes = 0;
-    for (long slot = query.fromSlot(); slot < to; slot++) {
-      Optional<AcceptedEntry> e = acceptor.accepted(slot);
-      if (e.isPresent()) {
-        long size = MessageBytes.entry(e.get());
-        if (!entries.isEmpty() && bytes + size > messageBudget) {
-          to = slot; // a shorter range: the learner narrows its query to it
-          break;
-        }
-        entries.add(e.get());
-        bytes += size;
-      }
-    }
-    out.send(
-        query.from(),
-        new Message.AcceptedReport(id, query.queryId(), query.fromSlot(), to, entries));
-  }
-
-  /**
-   * Commands abandoned here on behalf of another node go back to it as {@code ForwardRejected}: one
-   * message per origin, reason and hint, with the commands in the order they were abandoned.
-   */
-  private void routeAbandoned(Outbox out) {
-    List<Outbox.Abandoned> abandoned = out.abandoned();
-    if (abandoned.isEmpty()
-        || abandoned.stream()
-            .allMatch(a -> a.commands().stream().allMatch(c -> c.origin() == id))) {
-      return;
-    }
-    record Key(int origin, Outbox.Rejection reason, int hint) {}
-    Map<Key, List<Command>> groups = new LinkedHashMap<>();
-    for (Outbox.Abandoned a : abandoned) {
-      for (Command c : a.commands()) {
-        groups
-            .computeIfAbsent(
-                new Key(c.origin(), a.reason(), a.leaderHint()), k -> new ArrayList<>())
-            .add(c);
-      }
-    }
-    abandoned.clear();
-    for (Map.Entry<Key, List<Command>> e : groups.entrySet()) {
-      Key k = e.getKey();
-      if (k.origin() == id) {
-        abandoned.add(new Outbox.Abandoned(List.copyOf(e.getValue()), k.reason(), k.hint()));
-      } else {
-        for (List<Command> part : split(e.getValue())) {
-          out.send(k.origin(), new Message.ForwardRejected(id, part, k.reason(), k.hint()));
-        }
-      }
     }
   }
 }
