@@ -126,6 +126,28 @@ public final class MessageBounds {
     return Math.min(commitSlot, reach(frontier));
   }
 
+  /**
+   * {@code message}, with the commit point it claims (if it is an {@code Accept}, {@code Commit} or
+   * {@code Heartbeat}) taken only as far as {@link #commitClaim} allows.
+   */
+  Message withCommitClaim(Message message, long frontier) {
+    if (message instanceof Message.Accept m) {
+      long commit = commitClaim(m.commitSlot(), frontier);
+      return commit == m.commitSlot()
+          ? m
+          : new Message.Accept(m.from(), m.ballot(), m.firstSlot(), m.values(), commit);
+    } else if (message instanceof Message.Commit m) {
+      long commit = commitClaim(m.commitSlot(), frontier);
+      return commit == m.commitSlot() ? m : new Message.Commit(m.from(), m.ballot(), commit);
+    } else if (message instanceof Message.Heartbeat m) {
+      long commit = commitClaim(m.commitSlot(), frontier);
+      return commit == m.commitSlot()
+          ? m
+          : new Message.Heartbeat(m.from(), m.ballot(), commit, m.sequence());
+    }
+    return message;
+  }
+
   /** The slot beyond which nothing is taken, for {@code frontier}. */
   private long reach(long frontier) {
     return Math.min(MAX_SLOT, Math.min(Math.max(0, frontier), MAX_SLOT) + limits.maxSlotsAhead());

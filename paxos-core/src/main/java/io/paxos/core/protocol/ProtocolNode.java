@@ -5,11 +5,8 @@ import io.paxos.core.config.Member;
 import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -58,20 +55,11 @@ public final class ProtocolNode {
    */
   public static final int ANNOUNCE_EVERY_HEARTBEATS = 10;
 
-  private final Map<Integer, List<Command>> forwards = new TreeMap<>();
-  // Forwarded and not answered yet: sent again when another node leads.
-  private final ForwardedWork forwarded;
-  private final List<Command> parked = new ArrayList<>();
-  private long parkedBytes;
+  private final LeaderRouting routing;
   private final PastSlotsServer pastSlots;
   private final CommandCarrier commands;
   private long snapshotSlot;
-  // Nodes hosting an acceptor but no learner: they hear of this learner's snapshots. Empty if this
-  // node hosts no learner.
-  private int[] snapshotListeners;
-  private long nextAnnouncement;
-  private int leaderHint;
-  private Ballot leaderBallot = Ballot.ZERO;
+  private final SnapshotAnnouncer announcer;
   // The first slot whose delivery the proposer and the acceptor have not been told of.
   private long chosenReported;
 
@@ -168,30 +156,21 @@ public final class ProtocolNode {
         votes && me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
     this.proposer =
         votes && me.has(Role.PROPOSER) ? roles.proposer(id, config, options, random, state) : null;
+    // The most bytes of values or commands one message carries.
+    long messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    this.commands = new CommandCarrier(id, messageBudget);
+    this.routing = new LeaderRouting(id, options, proposer, commands);
     this.learner =
         me.has(Role.LEARNER)
             ? roles.learner(id, config, options, state.nextChosenSlot(), this::leaderHint)
             : null;
     this.snapshotSlot = state.compactedThrough();
-    this.snapshotListeners = learner == null ? new int[0] : snapshotListeners(config);
+    this.announcer = new SnapshotAnnouncer(id, options, learner != null, config);
     this.chosenReported = state.nextChosenSlot();
-    // The most bytes of values or commands one message carries.
-    long messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
     this.pastSlots =
         new PastSlotsServer(id, options, acceptor, proposer, learner, state, messageBudget);
-    this.commands = new CommandCarrier(id, messageBudget);
-    this.forwarded = new ForwardedWork(id, MAX_PARKED, options.maxQueuedBytes());
     if (now.epoch() > 0) {
-      Outbox none = new Outbox();
-      if (acceptor != null) {
-        acceptor.adoptMembership(now);
-      }
-      if (proposer != null) {
-        proposer.adoptMembership(now, Long.MIN_VALUE, none);
-      }
-      if (learner != null) {
-        learner.adoptMembership(now);
-      }
+      adoptInRoles(now, Long.MIN_VALUE, new Outbox());
     }
   }
 
@@ -233,7 +212,11 @@ public final class ProtocolNode {
     membership = next;
     config = next.config();
     bounds = new MessageBounds(config, bounds.limits(), next.epoch());
-    snapshotListeners = learner == null ? new int[0] : snapshotListeners(config);
+    announcer.follow(config);
+    adoptInRoles(next, now, out);
+  }
+
+  private void adoptInRoles(Membership next, long now, Outbox out) {
     if (acceptor != null) {
       acceptor.adoptMembership(next);
     }
@@ -243,13 +226,6 @@ public final class ProtocolNode {
     if (learner != null) {
       learner.adoptMembership(next);
     }
-  }
-
-  /** Nodes hosting an acceptor but no learner: they hear of this learner's snapshots. */
-  private static int[] snapshotListeners(ClusterConfig config) {
-    return java.util.Arrays.stream(config.idsWith(Role.ACCEPTOR))
-        .filter(n -> !config.member(n).orElseThrow().has(Role.LEARNER))
-        .toArray();
   }
 
   public int id() {
@@ -288,8 +264,7 @@ public final class ProtocolNode {
 
   /** The node believed to lead (this node when it does), 0 if none is known. */
   public int leaderHint() {
-    // A node with a proposer trusts its proposer's view: during its own campaign that is "none".
-    return proposer != null ? proposer.leaderHint() : leaderHint;
+    return routing.leaderHint();
   }
 
   /**
@@ -328,7 +303,7 @@ public final class ProtocolNode {
     if (acceptor != null) {
       acceptor.compact(snapshotSlot);
     }
-    announceSnapshot(out);
+    announcer.announce(snapshotSlot, out);
   }
 
   /**
@@ -347,13 +322,6 @@ public final class ProtocolNode {
     compact(snapshotSlot, out);
   }
 
-  /** Tell the acceptors without a learner how far this learner's durable snapshot reaches. */
-  private void announceSnapshot(Outbox out) {
-    if (snapshotSlot > 0 && snapshotListeners.length > 0) {
-      out.send(snapshotListeners, new Message.SnapshotDurable(id, snapshotSlot));
-    }
-  }
-
   /** Advance the roles' timers to {@code now}. */
   public void tick(long now, Outbox out) {
     if (proposer != null) {
@@ -361,31 +329,13 @@ public final class ProtocolNode {
     }
     if (learner != null) {
       learner.tick(now, out);
-      if (now >= nextAnnouncement) {
-        announceSnapshot(out);
-        nextAnnouncement = now + ANNOUNCE_EVERY_HEARTBEATS * options.heartbeatIntervalMs();
-      }
+      announcer.tick(now, snapshotSlot, out);
     }
     reportChosen(out);
     followMembership(now, out);
-    followLeader(now, out);
-    askAgainForReads(now, out);
+    routing.followLeader(now, out);
+    routing.askAgainForReads(now, out);
     commands.routeAbandoned(out);
-  }
-
-  /**
-   * Ask again for the read indexes asked of another node more than an election timeout ago and not
-   * answered: a request or reply lost on a cut link would otherwise wait for the caller's timeout
-   * though the leader is reachable again.
-   */
-  private void askAgainForReads(long now, Outbox out) {
-    int leader = leaderHint();
-    if (leader == 0 || leader == id) {
-      return; // they wait for a leader; followLeader hands them to it (or to this node's proposer)
-    }
-    for (long readId : forwarded.unansweredSince(now - options.electionTimeoutMinMs())) {
-      read(readId, now, out);
-    }
   }
 
   /**
@@ -395,20 +345,7 @@ public final class ProtocolNode {
    * payload; beyond that it comes back through {@link Outbox#abandon}.
    */
   public void submit(Command command, long now, Outbox out) {
-    int leader = leaderHint();
-    if (leader == 0) {
-      if (parked.size() < MAX_PARKED
-          && parkedBytes + command.payload().length <= options.maxQueuedBytes()) {
-        parked.add(command);
-        parkedBytes += command.payload().length;
-      } else {
-        out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, 0);
-      }
-    } else if (leader == id && proposer != null) {
-      proposer.propose(command, now, out);
-    } else {
-      forwards.computeIfAbsent(leader, k -> new ArrayList<>()).add(command);
-    }
+    routing.submit(command, now, out);
   }
 
   /**
@@ -432,15 +369,7 @@ public final class ProtocolNode {
    * serves it from a lease that expired meanwhile.
    */
   public void read(long readId, long now, Outbox out) {
-    int leader = leaderHint();
-    if (proposer != null && leader == id) {
-      requestRead(id, readId, now, out);
-    } else if (leader != 0 && leader != id) {
-      out.send(leader, new Message.ReadIndexRequest(id, readId));
-      forwarded.readSent(readId, leader, now);
-    } else {
-      out.readIndex(new Outbox.ReadIndex(readId, false, 0, 0));
-    }
+    routing.read(readId, now, out);
   }
 
   /**
@@ -473,13 +402,13 @@ public final class ProtocolNode {
 
   /** The highest membership epoch this node knows of, from the same ballots as the round. */
   private int knownEpoch() {
-    int e = Math.max(ballot().epoch(), leaderBallot.epoch());
+    int e = Math.max(ballot().epoch(), routing.heardBallot().epoch());
     return proposer != null ? Math.max(e, proposer.leaderBallot().epoch()) : e;
   }
 
   /** The highest round this node knows of: its own, its promise's, or a leader's it heard. */
   private long knownRound() {
-    long r = Math.max(ballot().round(), leaderBallot.round());
+    long r = Math.max(ballot().round(), routing.heardBallot().round());
     return proposer != null ? Math.max(r, proposer.leaderBallot().round()) : r;
   }
 
@@ -489,7 +418,7 @@ public final class ProtocolNode {
    * bounds allow is taken only up to that point: the node catches up and hears the rest later.
    */
   public void receive(Message message, long now, Outbox out) {
-    message = boundCommit(message);
+    message = bounds.withCommitClaim(message, frontier());
     if (message instanceof Message.Prepare m) {
       if (acceptor != null) {
         acceptor.onPrepare(m, now, out);
@@ -583,94 +512,21 @@ public final class ProtocolNode {
       }
 
     } else if (message instanceof Message.Forward m) {
-      for (Command c : m.commands()) {
-        if (proposer != null) {
-          proposer.proposeForwarded(c, m.leaderBallot(), now, out);
-        } else if (m.leaderBallot().nodeId() == id && !c.inSession()) {
-          // Addressed to this node as leader: an earlier incarnation, wiped since, may have
-          // proposed a first copy of it (a duplicate or a retransmission arrives late). Only a
-          // session command is safe to call not proposed: its retry is deduplicated.
-          out.abandon(List.of(c), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint());
-        } else {
-          out.abandon(List.of(c), Outbox.Rejection.NOT_LEADER, leaderHint());
-        }
-      }
-
+      routing.onForward(m, now, out);
     } else if (message instanceof Message.ForwardRejected m) {
-      List<Command> handBack = new ArrayList<>(m.commands().size());
-      for (Command c : m.commands()) {
-        if (forwarded.rejected(c, m.from())) {
-          handBack.add(c);
-        }
-      }
-      if (!handBack.isEmpty()) {
-        out.abandon(handBack, m.reason(), m.leaderHint());
-      }
+      routing.onForwardRejected(m, out);
     } else if (message instanceof Message.ReadIndexRequest m) {
-      if (proposer != null) {
-        requestRead(m.from(), m.readId(), now, out);
-      } else {
-        out.send(m.from(), new Message.ReadIndexReply(id, m.readId(), false, 0, leaderHint()));
-      }
-
+      routing.onReadIndexRequest(m, now, out);
     } else if (message instanceof Message.ReadIndexReply m) {
-      if (forwarded.answered(m.readId(), m.from(), m.ok())) {
-        out.readIndex(new Outbox.ReadIndex(m.readId(), m.ok(), m.readIndex(), m.leaderHint()));
-      }
+      routing.onReadIndexReply(m, out);
     }
     reportChosen(out);
     followMembership(now, out);
     if (learner != null && proposer != null) {
       proposer.onChosenPrefix(learner.nextSlot());
     }
-    followLeader(now, out);
+    routing.followLeader(now, out);
     commands.routeAbandoned(out);
-  }
-
-  /**
-   * Once another node leads than the one this node forwarded work to, send that work again: to the
-   * new leader, or to this node's proposer if it leads (see {@link ForwardedWork}).
-   */
-  private void followLeader(long now, Outbox out) {
-    int leader = leaderHint();
-    ForwardedWork.Rerouted again = forwarded.rerouted(leader);
-    for (Command c : again.commands()) {
-      if (leader == id && proposer != null) {
-        proposer.propose(c, now, out);
-        forwarded.forwarded(c, id); // a late refusal from the old leader is stale now
-      } else {
-        forwards.computeIfAbsent(leader, k -> new ArrayList<>()).add(c);
-      }
-    }
-    for (long readId : again.reads()) {
-      read(readId, now, out);
-    }
-  }
-
-  private void requestRead(int origin, long readId, long now, Outbox out) {
-    if ((readId & LEASE_READ) != 0) {
-      proposer.requestLeaseRead(origin, readId, now, out);
-    } else {
-      proposer.requestReadIndex(origin, readId, now, out);
-    }
-  }
-
-  private Message boundCommit(Message message) {
-    if (message instanceof Message.Accept m) {
-      long commit = bounds.commitClaim(m.commitSlot(), frontier());
-      return commit == m.commitSlot()
-          ? m
-          : new Message.Accept(m.from(), m.ballot(), m.firstSlot(), m.values(), commit);
-    } else if (message instanceof Message.Commit m) {
-      long commit = bounds.commitClaim(m.commitSlot(), frontier());
-      return commit == m.commitSlot() ? m : new Message.Commit(m.from(), m.ballot(), commit);
-    } else if (message instanceof Message.Heartbeat m) {
-      long commit = bounds.commitClaim(m.commitSlot(), frontier());
-      return commit == m.commitSlot()
-          ? m
-          : new Message.Heartbeat(m.from(), m.ballot(), commit, m.sequence());
-    }
-    return message;
   }
 
   /**
@@ -678,8 +534,7 @@ public final class ProtocolNode {
    * acceptor of the compact copies the learner keeps of them.
    */
   private void reportChosen(Outbox out) {
-    if (learner == null
-        || (proposer == null && acceptor == null && forwarded.commandCount() == 0)) {
+    if (learner == null || (proposer == null && acceptor == null && !routing.awaitsDelivery())) {
       return;
     }
     List<Outbox.Delivery> delivered = out.deliveries();
@@ -689,11 +544,7 @@ public final class ProtocolNode {
     }
     for (; i < delivered.size(); i++) {
       Outbox.Delivery d = delivered.get(i);
-      if (forwarded.commandCount() > 0) {
-        for (Command c : d.value().commands()) {
-          forwarded.delivered(c);
-        }
-      }
+      routing.delivered(d.value());
       if (proposer != null) {
         proposer.onChosen(d.slot(), d.value(), out);
       }
@@ -713,52 +564,21 @@ public final class ProtocolNode {
    * its clock after this call (leases count on it; see {@link #read}).
    */
   public void flush(long now, Outbox out) {
-    if (!parked.isEmpty() && leaderHint() != 0) {
-      List<Command> ready = List.copyOf(parked);
-      parked.clear();
-      parkedBytes = 0;
-      for (Command c : ready) {
-        submit(c, now, out);
-      }
-    }
-    followLeader(now, out);
+    routing.releaseParked(now, out);
+    routing.followLeader(now, out);
     if (proposer != null) {
       proposer.flush(now, out);
     }
-    if (!forwards.isEmpty()) {
-      for (Map.Entry<Integer, List<Command>> e : forwards.entrySet()) {
-        int to = e.getKey();
-        Ballot ballot = forwardBallot(to);
-        for (List<Command> part : commands.split(e.getValue())) {
-          out.send(to, new Message.Forward(id, ballot, part));
-        }
-        for (Command c : e.getValue()) {
-          forwarded.forwarded(c, to);
-        }
-      }
-      forwards.clear();
-    }
+    routing.sendForwards(out);
     commands.routeAbandoned(out);
     if (acceptor != null) {
       acceptor.endTurn(now);
     }
   }
 
-  /** The ballot this node believes {@code to} leads with, for its Forwards; ZERO if unknown. */
-  private Ballot forwardBallot(int to) {
-    Ballot fromProposer = proposer != null ? proposer.leaderBallot() : Ballot.ZERO;
-    if (fromProposer.nodeId() == to) {
-      return fromProposer;
-    }
-    return leaderBallot.nodeId() == to ? leaderBallot : Ballot.ZERO;
-  }
-
   private void observeLeader(Ballot ballot, long commitSlot, int from, long now, Outbox out) {
     heardCommit = Math.max(heardCommit, commitSlot);
-    if (ballot.isAtLeast(leaderBallot)) {
-      leaderBallot = ballot;
-      leaderHint = from;
-    }
+    routing.heard(ballot, from);
     if (proposer != null && from != id) {
       // A node with a learner starts phase 1 where its learner is, not at a commit point a leader
       // claimed: a false claim would make it skip slots that are not chosen.
