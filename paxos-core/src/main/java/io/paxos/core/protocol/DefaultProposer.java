@@ -2,8 +2,6 @@ package io.paxos.core.protocol;
 
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -62,19 +60,6 @@ public final class DefaultProposer implements Proposer {
     LEADER
   }
 
-  private static final class InFlight {
-    final Value value;
-    final long bytes;
-    long votes;
-    long sentAt;
-    boolean chosen;
-
-    InFlight(Value value) {
-      this.value = value;
-      this.bytes = MessageBytes.value(value);
-    }
-  }
-
   private final int id;
   private final ProtocolOptions options;
   private final RandomGenerator random;
@@ -86,12 +71,6 @@ public final class DefaultProposer implements Proposer {
   private Value.Reconfigure pendingChange;
   private long changeSlot = NONE;
   private Membership ended;
-  // The most bytes of values one Accept carries, and of commands one batch holds.
-  private final long valueBudget;
-  // The most bytes of values in slots proposed and not yet chosen: a pipeline bounded by bytes as
-  // well as by slots keeps a burst of large commands from queueing heartbeats behind it for
-  // longer than an election timeout.
-  private final long inFlightBudget;
   // Leader priority: the wait before campaigning, the claims and the hand-over.
   private PriorityHandOver priority;
   private static final long NONE = Long.MIN_VALUE;
@@ -118,15 +97,12 @@ public final class DefaultProposer implements Proposer {
   private long nextSlot;
   private long unsentFrom;
   private long commitSent;
-  private final SlotRing<InFlight> inFlight = new SlotRing<>(1, 1024);
-  private final SlotRing<Value> committed = new SlotRing<>(1, 1024);
+  private final InFlightSlots slots;
   private final ProposalQueue queue;
-  private long inFlightBytes;
   private final CommandIntake intake;
   private long lastHeartbeatAt;
   private long heartbeatSequence;
-  private long[] ackedSequence;
-  private long[] lastContact;
+  private AcceptorContact contact;
   private final LeaderReads reads;
   private final LeaderLease lease;
 
@@ -144,8 +120,9 @@ public final class DefaultProposer implements Proposer {
     this.random = random;
     use(Membership.initial(config));
     this.maxRound = state.maxRound();
-    this.valueBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
-    this.inFlightBudget = IN_FLIGHT_MESSAGES * valueBudget;
+    // The most bytes of values one Accept carries, and of commands one batch holds.
+    long valueBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    this.slots = new InFlightSlots(id, options, valueBudget);
     int maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
     this.intake = new CommandIntake(id, state.maxRound(), maxQueued);
     this.queue = new ProposalQueue(options, maxQueued, valueBudget);
@@ -158,8 +135,7 @@ public final class DefaultProposer implements Proposer {
   /** Take the members of {@code membership}: its acceptors, learners, quorums and priorities. */
   private void use(Membership membership) {
     members = EpochMembers.of(id, membership);
-    ackedSequence = new long[members.acceptors().length];
-    lastContact = new long[members.acceptors().length];
+    contact = new AcceptorContact(members.acceptors().length, members.config().phase2Quorum());
     promises = new PromiseTally(members.config(), members.acceptors().length);
     priority = new PriorityHandOver(id, members.config(), options);
   }
@@ -217,56 +193,12 @@ public final class DefaultProposer implements Proposer {
     if (now - lastHeartbeatAt >= options.heartbeatIntervalMs()) {
       sendHeartbeat(now, out);
     }
-    if (now - leaderSince >= options.electionTimeoutMinMs()) {
-      int reachable = 0;
-      for (long contact : lastContact) {
-        if (now - contact < options.electionTimeoutMinMs()) {
-          reachable++;
-        }
-      }
-      if (reachable < members.config().phase2Quorum()) {
-        stepDown(Ballot.ZERO, now, out);
-        return;
-      }
+    if (now - leaderSince >= options.electionTimeoutMinMs()
+        && !contact.quorumWithin(now, options.electionTimeoutMinMs())) {
+      stepDown(Ballot.ZERO, now, out);
+      return;
     }
-    retransmit(now, out);
-  }
-
-  private void retransmit(long now, Outbox out) {
-    long runStart = -1;
-    long missing = 0;
-    for (long s = commitIndex; s < unsentFrom; s++) {
-      InFlight f = inFlight.get(s);
-      boolean due = f != null && !f.chosen && now - f.sentAt >= options.retransmitMs();
-      if (due && runStart < 0) {
-        runStart = s;
-      }
-      if (due) {
-        missing |= ~f.votes;
-      }
-      boolean runEnds = runStart >= 0 && (!due || s + 1 == unsentFrom);
-      if (runEnds) {
-        long end = due ? s + 1 : s;
-        sendAccepts(runStart, end, targetsMissing(missing), now, out);
-        runStart = -1;
-        missing = 0;
-      }
-    }
-  }
-
-  private int[] targetsMissing(long missingVotes) {
-    int[] targets = new int[members.acceptors().length];
-    int n = 0;
-    for (int i = 0; i < members.acceptors().length; i++) {
-      if ((missingVotes & (1L << i)) != 0) {
-        targets[n++] = members.acceptors()[i];
-      }
-    }
-    return Arrays.copyOf(targets, n);
-  }
-
-  private int maxSlotsPerAccept() {
-    return options.maxSlotsPerMessage();
+    slots.retransmit(commitIndex, unsentFrom, members.acceptors(), ballot, now, out);
   }
 
   private void sendHeartbeat(long now, Outbox out) {
@@ -328,9 +260,7 @@ public final class DefaultProposer implements Proposer {
     knownChosen = Math.max(knownChosen, first);
     commitIndex = first;
     commitSent = 0;
-    inFlight.reset(first);
-    inFlightBytes = 0;
-    committed.reset(first);
+    slots.reset(first);
     long last = promises.lastSlot();
     Set<Command> inHand = new HashSet<>();
     changeSlot = NONE;
@@ -341,9 +271,7 @@ public final class DefaultProposer implements Proposer {
           inHand.add(c);
         }
       }
-      InFlight f = new InFlight(value);
-      inFlight.put(s, f);
-      inFlightBytes += f.bytes;
+      slots.add(s, value);
       if (members.membership().after(s, value).isPresent()) {
         // R1: a change of membership ends the epoch; whatever was reported after it is void.
         changeSlot = s;
@@ -356,8 +284,7 @@ public final class DefaultProposer implements Proposer {
     promises.clear();
     nextSlot = last + 1;
     unsentFrom = first;
-    Arrays.fill(lastContact, now);
-    Arrays.fill(ackedSequence, 0);
+    contact.reset(now);
     lease.reset();
     priority.onLeading();
     sendHeartbeat(now, out);
@@ -399,21 +326,18 @@ public final class DefaultProposer implements Proposer {
         && changeSlot == NONE
         && !priority.draining()
         && nextSlot - commitIndex < options.window()
-        && (inFlightBytes < inFlightBudget || nextSlot == commitIndex)) {
-      InFlight f = new InFlight(queue.nextBatch());
-      inFlight.put(nextSlot++, f);
-      inFlightBytes += f.bytes;
+        && (slots.belowBudget() || nextSlot == commitIndex)) {
+      slots.add(nextSlot++, queue.nextBatch());
     }
     if (pendingChange != null && changeSlot == NONE && nextSlot - commitIndex < options.window()) {
       // R1: the change is the epoch's last slot; nothing is proposed after it.
-      InFlight f = new InFlight(pendingChange);
       changeSlot = nextSlot;
-      inFlight.put(nextSlot++, f);
-      inFlightBytes += f.bytes;
+      slots.add(nextSlot++, pendingChange);
       pendingChange = null;
     }
     if (unsentFrom < nextSlot) {
-      sendAccepts(unsentFrom, nextSlot, members.acceptTargets(), now, out);
+      slots.sendAccepts(
+          unsentFrom, nextSlot, members.acceptTargets(), ballot, commitIndex, now, out);
       unsentFrom = nextSlot;
       commitSent = Math.max(commitSent, commitIndex);
     } else if (commitIndex > commitSent) {
@@ -428,30 +352,6 @@ public final class DefaultProposer implements Proposer {
     }
   }
 
-  /**
-   * Send the slots {@code first .. end - 1} in as few {@code Accept}s as {@code maxSlotsPerMessage}
-   * and {@code maxMessageBytes} allow (each carries at least one slot).
-   */
-  private void sendAccepts(long first, long end, int[] targets, long now, Outbox out) {
-    long s = first;
-    while (s < end) {
-      List<Value> values = new ArrayList<>((int) Math.min(end - s, maxSlotsPerAccept()));
-      long from = s;
-      long bytes = 0;
-      while (s < end && values.size() < maxSlotsPerAccept()) {
-        InFlight f = inFlight.get(s);
-        if (!values.isEmpty() && bytes + f.bytes > valueBudget) {
-          break;
-        }
-        f.sentAt = now;
-        values.add(f.value);
-        bytes += f.bytes;
-        s++;
-      }
-      out.send(targets, new Message.Accept(id, ballot, from, values, commitIndex));
-    }
-  }
-
   @Override
   public void onAccepted(Message.Accepted accepted, long now, Outbox out) {
     if (state != State.LEADER || !accepted.ballot().equals(ballot)) {
@@ -462,30 +362,22 @@ public final class DefaultProposer implements Proposer {
       return;
     }
     long bit = 1L << index;
-    lastContact[index] = now;
+    contact.heard(index, now);
     long end = Math.min(accepted.firstSlot() + accepted.count(), unsentFrom);
-    for (long s = Math.max(accepted.firstSlot(), commitIndex); s < end; s++) {
-      InFlight f = inFlight.get(s);
-      if (f != null && !f.chosen) {
-        f.votes |= bit;
-        f.chosen = Long.bitCount(f.votes) >= members.config().phase2Quorum();
-      }
-    }
+    slots.vote(
+        Math.max(accepted.firstSlot(), commitIndex), end, bit, members.config().phase2Quorum());
     while (commitIndex < unsentFrom) {
-      InFlight f = inFlight.get(commitIndex);
-      if (f == null || !f.chosen) {
+      Value chosen = slots.takeChosen(commitIndex);
+      if (chosen == null) {
         break;
       }
-      committed.put(commitIndex, f.value);
-      resolve(commitIndex, f.value, out);
+      resolve(commitIndex, chosen, out);
       if (commitIndex == changeSlot) {
-        ended = members.membership().after(commitIndex, f.value).orElseThrow();
+        ended = members.membership().after(commitIndex, chosen).orElseThrow();
       }
-      inFlightBytes -= f.bytes;
       commitIndex++;
     }
-    inFlight.advanceTo(commitIndex);
-    committed.advanceTo(commitIndex - options.window());
+    slots.advanceTo(commitIndex);
     knownChosen = Math.max(knownChosen, commitIndex);
   }
 
@@ -509,12 +401,11 @@ public final class DefaultProposer implements Proposer {
     if (index < 0) {
       return;
     }
-    lastContact[index] = now;
-    ackedSequence[index] = Math.max(ackedSequence[index], ack.sequence());
-    if (confirmed(ack.sequence())) {
+    contact.acked(index, ack.sequence(), now);
+    if (contact.confirmed(ack.sequence())) {
       lease.confirmed(ack.sequence());
     }
-    reads.answerConfirmed(this::confirmed, leaderHint, out);
+    reads.answerConfirmed(contact::confirmed, leaderHint, out);
   }
 
   @Override
@@ -550,16 +441,6 @@ public final class DefaultProposer implements Proposer {
     return priority.handedOver();
   }
 
-  private boolean confirmed(long sequence) {
-    int acks = 0;
-    for (long acked : ackedSequence) {
-      if (acked >= sequence) {
-        acks++;
-      }
-    }
-    return acks >= members.config().phase2Quorum();
-  }
-
   @Override
   public void onLeaderMessage(Ballot leader, long commitSlot, long now, Outbox out) {
     if (leader.epoch() < members.epoch()) {
@@ -585,7 +466,7 @@ public final class DefaultProposer implements Proposer {
   /** Become a follower of {@code leader} (the ballot that beat ours; ZERO if none is known). */
   private void stepDown(Ballot leader, long now, Outbox out) {
     if (state == State.LEADER) {
-      keepUnresolved();
+      slots.keepUnresolved(commitIndex, nextSlot, unresolved);
     }
     state = State.FOLLOWER;
     leaderBallot = leader;
@@ -597,20 +478,8 @@ public final class DefaultProposer implements Proposer {
     pendingChange = null;
     changeSlot = NONE;
     priority.onStepDown();
-    inFlight.reset(1);
-    inFlightBytes = 0;
-    committed.reset(1);
+    slots.reset(1);
     electionDeadline = now + electionTimeout();
-  }
-
-  /** Remember the commands in slots not known chosen: their outcome is now unknown here. */
-  private void keepUnresolved() {
-    for (long s = commitIndex; s < nextSlot; s++) {
-      InFlight f = inFlight.get(s);
-      if (f != null && !f.chosen) {
-        unresolved.keep(s, f.value.commands());
-      }
-    }
   }
 
   /**
@@ -716,6 +585,6 @@ public final class DefaultProposer implements Proposer {
 
   @Override
   public Optional<Value> chosenValue(long slot) {
-    return Optional.ofNullable(committed.get(slot));
+    return Optional.ofNullable(slots.chosenValue(slot));
   }
 }
