@@ -12,8 +12,10 @@ import java.util.function.Consumer;
  *
  * <p>Kinds: {@link #inline} carries a write out at once on the calling thread (for a storage whose
  * {@link Storage#sync()} returns at once); the runtime's storage thread carries writes out on a
- * thread of its own, so that the event loop goes on taking messages while the disk forces a batch,
- * and a force covers every batch that came in while the one before it ran; the simulator's writer
+ * thread of its own, so that the event loop goes on taking messages while the disk forces a batch:
+ * it writes each group and starts its force ({@link Storage#startSync()}) while up to {@link
+ * #FORCES_IN_FLIGHT} earlier forces still run, a group being every batch queued while no force
+ * could start, and reports the groups done in order as their forces return; the simulator's writer
  * does the same as simulated events (a write, then a force that completes later, or a crash between
  * them).
  *
@@ -22,6 +24,13 @@ import java.util.function.Consumer;
  * Storage} requires).
  */
 public interface StorageWriter {
+
+  /**
+   * How many forces a writer with a thread of its own runs at once (the runtime's storage thread,
+   * and the simulator's, which plays it): a group's force starts while up to this many earlier ones
+   * still run, so that a write waits about one force, not the rest of the one before it too.
+   */
+  int FORCES_IN_FLIGHT = 2;
 
   /**
    * Queue {@code writes}, followed by a sync if {@code sync}; returns their ticket.
