@@ -6,36 +6,41 @@ import io.paxos.core.storage.Storage;
 import io.paxos.core.storage.StorageException;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * A {@link StorageWriter} with threads of its own, for a storage whose {@link Storage#sync()} waits
  * for a disk: a group commit whose forces overlap.
  *
- * <p>The writing thread takes every write queued so far, makes them in order and, if any asked for
- * a sync, starts one ({@link Storage#startSync()}) and hands its force to a forcing thread; then it
- * goes straight on to the writes queued meanwhile. Up to {@link StorageWriter#FORCES_IN_FLIGHT}
- * forces run at once, each on a forcing thread of its own; while that many run, the writing thread
- * waits for one to return, and the writes queued meanwhile form the next group. So a group is
- * written, and its force started, as soon as a forcing thread is free, not only once the force
- * before it returned: its votes wait about one force, not the rest of the previous one and then its
- * own.
+ * <p>{@link StorageWriter#FORCES_IN_FLIGHT} storage threads take turns. The one whose turn it is
+ * takes every write queued so far (waiting for one if there is none), makes them in order and, if
+ * any asked for a sync, starts one ({@link Storage#startSync()}); then it hands the turn on and
+ * awaits that force itself, while the next thread takes the writes queued meanwhile and starts
+ * their force. So a group is written, and its force started, as soon as a thread is free, not only
+ * once the force before it returned: its votes wait about one force, not the rest of the previous
+ * one and then their own. While every thread awaits a force, the writes queued meanwhile form the
+ * next group. No hand-off lies between a group's write and its force: the thread that wrote it
+ * forces it.
  *
  * <p>Each group is reported done (its ticket and every earlier one) the moment its force returns
  * and every earlier group is done, in ticket order whatever order the forces return in, and the
  * event loop is woken to release its votes. A group that asks for no sync is done once the groups
  * before it are.
  *
+ * <p>The storage sees one thread at a time: the writes and {@code startSync} are made under the
+ * turn (a lock), in order; only the forces run concurrently, as {@link Storage.Force} allows.
+ *
  * <p>A write or force that fails stops this writer for good: nothing after it is reported done, so
  * the event loop never releases what depended on it, and the node is told through {@code
  * onFailure}.
  */
-final class StorageThread implements StorageWriter, Runnable {
+final class StorageThread implements StorageWriter {
   private static final int MAX_WRITES_PER_SYNC = 4096;
 
   private record Job(Consumer<Storage> writes, boolean sync) {}
 
-  /** A group whose force runs or waits to be reported: done through {@code ticket} once it ran. */
+  /** A group whose force runs or returned early: done through {@code ticket} once forced. */
   private static final class Group {
     long ticket;
     boolean forced;
@@ -49,22 +54,24 @@ final class StorageThread implements StorageWriter, Runnable {
   private final Runnable onDone;
   private final NodeObserver observer;
   private final Consumer<Throwable> onFailure;
-  private final Thread thread;
-  private final Forcer[] forcers = new Forcer[FORCES_IN_FLIGHT];
+  private final Thread[] threads = new Thread[FORCES_IN_FLIGHT];
   private final ParkingQueue<Job> queue = new ParkingQueue<>();
-  // Groups whose force runs or returned out of order, oldest first; guarded by itself.
+  // The turn to write: held while a thread waits for writes, makes them and starts their sync.
+  private final ReentrantLock turn = new ReentrantLock();
+  // Groups whose force runs, or returned before an earlier one's, oldest first; guarded by itself.
   private final ArrayDeque<Group> inFlight = new ArrayDeque<>();
   private volatile long done;
   private volatile boolean running = true;
   private volatile boolean finish = true;
   private volatile Throwable failure;
   private long submitted; // the event loop's count of jobs queued
-  private long written; // the writing thread's: the ticket of the last write made
-  private boolean unsynced; // the writing thread's: something was written since the last sync
+  private long written; // under the turn: the ticket of the last write made
+  private boolean unsynced; // under the turn: something was written since the last sync
+  private int exited; // under the turn: threads that left their loop
 
   /**
-   * @param onDone called after each group is done (wakes the event loop), on the thread that
-   *     completed it
+   * @param onDone called after each group is done (wakes the event loop), on the storage thread
+   *     that completed it
    * @param onFailure called with the error if a write or force fails
    * @param observer told how long each force took
    */
@@ -78,19 +85,17 @@ final class StorageThread implements StorageWriter, Runnable {
     this.observer = observer;
     this.onDone = onDone;
     this.onFailure = onFailure;
-    this.thread = new Thread(this, "paxos-storage-" + nodeId);
-    thread.setDaemon(true);
-    for (int i = 0; i < forcers.length; i++) {
-      forcers[i] = new Forcer("paxos-force-" + nodeId + "-" + i);
+    for (int i = 0; i < threads.length; i++) {
+      threads[i] = new Thread(this::run, "paxos-storage-" + nodeId + (i == 0 ? "" : "-" + i));
+      threads[i].setDaemon(true);
     }
   }
 
   @Override
   public void start() {
-    for (Forcer f : forcers) {
-      f.thread.start();
+    for (Thread t : threads) {
+      t.start();
     }
-    thread.start();
   }
 
   @Override
@@ -117,59 +122,77 @@ final class StorageThread implements StorageWriter, Runnable {
   public void close(boolean finish) {
     this.finish = finish;
     running = false;
-    LockSupport.unpark(thread); // if it has not parked yet, its next park returns at once
-    join(thread);
-    for (Forcer f : forcers) {
-      f.stop();
+    for (Thread t : threads) {
+      LockSupport.unpark(t); // if it has not parked yet, its next park returns at once
     }
-  }
-
-  private static void join(Thread t) {
-    if (t.isAlive() && t != Thread.currentThread()) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    for (Thread t : threads) {
+      if (t.isAlive() && t != Thread.currentThread()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }
 
-  @Override
-  public void run() {
+  private void run() {
     try {
       while (failure == null) {
-        Job job = queue.poll();
-        if (job == null) {
-          if (!running) {
+        Storage.Force force;
+        Group group;
+        turn.lock();
+        try {
+          Job first = nextJob();
+          if (first == null) {
             break;
           }
-          queue.await(0);
-          continue;
+          group = writeGroup(first);
+          force = group == null ? null : storage.startSync();
+        } finally {
+          turn.unlock();
         }
-        if (!running && !finish) {
-          return;
+        if (force != null) {
+          long start = System.nanoTime();
+          force.await();
+          observer.synced(System.nanoTime() - start);
+          forced(group);
         }
-        writeGroup(job);
       }
-      if (finish && failure == null) {
-        for (Forcer f : forcers) {
-          f.idle(); // the forces of what was written return first
+      turn.lock();
+      try {
+        // The last thread out makes a clean stop leave nothing it wrote only in memory.
+        if (++exited == threads.length && finish && unsynced && failure == null) {
+          storage.sync();
         }
-        if (unsynced && failure == null) {
-          storage.sync(); // a clean stop leaves nothing it wrote only in memory
-        }
+      } finally {
+        turn.unlock();
       }
     } catch (RuntimeException | Error e) {
       fail(e);
     }
   }
 
+  /** The next job, waiting for one; null once stopped (or failed) with nothing more to write. */
+  private Job nextJob() {
+    while (failure == null) {
+      Job job = queue.poll();
+      if (job != null) {
+        return running || finish ? job : null;
+      }
+      if (!running) {
+        return null;
+      }
+      queue.await(0);
+    }
+    return null;
+  }
+
   /**
-   * Make {@code first} and the writes queued after it; if any asks for a sync, start one and hand
-   * its force to a free forcing thread, waiting for one if all are busy (the writes queued
-   * meanwhile join the group).
+   * Make {@code first} and the writes queued after it; returns the group to force if any asked for
+   * a sync, else null (the writes are done once the groups before them are).
    */
-  private void writeGroup(Job first) {
+  private Group writeGroup(Job first) {
     long count = 0;
     boolean sync = false;
     Job job = first;
@@ -178,50 +201,25 @@ final class StorageThread implements StorageWriter, Runnable {
       sync |= job.sync();
       count++;
     } while (count < MAX_WRITES_PER_SYNC && (job = queue.poll()) != null);
-    Forcer forcer = null;
-    if (sync) {
-      forcer = freeForcer();
-      if (forcer == null) {
-        return; // a force failed meanwhile: nothing more is done
-      }
-      while (count < MAX_WRITES_PER_SYNC && (job = queue.poll()) != null) {
-        job.writes().accept(storage);
-        count++;
-      }
-    }
     written += count;
-    if (!sync) {
-      unsynced = true;
+    if (sync) {
+      unsynced = false;
+      Group group = new Group(written);
       synchronized (inFlight) {
-        Group last = inFlight.peekLast();
-        if (last != null) {
-          last.ticket = written; // done with the group before it, which is not done yet
-          return;
-        }
-        done = written;
+        inFlight.add(group);
       }
-      onDone.run();
-      return;
+      return group;
     }
-    Storage.Force force = storage.startSync();
-    unsynced = false;
-    Group group = new Group(written);
+    unsynced = true;
     synchronized (inFlight) {
-      inFlight.add(group);
-    }
-    forcer.hand(group, force);
-  }
-
-  /** A forcing thread with nothing to do, waiting for one if all are busy; null after a failure. */
-  private Forcer freeForcer() {
-    while (failure == null) {
-      for (Forcer f : forcers) {
-        if (f.free()) {
-          return f;
-        }
+      Group last = inFlight.peekLast();
+      if (last != null) {
+        last.ticket = written; // done with the group before it, which is not done yet
+        return null;
       }
-      queue.await(0); // a returning force wakes this thread (as a write does)
+      done = written;
     }
+    onDone.run();
     return null;
   }
 
@@ -237,80 +235,19 @@ final class StorageThread implements StorageWriter, Runnable {
         advanced = true;
       }
     }
-    queue.wake(); // a forcing thread is free
     if (advanced) {
       onDone.run();
     }
   }
 
   private void fail(Throwable e) {
-    if (failure == null) {
+    synchronized (inFlight) {
+      if (failure != null) {
+        return;
+      }
       failure = e;
-      onFailure.accept(e);
     }
-    queue.wake();
-  }
-
-  /** A thread that awaits one force at a time. */
-  private final class Forcer implements Runnable {
-    final Thread thread;
-    private final ParkingQueue<Runnable> work = new ParkingQueue<>();
-    private volatile boolean busy;
-    private volatile boolean stopped;
-
-    Forcer(String name) {
-      thread = new Thread(this, name);
-      thread.setDaemon(true);
-    }
-
-    boolean free() {
-      return !busy;
-    }
-
-    void hand(Group group, Storage.Force force) {
-      busy = true;
-      work.add(
-          () -> {
-            long start = System.nanoTime();
-            force.await();
-            observer.synced(System.nanoTime() - start);
-            busy = false;
-            forced(group);
-          });
-    }
-
-    /** Wait until the force handed last returned (or this thread stopped). */
-    void idle() {
-      while (busy && !stopped && failure == null) {
-        queue.await(1_000_000L);
-      }
-    }
-
-    void stop() {
-      stopped = true;
-      LockSupport.unpark(thread); // if it has not parked yet, its next park returns at once
-      join(thread);
-    }
-
-    @Override
-    public void run() {
-      while (true) {
-        Runnable r = work.poll();
-        if (r == null) {
-          if (stopped) {
-            return;
-          }
-          work.await(0);
-          continue;
-        }
-        try {
-          r.run();
-        } catch (RuntimeException | Error e) {
-          busy = false;
-          fail(e);
-          return;
-        }
-      }
-    }
+    onFailure.accept(e);
+    queue.wake(); // the thread waiting for writes sees the failure
   }
 }
