@@ -11,17 +11,19 @@ import java.util.function.Consumer;
 
 /**
  * A {@link StorageWriter} with threads of its own, for a storage whose {@link Storage#sync()} waits
- * for a disk: a group commit whose forces overlap.
+ * for a disk: a group commit whose forces may overlap. With one thread (the default {@link
+ * Storage#forcesInFlight()}), it writes a group, forces it, and takes the writes queued meanwhile
+ * as the next group.
  *
- * <p>{@link StorageWriter#FORCES_IN_FLIGHT} storage threads take turns. The one whose turn it is
- * takes every write queued so far (waiting for one if there is none), makes them in order and, if
- * any asked for a sync, starts one ({@link Storage#startSync()}); then it hands the turn on and
- * awaits that force itself, while the next thread takes the writes queued meanwhile and starts
- * their force. So a group is written, and its force started, as soon as a thread is free, not only
- * once the force before it returned: its votes wait about one force, not the rest of the previous
- * one and then their own. While every thread awaits a force, the writes queued meanwhile form the
- * next group. No hand-off lies between a group's write and its force: the thread that wrote it
- * forces it.
+ * <p>{@link Storage#forcesInFlight()} storage threads take turns. The one whose turn it is takes
+ * every write queued so far (waiting for one if there is none), makes them in order and, if any
+ * asked for a sync, starts one ({@link Storage#startSync()}); then it hands the turn on and awaits
+ * that force itself, while the next thread takes the writes queued meanwhile and starts their
+ * force. So a group is written, and its force started, as soon as a thread is free, not only once
+ * the force before it returned: its votes wait about one force, not the rest of the previous one
+ * and then their own. While every thread awaits a force, the writes queued meanwhile form the next
+ * group. No hand-off lies between a group's write and its force: the thread that wrote it forces
+ * it.
  *
  * <p>Each group is reported done (its ticket and every earlier one) the moment its force returns
  * and every earlier group is done, in ticket order whatever order the forces return in, and the
@@ -54,7 +56,7 @@ final class StorageThread implements StorageWriter {
   private final Runnable onDone;
   private final NodeObserver observer;
   private final Consumer<Throwable> onFailure;
-  private final Thread[] threads = new Thread[FORCES_IN_FLIGHT];
+  private final Thread[] threads;
   private final ParkingQueue<Job> queue = new ParkingQueue<>();
   // The turn to write: held while a thread waits for writes, makes them and starts their sync.
   private final ReentrantLock turn = new ReentrantLock();
@@ -85,6 +87,7 @@ final class StorageThread implements StorageWriter {
     this.observer = observer;
     this.onDone = onDone;
     this.onFailure = onFailure;
+    this.threads = new Thread[Math.max(1, storage.forcesInFlight())];
     for (int i = 0; i < threads.length; i++) {
       threads[i] = new Thread(this::run, "paxos-storage-" + nodeId + (i == 0 ? "" : "-" + i));
       threads[i].setDaemon(true);

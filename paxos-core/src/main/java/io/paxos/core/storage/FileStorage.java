@@ -439,6 +439,12 @@ public final class FileStorage implements Storage {
     return total;
   }
 
+  /** {@return {@link FileStorageOptions#forcesInFlight()}} */
+  @Override
+  public int forcesInFlight() {
+    return options.forcesInFlight();
+  }
+
   /** True: a sync forces the log file to disk. */
   @Override
   public boolean blockingSync() {

@@ -126,6 +126,16 @@ public interface Storage extends AutoCloseable {
     return Force.DONE;
   }
 
+  /**
+   * {@return how many forces of {@link #startSync()} the node's storage threads may run at once}
+   * With more than 1, the next group is written and its force started while earlier forces run;
+   * that halves the wait of a write behind a force, and costs a force (and a wake-up of the event
+   * loop) per group, so more forces and smaller groups. The default is 1.
+   */
+  default int forcesInFlight() {
+    return 1;
+  }
+
   /** The waiting half of a sync begun by {@link #startSync()}. */
   @FunctionalInterface
   interface Force {

@@ -32,10 +32,12 @@ class StorageThreadPipelineTest {
     final List<CountDownLatch> releases = new CopyOnWriteArrayList<>();
     final List<String> events = new CopyOnWriteArrayList<>();
     final AtomicInteger started = new AtomicInteger();
+    final int forces;
     volatile RuntimeException failWith;
 
-    HeldForces() {
+    HeldForces(int forces) {
       super(new InMemoryStorage());
+      this.forces = forces;
       for (int i = 0; i < 16; i++) {
         releases.add(new CountDownLatch(1));
       }
@@ -50,6 +52,11 @@ class StorageThreadPipelineTest {
     @Override
     public boolean blockingSync() {
       return true;
+    }
+
+    @Override
+    public int forcesInFlight() {
+      return forces;
     }
 
     @Override
@@ -81,7 +88,7 @@ class StorageThreadPipelineTest {
     public void close() {}
   }
 
-  private final HeldForces storage = new HeldForces();
+  private final HeldForces storage = new HeldForces(StorageWriter.FORCES_IN_FLIGHT);
   private final AtomicInteger wakeups = new AtomicInteger();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final StorageThread writer =
@@ -170,6 +177,42 @@ class StorageThreadPipelineTest {
     assertThat(storage.started.get())
         .as("the two queued batches shared one force")
         .isEqualTo(StorageWriter.FORCES_IN_FLIGHT + 1);
+  }
+
+  @Test
+  @DisplayName(
+      "with one force in flight (the default), the next group is written once the force before"
+          + " it returned, and takes every batch queued meanwhile")
+  void oneForceAtATime() {
+    HeldForces serial = new HeldForces(1);
+    StorageThread one =
+        new StorageThread(1, serial, wakeups::incrementAndGet, failure::set, new NodeObserver() {});
+    try {
+      one.start();
+      one.write(s -> s.saveRound(1), true);
+      await().atMost(Duration.ofSeconds(30)).until(() -> serial.started.get() == 1);
+      one.write(s -> s.saveRound(2), true);
+      long last = one.write(s -> s.saveRound(3), true);
+      assertThat(serial.started.get()).isEqualTo(1);
+      assertThat(serial.events).doesNotContain("write 2");
+
+      serial.release(0);
+      await().atMost(Duration.ofSeconds(30)).until(() -> serial.started.get() == 2);
+      serial.release(1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> one.done() == last);
+      assertThat(serial.events)
+          .containsExactly(
+              "write 1",
+              "force 0 started",
+              "force 0 returned",
+              "write 2",
+              "write 3",
+              "force 1 started",
+              "force 1 returned");
+    } finally {
+      serial.releases.forEach(CountDownLatch::countDown);
+      one.close(false);
+    }
   }
 
   @Test
