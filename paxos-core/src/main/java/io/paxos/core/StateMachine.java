@@ -19,7 +19,7 @@ import java.io.OutputStream;
  * <p><b>Failures.</b> A command the application rejects should best produce a result saying so (an
  * error code in the returned bytes). What an exception from {@link #apply} does is the node's
  * {@link io.paxos.core.config.ApplyFailurePolicy} ({@link
- * io.paxos.core.runtime.PaxosNode.Builder#applyFailures}):
+ * io.paxos.core.runtime.PaxosNodeBuilder#applyFailures}):
  *
  * <ul>
  *   <li>{@code STOP_NODE} (the default): the node stops, since the replica can no longer be trusted

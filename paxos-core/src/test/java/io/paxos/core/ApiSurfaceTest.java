@@ -25,7 +25,7 @@ class ApiSurfaceTest {
   private static final Path ROOT = Path.of("..");
   private static final String MARK = "Internal: not part of the API";
 
-  private static final Set<String> CORE_INTERNAL =
+  static final Set<String> CORE_INTERNAL =
       Set.of("io.paxos.core.protocol", "io.paxos.core.sim", "io.paxos.core.host");
   private static final Set<String> GRPC_INTERNAL = Set.of("io.paxos.grpc.proto");
 

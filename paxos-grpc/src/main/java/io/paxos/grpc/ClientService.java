@@ -8,7 +8,6 @@ import io.paxos.core.SlotResult;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
-import io.paxos.core.protocol.Ballot;
 import io.paxos.core.runtime.NodeStatus;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.grpc.proto.ClientFrame;
@@ -278,8 +277,8 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
           .setFailure(s.failure().orElse(""))
           .setLearnerOnly(s.learnerOnly());
       s.stateHash().ifPresent(h -> b.setStateHash(h.hash()).setStateHashSlot(h.appliedSlot()));
-      if (!s.ballot().equals(Ballot.ZERO)) {
-        b.setBallot(MessageCodec.ballot(s.ballot()));
+      if (!s.term().isNone()) {
+        b.setBallot(MessageCodec.ballot(s.term()));
       }
     } else {
       b.setFailure("node " + nodeId + " is starting");

@@ -6,6 +6,7 @@ import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.runtime.PaxosNode;
+import io.paxos.core.runtime.PaxosNodeBuilder;
 import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.Storage;
 import java.time.Duration;
@@ -82,7 +83,7 @@ public final class LocalCluster implements AutoCloseable {
       }
       GrpcTransport transport =
           GrpcTransport.builder().server(servers.get(id)).peers(addresses).seed(id).build();
-      PaxosNode.Builder n =
+      PaxosNodeBuilder n =
           PaxosNode.builder()
               .config(config)
               .nodeId(id)
@@ -206,7 +207,7 @@ public final class LocalCluster implements AutoCloseable {
     private Duration commandTimeout = Duration.ofSeconds(10);
     private IntFunction<Optional<TlsConfig>> tls = id -> Optional.empty();
     private Consumer<PaxosServer.Builder> serverSettings = b -> {};
-    private Consumer<PaxosNode.Builder> nodeSettings = b -> {};
+    private Consumer<PaxosNodeBuilder> nodeSettings = b -> {};
     private Set<Integer> absent = Set.of();
     private io.paxos.core.config.WatchOptions watchHistory =
         io.paxos.core.config.WatchOptions.disabled();
@@ -282,7 +283,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Sets every node's watch history ({@code PaxosNode.Builder.watchHistory}); none by default.
+     * Sets every node's watch history ({@code PaxosNodeBuilder.watchHistory}); none by default.
      *
      * @param options the history bounds; not null
      * @return this builder
@@ -320,7 +321,7 @@ public final class LocalCluster implements AutoCloseable {
      * @param settings changes a member's node builder
      * @return this builder
      */
-    public Builder nodeSettings(Consumer<PaxosNode.Builder> settings) {
+    public Builder nodeSettings(Consumer<PaxosNodeBuilder> settings) {
       this.nodeSettings = Objects.requireNonNull(settings, "settings");
       return this;
     }

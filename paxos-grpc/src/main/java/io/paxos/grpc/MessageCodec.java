@@ -2,10 +2,12 @@ package io.paxos.grpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.paxos.core.Term;
 import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.MembershipCodec;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.PeerMessage;
@@ -152,6 +154,16 @@ public final class MessageCodec {
     return io.paxos.grpc.proto.Ballot.newBuilder()
         .setRound(b.round())
         .setNodeId(b.nodeId())
+        .setEpoch(b.epoch())
+        .build();
+  }
+
+  /** A node's reported term, as the status reply carries it: the ballot's wire form. */
+  static io.paxos.grpc.proto.Ballot ballot(Term t) {
+    return io.paxos.grpc.proto.Ballot.newBuilder()
+        .setRound(t.round())
+        .setNodeId(t.proposerId())
+        .setEpoch(t.epoch())
         .build();
   }
 
@@ -159,7 +171,7 @@ public final class MessageCodec {
     if (!present) {
       throw new WireFormatException("the " + field + " ballot is missing");
     }
-    return new Ballot(b.getRound(), b.getNodeId());
+    return new Ballot(b.getEpoch(), b.getRound(), b.getNodeId());
   }
 
   static io.paxos.grpc.proto.Command command(Command c) {
@@ -199,6 +211,9 @@ public final class MessageCodec {
 
   static io.paxos.grpc.proto.Value value(Value v) {
     io.paxos.grpc.proto.Value.Builder b = io.paxos.grpc.proto.Value.newBuilder();
+    if (v instanceof Value.Reconfigure r) {
+      return b.setMembership(ByteString.copyFrom(MembershipCodec.encode(r))).build();
+    }
     for (Command c : v.commands()) {
       b.addCommands(command(c));
     }
@@ -206,6 +221,12 @@ public final class MessageCodec {
   }
 
   static Value value(io.paxos.grpc.proto.Value v) {
+    if (!v.getMembership().isEmpty()) {
+      if (v.getCommandsCount() > 0) {
+        throw new WireFormatException("a value carries both commands and a membership");
+      }
+      return MembershipCodec.decode(v.getMembership().toByteArray());
+    }
     return v.getCommandsCount() == 0
         ? Value.NOOP
         : new Value.Batch(commandsFrom(v.getCommandsList()));

@@ -4,6 +4,7 @@ import io.paxos.core.StateMachine;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.Role;
 import io.paxos.core.runtime.PaxosNode;
+import io.paxos.core.runtime.PaxosNodeBuilder;
 import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.transport.Transport;
@@ -63,7 +64,7 @@ public final class NodeServer implements AutoCloseable {
   public static NodeServer start(
       NodeSettings settings,
       Supplier<? extends StateMachine> stateMachines,
-      Consumer<PaxosNode.Builder> customize) {
+      Consumer<PaxosNodeBuilder> customize) {
     return start(settings, stateMachines, customize, UnaryOperator.identity());
   }
 
@@ -81,7 +82,7 @@ public final class NodeServer implements AutoCloseable {
   public static NodeServer start(
       NodeSettings settings,
       Supplier<? extends StateMachine> stateMachines,
-      Consumer<PaxosNode.Builder> customize,
+      Consumer<PaxosNodeBuilder> customize,
       UnaryOperator<Transport> transports) {
     Objects.requireNonNull(stateMachines, "stateMachines");
     Objects.requireNonNull(customize, "customize");
@@ -105,7 +106,7 @@ public final class NodeServer implements AutoCloseable {
     try {
       GrpcTransport transport =
           GrpcTransport.builder().server(server).peers(settings.addresses()).build();
-      PaxosNode.Builder node =
+      PaxosNodeBuilder node =
           PaxosNode.builder()
               .config(settings.config())
               .nodeId(settings.nodeId())

@@ -279,7 +279,7 @@ public record NodeSettings(
    * {@return these settings as the first start of a new cluster's member ({@code true}) or not}
    *
    * @param bootstrapNew true only on the first start of a new cluster's members (see {@code
-   *     PaxosNode.Builder.bootstrap})
+   *     PaxosNodeBuilder.bootstrap})
    */
   public NodeSettings withBootstrapNew(boolean bootstrapNew) {
     return new NodeSettings(

@@ -124,6 +124,35 @@ class MessageCodecTest {
 
   @Test
   @DisplayName(
+      "a ballot's membership epoch crosses the wire; an epoch of 2^31 or more (a negative int) is"
+          + " refused as invalid, never thrown as anything else")
+  void epochsCrossTheWireAndNegativeOnesAreRefused() throws InvalidProtocolBufferException {
+    io.paxos.core.protocol.Ballot ballot = new io.paxos.core.protocol.Ballot(3, 9, 1);
+    Message.Prepare prepare = new Message.Prepare(1, ballot, 4);
+    Envelope wire = Envelope.parseFrom(MessageCodec.encode(prepare).toByteArray());
+    assertThat(MessageCodec.decode(wire, 1)).isEqualTo(prepare);
+    assertThat(wire.getPrepare().getBallot().getEpoch()).isEqualTo(3);
+    // Epoch 0 is the proto default: such ballots encode exactly as before epochs existed.
+    Envelope epoch0 =
+        MessageCodec.encode(new Message.Prepare(1, new io.paxos.core.protocol.Ballot(9, 1), 4));
+    assertThat(epoch0.getPrepare().getBallot().getAllFields()).hasSize(2);
+
+    for (int epoch : new int[] {-1, Integer.MIN_VALUE}) {
+      Envelope hostile =
+          Envelope.newBuilder()
+              .setPrepare(
+                  Prepare.newBuilder()
+                      .setBallot(Ballot.newBuilder().setRound(1).setNodeId(1).setEpoch(epoch))
+                      .setFromSlot(1))
+              .build();
+      assertThatThrownBy(() -> MessageCodec.decode(hostile, 1))
+          .isInstanceOf(WireFormatException.class)
+          .hasMessageContaining("negative");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "an envelope without a message, a missing ballot or value, or an unknown enum is refused")
   void invalidEnvelopesAreRefused() {
     Ballot negative = Ballot.newBuilder().setRound(-5).setNodeId(1).build();

@@ -30,6 +30,16 @@ final class MessageSamples {
     Value batch = new Value.Batch(List.of(command, session, empty));
     AcceptedEntry entry = new AcceptedEntry(5, new Ballot(6, 2), batch);
     AcceptedEntry noop = new AcceptedEntry(9, new Ballot(3, 3), Value.NOOP);
+    Value change =
+        new Value.Reconfigure(
+            2,
+            io.paxos.core.config.ClusterConfig.withMajorities(
+                "sample",
+                List.of(
+                    io.paxos.core.config.Member.allRoles(1).withPriority(5),
+                    io.paxos.core.config.Member.allRoles(2),
+                    io.paxos.core.config.Member.of(4, io.paxos.core.config.Role.ACCEPTOR))));
+    AcceptedEntry epochEntry = new AcceptedEntry(11, new Ballot(1, 4, 2), change);
     return List.<PeerMessage>of(
         new Message.Prepare(from, ballot, 5),
         new Message.Prepare(from, Ballot.ZERO, 0),
@@ -37,6 +47,8 @@ final class MessageSamples {
         new Message.Promise(from, high, 1, List.of()),
         new Message.Accept(from, ballot, 10, List.of(batch, Value.NOOP), 9),
         new Message.Accept(from, ballot, 1, List.of(), 0),
+        new Message.Accept(from, new Ballot(1, 7, from), 11, List.of(change), 10),
+        new Message.Promise(from, new Ballot(2, 1, from), 11, List.of(epochEntry)),
         new Message.Accepted(from, ballot, 10, 2),
         new Message.Nack(from, ballot, high),
         new Message.Commit(from, ballot, 12),

@@ -1,6 +1,6 @@
 package io.paxos.core.observe;
 
-import io.paxos.core.protocol.Ballot;
+import io.paxos.core.Term;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * command: the counting events are not logged. Every node has one (logger {@code
  * io.paxos.core.observe.LoggingObserver}); to silence it, set that logger's level above INFO.
  *
- * <p>Ballots print as {@code round.node}, e.g. {@code 4.2} is round 4 of node 2.
+ * <p>Terms (ballots) print as {@code round.node} ({@link Term#toString()}), e.g. {@code 4.2} is
+ * round 4 of node 2.
  *
  * <p>Messages refused for being out of bounds are logged as WARN lines, at most one per sending
  * peer every 10 seconds ({@link RateLimitedLog}), so that a peer that floods them cannot flood the
@@ -34,15 +35,6 @@ public final class LoggingObserver implements NodeObserver {
    */
   public LoggingObserver(int nodeId) {
     this.nodeId = nodeId;
-  }
-
-  /**
-   * {@return {@code ballot} as {@code round.node}, as operators read it}
-   *
-   * @param ballot the ballot
-   */
-  public static String format(Ballot ballot) {
-    return ballot.round() + "." + ballot.nodeId();
   }
 
   @Override
@@ -67,30 +59,30 @@ public final class LoggingObserver implements NodeObserver {
   }
 
   @Override
-  public void becameLeader(Ballot ballot) {
-    log.info("node {} became leader with ballot {}", nodeId, format(ballot));
+  public void becameLeader(Term term) {
+    log.info("node {} became leader with ballot {}", nodeId, term);
   }
 
   @Override
-  public void lostLeadership(Ballot ballot, LeadershipLoss why, Ballot higher) {
+  public void lostLeadership(Term term, LeadershipLoss why, Term higher) {
     if (why == LeadershipLoss.HIGHER_BALLOT) {
       log.info(
           "node {} lost leadership (ballot {}): node {} has the higher ballot {}",
           nodeId,
-          format(ballot),
-          higher.nodeId(),
-          format(higher));
+          term,
+          higher.proposerId(),
+          higher);
     } else if (why == LeadershipLoss.HANDED_OVER) {
       log.info(
           "node {} handed leadership (ballot {}) over to a caught-up proposer of higher priority",
           nodeId,
-          format(ballot));
+          term);
     } else {
       log.info(
           "node {} lost leadership (ballot {}): no quorum of acceptors answered within the"
               + " election timeout",
           nodeId,
-          format(ballot));
+          term);
     }
   }
 
@@ -142,13 +134,13 @@ public final class LoggingObserver implements NodeObserver {
   }
 
   @Override
-  public void campaignsStopped(Ballot highest, long maxRound) {
+  public void campaignsStopped(Term highest, long maxRound) {
     log.error(
         "node {} stops campaigning for leadership: the highest ballot it knows, {}, leaves no round"
             + " up to the maximum {} above it (a forged message, or a promise persisted by a build"
             + " without message bounds). It still follows a leader; see docs/bounds.md to recover",
         nodeId,
-        format(highest),
+        highest,
         maxRound);
   }
 }

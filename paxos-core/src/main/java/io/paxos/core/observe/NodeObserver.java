@@ -1,12 +1,12 @@
 package io.paxos.core.observe;
 
-import io.paxos.core.protocol.Ballot;
+import io.paxos.core.Term;
 import io.paxos.core.transport.PeerObserver;
 
 /**
  * What a running node reports as it happens, for logs and metrics. Every method does nothing by
  * default: implement those you need. Set one on {@link
- * io.paxos.core.runtime.PaxosNode.Builder#observer}; every node also has a {@link LoggingObserver}.
+ * io.paxos.core.runtime.PaxosNodeBuilder#observer}; every node also has a {@link LoggingObserver}.
  *
  * <p>It is the node's listener for events an application acts on, too: leadership ({@link
  * #becameLeader}, {@link #lostLeadership}, {@link #leaderChanged}), failures ({@link #nodeFailed},
@@ -98,21 +98,21 @@ public interface NodeObserver extends PeerObserver {
   default void synced(long nanos) {}
 
   /**
-   * This node leads with {@code ballot}.
+   * This node leads in {@code term}.
    *
-   * @param ballot the ballot a quorum promised
+   * @param term the term (ballot) a quorum of acceptors promised
    */
-  default void becameLeader(Ballot ballot) {}
+  default void becameLeader(Term term) {}
 
   /**
-   * This node stopped leading with {@code ballot} because of {@code why}; {@code higher} is the
-   * ballot that beat it ({@link Ballot#ZERO} when the quorum was lost).
+   * This node stopped leading in {@code term} because of {@code why}; {@code higher} is the term
+   * that beat it ({@link Term#NONE} when the quorum was lost or leadership was handed over).
    *
-   * @param ballot the ballot it led with
+   * @param term the term it led in
    * @param why why it stopped
-   * @param higher the ballot that beat it, or {@link Ballot#ZERO}
+   * @param higher the term that beat it, or {@link Term#NONE}
    */
-  default void lostLeadership(Ballot ballot, LeadershipLoss why, Ballot higher) {}
+  default void lostLeadership(Term term, LeadershipLoss why, Term higher) {}
 
   /**
    * This node now believes {@code leaderId} leads (another node than it believed before).
@@ -167,11 +167,11 @@ public interface NodeObserver extends PeerObserver {
   default void messageRefused(int from, String why) {}
 
   /**
-   * This node's proposer stopped campaigning for good: the highest ballot it knows of, {@code
+   * This node's proposer stopped campaigning for good: the highest term it knows of, {@code
    * highest}, leaves no round up to {@code maxRound} above it. Called once.
    *
-   * @param highest the highest ballot it knows of
-   * @param maxRound the highest round a ballot may have
+   * @param highest the highest term it knows of
+   * @param maxRound the highest round a term may have (2^62)
    */
-  default void campaignsStopped(Ballot highest, long maxRound) {}
+  default void campaignsStopped(Term highest, long maxRound) {}
 }

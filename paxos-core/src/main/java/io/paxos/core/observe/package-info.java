@@ -4,6 +4,6 @@
  * values an observer reads when it wants them. {@link io.paxos.core.observe.LoggingObserver} turns
  * the events an operator needs into one INFO line each; every node has it. Bind the rest to a
  * metrics library in an observer of your own and set it on {@link
- * io.paxos.core.runtime.PaxosNode.Builder#observer}.
+ * io.paxos.core.runtime.PaxosNodeBuilder#observer}.
  */
 package io.paxos.core.observe;

@@ -65,4 +65,12 @@ public interface Acceptor {
 
   /** A leader's heartbeat: acknowledge it if no higher ballot was promised, or refuse. */
   void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out);
+
+  /**
+   * The node moved to {@code membership} (docs/membership.md): refuse ballots of earlier epochs,
+   * and send votes to and take snapshot announcements from its learners. Ballot order alone keeps
+   * an acceptor safe (R5); refusing the ended epochs also stops a proposer that fell behind from
+   * leading a zombie epoch with this acceptor's help, and tells it, through the Nack, to catch up.
+   */
+  void adoptMembership(Membership membership);
 }

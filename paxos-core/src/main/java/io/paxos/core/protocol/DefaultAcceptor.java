@@ -40,14 +40,17 @@ import java.util.Optional;
  */
 public final class DefaultAcceptor implements Acceptor {
   private final int id;
-  private final int[] learners;
+  private int[] learners;
   private final ProtocolOptions options;
   // Null on a node that hosts a learner: its own snapshots compact this acceptor.
-  private final LearnerSnapshots learnerSnapshots;
+  private LearnerSnapshots learnerSnapshots;
   private final SlotRing<AcceptedEntry> accepted;
   private long highestAccepted;
   private long compactedThrough;
   private Ballot promised;
+  // The epoch of the node's membership: ballots of earlier epochs are refused, as if promised
+  // away, and the Nack names the epoch, which tells their proposer it fell behind.
+  private int epochFloor;
   private long leaderHeardAt = Long.MIN_VALUE;
   private final LeasePromise lease;
 
@@ -66,6 +69,21 @@ public final class DefaultAcceptor implements Acceptor {
       accepted.put(e.slot(), e);
       highestAccepted = Math.max(highestAccepted, e.slot());
     }
+  }
+
+  /** What a ballot must reach to be taken: the promise, and the first ballot of the epoch. */
+  private Ballot bar() {
+    return epochFloor == 0 ? promised : Ballot.max(promised, new Ballot(epochFloor, 0, 0));
+  }
+
+  @Override
+  public void adoptMembership(Membership membership) {
+    epochFloor = Math.max(epochFloor, membership.epoch());
+    ClusterConfig config = membership.config();
+    learners = config.idsWith(Role.LEARNER);
+    boolean withLearner = config.member(id).map(m -> m.has(Role.LEARNER)).orElse(false);
+    // The new learners announce their snapshots again; compaction only ever moves forward.
+    learnerSnapshots = withLearner ? null : new LearnerSnapshots(learners);
   }
 
   @Override
@@ -128,8 +146,8 @@ public final class DefaultAcceptor implements Acceptor {
         ballot.isAbove(promised)
             && ballot.nodeId() != promised.nodeId()
             && (heard || lease.holds(now));
-    if (!ballot.isAtLeast(promised) || loyal) {
-      out.send(prepare.from(), new Message.Nack(id, ballot, promised));
+    if (!ballot.isAtLeast(bar()) || loyal) {
+      out.send(prepare.from(), new Message.Nack(id, ballot, bar()));
       return;
     }
     if (ballot.isAbove(promised)) {
@@ -159,8 +177,8 @@ public final class DefaultAcceptor implements Acceptor {
   @Override
   public void onAccept(Message.Accept accept, long now, Outbox out) {
     Ballot ballot = accept.ballot();
-    if (!ballot.isAtLeast(promised)) {
-      out.send(accept.from(), new Message.Nack(id, ballot, promised));
+    if (!ballot.isAtLeast(bar())) {
+      out.send(accept.from(), new Message.Nack(id, ballot, bar()));
       return;
     }
     if (ballot.isAbove(promised)) {
@@ -193,8 +211,8 @@ public final class DefaultAcceptor implements Acceptor {
 
   @Override
   public void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out) {
-    if (!heartbeat.ballot().isAtLeast(promised)) {
-      out.send(heartbeat.from(), new Message.Nack(id, heartbeat.ballot(), promised));
+    if (!heartbeat.ballot().isAtLeast(bar())) {
+      out.send(heartbeat.from(), new Message.Nack(id, heartbeat.ballot(), bar()));
       return;
     }
     if (heartbeat.ballot().isAbove(promised)) {

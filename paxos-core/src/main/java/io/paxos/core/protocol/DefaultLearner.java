@@ -31,11 +31,14 @@ public final class DefaultLearner implements Learner {
   }
 
   private final int id;
-  private final ClusterConfig config;
   private final ProtocolOptions options;
-  private final int[] peers;
-  private final int[] acceptors;
-  private final int readQuorum;
+  // The membership of the slots from nextSlot, and what it gives this learner: peers to catch up
+  // from, acceptors to query and count votes of (docs/membership.md, R3 and R4).
+  private Membership membership;
+  private ClusterConfig config;
+  private int[] peers;
+  private int[] acceptors;
+  private int readQuorum;
   private final IntSupplier leaderHint;
   private final SlotRing<SlotState> slots;
   private final SlotRing<Value> chosen;
@@ -66,17 +69,56 @@ public final class DefaultLearner implements Learner {
       long firstSlot,
       IntSupplier leaderHint) {
     this.id = id;
-    this.config = config;
     this.options = options;
     this.leaderHint = leaderHint;
-    this.peers = Arrays.stream(config.idsWith(Role.LEARNER)).filter(n -> n != id).toArray();
-    this.acceptors = config.idsWith(Role.ACCEPTOR);
-    this.readQuorum = acceptors.length - config.phase2Quorum() + 1;
+    use(Membership.initial(config));
     this.nextSlot = firstSlot;
     this.chosenBelow = firstSlot;
     this.slots = new SlotRing<>(firstSlot, 1024);
     this.chosen = new SlotRing<>(firstSlot, 1024);
     this.retained = new SlotRing<>(firstSlot, 1024);
+  }
+
+  private void use(Membership next) {
+    membership = next;
+    config = next.config();
+    peers = Arrays.stream(config.idsWith(Role.LEARNER)).filter(n -> n != id).toArray();
+    acceptors = config.idsWith(Role.ACCEPTOR);
+    readQuorum = acceptors.length - config.phase2Quorum() + 1;
+  }
+
+  @Override
+  public Membership membership() {
+    return membership;
+  }
+
+  @Override
+  public void adoptMembership(Membership next) {
+    if (next.epoch() > membership.epoch()) {
+      use(next);
+      forgetUndelivered();
+    }
+  }
+
+  /**
+   * Forget all this learner learned of the slots it has not delivered: some of it may have come
+   * from an epoch that has ended, and be void past that epoch's last slot (docs/membership.md, R3).
+   * Commit points included: what was right is learned again in the new epoch.
+   */
+  private void forgetUndelivered() {
+    slots.reset(nextSlot);
+    chosen.reset(nextSlot);
+    chosenBelow = nextSlot;
+    if (commitBallot.epoch() < membership.epoch()) {
+      commitBallot = Ballot.ZERO;
+      commitBallotSlot = 0;
+    }
+    queryBest = null;
+  }
+
+  /** Whether {@code ballot} is of an epoch that has ended here: what it says is ignored (R4). */
+  private boolean ended(Ballot ballot) {
+    return ballot.epoch() < membership.epoch();
   }
 
   @Override
@@ -92,6 +134,9 @@ public final class DefaultLearner implements Learner {
   @Override
   public void onAccept(Message.Accept accept, long now, Outbox out) {
     Ballot ballot = accept.ballot();
+    if (ended(ballot)) {
+      return;
+    }
     long slot = accept.firstSlot();
     for (Value value : accept.values()) {
       if (slot >= nextSlot && chosen.get(slot) == null) {
@@ -113,7 +158,8 @@ public final class DefaultLearner implements Learner {
   @Override
   public void onAccepted(Message.Accepted accepted, long now, Outbox out) {
     int index = config.acceptorIndex(accepted.from());
-    if (index < 0) {
+    // Votes count only against the configuration of their own epoch, which is this learner's.
+    if (index < 0 || accepted.ballot().epoch() != membership.epoch()) {
       return;
     }
     Ballot ballot = accepted.ballot();
@@ -142,6 +188,9 @@ public final class DefaultLearner implements Learner {
 
   @Override
   public void onCommit(Ballot ballot, long commitSlot, long now, Outbox out) {
+    if (ended(ballot)) {
+      return;
+    }
     chosenBelow = Math.max(chosenBelow, commitSlot);
     if (ballot.isAbove(commitBallot)) {
       commitBallot = ballot;
@@ -242,7 +291,7 @@ public final class DefaultLearner implements Learner {
       queryBest = Arrays.copyOf(queryBest, (int) (queryTo - queryFrom));
     }
     for (AcceptedEntry e : report.accepted()) {
-      if (e.slot() >= queryFrom && e.slot() < queryTo) {
+      if (e.slot() >= queryFrom && e.slot() < queryTo && !ended(e.ballot())) {
         int i = (int) (e.slot() - queryFrom);
         if (queryBest[i] == null || e.ballot().isAbove(queryBest[i].ballot())) {
           queryBest[i] = e;
@@ -325,7 +374,15 @@ public final class DefaultLearner implements Learner {
       out.deliver(nextSlot, value);
       // Kept until a snapshot covers it: one array, not a list of commands.
       retained.put(nextSlot, value.packed());
+      Optional<Membership> next = membership.after(nextSlot, value);
       nextSlot++;
+      if (next.isPresent()) {
+        // The epoch ended at the slot just delivered: what this learner holds of later slots may
+        // be void. Stop, and learn them again in the new epoch.
+        use(next.get());
+        forgetUndelivered();
+        break;
+      }
     }
     if (nextSlot != before) {
       lastProgressAt = now;

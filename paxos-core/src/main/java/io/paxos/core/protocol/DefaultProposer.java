@@ -2,15 +2,12 @@ package io.paxos.core.protocol;
 
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
-import io.paxos.core.config.Role;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -78,27 +75,26 @@ public final class DefaultProposer implements Proposer {
     }
   }
 
-  private record PendingRead(int origin, long readId, long readIndex, long sequence) {}
-
   private final int id;
-  private final ClusterConfig config;
   private final ProtocolOptions options;
   private final RandomGenerator random;
-  private final int[] acceptors;
-  private final int[] learners;
-  private final int[] acceptTargets;
-  private final int[] everyone;
-  private final int maxQueued;
+  // Whom this proposer talks to in its membership's epoch (docs/membership.md).
+  private EpochMembers members;
+  // The change of membership proposed here and not yet in a slot, the slot of the change in
+  // flight (NONE if none: R1, nothing is proposed after it), and the membership it started once
+  // chosen.
+  private Value.Reconfigure pendingChange;
+  private long changeSlot = NONE;
+  private Membership ended;
   // The most bytes of values one Accept carries, and of commands one batch holds.
   private final long valueBudget;
   // The most bytes of values in slots proposed and not yet chosen: a pipeline bounded by bytes as
   // well as by slots keeps a burst of large commands from queueing heartbeats behind it for
   // longer than an election timeout.
   private final long inFlightBudget;
-  // Leader priority: this proposer's own, and the extra wait before it campaigns (0 without
-  // priorities, so that runs without them draw and wait exactly as before).
-  private final int priority;
-  private final long priorityDelay;
+  // Leader priority: the wait before campaigning, the claims and the hand-over.
+  private PriorityHandOver priority;
+  private static final long NONE = Long.MIN_VALUE;
 
   private State state = State.FOLLOWER;
   private Ballot ballot = Ballot.ZERO;
@@ -114,13 +110,7 @@ public final class DefaultProposer implements Proposer {
   private long knownChosen = 1;
 
   // Candidate.
-  private long prepareFrom;
-  private long promisedBy;
-  private long promisedFrom;
-  // Per acceptor, every slot from prepareFrom below this is reported in its promise (a promise too
-  // large for one message comes in parts, each asked for by a Prepare from where the last ended).
-  private final long[] reportedBelow;
-  private final TreeMap<Long, AcceptedEntry> reported = new TreeMap<>();
+  private PromiseTally promises;
 
   // Leader.
   private long leaderSince;
@@ -130,28 +120,15 @@ public final class DefaultProposer implements Proposer {
   private long commitSent;
   private final SlotRing<InFlight> inFlight = new SlotRing<>(1, 1024);
   private final SlotRing<Value> committed = new SlotRing<>(1, 1024);
-  private final ArrayDeque<Command> queue = new ArrayDeque<>();
-  private long queuedBytes;
+  private final ProposalQueue queue;
   private long inFlightBytes;
   private final CommandIntake intake;
   private long lastHeartbeatAt;
   private long heartbeatSequence;
-  private final long[] ackedSequence;
-  private final long[] lastContact;
-  private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
-  private boolean readRoundWanted;
+  private long[] ackedSequence;
+  private long[] lastContact;
+  private final LeaderReads reads;
   private final LeaderLease lease;
-  // Lease reads that arrived in this turn, and in earlier ones: only the latter are answered from
-  // the lease, at a clock reading taken after they arrived (see ProtocolNode#read).
-  private final ArrayDeque<PendingRead> leaseReadsArrived = new ArrayDeque<>();
-  private final ArrayDeque<PendingRead> leaseReadsDue = new ArrayDeque<>();
-
-  // A leader handing leadership over to a proposer of higher priority: since when it proposes no
-  // new slot (NONE if it is not handing over), and before when it may start again after giving up.
-  private static final long NONE = Long.MIN_VALUE;
-  private long handingOverSince = NONE;
-  private long handOverRetryAt = NONE;
-  private boolean handedOver;
 
   // Slots whose commands' outcome this proposer lost when it stepped down.
   private final UnresolvedSlots unresolved;
@@ -163,38 +140,28 @@ public final class DefaultProposer implements Proposer {
       RandomGenerator random,
       DurableState state) {
     this.id = id;
-    this.config = config;
     this.options = options;
     this.random = random;
-    this.acceptors = config.idsWith(Role.ACCEPTOR);
-    this.learners = config.idsWith(Role.LEARNER);
-    this.everyone = config.ids();
-    this.acceptTargets =
-        Arrays.stream(everyone)
-            .filter(n -> config.member(n).orElseThrow().has(Role.ACCEPTOR) || contains(learners, n))
-            .toArray();
+    use(Membership.initial(config));
     this.maxRound = state.maxRound();
-    this.ackedSequence = new long[acceptors.length];
-    this.lastContact = new long[acceptors.length];
-    this.reportedBelow = new long[acceptors.length];
     this.valueBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
     this.inFlightBudget = IN_FLIGHT_MESSAGES * valueBudget;
-    this.maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
+    int maxQueued = Math.max(65_536, options.maxBatchCommands() * 16);
     this.intake = new CommandIntake(id, state.maxRound(), maxQueued);
+    this.queue = new ProposalQueue(options, maxQueued, valueBudget);
     this.unresolved = new UnresolvedSlots(Math.max(1024, options.window() * 4));
     this.knownChosen = state.nextChosenSlot();
     this.lease = new LeaderLease(options.leaseHoldMs());
-    this.priority = config.priority(id);
-    this.priorityDelay = config.priorityRank(id) * options.electionTimeoutMaxMs();
+    this.reads = new LeaderReads(id);
   }
 
-  private static boolean contains(int[] ids, int id) {
-    for (int i : ids) {
-      if (i == id) {
-        return true;
-      }
-    }
-    return false;
+  /** Take the members of {@code membership}: its acceptors, learners, quorums and priorities. */
+  private void use(Membership membership) {
+    members = EpochMembers.of(id, membership);
+    ackedSequence = new long[members.acceptors().length];
+    lastContact = new long[members.acceptors().length];
+    promises = new PromiseTally(members.config(), members.acceptors().length);
+    priority = new PriorityHandOver(id, members.config(), options);
   }
 
   @Override
@@ -229,7 +196,7 @@ public final class DefaultProposer implements Proposer {
     }
     if (state == State.LEADER) {
       leaderTick(now, out);
-    } else if (now >= electionDeadline && !campaignsStopped) {
+    } else if (now >= electionDeadline && !campaignsStopped && members.proposes()) {
       startPhase1(now, out);
     }
     requestUnresolved(now, out);
@@ -240,17 +207,13 @@ public final class DefaultProposer implements Proposer {
    * slots once they are known chosen.
    */
   private void requestUnresolved(long now, Outbox out) {
-    if (!contains(learners, id)) {
-      unresolved.requestChosen(id, learners, knownChosen, now, options, out);
+    if (!members.hasLearner(id)) {
+      unresolved.requestChosen(id, members.learners(), knownChosen, now, options, out);
     }
   }
 
   private void leaderTick(long now, Outbox out) {
-    if (handingOverSince != NONE && now - handingOverSince >= options.electionTimeoutMinMs()) {
-      // The claimant did not catch up in time: lead on, and wait before pausing proposals again.
-      handingOverSince = NONE;
-      handOverRetryAt = now + options.electionTimeoutMaxMs();
-    }
+    priority.onLeaderTick(now);
     if (now - lastHeartbeatAt >= options.heartbeatIntervalMs()) {
       sendHeartbeat(now, out);
     }
@@ -261,7 +224,7 @@ public final class DefaultProposer implements Proposer {
           reachable++;
         }
       }
-      if (reachable < config.phase2Quorum()) {
+      if (reachable < members.config().phase2Quorum()) {
         stepDown(Ballot.ZERO, now, out);
         return;
       }
@@ -292,11 +255,11 @@ public final class DefaultProposer implements Proposer {
   }
 
   private int[] targetsMissing(long missingVotes) {
-    int[] targets = new int[acceptors.length];
+    int[] targets = new int[members.acceptors().length];
     int n = 0;
-    for (int i = 0; i < acceptors.length; i++) {
+    for (int i = 0; i < members.acceptors().length; i++) {
       if ((missingVotes & (1L << i)) != 0) {
-        targets[n++] = acceptors[i];
+        targets[n++] = members.acceptors()[i];
       }
     }
     return Arrays.copyOf(targets, n);
@@ -308,7 +271,7 @@ public final class DefaultProposer implements Proposer {
 
   private void sendHeartbeat(long now, Outbox out) {
     heartbeatSequence++;
-    out.send(everyone, new Message.Heartbeat(id, ballot, commitIndex, heartbeatSequence));
+    out.send(members.everyone(), new Message.Heartbeat(id, ballot, commitIndex, heartbeatSequence));
     lease.sent(heartbeatSequence, now);
     lastHeartbeatAt = now;
     commitSent = Math.max(commitSent, commitIndex);
@@ -316,7 +279,7 @@ public final class DefaultProposer implements Proposer {
 
   /** The election timeout from now: random, plus the wait of this proposer's priority. */
   private long electionTimeout() {
-    return randomTimeout() + priorityDelay;
+    return randomTimeout() + priority.campaignDelay();
   }
 
   private long randomTimeout() {
@@ -333,19 +296,21 @@ public final class DefaultProposer implements Proposer {
       electionDeadline = Long.MAX_VALUE;
       return;
     }
+    if (highestSeen.epoch() > members.epoch()) {
+      // A later membership exists: this proposer's epoch has ended, so its ballots would be
+      // refused. Wait to learn the new membership (docs/membership.md).
+      electionDeadline = now + electionTimeout();
+      return;
+    }
     long round = highest + 1;
     maxRound = round;
     out.persistRound(round);
-    ballot = new Ballot(round, id);
+    ballot = new Ballot(members.epoch(), round, id);
     state = State.CANDIDATE;
-    handedOver = false;
+    priority.onCampaign();
     leaderHint = 0;
-    promisedBy = 0;
-    promisedFrom = 0;
-    reported.clear();
-    prepareFrom = knownChosen;
-    Arrays.fill(reportedBelow, prepareFrom);
-    out.send(acceptors, new Message.Prepare(id, ballot, prepareFrom));
+    promises.start(Math.max(knownChosen, members.membership().firstSlot()));
+    out.send(members.acceptors(), new Message.Prepare(id, ballot, promises.prepareFrom()));
     electionDeadline = now + electionTimeout();
   }
 
@@ -354,38 +319,7 @@ public final class DefaultProposer implements Proposer {
     if (state != State.CANDIDATE || !promise.ballot().equals(ballot)) {
       return;
     }
-    int index = config.acceptorIndex(promise.from());
-    if (index < 0 || (promisedBy & (1L << index)) != 0) {
-      return;
-    }
-    // An acceptor that compacted slots reports from a later slot than asked: those below are
-    // chosen. Every part answers a Prepare from reportedBelow (or earlier, a duplicate), so a part
-    // starting above it was cut by compaction; one starting at it only continues the report.
-    if (promise.fromSlot() > reportedBelow[index]) {
-      promisedFrom = Math.max(promisedFrom, promise.fromSlot());
-    }
-    for (AcceptedEntry e : promise.accepted()) {
-      if (e.slot() < prepareFrom) {
-        continue;
-      }
-      AcceptedEntry known = reported.get(e.slot());
-      if (known == null || e.ballot().isAbove(known.ballot())) {
-        reported.put(e.slot(), e);
-      }
-    }
-    // The slots from reportedBelow up to this part's end are reported now (those it skipped are
-    // compacted, so chosen and below promisedFrom).
-    long end = promise.complete() ? Long.MAX_VALUE : promise.nextFrom();
-    if (end <= reportedBelow[index]) {
-      return; // a duplicate of an earlier part
-    }
-    reportedBelow[index] = end;
-    if (!promise.complete()) {
-      out.send(promise.from(), new Message.Prepare(id, ballot, end));
-      return;
-    }
-    promisedBy |= 1L << index;
-    if (Long.bitCount(promisedBy) >= config.phase1Quorum()) {
+    if (promises.onPromise(promise, id, ballot, out)) {
       becomeLeader(now, out);
     }
   }
@@ -395,20 +329,19 @@ public final class DefaultProposer implements Proposer {
     leaderHint = id;
     leaderBallot = ballot;
     leaderSince = now;
-    // Slots below a promise's fromSlot were compacted by that acceptor: they are chosen, and with
-    // their entries gone, proposing there (a no-op in a "hole") could choose a second value.
-    long first = Math.max(prepareFrom, promisedFrom);
+    // Not below the slots an acceptor compacted (see PromiseTally#firstSlot).
+    long first = promises.firstSlot();
     knownChosen = Math.max(knownChosen, first);
     commitIndex = first;
     commitSent = 0;
     inFlight.reset(first);
     inFlightBytes = 0;
     committed.reset(first);
-    long last = reported.isEmpty() ? first - 1 : Math.max(first - 1, reported.lastKey());
+    long last = promises.lastSlot();
     Set<Command> inHand = new HashSet<>();
+    changeSlot = NONE;
     for (long s = first; s <= last; s++) {
-      AcceptedEntry e = reported.get(s);
-      Value value = e == null ? Value.NOOP : e.value();
+      Value value = promises.value(s);
       for (Command c : value.commands()) {
         if (intake.reproposed(c)) {
           inHand.add(c);
@@ -417,27 +350,22 @@ public final class DefaultProposer implements Proposer {
       InFlight f = new InFlight(value);
       inFlight.put(s, f);
       inFlightBytes += f.bytes;
+      if (members.membership().after(s, value).isPresent()) {
+        // R1: a change of membership ends the epoch; whatever was reported after it is void.
+        changeSlot = s;
+        last = s;
+      }
     }
     // A re-proposed command is in hand: a copy already queued here (a duplicated Forward, maybe
     // received before a restart made this proposer forget the first one) must not take a slot too.
-    if (!inHand.isEmpty()) {
-      queue.removeIf(
-          c -> {
-            boolean drop = inHand.contains(c);
-            if (drop) {
-              queuedBytes -= c.payload().length;
-            }
-            return drop;
-          });
-    }
-    reported.clear();
+    queue.removeInHand(inHand);
+    promises.clear();
     nextSlot = last + 1;
     unsentFrom = first;
     Arrays.fill(lastContact, now);
     Arrays.fill(ackedSequence, 0);
     lease.reset();
-    handingOverSince = NONE;
-    handOverRetryAt = NONE;
+    priority.onLeading();
     sendHeartbeat(now, out);
   }
 
@@ -458,12 +386,8 @@ public final class DefaultProposer implements Proposer {
       out.abandon(List.of(command), Outbox.Rejection.OUTCOME_UNKNOWN, leaderHint);
     } else if (state == State.FOLLOWER) {
       out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, leaderHint);
-    } else if (queue.size() >= maxQueued
-        || queuedBytes + command.payload().length > options.maxQueuedBytes()) {
+    } else if (!queue.offer(command)) {
       out.abandon(List.of(command), Outbox.Rejection.OVERLOADED, leaderHint);
-    } else {
-      queue.add(command);
-      queuedBytes += command.payload().length;
     }
   }
 
@@ -478,71 +402,36 @@ public final class DefaultProposer implements Proposer {
       return;
     }
     while (!queue.isEmpty()
-        && handingOverSince == NONE
+        && changeSlot == NONE
+        && !priority.draining()
         && nextSlot - commitIndex < options.window()
         && (inFlightBytes < inFlightBudget || nextSlot == commitIndex)) {
-      InFlight f = new InFlight(nextBatch());
+      InFlight f = new InFlight(queue.nextBatch());
       inFlight.put(nextSlot++, f);
       inFlightBytes += f.bytes;
     }
+    if (pendingChange != null && changeSlot == NONE && nextSlot - commitIndex < options.window()) {
+      // R1: the change is the epoch's last slot; nothing is proposed after it.
+      InFlight f = new InFlight(pendingChange);
+      changeSlot = nextSlot;
+      inFlight.put(nextSlot++, f);
+      inFlightBytes += f.bytes;
+      pendingChange = null;
+    }
     if (unsentFrom < nextSlot) {
-      sendAccepts(unsentFrom, nextSlot, acceptTargets, now, out);
+      sendAccepts(unsentFrom, nextSlot, members.acceptTargets(), now, out);
       unsentFrom = nextSlot;
       commitSent = Math.max(commitSent, commitIndex);
     } else if (commitIndex > commitSent) {
-      out.send(learners, new Message.Commit(id, ballot, commitIndex));
+      out.send(members.learners(), new Message.Commit(id, ballot, commitIndex));
       commitSent = commitIndex;
     }
-    serveLeaseReads(now, out);
-    if (readRoundWanted) {
-      readRoundWanted = false;
+    // A leader whose epoch is ending serves no read from its lease (docs/membership.md).
+    boolean leaseHolds = lease.holds(now) && changeSlot == NONE;
+    reads.serveLeaseReads(leaseHolds, nextSlot, heartbeatSequence + 1, leaderHint, out);
+    if (reads.takeRoundWanted()) {
       sendHeartbeat(now, out);
     }
-  }
-
-  /**
-   * Answer the lease reads that arrived before this turn from the lease if it holds at {@code now},
-   * or else with a read-index round; those of this turn wait for the next.
-   */
-  private void serveLeaseReads(long now, Outbox out) {
-    boolean holds = lease.holds(now);
-    for (PendingRead read : leaseReadsDue) {
-      if (holds) {
-        answerRead(read.origin(), read.readId(), true, nextSlot, out);
-      } else {
-        reads.add(new PendingRead(read.origin(), read.readId(), nextSlot, heartbeatSequence + 1));
-        readRoundWanted = true;
-      }
-    }
-    leaseReadsDue.clear();
-    leaseReadsDue.addAll(leaseReadsArrived);
-    leaseReadsArrived.clear();
-  }
-
-  /**
-   * The next slot's batch: up to {@code maxBatchCommands} commands and {@code maxBatchBytes} of
-   * payload, and no more than fits alone in one {@code Accept} ({@code maxMessageBytes}). The first
-   * command always goes in; the options guarantee it fits.
-   */
-  private Value nextBatch() {
-    int count = Math.min(queue.size(), options.maxBatchCommands());
-    List<Command> batch = new ArrayList<>(count);
-    long payload = 0;
-    long encoded = MessageBytes.ENTRY_OVERHEAD;
-    while (!queue.isEmpty() && batch.size() < count) {
-      Command next = queue.peek();
-      int size = next.payload().length;
-      long bytes = MessageBytes.command(next);
-      if (!batch.isEmpty()
-          && (payload + size > options.maxBatchBytes() || encoded + bytes > valueBudget)) {
-        break;
-      }
-      batch.add(queue.poll());
-      queuedBytes -= size;
-      payload += size;
-      encoded += bytes;
-    }
-    return new Value.Batch(batch);
   }
 
   /**
@@ -574,7 +463,7 @@ public final class DefaultProposer implements Proposer {
     if (state != State.LEADER || !accepted.ballot().equals(ballot)) {
       return;
     }
-    int index = config.acceptorIndex(accepted.from());
+    int index = members.config().acceptorIndex(accepted.from());
     if (index < 0) {
       return;
     }
@@ -585,7 +474,7 @@ public final class DefaultProposer implements Proposer {
       InFlight f = inFlight.get(s);
       if (f != null && !f.chosen) {
         f.votes |= bit;
-        f.chosen = Long.bitCount(f.votes) >= config.phase2Quorum();
+        f.chosen = Long.bitCount(f.votes) >= members.config().phase2Quorum();
       }
     }
     while (commitIndex < unsentFrom) {
@@ -595,6 +484,9 @@ public final class DefaultProposer implements Proposer {
       }
       committed.put(commitIndex, f.value);
       resolve(commitIndex, f.value, out);
+      if (commitIndex == changeSlot) {
+        ended = members.membership().after(commitIndex, f.value).orElseThrow();
+      }
       inFlightBytes -= f.bytes;
       commitIndex++;
     }
@@ -619,7 +511,7 @@ public final class DefaultProposer implements Proposer {
     if (state != State.LEADER || !ack.ballot().equals(ballot)) {
       return;
     }
-    int index = config.acceptorIndex(ack.from());
+    int index = members.config().acceptorIndex(ack.from());
     if (index < 0) {
       return;
     }
@@ -628,35 +520,20 @@ public final class DefaultProposer implements Proposer {
     if (confirmed(ack.sequence())) {
       lease.confirmed(ack.sequence());
     }
-    while (!reads.isEmpty() && confirmed(reads.peek().sequence())) {
-      PendingRead read = reads.poll();
-      answerRead(read.origin(), read.readId(), true, read.readIndex(), out);
-    }
+    reads.answerConfirmed(this::confirmed, leaderHint, out);
   }
 
   @Override
   public void onHeartbeat(Message.Heartbeat heartbeat, long now, Outbox out) {
-    Ballot leader = heartbeat.ballot();
-    if (state == State.FOLLOWER
-        && leader.equals(leaderBallot)
-        && priority > config.priority(leader.nodeId())
-        && knownChosen >= heartbeat.commitSlot()) {
-      out.send(heartbeat.from(), new Message.PriorityClaim(id, leader, knownChosen));
+    if (state == State.FOLLOWER) {
+      priority.onHeartbeat(heartbeat, leaderBallot, knownChosen, out);
     }
   }
 
   @Override
   public void onPriorityClaim(Message.PriorityClaim claim, long now, Outbox out) {
-    if (state != State.LEADER
-        || !claim.ballot().equals(ballot)
-        || claim.from() == id
-        || config.priority(claim.from()) <= priority) {
-      return;
-    }
-    if (commitIndex == nextSlot && claim.chosenBelow() >= commitIndex) {
+    if (state == State.LEADER && priority.onClaim(claim, ballot, commitIndex, nextSlot, now)) {
       handOver(now, out);
-    } else if (handingOverSince == NONE && now >= handOverRetryAt) {
-      handingOverSince = now; // propose nothing new until what is in flight is chosen
     }
   }
 
@@ -667,16 +544,16 @@ public final class DefaultProposer implements Proposer {
    */
   private void handOver(long now, Outbox out) {
     if (commitIndex > commitSent) {
-      out.send(learners, new Message.Commit(id, ballot, commitIndex));
+      out.send(members.learners(), new Message.Commit(id, ballot, commitIndex));
       commitSent = commitIndex;
     }
     stepDown(Ballot.ZERO, now, out);
-    handedOver = true;
+    priority.markHandedOver();
   }
 
   @Override
   public boolean handedOver() {
-    return handedOver;
+    return priority.handedOver();
   }
 
   private boolean confirmed(long sequence) {
@@ -686,19 +563,14 @@ public final class DefaultProposer implements Proposer {
         acks++;
       }
     }
-    return acks >= config.phase2Quorum();
-  }
-
-  private void answerRead(int origin, long readId, boolean ok, long index, Outbox out) {
-    if (origin == id) {
-      out.readIndex(new Outbox.ReadIndex(readId, ok, index, leaderHint));
-    } else {
-      out.send(origin, new Message.ReadIndexReply(id, readId, ok, index, leaderHint));
-    }
+    return acks >= members.config().phase2Quorum();
   }
 
   @Override
   public void onLeaderMessage(Ballot leader, long commitSlot, long now, Outbox out) {
+    if (leader.epoch() < members.epoch()) {
+      return; // a leader of an ended epoch: nothing it says counts any more (R4)
+    }
     knownChosen = Math.max(knownChosen, commitSlot);
     if (leader.nodeId() == id) {
       return;
@@ -725,24 +597,12 @@ public final class DefaultProposer implements Proposer {
     leaderBallot = leader;
     int hint = leader.nodeId();
     leaderHint = hint;
-    out.abandon(List.copyOf(queue), Outbox.Rejection.NOT_LEADER, hint);
-    queue.clear();
-    queuedBytes = 0;
-    for (PendingRead read : reads) {
-      answerRead(read.origin(), read.readId(), false, 0, out);
-    }
-    reads.clear();
-    for (PendingRead read : leaseReadsDue) {
-      answerRead(read.origin(), read.readId(), false, 0, out);
-    }
-    leaseReadsDue.clear();
-    for (PendingRead read : leaseReadsArrived) {
-      answerRead(read.origin(), read.readId(), false, 0, out);
-    }
-    leaseReadsArrived.clear();
+    out.abandon(queue.drain(), Outbox.Rejection.NOT_LEADER, hint);
+    reads.refuseAll(hint, out);
     lease.reset();
-    readRoundWanted = false;
-    handingOverSince = NONE;
+    pendingChange = null;
+    changeSlot = NONE;
+    priority.onStepDown();
     inFlight.reset(1);
     inFlightBytes = 0;
     committed.reset(1);
@@ -795,22 +655,68 @@ public final class DefaultProposer implements Proposer {
 
   @Override
   public void requestReadIndex(int origin, long readId, long now, Outbox out) {
-    if (state != State.LEADER) {
-      answerRead(origin, readId, false, 0, out);
+    if (state != State.LEADER || changeSlot != NONE) {
+      reads.answer(origin, readId, false, 0, leaderHint, out);
       return;
     }
-    reads.add(new PendingRead(origin, readId, nextSlot, heartbeatSequence + 1));
-    readRoundWanted = true;
+    reads.awaitRound(origin, readId, nextSlot, heartbeatSequence + 1);
   }
 
   @Override
   public void requestLeaseRead(int origin, long readId, long now, Outbox out) {
     if (!options.leasesOn()) {
       requestReadIndex(origin, readId, now, out);
-    } else if (state != State.LEADER) {
-      answerRead(origin, readId, false, 0, out);
+    } else if (state != State.LEADER || changeSlot != NONE) {
+      reads.answer(origin, readId, false, 0, leaderHint, out);
     } else {
-      leaseReadsArrived.add(new PendingRead(origin, readId, 0, 0));
+      reads.arrivedLeaseRead(origin, readId);
+    }
+  }
+
+  @Override
+  public Optional<String> proposeMembership(ClusterConfig next) {
+    if (state != State.LEADER) {
+      return Optional.of("not the leader");
+    }
+    if (pendingChange != null || changeSlot != NONE || ended != null) {
+      return Optional.of("a membership change is in flight; retry once it has taken effect");
+    }
+    Optional<String> invalid = members.membership().changeRefusal(next);
+    if (invalid.isPresent()) {
+      return invalid;
+    }
+    pendingChange = new Value.Reconfigure(members.epoch() + 1, next);
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<Membership> endedEpoch() {
+    return Optional.ofNullable(ended);
+  }
+
+  @Override
+  public void adoptMembership(Membership next, long now, Outbox out) {
+    if (next.epoch() <= members.epoch()) {
+      return;
+    }
+    boolean wasLeader = state == State.LEADER;
+    if (wasLeader && commitIndex > commitSent) {
+      // The ended epoch's last commit point, which no later message of this leader would carry:
+      // without it, learners of that epoch that missed the change would not know to catch up.
+      out.send(members.everyone(), new Message.Commit(id, ballot, commitIndex));
+    }
+    if (state != State.FOLLOWER) {
+      stepDown(Ballot.ZERO, now, out);
+    }
+    use(next);
+    ended = null;
+    leaderBallot = Ballot.ZERO;
+    leaderHint = 0;
+    knownChosen = Math.max(knownChosen, next.firstSlot());
+    // The leader that ended the epoch knows first: it campaigns in the new one at once, if it is a
+    // proposer there; the others wait as after any leader's loss.
+    if (electionDeadline != Long.MIN_VALUE) { // not before the first tick, which sets it
+      electionDeadline = wasLeader ? now : now + electionTimeout();
     }
   }
 

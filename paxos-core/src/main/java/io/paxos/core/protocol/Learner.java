@@ -49,4 +49,16 @@ public interface Learner {
 
   /** The value delivered at {@code slot}, if this learner still retains it (to serve catch-up). */
   Optional<Value> delivered(long slot);
+
+  /**
+   * The membership of the slots from {@link #nextSlot()}: the one this learner started with, or the
+   * last one an effective {@link Value.Reconfigure} it delivered started (docs/membership.md).
+   */
+  Membership membership();
+
+  /**
+   * Continue in {@code membership}, known from outside the delivered log (the state recovered at
+   * start, or a snapshot that covers the change): ignored unless its epoch is above this learner's.
+   */
+  void adoptMembership(Membership membership);
 }

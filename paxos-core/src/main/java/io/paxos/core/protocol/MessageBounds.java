@@ -17,14 +17,17 @@ import java.util.Optional;
  * <ul>
  *   <li><b>Absolute bounds</b> ({@link #malformed}, needing no state, so that a transport can check
  *       them too and close the stream that carried the message): no round above {@link
- *       Ballot#MAX_ROUND} (a proposer must always be able to go one round higher), no slot, offset
- *       or size that is negative or above {@link #MAX_SLOT}, no node id outside {@link
- *       Member#MAX_ID}, no range whose end is below its start.
+ *       Ballot#MAX_ROUND} (a proposer must always be able to go one round higher) and no epoch
+ *       above {@link Ballot#MAX_EPOCH}, no slot, offset or size that is negative or above {@link
+ *       #MAX_SLOT}, no node id outside {@link Member#MAX_ID}, no range whose end is below its
+ *       start.
  *   <li><b>Relative bounds</b> ({@link #refusal}): the sender is a member hosting the role that
  *       sends such a message, and a proposer's message carries its own ballot; no slot further than
  *       {@link MessageLimits#maxSlotsAhead()} beyond the {@code frontier} (the first slot this node
  *       has not delivered or compacted); no more entries than {@link
- *       MessageLimits#maxEntriesPerMessage()}.
+ *       MessageLimits#maxEntriesPerMessage()}; no ballot more than {@link
+ *       MessageLimits#maxRoundsAhead()} rounds or {@link #MAX_EPOCHS_AHEAD} epochs above the
+ *       highest this node knows.
  *   <li><b>Commit points</b> are not refused for being far ahead (a node that lagged must still
  *       hear that it is behind, to catch up): {@link #commitClaim} takes them only up to {@code
  *       maxSlotsAhead} beyond the frontier.
@@ -43,12 +46,28 @@ public final class MessageBounds {
    */
   public static final long MAX_SLOT = 1L << 62;
 
+  /**
+   * How many membership epochs above the highest it knows a node takes a ballot from: a node that
+   * slept through more changes than this catches up through its learner's log first. Without the
+   * bound a forged ballot of the largest epoch, once promised, would make an acceptor refuse every
+   * real proposer for good.
+   */
+  public static final int MAX_EPOCHS_AHEAD = 1 << 10;
+
   private final ClusterConfig config;
   private final MessageLimits limits;
+  // The membership epoch of config.
+  private final int epoch;
 
   public MessageBounds(ClusterConfig config, MessageLimits limits) {
+    this(config, limits, 0);
+  }
+
+  /** Bounds for a node whose membership is {@code config}, of epoch {@code epoch}. */
+  public MessageBounds(ClusterConfig config, MessageLimits limits, int epoch) {
     this.config = config;
     this.limits = limits;
+    this.epoch = epoch;
   }
 
   public MessageLimits limits() {
@@ -74,11 +93,28 @@ public final class MessageBounds {
    *     above it are refused
    */
   public Optional<String> refusal(Message m, long frontier, long knownRound) {
+    return refusal(m, frontier, knownRound, 0);
+  }
+
+  /**
+   * Why this node refuses {@code m}, if it does.
+   *
+   * @param frontier the first slot this node has not delivered (or, on a node without a learner,
+   *     not compacted); slots more than {@code maxSlotsAhead} beyond it are refused
+   * @param knownRound the highest round this node knows of; rounds more than {@code maxRoundsAhead}
+   *     above it are refused
+   * @param knownEpoch the highest membership epoch this node knows of; ballots of epochs more than
+   *     {@link #MAX_EPOCHS_AHEAD} above it are refused
+   */
+  public Optional<String> refusal(Message m, long frontier, long knownRound, int knownEpoch) {
     try {
       absolute(m);
       relative(m, frontier);
       // Saturating: a round beyond the maximum may come from storage written without bounds.
-      rounds(m, Math.min(Math.max(0, knownRound), Ballot.MAX_ROUND) + limits.maxRoundsAhead());
+      long roundReach =
+          Math.min(Math.max(0, knownRound), Ballot.MAX_ROUND) + limits.maxRoundsAhead();
+      long epochReach = Math.min(Math.max(0, knownEpoch), Ballot.MAX_EPOCH) + MAX_EPOCHS_AHEAD;
+      rounds(m, new Reach(roundReach, epochReach));
       return Optional.empty();
     } catch (Refused r) {
       return Optional.of(r.getMessage());
@@ -156,9 +192,18 @@ public final class MessageBounds {
   }
 
   private static void ballot(String what, Ballot b) {
-    if (b.round() > Ballot.MAX_ROUND || b.nodeId() > Member.MAX_ID) {
+    if (b.round() > Ballot.MAX_ROUND
+        || b.nodeId() > Member.MAX_ID
+        || b.epoch() > Ballot.MAX_EPOCH) {
       throw new Refused(
-          what + " ballot " + b + " is out of bounds (round at most " + Ballot.MAX_ROUND + ")");
+          what
+              + " ballot "
+              + b
+              + " is out of bounds (round at most "
+              + Ballot.MAX_ROUND
+              + ", epoch at most "
+              + Ballot.MAX_EPOCH
+              + ")");
     }
   }
 
@@ -216,7 +261,10 @@ public final class MessageBounds {
 
   // ---- bounds relative to the cluster and this node's state
 
-  private static void rounds(Message message, long reach) {
+  /** The highest round and epoch a ballot may have. */
+  private record Reach(long round, long epoch) {}
+
+  private static void rounds(Message message, Reach reach) {
     if (message instanceof Message.Prepare m) {
       roundWithin("Prepare", m.ballot(), reach);
     } else if (message instanceof Message.Promise m) {
@@ -243,10 +291,14 @@ public final class MessageBounds {
     // accepted by an acceptor that checked them.
   }
 
-  private static void roundWithin(String what, Ballot b, long reach) {
-    if (b.round() > reach) {
+  private static void roundWithin(String what, Ballot b, Reach reach) {
+    if (b.round() > reach.round()) {
       throw new Refused(
           what + " ballot " + b + " is further above the rounds this node knows than allowed");
+    }
+    if (b.epoch() > reach.epoch()) {
+      throw new Refused(
+          what + " ballot " + b + " is further above the epochs this node knows than allowed");
     }
   }
 
@@ -287,6 +339,9 @@ public final class MessageBounds {
   /** The sender is a member, hosting the role that sends such a message. */
   private void sender(Message m) {
     Optional<Member> member = config.member(m.from());
+    if (member.isEmpty() && fromLaterMembership(m)) {
+      return; // a member of a membership this node has not learned yet (docs/membership.md)
+    }
     if (member.isEmpty()) {
       throw new Refused(kind(m) + " from node " + m.from() + ", not a member");
     }
@@ -294,6 +349,30 @@ public final class MessageBounds {
     if (role != null && !member.get().has(role)) {
       throw new Refused(kind(m) + " from node " + m.from() + ", which hosts no " + role);
     }
+  }
+
+  /**
+   * Whether {@code m} may come from a member of a later membership than this node knows: it carries
+   * a ballot of a later epoch, or it is the answer to this node's catch-up request, which it sends
+   * to such a node once it hears of its epoch. Such a sender cannot be checked against a membership
+   * this node does not know; the transport authenticated it as a peer of the cluster.
+   */
+  private boolean fromLaterMembership(Message m) {
+    Ballot b = null;
+    if (m instanceof Message.Prepare p) {
+      b = p.ballot();
+    } else if (m instanceof Message.Accept a) {
+      b = a.ballot();
+    } else if (m instanceof Message.Commit c) {
+      b = c.ballot();
+    } else if (m instanceof Message.Heartbeat h) {
+      b = h.ballot();
+    } else if (m instanceof Message.Nack n) {
+      b = n.promised();
+    } else if (m instanceof Message.CatchUpReply) {
+      return true;
+    }
+    return b != null && b.epoch() > epoch;
   }
 
   private static Role senderRole(Message m) {

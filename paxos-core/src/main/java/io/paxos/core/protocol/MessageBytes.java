@@ -48,6 +48,9 @@ public final class MessageBytes {
 
   /** A value inside an {@code Accept} or a {@code CatchUpReply}. */
   public static long value(Value v) {
+    if (v instanceof Value.Reconfigure r) {
+      return ENTRY_OVERHEAD + r.byteSize();
+    }
     return ENTRY_OVERHEAD + commands(v.commands());
   }
 

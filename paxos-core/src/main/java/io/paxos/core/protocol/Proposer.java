@@ -137,4 +137,25 @@ public interface Proposer {
 
   /** The chosen value of {@code slot} if this proposer still holds it (to serve catch-up). */
   Optional<Value> chosenValue(long slot);
+
+  /**
+   * Propose that {@code next} become the membership of the next epoch (docs/membership.md): the
+   * change takes the next slot, and nothing is proposed after it in this epoch.
+   *
+   * @return why it is refused (not the leader, a change in flight, an invalid membership); empty if
+   *     it will be proposed
+   */
+  Optional<String> proposeMembership(io.paxos.core.config.ClusterConfig next);
+
+  /**
+   * The membership the change this leader committed started, if it committed one: for a node
+   * without a learner, the only way it learns that its epoch ended.
+   */
+  Optional<Membership> endedEpoch();
+
+  /**
+   * The node moved to {@code next}, of a later epoch: step down if leading, take its members, and
+   * campaign in it (at once if this proposer led the ended epoch) if it is one of its proposers.
+   */
+  void adoptMembership(Membership next, long now, Outbox out);
 }

@@ -6,7 +6,6 @@ import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,13 +36,15 @@ import java.util.random.RandomGenerator;
  */
 public final class ProtocolNode {
   private final int id;
-  private final ClusterConfig config;
+  private ClusterConfig config;
+  // The membership of the slots from this node's learner's next one (docs/membership.md).
+  private Membership membership;
   private final ProtocolOptions options;
   private final Acceptor acceptor;
   private final Proposer proposer;
   private final Learner learner;
   private final boolean votes;
-  private final MessageBounds bounds;
+  private MessageBounds bounds;
   // The highest commit point a leader claimed (within bounds): the frontier of a node that hosts
   // neither a learner nor an acceptor.
   private long heardCommit;
@@ -62,14 +63,12 @@ public final class ProtocolNode {
   private final ForwardedWork forwarded;
   private final List<Command> parked = new ArrayList<>();
   private long parkedBytes;
-  // The most bytes of values or commands one message carries.
-  private final long messageBudget;
-  private final List<Value> recovered;
-  private final long recoveredFrom;
+  private final PastSlotsServer pastSlots;
+  private final CommandCarrier commands;
   private long snapshotSlot;
   // Nodes hosting an acceptor but no learner: they hear of this learner's snapshots. Empty if this
   // node hosts no learner.
-  private final int[] snapshotListeners;
+  private int[] snapshotListeners;
   private long nextAnnouncement;
   private int leaderHint;
   private Ballot leaderBallot = Ballot.ZERO;
@@ -120,9 +119,36 @@ public final class ProtocolNode {
       RoleFactory roles,
       boolean votes,
       MessageLimits limits) {
+    this(id, Membership.initial(config), options, random, state, roles, votes, limits);
+  }
+
+  /**
+   * As {@link #ProtocolNode(int, ClusterConfig, ProtocolOptions, RandomGenerator, DurableState,
+   * RoleFactory, boolean, MessageLimits)}, in {@code start}, the membership known when the node
+   * starts (the cluster file's, or a later one the node is a member of); the changes among the
+   * recovered chosen values after it are followed too.
+   */
+  public ProtocolNode(
+      int id,
+      Membership start,
+      ProtocolOptions options,
+      RandomGenerator random,
+      DurableState state,
+      RoleFactory roles,
+      boolean votes,
+      MessageLimits limits) {
+    Membership now = start;
+    long slot = state.compactedThrough() + 1;
+    for (Value v : state.chosen()) {
+      now = now.after(slot++, v).orElse(now);
+    }
+    ClusterConfig config = now.config();
+    this.membership = now;
+    // A node the recovered log removed still starts, with the roles it had, and serves nothing.
     Member me =
         config
             .member(id)
+            .or(() -> start.config().member(id))
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
@@ -137,7 +163,7 @@ public final class ProtocolNode {
     this.config = config;
     this.options = options;
     this.votes = votes;
-    this.bounds = new MessageBounds(config, limits);
+    this.bounds = new MessageBounds(config, limits, now.epoch());
     this.acceptor =
         votes && me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
     this.proposer =
@@ -146,20 +172,84 @@ public final class ProtocolNode {
         me.has(Role.LEARNER)
             ? roles.learner(id, config, options, state.nextChosenSlot(), this::leaderHint)
             : null;
-    List<Value> chosen = state.chosen();
-    int keep = (int) Math.min(chosen.size(), options.retainedSlots());
-    this.recovered = List.copyOf(chosen.subList(chosen.size() - keep, chosen.size()));
-    this.recoveredFrom = state.nextChosenSlot() - keep;
     this.snapshotSlot = state.compactedThrough();
-    this.snapshotListeners =
-        learner == null
-            ? new int[0]
-            : java.util.Arrays.stream(config.idsWith(Role.ACCEPTOR))
-                .filter(n -> !config.member(n).orElseThrow().has(Role.LEARNER))
-                .toArray();
+    this.snapshotListeners = learner == null ? new int[0] : snapshotListeners(config);
     this.chosenReported = state.nextChosenSlot();
-    this.messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    // The most bytes of values or commands one message carries.
+    long messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
+    this.pastSlots =
+        new PastSlotsServer(id, options, acceptor, proposer, learner, state, messageBudget);
+    this.commands = new CommandCarrier(id, messageBudget);
     this.forwarded = new ForwardedWork(id, MAX_PARKED, options.maxQueuedBytes());
+    if (now.epoch() > 0) {
+      Outbox none = new Outbox();
+      if (acceptor != null) {
+        acceptor.adoptMembership(now);
+      }
+      if (proposer != null) {
+        proposer.adoptMembership(now, Long.MIN_VALUE, none);
+      }
+      if (learner != null) {
+        learner.adoptMembership(now);
+      }
+    }
+  }
+
+  /** The membership of the slots from this node's next one to deliver (docs/membership.md). */
+  public Membership membership() {
+    return membership;
+  }
+
+  /** Whether the current membership no longer has this node: it should stop serving. */
+  public boolean removed() {
+    return config.member(id).isEmpty();
+  }
+
+  /**
+   * Propose {@code next} as the cluster's next membership (docs/membership.md); it takes effect
+   * when this node's learner delivers it ({@link #membership()}).
+   *
+   * @return why it is refused (this node does not lead, a change is in flight, {@code next} may not
+   *     follow the current membership); empty if it is proposed
+   */
+  public Optional<String> proposeMembership(ClusterConfig next) {
+    return proposer == null
+        ? Optional.of("node " + id + " hosts no proposer")
+        : proposer.proposeMembership(next);
+  }
+
+  /**
+   * Move to a later membership once this node knows its epoch ended: its learner delivered the
+   * change, or, on a node without a learner, its proposer committed it.
+   */
+  private void followMembership(long now, Outbox out) {
+    Membership next =
+        learner != null
+            ? learner.membership()
+            : proposer != null ? proposer.endedEpoch().orElse(membership) : membership;
+    if (next.epoch() <= membership.epoch()) {
+      return;
+    }
+    membership = next;
+    config = next.config();
+    bounds = new MessageBounds(config, bounds.limits(), next.epoch());
+    snapshotListeners = learner == null ? new int[0] : snapshotListeners(config);
+    if (acceptor != null) {
+      acceptor.adoptMembership(next);
+    }
+    if (proposer != null) {
+      proposer.adoptMembership(next, now, out);
+    }
+    if (learner != null) {
+      learner.adoptMembership(next);
+    }
+  }
+
+  /** Nodes hosting an acceptor but no learner: they hear of this learner's snapshots. */
+  private static int[] snapshotListeners(ClusterConfig config) {
+    return java.util.Arrays.stream(config.idsWith(Role.ACCEPTOR))
+        .filter(n -> !config.member(n).orElseThrow().has(Role.LEARNER))
+        .toArray();
   }
 
   public int id() {
@@ -277,9 +367,10 @@ public final class ProtocolNode {
       }
     }
     reportChosen(out);
+    followMembership(now, out);
     followLeader(now, out);
     askAgainForReads(now, out);
-    routeAbandoned(out);
+    commands.routeAbandoned(out);
   }
 
   /**
@@ -377,7 +468,13 @@ public final class ProtocolNode {
    * a refused one; messages a node sends itself need no check.
    */
   public Optional<String> refusal(Message message) {
-    return bounds.refusal(message, frontier(), knownRound());
+    return bounds.refusal(message, frontier(), knownRound(), knownEpoch());
+  }
+
+  /** The highest membership epoch this node knows of, from the same ballots as the round. */
+  private int knownEpoch() {
+    int e = Math.max(ballot().epoch(), leaderBallot.epoch());
+    return proposer != null ? Math.max(e, proposer.leaderBallot().epoch()) : e;
   }
 
   /** The highest round this node knows of: its own, its promise's, or a leader's it heard. */
@@ -424,6 +521,12 @@ public final class ProtocolNode {
       if (proposer != null) {
         proposer.onNack(m, now, out);
       }
+      if (learner != null && m.promised().epoch() > membership.epoch()) {
+        // The sender is in a later epoch: this node missed the change. Its log has it.
+        out.send(
+            m.from(),
+            new Message.CatchUpRequest(id, learner.nextSlot(), options.maxSlotsPerMessage()));
+      }
 
     } else if (message instanceof Message.Commit m) {
       observeLeader(m.ballot(), m.commitSlot(), m.from(), now, out);
@@ -457,7 +560,7 @@ public final class ProtocolNode {
       }
 
     } else if (message instanceof Message.CatchUpRequest m) {
-      serveCatchUp(m, out);
+      pastSlots.serveCatchUp(m, snapshotSlot, out);
     } else if (message instanceof Message.CatchUpReply m) {
       if (learner != null) {
         learner.onCatchUpReply(m, now, out);
@@ -468,7 +571,7 @@ public final class ProtocolNode {
 
     } else if (message instanceof Message.AcceptedQuery m) {
       if (acceptor != null) {
-        answerQuery(m, out);
+        pastSlots.answerQuery(m, out);
       }
     } else if (message instanceof Message.SnapshotDurable m) {
       if (acceptor != null) {
@@ -516,11 +619,12 @@ public final class ProtocolNode {
       }
     }
     reportChosen(out);
+    followMembership(now, out);
     if (learner != null && proposer != null) {
       proposer.onChosenPrefix(learner.nextSlot());
     }
     followLeader(now, out);
-    routeAbandoned(out);
+    commands.routeAbandoned(out);
   }
 
   /**
@@ -625,7 +729,7 @@ public final class ProtocolNode {
       for (Map.Entry<Integer, List<Command>> e : forwards.entrySet()) {
         int to = e.getKey();
         Ballot ballot = forwardBallot(to);
-        for (List<Command> part : split(e.getValue())) {
+        for (List<Command> part : commands.split(e.getValue())) {
           out.send(to, new Message.Forward(id, ballot, part));
         }
         for (Command c : e.getValue()) {
@@ -634,7 +738,7 @@ public final class ProtocolNode {
       }
       forwards.clear();
     }
-    routeAbandoned(out);
+    commands.routeAbandoned(out);
     if (acceptor != null) {
       acceptor.endTurn(now);
     }
@@ -660,122 +764,6 @@ public final class ProtocolNode {
       // claimed: a false claim would make it skip slots that are not chosen.
       long chosen = learner != null ? learner.nextSlot() : commitSlot;
       proposer.onLeaderMessage(ballot, chosen, now, out);
-    }
-  }
-
-  /**
-   * {@code commands} in consecutive parts that each fit one message ({@code maxMessageBytes}); a
-   * part holds at least one command.
-   */
-  private List<List<Command>> split(List<Command> commands) {
-    List<List<Command>> parts = new ArrayList<>();
-    int start = 0;
-    long bytes = 0;
-    for (int i = 0; i < commands.size(); i++) {
-      long size = MessageBytes.command(commands.get(i));
-      if (i > start && bytes + size > messageBudget) {
-        parts.add(List.copyOf(commands.subList(start, i)));
-        start = i;
-        bytes = 0;
-      }
-      bytes += size;
-    }
-    parts.add(List.copyOf(commands.subList(start, commands.size())));
-    return parts;
-  }
-
-  private void serveCatchUp(Message.CatchUpRequest request, Outbox out) {
-    List<Value> values = new ArrayList<>();
-    long slot = request.fromSlot();
-    long bytes = 0;
-    int max = Math.min(request.maxSlots(), options.maxSlotsPerMessage());
-    while (values.size() < max) {
-      Optional<Value> v = learner != null ? learner.delivered(slot) : Optional.empty();
-      if (v.isEmpty() && proposer != null) {
-        v = proposer.chosenValue(slot);
-      }
-      if (v.isEmpty() && slot >= recoveredFrom && slot < recoveredFrom + recovered.size()) {
-        v = Optional.of(recovered.get((int) (slot - recoveredFrom)));
-      }
-      if (v.isEmpty()) {
-        break;
-      }
-      long size = MessageBytes.value(v.get());
-      if (!values.isEmpty() && bytes + size > messageBudget) {
-        break; // the learner asks again from where this reply ends
-      }
-      values.add(v.get());
-      bytes += size;
-      slot++;
-    }
-    if (!values.isEmpty()) {
-      out.send(request.from(), new Message.CatchUpReply(id, request.fromSlot(), values));
-    } else if (request.fromSlot() <= snapshotSlot) {
-      out.sendSnapshot(request.from());
-    }
-  }
-
-  /**
-   * Report what this acceptor accepted in the queried slots (read-only: nothing to persist). A
-   * query reaching into compacted slots is not answered: with their entries gone, an answer would
-   * let an older ballot's value look like the highest one reported. The querying learner gets those
-   * slots from a peer's snapshot instead.
-   */
-  private void answerQuery(Message.AcceptedQuery query, Outbox out) {
-    if (query.fromSlot() <= acceptor.compactedThrough()) {
-      return;
-    }
-    long to = Math.min(query.toSlot(), query.fromSlot() + options.maxSlotsPerMessage());
-    List<AcceptedEntry> entries = new ArrayList<>();
-    long bytes = 0;
-    for (long slot = query.fromSlot(); slot < to; slot++) {
-      Optional<AcceptedEntry> e = acceptor.accepted(slot);
-      if (e.isPresent()) {
-        long size = MessageBytes.entry(e.get());
-        if (!entries.isEmpty() && bytes + size > messageBudget) {
-          to = slot; // a shorter range: the learner narrows its query to it
-          break;
-        }
-        entries.add(e.get());
-        bytes += size;
-      }
-    }
-    out.send(
-        query.from(),
-        new Message.AcceptedReport(id, query.queryId(), query.fromSlot(), to, entries));
-  }
-
-  /**
-   * Commands abandoned here on behalf of another node go back to it as {@code ForwardRejected}: one
-   * message per origin, reason and hint, with the commands in the order they were abandoned.
-   */
-  private void routeAbandoned(Outbox out) {
-    List<Outbox.Abandoned> abandoned = out.abandoned();
-    if (abandoned.isEmpty()
-        || abandoned.stream()
-            .allMatch(a -> a.commands().stream().allMatch(c -> c.origin() == id))) {
-      return;
-    }
-    record Key(int origin, Outbox.Rejection reason, int hint) {}
-    Map<Key, List<Command>> groups = new LinkedHashMap<>();
-    for (Outbox.Abandoned a : abandoned) {
-      for (Command c : a.commands()) {
-        groups
-            .computeIfAbsent(
-                new Key(c.origin(), a.reason(), a.leaderHint()), k -> new ArrayList<>())
-            .add(c);
-      }
-    }
-    abandoned.clear();
-    for (Map.Entry<Key, List<Command>> e : groups.entrySet()) {
-      Key k = e.getKey();
-      if (k.origin() == id) {
-        abandoned.add(new Outbox.Abandoned(List.copyOf(e.getValue()), k.reason(), k.hint()));
-      } else {
-        for (List<Command> part : split(e.getValue())) {
-          out.send(k.origin(), new Message.ForwardRejected(id, part, k.reason(), k.hint()));
-        }
-      }
     }
   }
 }

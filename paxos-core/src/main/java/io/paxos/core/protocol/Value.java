@@ -1,12 +1,14 @@
 package io.paxos.core.protocol;
 
+import io.paxos.core.config.ClusterConfig;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * What one slot decides: a batch of client commands, or a no-op that fills a hole left by a failed
- * leader.
+ * What one slot decides: a batch of client commands, a no-op that fills a hole left by a failed
+ * leader, or a change of membership that ends its epoch (docs/membership.md).
  */
-public sealed interface Value permits Value.Batch, Value.NoOp {
+public sealed interface Value permits Value.Batch, Value.NoOp, Value.Reconfigure {
 
   /** The no-op value. */
   Value NOOP = NoOp.INSTANCE;
@@ -63,6 +65,42 @@ public sealed interface Value permits Value.Batch, Value.NoOp {
     @Override
     public int byteSize() {
       return 0;
+    }
+
+    @Override
+    public Value packed() {
+      return this;
+    }
+  }
+
+  /**
+   * A change of membership: chosen in slot {@code i} of epoch {@code epoch - 1}, it is that epoch's
+   * last slot, and {@code next} governs slots {@code i + 1} onwards as epoch {@code epoch}. Nothing
+   * is applied to the state machine. Its bytes are {@link MembershipCodec}'s.
+   *
+   * @param epoch the epoch {@code next} starts, from 1 to {@link Ballot#MAX_EPOCH}
+   * @param next the membership of that epoch
+   */
+  record Reconfigure(int epoch, ClusterConfig next) implements Value {
+    /**
+     * @throws IllegalArgumentException if {@code epoch} is out of range
+     */
+    public Reconfigure {
+      Objects.requireNonNull(next, "next");
+      if (epoch < 1 || epoch > Ballot.MAX_EPOCH) {
+        throw new IllegalArgumentException(
+            "membership epoch " + epoch + " is out of range (1 to " + Ballot.MAX_EPOCH + ")");
+      }
+    }
+
+    @Override
+    public List<Command> commands() {
+      return List.of();
+    }
+
+    @Override
+    public int byteSize() {
+      return MembershipCodec.encode(this).length;
     }
 
     @Override

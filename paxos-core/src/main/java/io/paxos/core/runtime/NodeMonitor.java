@@ -1,5 +1,6 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.Term;
 import io.paxos.core.observe.LeadershipLoss;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
@@ -148,7 +149,7 @@ final class NodeMonitor implements NodeGauges {
     if (!campaignsStopped && proposer != null && proposer.campaignsStopped()) {
       campaignsStopped = true;
       observer.campaignsStopped(
-          Ballot.max(protocol.ballot(), proposer.leaderBallot()), Ballot.MAX_ROUND);
+          Terms.of(Ballot.max(protocol.ballot(), proposer.leaderBallot())), Ballot.MAX_ROUND);
     }
     publish(protocol);
   }
@@ -167,16 +168,17 @@ final class NodeMonitor implements NodeGauges {
   private void leadership(boolean leads) {
     if (leads && !leader) {
       ledWith = proposer.ballot();
-      observer.becameLeader(ledWith);
+      observer.becameLeader(Terms.of(ledWith));
     } else if (!leads && leader && proposer != null) {
       java.util.Arrays.fill(sentSlot, 0); // what it sent is no longer its to measure
       Ballot higher = proposer.leaderBallot();
+      Term led = Terms.of(ledWith);
       if (higher.isAbove(ledWith)) {
-        observer.lostLeadership(ledWith, LeadershipLoss.HIGHER_BALLOT, higher);
+        observer.lostLeadership(led, LeadershipLoss.HIGHER_BALLOT, Terms.of(higher));
       } else if (proposer.handedOver()) {
-        observer.lostLeadership(ledWith, LeadershipLoss.HANDED_OVER, Ballot.ZERO);
+        observer.lostLeadership(led, LeadershipLoss.HANDED_OVER, Term.NONE);
       } else {
-        observer.lostLeadership(ledWith, LeadershipLoss.QUORUM_LOST, Ballot.ZERO);
+        observer.lostLeadership(led, LeadershipLoss.QUORUM_LOST, Term.NONE);
       }
     }
   }

@@ -1,6 +1,6 @@
 package io.paxos.core.runtime;
 
-import io.paxos.core.protocol.Ballot;
+import io.paxos.core.Term;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -19,8 +19,8 @@ import java.util.OptionalInt;
  * @param stateHash the newest digest of the applied state, if the state machine computes one
  *     ({@link io.paxos.core.StateHashing}); it may lag {@code appliedSlot}: compare replicas by
  *     digests taken at the same slot
- * @param ballot the highest ballot this node knows of (its proposer's, or its acceptor's promise),
- *     {@link Ballot#ZERO} if none
+ * @param term the highest term (ballot) this node knows of: the one its proposer leads or campaigns
+ *     with, or its acceptor promised, whichever is higher; {@link Term#NONE} if none
  * @param commitSlot every slot up to and including this one is known chosen here (0 on a node
  *     without a learner)
  */
@@ -32,7 +32,7 @@ public record NodeStatus(
     Optional<String> failure,
     boolean learnerOnly,
     Optional<StateHash> stateHash,
-    Ballot ballot,
+    Term term,
     long commitSlot) {
 
   /**
@@ -44,7 +44,7 @@ public record NodeStatus(
   public record StateHash(long appliedSlot, String hash) {}
 
   /**
-   * The status of a voting node that reports no state hash, ballot or commit slot.
+   * The status of a voting node that reports no state hash, term or commit slot.
    *
    * @param nodeId this node
    * @param leader whether this node leads
@@ -58,6 +58,6 @@ public record NodeStatus(
       OptionalInt leaderHint,
       long appliedSlot,
       Optional<String> failure) {
-    this(nodeId, leader, leaderHint, appliedSlot, failure, false, Optional.empty(), Ballot.ZERO, 0);
+    this(nodeId, leader, leaderHint, appliedSlot, failure, false, Optional.empty(), Term.NONE, 0);
   }
 }

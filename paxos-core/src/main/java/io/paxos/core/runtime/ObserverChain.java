@@ -1,11 +1,11 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.Term;
 import io.paxos.core.observe.LeadershipLoss;
 import io.paxos.core.observe.LoggingObserver;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
-import io.paxos.core.protocol.Ballot;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -130,10 +130,10 @@ final class ObserverChain implements NodeObserver {
   }
 
   @Override
-  public void becameLeader(Ballot ballot) {
+  public void becameLeader(Term term) {
     for (NodeObserver o : observers) {
       try {
-        o.becameLeader(ballot);
+        o.becameLeader(term);
       } catch (RuntimeException e) {
         failed(o, e);
       }
@@ -141,10 +141,10 @@ final class ObserverChain implements NodeObserver {
   }
 
   @Override
-  public void lostLeadership(Ballot ballot, LeadershipLoss why, Ballot higher) {
+  public void lostLeadership(Term term, LeadershipLoss why, Term higher) {
     for (NodeObserver o : observers) {
       try {
-        o.lostLeadership(ballot, why, higher);
+        o.lostLeadership(term, why, higher);
       } catch (RuntimeException e) {
         failed(o, e);
       }
@@ -251,7 +251,7 @@ final class ObserverChain implements NodeObserver {
   }
 
   @Override
-  public void campaignsStopped(Ballot highest, long maxRound) {
+  public void campaignsStopped(Term highest, long maxRound) {
     for (NodeObserver o : observers) {
       try {
         o.campaignsStopped(highest, maxRound);

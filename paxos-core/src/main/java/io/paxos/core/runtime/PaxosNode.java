@@ -6,33 +6,19 @@ import io.paxos.core.SlotResult;
 import io.paxos.core.StateMachine;
 import io.paxos.core.Watch;
 import io.paxos.core.config.ApplyFailurePolicy;
-import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
-import io.paxos.core.config.Member;
-import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
-import io.paxos.core.config.SnapshotOptions;
-import io.paxos.core.config.WatchOptions;
-import io.paxos.core.observe.LoggingObserver;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
-import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.ProtocolNode;
-import io.paxos.core.protocol.RoleFactory;
-import io.paxos.core.storage.InMemoryStorage;
-import io.paxos.core.storage.SnapshotInfo;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.storage.StorageException;
 import io.paxos.core.transport.Transport;
-import java.io.IOException;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -82,8 +68,6 @@ public final class PaxosNode implements AutoCloseable {
   private final ClusterConfig config;
   private final ProtocolOptions options;
   private final long clientId;
-  // Whether this node has applied through a read index since it started (see read()).
-  private volatile boolean sequentialFloorKnown;
   private final Storage storage;
   private final Transport transport;
   private final NodeObserver observer;
@@ -98,29 +82,23 @@ public final class PaxosNode implements AutoCloseable {
   private final NodeStarted startedEvent;
   private final Snapshotter snapshotter;
   private final Completions commands;
-  private final PendingCommands<Long, Long> reads = new PendingCommands<>("read");
+  private final Admission admission;
+  private final Reads reads;
   private final AtomicLong sequence = new AtomicLong();
-  private final AtomicLong readIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final int maxPending;
-  private final long maxPendingBytes;
-  // Payload bytes of the commands made at this node and not completed yet.
-  private final AtomicLong pendingBytes = new AtomicLong();
-  private final long commandTimeoutMs;
   private final boolean votes;
 
-  private PaxosNode(Builder b) {
+  private PaxosNode(PaxosNodeBuilder b) {
     this.nodeId = b.nodeId;
     this.config = b.config;
     this.options = b.options;
     this.storage = b.storage;
     this.transport = b.transport;
-    this.maxPending = b.maxPendingCommands;
-    this.maxPendingBytes = b.maxPendingBytes;
-    this.commandTimeoutMs = b.commandTimeout.toMillis();
     this.clientId = new SecureRandom().nextLong() | 1L; // never 0
     this.commands = new Completions(clientId);
+    this.admission =
+        new Admission(nodeId, options, commands, b.maxPendingCommands, b.maxPendingBytes);
     this.observer = ObserverChain.forNode(nodeId, b.observers);
     // Only a learner applies, snapshots and restores. A node without one has no snapshot to restore
     // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
@@ -147,10 +125,12 @@ public final class PaxosNode implements AutoCloseable {
             b.options.maxSessions(),
             journal,
             new ApplyFailures(nodeId, b.applyFailurePolicy, observer));
+    this.reads =
+        new Reads(nodeId, config, applier, inbox, b.commandTimeout.toMillis(), this::usable);
     this.votes = BootstrapCheck.votes(nodeId, config.clusterId(), storage, b.bootstrap);
     DurableState durable = storage.load();
     if (sm != null) {
-      durable = restoreSnapshot(durable);
+      durable = Recovery.restoreSnapshot(nodeId, storage, applier, durable);
       applier.replay(durable.chosen(), durable.compactedThrough() + 1);
     }
     ProtocolNode protocol =
@@ -163,7 +143,7 @@ public final class PaxosNode implements AutoCloseable {
             b.roles,
             votes,
             b.messageLimits);
-    warnIfBeyondMaxRound(durable);
+    Recovery.warnIfBeyondMaxRound(nodeId, durable);
     long tick = Math.max(1, Math.min(10, options.heartbeatIntervalMs() / 5));
     NodeMonitor monitor = new NodeMonitor(protocol, observer, applier::appliedSlot, storage);
     this.loop =
@@ -177,7 +157,7 @@ public final class PaxosNode implements AutoCloseable {
                 snapshotter,
                 monitor,
                 commands,
-                reads,
+                reads.pending,
                 new QuorumContact(
                     nodeId, config, 2 * options.electionTimeoutMaxMs(), 0, monitor::reachable)),
             tick,
@@ -206,7 +186,7 @@ public final class PaxosNode implements AutoCloseable {
    * opening or starting fails, whatever it opened is closed (the storage and the transport too) and
    * the error is thrown.
    */
-  private static PaxosNode open(Builder b) {
+  static PaxosNode open(PaxosNodeBuilder b) {
     PaxosNode node;
     try {
       node = new PaxosNode(b); // starts no thread
@@ -243,44 +223,12 @@ public final class PaxosNode implements AutoCloseable {
   }
 
   /**
-   * Restore the state machine from the newest valid snapshot, if there is one, and return the
-   * durable state after it (the log to replay). The log must not be compacted beyond it.
+   * {@return a builder for a node} {@link PaxosNodeBuilder#config}, {@link
+   * PaxosNodeBuilder#nodeId}, {@link PaxosNodeBuilder#transport} and, on a node hosting a learner,
+   * {@link PaxosNodeBuilder#stateMachine} are required.
    */
-  private DurableState restoreSnapshot(DurableState durable) {
-    Optional<SnapshotInfo> latest = storage.snapshots().latest();
-    if (latest.isEmpty() || latest.get().slot() < durable.compactedThrough()) {
-      if (durable.compactedThrough() > 0) {
-        throw new StorageException(
-            "node "
-                + nodeId
-                + "'s log was compacted through slot "
-                + durable.compactedThrough()
-                + " but no valid snapshot covers it (newest valid: "
-                + latest.map(i -> "slot " + i.slot()).orElse("none")
-                + "): the state cannot be rebuilt; restore the data directory from a copy");
-      }
-      return durable;
-    }
-    SnapshotInfo info = latest.get();
-    try {
-      applier.restore(storage.snapshots(), info);
-    } catch (IOException e) {
-      throw new StorageException(
-          "cannot restore the snapshot of slot " + info.slot() + ": " + e, e);
-    }
-    if (info.slot() > durable.compactedThrough()) {
-      storage.compact(info.slot());
-      storage.sync();
-    }
-    return durable.afterSnapshot(info.slot());
-  }
-
-  /**
-   * {@return a builder for a node} {@link Builder#config}, {@link Builder#nodeId}, {@link
-   * Builder#transport} and, on a node hosting a learner, {@link Builder#stateMachine} are required.
-   */
-  public static Builder builder() {
-    return new Builder();
+  public static PaxosNodeBuilder builder() {
+    return new PaxosNodeBuilder();
   }
 
   /** {@return this node's id in the cluster configuration} */
@@ -289,7 +237,7 @@ public final class PaxosNode implements AutoCloseable {
   }
 
   /**
-   * {@return this node's current values: ballot, commit and applied slots, log size, peers
+   * {@return this node's current values: term round, commit and applied slots, log size, peers
    * reachable (for a status page; any thread)}
    */
   public NodeGauges gauges() {
@@ -324,7 +272,7 @@ public final class PaxosNode implements AutoCloseable {
 
   /**
    * {@return whether this node votes; false if it serves as a learner only, having found its
-   * storage without a bootstrap marker (see {@link Builder#bootstrap})}
+   * storage without a bootstrap marker (see {@link PaxosNodeBuilder#bootstrap})}
    */
   public boolean votes() {
     return votes;
@@ -340,7 +288,7 @@ public final class PaxosNode implements AutoCloseable {
         Optional.ofNullable(failure.get()).map(Throwable::toString),
         !votes,
         applier.stateHash(),
-        loop.ballot(),
+        Terms.of(loop.ballot()),
         loop.commitSlot());
   }
 
@@ -385,11 +333,11 @@ public final class PaxosNode implements AutoCloseable {
 
   private CompletableFuture<byte[]> submit(byte[] command, CompletableFuture<byte[]> future) {
     Objects.requireNonNull(command, "command");
-    checkSize(command);
-    if (!usable(future) || !admit(future, command.length)) {
+    admission.checkSize(command);
+    if (!usable(future) || !admission.admit(future, command.length)) {
       return future;
     }
-    holdBytes(future, command.length);
+    admission.holdBytes(future, command.length);
     long seq = sequence.incrementAndGet();
     commands.local.put(seq, future);
     inbox.enqueue(new LoopInput.Submit(new Command(nodeId, clientId, seq, command)));
@@ -449,34 +397,14 @@ public final class PaxosNode implements AutoCloseable {
       byte[] command,
       CompletableFuture<byte[]> future) {
     Objects.requireNonNull(command, "command");
-    checkSize(command);
-    if (clientId == 0 || clientId == this.clientId) {
-      throw new IllegalArgumentException("session client id " + clientId + " is reserved");
-    }
-    if (sequence < 1 || acknowledgedBelow < 1 || acknowledgedBelow > sequence) {
-      throw new IllegalArgumentException(
-          "need 1 <= acknowledgedBelow <= sequence, got sequence "
-              + sequence
-              + " and acknowledgedBelow "
-              + acknowledgedBelow);
-    }
-    if (sequence - acknowledgedBelow >= io.paxos.core.protocol.SessionTable.MAX_RESULTS) {
-      throw new IllegalArgumentException(
-          "sequence "
-              + sequence
-              + " is "
-              + (sequence - acknowledgedBelow)
-              + " above acknowledgedBelow "
-              + acknowledgedBelow
-              + "; a session may span at most "
-              + io.paxos.core.protocol.SessionTable.MAX_RESULTS
-              + " sequences: wait for the oldest unanswered command before sending new ones");
-    }
-    if (!usable(future) || !admit(future, command.length)) {
+    admission.checkSize(command);
+    Admission.checkSession(clientId, sequence, acknowledgedBelow, this.clientId);
+    if (!usable(future) || !admission.admit(future, command.length)) {
       return future;
     }
     future = commands.sessions.putIfAbsent(new Completions.SessionKey(clientId, sequence), future);
-    holdBytes(future, command.length); // a retry's bytes are held until the first attempt is done
+    admission.holdBytes(
+        future, command.length); // a retry's bytes are held until the first attempt is done
     inbox.enqueue(
         new LoopInput.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
     return future;
@@ -493,7 +421,7 @@ public final class PaxosNode implements AutoCloseable {
    */
   public CompletableFuture<byte[]> read(byte[] query, Consistency consistency) {
     CompletableFuture<byte[]> result = new CompletableFuture<>();
-    read(query, consistency, 0, result);
+    reads.read(query, consistency, 0, result);
     return result;
   }
 
@@ -515,82 +443,7 @@ public final class PaxosNode implements AutoCloseable {
    * @throws IllegalStateException if this node hosts no learner (it has no state machine)
    */
   public CompletableFuture<SlotResult> read(byte[] query, Consistency consistency, long minSlot) {
-    if (minSlot < 0) {
-      throw new IllegalArgumentException("minSlot must not be negative, was " + minSlot);
-    }
-    SlotFuture result = new SlotFuture();
-    read(query, consistency, minSlot == Long.MAX_VALUE ? minSlot : minSlot + 1, result);
-    if (minSlot > applier.appliedSlot()) {
-      result.orTimeout(commandTimeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-    CompletableFuture<SlotResult> out = new CompletableFuture<>();
-    result.whenComplete(
-        (r, error) -> {
-          if (error == null) {
-            out.complete(new SlotResult(Math.max(result.slot, minSlot), r));
-          } else if (error instanceof java.util.concurrent.TimeoutException) {
-            out.completeExceptionally(
-                new io.paxos.core.CommandTimeoutException(
-                    "node "
-                        + nodeId
-                        + " had not applied slot "
-                        + minSlot
-                        + " after "
-                        + commandTimeoutMs
-                        + " ms (it has applied through "
-                        + applier.appliedSlot()
-                        + "); read at another node or retry later"));
-          } else {
-            out.completeExceptionally(error);
-          }
-        });
-    return out;
-  }
-
-  /**
-   * Read once every slot below {@code minIndex} is applied here and the consistency's rule holds.
-   */
-  private void read(
-      byte[] query, Consistency consistency, long minIndex, CompletableFuture<byte[]> result) {
-    Objects.requireNonNull(query, "query");
-    Objects.requireNonNull(consistency, "consistency");
-    if (!config.member(nodeId).orElseThrow().has(Role.LEARNER)) {
-      throw new IllegalStateException(
-          "node "
-              + nodeId
-              + " hosts no learner, so it has no state machine to read; read from one"
-              + " of the learners "
-              + java.util.Arrays.toString(config.idsWith(Role.LEARNER)));
-    }
-    if (!usable(result)) {
-      return;
-    }
-    if (consistency == Consistency.STALE
-        || (consistency == Consistency.SEQUENTIAL && sequentialFloorKnown)) {
-      applier.read(minIndex, query, result);
-      return;
-    }
-    // This node may have applied more before a crash than its log replays (chosen values are
-    // applied before they are synced): SEQUENTIAL reads wait for a read index until one read has,
-    // after which what it applied covers all it could have returned before.
-    if (!sequentialFloorKnown) {
-      result.thenRun(() -> sequentialFloorKnown = true);
-    }
-    long readId = readIds.incrementAndGet();
-    if (consistency == Consistency.LEASE) {
-      readId |= ProtocolNode.LEASE_READ; // the leader may use its lease
-    }
-    CompletableFuture<Long> index = new CompletableFuture<>();
-    reads.put(readId, index);
-    index.whenComplete(
-        (readIndex, error) -> {
-          if (error != null) {
-            result.completeExceptionally(error);
-          } else {
-            applier.read(Math.max(readIndex, minIndex), query, result);
-          }
-        });
-    inbox.enqueue(new LoopInput.Read(readId));
+    return reads.readAtSlot(query, consistency, minSlot);
   }
 
   /**
@@ -604,7 +457,7 @@ public final class PaxosNode implements AutoCloseable {
    * @return the watch, owned by the caller, who closes it
    * @throws IllegalArgumentException if {@code fromSlot} is negative
    * @throws IllegalStateException if this node hosts no learner, or keeps no watch history ({@link
-   *     Builder#watchHistory})
+   *     PaxosNodeBuilder#watchHistory})
    * @throws io.paxos.core.SlotUnavailableException if {@code fromSlot} is older than the oldest
    *     slot this node still retains (which the exception tells)
    * @throws NodeClosedException if the node is closed
@@ -619,7 +472,7 @@ public final class PaxosNode implements AutoCloseable {
               ? "node "
                   + nodeId
                   + " keeps no history of applied commands: enable it with"
-                  + " PaxosNode.Builder.watchHistory(WatchOptions.defaults())"
+                  + " PaxosNode.builder().watchHistory(WatchOptions.defaults())"
               : "node "
                   + nodeId
                   + " hosts no learner, so it applies nothing to watch; watch one of the learners "
@@ -656,56 +509,12 @@ public final class PaxosNode implements AutoCloseable {
                 future instanceof SlotFuture f && f.slot > 0 ? f.slot : applier.appliedSlot(), r));
   }
 
-  private void checkSize(byte[] command) {
-    if (command.length > options.maxCommandBytes()) {
-      throw new IllegalArgumentException(
-          "command of "
-              + command.length
-              + " bytes exceeds maxCommandBytes "
-              + options.maxCommandBytes()
-              + "; split it or raise the limit in ProtocolOptions");
-    }
-  }
-
-  /**
-   * Refuse a command when too many commands or bytes are pending here (bounded memory under
-   * overload); otherwise reserve its {@code bytes}, which {@link #holdBytes} gives back when the
-   * command completes. A single command is always admitted when nothing else is pending.
-   */
-  private boolean admit(CompletableFuture<?> future, int bytes) {
-    if (commands.size() >= maxPending) {
-      future.completeExceptionally(
-          new io.paxos.core.OverloadedException(
-              maxPending + " commands are already pending at node " + nodeId + "; retry later"));
-      return false;
-    }
-    long after = pendingBytes.addAndGet(bytes);
-    if (after > maxPendingBytes && after != bytes) {
-      pendingBytes.addAndGet(-bytes);
-      future.completeExceptionally(
-          new io.paxos.core.OverloadedException(
-              (after - bytes)
-                  + " bytes of commands are already pending at node "
-                  + nodeId
-                  + " (maxPendingBytes "
-                  + maxPendingBytes
-                  + "); retry later"));
-      return false;
-    }
-    return true;
-  }
-
-  /** Give the {@code bytes} reserved by {@link #admit} back when {@code future} completes. */
-  private void holdBytes(CompletableFuture<?> future, int bytes) {
-    future.whenComplete((r, e) -> pendingBytes.addAndGet(-bytes));
-  }
-
   /**
    * {@return the payload bytes of the commands made at this node that have not completed} A gauge,
-   * bounded by {@link Builder#maxPendingBytes}.
+   * bounded by {@link PaxosNodeBuilder#maxPendingBytes}.
    */
   public long pendingCommandBytes() {
-    return pendingBytes.get();
+    return admission.pendingBytes();
   }
 
   private boolean usable(CompletableFuture<?> future) {
@@ -736,25 +545,6 @@ public final class PaxosNode implements AutoCloseable {
       stopper.setName("paxos-stop-" + nodeId);
       stopper.setDaemon(true);
       stopper.start();
-    }
-  }
-
-  /**
-   * A promise or round beyond {@link Ballot#MAX_ROUND} on disk was persisted by a build without
-   * message bounds, from a forged or broken message. The node runs on (no crash at every start):
-   * its acceptor refuses every ballot below the promise, and its proposer does not campaign; one
-   * ERROR line says so.
-   */
-  private void warnIfBeyondMaxRound(DurableState durable) {
-    if (durable.promised().round() > Ballot.MAX_ROUND || durable.maxRound() > Ballot.MAX_ROUND) {
-      log.error(
-          "node {}: its storage holds promise {} and round {}, beyond the maximum round {}; it"
-              + " votes for no ballot below that promise and campaigns no more (see"
-              + " docs/bounds.md to recover)",
-          nodeId,
-          durable.promised(),
-          durable.maxRound(),
-          Ballot.MAX_ROUND);
     }
   }
 
@@ -799,309 +589,4 @@ public final class PaxosNode implements AutoCloseable {
 
   /** The default bound on pending command bytes at one node: 256 MiB. */
   public static final long DEFAULT_MAX_PENDING_BYTES = 256L << 20;
-
-  /** Builds and starts a {@link PaxosNode}. */
-  public static final class Builder {
-    private ClusterConfig config;
-    private final List<NodeObserver> observers = new ArrayList<>();
-    private int nodeId;
-    private StateMachine stateMachine;
-    private Transport transport;
-    private Storage storage;
-    private ProtocolOptions options = ProtocolOptions.defaults();
-    private RoleFactory roles = RoleFactory.DEFAULT;
-    private Duration commandTimeout = Duration.ofSeconds(30);
-    private int maxPendingCommands = 200_000;
-    private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
-    private int maxInboxMessages = 1_000_000;
-    private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
-    private WatchOptions watchOptions = WatchOptions.disabled();
-    private Bootstrap bootstrap;
-    private MessageLimits messageLimits = MessageLimits.DEFAULTS;
-    private ApplyFailurePolicy applyFailurePolicy = ApplyFailurePolicy.STOP_NODE;
-
-    private Builder() {}
-
-    /**
-     * Sets what the node does when its state machine throws applying a command ({@link
-     * ApplyFailurePolicy#STOP_NODE} unless set): stop, or fail the command and go on. Every node of
-     * the cluster must be given the same policy; see {@link StateMachine} for what {@link
-     * ApplyFailurePolicy#FAIL_COMMAND} asks of the state machine.
-     *
-     * @param policy the policy; not null
-     * @return this builder
-     */
-    public Builder applyFailures(ApplyFailurePolicy policy) {
-      this.applyFailurePolicy = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /**
-     * Sets whether this node is one of the first members of a new cluster ({@link Bootstrap#NEW}:
-     * an empty storage is marked and votes) or a member of a cluster that may have chosen values
-     * already ({@link Bootstrap#EXISTING}: a storage without the mark serves as a learner only). A
-     * marked storage votes either way. Give NEW only on the first start of a new cluster's members:
-     * a member restarted with NEW on a lost disk votes with a forgotten state.
-     *
-     * <p>The default is EXISTING for a node given a {@link #storage}, and NEW for a node given none
-     * (its default in-memory storage is new with every build and forgets everything at a restart:
-     * fine for tests, unsafe in production).
-     *
-     * @param bootstrap {@link Bootstrap#NEW} or {@link Bootstrap#EXISTING}; not null
-     * @return this builder
-     */
-    public Builder bootstrap(Bootstrap bootstrap) {
-      this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
-      return this;
-    }
-
-    /**
-     * Sets the cluster's membership (required); every member must be given the same.
-     *
-     * @param config the configuration; not null
-     * @return this builder
-     */
-    public Builder config(ClusterConfig config) {
-      this.config = Objects.requireNonNull(config, "config");
-      return this;
-    }
-
-    /**
-     * Sets which member this node is (required).
-     *
-     * @param nodeId an id of {@link #config}'s members
-     * @return this builder
-     */
-    public Builder nodeId(int nodeId) {
-      this.nodeId = nodeId;
-      return this;
-    }
-
-    /**
-     * Sets the state machine: required on nodes that host a learner; unused on the others (they
-     * apply nothing).
-     *
-     * @param stateMachine the application's state machine, in its empty state; the node calls it on
-     *     its apply thread only
-     * @return this builder
-     */
-    public Builder stateMachine(StateMachine stateMachine) {
-      this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
-      return this;
-    }
-
-    /**
-     * Sets how this node reaches its peers (required).
-     *
-     * @param transport the transport, owned by the node from now on: it closes it
-     * @return this builder
-     */
-    public Builder transport(Transport transport) {
-      this.transport = Objects.requireNonNull(transport, "transport");
-      return this;
-    }
-
-    /**
-     * Also report this node's events and values to {@code observer} (metrics, say); may be called
-     * more than once. Every node has a {@link LoggingObserver}, called first. See {@link
-     * NodeObserver} for what an observer must not do.
-     *
-     * @param observer the observer; not null
-     * @return this builder
-     */
-    public Builder observer(NodeObserver observer) {
-      observers.add(Objects.requireNonNull(observer, "observer"));
-      return this;
-    }
-
-    /**
-     * Sets where durable state lives; defaults to {@link InMemoryStorage} (nothing survives the
-     * JVM). Use {@link io.paxos.core.storage.FileStorage#open} for a node whose votes must survive
-     * a restart. The node closes the storage when it closes.
-     *
-     * @param storage the storage, owned by the node from now on; not null
-     * @return this builder
-     */
-    public Builder storage(Storage storage) {
-      this.storage = Objects.requireNonNull(storage, "storage");
-      return this;
-    }
-
-    /**
-     * Sets the protocol's timings and limits ({@link ProtocolOptions#defaults()} unless set). The
-     * options that shape the replicated state (such as {@link ProtocolOptions#maxSessions()}) must
-     * be the same at every node.
-     *
-     * @param options the options; not null
-     * @return this builder
-     */
-    public Builder options(ProtocolOptions options) {
-      this.options = Objects.requireNonNull(options, "options");
-      return this;
-    }
-
-    /**
-     * Sets when this node snapshots its state machine and compacts its log ({@link
-     * SnapshotOptions#defaults()} unless set; {@link SnapshotOptions#disabled()} keeps the whole
-     * log). Snapshots go to the storage's {@link Storage#snapshots()}.
-     *
-     * @param options the snapshot policy; not null
-     * @return this builder
-     */
-    public Builder snapshots(SnapshotOptions options) {
-      this.snapshotOptions = Objects.requireNonNull(options, "options");
-      return this;
-    }
-
-    /**
-     * Sets how much history of applied commands this node keeps for {@link PaxosNode#watch} ({@link
-     * WatchOptions#disabled()} unless set: the node cannot be watched, and applying costs nothing
-     * more). Only a node hosting a learner keeps one.
-     *
-     * @param options the history bounds; not null
-     * @return this builder
-     */
-    public Builder watchHistory(WatchOptions options) {
-      this.watchOptions = Objects.requireNonNull(options, "options");
-      return this;
-    }
-
-    /**
-     * Plug in another implementation of a role: for the library's own tests (mutants of a role, in
-     * the simulator). {@link RoleFactory} is in an internal package; applications keep the default.
-     *
-     * @param roles makes this node's roles; not null
-     * @return this builder
-     */
-    public Builder roles(RoleFactory roles) {
-      this.roles = Objects.requireNonNull(roles, "roles");
-      return this;
-    }
-
-    /**
-     * Sets how long a command or read may stay unresolved before it fails as timed out.
-     *
-     * @param timeout the timeout, positive
-     * @return this builder
-     */
-    public Builder commandTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("command timeout must be positive, was " + timeout);
-      }
-      this.commandTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * Sets the most commands made at this node that may be pending; more are refused.
-     *
-     * @param max the limit, at least 1
-     * @return this builder
-     */
-    public Builder maxPendingCommands(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxPendingCommands must be positive, was " + max);
-      }
-      this.maxPendingCommands = max;
-      return this;
-    }
-
-    /**
-     * Sets the most payload bytes of commands made at this node that may be pending (submitted, not
-     * yet applied or failed); more are refused with {@link io.paxos.core.OverloadedException}.
-     * {@link #DEFAULT_MAX_PENDING_BYTES} by default; at least {@link
-     * ProtocolOptions#maxCommandBytes()}.
-     *
-     * @param max the limit in bytes, at least 1
-     * @return this builder
-     */
-    public Builder maxPendingBytes(long max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxPendingBytes must be positive, was " + max);
-      }
-      this.maxPendingBytes = max;
-      return this;
-    }
-
-    /**
-     * Sets how far messages from peers may reach beyond this node's log, and how much they may
-     * carry or ask for ({@link MessageLimits#defaults()} unless set); a message beyond them is
-     * refused and dropped (see {@code docs/bounds.md}).
-     *
-     * @param limits the limits; not null
-     * @return this builder
-     */
-    public Builder messageLimits(MessageLimits limits) {
-      this.messageLimits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    /**
-     * Validate the settings, open the node's state (load the storage, restore the newest snapshot,
-     * replay the log) and start it. The node owns the storage and the transport from here on:
-     * {@link PaxosNode#close()} closes them, and so does a build that fails while opening or
-     * starting (a log whose replay throws, say), so that nothing it opened is left behind.
-     *
-     * @return the started node
-     * @throws IllegalStateException if a required setting is missing
-     * @throws IllegalArgumentException if {@link #nodeId} is not a member, or the settings
-     *     contradict each other: options whose largest message exceeds the transport's, or a {@link
-     *     #maxPendingBytes} below the largest command
-     * @throws io.paxos.core.storage.StorageException if the storage cannot be loaded
-     */
-    public PaxosNode build() {
-      if (config == null) {
-        throw new IllegalStateException("config(...) is required: the cluster's membership");
-      }
-      Member me =
-          config
-              .member(nodeId)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "node id "
-                              + nodeId
-                              + " is not a member of cluster "
-                              + config.clusterId()
-                              + "; members are "
-                              + java.util.Arrays.toString(config.ids())));
-      if (transport == null) {
-        throw new IllegalStateException("transport(...) is required: how nodes reach each other");
-      }
-      if (options.maxMessageBytes() > transport.maxMessageBytes()) {
-        throw new IllegalArgumentException(
-            "ProtocolOptions.maxMessageBytes "
-                + options.maxMessageBytes()
-                + " exceeds the largest message the transport carries ("
-                + transport.maxMessageBytes()
-                + " bytes): its peers would refuse what this node builds; lower maxMessageBytes"
-                + " or raise the transport's limit (PaxosServer maxInboundMessageBytes)");
-      }
-      if (maxPendingBytes < options.maxCommandBytes()) {
-        throw new IllegalArgumentException(
-            "maxPendingBytes "
-                + maxPendingBytes
-                + " is below ProtocolOptions.maxCommandBytes "
-                + options.maxCommandBytes());
-      }
-      if (me.has(Role.LEARNER) && stateMachine == null) {
-        throw new IllegalStateException(
-            "stateMachine(...) is required: node " + nodeId + " hosts a learner");
-      }
-      if (storage == null) {
-        storage = new InMemoryStorage();
-        bootstrap = bootstrap == null ? Bootstrap.NEW : bootstrap;
-      }
-      bootstrap = bootstrap == null ? Bootstrap.EXISTING : bootstrap;
-      // A snapshot chunk travels in one message too.
-      int chunkLimit = options.maxMessageBytes() - ProtocolOptions.MESSAGE_OVERHEAD_BYTES;
-      if (snapshotOptions.chunkBytes() > chunkLimit) {
-        snapshotOptions =
-            new SnapshotOptions(
-                snapshotOptions.intervalSlots(), snapshotOptions.intervalBytes(), chunkLimit);
-      }
-      return open(this);
-    }
-  }
 }

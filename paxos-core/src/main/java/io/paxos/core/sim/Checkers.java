@@ -145,7 +145,9 @@ final class Checkers {
 
   /** The faults healed and every learner delivered the same slots. */
   void atEnd() {
-    exactlyOnce.checkAcknowledged();
+    ClusterConfig members = chosen.latestMembership().config();
+    exactlyOnce.checkAcknowledged(
+        id -> members.member(id).map(m -> m.has(Role.LEARNER)).orElse(false));
     if (replicas != null) {
       replicas.checkConverged();
     }

@@ -23,6 +23,8 @@ final class Event {
     END_FAULTS,
     /** A node pauses ({@link Faults#pauses}). */
     PAUSE,
+    /** The leader is asked to change the membership ({@link MembershipChanges}). */
+    CHANGE_MEMBERSHIP,
     /** A key-value client starts its next operation ({@link KvWorkload}). */
     KV_NEXT,
     /** A key-value client tries its operation again. */

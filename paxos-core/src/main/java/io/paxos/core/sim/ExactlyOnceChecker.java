@@ -131,12 +131,18 @@ public final class ExactlyOnceChecker {
   /**
    * Every acknowledged command was applied by every learner's replica (as it stands now: a
    * restarted learner rebuilt from its durable log and what it delivered since). Call it once the
-   * learners have converged.
+   * learners have converged. Learners removed from the membership stop where they were: see the
+   * overload.
    */
   public void checkAcknowledged() {
+    checkAcknowledged(id -> true);
+  }
+
+  /** As {@link #checkAcknowledged()}, for the learners {@code current} names only. */
+  public void checkAcknowledged(java.util.function.IntPredicate current) {
     for (Map.Entry<CommandKey, Acknowledgement> a : acknowledged.entrySet()) {
       for (Map.Entry<Integer, Replica> r : replicas.entrySet()) {
-        if (!r.getValue().applied.contains(a.getKey())) {
+        if (current.test(r.getKey()) && !r.getValue().applied.contains(a.getKey())) {
           throw new InvariantViolation(
               InvariantViolation.ACKNOWLEDGED_LOST,
               "command "

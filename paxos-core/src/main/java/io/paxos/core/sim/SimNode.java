@@ -7,6 +7,9 @@ import io.paxos.core.host.OutboxCarrier;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.storage.InMemoryStorage;
+import io.paxos.core.storage.SnapshotInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * One simulated node: its storage (which outlives crashes), its outbox, and, while it is up, its
@@ -86,6 +89,33 @@ final class SimNode {
 
   boolean isLeader() {
     return protocol != null && protocol.isLeader();
+  }
+
+  /**
+   * Save a snapshot of {@code slot} in this node's storage. A simulated snapshot carries no bytes:
+   * the state it stands for is the chosen values it covers.
+   */
+  void saveSnapshot(long slot) {
+    try {
+      storage.snapshots().save(slot, out -> {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // an in-memory store does not fail
+    }
+  }
+
+  /** The slot of the newest snapshot in this node's storage (0: none). */
+  long snapshotSlot() {
+    return storage.snapshots().latest().map(SnapshotInfo::slot).orElse(0L);
+  }
+
+  /**
+   * For the compaction check: the newest snapshot this node holds or held before a wipe destroyed
+   * it. An acceptor without a learner compacts on the snapshots of a majority of the learners; a
+   * wipe of one of them (a minority at most) does not make that compaction wrong, and leaves a
+   * snapshot covering it at a learner never wiped.
+   */
+  long snapshotSlotBeforeWipes() {
+    return Math.max(snapshotSlot(), snapshotLostToWipe);
   }
 
   @Override

@@ -39,6 +39,7 @@ public final class SimOptions {
   private final boolean sendsBeforeSync;
   private final WipedRejoin wipedRejoin;
   private final long snapshotInterval;
+  private final int membershipChanges;
   private final int kvClients;
   private final int kvOperations;
   private final Function<List<KvEvent>, Optional<String>> historyCheck;
@@ -48,6 +49,10 @@ public final class SimOptions {
 
   private SimOptions(Builder b) {
     this.snapshotInterval = b.snapshotInterval;
+    this.membershipChanges = b.membershipChanges;
+    if (membershipChanges < 0) {
+      throw new IllegalArgumentException("membershipChanges must not be negative (0: none)");
+    }
     if (snapshotInterval < 0) {
       throw new IllegalArgumentException("snapshotInterval must not be negative (0 turns it off)");
     }
@@ -266,6 +271,14 @@ public final class SimOptions {
     return leaseReads;
   }
 
+  /**
+   * How many times the leader is asked to change the membership during the workload, each time to a
+   * random one of the initial members' ids (0: never; see {@link MembershipChanges}).
+   */
+  public int membershipChanges() {
+    return membershipChanges;
+  }
+
   public long snapshotInterval() {
     return snapshotInterval;
   }
@@ -361,6 +374,7 @@ public final class SimOptions {
     b.sendsBeforeSync = sendsBeforeSync;
     b.wipedRejoin = wipedRejoin;
     b.snapshotInterval = snapshotInterval;
+    b.membershipChanges = membershipChanges;
     b.kvClients = kvClients;
     b.kvOperations = kvOperations;
     b.historyCheck = historyCheck;
@@ -387,6 +401,7 @@ public final class SimOptions {
         + (sendsBeforeSync ? ", BROKEN HOST: sends before sync" : "")
         + (wipedNodesVote() ? ", BROKEN HOST: wiped nodes rejoin " + wipedRejoin : "")
         + (snapshotInterval > 0 ? ", snapshotInterval=" + snapshotInterval : "")
+        + (membershipChanges > 0 ? ", membershipChanges=" + membershipChanges : "")
         + (kvOperations > 0 ? ", kv=" + kvOperations + " ops by " + kvClients + " clients" : "")
         + (servesSessionReadsEarly ? ", BROKEN HOST: serves session reads early" : "")
         + (clockDrift > 0 ? ", clockDrift=" + clockDrift : "")
@@ -420,6 +435,7 @@ public final class SimOptions {
     private boolean sendsBeforeSync;
     private WipedRejoin wipedRejoin = WipedRejoin.LEARNER_ONLY;
     private long snapshotInterval;
+    private int membershipChanges;
     private int kvClients = 4;
     private int kvOperations;
     private Function<List<KvEvent>, Optional<String>> historyCheck;
@@ -515,6 +531,12 @@ public final class SimOptions {
     /** Make this many lease reads (see {@link SimOptions#leaseReads}). */
     public Builder leaseReads(int reads) {
       this.leaseReads = reads;
+      return this;
+    }
+
+    /** Ask the leader to change the membership this many times (0: never). */
+    public Builder membershipChanges(int changes) {
+      this.membershipChanges = changes;
       return this;
     }
 

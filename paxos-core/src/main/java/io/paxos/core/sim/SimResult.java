@@ -32,6 +32,7 @@ package io.paxos.core.sim;
  * @param kv what the key-value clients did
  * @param readsChecked reads answered with a read index, each checked to cover every value chosen
  *     before the read was made ({@link ReadIndexChecker})
+ * @param membershipChanges changes of membership that took effect (docs/membership.md)
  */
 public record SimResult(
     long seed,
@@ -58,4 +59,5 @@ public record SimResult(
     int wipes,
     int pauses,
     long readsChecked,
-    KvCounts kv) {}
+    KvCounts kv,
+    int membershipChanges) {}

@@ -8,14 +8,11 @@ import io.paxos.core.host.HostMessage;
 import io.paxos.core.host.OutboxCarrier;
 import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.host.StorageWriter;
-import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.ProtocolNode;
-import io.paxos.core.storage.InMemoryStorage;
-import io.paxos.core.storage.SnapshotInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -39,10 +36,11 @@ import java.util.TreeMap;
  * node's messages to itself travel through the network too) and hands back the commands it did not
  * propose.
  *
- * <p>Crashes come between events: with writes still queued (lost), between a group's writes and its
- * force (an armed {@code MID_SYNC} crash, or any crash while a force runs), or after a force with
- * only some of the messages that waited for it sent ({@code MID_SEND}). A crash keeps what was
- * synced and, by the {@link StorageCrash} model, none or a prefix of the writes made since.
+ * <p>The faults are scheduled and carried out by a {@link FaultInjector}. Crashes come between
+ * events: with writes still queued (lost), between a group's writes and its force (an armed {@code
+ * MID_SYNC} crash, or any crash while a force runs), or after a force with only some of the
+ * messages that waited for it sent ({@code MID_SEND}). A crash keeps what was synced and, by the
+ * {@link StorageCrash} model, none or a prefix of the writes made since.
  *
  * <p>Wipes ({@link Faults#wipes()}) are crashes that lose the node's whole storage, snapshots
  * included: it restarts on an empty storage without the bootstrap marker that every node's storage
@@ -62,7 +60,7 @@ import java.util.TreeMap;
  * replays the log after it.
  *
  * <p>Pauses ({@link Faults#pauses()}) stop a node without losing anything: what reaches it waits,
- * and is handled when it resumes (see {@code deferredByPause}).
+ * and is handled when it resumes ({@link PauseBacklog}).
  *
  * <p>Key-value clients ({@link SimOptions#kvOperations()}, {@link KvWorkload}) run beside the byte
  * workload: each learner node applies the chosen commands to a key-value replica and serves reads
@@ -72,7 +70,6 @@ import java.util.TreeMap;
  */
 public final class Simulation {
   private static final int RECENT = 48;
-  private static final int PAUSE_SHUFFLE_MS = 5;
   private static final byte[] NO_BYTES = new byte[0];
 
   private final SimOptions options;
@@ -84,7 +81,6 @@ public final class Simulation {
   private final Checkers checkers;
   private final SplittableRandom clocks;
   private final ReadIndexChecker reads = new ReadIndexChecker();
-  private long readIds;
   private final SimNode[] nodes;
   private final List<SimNode> all = new ArrayList<>();
   private final Event[] recent = new Event[RECENT];
@@ -95,16 +91,11 @@ public final class Simulation {
   private long deadline = Long.MAX_VALUE;
   // With leader priorities, whether the check after the calm period ran (true without them).
   private boolean priorityChecked;
-  private int crashes;
-  private int wipes;
-  private final java.util.Set<Integer> wiped = new java.util.TreeSet<>();
-  private int midSyncCrashes;
-  private long survivingWrites;
-  private long lostWrites;
-  private int partitions;
-  private int partitionEpisode;
+  private final FaultInjector faults;
+  private final PauseBacklog pauses;
+  private final SimClients clients;
+  private final MembershipChanges changes;
   private int snapshots;
-  private int pauses;
   private int installs;
 
   private Simulation(SimOptions options) {
@@ -131,12 +122,19 @@ public final class Simulation {
     driftClocks();
     this.checkers =
         new Checkers(options.cluster(), options, new ExactlyOnceChecker(options.deduplication()));
+    this.faults =
+        new FaultInjector(options, random, queue, network, all, nodes.length, checkers.acceptors);
+    this.pauses = new PauseBacklog(random, queue, nodes);
+    this.changes = new MembershipChanges(options, queue);
+    this.clients =
+        new SimClients(
+            options, random, queue, workload, checkers, reads, all, () -> now, this::finish);
     // Split only for key-value runs, so that the seeds of runs without them stay what they were.
     this.kv =
         new KvWorkload(
             options.kvOperations() > 0 ? random.split() : null,
             options,
-            new KvHost(),
+            clients.kvHost(),
             checkers.agreement);
   }
 
@@ -192,9 +190,10 @@ public final class Simulation {
       for (SimNode n : all) {
         restart(n);
       }
-      scheduleWorkload();
+      clients.schedule();
       kv.start();
-      scheduleFaults();
+      faults.schedule();
+      changes.schedule();
       queue.add(options.workloadMs(), Event.Kind.END_FAULTS, 0, 0, 0, null);
       while (!(healed
           && priorityChecked
@@ -231,23 +230,24 @@ public final class Simulation {
         network.sent,
         network.dropped,
         network.duplicated,
-        crashes,
-        midSyncCrashes,
-        survivingWrites,
-        lostWrites,
-        partitions,
+        faults.crashes(),
+        faults.midSyncCrashes(),
+        faults.survivingWrites(),
+        faults.lostWrites(),
+        faults.partitions(),
         checkers.history.ballots(),
         snapshots,
         installs,
         checkers.compaction.withoutLearnerCompactedThrough(),
-        wipes,
-        pauses,
+        faults.wipes(),
+        faults.pauses(),
         reads.answered(),
-        kv.counts());
+        kv.counts(),
+        checkers.chosen.changes());
   }
 
   private void handle(Event e) {
-    if (deferredByPause(e)) {
+    if (pauses.holdsBack(e, now)) {
       return;
     }
     switch (e.kind) {
@@ -284,19 +284,19 @@ public final class Simulation {
         }
         break;
       case SUBMIT:
-        submitNew((int) e.arg);
+        clients.submitNew((int) e.arg);
         break;
       case RESUBMIT:
-        resubmit(workload.request(e.arg), (int) e.arg2);
+        clients.resubmit(workload.request(e.arg), (int) e.arg2);
         break;
       case CLIENT_TIMEOUT:
-        clientTimeout(workload.request(e.arg), (int) e.arg2);
+        clients.clientTimeout(workload.request(e.arg), (int) e.arg2);
         break;
       case CRASH:
-        crashEvent(e);
+        faults.crashEvent(e, now);
         break;
       case WIPE:
-        wipeEvent(e);
+        faults.wipeEvent(e, now);
         break;
       case RESTART:
         if (nodes[e.node].incarnation == e.arg) {
@@ -304,18 +304,16 @@ public final class Simulation {
         }
         break;
       case PARTITION:
-        partitionEvent(e);
+        faults.partitionEvent(e, now);
         break;
       case HEAL:
-        if (e.arg == partitionEpisode) {
-          network.heal();
-        }
+        faults.healEvent(e);
         break;
       case END_FAULTS:
         endFaults();
         break;
       case PAUSE:
-        pauseEvent(e);
+        faults.pauseEvent(e, now);
         break;
       case KV_NEXT:
       case KV_ATTEMPT:
@@ -324,57 +322,16 @@ public final class Simulation {
         kv.handle(e);
         break;
       case READ:
-        leaseRead();
+        clients.leaseRead();
         break;
       case PRIORITY_CHECK:
         checkPriority();
         break;
+      case CHANGE_MEMBERSHIP:
+        changes.attempt(all);
+        break;
       default:
         throw new IllegalStateException("unknown event " + e);
-    }
-  }
-
-  /**
-   * An event for a paused node waits until the node resumes. Its backlog is then handled as the
-   * runtime's event loop does after a {@code SIGCONT}: the inputs first, each sender's (each
-   * connection's) in the order they arrived, the senders interleaved at random (their offsets in
-   * the first {@value #PAUSE_SHUFFLE_MS} ms), the storage thread among them, and the overdue timer
-   * tick after them.
-   */
-  private boolean deferredByPause(Event e) {
-    boolean storage = e.kind == Event.Kind.STORAGE_WRITE || e.kind == Event.Kind.STORAGE_FORCE;
-    if (e.kind != Event.Kind.DELIVER
-        && e.kind != Event.Kind.KV_REQUEST
-        && e.kind != Event.Kind.TICK
-        && !storage) {
-      return false;
-    }
-    SimNode n = nodes[e.node];
-    if (e.data instanceof Backlog b && b.incarnation() != n.incarnation) {
-      return true; // the process that held it in its buffers crashed: lost with it
-    }
-    if (n.pausedUntil <= now) {
-      return false;
-    }
-    long at = n.pausedUntil + PAUSE_SHUFFLE_MS + 1; // the timer: after the inputs
-    if (e.kind != Event.Kind.TICK) {
-      // Each connection, and the storage thread (with the node's messages to itself), resumes at
-      // its own point; each keeps its order.
-      int sender = e.kind == Event.Kind.DELIVER ? e.from : storage ? n.id : 0;
-      if (n.backlogOffsets[sender] < 0) {
-        n.backlogOffsets[sender] = random.nextInt(PAUSE_SHUFFLE_MS + 1);
-      }
-      at = n.pausedUntil + n.backlogOffsets[sender];
-    }
-    queue.requeue(e, at, new Backlog(n.incarnation));
-    return true;
-  }
-
-  /** Marks an event held by a paused node, which a crash of that incarnation loses. */
-  private record Backlog(int incarnation) {
-    @Override
-    public String toString() {
-      return "(backlog of incarnation " + incarnation + ")";
     }
   }
 
@@ -384,7 +341,7 @@ public final class Simulation {
   private void finish(SimNode n) {
     n.protocol.flush(n.clock(now), n.out);
     n.carrier.carryOut(n.out);
-    checkers.afterStep(n.protocol, id -> snapshotSlotBeforeWipes(nodes[id]));
+    checkers.afterStep(n.protocol, id -> nodes[id].snapshotSlotBeforeWipes());
     long delivered = n.deliveredSlot;
     n.deliveredSlot = 0;
     if (delivered > 0) {
@@ -411,8 +368,7 @@ public final class Simulation {
    */
   private void storageForce(SimNode n) {
     if (n.armedCrash == SimNode.ArmedCrash.MID_SYNC && n.storage.unsyncedWrites() > 0) {
-      midSyncCrashes++;
-      crash(n, n.armedDowntime);
+      faults.crashMidSync(n, now);
       return;
     }
     n.writer.forced();
@@ -425,9 +381,7 @@ public final class Simulation {
    */
   private void written(SimNode n) {
     if (n.armedCrash == SimNode.ArmedCrash.MID_SEND && n.carrier.holding()) {
-      n.sendBudget = random.nextInt(4);
-      n.carrier.releaseWritten();
-      crash(n, n.armedDowntime);
+      faults.crashMidSend(n, now);
       return;
     }
     n.carrier.releaseWritten();
@@ -474,7 +428,7 @@ public final class Simulation {
         reads.onAnswer(n.id, r);
       }
       for (int to : batch.snapshotSends()) {
-        long slot = snapshotSlot(n);
+        long slot = n.snapshotSlot();
         if (slot > 0) {
           network.send(now, n.id, to, new HostMessage.SnapshotChunk(n.id, slot, 0, 0, 0, NO_BYTES));
         }
@@ -497,20 +451,6 @@ public final class Simulation {
 
   // ---- snapshots ----
 
-  private static long snapshotSlot(SimNode n) {
-    return n.storage.snapshots().latest().map(SnapshotInfo::slot).orElse(0L);
-  }
-
-  /**
-   * For the compaction check: the newest snapshot {@code n} holds or held before a wipe destroyed
-   * it. An acceptor without a learner compacts on the snapshots of a majority of the learners; a
-   * wipe of one of them (a minority at most) does not make that compaction wrong, and leaves a
-   * snapshot covering it at a learner never wiped.
-   */
-  private static long snapshotSlotBeforeWipes(SimNode n) {
-    return Math.max(snapshotSlot(n), n.snapshotLostToWipe);
-  }
-
   /**
    * Take a snapshot at {@code delivered} if the interval has passed; compact below it and sync, as
    * the runtime does when its snapshotter reports the snapshot saved, then carry out what that
@@ -518,10 +458,10 @@ public final class Simulation {
    */
   private void maybeSnapshot(SimNode n, long delivered) {
     long interval = options.snapshotInterval();
-    if (interval == 0 || delivered - snapshotSlot(n) < interval) {
+    if (interval == 0 || delivered - n.snapshotSlot() < interval) {
       return;
     }
-    saveSnapshot(n, delivered);
+    n.saveSnapshot(delivered);
     checkers.onSnapshot(n.id, delivered);
     snapshots++;
     n.protocol.compact(delivered, n.out);
@@ -529,20 +469,12 @@ public final class Simulation {
     finish(n);
   }
 
-  private static void saveSnapshot(SimNode n, long slot) {
-    try {
-      n.storage.snapshots().save(slot, out -> {});
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e); // an in-memory store does not fail
-    }
-  }
-
   /** A peer's snapshot of {@code slot} arrived at {@code n}: install it if it is ahead. */
   private void install(SimNode n, long slot) {
     if (!n.has(Role.LEARNER) || slot < n.protocol.learner().orElseThrow().nextSlot()) {
       return;
     }
-    saveSnapshot(n, slot);
+    n.saveSnapshot(slot);
     installs++;
     n.protocol.installSnapshot(slot, n.clock(now), n.out);
     n.carrier.write(storage -> storage.compact(slot), true);
@@ -555,300 +487,17 @@ public final class Simulation {
     queue.add(now + 5 + random.nextInt(6), Event.Kind.TICK, n.id, n.incarnation, 0, null);
   }
 
-  // ---- clients ----
-
-  private void scheduleWorkload() {
-    for (int i = 0; i < options.leaseReads(); i++) {
-      queue.add(random.nextLong(options.workloadMs()), Event.Kind.READ, 0, 0, 0, null);
-    }
-    int left = options.commands();
-    while (left > 0) {
-      int batch = Math.min(left, 1 + random.nextInt(3));
-      left -= batch;
-      queue.add(random.nextLong(options.workloadMs()), Event.Kind.SUBMIT, 0, batch, 0, null);
-    }
-  }
-
-  private void submitNew(int count) {
-    SimNode origin = randomUpNode();
-    if (origin == null) {
-      queue.add(now + 10, Event.Kind.SUBMIT, 0, count, 0, null);
-      return;
-    }
-    for (int i = 0; i < count; i++) {
-      submit(workload.newRequest(now), origin);
-    }
-    finish(origin);
-  }
-
-  private void submit(Workload.Request r, SimNode origin) {
-    Command c = workload.newAttempt(r, origin.id);
-    checkers.onSubmit(c);
-    origin.protocol.submit(c, origin.clock(now), origin.out);
-    queue.add(now + options.clientTimeoutMs(), Event.Kind.CLIENT_TIMEOUT, 0, r.id, r.attempt, null);
-  }
-
-  private void resubmit(Workload.Request r, int attempt) {
-    if (r.complete || r.current != null || r.attempt != attempt) {
-      return;
-    }
-    SimNode origin = randomUpNode();
-    if (origin == null) {
-      queue.add(now + 10, Event.Kind.RESUBMIT, 0, r.id, attempt, null);
-      return;
-    }
-    submit(r, origin);
-    finish(origin);
-  }
-
-  private void clientTimeout(Workload.Request r, int attempt) {
-    if (r.complete || r.current == null || r.attempt != attempt) {
-      return;
-    }
-    r.current = null;
-    resubmit(r, attempt);
-  }
-
-  /**
-   * A lease read at a node that believes it leads (half the time, if any does) or at any node that
-   * is up; checked when answered ({@link ReadIndexChecker}).
-   */
-  private void leaseRead() {
-    SimNode at = random.nextBoolean() ? believedLeader() : null;
-    at = at != null ? at : randomUpNode();
-    if (at == null) {
-      return;
-    }
-    long readId = ++readIds | ProtocolNode.LEASE_READ;
-    reads.onIssue(readId, checkers.chosen.highestChosen());
-    at.protocol.read(readId, at.clock(now), at.out);
-    finish(at);
-  }
-
-  /** A node that is up and believes it leads, the one with the lowest ballot if several do. */
-  private SimNode believedLeader() {
-    SimNode leader = null;
-    for (SimNode n : all) {
-      if (n.isLeader()
-          && (leader == null || leader.protocol.ballot().isAbove(n.protocol.ballot()))) {
-        leader = n;
-      }
-    }
-    return leader;
-  }
-
-  private SimNode randomUpNode() {
-    int up = 0;
-    for (SimNode n : all) {
-      up += n.up() && n.pausedUntil <= now ? 1 : 0;
-    }
-    if (up == 0) {
-      return null;
-    }
-    int pick = random.nextInt(up);
-    for (SimNode n : all) {
-      if (n.up() && n.pausedUntil <= now && pick-- == 0) {
-        return n;
-      }
-    }
-    throw new IllegalStateException("unreachable");
-  }
-
-  /** What the key-value clients ({@link KvWorkload}) do through the simulation. */
-  private final class KvHost implements KvWorkload.Host {
-    @Override
-    public long now() {
-      return now;
-    }
-
-    @Override
-    public List<SimNode> nodes() {
-      return all;
-    }
-
-    @Override
-    public void schedule(long at, Event.Kind kind, long client, long token) {
-      queue.add(at, kind, 0, client, token, null);
-    }
-
-    @Override
-    public void request(int node, long client, long token) {
-      queue.add(now, Event.Kind.KV_REQUEST, node, client, token, null);
-    }
-
-    @Override
-    public void submit(SimNode node, Command command) {
-      checkers.onSubmit(command);
-      node.protocol.submit(command, node.clock(now), node.out);
-      finish(node);
-    }
-
-    @Override
-    public void read(SimNode node, long readId) {
-      node.protocol.read(readId, node.clock(now), node.out);
-      finish(node);
-    }
-
-    @Override
-    public void acknowledged(CommandKey command, int learner, long slot) {
-      checkers.onAcknowledged(command, learner, slot);
-    }
-  }
-
-  // ---- faults ----
-
-  private void scheduleFaults() {
-    Faults f = options.faults();
-    for (int i = 0; i < f.partitions(); i++) {
-      long duration = 50 + random.nextLong(f.maxEpisodeMs());
-      queue.add(random.nextLong(options.workloadMs()), Event.Kind.PARTITION, 0, 0, duration, null);
-    }
-    for (int i = 0; i < f.crashes(); i++) {
-      // Half the crashes are short: the node is back before the others elect a new leader, which
-      // is when a proposer that forgot its rounds would reuse a ballot.
-      long downtime = 5 + random.nextLong(random.nextBoolean() ? 60 : f.maxEpisodeMs());
-      double kind = random.nextDouble();
-      SimNode.ArmedCrash armed =
-          kind < f.midSyncCrashRate()
-              ? SimNode.ArmedCrash.MID_SYNC
-              : kind < f.midSyncCrashRate() + f.midSendCrashRate()
-                  ? SimNode.ArmedCrash.MID_SEND
-                  : SimNode.ArmedCrash.NONE;
-      queue.add(
-          random.nextLong(options.workloadMs()),
-          Event.Kind.CRASH,
-          0,
-          armed.ordinal(),
-          downtime,
-          null);
-    }
-    for (int i = 0; i < f.wipes(); i++) {
-      long downtime = 5 + random.nextLong(f.maxEpisodeMs());
-      queue.add(random.nextLong(options.workloadMs()), Event.Kind.WIPE, 0, 0, downtime, null);
-    }
-    for (int i = 0; i < f.pauses(); i++) {
-      long length = 5 + random.nextLong(f.maxEpisodeMs());
-      queue.add(random.nextLong(options.workloadMs()), Event.Kind.PAUSE, 0, 0, length, null);
-    }
-  }
-
-  /** The node to hit: half the time the current leader (if any), else any node. */
-  private SimNode victim() {
-    if (random.nextBoolean()) {
-      for (SimNode n : all) {
-        if (n.isLeader()) {
-          return n;
-        }
-      }
-    }
-    return all.get(random.nextInt(all.size()));
-  }
-
-  private void crashEvent(Event e) {
-    SimNode n = victim();
-    if (healed || !n.up()) {
-      return;
-    }
-    SimNode.ArmedCrash armed = SimNode.ArmedCrash.values()[(int) e.arg];
-    if (armed != SimNode.ArmedCrash.NONE) {
-      n.armedCrash = armed;
-      n.armedDowntime = e.arg2;
-    } else {
-      crash(n, e.arg2);
-    }
-  }
-
-  /**
-   * Wipe a node that is up and whose loss leaves a quorum of acceptors and a proposer among the
-   * nodes never wiped: half the time the leader if it may be wiped, else one of those at random.
-   */
-  private void wipeEvent(Event e) {
-    if (healed) {
-      return;
-    }
-    List<SimNode> candidates = new ArrayList<>();
-    SimNode leader = null;
-    for (SimNode n : all) {
-      if (n.up() && mayWipe(n)) {
-        candidates.add(n);
-        leader = n.isLeader() ? n : leader;
-      }
-    }
-    if (candidates.isEmpty()) {
-      return;
-    }
-    SimNode n =
-        leader != null && random.nextBoolean()
-            ? leader
-            : candidates.get(random.nextInt(candidates.size()));
-    wiped.add(n.id);
-    wipes++;
-    n.snapshotLostToWipe = snapshotSlotBeforeWipes(n);
-    crash(n, e.arg2);
-    n.storage = new InMemoryStorage();
-    checkers.acceptors.forget(n.id);
-  }
-
-  /** Pause a node that is up and not paused: half the time the leader. */
-  private void pauseEvent(Event e) {
-    SimNode n = victim();
-    if (healed || !n.up() || n.pausedUntil > now) {
-      return;
-    }
-    n.pausedUntil = now + e.arg2;
-    n.backlogOffsets = new int[nodes.length];
-    java.util.Arrays.fill(n.backlogOffsets, -1);
-    pauses++;
-  }
-
-  private boolean mayWipe(SimNode candidate) {
-    int acceptors = 0;
-    int proposers = 0;
-    int learners = 0;
-    for (SimNode n : all) {
-      if (n == candidate || wiped.contains(n.id)) {
-        continue;
-      }
-      acceptors += n.has(Role.ACCEPTOR) ? 1 : 0;
-      proposers += n.has(Role.PROPOSER) ? 1 : 0;
-      learners += n.has(Role.LEARNER) ? 1 : 0;
-    }
-    ClusterConfig c = options.cluster();
-    // Wiped nodes that vote again (the unprotected host) leave every node a voter.
-    boolean voters =
-        options.wipedNodesVote()
-            || (proposers > 0 && acceptors >= Math.max(c.phase1Quorum(), c.phase2Quorum()));
-    return voters && learners > c.idsWith(Role.LEARNER).length / 2;
-  }
-
-  private void crash(SimNode n, long downtime) {
-    n.protocol = null;
-    n.carrier = null; // with the batches it held: never sent
-    n.writer = null; // with the writes still queued: never made
-    n.sendBudget = -1;
-    n.deliveredSlot = 0;
-    n.armedCrash = SimNode.ArmedCrash.NONE;
-    n.pausedUntil = 0;
-    int unsynced = n.storage.unsyncedWrites();
-    int surviving = options.faults().storageCrash().survivors(unsynced, random);
-    n.storage.crash(surviving);
-    survivingWrites += surviving;
-    lostWrites += unsynced - surviving;
-    n.out.clear();
-    n.incarnation++;
-    crashes++;
-    queue.add(now + downtime, Event.Kind.RESTART, n.id, n.incarnation, 0, null);
-  }
+  // ---- restarts, and the end of the faults ----
 
   private void restart(SimNode n) {
     if (n.up()) {
       return;
     }
     if (!n.storage.bootstrapped() && options.wipedNodesVote()) {
-      rejoinAsVoter(n); // a broken host: a wiped node votes again
+      faults.rejoinAsVoter(n); // a broken host: a wiped node votes again
     }
     DurableState durable = n.storage.load();
-    long snapshot = snapshotSlot(n);
+    long snapshot = n.snapshotSlot();
     if (n.has(Role.LEARNER) && snapshot > 0) {
       // As the runtime does: restore the newest snapshot, replay the log after it.
       if (snapshot > durable.compactedThrough()) {
@@ -888,69 +537,17 @@ public final class Simulation {
     queue.add(now + random.nextInt(10), Event.Kind.TICK, n.id, n.incarnation, 0, null);
   }
 
-  /**
-   * Mark a wiped node's storage so it votes again; with VOTER_ABOVE_PROMISES (see {@link
-   * SimOptions.WipedRejoin}), start its promise and round at the highest promise of the others.
-   */
-  private void rejoinAsVoter(SimNode n) {
-    if (options.wipedRejoin() == SimOptions.WipedRejoin.VOTER_ABOVE_PROMISES) {
-      Ballot highest = Ballot.ZERO;
-      for (SimNode other : all) {
-        if (other != n) {
-          Ballot promised =
-              other.up() && other.protocol.acceptor().isPresent()
-                  ? other.protocol.acceptor().get().promised()
-                  : other.storage.load().promised();
-          highest = Ballot.max(highest, promised);
-        }
-      }
-      n.storage.savePromise(highest);
-      n.storage.saveRound(highest.round());
-      n.storage.sync();
-    }
-    n.storage.markBootstrapped();
-  }
-
-  private void partitionEvent(Event e) {
-    if (healed) {
-      return;
-    }
-    network.heal();
-    partitionEpisode++;
-    partitions++;
-    int kind = random.nextInt(4);
-    SimNode target = victim();
-    if (kind == 0) {
-      int[] groups = new int[nodes.length];
-      groups[target.id] = 1;
-      network.partition(groups);
-    } else if (kind == 1) {
-      int[] groups = new int[nodes.length];
-      for (SimNode n : all) {
-        groups[n.id] = random.nextInt(2);
-      }
-      network.partition(groups);
-    } else if (kind == 2) {
-      network.mute(target.id);
-    } else {
-      network.deafen(target.id);
-    }
-    queue.add(now + e.arg2, Event.Kind.HEAL, 0, partitionEpisode, 0, null);
-  }
-
   private void endFaults() {
     healed = true;
     healedAt = now;
     deadline = now + options.livenessBoundMs();
-    network.heal();
-    network.calm(options.protocol().heartbeatIntervalMs() / 2);
+    faults.end();
     if (!priorityChecked) {
       long at = now + PriorityChecker.calmMs(options.cluster(), options.protocol());
       queue.add(at, Event.Kind.PRIORITY_CHECK, 0, 0, 0, null);
     }
     for (SimNode n : all) {
-      n.armedCrash = SimNode.ArmedCrash.NONE;
-      n.pausedUntil = Math.min(n.pausedUntil, now);
+      faults.disarm(n, now);
       restart(n);
     }
   }
@@ -983,10 +580,13 @@ public final class Simulation {
     return checkers.agreement.highestSlot();
   }
 
+  /** Every learner of the latest membership delivered every slot delivered anywhere. */
   private boolean converged() {
     long target = highestSlot() + 1;
+    ClusterConfig members = checkers.chosen.latestMembership().config();
     for (SimNode n : all) {
-      if (n.has(Role.LEARNER) && (!n.up() || n.protocol.learner().get().nextSlot() != target)) {
+      boolean learns = members.member(n.id).map(m -> m.has(Role.LEARNER)).orElse(false);
+      if (learns && (!n.up() || n.protocol.learner().get().nextSlot() != target)) {
         return false;
       }
     }

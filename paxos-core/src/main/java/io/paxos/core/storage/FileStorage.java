@@ -215,9 +215,15 @@ public final class FileStorage implements Storage {
 
   @Override
   public void savePromise(Ballot promised) {
-    int start = begin(RecordFormat.PROMISE, RecordFormat.PROMISE_PAYLOAD);
-    buffer.putLong(promised.round()).putInt(promised.nodeId());
-    seal(start);
+    if (promised.epoch() == 0) {
+      int start = begin(RecordFormat.PROMISE, RecordFormat.PROMISE_PAYLOAD);
+      buffer.putLong(promised.round()).putInt(promised.nodeId());
+      seal(start);
+    } else {
+      int start = begin(RecordFormat.EPOCH_PROMISE, RecordFormat.EPOCH_PROMISE_PAYLOAD);
+      buffer.putInt(promised.epoch()).putLong(promised.round()).putInt(promised.nodeId());
+      seal(start);
+    }
     this.promised = Ballot.max(this.promised, promised);
   }
 
@@ -232,8 +238,16 @@ public final class FileStorage implements Storage {
   @Override
   public void saveAccepted(AcceptedEntry entry) {
     int valueSize = ValueCodec.size(entry.value());
-    int start = begin(RecordFormat.ACCEPTED, RecordFormat.ACCEPTED_FIXED + valueSize);
-    buffer.putLong(entry.slot()).putLong(entry.ballot().round()).putInt(entry.ballot().nodeId());
+    Ballot ballot = entry.ballot();
+    int start;
+    if (ballot.epoch() == 0) {
+      start = begin(RecordFormat.ACCEPTED, RecordFormat.ACCEPTED_FIXED + valueSize);
+      buffer.putLong(entry.slot());
+    } else {
+      start = begin(RecordFormat.EPOCH_ACCEPTED, RecordFormat.EPOCH_ACCEPTED_FIXED + valueSize);
+      buffer.putLong(entry.slot()).putInt(ballot.epoch());
+    }
+    buffer.putLong(ballot.round()).putInt(ballot.nodeId());
     ValueCodec.write(entry.value(), buffer);
     seal(start);
     noteSlot(entry.slot());

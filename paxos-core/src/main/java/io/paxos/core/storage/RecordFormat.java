@@ -19,13 +19,20 @@ import java.util.zip.CRC32C;
  *   8  batchStart  int   offset in this segment up to which the log was known forced when this
  *                        record was written: the start of the oldest group commit whose force
  *                        had not returned (the segment header's end if none of it was forced)
- *   12 type        byte  PROMISE, ROUND, ACCEPTED, CHOSEN or COMPACT
+ *   12 type        byte  PROMISE, ROUND, ACCEPTED, CHOSEN, COMPACT, EPOCH_PROMISE or
+ *                        EPOCH_ACCEPTED
  *   13 payload           PROMISE:  round (long), node id (int)
  *                        ROUND:    round (long)
  *                        ACCEPTED: slot (long), ballot round (long), ballot node id (int), value
  *                        CHOSEN:   slot (long), value
  *                        COMPACT:  slot (long): a durable snapshot covers every slot through it,
  *                                  so records of those slots before this one are void
+ *                        EPOCH_PROMISE:  epoch (int), round (long), node id (int)
+ *                        EPOCH_ACCEPTED: slot (long), ballot epoch (int), round (long), node
+ *                                  id (int), value
+ *                        (PROMISE and ACCEPTED hold ballots of epoch 0; the EPOCH_ forms, ballots
+ *                        of a later membership epoch, so a log of a cluster whose membership never
+ *                        changed is written exactly as before epochs existed)
  *                        (value as written by {@link ValueCodec})
  * </pre>
  *
@@ -48,12 +55,16 @@ final class RecordFormat {
   static final byte ACCEPTED = 3;
   static final byte CHOSEN = 4;
   static final byte COMPACT = 5;
+  static final byte EPOCH_PROMISE = 6;
+  static final byte EPOCH_ACCEPTED = 7;
 
   static final int PROMISE_PAYLOAD = 12;
   static final int ROUND_PAYLOAD = 8;
   static final int ACCEPTED_FIXED = 20;
   static final int CHOSEN_FIXED = 8;
   static final int COMPACT_PAYLOAD = 8;
+  static final int EPOCH_PROMISE_PAYLOAD = 16;
+  static final int EPOCH_ACCEPTED_FIXED = 24;
 
   private RecordFormat() {}
 

@@ -56,12 +56,18 @@ final class RecoveredState {
       case RecordFormat.PROMISE:
         promised = Ballot.max(promised, new Ballot(payload.getLong(), payload.getInt()));
         break;
+      case RecordFormat.EPOCH_PROMISE:
+        promised =
+            Ballot.max(promised, new Ballot(payload.getInt(), payload.getLong(), payload.getInt()));
+        break;
       case RecordFormat.ROUND:
         maxRound = Math.max(maxRound, payload.getLong());
         break;
       case RecordFormat.ACCEPTED:
+      case RecordFormat.EPOCH_ACCEPTED:
         long slot = payload.getLong();
-        Ballot ballot = new Ballot(payload.getLong(), payload.getInt());
+        int epoch = type == RecordFormat.EPOCH_ACCEPTED ? payload.getInt() : 0;
+        Ballot ballot = new Ballot(epoch, payload.getLong(), payload.getInt());
         Value value = ValueCodec.read(payload);
         noteSlot(slot);
         if (slot > compactedThrough) {

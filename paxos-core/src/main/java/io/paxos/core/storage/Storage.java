@@ -22,6 +22,15 @@ import io.paxos.core.protocol.Value;
  * #blockingSync()} is true, after {@link #load()} the node's storage thread, which carries out the
  * event loop's writes and syncs them in groups while the event loop goes on. {@link #sync()} may
  * block (it is the group commit of a batch of inputs).
+ *
+ * <p><b>An implementer SPI, coupled to the library's version.</b> Its signatures carry types of the
+ * internal package {@code io.paxos.core.protocol} ({@code DurableState}, {@code Ballot}, {@code
+ * AcceptedEntry}, {@code Value}): an implementation stores and returns them without looking inside,
+ * but it is compiled against them, so it may need changes with any release of the library, and a
+ * storage must be built against the version it runs with. Applications that only pick a storage
+ * ({@link FileStorage}, {@link InMemoryStorage}) are not affected. (This is the one deliberate
+ * exception, with {@link io.paxos.core.transport.Transport}, to the rule that API signatures carry
+ * no internal type; see {@code docs/api-surface.md}.)
  */
 public interface Storage extends AutoCloseable {
 

@@ -1,6 +1,7 @@
 package io.paxos.core.storage;
 
 import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.MembershipCodec;
 import io.paxos.core.protocol.Value;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.util.List;
  * batch:  0x01, varint count (at least 1), then per command:
  *         varint origin, clientId (8 bytes), varint sequence, varint acknowledgedBelow,
  *         varint payload length, payload
+ * membership change: 0x02, varint length, the bytes of {@link MembershipCodec}
  * </pre>
  *
  * Varints are unsigned LEB128 (7 bits a byte, low bits first) of the value's two's complement bits,
@@ -28,11 +30,16 @@ import java.util.List;
 final class ValueCodec {
   static final byte NOOP = 0;
   static final byte BATCH = 1;
+  static final byte RECONFIGURE = 2;
 
   private ValueCodec() {}
 
   /** The number of bytes {@link #write} puts for {@code value}. */
   static int size(Value value) {
+    if (value instanceof Value.Reconfigure r) {
+      int length = r.byteSize();
+      return 1 + varintSize(length) + length;
+    }
     if (!(value instanceof Value.Batch)) {
       return 1;
     }
@@ -56,6 +63,13 @@ final class ValueCodec {
 
   /** Put {@code value} at the buffer's position, which must have {@link #size} bytes left. */
   static void write(Value value, ByteBuffer out) {
+    if (value instanceof Value.Reconfigure r) {
+      byte[] bytes = MembershipCodec.encode(r);
+      out.put(RECONFIGURE);
+      putVarint(out, bytes.length);
+      out.put(bytes);
+      return;
+    }
     if (!(value instanceof Value.Batch)) {
       out.put(NOOP);
       return;
@@ -84,6 +98,11 @@ final class ValueCodec {
       byte tag = in.get();
       if (tag == NOOP) {
         return Value.NOOP;
+      }
+      if (tag == RECONFIGURE) {
+        byte[] bytes = new byte[lengthVarint(in, "membership length")];
+        in.get(bytes);
+        return MembershipCodec.decode(bytes);
       }
       if (tag != BATCH) {
         throw new IllegalArgumentException("unknown value tag " + tag);

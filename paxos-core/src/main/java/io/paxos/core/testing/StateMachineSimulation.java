@@ -2,19 +2,21 @@ package io.paxos.core.testing;
 
 import io.paxos.core.StateMachine;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.sim.Faults;
 import io.paxos.core.sim.SimOptions;
 import io.paxos.core.sim.SimResult;
 import io.paxos.core.sim.Simulation;
 import io.paxos.core.sim.SimulationFailure;
-import io.paxos.core.sim.Topology;
 import io.paxos.core.typed.CommandCodecs;
 import io.paxos.core.typed.TypedStateMachine;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -77,8 +79,9 @@ public final class StateMachineSimulation<M, C> {
   private long firstSeed = 1;
   private int seeds = 100;
   private int commandsPerSeed = 100;
-  private Topology[] topologies = Topology.values();
-  private Consumer<SimOptions.Builder> customizer = b -> {};
+  private ClusterShape[] shapes = ClusterShape.values();
+  private final Set<Fault> without = EnumSet.noneOf(Fault.class);
+  private Consumer<String> trace;
 
   private record Invariant<M>(String description, Predicate<M> holds) {}
 
@@ -217,28 +220,49 @@ public final class StateMachineSimulation<M, C> {
   }
 
   /**
-   * Sets the cluster shapes, one per seed in turn (default: every {@link Topology}).
+   * Sets the cluster shapes, one per seed in turn (default: every {@link ClusterShape}).
    *
-   * @param shapes at least one topology; used in turn, one per seed
+   * @param shapes at least one shape; used in turn, one per seed
    * @return this simulation
+   * @throws IllegalArgumentException if none is given
+   * @throws NullPointerException if one is null
    */
-  public StateMachineSimulation<M, C> topologies(Topology... shapes) {
+  public StateMachineSimulation<M, C> clusterShapes(ClusterShape... shapes) {
     if (shapes.length == 0) {
-      throw new IllegalArgumentException("at least one topology");
+      throw new IllegalArgumentException("at least one cluster shape");
     }
-    this.topologies = shapes.clone();
+    for (ClusterShape shape : shapes) {
+      Objects.requireNonNull(shape, "shape");
+    }
+    this.shapes = shapes.clone();
     return this;
   }
 
   /**
-   * Changes each seed's options after this class set them (faults, timings, a trace of the events:
-   * {@code b -> b.trace(System.out::println)}).
+   * Leaves these kinds of fault out of every seed (by default each seed draws its own mix of all of
+   * them); calls add up. A seed then runs differently, not as it ran with the fault.
    *
-   * @param customizer changes the options of each seed's run
+   * @param faults the kinds to leave out; none leaves the faults as they are
+   * @return this simulation
+   * @throws NullPointerException if one is null
+   */
+  public StateMachineSimulation<M, C> without(Fault... faults) {
+    for (Fault fault : faults) {
+      without.add(Objects.requireNonNull(fault, "fault"));
+    }
+    return this;
+  }
+
+  /**
+   * Hands one line per simulated event (a message sent or delivered, a crash, a client's request)
+   * to {@code trace}, for debugging a seed: {@code .trace(System.out::println)}. Off by default; it
+   * does not change the run.
+   *
+   * @param trace receives each line, on the thread that runs the simulation
    * @return this simulation
    */
-  public StateMachineSimulation<M, C> customize(Consumer<SimOptions.Builder> customizer) {
-    this.customizer = Objects.requireNonNull(customizer, "customizer");
+  public StateMachineSimulation<M, C> trace(Consumer<String> trace) {
+    this.trace = Objects.requireNonNull(trace, "trace");
     return this;
   }
 
@@ -279,10 +303,10 @@ public final class StateMachineSimulation<M, C> {
   }
 
   private SimResult runSeed(long seed) {
-    Topology topology = topologies[(int) Math.floorMod(seed, (long) topologies.length)];
+    ClusterShape shape = shapes[(int) Math.floorMod(seed, (long) shapes.length)];
     SimOptions options;
     try {
-      options = options(seed, topology);
+      options = options(seed, shape);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("seed " + seed + ": invalid options: " + e, e);
     }
@@ -294,7 +318,7 @@ public final class StateMachineSimulation<M, C> {
           "seed "
               + seed
               + " failed ("
-              + topology.label()
+              + options.label()
               + " nodes): "
               + cause
               + "\n  replay: "
@@ -307,7 +331,7 @@ public final class StateMachineSimulation<M, C> {
           "seed "
               + seed
               + " failed ("
-              + topology.label()
+              + options.label()
               + " nodes): "
               + e
               + "\n  replay: "
@@ -321,15 +345,18 @@ public final class StateMachineSimulation<M, C> {
     return ".firstSeed(" + seed + ").seeds(1), or -D" + SEED_PROPERTY + "=" + seed;
   }
 
-  private SimOptions options(long seed, Topology topology) {
-    SimOptions base = SimOptions.randomized(seed, topology);
+  private SimOptions options(long seed, ClusterShape shape) {
+    SimOptions base = SimOptions.randomized(seed, shape.topology());
     SplittableRandom choices = new SplittableRandom(seed ^ 0x57A7E_3AC41L);
     SimOptions.Builder b =
         base.toBuilder()
             .commands(commandsPerSeed)
             .stateMachine(replicas())
             .commandGenerator(r -> encoder.apply(commands.apply(r)))
-            .faults(base.faults().withWipes(choices.nextInt(2)).withPauses(choices.nextInt(3)));
+            .faults(
+                leaveOut(
+                    base.faults().withWipes(choices.nextInt(2)).withPauses(choices.nextInt(3)),
+                    without));
     if (queries != null) {
       b.queryGenerator(r -> encoder.apply(queries.apply(r)));
     }
@@ -343,8 +370,28 @@ public final class StateMachineSimulation<M, C> {
       ProtocolOptions p = base.protocol();
       b.protocol(p.withRetainedSlots(retained[choices.nextInt(retained.length)]));
     }
-    customizer.accept(b);
+    if (trace != null) {
+      b.trace(trace);
+    }
     return b.build();
+  }
+
+  /** {@code faults} without the kinds in {@code off}. */
+  static Faults leaveOut(Faults faults, Set<Fault> off) {
+    boolean crashes = !off.contains(Fault.CRASHES);
+    return new Faults(
+        off.contains(Fault.MESSAGE_LOSS) ? 0 : faults.dropRate(),
+        off.contains(Fault.DUPLICATION) ? 0 : faults.duplicateRate(),
+        faults.minDelayMs(),
+        faults.maxDelayMs(),
+        off.contains(Fault.PARTITIONS) ? 0 : faults.partitions(),
+        crashes ? faults.crashes() : 0,
+        crashes ? faults.midSendCrashRate() : 0,
+        crashes ? faults.midSyncCrashRate() : 0,
+        faults.maxEpisodeMs(),
+        faults.storageCrash(),
+        off.contains(Fault.WIPES) ? 0 : faults.wipes(),
+        off.contains(Fault.PAUSES) ? 0 : faults.pauses());
   }
 
   // The application's instance behind each byte state machine the simulation made (one run at a

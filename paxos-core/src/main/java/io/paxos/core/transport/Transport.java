@@ -24,6 +24,15 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>The runtime calls {@link #send} and {@link #flush} from the node's event-loop thread only.
+ *
+ * <p><b>An implementer SPI, coupled to the library's version.</b> {@link PeerMessage} and the
+ * messages it stands for are types of internal packages ({@code io.paxos.core.protocol}, {@code
+ * io.paxos.core.host}): a transport carries them without looking inside (paxos-grpc's encodes them
+ * in one codec class), but it is compiled against them, so it may need changes with any release of
+ * the library and must be built against the version it runs with. Applications that only pick a
+ * transport ({@code GrpcTransport}, {@link InMemoryNetwork}) are not affected. (This is the one
+ * deliberate exception, with {@link io.paxos.core.storage.Storage}, to the rule that API signatures
+ * carry no internal type; see {@code docs/api-surface.md}.)
  */
 public interface Transport extends AutoCloseable {
 

@@ -87,6 +87,28 @@ class BallotTest {
   }
 
   @Test
+  @DisplayName(
+      "a ballot of a later membership epoch is above every ballot of an earlier one, whatever"
+          + " the rounds (docs/membership.md)")
+  void ordersByEpochBeforeRound() {
+    Ballot laterEpoch = new Ballot(1, 1, 1);
+    assertThat(laterEpoch).isGreaterThan(new Ballot(0, Ballot.MAX_ROUND, 0xFFFF));
+    assertThat(laterEpoch).isGreaterThan(new Ballot(Long.MAX_VALUE, Integer.MAX_VALUE));
+    assertThat(new Ballot(Ballot.MAX_EPOCH, 0, 0))
+        .isGreaterThan(new Ballot(Ballot.MAX_EPOCH - 1, 9, 9));
+    assertThat(new Ballot(2, 5, 1)).isGreaterThan(new Ballot(2, 4, 9));
+    assertThat(new Ballot(2, 5, 2)).isGreaterThan(new Ballot(2, 5, 1));
+    assertThat(new Ballot(7, 3)).isEqualTo(new Ballot(0, 7, 3));
+  }
+
+  @Test
+  @DisplayName("epoch 0 ballots print as round.node, as before epochs; later ones name the epoch")
+  void printsTheEpochOnlyWhenNotZero() {
+    assertThat(new Ballot(7, 3)).hasToString("7.3");
+    assertThat(new Ballot(2, 7, 3)).hasToString("2/7.3");
+  }
+
+  @Test
   @DisplayName("max returns the larger ballot, in either argument order")
   void maxPicksTheLarger() {
     Ballot low = new Ballot(2, 9);
@@ -103,5 +125,8 @@ class BallotTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("negative");
     assertThatThrownBy(() -> new Ballot(1, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Ballot(-1, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Ballot(Integer.MIN_VALUE, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -88,6 +88,26 @@ class DefaultAcceptorTest {
     }
 
     @Test
+    @DisplayName(
+        "once it promised a ballot of a later membership epoch, an acceptor refuses every ballot"
+            + " of an earlier epoch, however high its round (docs/membership.md, R5)")
+    void laterEpochOutranksAnyRoundOfAnEarlierOne() {
+      Ballot epoch1 = new Ballot(1, 2, 2);
+      prepare(epoch1, 1, 0);
+      out.clear();
+
+      Ballot oldEpochHighRound = new Ballot(0, Ballot.MAX_ROUND, 3);
+      prepare(oldEpochHighRound, 1, 0);
+      accept(oldEpochHighRound, 1, List.of(value(1)), 0);
+
+      assertThat(sent(out, Nack.class)).hasSize(2);
+      assertThat(sent(out, Nack.class)).allMatch(n -> n.promised().equals(epoch1));
+      assertThat(sent(out, Promise.class)).isEmpty();
+      assertThat(sent(out, Accepted.class)).isEmpty();
+      assertThat(acceptor.promised()).isEqualTo(epoch1);
+    }
+
+    @Test
     @DisplayName("the same round from a lower node id is a lower ballot and is refused")
     void sameRoundLowerNodeRefused() {
       prepare(b(5, 2), 1, 0);

@@ -232,6 +232,34 @@ class MessageBoundsTest {
   }
 
   @Test
+  void epochsReachAtMostTheLimitAboveTheHighestKnownAndNeverAboveTheMaximum() {
+    int ahead = MessageBounds.MAX_EPOCHS_AHEAD;
+    Ballot atReach = new Ballot(3 + ahead, 7, 2);
+    Ballot beyond = new Ballot(3 + ahead + 1, 7, 2);
+    assertThat(bounds.refusal(new Message.Heartbeat(2, atReach, 0, 0), 1, 7, 3)).isEmpty();
+    assertThat(bounds.refusal(new Message.Heartbeat(2, beyond, 0, 0), 1, 7, 3))
+        .hasValueSatisfying(why -> assertThat(why).contains("epochs"));
+    assertThat(bounds.refusal(new Message.Nack(2, b(1, 1), beyond), 1, 7, 3)).isPresent();
+    assertThat(bounds.refusal(new Message.Prepare(2, beyond, 1), 1, 7, 3)).isPresent();
+    // A node of epoch 0 takes ballots of the next epochs, as a node that slept through changes
+    // must.
+    assertThat(check(new Message.Prepare(2, new Ballot(1, 1, 2), 1))).isEmpty();
+    // The absolute bound holds whatever the node knows, also at an extreme known epoch.
+    Ballot overMax = new Ballot(Ballot.MAX_EPOCH + 1, 1, 2);
+    assertThat(bounds.refusal(new Message.Prepare(2, overMax, 1), 1, 7, Integer.MAX_VALUE))
+        .isPresent();
+    assertThat(MessageBounds.malformed(new Message.Prepare(2, overMax, 1))).isPresent();
+    assertThat(
+            bounds.refusal(
+                new Message.Prepare(2, new Ballot(Ballot.MAX_EPOCH, 1, 2), 1),
+                1,
+                7,
+                Integer.MAX_VALUE))
+        .isEmpty();
+    assertThat(bounds.refusal(new Message.Prepare(2, new Ballot(1, 1, 2), 1), 1, 7, -1)).isEmpty();
+  }
+
+  @Test
   void theReachesSaturateAtExtremeStates() {
     // A promise of round 2^63-1 from storage written without bounds: sane rounds still pass.
     assertThat(bounds.refusal(new Message.Heartbeat(2, b(7, 2), 0, 0), 1, Long.MAX_VALUE))

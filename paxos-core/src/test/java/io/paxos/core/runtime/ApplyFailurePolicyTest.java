@@ -122,7 +122,7 @@ class ApplyFailurePolicyTest {
     ledgers.put(id, ledger);
     boolean fresh = !storages.containsKey(id);
     InMemoryStorage storage = storages.computeIfAbsent(id, i -> new InMemoryStorage());
-    PaxosNode.Builder b =
+    PaxosNodeBuilder b =
         PaxosNode.builder()
             .config(CONFIG)
             .nodeId(id)

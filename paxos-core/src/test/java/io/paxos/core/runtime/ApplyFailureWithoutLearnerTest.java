@@ -61,7 +61,7 @@ class ApplyFailureWithoutLearnerTest {
 
   private void startAll() {
     for (Member m : SPLIT.members()) {
-      PaxosNode.Builder b =
+      PaxosNodeBuilder b =
           PaxosNode.builder()
               .config(SPLIT)
               .nodeId(m.id())

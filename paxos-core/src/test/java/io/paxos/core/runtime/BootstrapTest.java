@@ -18,7 +18,7 @@ class BootstrapTest {
   private static final ClusterConfig CONFIG = ClusterConfig.of("boot", 1, 2, 3);
 
   private static PaxosNode start(InMemoryStorage storage, Bootstrap bootstrap) {
-    PaxosNode.Builder b =
+    PaxosNodeBuilder b =
         PaxosNode.builder()
             .config(CONFIG)
             .nodeId(1)

@@ -71,7 +71,7 @@ class HostileMessageTest {
   void acceptFarBeyondTheLogIsRefused() throws Exception {
     PaxosNode leader = cluster.awaitAgreedLeader();
     commit(leader, "before");
-    Ballot ballot = leader.status().ballot();
+    Ballot ballot = ballot(leader.status().term());
     int victim = follower(leader);
     forger.send(victim, new Message.Accept(leader.id(), ballot, 1L << 40, List.of(Value.NOOP), 0));
     forger.send(
@@ -89,7 +89,7 @@ class HostileMessageTest {
   void commitFarBeyondTheLogNeitherHangsNorMisleadsTheNode() throws Exception {
     PaxosNode leader = cluster.awaitAgreedLeader();
     commit(leader, "before");
-    Ballot ballot = leader.status().ballot();
+    Ballot ballot = ballot(leader.status().term());
     int victim = follower(leader);
     // Within the absolute bound: taken only up to the window beyond the node's log.
     forger.send(victim, new Message.Commit(leader.id(), ballot, 1L << 62));
@@ -180,5 +180,10 @@ class HostileMessageTest {
     for (PaxosNode n : cluster.nodes.values()) {
       assertThat(n.status().failure()).as("node %d", n.id()).isEmpty();
     }
+  }
+
+  /** The protocol's ballot of a reported term, to forge messages in it. */
+  private static Ballot ballot(io.paxos.core.Term term) {
+    return new Ballot(term.epoch(), term.round(), term.proposerId());
   }
 }

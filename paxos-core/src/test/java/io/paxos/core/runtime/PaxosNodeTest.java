@@ -249,7 +249,7 @@ class PaxosNodeTest {
     RecordingStateMachine learner22 = new RecordingStateMachine();
     try {
       for (Member m : config.members()) {
-        PaxosNode.Builder b =
+        PaxosNodeBuilder b =
             PaxosNode.builder()
                 .config(config)
                 .nodeId(m.id())

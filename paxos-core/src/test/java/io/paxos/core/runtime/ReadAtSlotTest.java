@@ -9,7 +9,6 @@ import io.paxos.core.Consistency;
 import io.paxos.core.SlotResult;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
-import io.paxos.core.protocol.Ballot;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -126,9 +125,9 @@ class ReadAtSlotTest {
                       .allMatch(
                           n ->
                               n.status().commitSlot() >= write.slot()
-                                  && n.status().ballot().isAbove(Ballot.ZERO)));
+                                  && !n.status().term().isNone()));
       NodeStatus s = leader.status();
-      assertThat(s.ballot().nodeId()).isEqualTo(leader.id());
+      assertThat(s.term().proposerId()).isEqualTo(leader.id());
     }
   }
 

@@ -1,10 +1,10 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.Term;
 import io.paxos.core.observe.LeadershipLoss;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
-import io.paxos.core.protocol.Ballot;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,12 +56,12 @@ final class RecordingObserver implements NodeObserver {
   }
 
   @Override
-  public void becameLeader(Ballot ballot) {
+  public void becameLeader(Term term) {
     events.add("becameLeader");
   }
 
   @Override
-  public void lostLeadership(Ballot ballot, LeadershipLoss why, Ballot higher) {
+  public void lostLeadership(Term term, LeadershipLoss why, Term higher) {
     events.add("lostLeadership " + why);
   }
 

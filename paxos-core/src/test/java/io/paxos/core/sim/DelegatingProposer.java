@@ -152,4 +152,20 @@ abstract class DelegatingProposer implements Proposer {
   public Optional<Value> chosenValue(long slot) {
     return delegate.chosenValue(slot);
   }
+
+  @Override
+  public Optional<String> proposeMembership(io.paxos.core.config.ClusterConfig next) {
+    return delegate.proposeMembership(next);
+  }
+
+  @Override
+  public Optional<io.paxos.core.protocol.Membership> endedEpoch() {
+    return delegate.endedEpoch();
+  }
+
+  @Override
+  public void adoptMembership(
+      io.paxos.core.protocol.Membership next, long now, io.paxos.core.protocol.Outbox out) {
+    delegate.adoptMembership(next, now, out);
+  }
 }

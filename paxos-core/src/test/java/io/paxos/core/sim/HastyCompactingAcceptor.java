@@ -85,4 +85,9 @@ final class HastyCompactingAcceptor implements Acceptor {
   public void endTurn(long now) {
     delegate.endTurn(now);
   }
+
+  @Override
+  public void adoptMembership(io.paxos.core.protocol.Membership membership) {
+    delegate.adoptMembership(membership);
+  }
 }

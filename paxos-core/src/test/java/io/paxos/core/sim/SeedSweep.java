@@ -34,6 +34,7 @@ final class SeedSweep {
   long snapshots;
   long installs;
   long readsChecked;
+  long membershipChanges;
 
   long kvOperations;
   long kvWrites;
@@ -121,6 +122,7 @@ final class SeedSweep {
     snapshots += r.snapshots();
     installs += r.installs();
     readsChecked += r.readsChecked();
+    membershipChanges += r.membershipChanges();
     compactingWithoutLearner += r.compactedWithoutLearner() > 0 ? 1 : 0;
     slowestHeal = Math.max(slowestHeal, r.endTimeMs() - r.healedAtMs());
     KvCounts kv = r.kv();

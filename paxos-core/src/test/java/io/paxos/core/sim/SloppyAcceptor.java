@@ -22,7 +22,7 @@ import java.util.TreeMap;
  */
 final class SloppyAcceptor implements Acceptor {
   private final int id;
-  private final int[] learners;
+  private int[] learners;
   private final boolean toLearners;
   private final TreeMap<Long, AcceptedEntry> accepted = new TreeMap<>();
   private Ballot promised;
@@ -40,6 +40,11 @@ final class SloppyAcceptor implements Acceptor {
   @Override
   public Ballot promised() {
     return promised;
+  }
+
+  @Override
+  public void adoptMembership(io.paxos.core.protocol.Membership membership) {
+    learners = membership.config().idsWith(Role.LEARNER);
   }
 
   @Override

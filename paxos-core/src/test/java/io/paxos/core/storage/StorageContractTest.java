@@ -119,6 +119,28 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void ballotsOfLaterMembershipEpochsSurviveARestart() throws Exception {
+    SplittableRandom random = new SplittableRandom(3);
+    promise(new Ballot(9, 1), synced);
+    accept(new AcceptedEntry(1, new Ballot(9, 1), value(random, 4)), synced);
+    promise(new Ballot(2, 1, 3), synced); // a later epoch outranks round 9
+    accept(new AcceptedEntry(2, new Ballot(2, 1, 3), value(random, 7)), synced);
+    accept(
+        new AcceptedEntry(3, new Ballot(Ballot.MAX_EPOCH, Ballot.MAX_ROUND, 0xFFFF), Value.NOOP),
+        synced);
+    storage.sync();
+    storage = restart(storage);
+    assertThat(storage.load()).isEqualTo(synced.state());
+    assertThat(storage.load().promised()).isEqualTo(new Ballot(2, 1, 3));
+    assertThat(storage.load().accepted())
+        .extracting(AcceptedEntry::ballot)
+        .containsExactly(
+            new Ballot(9, 1),
+            new Ballot(2, 1, 3),
+            new Ballot(Ballot.MAX_EPOCH, Ballot.MAX_ROUND, 0xFFFF));
+  }
+
+  @Test
   void writesAfterTheLastSyncAreLostByACrash() throws Exception {
     SplittableRandom random = new SplittableRandom(2);
     promise(new Ballot(1, 1), synced);

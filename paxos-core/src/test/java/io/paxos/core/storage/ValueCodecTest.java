@@ -3,7 +3,11 @@ package io.paxos.core.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
+import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.MembershipCodec;
 import io.paxos.core.protocol.Value;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -44,6 +48,19 @@ class ValueCodecTest {
             new Command(Integer.MIN_VALUE, Long.MAX_VALUE, -1, new byte[] {-1, 0, 127}));
     Value batch = new Value.Batch(commands);
     assertThat(roundTrip(batch)).isEqualTo(batch);
+  }
+
+  @Test
+  void aMembershipChangeRoundTripsInTheMembershipCodecsBytes() {
+    Value change =
+        new Value.Reconfigure(
+            Ballot.MAX_EPOCH,
+            ClusterConfig.withMajorities(
+                "prod-eu",
+                List.of(Member.allRoles(1), Member.allRoles(Member.MAX_ID).withPriority(1000))));
+    assertThat(roundTrip(change)).isEqualTo(change);
+    int length = MembershipCodec.encode((Value.Reconfigure) change).length;
+    assertThat(ValueCodec.size(change)).isEqualTo(1 + 1 + length);
   }
 
   @Test

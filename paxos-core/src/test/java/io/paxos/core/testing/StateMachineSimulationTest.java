@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.paxos.core.StateMachine;
+import io.paxos.core.sim.Faults;
 import io.paxos.core.sim.InvariantViolation;
 import io.paxos.core.sim.SimulationFailure;
+import io.paxos.core.sim.StorageCrash;
 import io.paxos.core.sim.Topology;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -303,8 +309,12 @@ class StateMachineSimulationTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> simulation(Bank::new).commandsPerSeed(-1))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> simulation(Bank::new).topologies())
+    assertThatThrownBy(() -> simulation(Bank::new).clusterShapes())
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> simulation(Bank::new).clusterShapes(ClusterShape.THREE, null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> simulation(Bank::new).without((Fault) null))
+        .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> StateMachineSimulation.of(Bank::new).run())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("commands(");
@@ -314,11 +324,57 @@ class StateMachineSimulationTest {
   void aSeedNearTheEndOfTheRangeRuns() {
     // Seeds from Long.MAX_VALUE on: each of them runs (the range wraps to Long.MIN_VALUE).
     StateMachineSimulation<Bank, byte[]> last =
-        simulation(Bank::new).firstSeed(Long.MAX_VALUE).topologies(Topology.THREE);
+        simulation(Bank::new).firstSeed(Long.MAX_VALUE).clusterShapes(ClusterShape.THREE);
     long lastOnly = last.seeds(1).run().slots();
     StateMachineSimulation.Summary both = last.seeds(2).run();
     assertThat(lastOnly).isPositive();
     assertThat(both.seeds()).isEqualTo(2);
     assertThat(both.slots()).isGreaterThan(lastOnly);
+  }
+
+  @Test
+  void eachClusterShapeIsTheSimulatorsTopologyOfItsName() {
+    assertThat(Arrays.stream(ClusterShape.values()).map(ClusterShape::topology))
+        .containsExactly(Topology.values());
+  }
+
+  @Test
+  void aFaultLeftOutHappensInNoSeed() {
+    StateMachineSimulation.Summary all = simulation(Bank::new).seeds(12).run();
+    StateMachineSimulation.Summary calm =
+        simulation(Bank::new).seeds(12).without(Fault.CRASHES).without(Fault.WIPES).run();
+    assertThat(all.crashes()).as("the same seeds crash with every fault").isPositive();
+    assertThat(all.wipes()).as("and wipe").isPositive();
+    assertThat(calm.crashes()).isZero();
+    assertThat(calm.wipes()).isZero();
+    assertThat(calm.seeds()).isEqualTo(12);
+  }
+
+  @Test
+  void eachFaultLeftOutZeroesItsOwnRatesAndCounts() {
+    Faults every = new Faults(0.1, 0.2, 1, 9, 3, 4, 0.25, 0.5, 100, StorageCrash.KEEP_PREFIX, 5, 6);
+    assertThat(StateMachineSimulation.leaveOut(every, EnumSet.noneOf(Fault.class)))
+        .isEqualTo(every);
+    assertThat(StateMachineSimulation.leaveOut(every, EnumSet.allOf(Fault.class)))
+        .isEqualTo(new Faults(0, 0, 1, 9, 0, 0, 0, 0, 100, StorageCrash.KEEP_PREFIX, 0, 0));
+    assertThat(StateMachineSimulation.leaveOut(every, EnumSet.of(Fault.MESSAGE_LOSS)).dropRate())
+        .isZero();
+    assertThat(StateMachineSimulation.leaveOut(every, EnumSet.of(Fault.DUPLICATION)))
+        .isEqualTo(new Faults(0.1, 0, 1, 9, 3, 4, 0.25, 0.5, 100, StorageCrash.KEEP_PREFIX, 5, 6));
+    assertThat(StateMachineSimulation.leaveOut(every, EnumSet.of(Fault.PARTITIONS)).partitions())
+        .isZero();
+    assertThat(StateMachineSimulation.leaveOut(every, EnumSet.of(Fault.CRASHES)))
+        .isEqualTo(new Faults(0.1, 0.2, 1, 9, 3, 0, 0, 0, 100, StorageCrash.KEEP_PREFIX, 5, 6));
+    assertThat(StateMachineSimulation.leaveOut(every, EnumSet.of(Fault.WIPES)).wipes()).isZero();
+    assertThat(StateMachineSimulation.leaveOut(every, EnumSet.of(Fault.PAUSES)).pauses()).isZero();
+  }
+
+  @Test
+  void aTraceSeesTheEventsAndDoesNotChangeTheRun() {
+    List<String> lines = new ArrayList<>();
+    StateMachineSimulation.Summary traced =
+        simulation(Bank::new).firstSeed(7).seeds(2).trace(lines::add).run();
+    assertThat(lines).hasSizeGreaterThanOrEqualTo((int) traced.steps());
+    assertThat(simulation(Bank::new).firstSeed(7).seeds(2).run()).isEqualTo(traced);
   }
 }

@@ -1,9 +1,9 @@
 package io.paxos.examples.http;
 
+import io.paxos.core.Term;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
 import io.paxos.core.observe.NodeGauges;
-import io.paxos.core.protocol.Ballot;
 import io.paxos.core.runtime.NodeStatus;
 import io.paxos.core.runtime.PaxosNode;
 import java.util.ArrayList;
@@ -79,7 +79,7 @@ final class NodeStatusView {
     }
     body.put("is_leader", s.leader());
     body.put("leader", leader().orElse(null));
-    body.put("ballot", ballot(s.ballot()));
+    body.put("ballot", ballot(s.term()));
     body.put("commit_slot", s.commitSlot());
     body.put("applied_slot", s.appliedSlot());
     body.put("learner_only", s.learnerOnly());
@@ -153,10 +153,11 @@ final class NodeStatusView {
     return roles;
   }
 
-  private static Map<String, Object> ballot(Ballot b) {
+  /** A term as the status JSON has always shown the ballot: {@code {"round": 4, "node": 2}}. */
+  private static Map<String, Object> ballot(Term t) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("round", b.round());
-    m.put("node", b.nodeId());
+    m.put("round", t.round());
+    m.put("node", t.proposerId());
     return m;
   }
 }

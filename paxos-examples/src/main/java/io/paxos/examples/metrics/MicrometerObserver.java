@@ -6,11 +6,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.paxos.core.Term;
 import io.paxos.core.observe.LeadershipLoss;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
-import io.paxos.core.protocol.Ballot;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +39,7 @@ import java.util.function.IntSupplier;
  * </ul>
  *
  * <p>One instance per node and registry: set it on {@link
- * io.paxos.core.runtime.PaxosNode.Builder#observer} before the node is built (the gauges bind when
+ * io.paxos.core.runtime.PaxosNodeBuilder#observer} before the node is built (the gauges bind when
  * the node starts). Thread-safe: the node calls it from several threads; recording allocates
  * nothing.
  */
@@ -267,7 +267,7 @@ public final class MicrometerObserver implements NodeObserver {
   }
 
   @Override
-  public void lostLeadership(Ballot ballot, LeadershipLoss why, Ballot higher) {
+  public void lostLeadership(Term term, LeadershipLoss why, Term higher) {
     lossCounter(why).increment();
   }
 

@@ -8,6 +8,7 @@ import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import io.paxos.core.runtime.PaxosNode;
+import io.paxos.core.runtime.PaxosNodeBuilder;
 import io.paxos.core.transport.InMemoryNetwork;
 import io.paxos.examples.kv.KeyValueStore;
 import java.io.IOException;
@@ -49,7 +50,7 @@ final class HttpCluster implements AutoCloseable {
   HttpCluster(ClusterConfig config, HttpOptions options) {
     try {
       for (int id : config.ids()) {
-        PaxosNode.Builder b =
+        PaxosNodeBuilder b =
             PaxosNode.builder()
                 .config(config)
                 .nodeId(id)

@@ -229,7 +229,7 @@ public final class PaxosClient implements AutoCloseable {
    * it knows from the slot after the last one reported, so that each applied slot is reported once,
    * in order, across failovers and leader changes. A node that has not applied a slot yet sends it
    * once it has; a node cut off from the cluster stops applying, and the watch waits on it until it
-   * fails. The nodes must keep a watch history ({@code PaxosNode.Builder.watchHistory}).
+   * fails. The nodes must keep a watch history ({@code PaxosNodeBuilder.watchHistory}).
    *
    * @param fromSlot the first slot to report (0: from the first; to resume a watch, its {@link
    *     ClientWatch#nextSlot()})

@@ -1,0 +1,58 @@
+package io.paxos.core.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulator with the membership changing several times a run (docs/membership.md): a five-node
+ * pool where the leader moves the cluster to random memberships of 3 to 5 of the nodes with random
+ * intersecting quorums, under message loss, duplication, delays, partitions, crashes (also between
+ * a write and its sync) and pauses. Removed nodes keep running as zombies of their ended epoch, and
+ * may be added back. Every checker of the simulator runs, with {@link ChosenChecker} counting votes
+ * against each ballot's own epoch and checking every delivery against the value chosen in the
+ * slot's epoch, and liveness requires every learner of the final membership to catch up.
+ *
+ * <p>This version runs without snapshots and wipes: a snapshot does not carry the membership yet
+ * (stage 3 of docs/membership.md).
+ *
+ * <p>{@code -Dpaxos.sim.seeds=N} (default 200), {@code -Dpaxos.sim.seed=S} for one seed.
+ */
+class MembershipSimulationTest {
+
+  static SimOptions options(long seed) {
+    SimOptions base = SimOptions.randomized(seed, Topology.FIVE);
+    SimOptions.Builder b =
+        base.toBuilder()
+            .label("membership")
+            .faults(base.faults().withWipes(0))
+            .snapshotInterval(0)
+            .membershipChanges(4)
+            .stateMachine(KvStateMachine::new);
+    if (Boolean.getBoolean("paxos.sim.trace")) {
+      b.trace(System.out::println);
+    }
+    return b.build();
+  }
+
+  static String replayCommand(long seed, String label) {
+    return "./mvnw -pl paxos-core test -Dtest=MembershipSimulationTest -Dpaxos.sim.seed=" + seed;
+  }
+
+  @Test
+  void everyInvariantHoldsWhileTheMembershipChanges() {
+    SeedSweep sweep =
+        new SeedSweep()
+            .run(
+                SeedSweep.seeds("paxos.sim.seeds", 200),
+                MembershipSimulationTest::options,
+                MembershipSimulationTest::replayCommand);
+    sweep.print("MembershipSimulationTest");
+    System.out.println(
+        "MembershipSimulationTest: " + sweep.membershipChanges + " changes took effect");
+    assertThat(sweep.failures).as("failing seeds, each with its replay command").isEmpty();
+    assertThat(sweep.membershipChanges)
+        .as("the seeds change the membership, most of them more than once")
+        .isGreaterThan(sweep.seeds);
+  }
+}
