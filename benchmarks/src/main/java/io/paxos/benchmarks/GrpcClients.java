@@ -1,6 +1,7 @@
 package io.paxos.benchmarks;
 
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.runtime.PaxosNodeBuilder;
 import io.paxos.core.storage.Storage;
 import io.paxos.examples.kv.KeyValueStore;
 import io.paxos.grpc.Endpoint;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -56,6 +58,15 @@ final class GrpcClients implements W1Target {
    * fails the run.
    */
   static GrpcClients startLocal(int size, IntFunction<Storage> storage, int writers) {
+    return startLocal(size, storage, writers, b -> {});
+  }
+
+  /**
+   * {@link #startLocal(int, IntFunction, int)}, {@code customize} adding to each node's builder (an
+   * observer, say) just before the node is built.
+   */
+  static GrpcClients startLocal(
+      int size, IntFunction<Storage> storage, int writers, Consumer<PaxosNodeBuilder> customize) {
     int[] ids = new int[size];
     for (int i = 0; i < size; i++) {
       ids[i] = i + 1;
@@ -66,6 +77,7 @@ final class GrpcClients implements W1Target {
             .stateMachines(id -> new KeyValueStore())
             .storage(storage)
             .commandTimeout(NODE_COMMAND_TIMEOUT)
+            .nodeSettings(customize)
             .start();
     try {
       cluster.awaitLeader(Duration.ofSeconds(30));

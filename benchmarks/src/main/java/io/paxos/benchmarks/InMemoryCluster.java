@@ -5,6 +5,7 @@ import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.WatchOptions;
 import io.paxos.core.runtime.PaxosNode;
+import io.paxos.core.runtime.PaxosNodeBuilder;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.transport.InMemoryNetwork;
 import io.paxos.examples.kv.KeyValueStore;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -47,6 +49,18 @@ final class InMemoryCluster implements W1Target {
    */
   static InMemoryCluster start(
       int size, ProtocolOptions options, IntFunction<Storage> storage, WatchOptions watch) {
+    return start(size, options, storage, b -> b.watchHistory(watch));
+  }
+
+  /**
+   * {@link #start(int, ProtocolOptions, IntFunction)}, {@code customize} adding to each node's
+   * builder (an observer, say) just before the node is built.
+   */
+  static InMemoryCluster start(
+      int size,
+      ProtocolOptions options,
+      IntFunction<Storage> storage,
+      Consumer<PaxosNodeBuilder> customize) {
     int[] ids = new int[size];
     for (int i = 0; i < size; i++) {
       ids[i] = i + 1;
@@ -57,7 +71,7 @@ final class InMemoryCluster implements W1Target {
     InMemoryCluster cluster = new InMemoryCluster(nodes);
     try {
       for (int id : ids) {
-        nodes.add(
+        PaxosNodeBuilder b =
             PaxosNode.builder()
                 .config(config)
                 .nodeId(id)
@@ -66,9 +80,9 @@ final class InMemoryCluster implements W1Target {
                 .storage(storage.apply(id))
                 .options(options)
                 .commandTimeout(COMMAND_TIMEOUT)
-                .watchHistory(watch)
-                .bootstrap(Bootstrap.NEW)
-                .build());
+                .bootstrap(Bootstrap.NEW);
+        customize.accept(b);
+        nodes.add(b.build());
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (nodes.stream().noneMatch(PaxosNode::isLeader)) {

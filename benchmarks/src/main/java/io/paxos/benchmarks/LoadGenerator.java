@@ -1,6 +1,7 @@
 package io.paxos.benchmarks;
 
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.runtime.PaxosNodeBuilder;
 import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.FileStorageOptions;
 import io.paxos.core.storage.InMemoryStorage;
@@ -8,6 +9,7 @@ import io.paxos.core.storage.Storage;
 import io.paxos.grpc.Endpoint;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +36,11 @@ import picocli.CommandLine.Option;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.paxos.benchmarks.LoadGenerator --transport grpc
  * </pre>
+ *
+ * <p>{@code --stages} also prints, after the {@code RESULT} line, where a write spends its time:
+ * every node samples one slot and one command in {@code --stage-sample} and times each step of the
+ * write path ({@link io.paxos.core.observe.WriteStep}); the table gives each step's count, median
+ * and p99 in the measured window ({@code docs/write-path-stages.md}).
  */
 @Command(
     name = "LoadGenerator",
@@ -80,6 +87,19 @@ public final class LoadGenerator implements Callable<Integer> {
       description = "host:port,... of a running cluster to drive (only with --transport grpc).")
   String endpoints;
 
+  @Option(
+      names = "--stages",
+      description =
+          "After the RESULT line, print a table of the write path's steps (count, p50, p99),"
+              + " timed by the nodes in this JVM on a sample of the writes.")
+  boolean stages;
+
+  @Option(
+      names = "--stage-sample",
+      defaultValue = "8",
+      description = "With --stages: time one slot and one command in N (1-1000000).")
+  int stageSample;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -90,9 +110,10 @@ public final class LoadGenerator implements Callable<Integer> {
   public Integer call() throws Exception {
     Workload.Settings settings = validate();
     Workload.Result r;
+    StageTable table = stages ? new StageTable() : null;
     try (ScratchDirectory scratch = noSync ? null : new ScratchDirectory("paxos-w1-");
-        W1Target target = target(scratch)) {
-      r = new Workload(settings, target).run();
+        W1Target target = target(scratch, table)) {
+      r = new Workload(settings, target, table == null ? () -> {} : table::reset).run();
     }
     if (r.errors() > 0) {
       spec.commandLine()
@@ -111,10 +132,16 @@ public final class LoadGenerator implements Callable<Integer> {
     }
     spec.commandLine().getOut().println(resultLine(settings, r));
     spec.commandLine().getOut().flush();
+    if (table != null) {
+      table.print(spec.commandLine().getOut(), r.latencies(), stageSample);
+    }
     return 0;
   }
 
-  private W1Target target(ScratchDirectory scratch) {
+  /** Where the writes go; with {@code table}, every node in this JVM samples its write stages. */
+  private W1Target target(ScratchDirectory scratch, StageTable table) {
+    Consumer<PaxosNodeBuilder> customize =
+        table == null ? b -> {} : b -> b.observer(table).writeStageSampling(stageSample);
     IntFunction<Storage> storage =
         scratch == null
             ? id -> new InMemoryStorage()
@@ -128,9 +155,9 @@ public final class LoadGenerator implements Callable<Integer> {
       return GrpcClients.connect(Endpoint.parseList(endpoints), clients, () -> {});
     }
     if (transport.equals("grpc")) {
-      return GrpcClients.startLocal(nodes, storage, clients);
+      return GrpcClients.startLocal(nodes, storage, clients, customize);
     }
-    return InMemoryCluster.start(nodes, ProtocolOptions.defaults(), storage);
+    return InMemoryCluster.start(nodes, ProtocolOptions.defaults(), storage, customize);
   }
 
   private Workload.Settings validate() {
@@ -143,12 +170,22 @@ public final class LoadGenerator implements Callable<Integer> {
     require(warmup >= 0 && warmup <= 3600, "--warmup must be 0-3600, was " + warmup);
     require(nodes == 3 || nodes == 5, "--nodes must be 3 or 5, was " + nodes);
     require(
+        stageSample >= 1 && stageSample <= 1_000_000,
+        "--stage-sample must be 1-1000000, was " + stageSample);
+    require(
+        !spec.commandLine().getParseResult().hasMatchedOption("--stage-sample") || stages,
+        "--stage-sample sets how --stages samples: add --stages");
+    require(
         transport.equals("inmemory") || transport.equals("grpc"),
         "--transport must be inmemory or grpc, was " + transport);
     if (endpoints != null) {
       require(
           transport.equals("grpc"),
           "--endpoints drives a running cluster over gRPC: add --transport grpc");
+      require(
+          !stages,
+          "--stages times the nodes in this JVM; a running cluster reports its steps on /metrics"
+              + " (paxos_write_step_seconds, with the server's stage-sample setting)");
       require(
           !spec.commandLine().getParseResult().hasMatchedOption("--nodes"),
           "--nodes sets how many nodes to run in this JVM; with --endpoints the cluster is"
@@ -172,7 +209,7 @@ public final class LoadGenerator implements Callable<Integer> {
     return String.format(
         Locale.ROOT,
         "RESULT system=paxos workload=W1 transport=%s clients=%d payload=%d sync=%s seconds=%d"
-            + " ops_per_sec=%.0f p50_us=%d p99_us=%d",
+            + " ops_per_sec=%.0f p50_us=%d p99_us=%d p999_us=%d",
         transport,
         s.clients(),
         s.payload(),
@@ -180,6 +217,7 @@ public final class LoadGenerator implements Callable<Integer> {
         s.seconds(),
         r.opsPerSecond(),
         r.p50Micros(),
-        r.p99Micros());
+        r.p99Micros(),
+        r.p999Micros());
   }
 }

@@ -29,18 +29,22 @@ final class Workload {
    * @param firstError the first failure, or null
    * @param cpuSeconds CPU time this JVM used in the measured window (all threads, the cluster's too
    *     when it runs in this JVM), or -1 if the JVM cannot tell
+   * @param latencies every completed write's latency in the window, in nanoseconds
    */
   record Result(
       long completed,
       double opsPerSecond,
       long p50Micros,
       long p99Micros,
+      long p999Micros,
       long errors,
       Throwable firstError,
-      double cpuSeconds) {}
+      double cpuSeconds,
+      org.HdrHistogram.Histogram latencies) {}
 
   private final Settings settings;
   private final W1Target target;
+  private final Runnable windowOpens;
   private final Recorder latencies = new Recorder(3);
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
@@ -58,8 +62,16 @@ final class Workload {
   }
 
   Workload(Settings settings, W1Target target) {
+    this(settings, target, () -> {});
+  }
+
+  /**
+   * A workload that runs {@code windowOpens} when the warm-up ends and the measured window opens.
+   */
+  Workload(Settings settings, W1Target target, Runnable windowOpens) {
     this.settings = settings;
     this.target = target;
+    this.windowOpens = windowOpens;
   }
 
   Result run() throws InterruptedException {
@@ -69,6 +81,7 @@ final class Workload {
     }
     TimeUnit.SECONDS.sleep(settings.warmup());
     latencies.reset();
+    windowOpens.run();
     long startCount = completed.get();
     long startCpu = processCpuNanos();
     long start = System.nanoTime();
@@ -84,9 +97,11 @@ final class Workload {
         done / (elapsed / 1e9),
         histogram.getValueAtPercentile(50) / 1000,
         histogram.getValueAtPercentile(99) / 1000,
+        histogram.getValueAtPercentile(99.9) / 1000,
         errors.get(),
         firstError.get(),
-        startCpu < 0 || endCpu < 0 ? -1 : (endCpu - startCpu) / 1e9);
+        startCpu < 0 || endCpu < 0 ? -1 : (endCpu - startCpu) / 1e9,
+        histogram);
   }
 
   /** The CPU time of this JVM so far, or -1 if the platform does not report it. */

@@ -3,12 +3,16 @@ package io.paxos.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.observe.WriteStep;
 import io.paxos.examples.kv.KeyValueStore;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.LocalCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -19,7 +23,8 @@ class LoadGeneratorTest {
   private static final Pattern RESULT =
       Pattern.compile(
           "RESULT system=paxos workload=W1 transport=(inmemory|grpc) clients=(\\d+) payload=(\\d+)"
-              + " sync=(on|off) seconds=(\\d+) ops_per_sec=(\\d+) p50_us=(\\d+) p99_us=(\\d+)");
+              + " sync=(on|off) seconds=(\\d+) ops_per_sec=(\\d+) p50_us=(\\d+) p99_us=(\\d+)"
+              + " p999_us=(\\d+)");
 
   private record Run(int exit, String out, String err) {}
 
@@ -42,6 +47,7 @@ class LoadGeneratorTest {
     assertThat(m.matches()).as(lines[0]).isTrue();
     assertThat(Long.parseLong(m.group(6))).as("ops/s").isPositive();
     assertThat(Long.parseLong(m.group(8))).isGreaterThanOrEqualTo(Long.parseLong(m.group(7)));
+    assertThat(Long.parseLong(m.group(9))).isGreaterThanOrEqualTo(Long.parseLong(m.group(8)));
     return m;
   }
 
@@ -106,6 +112,41 @@ class LoadGeneratorTest {
   }
 
   @Test
+  void stagesPrintARowForEveryStepOfTheWritePathAfterTheResultLine() {
+    Run r =
+        run(
+            "--seconds",
+            "1",
+            "--warmup",
+            "1",
+            "--clients",
+            "8",
+            "--no-sync",
+            "--stages",
+            "--stage-sample",
+            "1");
+    assertThat(r.exit()).as(r.err()).isZero();
+    String[] lines = r.out().strip().split("\n");
+    assertThat(RESULT.matcher(lines[0]).matches()).as(lines[0]).isTrue();
+    assertThat(lines[1]).startsWith("STAGES sample=1/1");
+    assertThat(lines[2]).containsPattern("step +node +count +p50_us +p99_us");
+    List<String> rows = Arrays.asList(lines).subList(3, lines.length);
+    List<String> expected = new ArrayList<>();
+    expected.add("client send -> client receive");
+    for (WriteStep s : WriteStep.values()) {
+      expected.add(s.label());
+    }
+    assertThat(rows).hasSize(expected.size());
+    Pattern row = Pattern.compile("(.+?) +(client|leader|follower) +(\\d+) +([\\d.]+) +([\\d.]+)");
+    for (int i = 0; i < rows.size(); i++) {
+      Matcher m = row.matcher(rows.get(i));
+      assertThat(m.matches()).as(rows.get(i)).isTrue();
+      assertThat(m.group(1)).isEqualTo(expected.get(i));
+      assertThat(Long.parseLong(m.group(3))).as(rows.get(i)).isPositive();
+    }
+  }
+
+  @Test
   void nonsenseFlagsAreRefusedWithAClearMessage() {
     assertRefused("--clients must be 1-100000, was 0", "--clients", "0");
     assertRefused("--clients must be 1-100000, was -5", "--clients", "-5");
@@ -127,6 +168,11 @@ class LoadGeneratorTest {
         "5");
     assertRefused("--endpoints: ", "--transport", "grpc", "--endpoints", "localhost");
     assertRefused("Unknown option", "--bogus");
+    assertRefused("--stage-sample must be 1-1000000, was 0", "--stages", "--stage-sample", "0");
+    assertRefused(
+        "--stage-sample must be 1-1000000, was 1000001", "--stages", "--stage-sample", "1000001");
+    assertRefused("add --stages", "--stage-sample", "4");
+    assertRefused("/metrics", "--transport", "grpc", "--endpoints", "127.0.0.1:9001", "--stages");
     assertRefused("Invalid value", "--clients", "many");
   }
 

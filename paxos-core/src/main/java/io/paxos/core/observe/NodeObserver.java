@@ -16,11 +16,11 @@ import io.paxos.core.transport.PeerObserver;
  * WARN lines, at most one every 10 s.
  *
  * <p><b>Threading.</b> The node calls these methods from its own threads: the event loop (most of
- * them), the storage thread ({@link #synced}), the snapshot thread ({@link #snapshotTaken}, {@link
- * #snapshotInstalled}), the apply thread ({@link #commandFailed}), the thread that failed ({@link
- * #nodeFailed}), a stopping thread ({@link #stopped}) and the transport's threads (the {@link
- * PeerObserver} methods). Calls from one thread come in order; calls from different threads may
- * overlap, so an implementation must be thread-safe.
+ * them), the storage thread ({@link #synced}, some {@link #writeStep}s), the snapshot thread
+ * ({@link #snapshotTaken}, {@link #snapshotInstalled}), the apply thread ({@link #commandFailed}),
+ * the thread that failed ({@link #nodeFailed}), a stopping thread ({@link #stopped}) and the
+ * transport's threads (the {@link PeerObserver} methods). Calls from one thread come in order;
+ * calls from different threads may overlap, so an implementation must be thread-safe.
  *
  * <p><b>What implementations must not do.</b> Block, take a lock others hold for long, do I/O
  * (logging aside) or throw: the event loop waits for every call. The counting methods ({@link
@@ -96,6 +96,18 @@ public interface NodeObserver extends PeerObserver {
    * @param nanos how long the sync took, in nanoseconds, at least 0
    */
   default void synced(long nanos) {}
+
+  /**
+   * A sampled write took {@code nanos} for {@code step} on this node (only when the node samples
+   * writes: {@link io.paxos.core.runtime.PaxosNodeBuilder#writeStageSampling}; never otherwise).
+   * Called on the thread that saw the step end: the event loop, the storage thread, the apply
+   * thread, or a caller of {@code submit}. Once per sampled slot or command, not per write: keep it
+   * to a histogram record.
+   *
+   * @param step which step, timed on this node
+   * @param nanos how long it took, in nanoseconds, at least 0
+   */
+  default void writeStep(WriteStep step, long nanos) {}
 
   /**
    * This node leads in {@code term}.

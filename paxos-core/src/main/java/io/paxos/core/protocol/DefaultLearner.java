@@ -41,7 +41,12 @@ public final class DefaultLearner implements Learner {
   private int readQuorum;
   private final IntSupplier leaderHint;
   private final SlotRing<SlotState> slots;
-  private final SlotRing<Value> chosen;
+
+  // A value known chosen, and the epoch of what told it (TRUSTED: a peer's delivered log).
+  private record Chosen(Value value, int epoch) {}
+
+  private static final int TRUSTED = Integer.MAX_VALUE;
+  private final SlotRing<Chosen> chosen;
   private final SlotRing<Value> retained;
   private long nextSlot;
   private long chosenBelow;
@@ -101,18 +106,39 @@ public final class DefaultLearner implements Learner {
   }
 
   /**
-   * Forget all this learner learned of the slots it has not delivered: some of it may have come
-   * from an epoch that has ended, and be void past that epoch's last slot (docs/membership.md, R3).
-   * Commit points included: what was right is learned again in the new epoch.
+   * Forget what this learner learned of the slots it has not delivered from ballots of the epochs
+   * that have ended: past the last slot of its epoch it may be void (docs/membership.md, R3). What
+   * a ballot of the new epoch or a later one told it stays, and so does what peers' delivered logs
+   * told it; what is forgotten and was right is learned again in the new epoch.
    */
   private void forgetUndelivered() {
-    slots.reset(nextSlot);
-    chosen.reset(nextSlot);
-    chosenBelow = nextSlot;
-    if (commitBallot.epoch() < membership.epoch()) {
+    int epoch = membership.epoch();
+    long highestKept = nextSlot - 1;
+    for (long slot = nextSlot; slot < chosen.end(); slot++) {
+      Chosen c = chosen.get(slot);
+      if (c != null && c.epoch() < epoch) {
+        chosen.put(slot, null);
+      } else if (c != null) {
+        highestKept = slot;
+      }
+    }
+    for (long slot = nextSlot; slot < slots.end(); slot++) {
+      SlotState s = slots.get(slot);
+      if (s != null && s.ballot.epoch() < epoch) {
+        s.ballot = Ballot.ZERO;
+        s.value = null;
+      }
+      if (s != null && s.voteBallot.epoch() < epoch) {
+        s.voteBallot = Ballot.ZERO;
+        s.votes = 0;
+        s.chosenBallot = null;
+      }
+    }
+    if (commitBallot.epoch() < epoch) {
       commitBallot = Ballot.ZERO;
       commitBallotSlot = 0;
     }
+    chosenBelow = Math.max(Math.max(nextSlot, highestKept + 1), commitBallotSlot);
     queryBest = null;
   }
 
@@ -146,7 +172,7 @@ public final class DefaultLearner implements Learner {
           s.value = value;
           boolean committed = ballot.equals(commitBallot) && slot < commitBallotSlot;
           if (committed || ballot.equals(s.chosenBallot)) {
-            markChosen(slot, value);
+            markChosen(slot, value, ballot.epoch());
           }
         }
       }
@@ -178,7 +204,7 @@ public final class DefaultLearner implements Learner {
         if (Long.bitCount(s.votes) >= config.phase2Quorum()) {
           s.chosenBallot = ballot;
           if (ballot.equals(s.ballot)) {
-            markChosen(slot, s.value);
+            markChosen(slot, s.value, ballot.epoch());
           }
         }
       }
@@ -203,7 +229,7 @@ public final class DefaultLearner implements Learner {
     for (long slot = nextSlot; slot < end; slot++) {
       SlotState s = slots.get(slot);
       if (s != null && s.value != null && s.ballot.equals(ballot) && chosen.get(slot) == null) {
-        markChosen(slot, s.value);
+        markChosen(slot, s.value, ballot.epoch());
       }
     }
     deliverReady(now, out);
@@ -215,7 +241,7 @@ public final class DefaultLearner implements Learner {
     long slot = reply.firstSlot();
     for (Value value : reply.values()) {
       if (slot >= nextSlot) {
-        markChosen(slot, value);
+        markChosen(slot, value, TRUSTED);
       }
       slot++;
     }
@@ -301,7 +327,7 @@ public final class DefaultLearner implements Learner {
     if (Long.bitCount(queryAnswered) >= readQuorum) {
       for (int i = 0; i < queryBest.length; i++) {
         if (queryBest[i] != null) {
-          markChosen(queryFrom + i, queryBest[i].value());
+          markChosen(queryFrom + i, queryBest[i].value(), queryBest[i].ballot().epoch());
         }
       }
       queryBest = null;
@@ -361,27 +387,28 @@ public final class DefaultLearner implements Learner {
     return s;
   }
 
-  private void markChosen(long slot, Value value) {
+  private void markChosen(long slot, Value value, int epoch) {
     if (slot >= nextSlot && chosen.get(slot) == null) {
-      chosen.put(slot, value);
+      chosen.put(slot, new Chosen(value, epoch));
     }
   }
 
   private void deliverReady(long now, Outbox out) {
     long before = nextSlot;
     Value value;
-    while ((value = chosen.get(nextSlot)) != null) {
+    Chosen c;
+    while ((c = chosen.get(nextSlot)) != null) {
+      value = c.value();
       out.deliver(nextSlot, value);
       // Kept until a snapshot covers it: one array, not a list of commands.
       retained.put(nextSlot, value.packed());
       Optional<Membership> next = membership.after(nextSlot, value);
       nextSlot++;
       if (next.isPresent()) {
-        // The epoch ended at the slot just delivered: what this learner holds of later slots may
-        // be void. Stop, and learn them again in the new epoch.
+        // The epoch ended at the slot just delivered: what the ended epoch told this learner of
+        // later slots may be void. Forget it, and go on with what the new epoch told it.
         use(next.get());
         forgetUndelivered();
-        break;
       }
     }
     if (nextSlot != before) {

@@ -296,12 +296,6 @@ public final class DefaultProposer implements Proposer {
       electionDeadline = Long.MAX_VALUE;
       return;
     }
-    if (highestSeen.epoch() > members.epoch()) {
-      // A later membership exists: this proposer's epoch has ended, so its ballots would be
-      // refused. Wait to learn the new membership (docs/membership.md).
-      electionDeadline = now + electionTimeout();
-      return;
-    }
     long round = highest + 1;
     maxRound = round;
     out.persistRound(round);

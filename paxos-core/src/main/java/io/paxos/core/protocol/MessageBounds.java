@@ -339,8 +339,8 @@ public final class MessageBounds {
   /** The sender is a member, hosting the role that sends such a message. */
   private void sender(Message m) {
     Optional<Member> member = config.member(m.from());
-    if (member.isEmpty() && fromLaterMembership(m)) {
-      return; // a member of a membership this node has not learned yet (docs/membership.md)
+    if (member.isEmpty() && fromAnotherMembership(m)) {
+      return; // a member of another membership than this node's (docs/membership.md)
     }
     if (member.isEmpty()) {
       throw new Refused(kind(m) + " from node " + m.from() + ", not a member");
@@ -352,12 +352,15 @@ public final class MessageBounds {
   }
 
   /**
-   * Whether {@code m} may come from a member of a later membership than this node knows: it carries
-   * a ballot of a later epoch, or it is the answer to this node's catch-up request, which it sends
-   * to such a node once it hears of its epoch. Such a sender cannot be checked against a membership
-   * this node does not know; the transport authenticated it as a peer of the cluster.
+   * Whether {@code m} may come from a member of another membership than this node's: it carries a
+   * ballot of another epoch (a later one this node has not learned yet, or an earlier one of a node
+   * that missed a change, which the roles ignore or refuse, telling it to catch up), or it is a
+   * catch-up request or reply, which nodes of different epochs exchange while one catches up with
+   * the other (a node that missed a change asks a node that knows it, and a node the change removed
+   * may serve one that missed it). Such a sender cannot be checked against a membership this node
+   * does not know; the transport authenticated it as a peer of the cluster.
    */
-  private boolean fromLaterMembership(Message m) {
+  private boolean fromAnotherMembership(Message m) {
     Ballot b = null;
     if (m instanceof Message.Prepare p) {
       b = p.ballot();
@@ -369,10 +372,10 @@ public final class MessageBounds {
       b = h.ballot();
     } else if (m instanceof Message.Nack n) {
       b = n.promised();
-    } else if (m instanceof Message.CatchUpReply) {
+    } else if (m instanceof Message.CatchUpReply || m instanceof Message.CatchUpRequest) {
       return true;
     }
-    return b != null && b.epoch() > epoch;
+    return b != null && b.epoch() != epoch;
   }
 
   private static Role senderRole(Message m) {

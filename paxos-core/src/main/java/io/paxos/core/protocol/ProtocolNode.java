@@ -396,7 +396,9 @@ public final class ProtocolNode {
    */
   public void submit(Command command, long now, Outbox out) {
     int leader = leaderHint();
-    if (leader == 0) {
+    if (removed()) {
+      out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, 0); // serves nothing any more
+    } else if (leader == 0) {
       if (parked.size() < MAX_PARKED
           && parkedBytes + command.payload().length <= options.maxQueuedBytes()) {
         parked.add(command);
@@ -433,7 +435,9 @@ public final class ProtocolNode {
    */
   public void read(long readId, long now, Outbox out) {
     int leader = leaderHint();
-    if (proposer != null && leader == id) {
+    if (removed()) {
+      out.readIndex(new Outbox.ReadIndex(readId, false, 0, 0));
+    } else if (proposer != null && leader == id) {
       requestRead(id, readId, now, out);
     } else if (leader != 0 && leader != id) {
       out.send(leader, new Message.ReadIndexRequest(id, readId));

@@ -78,6 +78,7 @@ final class Applier implements Runnable {
   private final LoopInbox loop;
   private final Consumer<Throwable> onFailure;
   private final ApplyFailures applyFailures;
+  private final WriteStages stages;
   private final ParkingQueue<Object> tasks = new ParkingQueue<>();
   private final PriorityQueue<Read> waiting =
       new PriorityQueue<>((a, b) -> Long.compare(a.readIndex(), b.readIndex()));
@@ -115,7 +116,9 @@ final class Applier implements Runnable {
       SnapshotOptions snapshotOptions,
       int maxSessions,
       AppliedJournal journal,
-      ApplyFailures applyFailures) {
+      ApplyFailures applyFailures,
+      WriteStages stages) {
+    this.stages = stages;
     this.nodeId = nodeId;
     this.applyFailures = applyFailures;
     this.sessionTable = new SessionTable(maxSessions);
@@ -267,6 +270,7 @@ final class Applier implements Runnable {
             applyAll(d.deliveries());
           } finally {
             answer(); // what was applied before a failure keeps its result
+            stages.replied();
           }
           maybeSnapshot();
         } else if (task instanceof Install i) {
@@ -294,11 +298,13 @@ final class Applier implements Runnable {
         throw new IllegalStateException(
             "slot " + d.slot() + " delivered after slot " + appliedSlot + ": a gap in the log");
       }
+      int answeredBefore = answered.size();
       for (Command c : d.value().commands()) {
         applyOne(c, d.slot());
         bytesSinceSnapshot += c.payload().length;
       }
       appliedSlot = d.slot();
+      stages.applied(d.slot(), answered.size() > answeredBefore);
       endSlot(d.slot());
       slotsSinceSnapshot++;
     }

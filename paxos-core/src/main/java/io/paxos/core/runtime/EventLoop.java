@@ -266,6 +266,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
       return;
     }
     quorum.heard(m.from(), now);
+    monitor.stages().received(m, protocol);
     if (m instanceof Message message) {
       protocol.receive(message, now, out);
     } else if (m instanceof HostMessage.CommandResult r) {
@@ -300,6 +301,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
 
   @Override
   public void send(int to, Message message) {
+    monitor.stages().sent(message);
     transport.send(to, message);
   }
 
@@ -310,6 +312,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
 
   @Override
   public void loopback(Message message) {
+    monitor.stages().loopedBack(message);
     loopback.add(message);
   }
 

@@ -41,6 +41,7 @@ final class NodeMonitor implements NodeGauges {
   private final Acceptor acceptor;
   private final LongSupplier appliedSlot;
   private final Storage storage;
+  private final WriteStages stages;
 
   // Published for the gauges.
   private volatile boolean leader;
@@ -82,7 +83,11 @@ final class NodeMonitor implements NodeGauges {
   }
 
   NodeMonitor(
-      ProtocolNode protocol, NodeObserver observer, LongSupplier appliedSlot, Storage storage) {
+      ProtocolNode protocol,
+      NodeObserver observer,
+      LongSupplier appliedSlot,
+      Storage storage,
+      WriteStages stages) {
     this.nodeId = protocol.id();
     this.observer = observer;
     this.proposer = protocol.proposer().orElse(null);
@@ -90,11 +95,17 @@ final class NodeMonitor implements NodeGauges {
     this.acceptor = protocol.acceptor().orElse(null);
     this.appliedSlot = appliedSlot;
     this.storage = storage;
+    this.stages = stages;
     publish(protocol);
   }
 
   NodeObserver observer() {
     return observer;
+  }
+
+  /** The node's write-stage sampling (off unless the builder set it). */
+  WriteStages stages() {
+    return stages;
   }
 
   /** What the transport must report peer events to: the node's observer and these gauges. */
@@ -120,6 +131,7 @@ final class NodeMonitor implements NodeGauges {
       submitted = 0;
     }
     boolean leads = protocol.isLeader();
+    stages.turn(out, leads);
     long now = 0;
     boolean catchingUp = false;
     for (int i = 0; i < out.sendCount(); i++) {

@@ -6,6 +6,7 @@ import io.paxos.core.observe.LoggingObserver;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
+import io.paxos.core.observe.WriteStep;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -123,6 +124,17 @@ final class ObserverChain implements NodeObserver {
     for (NodeObserver o : observers) {
       try {
         o.synced(nanos);
+      } catch (RuntimeException e) {
+        failed(o, e);
+      }
+    }
+  }
+
+  @Override
+  public void writeStep(WriteStep step, long nanos) {
+    for (NodeObserver o : observers) {
+      try {
+        o.writeStep(step, nanos);
       } catch (RuntimeException e) {
         failed(o, e);
       }

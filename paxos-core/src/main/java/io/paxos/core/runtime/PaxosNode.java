@@ -71,6 +71,7 @@ public final class PaxosNode implements AutoCloseable {
   private final Storage storage;
   private final Transport transport;
   private final NodeObserver observer;
+  private final WriteStages stages;
   private final NodeGauges gauges;
   private final Applier applier;
   private final AppliedJournal journal; // null: watching disabled, or no learner here
@@ -100,6 +101,7 @@ public final class PaxosNode implements AutoCloseable {
     this.admission =
         new Admission(nodeId, options, commands, b.maxPendingCommands, b.maxPendingBytes);
     this.observer = ObserverChain.forNode(nodeId, b.observers);
+    this.stages = WriteStages.every(b.writeStageSampling, observer);
     // Only a learner applies, snapshots and restores. A node without one has no snapshot to restore
     // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
     StateMachine sm = config.member(nodeId).orElseThrow().has(Role.LEARNER) ? b.stateMachine : null;
@@ -124,7 +126,8 @@ public final class PaxosNode implements AutoCloseable {
             b.snapshotOptions,
             b.options.maxSessions(),
             journal,
-            new ApplyFailures(nodeId, b.applyFailurePolicy, observer));
+            new ApplyFailures(nodeId, b.applyFailurePolicy, observer),
+            stages);
     this.reads =
         new Reads(nodeId, config, applier, inbox, b.commandTimeout.toMillis(), this::usable);
     this.votes = BootstrapCheck.votes(nodeId, config.clusterId(), storage, b.bootstrap);
@@ -145,13 +148,14 @@ public final class PaxosNode implements AutoCloseable {
             b.messageLimits);
     Recovery.warnIfBeyondMaxRound(nodeId, durable);
     long tick = Math.max(1, Math.min(10, options.heartbeatIntervalMs() / 5));
-    NodeMonitor monitor = new NodeMonitor(protocol, observer, applier::appliedSlot, storage);
+    NodeMonitor monitor =
+        new NodeMonitor(protocol, observer, applier::appliedSlot, storage, stages);
     this.loop =
         new EventLoop(
             new EventLoop.Parts(
                 inbox,
                 protocol,
-                storage,
+                stages.on() ? new TimedStorage(storage, stages) : storage,
                 transport,
                 applier,
                 snapshotter,
@@ -340,6 +344,9 @@ public final class PaxosNode implements AutoCloseable {
     admission.holdBytes(future, command.length);
     long seq = sequence.incrementAndGet();
     commands.local.put(seq, future);
+    if (stages.on() && loop.isLeader()) {
+      stages.submitted(clientId, seq);
+    }
     inbox.enqueue(new LoopInput.Submit(new Command(nodeId, clientId, seq, command)));
     return future;
   }
@@ -405,6 +412,9 @@ public final class PaxosNode implements AutoCloseable {
     future = commands.sessions.putIfAbsent(new Completions.SessionKey(clientId, sequence), future);
     admission.holdBytes(
         future, command.length); // a retry's bytes are held until the first attempt is done
+    if (stages.on() && loop.isLeader()) {
+      stages.submitted(clientId, sequence);
+    }
     inbox.enqueue(
         new LoopInput.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
     return future;

@@ -43,8 +43,30 @@ public final class PaxosNodeBuilder {
   Bootstrap bootstrap;
   MessageLimits messageLimits = MessageLimits.DEFAULTS;
   ApplyFailurePolicy applyFailurePolicy = ApplyFailurePolicy.STOP_NODE;
+  int writeStageSampling;
 
   PaxosNodeBuilder() {}
+
+  /**
+   * Sets how many writes in one this node times stage by stage through its write path and reports
+   * to its observers ({@link NodeObserver#writeStep}): every {@code every}-th slot (by slot number,
+   * so every node samples the same slots) and, for the leader's queue, every {@code every}-th
+   * command (by sequence number). 0, the default, samples nothing and costs one branch per hook.
+   * Each step is timed with this JVM's clock only; see {@link io.paxos.core.observe.WriteStep} for
+   * the stages.
+   *
+   * @param every 0 (off), or sample one write in {@code every}, at least 1
+   * @return this builder
+   * @throws IllegalArgumentException if {@code every} is negative
+   */
+  public PaxosNodeBuilder writeStageSampling(int every) {
+    if (every < 0) {
+      throw new IllegalArgumentException(
+          "writeStageSampling must be 0 (off) or at least 1 (one write in N), was " + every);
+    }
+    this.writeStageSampling = every;
+    return this;
+  }
 
   /**
    * Sets what the node does when its state machine throws applying a command ({@link

@@ -73,6 +73,25 @@ class LearnerEpochTest {
 
   @Test
   @DisplayName(
+      "what the new epoch's ballots told a learner before it delivered the change is kept: a"
+          + " learner that missed the old epoch's tail delivers the new epoch's slots at once")
+  void keepsWhatTheNewEpochSaidBeforeTheSwitch() {
+    learner.onAccept(accept(NEW_LEADER, 3, 5, value(3), value(4)), 0, out);
+    assertThat(out.deliveries()).isEmpty(); // slots 1 and 2 are missing
+
+    learner.onCatchUpReply(new Message.CatchUpReply(2, 1, List.of(value(1), CHANGE)), 0, out);
+
+    assertThat(out.deliveries())
+        .containsExactly(
+            new Delivery(1, value(1)),
+            new Delivery(2, CHANGE),
+            new Delivery(3, value(3)),
+            new Delivery(4, value(4)));
+    assertThat(learner.membership().epoch()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
       "votes count against the new configuration only: an ended epoch's quorum and a removed"
           + " acceptor's vote choose nothing")
   void votesOfTheNewConfigurationOnly() {

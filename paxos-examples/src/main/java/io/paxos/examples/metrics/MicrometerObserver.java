@@ -11,12 +11,14 @@ import io.paxos.core.observe.LeadershipLoss;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
+import io.paxos.core.observe.WriteStep;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 
 /**
@@ -31,7 +33,12 @@ import java.util.function.IntSupplier;
  *       paxos_snapshots_installed_total}, {@code paxos_catchups_total}, {@code
  *       paxos_peer_dropped_messages_total{peer}};
  *   <li>histograms {@code paxos_commit_latency_seconds} (leader: first {@code Accept} to chosen),
- *       {@code paxos_fsync_latency_seconds}, {@code paxos_batch_size_commands} (commands per slot);
+ *       {@code paxos_fsync_latency_seconds}, {@code paxos_batch_size_commands} (commands per slot),
+ *       and, on a node that samples its write stages ({@link
+ *       io.paxos.core.runtime.PaxosNodeBuilder#writeStageSampling}), {@code
+ *       paxos_write_step_seconds{step,at}}: one series per {@link WriteStep} ({@code step} its
+ *       {@link WriteStep#tag()}, {@code at} "leader" or "follower"), registered at its first
+ *       sample, so a node that does not sample exports none;
  *   <li>gauges {@code paxos_ballot} (round), {@code paxos_is_leader}, {@code paxos_leader_id},
  *       {@code paxos_applied_slot}, {@code paxos_commit_slot}, {@code paxos_log_bytes}, {@code
  *       paxos_snapshot_slot}, {@code paxos_catching_up}, {@code paxos_peer_up{peer}}, and {@code
@@ -61,6 +68,8 @@ public final class MicrometerObserver implements NodeObserver {
   private final AtomicInteger catchingUp = new AtomicInteger();
   private final Map<Integer, AtomicInteger> peerUp = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> dropped = new ConcurrentHashMap<>();
+  private final AtomicReferenceArray<Timer> steps =
+      new AtomicReferenceArray<>(WriteStep.values().length);
 
   /** Meters for node {@code nodeId} in {@code registry}. */
   public MicrometerObserver(MeterRegistry registry, int nodeId) {
@@ -254,6 +263,27 @@ public final class MicrometerObserver implements NodeObserver {
       commits.increment(commands);
       batchSize.record(commands);
     }
+  }
+
+  @Override
+  public void writeStep(WriteStep step, long nanos) {
+    Timer t = steps.get(step.ordinal());
+    if (t == null) {
+      // Registering twice returns the same timer: a race here only repeats the lookup.
+      t =
+          Timer.builder("paxos.write.step")
+              .description(
+                  "A sampled write's time for one step of the write path, on this node's clock")
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofNanos(1_000))
+              .maximumExpectedValue(Duration.ofSeconds(10))
+              .tags(tags)
+              .tag("step", step.tag())
+              .tag("at", step.node())
+              .register(registry);
+      steps.set(step.ordinal(), t);
+    }
+    t.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override

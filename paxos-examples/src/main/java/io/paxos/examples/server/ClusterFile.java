@@ -82,7 +82,8 @@ public record ClusterFile(
           "line-port",
           "oplog",
           "rowa-stores",
-          "log-level");
+          "log-level",
+          "stage-sample");
   private static final List<String> MEMBER =
       List.of("id", "address", "http", "roles", "data-dir", "priority");
 
@@ -186,7 +187,8 @@ public record ClusterFile(
             "oplog",
             "rowa-stores",
             "log-level",
-            "cluster-secret-file")) {
+            "cluster-secret-file",
+            "stage-sample")) {
       if (root.has(top)) {
         settings.put(Setting.byKey(top).orElseThrow(), f.scalar(root.get(top), top));
       }

@@ -176,6 +176,7 @@ public final class ConfigResolver {
           linePort(),
           oplog(id),
           rowaStores(),
+          stageSample(),
           values);
     }
 
@@ -365,6 +366,17 @@ public final class ConfigResolver {
     }
 
     /** The stores of the read-one/write-all example, if set. */
+    /** 0 (off), or time one write in N. */
+    private int stageSample() {
+      long n = Units.number(text(Setting.STAGE_SAMPLE), where(Setting.STAGE_SAMPLE));
+      if (n < 0 || n > Integer.MAX_VALUE) {
+        throw error(
+            Setting.STAGE_SAMPLE,
+            "is out of range; give 0 (off) or 1 to " + Integer.MAX_VALUE + " (one write in N)");
+      }
+      return (int) n;
+    }
+
     private List<Endpoint> rowaStores() {
       if (!values.containsKey(Setting.ROWA_STORES)) {
         return List.of();

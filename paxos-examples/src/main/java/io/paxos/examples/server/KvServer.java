@@ -92,7 +92,10 @@ public final class KvServer implements AutoCloseable {
               store.set(s);
               return s;
             },
-            b -> b.observer(metrics).watchHistory(WatchOptions.defaults()));
+            b ->
+                b.observer(metrics)
+                    .watchHistory(WatchOptions.defaults())
+                    .writeStageSampling(config.stageSample()));
     metrics.clientSessions(node.server()::openClientSessions);
     Optional<OpLog> opLog;
     try {

@@ -41,6 +41,8 @@ import java.util.stream.Collectors;
  *     if one is written
  * @param rowaStores the stores a learner commits each chosen write to ({@link
  *     io.paxos.examples.rowa.Rowa}); empty: none
+ * @param stageSample time one write in this many stage by stage ({@link
+ *     io.paxos.core.runtime.PaxosNodeBuilder#writeStageSampling}); 0: off
  * @param sources every setting's value as written and where it came from
  */
 public record ServerConfig(
@@ -59,6 +61,7 @@ public record ServerConfig(
     OptionalInt linePort,
     Optional<Path> oplog,
     List<Endpoint> rowaStores,
+    int stageSample,
     Map<Setting, Sourced> sources) {
 
   public ServerConfig {

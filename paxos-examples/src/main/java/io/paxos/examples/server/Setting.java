@@ -221,7 +221,14 @@ public enum Setting {
       "PAXOS_IDLE_TIMEOUT",
       "--idle-timeout",
       "DURATION",
-      "A gRPC connection with no call for this long is closed (clients reconnect).");
+      "A gRPC connection with no call for this long is closed (clients reconnect)."),
+  STAGE_SAMPLE(
+      "stage-sample",
+      "PAXOS_STAGE_SAMPLE",
+      "--stage-sample",
+      "N",
+      "Time one write in N stage by stage through the write path and export each step on"
+          + " /metrics as paxos_write_step_seconds{step}; 0: off (no cost).");
 
   private final String key;
   private final String env;
@@ -315,6 +322,7 @@ public enum Setting {
           case MAX_CONNECTIONS -> Integer.toString(c.maxConnections());
           case HANDSHAKE_TIMEOUT -> Units.formatMillis(c.handshakeTimeout().toMillis());
           case IDLE_TIMEOUT -> Units.formatMillis(c.maxConnectionIdle().toMillis());
+          case STAGE_SAMPLE -> "0";
         });
   }
 
