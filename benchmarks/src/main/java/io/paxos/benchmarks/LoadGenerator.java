@@ -3,6 +3,7 @@ package io.paxos.benchmarks;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.runtime.PaxosNodeBuilder;
 import io.paxos.core.storage.FileStorage;
+import io.paxos.core.storage.FileStorageOptions;
 import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.Storage;
 import io.paxos.grpc.Endpoint;
@@ -70,6 +71,14 @@ public final class LoadGenerator implements Callable<Integer> {
       description = "Keep the nodes' state in memory instead of fsynced files in a temp directory.")
   boolean noSync;
 
+  @Option(
+      names = "--forces",
+      defaultValue = "1",
+      description =
+          "Forces of a node's log that may run at once (FileStorageOptions.forcesInFlight, 1-4):"
+              + " with 2, the next group is written and forced while the previous force runs.")
+  int forces;
+
   @Option(names = "--nodes", defaultValue = "3", description = "Nodes in this JVM: 3 or 5.")
   int nodes;
 
@@ -136,7 +145,12 @@ public final class LoadGenerator implements Callable<Integer> {
     IntFunction<Storage> storage =
         scratch == null
             ? id -> new InMemoryStorage()
-            : id -> FileStorage.open(scratch.newDirectory("node-" + id), "w1", id);
+            : id ->
+                FileStorage.open(
+                    scratch.newDirectory("node-" + id),
+                    "w1",
+                    id,
+                    FileStorageOptions.defaults().withForcesInFlight(forces));
     if (endpoints != null) {
       return GrpcClients.connect(Endpoint.parseList(endpoints), clients, () -> {});
     }
@@ -149,6 +163,9 @@ public final class LoadGenerator implements Callable<Integer> {
   private Workload.Settings validate() {
     require(clients >= 1 && clients <= 100_000, "--clients must be 1-100000, was " + clients);
     require(payload >= 0 && payload <= 1 << 20, "--payload must be 0-1048576, was " + payload);
+    require(
+        forces >= 1 && forces <= FileStorageOptions.MAX_FORCES_IN_FLIGHT,
+        "--forces must be 1-" + FileStorageOptions.MAX_FORCES_IN_FLIGHT + ", was " + forces);
     require(seconds >= 1 && seconds <= 3600, "--seconds must be 1-3600, was " + seconds);
     require(warmup >= 0 && warmup <= 3600, "--warmup must be 0-3600, was " + warmup);
     require(nodes == 3 || nodes == 5, "--nodes must be 3 or 5, was " + nodes);

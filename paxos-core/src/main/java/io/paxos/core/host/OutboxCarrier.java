@@ -20,7 +20,10 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>messages that claim nothing about this node's durable state ({@link Outbox#mayPrecedeSync})
  *       leave at once, so that followers write while this node does, unless a new round is still
- *       being written (nothing precedes the sync of a round);
+ *       being written (nothing precedes the sync of a round); those among them addressed to this
+ *       node (a leader's {@code Accept} to its own acceptor) come back at once too, so that the
+ *       leader's acceptor queues its write while earlier forces still run instead of after them
+ *       (its vote, the {@code Accepted}, still waits for that write's force);
  *   <li>deliveries go to the apply side at once: what a quorum chose does not depend on this node's
  *       writes;
  *   <li>the state changes and the chosen values are queued with the writer, with a sync if any vote
@@ -65,7 +68,10 @@ public final class OutboxCarrier {
     void settle(Outbox batch);
   }
 
-  /** A batch carried out once the writer is done with {@code ticket}. */
+  /**
+   * A batch carried out once the writer is done with {@code ticket}; {@code sentEarly}: its
+   * messages that may precede the sync already left (or came back).
+   */
   private record Held(long ticket, Outbox out, boolean sentEarly) {}
 
   private final int nodeId;
@@ -106,15 +112,21 @@ public final class OutboxCarrier {
     boolean writes = sync || !out.deliveries().isEmpty();
     boolean waits = sync || !held.isEmpty();
     // Nothing precedes the sync of a new round, this batch's or one still being written.
-    boolean sentEarly = false;
-    if (waits && writer.done() >= roundTicket) {
+    boolean sentEarly = waits && writer.done() >= roundTicket;
+    if (sentEarly) {
+      boolean sent = false;
       for (int i = 0; i < out.sendCount(); i++) {
-        if (out.sendTo(i) != nodeId && out.mayPrecedeSync(i)) {
+        if (!out.mayPrecedeSync(i)) {
+          continue;
+        }
+        if (out.sendTo(i) == nodeId) {
+          effects.loopback(out.sendMessage(i));
+        } else {
           effects.send(out.sendTo(i), out.sendMessage(i));
-          sentEarly = true;
+          sent = true;
         }
       }
-      if (sentEarly) {
+      if (sent) {
         effects.flush();
       }
     }
@@ -202,9 +214,11 @@ public final class OutboxCarrier {
   private void settle(Outbox batch, boolean sentEarly) {
     for (int i = 0; i < batch.sendCount(); i++) {
       int to = batch.sendTo(i);
-      if (to == nodeId) {
+      if (sentEarly && batch.mayPrecedeSync(i)) {
+        continue; // left (or came back) before the sync
+      } else if (to == nodeId) {
         effects.loopback(batch.sendMessage(i));
-      } else if (!(sentEarly && batch.mayPrecedeSync(i))) {
+      } else {
         effects.send(to, batch.sendMessage(i));
       }
     }

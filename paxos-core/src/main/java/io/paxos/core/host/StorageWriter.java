@@ -12,16 +12,26 @@ import java.util.function.Consumer;
  *
  * <p>Kinds: {@link #inline} carries a write out at once on the calling thread (for a storage whose
  * {@link Storage#sync()} returns at once); the runtime's storage thread carries writes out on a
- * thread of its own, so that the event loop goes on taking messages while the disk forces a batch,
- * and a force covers every batch that came in while the one before it ran; the simulator's writer
- * does the same as simulated events (a write, then a force that completes later, or a crash between
- * them).
+ * thread of its own, so that the event loop goes on taking messages while the disk forces a batch:
+ * it writes each group and starts its force ({@link Storage#startSync()}), while up to {@link
+ * Storage#forcesInFlight()} earlier forces still run (1 by default: a group is written once the
+ * force before it returned), a group being every batch queued while no force could start, and
+ * reports the groups done in order as their forces return; the simulator's writer does the same as
+ * simulated events (a write, then a force that completes later, or a crash between them), with up
+ * to {@link #FORCES_IN_FLIGHT} forces running.
  *
  * <p>Only the host's thread calls {@link #write}, {@link #done()} and {@link #close}; from then on,
  * the writer makes every call to the storage (a single thread at a time, in order, as {@link
  * Storage} requires).
  */
 public interface StorageWriter {
+
+  /**
+   * The most forces a writer with threads of its own overlaps: the simulator's writer always allows
+   * this many, so that its seeds cover what the runtime's storage threads do with up to this many
+   * ({@link Storage#forcesInFlight()}).
+   */
+  int FORCES_IN_FLIGHT = 2;
 
   /**
    * Queue {@code writes}, followed by a sync if {@code sync}; returns their ticket.

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Where a node's client commands and reads go ({@link ProtocolNode#submit}, {@link
@@ -23,6 +24,8 @@ final class LeaderRouting {
   // Forwarded and not answered yet: sent again when another node leads.
   private final ForwardedWork forwarded;
   private final CommandCarrier commands;
+  // Whether the current membership no longer has this node: it serves nothing any more.
+  private final BooleanSupplier removed;
   // The highest ballot heard in a leader's message, and the node that sent it (0 if none).
   private Ballot heardBallot = Ballot.ZERO;
   private int heardLeader;
@@ -30,12 +33,18 @@ final class LeaderRouting {
   private final List<Command> parked = new ArrayList<>();
   private long parkedBytes;
 
-  LeaderRouting(int id, ProtocolOptions options, Proposer proposer, CommandCarrier commands) {
+  LeaderRouting(
+      int id,
+      ProtocolOptions options,
+      Proposer proposer,
+      CommandCarrier commands,
+      BooleanSupplier removed) {
     this.id = id;
     this.options = options;
     this.proposer = proposer;
     this.forwarded = new ForwardedWork(id, ProtocolNode.MAX_PARKED, options.maxQueuedBytes());
     this.commands = commands;
+    this.removed = removed;
   }
 
   /** See {@link ProtocolNode#leaderHint}. */
@@ -60,7 +69,9 @@ final class LeaderRouting {
   /** See {@link ProtocolNode#submit}. */
   void submit(Command command, long now, Outbox out) {
     int leader = leaderHint();
-    if (leader == 0) {
+    if (removed.getAsBoolean()) {
+      out.abandon(List.of(command), Outbox.Rejection.NOT_LEADER, 0); // serves nothing any more
+    } else if (leader == 0) {
       if (parked.size() < ProtocolNode.MAX_PARKED
           && parkedBytes + command.payload().length <= options.maxQueuedBytes()) {
         parked.add(command);
@@ -92,7 +103,9 @@ final class LeaderRouting {
   /** See {@link ProtocolNode#read}. */
   void read(long readId, long now, Outbox out) {
     int leader = leaderHint();
-    if (proposer != null && leader == id) {
+    if (removed.getAsBoolean()) {
+      out.readIndex(new Outbox.ReadIndex(readId, false, 0, 0));
+    } else if (proposer != null && leader == id) {
       requestRead(id, readId, now, out);
     } else if (leader != 0 && leader != id) {
       out.send(leader, new Message.ReadIndexRequest(id, readId));

@@ -13,8 +13,9 @@ import java.util.List;
  * Accepted} in it is a vote that must survive a crash, and a {@code Promise} of a compacted
  * acceptor reports from after its compaction point. The compaction is written after the accepted
  * entries ({@link io.paxos.core.storage.Storage#write} does). Messages addressed to this node
- * itself are votes too: the host delivers them back into the protocol only after the sync, like any
- * other message. Deliveries need no sync.
+ * itself follow the same rule as any other: a vote to itself comes back into the protocol only
+ * after the sync, and one that may precede it (a leader's {@code Accept} to its own acceptor) may
+ * come back at once. Deliveries need no sync.
  *
  * <p>One exception, which {@link #mayPrecedeSync(int)} names: a message that states nothing about
  * this node's durable state (a leader's {@code Accept}, {@code Commit} or {@code Heartbeat}, a

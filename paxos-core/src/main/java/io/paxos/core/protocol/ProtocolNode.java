@@ -159,7 +159,7 @@ public final class ProtocolNode {
     // The most bytes of values or commands one message carries.
     long messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
     this.commands = new CommandCarrier(id, messageBudget);
-    this.routing = new LeaderRouting(id, options, proposer, commands);
+    this.routing = new LeaderRouting(id, options, proposer, commands, this::removed);
     this.learner =
         me.has(Role.LEARNER)
             ? roles.learner(id, config, options, state.nextChosenSlot(), this::leaderHint)

@@ -195,7 +195,7 @@ public final class PaxosNode implements AutoCloseable {
     try {
       node = new PaxosNode(b); // starts no thread
     } catch (RuntimeException | Error e) {
-      closeAfterFailure(e, b.transport, b.storage);
+      Recovery.closeAfterFailure(e, b.transport, b.storage);
       throw e;
     }
     try {
@@ -205,16 +205,6 @@ public final class PaxosNode implements AutoCloseable {
       throw e;
     }
     return node;
-  }
-
-  private static void closeAfterFailure(Throwable failure, AutoCloseable... opened) {
-    for (AutoCloseable c : opened) {
-      try {
-        c.close();
-      } catch (Exception | Error e) {
-        failure.addSuppressed(e);
-      }
-    }
   }
 
   /** Start the transport and the node's threads: the node runs from here on. */

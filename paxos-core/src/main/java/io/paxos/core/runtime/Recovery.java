@@ -69,4 +69,17 @@ final class Recovery {
           Ballot.MAX_ROUND);
     }
   }
+
+  /**
+   * A node that failed to open closes what it opened, adding what that throws to {@code failure}.
+   */
+  static void closeAfterFailure(Throwable failure, AutoCloseable... opened) {
+    for (AutoCloseable c : opened) {
+      try {
+        c.close();
+      } catch (Exception | Error e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
 }

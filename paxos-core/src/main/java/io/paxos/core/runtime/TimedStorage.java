@@ -15,7 +15,8 @@ import io.paxos.core.storage.Storage;
  * It overrides every method of {@link Storage}, defaults included (a test checks), so that it never
  * hides what the storage does.
  *
- * <p>Threading: that of the storage; the writer's one thread makes every call.
+ * <p>Threading: that of the storage; the writer's thread whose turn it is makes every call, and a
+ * force from {@link #startSync()} is awaited by the thread that started it, as the storage allows.
  */
 final class TimedStorage implements Storage {
   private final Storage storage;
@@ -34,8 +35,24 @@ final class TimedStorage implements Storage {
 
   @Override
   public void sync() {
+    long[] slots = stages.startingSync();
     storage.sync();
-    stages.synced();
+    stages.forced(slots);
+  }
+
+  @Override
+  public Force startSync() {
+    long[] slots = stages.startingSync();
+    Force force = storage.startSync();
+    return () -> {
+      force.await();
+      stages.forced(slots);
+    };
+  }
+
+  @Override
+  public int forcesInFlight() {
+    return storage.forcesInFlight();
   }
 
   @Override

@@ -202,14 +202,33 @@ final class WriteStages {
 
   /** A sync returned: every vote written before it is durable (the storage thread). */
   void synced() {
-    if (unsyncedCount > 0) {
+    forced(startingSync());
+  }
+
+  /**
+   * A sync starts: the sampled votes written since the last one, which its force covers (the
+   * storage thread whose turn it is). Pass them to {@link #forced} when the force returns.
+   */
+  long[] startingSync() {
+    if (unsyncedCount == 0) {
+      return NO_SLOTS;
+    }
+    long[] slots = java.util.Arrays.copyOf(unsynced, unsyncedCount);
+    unsyncedCount = 0;
+    return slots;
+  }
+
+  /** The force covering {@code slots} returned: their votes are durable (any thread). */
+  void forced(long[] slots) {
+    if (slots.length > 0) {
       long now = now();
-      for (int i = 0; i < unsyncedCount; i++) {
-        mark(unsynced[i], FORCE_DONE, now);
+      for (long slot : slots) {
+        mark(slot, FORCE_DONE, now);
       }
-      unsyncedCount = 0;
     }
   }
+
+  private static final long[] NO_SLOTS = new long[0];
 
   /**
    * The apply thread applied {@code slot}; {@code answers} if commands made here were in it, whose

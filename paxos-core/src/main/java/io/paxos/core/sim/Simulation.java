@@ -30,9 +30,11 @@ import java.util.TreeMap;
  * deliveries are checked and complete their clients' requests at once; the batch's promise, round,
  * accepted values, compaction and chosen values are queued with the writer, which makes them in a
  * group (a {@code STORAGE_WRITE} event) and forces them a little later (a {@code STORAGE_FORCE}
- * event), while the node goes on taking messages and queuing more batches; once the force is done
- * the carrier sends the batches' votes (a node's messages to itself travel through the network too,
- * so none is handled before the sync) and hands back the commands it did not propose.
+ * event), while the node goes on taking messages and queuing more batches, and writes the next
+ * group, starting its force, while up to {@code StorageWriter.FORCES_IN_FLIGHT} earlier forces
+ * still run; once a force is done, and those before it, the carrier sends the batches' votes (a
+ * node's messages to itself travel through the network too) and hands back the commands it did not
+ * propose.
  *
  * <p>The faults are scheduled and carried out by a {@link FaultInjector}. Crashes come between
  * events: with writes still queued (lost), between a group's writes and its force (an armed {@code
@@ -347,7 +349,11 @@ public final class Simulation {
     }
   }
 
-  /** The node's storage thread wakes up: it makes every queued write, then forces them. */
+  /**
+   * The node's storage thread wakes up: it makes every queued write and starts their force, which
+   * completes a little later (the writer wakes the thread again for what is queued meanwhile, as
+   * soon as a force may start).
+   */
   private void storageWrite(SimNode n) {
     if (n.writer.writeQueued()) {
       queue.add(now + random.nextInt(3), Event.Kind.STORAGE_FORCE, n.id, n.incarnation, 0, null);
@@ -357,8 +363,8 @@ public final class Simulation {
   }
 
   /**
-   * The force of the node's last group of writes completes, unless a crash armed for it strikes
-   * first (the writes made, not synced: the storage's crash model decides what survives).
+   * The force of the node's oldest running group of writes completes, unless a crash armed for it
+   * strikes first (the writes made, not synced: the storage's crash model decides what survives).
    */
   private void storageForce(SimNode n) {
     if (n.armedCrash == SimNode.ArmedCrash.MID_SYNC && n.storage.unsyncedWrites() > 0) {
@@ -371,13 +377,9 @@ public final class Simulation {
 
   /**
    * Writes are done: the carrier settles the batches that waited for them (a crash armed for the
-   * sends strikes after some of their messages left), and the storage thread goes on with what was
-   * queued meanwhile.
+   * sends strikes after some of their messages left).
    */
   private void written(SimNode n) {
-    if (n.writer.hasQueued()) {
-      queue.add(now, Event.Kind.STORAGE_WRITE, n.id, n.incarnation, 0, null);
-    }
     if (n.armedCrash == SimNode.ArmedCrash.MID_SEND && n.carrier.holding()) {
       faults.crashMidSend(n, now);
       return;

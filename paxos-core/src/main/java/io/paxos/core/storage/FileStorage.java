@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +30,20 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Group commit.</b> The write methods only encode records into a reusable direct buffer; no
- * system call happens until {@link #sync()}, which writes the buffer with one positional write
- * (more only for a batch larger than the buffer, or at a segment rollover) and forces the file
- * once. The runtime calls it once per batch of inputs, before any reply leaves.
+ * system call happens until {@link #sync()} or {@link #startSync()}, which write the buffer with
+ * one positional write (more only for a batch larger than the buffer, or at a segment rollover);
+ * the sync then forces the file once. The runtime starts one sync per group of batches and awaits
+ * its force on another thread, so that the next group is written, and its force started, while the
+ * previous force still runs (the disk takes overlapping forces of one file at about the cost of
+ * one).
+ *
+ * <p><b>Overlapping forces.</b> Each record carries the offset up to which the current segment was
+ * known forced when the record was written ({@link RecordFormat}'s {@code batchStart}): the start
+ * of the oldest group whose force had not returned yet. A torn record is therefore never
+ * acknowledged data as long as only records claiming a forced prefix at or below it follow it,
+ * which is the rule {@link LogRecovery} applies. A segment rollover waits for the forces running on
+ * the old segment, forces it and closes it; a force started on it before the rollover then has
+ * nothing left to do.
  *
  * <p><b>Durability.</b> What {@link #sync()} returned from survives a crash or power loss. A new
  * segment is forced, and then its directory, before any record in it is acknowledged; a segment is
@@ -48,9 +61,11 @@ import org.slf4j.LoggerFactory;
  * (docs/pitfalls.md #15: after a failed fsync the OS may have dropped the dirty pages, so a retry
  * that succeeds proves nothing). Restart the node: it recovers from what is on disk.
  *
- * <p><b>Threading.</b> Not thread-safe: one thread (the node's event loop) makes every call; {@link
- * #close()} may come from another thread once that thread has stopped. {@link #close()} does not
- * sync: writes after the last {@link #sync()} are dropped, as a crash would drop them.
+ * <p><b>Threading.</b> Not thread-safe: one thread (the node's event loop or storage thread) makes
+ * every call, except that the {@link Storage.Force}s returned by {@link #startSync()} may be
+ * awaited on other threads; {@link #close()} may come from another thread once that thread has
+ * stopped and the forces returned. {@link #close()} does not sync: writes after the last {@link
+ * #sync()} are dropped, as a crash would drop them.
  */
 public final class FileStorage implements Storage {
   private static final Logger log = LoggerFactory.getLogger(FileStorage.class);
@@ -69,12 +84,17 @@ public final class FileStorage implements Storage {
   private final CRC32C crc = new CRC32C();
   private ByteBuffer buffer;
   private Segment segment;
-  private int batchStart;
   private long nextChosenSlot;
-  private boolean written;
-  private boolean failForce;
-  private StorageException failure;
+  private volatile boolean failForce;
+  private volatile StorageException failure;
   private boolean closed;
+  // How far the log is known forced: mark(segment, offset), only going up. Forces on other threads
+  // raise it; the writing thread reads it into each record's batchStart.
+  private final AtomicLong forcedThrough = new AtomicLong();
+  // Forces hold it shared; a rollover holds it exclusively while it forces and closes a segment.
+  private final ReentrantReadWriteLock segmentLock = new ReentrantReadWriteLock();
+  // The mark after the last COMPACT record and its rewrites: segments go once it is forced.
+  private long deletionAfter;
 
   private FileStorage(
       DataDirectory directory,
@@ -93,7 +113,7 @@ public final class FileStorage implements Storage {
     this.promised = recovered.promised();
     this.maxRound = recovered.maxRound();
     this.compactedThrough = recovered.compactedThrough();
-    this.batchStart = (int) segment.position();
+    this.forcedThrough.set(mark(segment.number(), segment.position()));
     this.nextChosenSlot = recovered.nextChosenSlot();
     this.buffer = ByteBuffer.allocateDirect(options.writeBufferBytes()).order(RecordFormat.ORDER);
   }
@@ -278,6 +298,7 @@ public final class FileStorage implements Storage {
       saveRound(maxRound);
     }
     deletionDue = true;
+    deletionAfter = mark(segment.number(), appendOffset());
   }
 
   /** The snapshots kept in this storage's directory. */
@@ -327,18 +348,54 @@ public final class FileStorage implements Storage {
    */
   @Override
   public void sync() {
+    startSync().await();
+    deleteIfCompactionForced();
+  }
+
+  /**
+   * Write the records made so far to the file, and return the force that makes them durable: one
+   * force, however many records, which may be awaited on another thread while this one goes on
+   * writing (see the class comment). The force then checks that the data directory is still the one
+   * this storage opened (two {@code stat}s): if it was deleted or replaced, the records went into
+   * deleted files, and nothing written before the force may be acknowledged.
+   *
+   * @throws StorageException if the write fails; every later call throws too
+   */
+  @Override
+  public Force startSync() {
     checkUsable();
     try {
       writeBuffer();
-      if (written) {
-        if (failForce) {
-          throw new IOException("injected fsync failure");
-        }
-        segment.force();
-        written = false;
-      }
     } catch (IOException e) {
-      throw fail("sync of " + segment.path(), e);
+      throw fail("write to " + segment.path(), e);
+    }
+    deleteIfCompactionForced();
+    Segment seg = segment;
+    long mark = mark(seg.number(), seg.position());
+    return () -> force(seg, mark);
+  }
+
+  /** Make the log durable through {@code mark}, in {@code seg}; any thread. */
+  private void force(Segment seg, long mark) {
+    StorageException failed = failure;
+    if (failed != null) {
+      throw new StorageException(
+          "storage in " + directory.path() + " failed earlier and may not be used again", failed);
+    }
+    if (forcedThrough.get() < mark) {
+      segmentLock.readLock().lock();
+      try {
+        if (!seg.retired()) { // else the rollover forced it
+          if (failForce) {
+            throw new IOException("injected fsync failure");
+          }
+          seg.force();
+        }
+      } catch (IOException e) {
+        throw fail("sync of " + seg.path(), e);
+      } finally {
+        segmentLock.readLock().unlock();
+      }
     }
     try {
       directory.checkStillOurs();
@@ -346,10 +403,30 @@ public final class FileStorage implements Storage {
       failure = e;
       throw e;
     }
-    batchStart = (int) segment.position();
-    if (deletionDue) {
+    forcedThrough.accumulateAndGet(mark, Math::max);
+  }
+
+  /** Delete the compacted segments once the COMPACT record that allows it is durable. */
+  private void deleteIfCompactionForced() {
+    if (deletionDue && forcedThrough.get() >= deletionAfter) {
       deleteCompactedSegments();
     }
+  }
+
+  /** A position in the log, ordered as the log: segment number, then offset. */
+  private static long mark(long segmentNumber, long offset) {
+    return (segmentNumber << 32) | offset;
+  }
+
+  /**
+   * The batchStart of a record written now: the offset in the current segment up to which the log
+   * is known forced (the segment header's end if nothing of this segment is known forced).
+   */
+  private int commitStart() {
+    long forced = forcedThrough.get();
+    return (forced >>> 32) == segment.number()
+        ? (int) (forced & 0xFFFF_FFFFL)
+        : RecordFormat.SEGMENT_HEADER;
   }
 
   /** The data directory. */
@@ -374,6 +451,12 @@ public final class FileStorage implements Storage {
       return total;
     }
     return total;
+  }
+
+  /** {@return {@link FileStorageOptions#forcesInFlight()}} */
+  @Override
+  public int forcesInFlight() {
+    return options.forcesInFlight();
   }
 
   /** True: a sync forces the log file to disk. */
@@ -430,7 +513,7 @@ public final class FileStorage implements Storage {
       throw fail("write to " + segment.path(), e);
     }
     int start = buffer.position();
-    buffer.putInt(0).putInt(size - RecordFormat.RECORD_HEADER).putInt(batchStart).put(type);
+    buffer.putInt(0).putInt(size - RecordFormat.RECORD_HEADER).putInt(commitStart()).put(type);
     return start;
   }
 
@@ -446,32 +529,36 @@ public final class FileStorage implements Storage {
     if (buffer.position() == 0) {
       return;
     }
-    long commitBytes = segment.position() + buffer.position() - batchStart;
+    long commitBytes = segment.position() + buffer.position() - commitStart();
     buffer.flip();
     segment.write(buffer, commitBytes < Segment.PREALLOCATE_CHUNK / 4);
     buffer.clear();
-    written = true;
   }
 
   /**
    * Close the full segment and start the next. The old one is forced first (with the records of
-   * this batch so far), and the new one and the directory are forced before anything is written to
-   * it, so that recovery finds a torn write only in the last segment.
+   * this batch so far, after the forces running on it returned), and the new one and the directory
+   * are forced before anything is written to it, so that recovery finds a torn write only in the
+   * last segment.
    */
   private void roll() throws IOException {
     writeBuffer();
-    if (written) {
+    segmentLock.writeLock().lock();
+    try {
       if (failForce) {
         throw new IOException("injected fsync failure");
       }
-      segment.force();
-      written = false;
+      segment.force(); // also what a force started earlier and not yet run was to force
+      segment.retire();
+      segment.close();
+    } finally {
+      segmentLock.writeLock().unlock();
     }
-    segment.close();
+    forcedThrough.accumulateAndGet(mark(segment.number(), segment.position()), Math::max);
     segment = Segment.create(directory.path(), segment.number() + 1, options, ZEROS);
     directory.sync();
     segmentMaxSlot.put(segment.number(), 0L);
-    batchStart = RecordFormat.SEGMENT_HEADER;
+    forcedThrough.accumulateAndGet(mark(segment.number(), RecordFormat.SEGMENT_HEADER), Math::max);
   }
 
   private void checkUsable() {

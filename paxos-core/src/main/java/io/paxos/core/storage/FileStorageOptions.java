@@ -12,8 +12,13 @@ package io.paxos.core.storage;
  * @param writeBufferBytes the size of the direct buffer that collects the records of one group
  *     commit; a batch larger than this is written in several system calls (a single larger record
  *     grows the buffer). At least 4 KiB
+ * @param forcesInFlight how many forces of the log may run at once ({@link
+ *     Storage#forcesInFlight()}): with 2, a node's storage threads write the next group and start
+ *     its force while the previous force runs (docs/write-path.md); 1 forces one group at a time.
+ *     Between 1 and {@link #MAX_FORCES_IN_FLIGHT}
  */
-public record FileStorageOptions(long segmentBytes, boolean preallocate, int writeBufferBytes) {
+public record FileStorageOptions(
+    long segmentBytes, boolean preallocate, int writeBufferBytes, int forcesInFlight) {
   /** The smallest {@code segmentBytes}: 4 KiB. */
   public static final long MIN_SEGMENT_BYTES = 4 * 1024;
 
@@ -22,6 +27,21 @@ public record FileStorageOptions(long segmentBytes, boolean preallocate, int wri
 
   /** The smallest {@code writeBufferBytes}: 4 KiB. */
   public static final int MIN_WRITE_BUFFER_BYTES = 4 * 1024;
+
+  /** The largest {@code forcesInFlight}: 4. */
+  public static final int MAX_FORCES_IN_FLIGHT = 4;
+
+  /**
+   * Options that force one group at a time.
+   *
+   * @param segmentBytes the size at which the log rolls over to a new segment file
+   * @param preallocate whether to fill the log ahead of the writes with zeros
+   * @param writeBufferBytes the size of the direct buffer that collects one group commit
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public FileStorageOptions(long segmentBytes, boolean preallocate, int writeBufferBytes) {
+    this(segmentBytes, preallocate, writeBufferBytes, 1);
+  }
 
   /**
    * Checks the bounds.
@@ -35,9 +55,12 @@ public record FileStorageOptions(long segmentBytes, boolean preallocate, int wri
    * @param writeBufferBytes the size of the direct buffer that collects the records of one group
    *     commit; a batch larger than this is written in several system calls (a single larger record
    *     grows the buffer). At least 4 KiB
+   * @param forcesInFlight how many forces of the log may run at once; between 1 and {@link
+   *     #MAX_FORCES_IN_FLIGHT}
    * @throws IllegalArgumentException if {@code segmentBytes} is outside [{@link
-   *     #MIN_SEGMENT_BYTES}, {@link #MAX_SEGMENT_BYTES}] or {@code writeBufferBytes} is below
-   *     {@link #MIN_WRITE_BUFFER_BYTES}
+   *     #MIN_SEGMENT_BYTES}, {@link #MAX_SEGMENT_BYTES}], {@code writeBufferBytes} is below {@link
+   *     #MIN_WRITE_BUFFER_BYTES} or {@code forcesInFlight} is outside [1, {@link
+   *     #MAX_FORCES_IN_FLIGHT}]
    */
   public FileStorageOptions {
     if (segmentBytes < MIN_SEGMENT_BYTES || segmentBytes > MAX_SEGMENT_BYTES) {
@@ -53,11 +76,18 @@ public record FileStorageOptions(long segmentBytes, boolean preallocate, int wri
       throw new IllegalArgumentException(
           "writeBufferBytes " + writeBufferBytes + " must be at least " + MIN_WRITE_BUFFER_BYTES);
     }
+    if (forcesInFlight < 1 || forcesInFlight > MAX_FORCES_IN_FLIGHT) {
+      throw new IllegalArgumentException(
+          "forcesInFlight " + forcesInFlight + " must be between 1 and " + MAX_FORCES_IN_FLIGHT);
+    }
   }
 
-  /** {@return the defaults: 64 MiB segments, preallocated, with a 1 MiB write buffer} */
+  /**
+   * {@return the defaults: 64 MiB segments, preallocated, with a 1 MiB write buffer, one force at a
+   * time}
+   */
   public static FileStorageOptions defaults() {
-    return new FileStorageOptions(64L << 20, true, 1 << 20);
+    return new FileStorageOptions(64L << 20, true, 1 << 20, 1);
   }
 
   /**
@@ -68,7 +98,7 @@ public record FileStorageOptions(long segmentBytes, boolean preallocate, int wri
    * @throws IllegalArgumentException if {@code bytes} is out of those bounds
    */
   public FileStorageOptions withSegmentBytes(long bytes) {
-    return new FileStorageOptions(bytes, preallocate, writeBufferBytes);
+    return new FileStorageOptions(bytes, preallocate, writeBufferBytes, forcesInFlight);
   }
 
   /**
@@ -77,7 +107,7 @@ public record FileStorageOptions(long segmentBytes, boolean preallocate, int wri
    * @param on whether to preallocate the log ahead of the writes
    */
   public FileStorageOptions withPreallocate(boolean on) {
-    return new FileStorageOptions(segmentBytes, on, writeBufferBytes);
+    return new FileStorageOptions(segmentBytes, on, writeBufferBytes, forcesInFlight);
   }
 
   /**
@@ -87,6 +117,16 @@ public record FileStorageOptions(long segmentBytes, boolean preallocate, int wri
    * @throws IllegalArgumentException if {@code bytes} is below that
    */
   public FileStorageOptions withWriteBufferBytes(int bytes) {
-    return new FileStorageOptions(segmentBytes, preallocate, bytes);
+    return new FileStorageOptions(segmentBytes, preallocate, bytes, forcesInFlight);
+  }
+
+  /**
+   * {@return these options with up to {@code count} forces of the log at once}
+   *
+   * @param count between 1 and {@link #MAX_FORCES_IN_FLIGHT}
+   * @throws IllegalArgumentException if {@code count} is out of those bounds
+   */
+  public FileStorageOptions withForcesInFlight(int count) {
+    return new FileStorageOptions(segmentBytes, preallocate, writeBufferBytes, count);
   }
 }

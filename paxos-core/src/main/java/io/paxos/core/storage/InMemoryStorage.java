@@ -41,6 +41,7 @@ public final class InMemoryStorage implements Storage {
   private boolean failing;
   private boolean broken;
   private long syncs;
+  private int crashes; // a force started before a crash may not complete after it
 
   @Override
   public synchronized DurableState load() {
@@ -142,6 +143,40 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public synchronized void sync() {
+    checkForce();
+    pending.keepAll();
+    pendingCompacted = 0;
+    syncs++;
+  }
+
+  /**
+   * A sync whose force completes later: the writes made before this call become durable when its
+   * force returns (and not before: a crash meanwhile keeps them pending, like the writes after it).
+   * A force started before a crash throws {@link IllegalStateException}.
+   */
+  @Override
+  public synchronized Force startSync() {
+    if (broken) {
+      throw new StorageException("storage failed earlier; it may not be used again");
+    }
+    long mark = pending.added();
+    int incarnation = crashes;
+    return () -> forceThrough(mark, incarnation);
+  }
+
+  private synchronized void forceThrough(long mark, int incarnation) {
+    if (incarnation != crashes) {
+      throw new IllegalStateException("a force started before a crash cannot complete after it");
+    }
+    checkForce();
+    pending.keepThrough(mark);
+    if (pending.size() == 0) {
+      pendingCompacted = 0;
+    }
+    syncs++;
+  }
+
+  private void checkForce() {
     if (broken) {
       throw new StorageException("storage failed earlier; it may not be used again");
     }
@@ -149,9 +184,6 @@ public final class InMemoryStorage implements Storage {
       broken = true;
       throw new StorageException("simulated fsync failure");
     }
-    pending.keepAll();
-    pendingCompacted = 0;
-    syncs++;
   }
 
   /**
@@ -176,6 +208,7 @@ public final class InMemoryStorage implements Storage {
   public synchronized InMemoryStorage crash(int surviving) {
     pending.keepFirst(surviving);
     pendingCompacted = 0;
+    crashes++;
     nextChosenSlot = syncedCompacted + syncedChosen.size() + 1L;
     return this;
   }

@@ -21,12 +21,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Torn tail versus corruption</b> (docs/pitfalls.md #16). A record that is cut short, fails
  * its checksum or has an impossible length is either the torn tail of the last group commit, which
  * was never acknowledged, or damage to acknowledged data. It is the tail exactly when it lies in
- * the last segment and no intact record after it belongs to a later group commit (each record
- * carries the offset where its commit began; a later commit only starts after the earlier one was
- * forced). A torn tail is truncated, with a warning. Anything else, and any damage in an earlier
- * segment (every earlier segment was forced before the next was created), stops the node with an
- * error that names the file and the offset. A zero length field ends the log; bytes other than
- * zeros after it are treated like a damaged record there.
+ * the last segment and no intact record after it claims a forced prefix beyond it (each record
+ * carries the offset up to which the log was known forced when it was written: a record written
+ * after the damaged one was forced, and so acknowledged, claims more). A torn tail is truncated,
+ * with a warning. Anything else, and any damage in an earlier segment (every earlier segment was
+ * forced before the next was created), stops the node with an error that names the file and the
+ * offset. A zero length field ends the log; bytes other than zeros after it are treated like a
+ * damaged record there.
  *
  * <p>Runs once, on the opening thread.
  */

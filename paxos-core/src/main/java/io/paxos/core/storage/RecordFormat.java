@@ -16,8 +16,9 @@ import java.util.zip.CRC32C;
  *   0  crc         int   CRC32C of bytes [4, 8 + length), mixed with the segment number and
  *                        the record's offset, so a record copied elsewhere does not verify
  *   4  length      int   bytes after this 8-byte header; never 0, so 0 marks the end of the log
- *   8  batchStart  int   offset in this segment of the first record of the same group commit
- *                        (the segment header's end if that commit began in an earlier segment)
+ *   8  batchStart  int   offset in this segment up to which the log was known forced when this
+ *                        record was written: the start of the oldest group commit whose force
+ *                        had not returned (the segment header's end if none of it was forced)
  *   12 type        byte  PROMISE, ROUND, ACCEPTED, CHOSEN, COMPACT, EPOCH_PROMISE or
  *                        EPOCH_ACCEPTED
  *   13 payload           PROMISE:  round (long), node id (int)
@@ -36,8 +37,8 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * <p>{@code batchStart} is what lets recovery tell a torn tail from corruption: a damaged record is
- * part of the last, unacknowledged group commit exactly when no intact record after it belongs to a
- * later commit (see {@link LogRecovery}).
+ * part of the unacknowledged tail exactly when no intact record after it claims a forced prefix
+ * beyond it (see {@link LogRecovery}).
  */
 final class RecordFormat {
   static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;

@@ -25,6 +25,7 @@ final class Segment implements AutoCloseable {
   private final ByteBuffer zeros;
   private long position;
   private long allocatedEnd;
+  private volatile boolean retired;
 
   private Segment(
       long number,
@@ -140,6 +141,16 @@ final class Segment implements AutoCloseable {
       }
     }
     allocatedEnd = Math.max(allocatedEnd, to);
+  }
+
+  /** Mark this segment forced for good (before it is closed at a rollover). */
+  void retire() {
+    retired = true;
+  }
+
+  /** Whether a rollover forced and closed this segment: nothing written to it needs a force. */
+  boolean retired() {
+    return retired;
   }
 
   @Override

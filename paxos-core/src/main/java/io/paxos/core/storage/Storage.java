@@ -118,6 +118,48 @@ public interface Storage extends AutoCloseable {
    */
   void sync();
 
+  /**
+   * Start a sync and return its wait: every write so far is handed to the device now, and {@link
+   * Force#await()} returns once they are durable. Unlike the rest of this interface, the force may
+   * be awaited on another thread, while the storage's thread goes on making writes and starting
+   * further syncs: a storage thread overlaps one group's force with the next group's writes and
+   * force, instead of writing the next group only after the previous force returned. What was
+   * written before this call is durable when its force returns, as after {@link #sync()}; nothing
+   * is promised about later writes. The default syncs at once and returns a force that is done.
+   *
+   * @throws StorageException if the writes cannot be handed to the device; the storage may not be
+   *     used again
+   */
+  default Force startSync() {
+    sync();
+    return Force.DONE;
+  }
+
+  /**
+   * {@return how many forces of {@link #startSync()} the node's storage threads may run at once}
+   * With more than 1, the next group is written and its force started while earlier forces run;
+   * that halves the wait of a write behind a force, and costs a force (and a wake-up of the event
+   * loop) per group, so more forces and smaller groups. The default is 1.
+   */
+  default int forcesInFlight() {
+    return 1;
+  }
+
+  /** The waiting half of a sync begun by {@link #startSync()}. */
+  @FunctionalInterface
+  interface Force {
+    /** A force with nothing left to wait for. */
+    Force DONE = () -> {};
+
+    /**
+     * Wait until the writes made before {@link #startSync()} are durable. Any thread may call it,
+     * once, concurrently with the storage's own thread and with other forces.
+     *
+     * @throws StorageException if that fails; the storage may not be used again
+     */
+    void await();
+  }
+
   @Override
   void close();
 

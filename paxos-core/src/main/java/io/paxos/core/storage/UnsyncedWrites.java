@@ -17,10 +17,29 @@ import java.util.List;
  */
 final class UnsyncedWrites {
   private final List<Runnable> writes = new ArrayList<>();
+  private long added; // writes remembered ever, the crashed ones included
 
   /** Remember a write that {@code apply} makes durable, after every earlier one. */
   void add(Runnable apply) {
     writes.add(apply);
+    added++;
+  }
+
+  /** {@return how many writes were ever remembered: the mark a later {@link #keepThrough} takes} */
+  long added() {
+    return added;
+  }
+
+  /**
+   * A force that returns: the writes remembered up to {@code mark} (an {@link #added()} value)
+   * become durable, in order; later ones stay unsynced.
+   */
+  void keepThrough(long mark) {
+    int count = (int) Math.max(0, Math.min(writes.size(), writes.size() - (added - mark)));
+    for (int i = 0; i < count; i++) {
+      writes.get(i).run();
+    }
+    writes.subList(0, count).clear();
   }
 
   int size() {

@@ -162,6 +162,56 @@ class OutboxCarrierTest {
 
   @Test
   @DisplayName(
+      "a leader's Accept to itself comes back at once, while an earlier batch's force still runs;"
+          + " the vote its acceptor then makes waits for its own force")
+  void ownAcceptComesBackBeforeEarlierForces() {
+    Outbox out = new Outbox();
+    out.persistAccepted(new AcceptedEntry(1, B, value(1)));
+    out.send(SELF, new Message.Accepted(SELF, B, 1, 1));
+    carrier.carryOut(out);
+    assertThat(writer.writeQueued()).as("slot 1's force starts").isTrue();
+
+    out.send(new int[] {SELF, 2}, new Message.Accept(SELF, B, 2, List.of(value(2)), 1));
+    carrier.carryOut(out);
+    assertThat(effects.take())
+        .as("slot 2 goes to the followers and to this node's acceptor before slot 1 is forced")
+        .containsExactly("loopback Accept", "send Accept to 2", "flush");
+
+    // The acceptor takes it back and votes: the vote waits for its write's force.
+    out.persistAccepted(new AcceptedEntry(2, B, value(2)));
+    out.send(SELF, new Message.Accepted(SELF, B, 2, 1));
+    carrier.carryOut(out);
+    assertThat(effects.take()).isEmpty();
+
+    writer.forced(); // slot 1 only
+    carrier.releaseWritten();
+    assertThat(effects.take())
+        .as("slot 2's Accept is not handed back a second time")
+        .containsExactly(
+            "loopback Accepted", "flush", "settle 0 abandoned", "flush", "settle 0 abandoned");
+
+    complete();
+    carrier.releaseWritten();
+    assertThat(effects.take()).containsExactly("loopback Accepted", "flush", "settle 0 abandoned");
+  }
+
+  @Test
+  @DisplayName("a leader's Accept to itself waits like any message while its new round is written")
+  void ownAcceptWaitsForTheRound() {
+    Outbox out = new Outbox();
+    out.persistRound(3);
+    out.send(new int[] {SELF, 2}, new Message.Accept(SELF, B, 1, List.of(value(1)), 0));
+    carrier.carryOut(out);
+    assertThat(effects.take()).isEmpty();
+
+    complete();
+    carrier.releaseWritten();
+    assertThat(effects.take())
+        .containsExactly("loopback Accept", "send Accept to 2", "flush", "settle 0 abandoned");
+  }
+
+  @Test
+  @DisplayName(
       "deliveries go to the apply side at once; chosen values ride with the next sync or"
           + " syncChosen")
   void deliveriesNeedNoSync() {

@@ -59,9 +59,16 @@ class FileStorageClusterTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // Small segments, so the run rolls over several times and compaction deletes some.
+    // Small segments, so the run rolls over several times and compaction deletes some. Node 2
+    // overlaps two forces (its rollovers and deletions then run with a force in flight); the
+    // others force one group at a time, the default.
     return FileStorage.open(
-        nodeDir(id), "durable", id, FileStorageOptions.defaults().withSegmentBytes(4 * 1024));
+        nodeDir(id),
+        "durable",
+        id,
+        FileStorageOptions.defaults()
+            .withSegmentBytes(4 * 1024)
+            .withForcesInFlight(id == 2 ? 2 : 1));
   }
 
   private List<String> files(int id) throws IOException {

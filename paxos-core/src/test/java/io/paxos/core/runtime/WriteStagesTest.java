@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.WriteStep;
+import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.Value;
+import io.paxos.core.storage.InMemoryStorage;
 import io.paxos.core.storage.Storage;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -200,6 +202,23 @@ class WriteStagesTest {
     stages.persisting(1);
     stages.synced();
     assertThat(steps.reported).isEmpty();
+  }
+
+  @Test
+  void aForceInFlightStampsOnlyTheVotesWrittenBeforeItStarted() {
+    Steps steps = new Steps();
+    WriteStages stages = WriteStages.every(1, steps);
+    TimedStorage storage = new TimedStorage(new InMemoryStorage(), stages);
+    stages.receivedSampled(new Message.Accept(1, BALLOT, 1, List.of(batch(1), batch(2)), 0), false);
+    storage.saveAccepted(new AcceptedEntry(1, BALLOT, batch(1)));
+    Storage.Force first = storage.startSync();
+    storage.saveAccepted(new AcceptedEntry(2, BALLOT, batch(2)));
+    Storage.Force second = storage.startSync();
+
+    first.await();
+    assertThat(steps.count(WriteStep.FOLLOWER_FORCE)).as("slot 1 only").isEqualTo(1);
+    second.await();
+    assertThat(steps.count(WriteStep.FOLLOWER_FORCE)).isEqualTo(2);
   }
 
   @Test

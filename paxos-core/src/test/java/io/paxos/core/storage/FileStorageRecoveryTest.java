@@ -132,6 +132,76 @@ class FileStorageRecoveryTest {
     assertThat(chosenAfterReopen(preallocate)).isEqualTo(values(1, 10, 20));
   }
 
+  /**
+   * Append chosen slots in groups of the given sizes, starting each group's sync without awaiting
+   * its force (as the storage thread does while an earlier force runs), and close: every group was
+   * written to the file, none was acknowledged.
+   */
+  private void writeUnforced(boolean preallocate, int bytes, int... groups) {
+    try (FileStorage s = open(preallocate)) {
+      long slot = s.load().chosen().size() + 1L;
+      for (int group : groups) {
+        for (int i = 0; i < group; i++, slot++) {
+          offsets.add(s.appendOffset());
+          s.appendChosen(slot, value(slot, bytes));
+          files.add(s.currentSegment());
+        }
+        s.startSync(); // never awaited: a crash before the force returned
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "preallocate={0}")
+  @ValueSource(booleans = {true, false})
+  void aTornGroupWhoseForceNeverReturnedIsTruncatedWithTheGroupsWrittenDuringIt(boolean preallocate)
+      throws IOException {
+    write(preallocate, 20, 3);
+    writeUnforced(preallocate, 20, 3, 3);
+    // Slot 4 opens a group whose force never returned; the next group was written meanwhile and
+    // reached the disk intact. Neither was acknowledged: a torn tail, not corruption.
+    flip(files.get(3), offsets.get(3) + 15);
+    assertThat(chosenAfterReopen(preallocate)).isEqualTo(values(1, 3, 20));
+  }
+
+  @ParameterizedTest(name = "preallocate={0}")
+  @ValueSource(booleans = {true, false})
+  void damageToAGroupWhoseForceReturnedStopsTheNodeThoughLaterForcesRun(boolean preallocate)
+      throws IOException {
+    try (FileStorage s = open(preallocate)) {
+      for (long slot = 1; slot <= 6; slot++) {
+        offsets.add(s.appendOffset());
+        s.appendChosen(slot, value(slot, 20));
+        files.add(s.currentSegment());
+        if (slot == 3) {
+          s.startSync().await(); // slots 1-3 acknowledged
+        }
+      }
+      s.startSync(); // slots 4-6 written, their force never returns
+    }
+    flip(files.get(1), offsets.get(1) + 15);
+    assertRefused(preallocate, 2);
+  }
+
+  @Test
+  void aForceStartedBeforeARolloverReturnsAfterIt() {
+    List<Value> expected = new ArrayList<>();
+    try (FileStorage s = open(true)) {
+      s.appendChosen(1, value(1, 100));
+      expected.add(value(1, 100));
+      Storage.Force before = s.startSync();
+      Path first = s.currentSegment();
+      long slot = 2;
+      while (s.currentSegment().equals(first)) { // fill the 4 KiB segment until it rolls over
+        s.appendChosen(slot, value(slot, 100));
+        expected.add(value(slot, 100));
+        slot++;
+      }
+      before.await(); // the rollover forced and closed its segment: nothing left to do
+      s.sync();
+    }
+    assertThat(chosenAfterReopen(true)).isEqualTo(expected);
+  }
+
   @ParameterizedTest(name = "preallocate={0}")
   @ValueSource(booleans = {true, false})
   void aTornLastCommitIsTruncatedEvenIfLaterPartsOfItReachedTheDisk(boolean preallocate)
