@@ -79,7 +79,7 @@ public final class Simulation {
   private final Workload workload;
   private final KvWorkload kv;
   private final Checkers checkers;
-  private final SplittableRandom clocks;
+  private final ClockDrift clocks;
   private final ReadIndexChecker reads = new ReadIndexChecker();
   private final SimNode[] nodes;
   private final List<SimNode> all = new ArrayList<>();
@@ -118,8 +118,8 @@ public final class Simulation {
             options.commands(),
             options.commandGenerator().orElse(null),
             options.seed() ^ 0xC0FFEE_C0DEL);
-    this.clocks = new SplittableRandom(options.seed() ^ 0x0C10C4L);
-    driftClocks();
+    this.clocks = new ClockDrift(options);
+    clocks.start(all);
     this.checkers =
         new Checkers(options.cluster(), options, new ExactlyOnceChecker(options.deduplication()));
     this.faults =
@@ -136,42 +136,6 @@ public final class Simulation {
             options,
             clients.kvHost(),
             checkers.agreement);
-  }
-
-  /**
-   * Give each node a clock rate within {@link SimOptions#clockDrift}, drawn from a generator of its
-   * own (so runs without drift draw what they drew before clocks could drift).
-   */
-  private void driftClocks() {
-    if (options.clockDrift() > 0) {
-      for (SimNode n : all) {
-        n.clockRate(0, clockRate());
-      }
-    }
-  }
-
-  /** A rate within the drift: half the time at one end or the other, else anywhere between. */
-  private double clockRate() {
-    double d = options.clockDrift();
-    int kind = clocks.nextInt(4);
-    return kind == 0 ? 1 - d : kind == 1 ? 1 + d : 1 - d + 2 * d * clocks.nextDouble();
-  }
-
-  /**
-   * Clocks drift against leases, within the bound: mostly a leader's clock runs slowest and the
-   * others' fastest (so a leader's lease lasts longest in true time, and the acceptors' promises
-   * shortest), but at one tick in 16 a node's clock takes a random rate within the drift.
-   */
-  private void maybeChangeRate(SimNode n) {
-    double d = options.clockDrift();
-    if (d == 0) {
-      return;
-    }
-    if (clocks.nextInt(16) == 0) {
-      n.clockRate(now, clockRate());
-    } else if (clocks.nextInt(4) == 0) {
-      n.clockRate(now, n.isLeader() ? 1 - d : 1 + d);
-    }
   }
 
   /**
@@ -266,7 +230,7 @@ public final class Simulation {
       case TICK:
         SimNode n = nodes[e.node];
         if (n.up() && n.incarnation == e.arg) {
-          maybeChangeRate(n);
+          clocks.maybeChange(n, now);
           n.protocol.tick(n.clock(now), n.out);
           finish(n);
           scheduleTick(n);
