@@ -260,6 +260,32 @@ class MessageBoundsTest {
   }
 
   @Test
+  void fromOutsideTheMembershipOnlyOtherEpochsAndCatchUpAreTaken() {
+    // Node 9 is no member of this node's membership, of epoch 2 (docs/membership.md, "Catching
+    // up").
+    MessageBounds inEpoch2 = new MessageBounds(config, LIMITS, 2);
+    java.util.function.Function<Message, Optional<String>> check =
+        m -> inEpoch2.refusal(m, FRONTIER, MAX_ROUND, 2);
+    // A ballot of this node's own epoch from a non-member: refused, as before.
+    assertThat(check.apply(new Message.Prepare(9, new Ballot(2, 5, 9), 1))).isPresent();
+    assertThat(check.apply(new Message.Heartbeat(9, new Ballot(2, 5, 9), 0, 0))).isPresent();
+    // A later epoch's leader this node does not know yet, or an earlier epoch's node behind.
+    assertThat(check.apply(new Message.Prepare(9, new Ballot(3, 5, 9), 1))).isEmpty();
+    assertThat(check.apply(new Message.Heartbeat(9, new Ballot(3, 5, 9), 0, 0))).isEmpty();
+    assertThat(check.apply(new Message.Accept(9, new Ballot(1, 5, 9), 1, List.of(), 0))).isEmpty();
+    assertThat(check.apply(new Message.Nack(9, new Ballot(2, 1, 1), new Ballot(3, 0, 0))))
+        .isEmpty();
+    // Catch-up both ways; everything else without a ballot is refused.
+    assertThat(check.apply(new Message.CatchUpRequest(9, 1, 10))).isEmpty();
+    assertThat(check.apply(new Message.CatchUpReply(9, 1, List.of(Value.NOOP)))).isEmpty();
+    assertThat(check.apply(new Message.ReadIndexRequest(9, 1))).isPresent();
+    assertThat(check.apply(new Message.Forward(9, Ballot.ZERO, List.of()))).isPresent();
+    // The epoch bound still holds for them.
+    Ballot far = new Ballot(2 + MessageBounds.MAX_EPOCHS_AHEAD + 1, 5, 9);
+    assertThat(check.apply(new Message.Prepare(9, far, 1))).isPresent();
+  }
+
+  @Test
   void theReachesSaturateAtExtremeStates() {
     // A promise of round 2^63-1 from storage written without bounds: sane rounds still pass.
     assertThat(bounds.refusal(new Message.Heartbeat(2, b(7, 2), 0, 0), 1, Long.MAX_VALUE))
