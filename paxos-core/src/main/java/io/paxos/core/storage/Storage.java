@@ -127,6 +127,7 @@ public interface Storage extends AutoCloseable {
    * written before this call is durable when its force returns, as after {@link #sync()}; nothing
    * is promised about later writes. The default syncs at once and returns a force that is done.
    *
+   * @return the force to await
    * @throws StorageException if the writes cannot be handed to the device; the storage may not be
    *     used again
    */
