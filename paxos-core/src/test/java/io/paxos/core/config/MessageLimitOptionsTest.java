@@ -25,7 +25,7 @@ class MessageLimitOptionsTest {
   void aMessageLimitThatCannotCarryTheLargestCommandIsRefusedNamingBothFields() {
     int command = 1000;
     long exact = ProtocolOptions.oneCommandMessageBytes(command);
-    ProtocolOptions.Builder b = D.toBuilder().maxCommandBytes(command).maxBatchBytes(command);
+    ProtocolOptionsBuilder b = D.toBuilder().maxCommandBytes(command).maxBatchBytes(command);
     assertThat(b.maxMessageBytes((int) exact).build().maxMessageBytes()).isEqualTo(exact);
     assertThatThrownBy(() -> b.maxMessageBytes((int) exact - 1).build())
         .isInstanceOf(IllegalArgumentException.class)
@@ -42,7 +42,7 @@ class MessageLimitOptionsTest {
 
   @Test
   void theQueueMustHoldTheLargestCommand() {
-    ProtocolOptions.Builder b = D.toBuilder().maxCommandBytes(1000).maxBatchBytes(1000);
+    ProtocolOptionsBuilder b = D.toBuilder().maxCommandBytes(1000).maxBatchBytes(1000);
     assertThat(b.maxQueuedBytes(1000).build().maxQueuedBytes()).isEqualTo(1000);
     assertThatThrownBy(() -> b.maxQueuedBytes(999).build())
         .isInstanceOf(IllegalArgumentException.class)
