@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.runtime.PaxosNode;
 import io.paxos.core.storage.FileStorage;
 import io.paxos.examples.kv.KeyValueStore;
@@ -60,6 +61,12 @@ class MetricsEndpointTest {
     cluster =
         LocalCluster.builder()
             .config(ClusterConfig.of("metrics", 1, 2, 3))
+            // The assertions read the one leader's metrics: a leadership that moved under a
+            // loaded CI machine (a 300 ms election timeout against a starved JVM) would leave the
+            // writes with another node, or with an unknown outcome. Slow elections keep one
+            // leader through the test; the metrics are the same.
+            .options(ProtocolOptions.defaults().withTimings(100, 3_000, 6_000, 200))
+            .commandTimeout(Duration.ofSeconds(60))
             .stateMachines(id -> new KeyValueStore())
             .storage(id -> storage(id))
             .observers(
