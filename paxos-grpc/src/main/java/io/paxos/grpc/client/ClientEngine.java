@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The client's state and rules: which node gets each attempt, when a call is tried again, and how
@@ -212,7 +213,7 @@ final class ClientEngine implements NodeConnection.Listener {
       ReadRequest.Builder read =
           ReadRequest.newBuilder()
               .setQuery(UnsafeByteOperations.unsafeWrap(call.payload))
-              .setConsistency(wire(call.consistency));
+              .setConsistency(ConsistencyWire.of(call.consistency));
       if (call.consistency == Consistency.SEQUENTIAL) {
         read.setMinSlot(seenSlot); // the client's own writes, and what it read before
       }
@@ -488,8 +489,8 @@ final class ClientEngine implements NodeConnection.Listener {
     for (Map.Entry<Integer, Set<Role>> r : roles.entrySet()) {
       NodeConnection c = byId.get(r.getKey());
       Endpoint at = members.get(r.getKey());
-      for (int i = 0; c == null && at != null && i < nodes.size(); i++) {
-        c = nodes.get(i).endpoint.equals(at) ? nodes.get(i) : null;
+      if (c == null && at != null) {
+        c = byEndpoint(at);
       }
       if (c != null && !r.getValue().isEmpty()) {
         c.roles = EnumSet.copyOf(r.getValue());
@@ -501,8 +502,7 @@ final class ClientEngine implements NodeConnection.Listener {
       NodeConnection n, int nodeId, int leaderId, Map<Integer, Endpoint> members) {
     byId.putIfAbsent(nodeId, n);
     for (Map.Entry<Integer, Endpoint> m : members.entrySet()) {
-      if (!byId.containsKey(m.getKey())
-          && nodes.stream().noneMatch(c -> c.endpoint.equals(m.getValue()))) {
+      if (!byId.containsKey(m.getKey()) && byEndpoint(m.getValue()) == null) {
         NodeConnection added = new NodeConnection(m.getValue(), loop, credentials, this);
         nodes.add(added);
         byId.put(m.getKey(), added);
@@ -578,28 +578,24 @@ final class ClientEngine implements NodeConnection.Listener {
   }
 
   private String describeNodes() {
-    List<String> names = new ArrayList<>();
-    for (NodeConnection n : nodes) {
-      names.add(n.endpoint.toString());
-    }
-    return String.join(", ", names);
+    return nodes.stream().map(n -> n.endpoint.toString()).collect(Collectors.joining(", "));
   }
 
-  private static io.paxos.grpc.proto.Consistency wire(Consistency c) {
-    return switch (c) {
-      case LINEARIZABLE -> io.paxos.grpc.proto.Consistency.CONSISTENCY_LINEARIZABLE;
-      case SEQUENTIAL -> io.paxos.grpc.proto.Consistency.CONSISTENCY_SEQUENTIAL;
-      case STALE -> io.paxos.grpc.proto.Consistency.CONSISTENCY_STALE;
-      case LEASE -> io.paxos.grpc.proto.Consistency.CONSISTENCY_LEASE;
-    };
-  }
-
-  /** The connection to {@code endpoint}, made and added to the rotation if there is none yet. */
-  NodeConnection connection(Endpoint endpoint) {
+  /** The connection to {@code endpoint} in the rotation, or null if there is none. */
+  private NodeConnection byEndpoint(Endpoint endpoint) {
     for (NodeConnection n : nodes) {
       if (n.endpoint.equals(endpoint)) {
         return n;
       }
+    }
+    return null;
+  }
+
+  /** The connection to {@code endpoint}, made and added to the rotation if there is none yet. */
+  NodeConnection connection(Endpoint endpoint) {
+    NodeConnection known = byEndpoint(endpoint);
+    if (known != null) {
+      return known;
     }
     NodeConnection added = new NodeConnection(endpoint, loop, credentials, this);
     nodes.add(added);
