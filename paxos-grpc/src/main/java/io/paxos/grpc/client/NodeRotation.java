@@ -32,16 +32,16 @@ import java.util.stream.Collectors;
  *       machine), except {@link Consistency#SEQUENTIAL} reads, which stay on one such node while it
  *       answers in time, so that they do not wait at every node in turn for the slot they need.
  *   <li>A node is taken to <b>host every role</b> until a status reply lists the members' roles or
- *       it refuses a read as no learner; from then on reads skip it, and so do commands while a
- *       node that hosts a proposer is there to take them.
+ *       it refuses a read as no learner; from then on reads skip it, and so do commands sent while
+ *       no leader is known, as long as a node that hosts a proposer is not skipped.
  *   <li><b>Who leads</b> is learned from a status reply (a node's own belief, which counts as soon
  *       as it names a known member), from a refusal as not the leader that names another known
  *       member (the command goes there at once), and from the hint a result carries. A result's
  *       hint counts only if it comes from the node taken for the leader, or while none is known or
  *       the one known is skipped: a lagging follower's stale hint must not move the commands off a
  *       live leader. A hint that names no known member (0, a negative id, an id never reported in a
- *       status reply) moves nothing; a refusal or a result that carries one makes this class ask
- *       the nodes who leads.
+ *       status reply) moves nothing; a refusal that carries one, or a result that carries one other
+ *       than 0, makes this class ask the nodes who leads.
  *   <li><b>Skipped nodes.</b> A node is skipped until a time: after it answered nothing for a whole
  *       attempt wait ({@link #suspect}, for the time the engine gives), or after its session failed
  *       or it said it is closing ({@link #markDown}, for a jittered back-off that doubles with each
