@@ -320,7 +320,7 @@ public final class GrpcTransport implements Transport {
    * ends)}
    */
   Set<Integer> linkedPeers() {
-    return links.byId().keySet();
+    return new java.util.TreeSet<>(links.byId().keySet());
   }
 
   /** {@return the link to node {@code id}, if any} */
