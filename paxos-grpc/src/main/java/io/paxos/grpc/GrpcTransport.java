@@ -35,11 +35,11 @@ import org.slf4j.LoggerFactory;
  * that stops reading fills its own queue and nobody else's. {@link #flush} wakes the sender;
  * without it, queued messages leave within a few milliseconds all the same.
  *
- * <p><b>Connections.</b> A stream opens with a handshake naming the cluster, this node, the peer
- * and the fingerprint of the membership, and answering the peer's challenge (with a proof of the
- * server's {@link ClusterSecret}, if it has one; see {@link PeerHandshake}). A stream that fails
- * (peer down, refused handshake) is opened again after an exponential backoff with jitter; what was
- * queued for the peer is dropped when its stream fails.
+ * <p><b>Connections.</b> A stream opens with a handshake naming the cluster, this node, the peer,
+ * the fingerprint of the membership and its epoch, and answering the peer's challenge (with a proof
+ * of the server's {@link ClusterSecret}, if it has one; see {@link PeerHandshake}). A stream that
+ * fails (peer down, refused handshake) is opened again after an exponential backoff with jitter;
+ * what was queued for the peer is dropped when its stream fails.
  *
  * <p><b>Membership changes.</b> {@link #membershipChanged} makes the peers follow the node's epochs
  * (docs/membership.md, "Transport"): it opens a stream to each member new in the epoch's
