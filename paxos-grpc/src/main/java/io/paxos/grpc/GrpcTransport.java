@@ -85,7 +85,7 @@ public final class GrpcTransport implements Transport {
   private final Object lock = new Object();
   private final SplittableRandom random;
   private final Map<Integer, Object> retiring = new HashMap<>(); // id -> its pending retirement
-  private final List<PeerLink> retired = new ArrayList<>(); // closed, awaited at close()
+  private final List<PeerLink> retired = new ArrayList<>(); // closed, awaited at close() if needed
   private final Set<Integer> warnedNoAddress = new HashSet<>();
   private int epoch;
   private boolean started;
@@ -302,6 +302,7 @@ public final class GrpcTransport implements Transport {
   /** Under the lock: close {@code link}, which is no longer in {@link #links}. */
   private void retireNow(PeerLink link) {
     link.close();
+    retired.removeIf(PeerLink::isTerminated); // bounded over many changes
     retired.add(link);
     retiredDropped.addAndGet(link.dropped());
     retiredSent.addAndGet(link.sent());

@@ -104,6 +104,12 @@ final class PeerLink {
     return closed;
   }
 
+  /** Whether this link was closed and its channel, if it ever had one, has terminated. */
+  boolean isTerminated() {
+    ManagedChannel ch = channel;
+    return closed && (ch == null || ch.isTerminated());
+  }
+
   /** Who hears of this peer's reachability and of dropped messages; before {@link #start()}. */
   void observer(PeerObserver observer) {
     this.observer = observer;

@@ -303,6 +303,63 @@ class GrpcTransportMembershipTest {
 
   @Test
   @DisplayName(
+      "sends from other threads while the membership changes hundreds of times never throw, and"
+          + " the member kept throughout still hears")
+  void sendsDuringChangesAreSafe() throws Exception {
+    PaxosServer s1 = server(EPOCH0, 1);
+    PaxosServer s2 = server(EPOCH0, 2);
+    Node n2 = node(s2, peers(EPOCH0), Duration.ZERO);
+    Node n1 = node(s1, peers(EPOCH0, n2), Duration.ZERO);
+    assertThat(delivers(n1, n2)).isTrue();
+    ClusterConfig withFour =
+        config(
+            Member.allRoles(1),
+            Member.allRoles(2),
+            Member.allRoles(3),
+            Member.allRoles(4).withAddress("127.0.0.1:1"));
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    List<Thread> senders = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  long tag = -1;
+                  while (!stop.get()) {
+                    for (int to = 2; to <= 4; to++) {
+                      n1.transport().send(to, probe(1, tag--));
+                    }
+                    n1.transport().flush();
+                    n1.transport().dropped();
+                    n1.transport().memberAddresses();
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              });
+      thread.start();
+      senders.add(thread);
+    }
+    try {
+      for (int epoch = 1; epoch <= 300; epoch++) {
+        n1.transport().membershipChanged(epoch % 2 == 1 ? withFour : EPOCH0, epoch);
+      }
+    } finally {
+      stop.set(true);
+      for (Thread thread : senders) {
+        thread.join();
+      }
+    }
+    assertThat(failure.get()).isNull();
+    assertThat(s1.epoch()).isEqualTo(300);
+    Awaitility.await().atMost(PATIENCE).until(() -> n1.transport().link(4).isEmpty());
+    assertThat(delivers(n1, n2)).isTrue();
+  }
+
+  @Test
+  @DisplayName(
       "the builder takes a member's address from its Member.address, which wins over peers(...);"
           + " a member with neither, or a non-member in peers(...), is refused; a non-member"
           + " server needs joining")
