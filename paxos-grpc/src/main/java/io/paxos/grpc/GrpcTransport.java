@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -219,7 +220,13 @@ public final class GrpcTransport implements Transport {
    */
   @Override
   public void membershipChanged(ClusterConfig config, int epoch) {
-    Objects.requireNonNull(config, "config");
+    if (config == null) {
+      log.error(
+          "node {} ignores a membership change to epoch {} without a configuration",
+          localId,
+          epoch);
+      return;
+    }
     if (!config.clusterId().equals(server.peerHandshake().config().clusterId())) {
       log.error(
           "node {} ignores a membership of cluster {}: it is a node of {}",
@@ -239,11 +246,14 @@ public final class GrpcTransport implements Transport {
       List<PeerLink> opened = new ArrayList<>();
       for (Member m : config.members()) {
         int id = m.id();
-        Endpoint at = resolved.get(id);
-        if (id == localId || at == null) {
-          continue; // an old link, if any, keeps the address it had
+        if (id == localId) {
+          continue;
         }
         retiring.remove(id); // a node added back within its grace keeps its link
+        Endpoint at = resolved.get(id);
+        if (at == null) {
+          continue; // an old link, if any, keeps the address it had
+        }
         PeerLink old = next.get(id);
         if (old == null || !old.endpoint().equals(at)) {
           PeerLink link = newLink(id, at);
@@ -321,7 +331,14 @@ public final class GrpcTransport implements Transport {
    * ends)}
    */
   Set<Integer> linkedPeers() {
-    return new java.util.TreeSet<>(links.byId().keySet());
+    return new TreeSet<>(links.byId().keySet());
+  }
+
+  /** {@return the ids of the removed peers whose links close when their grace ends} */
+  Set<Integer> closingPeers() {
+    synchronized (lock) {
+      return new TreeSet<>(retiring.keySet());
+    }
   }
 
   /** {@return the link to node {@code id}, if any} */

@@ -212,10 +212,26 @@ class GrpcTransportMembershipTest {
     assertThat(n1.transport().link(2)).containsSame(link);
     assertThat(delivers(n1, n2)).as("the removed node still hears within the grace").isTrue();
 
+    assertThat(n1.transport().closingPeers()).containsExactly(2);
+
     n1.transport().membershipChanged(EPOCH0, 2);
+    assertThat(n1.transport().closingPeers()).isEmpty();
     assertThat(n1.transport().link(2)).containsSame(link);
     assertThat(link.isClosed()).isFalse();
     assertThat(delivers(n1, n2)).isTrue();
+
+    // A member added with its own address, removed, then added back without one (and none
+    // configured) keeps the link it had, and it is no longer closing.
+    Member four = Member.allRoles(4);
+    n1.transport()
+        .membershipChanged(
+            config(Member.allRoles(1), Member.allRoles(2), four.withAddress("127.0.0.1:4")), 3);
+    PeerLink toFour = n1.transport().link(4).orElseThrow();
+    n1.transport().membershipChanged(EPOCH0, 4);
+    assertThat(n1.transport().closingPeers()).containsExactly(4);
+    n1.transport().membershipChanged(config(Member.allRoles(1), Member.allRoles(2), four), 5);
+    assertThat(n1.transport().closingPeers()).as("4 is a member again").containsExactly(3);
+    assertThat(n1.transport().link(4)).containsSame(toFour);
   }
 
   @Test
