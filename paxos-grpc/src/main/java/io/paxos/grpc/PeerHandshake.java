@@ -167,7 +167,7 @@ final class PeerHandshake {
     if (hello.getEpoch() < 0 || hello.getEpoch() > Ballot.MAX_EPOCH) {
       return denied(
           "node "
-              + sender
+              + Integer.toUnsignedString(sender)
               + " names membership epoch "
               + Integer.toUnsignedString(hello.getEpoch())
               + ", above the largest, "
