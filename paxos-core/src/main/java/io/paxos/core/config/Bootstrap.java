@@ -23,5 +23,15 @@ public enum Bootstrap {
    * This node joins (or rejoins) a cluster that may already have chosen values: an unmarked storage
    * serves as a learner only. The safe default.
    */
-  EXISTING
+  EXISTING,
+
+  /**
+   * This node is new to a running cluster: a new id, not in the cluster file, on an empty storage,
+   * which it marks. It runs outside the membership, catching up from the members, and takes up its
+   * roles once a membership change adds it ({@code docs/membership.md}). Give it the cluster file
+   * the cluster was created with: the node learns every later membership from the log. Like {@link
+   * #NEW}, only for a first start: a member restarted with it after losing its disk would vote
+   * again with a forgotten state.
+   */
+  JOIN
 }

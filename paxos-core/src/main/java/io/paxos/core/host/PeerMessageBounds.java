@@ -163,13 +163,18 @@ public final class PeerMessageBounds {
   private static void relative(HostMessage message, ClusterConfig config, MessageLimits limits) {
     String kind = message.getClass().getSimpleName();
     Optional<Member> member = config.member(message.from());
-    if (member.isEmpty()) {
+    boolean transfer =
+        message instanceof HostMessage.SnapshotRequest
+            || message instanceof HostMessage.SnapshotChunk;
+    // A snapshot passes between nodes of different memberships as catch-up does (a node joining,
+    // or one that missed a change; docs/membership.md); the transport authenticated the sender.
+    if (member.isEmpty() && (!transfer || message.from() < 1 || message.from() > Member.MAX_ID)) {
       throw new Refused(kind + " from node " + message.from() + ", not a member");
     }
     // A result or a failure comes from the host of a learner, which applied the command.
     if ((message instanceof HostMessage.CommandResult
             || message instanceof HostMessage.CommandFailed)
-        && !member.get().has(Role.LEARNER)) {
+        && !member.orElseThrow().has(Role.LEARNER)) {
       throw new Refused(kind + " from node " + message.from() + ", which hosts no " + Role.LEARNER);
     }
     if (message instanceof HostMessage.SnapshotRequest m) {

@@ -214,4 +214,19 @@ final class AppliedJournal {
       w.signal();
     }
   }
+
+  /** {@return why node {@code nodeId}, which keeps no journal, cannot be watched} */
+  static IllegalStateException unavailable(
+      int nodeId, io.paxos.core.config.Member self, io.paxos.core.config.ClusterConfig config) {
+    return new IllegalStateException(
+        self.has(io.paxos.core.config.Role.LEARNER)
+            ? "node "
+                + nodeId
+                + " keeps no history of applied commands: enable it with"
+                + " PaxosNode.builder().watchHistory(WatchOptions.defaults())"
+            : "node "
+                + nodeId
+                + " hosts no learner, so it applies nothing to watch; watch one of the learners "
+                + java.util.Arrays.toString(config.idsWith(io.paxos.core.config.Role.LEARNER)));
+  }
 }

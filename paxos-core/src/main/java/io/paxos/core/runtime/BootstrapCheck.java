@@ -29,6 +29,15 @@ final class BootstrapCheck {
       return true;
     }
     boolean empty = isEmpty(storage.load()) && storage.snapshots().latest().isEmpty();
+    if (bootstrap == Bootstrap.JOIN && empty) {
+      storage.markBootstrapped();
+      log.info(
+          "node {} joins cluster \"{}\": its storage is marked; it catches up from the members and"
+              + " takes up its roles once a membership change adds it",
+          nodeId,
+          clusterId);
+      return true;
+    }
     if (bootstrap == Bootstrap.NEW) {
       if (!empty) {
         throw new IllegalStateException(

@@ -64,7 +64,8 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
   private final Consumer<Throwable> onFailure;
   private final Snapshotter snapshotter; // null on a node without a learner
   private final NodeMonitor monitor;
-  private final QuorumContact quorum;
+  private QuorumContact quorum;
+  private final MembershipFollower membership;
   private String noQuorum; // why the node cannot reach a quorum, as of the last tick; null: it may
   private final long startNanos = System.nanoTime();
 
@@ -93,7 +94,8 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
       NodeMonitor monitor,
       Completions commands,
       PendingCommands<Long, Long> reads,
-      QuorumContact quorum) {}
+      QuorumContact quorum,
+      MembershipFollower membership) {}
 
   EventLoop(Parts parts, long tickIntervalMs, long timeoutMs, Consumer<Throwable> onFailure) {
     this.inbox = parts.inbox();
@@ -106,6 +108,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
     this.commands = parts.commands();
     this.reads = parts.reads();
     this.quorum = parts.quorum();
+    this.membership = parts.membership();
     this.tickIntervalMs = tickIntervalMs;
     this.timeoutMs = timeoutMs;
     this.onFailure = onFailure;
@@ -159,6 +162,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
           protocol.tick(now, out);
           commands.expire(now);
           reads.expire(now);
+          membership.expire(now);
           checkQuorum(now);
           nextTickMs = now + tickIntervalMs;
         }
@@ -166,6 +170,9 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
         monitor.afterTurn(protocol, out);
         carrier.releaseWritten();
         carrier.carryOut(out);
+        if (membership.afterTurn(protocol) != null) {
+          quorum = quorum.follow(protocol.config(), now);
+        }
         leader = protocol.isLeader();
         leaderHint = protocol.leaderHint();
         ballot = protocol.ballot();
@@ -225,6 +232,8 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
     } else if (input instanceof LoopInput.Read r) {
       reads.track(r.readId(), now + timeoutMs);
       protocol.read(r.readId(), now, out);
+    } else if (input instanceof LoopInput.ChangeMembership c) {
+      membership.request(c.next(), c.future(), protocol, now);
     } else if (input instanceof LoopInput.Send s) {
       transport.send(s.to(), s.message());
     } else if (input instanceof LoopInput.SnapshotSaved s) {
@@ -365,6 +374,7 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
   void failPending(String why) {
     commands.failAll(new NodeClosedException(why));
     reads.failAll(new NodeClosedException(why));
+    membership.failAll(new NodeClosedException(why));
     log.debug("node {} event loop stopped: {}", nodeId, why);
   }
 }

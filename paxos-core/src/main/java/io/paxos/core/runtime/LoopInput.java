@@ -1,10 +1,13 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.ClusterEpoch;
+import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.Membership;
 import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.storage.SnapshotInfo;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What other threads queue for the event loop: one sealed type, so that the loop handles every kind
@@ -20,6 +23,10 @@ sealed interface LoopInput {
 
   /** A read-index request made at this node. */
   record Read(long readId) implements LoopInput {}
+
+  /** A membership change requested at this node ({@link PaxosNode#changeMembership}). */
+  record ChangeMembership(ClusterConfig next, CompletableFuture<ClusterEpoch> future)
+      implements LoopInput {}
 
   /** A message for a peer from the apply or snapshot thread (results, snapshot chunks). */
   record Send(int to, HostMessage message) implements LoopInput {}

@@ -1,5 +1,6 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.ClusterEpoch;
 import io.paxos.core.Consistency;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.SlotResult;
@@ -7,12 +8,12 @@ import io.paxos.core.StateMachine;
 import io.paxos.core.Watch;
 import io.paxos.core.config.ApplyFailurePolicy;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.Role;
 import io.paxos.core.observe.NodeGauges;
 import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
-import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Membership;
 import io.paxos.core.protocol.ProtocolNode;
@@ -23,10 +24,8 @@ import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,11 +85,13 @@ public final class PaxosNode implements AutoCloseable {
   private final Completions commands;
   private final Admission admission;
   private final Reads reads;
-  private final AtomicLong sequence = new AtomicLong();
+  private final Submissions submissions;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final boolean votes;
   private final AppliedMembership appliedMembership;
+  private final Member self;
+  private final MembershipFollower membership;
 
   private PaxosNode(PaxosNodeBuilder b) {
     this.nodeId = b.nodeId;
@@ -106,7 +107,8 @@ public final class PaxosNode implements AutoCloseable {
     this.stages = WriteStages.every(b.writeStageSampling, observer);
     // Only a learner applies, snapshots and restores. A node without one has no snapshot to restore
     // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
-    StateMachine sm = config.member(nodeId).orElseThrow().has(Role.LEARNER) ? b.stateMachine : null;
+    this.self = b.self;
+    StateMachine sm = self.has(Role.LEARNER) ? b.stateMachine : null;
     this.appliedMembership = new AppliedMembership(Membership.initial(config));
     this.journal =
         sm != null && b.watchOptions.enabled() ? new AppliedJournal(nodeId, b.watchOptions) : null;
@@ -130,28 +132,19 @@ public final class PaxosNode implements AutoCloseable {
             journal,
             new ApplyFailures(nodeId, b.applyFailurePolicy, observer),
             stages);
+    this.submissions =
+        new Submissions(
+            nodeId, clientId, admission, commands, stages, inbox, this::isLeader, this::usable);
     this.reads =
-        new Reads(nodeId, config, applier, inbox, b.commandTimeout.toMillis(), this::usable);
+        new Reads(nodeId, self, config, applier, inbox, b.commandTimeout.toMillis(), this::usable);
     this.votes = BootstrapCheck.votes(nodeId, config.clusterId(), storage, b.bootstrap);
-    DurableState durable = storage.load();
-    Membership start = Membership.initial(config);
-    if (sm != null) {
-      durable = Recovery.restoreSnapshot(nodeId, storage, applier, durable);
-      start = appliedMembership.current(); // the snapshot's; the log after it is followed below
-      applier.replay(durable.chosen(), durable.compactedThrough() + 1);
-    }
-    ProtocolNode protocol =
-        new ProtocolNode(
-            nodeId,
-            start,
-            config.member(nodeId).orElseThrow(),
-            options,
-            new SplittableRandom(System.nanoTime() ^ ((long) nodeId << 32) ^ clientId),
-            durable,
-            b.roles,
-            votes,
-            b.messageLimits);
-    Recovery.warnIfBeyondMaxRound(nodeId, durable);
+    Recovery.Opened opened =
+        Recovery.open(b, votes, sm != null ? applier : null, appliedMembership, clientId);
+    ProtocolNode protocol = opened.protocol();
+    DurableState durable = opened.durable();
+    this.membership =
+        new MembershipFollower(
+            nodeId, protocol.membership(), observer, transport, b.commandTimeout.toMillis());
     long tick = Math.max(1, Math.min(10, options.heartbeatIntervalMs() / 5));
     NodeMonitor monitor =
         new NodeMonitor(protocol, observer, applier::appliedSlot, storage, stages);
@@ -168,7 +161,12 @@ public final class PaxosNode implements AutoCloseable {
                 commands,
                 reads.pending,
                 new QuorumContact(
-                    nodeId, config, 2 * options.electionTimeoutMaxMs(), 0, monitor::reachable)),
+                    nodeId,
+                    protocol.config(),
+                    2 * options.electionTimeoutMaxMs(),
+                    0,
+                    monitor::reachable),
+                membership),
             tick,
             b.commandTimeout.toMillis(),
             this::stopOnFailure);
@@ -182,7 +180,7 @@ public final class PaxosNode implements AutoCloseable {
         new NodeStarted(
             nodeId,
             config.clusterId(),
-            config.member(nodeId).orElseThrow().roles(),
+            self.roles(),
             transport.memberAddresses(),
             storage.location(),
             sm != null ? durable.compactedThrough() : 0,
@@ -217,6 +215,7 @@ public final class PaxosNode implements AutoCloseable {
     observer.started(startedEvent, monitor);
     transport.observe(monitor.peerObserver());
     transport.start(inbox::receive);
+    membership.started();
     applyThread.start();
     loopThread.start();
   }
@@ -243,9 +242,41 @@ public final class PaxosNode implements AutoCloseable {
     return gauges;
   }
 
-  /** {@return the cluster configuration this node runs with} */
+  /**
+   * {@return the cluster configuration this node runs with: the one of the membership it is in
+   * ({@link #membership()}), the cluster file's until a change takes effect}
+   */
   public ClusterConfig config() {
-    return config;
+    return membership.current().config();
+  }
+
+  /**
+   * {@return the membership this node is in: the configuration that governs the log from the slot
+   * after the last this node delivered, and its epoch (see {@code docs/membership.md}); any thread}
+   */
+  public ClusterEpoch membership() {
+    return membership.current();
+  }
+
+  /**
+   * Change the cluster's membership to {@code next}: add, remove or replace members, or change the
+   * quorum sizes. The change is chosen in the log, one at a time, proposed by the leader; to add a
+   * node, start it to join first ({@link PaxosNodeBuilder#joinAs}). See {@code docs/membership.md}.
+   *
+   * @param next the new configuration: the same cluster id; a member kept keeps its roles
+   * @return completes with the new membership once the change took effect here; fails with {@link
+   *     io.paxos.core.NotLeaderException} (nothing proposed), {@link
+   *     io.paxos.core.MembershipChangeException} (refused, or another change took effect first),
+   *     {@link io.paxos.core.CommandTimeoutException} (outcome unknown: check {@link
+   *     #membership()}) or {@link NodeClosedException}
+   */
+  public CompletableFuture<ClusterEpoch> changeMembership(ClusterConfig next) {
+    Objects.requireNonNull(next, "next");
+    CompletableFuture<ClusterEpoch> future = new CompletableFuture<>();
+    if (usable(future)) {
+      inbox.enqueue(new LoopInput.ChangeMembership(next, future));
+    }
+    return future;
   }
 
   /**
@@ -331,19 +362,7 @@ public final class PaxosNode implements AutoCloseable {
   }
 
   private CompletableFuture<byte[]> submit(byte[] command, CompletableFuture<byte[]> future) {
-    Objects.requireNonNull(command, "command");
-    admission.checkSize(command);
-    if (!usable(future) || !admission.admit(future, command.length)) {
-      return future;
-    }
-    admission.holdBytes(future, command.length);
-    long seq = sequence.incrementAndGet();
-    commands.local.put(seq, future);
-    if (stages.on() && loop.isLeader()) {
-      stages.submitted(clientId, seq);
-    }
-    inbox.enqueue(new LoopInput.Submit(new Command(nodeId, clientId, seq, command)));
-    return future;
+    return submissions.local(command, future);
   }
 
   /**
@@ -398,21 +417,7 @@ public final class PaxosNode implements AutoCloseable {
       long acknowledgedBelow,
       byte[] command,
       CompletableFuture<byte[]> future) {
-    Objects.requireNonNull(command, "command");
-    admission.checkSize(command);
-    Admission.checkSession(clientId, sequence, acknowledgedBelow, this.clientId);
-    if (!usable(future) || !admission.admit(future, command.length)) {
-      return future;
-    }
-    future = commands.sessions.putIfAbsent(new Completions.SessionKey(clientId, sequence), future);
-    admission.holdBytes(
-        future, command.length); // a retry's bytes are held until the first attempt is done
-    if (stages.on() && loop.isLeader()) {
-      stages.submitted(clientId, sequence);
-    }
-    inbox.enqueue(
-        new LoopInput.Submit(new Command(nodeId, clientId, sequence, acknowledgedBelow, command)));
-    return future;
+    return submissions.session(clientId, sequence, acknowledgedBelow, command, future);
   }
 
   /**
@@ -472,16 +477,7 @@ public final class PaxosNode implements AutoCloseable {
       throw new IllegalArgumentException("fromSlot must not be negative, was " + fromSlot);
     }
     if (journal == null) {
-      throw new IllegalStateException(
-          config.member(nodeId).orElseThrow().has(Role.LEARNER)
-              ? "node "
-                  + nodeId
-                  + " keeps no history of applied commands: enable it with"
-                  + " PaxosNode.builder().watchHistory(WatchOptions.defaults())"
-              : "node "
-                  + nodeId
-                  + " hosts no learner, so it applies nothing to watch; watch one of the learners "
-                  + java.util.Arrays.toString(config.idsWith(Role.LEARNER)));
+      throw AppliedJournal.unavailable(nodeId, self, config);
     }
     Throwable failed = failure.get();
     if (failed != null || closed.get()) {

@@ -41,6 +41,8 @@ public final class PaxosNodeBuilder {
   SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
   WatchOptions watchOptions = WatchOptions.disabled();
   Bootstrap bootstrap;
+  java.util.Set<Role> joinRoles; // null: not joining
+  Member self; // set by build()
   MessageLimits messageLimits = MessageLimits.DEFAULTS;
   ApplyFailurePolicy applyFailurePolicy = ApplyFailurePolicy.STOP_NODE;
   int writeStageSampling;
@@ -98,6 +100,26 @@ public final class PaxosNodeBuilder {
    */
   public PaxosNodeBuilder bootstrap(Bootstrap bootstrap) {
     this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
+    return this;
+  }
+
+  /**
+   * Starts this node, whose id is not in {@link #config} (the cluster file the cluster was created
+   * with), hosting {@code roles}: on its first start, on an empty storage, it joins the running
+   * cluster ({@link Bootstrap#JOIN}): it runs outside the membership, catching up from the members,
+   * until a membership change ({@link PaxosNode#changeMembership}) adds it with these roles, and
+   * serves no commands or reads until then. On later starts it resumes, in the membership its
+   * storage says. See {@code docs/membership.md}.
+   *
+   * @param roles the roles this node hosts once added, the ones the change gives it; not empty
+   * @return this builder
+   */
+  public PaxosNodeBuilder joinAs(java.util.Set<Role> roles) {
+    if (roles.isEmpty()) {
+      throw new IllegalArgumentException("a joining node hosts at least one role");
+    }
+    this.joinRoles = java.util.Set.copyOf(roles);
+    this.bootstrap = Bootstrap.JOIN;
     return this;
   }
 
@@ -298,18 +320,35 @@ public final class PaxosNodeBuilder {
     if (config == null) {
       throw new IllegalStateException("config(...) is required: the cluster's membership");
     }
+    if (joinRoles != null && config.member(nodeId).isPresent()) {
+      throw new IllegalArgumentException(
+          "node id "
+              + nodeId
+              + " is in the cluster file already: a node joining the cluster needs a new id");
+    }
+    if (bootstrap == Bootstrap.JOIN && joinRoles == null) {
+      throw new IllegalStateException("Bootstrap.JOIN needs the node's roles: use joinAs(roles)");
+    }
     Member me =
-        config
-            .member(nodeId)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "node id "
-                            + nodeId
-                            + " is not a member of cluster "
-                            + config.clusterId()
-                            + "; members are "
-                            + java.util.Arrays.toString(config.ids())));
+        joinRoles != null
+            ? new Member(nodeId, joinRoles)
+            : config
+                .member(nodeId)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "node id "
+                                + nodeId
+                                + " is not a member of cluster "
+                                + config.clusterId()
+                                + "; members are "
+                                + java.util.Arrays.toString(config.ids())
+                                + " (to add a node to a running cluster, start it with"
+                                + " joinAs(roles))"));
+    self = me;
+    if (joinRoles != null) {
+      bootstrap = Bootstrap.JOIN;
+    }
     if (transport == null) {
       throw new IllegalStateException("transport(...) is required: how nodes reach each other");
     }

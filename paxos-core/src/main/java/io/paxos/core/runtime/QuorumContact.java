@@ -56,6 +56,18 @@ final class QuorumContact {
     this.transportReachable = transportReachable;
   }
 
+  /**
+   * {@return the contact of the same node in the membership {@code next}, from {@code nowMs}} What
+   * was heard from the members of both stays; the new ones get a fresh window to be heard from.
+   */
+  QuorumContact follow(ClusterConfig next, long nowMs) {
+    QuorumContact c = new QuorumContact(nodeId, next, windowMs, nowMs, transportReachable);
+    for (int i = 0; i < members.length; i++) {
+      c.heard(members[i], heardAtMs[i]);
+    }
+    return c;
+  }
+
   /** A message from {@code peer} arrived at {@code nowMs}. */
   void heard(int peer, long nowMs) {
     int i = Arrays.binarySearch(members, peer);

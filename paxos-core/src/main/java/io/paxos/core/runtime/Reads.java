@@ -4,6 +4,7 @@ import io.paxos.core.CommandTimeoutException;
 import io.paxos.core.Consistency;
 import io.paxos.core.SlotResult;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
 import io.paxos.core.protocol.ProtocolNode;
 import java.util.Arrays;
@@ -25,6 +26,7 @@ final class Reads {
   final PendingCommands<Long, Long> pending = new PendingCommands<>("read");
 
   private final int nodeId;
+  private final Member self;
   private final ClusterConfig config;
   private final Applier applier;
   private final LoopInbox inbox;
@@ -37,12 +39,14 @@ final class Reads {
 
   Reads(
       int nodeId,
+      Member self,
       ClusterConfig config,
       Applier applier,
       LoopInbox inbox,
       long commandTimeoutMs,
       Predicate<CompletableFuture<?>> usable) {
     this.nodeId = nodeId;
+    this.self = self;
     this.config = config;
     this.applier = applier;
     this.inbox = inbox;
@@ -91,7 +95,7 @@ final class Reads {
       byte[] query, Consistency consistency, long minIndex, CompletableFuture<byte[]> result) {
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(consistency, "consistency");
-    if (!config.member(nodeId).orElseThrow().has(Role.LEARNER)) {
+    if (!self.has(Role.LEARNER)) {
       throw new IllegalStateException(
           "node "
               + nodeId

@@ -2,11 +2,14 @@ package io.paxos.core.runtime;
 
 import io.paxos.core.protocol.Ballot;
 import io.paxos.core.protocol.DurableState;
+import io.paxos.core.protocol.Membership;
+import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.storage.SnapshotInfo;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.storage.StorageException;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +19,42 @@ final class Recovery {
   private static final Logger log = LoggerFactory.getLogger(PaxosNode.class);
 
   private Recovery() {}
+
+  /** The protocol of a node that opened its state, and that state after its snapshot. */
+  record Opened(ProtocolNode protocol, DurableState durable) {}
+
+  /**
+   * Open a node's durable state: load it, restore the newest snapshot and replay the log after it
+   * into {@code applier} (null on a node without a learner), and build the protocol in the
+   * membership they reach (the snapshot's, and the changes in the log after it).
+   */
+  static Opened open(
+      PaxosNodeBuilder b,
+      boolean votes,
+      Applier applier,
+      AppliedMembership appliedMembership,
+      long clientId) {
+    DurableState durable = b.storage.load();
+    Membership start = Membership.initial(b.config);
+    if (applier != null) {
+      durable = restoreSnapshot(b.nodeId, b.storage, applier, durable);
+      start = appliedMembership.current(); // the snapshot's; the log after it is followed below
+      applier.replay(durable.chosen(), durable.compactedThrough() + 1);
+    }
+    ProtocolNode protocol =
+        new ProtocolNode(
+            b.nodeId,
+            start,
+            b.self,
+            b.options,
+            new SplittableRandom(System.nanoTime() ^ ((long) b.nodeId << 32) ^ clientId),
+            durable,
+            b.roles,
+            votes,
+            b.messageLimits);
+    warnIfBeyondMaxRound(b.nodeId, durable);
+    return new Opened(protocol, durable);
+  }
 
   /**
    * Restore the state machine from the newest valid snapshot, if there is one, and return the

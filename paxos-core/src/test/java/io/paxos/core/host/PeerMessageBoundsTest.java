@@ -132,11 +132,13 @@ class PeerMessageBoundsTest {
 
   @Test
   void sendersMustBeMembersAndResultsComeFromLearners() {
-    for (int stranger : new int[] {0, -1, 9, Integer.MAX_VALUE}) {
+    for (int stranger : new int[] {0, -1, Integer.MAX_VALUE}) {
       assertThat(check(new HostMessage.SnapshotRequest(stranger, 5, 0)))
           .hasValueSatisfying(why -> assertThat(why).contains("not a member"));
       assertThat(check(new HostMessage.SnapshotChunk(stranger, 5, 0, 1, 0, new byte[1])))
           .isPresent();
+    }
+    for (int stranger : new int[] {0, -1, 9, Integer.MAX_VALUE}) {
       assertThat(check(new HostMessage.CommandResult(stranger, 1, 1, 5, new byte[0]))).isPresent();
     }
     // Node 4 hosts no learner: it applies nothing, so it has no result to return.
@@ -155,10 +157,27 @@ class PeerMessageBoundsTest {
   }
 
   @Test
+  void snapshotsPassBetweenMembershipsButNotFromInvalidIds() {
+    // Node 9 is outside this membership (joining, or of another epoch): it may fetch a snapshot
+    // and send one, as it may catch up through the log (docs/membership.md).
+    assertThat(check(new HostMessage.SnapshotRequest(9, 5, 0))).isEmpty();
+    assertThat(check(new HostMessage.SnapshotChunk(9, 5, 0, 1, 0, new byte[1]))).isEmpty();
+    assertThat(check(new HostMessage.SnapshotRequest(Member.MAX_ID, 5, 0))).isEmpty();
+    for (int invalid : new int[] {0, -1, Member.MAX_ID + 1, Integer.MAX_VALUE}) {
+      assertThat(check(new HostMessage.SnapshotRequest(invalid, 5, 0)))
+          .as("%d", invalid)
+          .isPresent();
+    }
+    // Still bounded like a member's.
+    assertThat(check(new HostMessage.SnapshotChunk(9, 5, 0, (1 << 20) + 1, 0, new byte[1])))
+        .isPresent();
+  }
+
+  @Test
   void malformedChecksOnlyWhatNeedsNoState() {
     // Beyond the limit and from a stranger: refused by the node, not malformed.
     HostMessage big = new HostMessage.SnapshotChunk(2, 5, 0, (1 << 20) + 1, 0, new byte[1]);
-    HostMessage stranger = new HostMessage.SnapshotRequest(9, 5, 0);
+    HostMessage stranger = new HostMessage.CommandResult(9, 1, 1, 5, new byte[0]);
     assertThat(PeerMessageBounds.malformed(big)).isEmpty();
     assertThat(check(big)).isPresent();
     assertThat(PeerMessageBounds.malformed(stranger)).isEmpty();

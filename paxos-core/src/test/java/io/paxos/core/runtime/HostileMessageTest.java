@@ -128,7 +128,7 @@ class HostileMessageTest {
     forger.send(victim, new HostMessage.SnapshotChunk(2, 1L << 40, 4, 2, 0, new byte[1]));
     forger.send(victim, new HostMessage.SnapshotRequest(2, 1, -1));
     forger.send(victim, new HostMessage.SnapshotRequest(2, tooFar, 0));
-    forger.send(victim, new HostMessage.SnapshotRequest(99, 1, 0));
+    forger.send(victim, new HostMessage.SnapshotRequest(0, 1, 0)); // no node's id
     forger.send(victim, new HostMessage.CommandResult(2, 1, 1, tooFar, new byte[0]));
     forger.send(victim, new HostMessage.CommandResult(99, 1, 1, 1, new byte[0]));
     forger.send(victim, new HostMessage.CommandFailed(2, 1, 1, tooFar, "E", ""));

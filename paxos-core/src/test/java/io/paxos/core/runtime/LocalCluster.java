@@ -6,6 +6,7 @@ import io.paxos.core.NotLeaderException;
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.ProtocolOptions;
+import io.paxos.core.config.Role;
 import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.storage.FileStorage;
 import io.paxos.core.storage.InMemoryStorage;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +77,16 @@ final class LocalCluster implements AutoCloseable {
    * serves as a learner only, as a member that lost its disk must).
    */
   void start(int id) {
-    start(id, Bootstrap.EXISTING);
+    // A node the cluster file does not have (one that joined) is started with its roles again.
+    start(id, config.member(id).isPresent() ? Bootstrap.EXISTING : null);
+  }
+
+  /**
+   * Start node {@code id}, which the cluster file does not have, to join the running cluster with
+   * every role ({@link PaxosNodeBuilder#joinAs}).
+   */
+  void join(int id) {
+    start(id, null);
   }
 
   private void start(int id, Bootstrap bootstrap) {
@@ -89,8 +100,7 @@ final class LocalCluster implements AutoCloseable {
       s = storage.apply(id);
     }
     machines.put(id, sm);
-    nodes.put(
-        id,
+    PaxosNodeBuilder b =
         PaxosNode.builder()
             .config(config)
             .nodeId(id)
@@ -99,9 +109,10 @@ final class LocalCluster implements AutoCloseable {
             .storage(s)
             .options(options)
             .commandTimeout(commandTimeout)
-            .snapshots(snapshots)
-            .bootstrap(bootstrap)
-            .build());
+            .snapshots(snapshots);
+    nodes.put(
+        id,
+        (bootstrap != null ? b.bootstrap(bootstrap) : b.joinAs(EnumSet.allOf(Role.class))).build());
   }
 
   /** Wait until some live node leads and return it. */
