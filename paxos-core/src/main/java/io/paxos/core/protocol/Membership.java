@@ -29,6 +29,48 @@ public record Membership(int epoch, ClusterConfig config, long firstSlot) {
     }
   }
 
+  /**
+   * {@return this membership's binary form, as snapshots carry it: the first slot (8 bytes,
+   * big-endian), then the epoch and configuration in {@link MembershipCodec}'s form} Epoch 0, the
+   * cluster file's, has none: a snapshot taken in epoch 0 carries no membership.
+   *
+   * @throws IllegalStateException if this is epoch 0
+   * @throws IllegalArgumentException if the configuration cannot be encoded (its cluster id is too
+   *     long)
+   */
+  public byte[] toBytes() {
+    if (epoch == 0) {
+      throw new IllegalStateException("epoch 0 is the cluster file's: it has no binary form");
+    }
+    byte[] body = MembershipCodec.encode(new Value.Reconfigure(epoch, config));
+    byte[] bytes = new byte[8 + body.length];
+    for (int i = 0; i < 8; i++) {
+      bytes[i] = (byte) (firstSlot >>> (56 - 8 * i));
+    }
+    System.arraycopy(body, 0, bytes, 8, body.length);
+    return bytes;
+  }
+
+  /**
+   * {@return the membership {@code bytes} hold, in the form of {@link #toBytes()}}
+   *
+   * @param bytes the bytes, from a snapshot or a peer: checked in full
+   * @throws IllegalArgumentException if they are not the bytes of a valid membership of epoch 1 or
+   *     later
+   */
+  public static Membership fromBytes(byte[] bytes) {
+    if (bytes.length < 9) {
+      throw new IllegalArgumentException("a membership of " + bytes.length + " bytes is cut short");
+    }
+    long first = 0;
+    for (int i = 0; i < 8; i++) {
+      first = (first << 8) | (bytes[i] & 0xFF);
+    }
+    Value.Reconfigure r =
+        MembershipCodec.decode(java.util.Arrays.copyOfRange(bytes, 8, bytes.length));
+    return new Membership(r.epoch(), r.next(), first);
+  }
+
   /** {@return the membership a cluster starts with: epoch 0, {@code config}, from slot 1} */
   public static Membership initial(ClusterConfig config) {
     return new Membership(0, config, 1);

@@ -125,6 +125,27 @@ public final class ProtocolNode {
       RoleFactory roles,
       boolean votes,
       MessageLimits limits) {
+    this(id, start, start.config(), options, random, state, roles, votes, limits);
+  }
+
+  /**
+   * As {@link #ProtocolNode(int, Membership, ProtocolOptions, RandomGenerator, DurableState,
+   * RoleFactory, boolean, MessageLimits)}, with {@code home}, the configuration the host started
+   * the node with (its cluster file): a node that neither {@code start} nor the recovered log has
+   * as a member was removed before it stopped, and finds there the roles it had (a removed id may
+   * be added back, with its roles). One that {@code home} does not have either keeps only a
+   * learner, which votes for nothing and serves catch-up.
+   */
+  public ProtocolNode(
+      int id,
+      Membership start,
+      ClusterConfig home,
+      ProtocolOptions options,
+      RandomGenerator random,
+      DurableState state,
+      RoleFactory roles,
+      boolean votes,
+      MessageLimits limits) {
     Membership now = start;
     long slot = state.compactedThrough() + 1;
     for (Value v : state.chosen()) {
@@ -132,30 +153,41 @@ public final class ProtocolNode {
     }
     ClusterConfig config = now.config();
     this.membership = now;
-    // A node the recovered log removed still starts, with the roles it had, and serves nothing.
+    // A node the recovered log removed still starts, with the roles it had, and serves nothing;
+    // one that not even its cluster file names keeps only a learner, to serve catch-up.
+    boolean unknownRoles =
+        start.epoch() > 0
+            && config.member(id).isEmpty()
+            && start.config().member(id).isEmpty()
+            && home.member(id).isEmpty();
     Member me =
-        config
-            .member(id)
-            .or(() -> start.config().member(id))
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "node id "
-                            + id
-                            + " is not a member of cluster "
-                            + config.clusterId()
-                            + " (members: "
-                            + java.util.Arrays.toString(config.ids())
-                            + ")"));
+        unknownRoles
+            ? new Member(id, java.util.EnumSet.of(Role.LEARNER))
+            : config
+                .member(id)
+                .or(() -> start.config().member(id))
+                .or(() -> home.member(id))
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "node id "
+                                + id
+                                + " is not a member of cluster "
+                                + config.clusterId()
+                                + " (members: "
+                                + java.util.Arrays.toString(config.ids())
+                                + ")"));
     this.id = id;
     this.config = config;
     this.options = options;
-    this.votes = votes;
+    this.votes = votes && !unknownRoles;
     this.bounds = new MessageBounds(config, limits, now.epoch());
     this.acceptor =
-        votes && me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
+        this.votes && me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
     this.proposer =
-        votes && me.has(Role.PROPOSER) ? roles.proposer(id, config, options, random, state) : null;
+        this.votes && me.has(Role.PROPOSER)
+            ? roles.proposer(id, config, options, random, state)
+            : null;
     // The most bytes of values or commands one message carries.
     long messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
     this.commands = new CommandCarrier(id, messageBudget);
@@ -309,13 +341,24 @@ public final class ProtocolNode {
   /**
    * A snapshot received from a peer, covering every slot through {@code snapshotSlot}, is durable
    * here and is being restored into the state machine: the learner continues after it (if it is
-   * ahead of the learner), and the slots it covers are compacted.
+   * ahead of the learner), in the membership the snapshot carries if that is later than this node's
+   * (docs/membership.md: a snapshot may cover a change whose value this node never saw), and the
+   * slots it covers are compacted.
+   *
+   * @param snapshotSlot the last slot the snapshot covers
+   * @param governing the membership of slot {@code snapshotSlot + 1}, as the snapshot carries it;
+   *     one that starts after that slot is ignored (a snapshot cannot know it)
    */
-  public void installSnapshot(long snapshotSlot, long now, Outbox out) {
+  public void installSnapshot(long snapshotSlot, Membership governing, long now, Outbox out) {
     if (learner == null || snapshotSlot < learner.nextSlot()) {
       return;
     }
     learner.installSnapshot(snapshotSlot, now);
+    if (governing.firstSlot() <= snapshotSlot + 1
+        && governing.config().clusterId().equals(config.clusterId())) {
+      learner.adoptMembership(governing);
+      followMembership(now, out);
+    }
     if (proposer != null) {
       proposer.onChosenPrefix(learner.nextSlot());
     }

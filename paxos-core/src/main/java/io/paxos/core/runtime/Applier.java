@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.IntPredicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -72,7 +71,7 @@ final class Applier implements Runnable {
   private final StateMachine stateMachine;
   private final Completions completions;
   private final SessionTable sessionTable;
-  private final IntPredicate hostsLearner;
+  private final AppliedMembership membership;
   private final UnaryOperator<byte[]> machine = this::apply; // one instance, not one per command
   private final Runnable completeAnswered = this::completeAll; // one instance, not one per batch
   private final LoopInbox loop;
@@ -109,7 +108,7 @@ final class Applier implements Runnable {
       int nodeId,
       StateMachine stateMachine,
       Completions completions,
-      IntPredicate hostsLearner,
+      AppliedMembership membership,
       LoopInbox loop,
       Snapshotter snapshotter,
       Consumer<Throwable> onFailure,
@@ -126,7 +125,7 @@ final class Applier implements Runnable {
     this.snapshotOptions = snapshotOptions;
     this.stateMachine = stateMachine;
     this.completions = completions;
-    this.hostsLearner = hostsLearner;
+    this.membership = membership;
     this.loop = loop;
     this.snapshotter = snapshotter;
     this.onFailure = onFailure;
@@ -140,7 +139,7 @@ final class Applier implements Runnable {
   /** Restore the state from a snapshot, before the node starts (caller's thread). */
   void restore(SnapshotStore store, SnapshotInfo info) throws IOException {
     try (InputStream in = store.open(info)) {
-      SnapshotPayload.restore(in, sessionTable, stateMachine);
+      SnapshotPayload.restore(in, sessionTable, stateMachine).ifPresent(membership::restored);
     }
     appliedSlot = info.slot();
     if (journal != null) {
@@ -170,6 +169,7 @@ final class Applier implements Runnable {
         }
       }
       endSlot(slot);
+      membership.applied(slot, v);
     }
     appliedSlot = slot;
     endBatch();
@@ -304,6 +304,7 @@ final class Applier implements Runnable {
         bytesSinceSnapshot += c.payload().length;
       }
       appliedSlot = d.slot();
+      membership.applied(d.slot(), d.value());
       stages.applied(d.slot(), answered.size() > answeredBefore);
       endSlot(d.slot());
       slotsSinceSnapshot++;
@@ -320,7 +321,10 @@ final class Applier implements Runnable {
                 && slotsSinceSnapshot >= snapshotOptions.intervalSlots())
             || (snapshotOptions.intervalBytes() > 0
                 && bytesSinceSnapshot >= snapshotOptions.intervalBytes());
-    if (due && snapshotter.save(appliedSlot, SnapshotPayload.capture(sessionTable, stateMachine))) {
+    if (due
+        && snapshotter.save(
+            appliedSlot,
+            SnapshotPayload.capture(sessionTable, stateMachine, membership.current()))) {
       slotsSinceSnapshot = 0;
       bytesSinceSnapshot = 0;
     }
@@ -343,7 +347,7 @@ final class Applier implements Runnable {
             .orElseThrow(
                 () -> new IOException("the received snapshot of slot " + info.slot() + " is gone"));
     try (InputStream in = store.open(newest)) {
-      SnapshotPayload.restore(in, sessionTable, stateMachine);
+      SnapshotPayload.restore(in, sessionTable, stateMachine).ifPresent(membership::restored);
     }
     appliedSlot = newest.slot();
     if (journal != null) {
@@ -376,7 +380,7 @@ final class Applier implements Runnable {
       }
       if (c.origin() == nodeId) {
         completions.fail(c.clientId(), c.sequence(), ApplyFailures.toCaller(f));
-      } else if (!hostsLearner.test(c.origin())) {
+      } else if (!membership.hostsLearner(c.origin())) {
         // Made at a node without a learner: every learner tells it, as with a result (the first
         // to arrive fails the future, the others find none); a retry of a session's command
         // there, or at a learner, fails the same way from the session table.
@@ -386,7 +390,7 @@ final class Applier implements Runnable {
   }
 
   private void applyOrFail(Command c, long slot) {
-    if (!c.inSession() && c.origin() != nodeId && hostsLearner.test(c.origin())) {
+    if (!c.inSession() && c.origin() != nodeId && membership.hostsLearner(c.origin())) {
       if (journal == null) {
         applyWithoutResult(c.payload());
       } else {
@@ -409,7 +413,7 @@ final class Applier implements Runnable {
       answeredSlots[answered.size()] = slot;
       answered.add(c);
       answers.add(result);
-    } else if (!hostsLearner.test(c.origin())) {
+    } else if (!membership.hostsLearner(c.origin())) {
       loop.enqueue(
           new LoopInput.Send(
               c.origin(),

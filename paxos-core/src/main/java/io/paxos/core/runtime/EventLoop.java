@@ -236,7 +236,8 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
     } else if (input instanceof LoopInput.SnapshotReceived r) {
       long slot = r.info().slot();
       long before = protocol.learner().map(l -> l.nextSlot()).orElse(Long.MAX_VALUE);
-      protocol.installSnapshot(slot, now, out);
+      protocol.installSnapshot(
+          slot, r.governing() != null ? r.governing() : protocol.membership(), now, out);
       if (slot >= before) {
         applier.install(r.info());
       }

@@ -2,6 +2,7 @@ package io.paxos.core.runtime;
 
 import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.Command;
+import io.paxos.core.protocol.Membership;
 import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.storage.SnapshotInfo;
 
@@ -26,8 +27,11 @@ sealed interface LoopInput {
   /** A snapshot this node took is durable: compact below it. */
   record SnapshotSaved(SnapshotInfo info) implements LoopInput {}
 
-  /** A snapshot received from a peer is durable and verified: install it. */
-  record SnapshotReceived(SnapshotInfo info) implements LoopInput {}
+  /**
+   * A snapshot received from a peer is durable and verified: install it. {@code governing} is the
+   * membership it carries, of the slot after it; null if it carries none (epoch 0).
+   */
+  record SnapshotReceived(SnapshotInfo info, Membership governing) implements LoopInput {}
 
   /** The storage thread finished writes: release the batches that waited for them. */
   record Written() implements LoopInput {

@@ -14,6 +14,7 @@ import io.paxos.core.observe.NodeObserver;
 import io.paxos.core.observe.NodeStarted;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
+import io.paxos.core.protocol.Membership;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.storage.Storage;
 import io.paxos.core.storage.StorageException;
@@ -89,6 +90,7 @@ public final class PaxosNode implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final boolean votes;
+  private final AppliedMembership appliedMembership;
 
   private PaxosNode(PaxosNodeBuilder b) {
     this.nodeId = b.nodeId;
@@ -105,7 +107,7 @@ public final class PaxosNode implements AutoCloseable {
     // Only a learner applies, snapshots and restores. A node without one has no snapshot to restore
     // (its acceptor compacts on the learners' snapshots), so a state machine given to it is unused.
     StateMachine sm = config.member(nodeId).orElseThrow().has(Role.LEARNER) ? b.stateMachine : null;
-    int[] learners = config.idsWith(Role.LEARNER); // ascending
+    this.appliedMembership = new AppliedMembership(Membership.initial(config));
     this.journal =
         sm != null && b.watchOptions.enabled() ? new AppliedJournal(nodeId, b.watchOptions) : null;
     this.inbox = new LoopInbox(b.maxInboxMessages);
@@ -119,7 +121,7 @@ public final class PaxosNode implements AutoCloseable {
             nodeId,
             sm,
             commands,
-            id -> java.util.Arrays.binarySearch(learners, id) >= 0, // no Optional per command
+            appliedMembership,
             inbox,
             snapshotter,
             this::stopOnFailure,
@@ -132,13 +134,16 @@ public final class PaxosNode implements AutoCloseable {
         new Reads(nodeId, config, applier, inbox, b.commandTimeout.toMillis(), this::usable);
     this.votes = BootstrapCheck.votes(nodeId, config.clusterId(), storage, b.bootstrap);
     DurableState durable = storage.load();
+    Membership start = Membership.initial(config);
     if (sm != null) {
       durable = Recovery.restoreSnapshot(nodeId, storage, applier, durable);
+      start = appliedMembership.current(); // the snapshot's; the log after it is followed below
       applier.replay(durable.chosen(), durable.compactedThrough() + 1);
     }
     ProtocolNode protocol =
         new ProtocolNode(
             nodeId,
+            start,
             config,
             options,
             new SplittableRandom(System.nanoTime() ^ ((long) nodeId << 32) ^ clientId),

@@ -2,6 +2,7 @@ package io.paxos.core.runtime;
 
 import io.paxos.core.config.SnapshotOptions;
 import io.paxos.core.host.HostMessage;
+import io.paxos.core.protocol.Membership;
 import io.paxos.core.storage.SnapshotInfo;
 import io.paxos.core.storage.SnapshotStore;
 import java.io.IOException;
@@ -218,8 +219,12 @@ final class Snapshotter {
         return;
       }
       SnapshotInfo info = t.writer.commit();
+      Membership governing;
+      try (InputStream in = store.open(info)) {
+        governing = SnapshotPayload.membership(in).orElse(null);
+      }
       observer.snapshotInstalled(info.slot(), info.size(), chunk.from());
-      loop.accept(new LoopInput.SnapshotReceived(info));
+      loop.accept(new LoopInput.SnapshotReceived(info, governing));
     } catch (IOException | RuntimeException e) {
       log.error("node {} cannot write a received snapshot: {}", nodeId, e.toString());
       abort();

@@ -4,6 +4,7 @@ import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
 import io.paxos.core.host.DeferredStorageWriter;
 import io.paxos.core.host.OutboxCarrier;
+import io.paxos.core.protocol.Membership;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.ProtocolNode;
 import io.paxos.core.storage.InMemoryStorage;
@@ -92,15 +93,35 @@ final class SimNode {
   }
 
   /**
-   * Save a snapshot of {@code slot} in this node's storage. A simulated snapshot carries no bytes:
-   * the state it stands for is the chosen values it covers.
+   * Save a snapshot of {@code slot} in this node's storage. A simulated snapshot carries only the
+   * membership of the slot after it (none in epoch 0), as the runtime's does: the state it stands
+   * for is the chosen values it covers.
    */
-  void saveSnapshot(long slot) {
+  void saveSnapshot(long slot, Membership governing) {
+    byte[] bytes = governing.epoch() == 0 ? new byte[0] : governing.toBytes();
     try {
-      storage.snapshots().save(slot, out -> {});
+      storage.snapshots().save(slot, out -> out.write(bytes));
     } catch (IOException e) {
       throw new UncheckedIOException(e); // an in-memory store does not fail
     }
+  }
+
+  /** The bytes of this node's newest snapshot (empty if it has none). */
+  byte[] snapshotBytes() {
+    var latest = storage.snapshots().latest();
+    if (latest.isEmpty()) {
+      return new byte[0];
+    }
+    try (var in = storage.snapshots().open(latest.get())) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The membership a snapshot's bytes carry: {@code initial} if none (epoch 0). */
+  static Membership governing(byte[] snapshot, Membership initial) {
+    return snapshot.length == 0 ? initial : Membership.fromBytes(snapshot);
   }
 
   /** The slot of the newest snapshot in this node's storage (0: none). */

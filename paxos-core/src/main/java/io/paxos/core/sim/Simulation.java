@@ -2,6 +2,7 @@ package io.paxos.core.sim;
 
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
+import io.paxos.core.config.MessageLimits;
 import io.paxos.core.config.Role;
 import io.paxos.core.host.DeferredStorageWriter;
 import io.paxos.core.host.HostMessage;
@@ -10,6 +11,7 @@ import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.host.StorageWriter;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.DurableState;
+import io.paxos.core.protocol.Membership;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.Outbox;
 import io.paxos.core.protocol.ProtocolNode;
@@ -70,7 +72,6 @@ import java.util.TreeMap;
  */
 public final class Simulation {
   private static final int RECENT = 48;
-  private static final byte[] NO_BYTES = new byte[0];
 
   private final SimOptions options;
   private final SplittableRandom random;
@@ -221,7 +222,7 @@ public final class Simulation {
           break; // out of bounds: dropped before anything sees it, as the runtime does
         }
         if (to.up() && e.message instanceof HostMessage.SnapshotChunk c) {
-          install(to, c.slot()); // the host's business: the roles never see it
+          install(to, c.slot(), c.data()); // the host's business: the roles never see it
         } else if (to.up() && e.message instanceof Message m) {
           to.protocol.receive(m, to.clock(now), to.out);
           finish(to);
@@ -394,7 +395,9 @@ public final class Simulation {
       for (int to : batch.snapshotSends()) {
         long slot = n.snapshotSlot();
         if (slot > 0) {
-          network.send(now, n.id, to, new HostMessage.SnapshotChunk(n.id, slot, 0, 0, 0, NO_BYTES));
+          byte[] bytes = n.snapshotBytes();
+          network.send(
+              now, n.id, to, new HostMessage.SnapshotChunk(n.id, slot, 0, bytes.length, 0, bytes));
         }
       }
       for (Outbox.Abandoned a : batch.abandoned()) {
@@ -425,7 +428,11 @@ public final class Simulation {
     if (interval == 0 || delivered - n.snapshotSlot() < interval) {
       return;
     }
-    n.saveSnapshot(delivered);
+    Membership governing = n.protocol.membership();
+    if (governing.firstSlot() > delivered + 1) {
+      return; // the membership changed after it in this step: the next check takes one
+    }
+    n.saveSnapshot(delivered, governing);
     checkers.onSnapshot(n.id, delivered);
     snapshots++;
     n.protocol.compact(delivered, n.out);
@@ -434,13 +441,14 @@ public final class Simulation {
   }
 
   /** A peer's snapshot of {@code slot} arrived at {@code n}: install it if it is ahead. */
-  private void install(SimNode n, long slot) {
+  private void install(SimNode n, long slot, byte[] bytes) {
     if (!n.has(Role.LEARNER) || slot < n.protocol.learner().orElseThrow().nextSlot()) {
       return;
     }
-    n.saveSnapshot(slot);
+    Membership governing = SimNode.governing(bytes, Membership.initial(options.cluster()));
+    n.saveSnapshot(slot, governing);
     installs++;
-    n.protocol.installSnapshot(slot, n.clock(now), n.out);
+    n.protocol.installSnapshot(slot, governing, n.clock(now), n.out);
     n.carrier.write(storage -> storage.compact(slot), true);
     checkers.onInstall(n.id, slot);
     kv.onInstall(n, slot);
@@ -462,7 +470,9 @@ public final class Simulation {
     }
     DurableState durable = n.storage.load();
     long snapshot = n.snapshotSlot();
+    Membership start = Membership.initial(options.cluster());
     if (n.has(Role.LEARNER) && snapshot > 0) {
+      start = SimNode.governing(n.snapshotBytes(), start);
       // As the runtime does: restore the newest snapshot, replay the log after it.
       if (snapshot > durable.compactedThrough()) {
         n.storage.compact(snapshot);
@@ -474,12 +484,14 @@ public final class Simulation {
     n.protocol =
         new ProtocolNode(
             n.id,
+            start,
             options.cluster(),
             options.protocol(),
             new SplittableRandom(random.nextLong()),
             durable,
             options.roles(),
-            n.storage.bootstrapped());
+            n.storage.bootstrapped(),
+            MessageLimits.DEFAULTS);
     SimNode restarted = n;
     int incarnation = n.incarnation;
     n.writer =

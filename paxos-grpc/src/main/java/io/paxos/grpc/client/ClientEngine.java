@@ -5,7 +5,6 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Status;
 import io.paxos.core.CommandFailedException;
 import io.paxos.core.Consistency;
-import io.paxos.core.config.Role;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.proto.ClientReply;
 import io.paxos.grpc.proto.ClientRequest;
@@ -13,34 +12,25 @@ import io.paxos.grpc.proto.Error;
 import io.paxos.grpc.proto.ReadRequest;
 import io.paxos.grpc.proto.SubmitRequest;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
- * The client's state and rules: which node gets each attempt, when a call is tried again, and how
- * it ends. Loop thread only.
+ * The client's calls: each attempt, when a call is tried again, and how it ends. Loop thread only.
+ * Which node gets an attempt is the {@link NodeRotation}'s choice (the leader for commands, the
+ * learners in turn for reads); this class tells it what the nodes answered.
  *
- * <p>Commands go to the leader (any node forwards, but the leader saves a hop); a retry keeps the
- * command's sequence number, and every attempt carries the lowest sequence still without a reply
- * ({@code acknowledgedBelow}), so the cluster applies each command once and can forget old results.
- * Reads rotate over the nodes that host a learner (the others have no state machine), except {@link
- * Consistency#SEQUENTIAL} reads, which stay on one such node while it answers. A node is taken to
- * host every role until a status reply lists the members' roles, or it refuses a read with {@code
- * ERROR_NOT_LEARNER}; then reads skip it, and commands, while no leader is known, go to nodes that
- * host a proposer first. Every result tells the slot it reflects; the client keeps the highest it
- * has seen and sends it with each SEQUENTIAL read ({@code min_slot}), which a node answers only
- * once it has applied that slot: so a SEQUENTIAL read sees the client's own writes and never goes
- * back in time, at whichever node it runs. A node that cannot catch up in time answers with a
- * timeout, and the next attempt goes to another node.
+ * <p>A retry keeps the command's sequence number, and every attempt carries the lowest sequence
+ * still without a reply ({@code acknowledgedBelow}), so the cluster applies each command once and
+ * can forget old results. Every result tells the slot it reflects; the client keeps the highest it
+ * has seen and sends it with each {@link Consistency#SEQUENTIAL} read ({@code min_slot}), which a
+ * node answers only once it has applied that slot: so a SEQUENTIAL read sees the client's own
+ * writes and never goes back in time, at whichever node it runs. A node that cannot catch up in
+ * time answers with a timeout, and the next attempt goes to another node.
  *
  * <p><b>Suspicion.</b> A node that answers nothing at all for a short while after an attempt was
  * sent to it (paused, or a leader cut off from its peers while its link to this client stays up) is
@@ -67,11 +57,9 @@ final class ClientEngine implements NodeConnection.Listener {
   private final long clientId;
   private final int maxInFlight;
   private final ClientLoop loop;
-  private final ChannelCredentials credentials;
   private final SplittableRandom random;
   private final long attemptTimeoutNanos;
-  private final List<NodeConnection> nodes = new ArrayList<>();
-  private final Map<Integer, NodeConnection> byId = new HashMap<>();
+  private final NodeRotation rotation;
   private final TreeMap<Long, Call> unanswered = new TreeMap<>();
   private final ArrayDeque<Call> waiting = new ArrayDeque<>();
   private final Set<Call> reads = new HashSet<>();
@@ -80,9 +68,6 @@ final class ClientEngine implements NodeConnection.Listener {
   // The highest slot any result this client received reflects.
   private long seenSlot;
   private long nextCallId = 1;
-  private int cursor;
-  private NodeConnection leader;
-  private NodeConnection sequentialNode;
   private boolean refreshing;
   private long lastRefreshNanos;
   private boolean closed;
@@ -113,12 +98,19 @@ final class ClientEngine implements NodeConnection.Listener {
     this.clientId = clientId;
     this.maxInFlight = maxInFlight;
     this.loop = loop;
-    this.credentials = credentials;
     this.random = new SplittableRandom(seed);
     this.deadlines = new Deadlines(loop, this::expire);
-    for (Endpoint e : endpoints) {
-      nodes.add(new NodeConnection(e, loop, credentials, this));
-    }
+    this.rotation =
+        new NodeRotation(
+            endpoints,
+            e -> new NodeConnection(e, loop, credentials, this),
+            random,
+            this::refreshLeader);
+  }
+
+  /** The nodes, and which gets the next attempt. */
+  NodeRotation rotation() {
+    return rotation;
   }
 
   /** How many calls' deadlines are watched: the calls in progress (for tests). */
@@ -131,14 +123,9 @@ final class ClientEngine implements NodeConnection.Listener {
     return seenSlot;
   }
 
-  /** The node commands go to, or null if none is known (for tests). */
-  NodeConnection leader() {
-    return leader;
-  }
-
   /** Send what the last burst of tasks queued. */
   void flush() {
-    for (NodeConnection n : nodes) {
+    for (NodeConnection n : rotation.nodes()) {
       n.flush();
     }
   }
@@ -186,14 +173,16 @@ final class ClientEngine implements NodeConnection.Listener {
     if (call.done() || closed) {
       return;
     }
-    NodeConnection target = pick(call);
+    long now = System.nanoTime();
+    NodeConnection target =
+        call.isCommand() ? rotation.forCommand(now) : rotation.forRead(call.consistency, now);
     if (target == null) {
       retryLater(
           call,
           (call.isCommand()
                   ? "no node is reachable ("
                   : "no node that hosts a learner is reachable (")
-              + describeNodes()
+              + rotation.describe()
               + ")");
       refreshLeader();
       return;
@@ -256,65 +245,8 @@ final class ClientEngine implements NodeConnection.Listener {
     call.reachedANode |= target.everConnected || target.isReady();
     call.lastProblem =
         target.endpoint + ": no answer within " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms";
-    suspect(target, now + 2 * wait);
+    rotation.suspect(target, now + 2 * wait);
     attempt(call);
-  }
-
-  /** {@code n} answers nothing: skip it until {@code untilNanos}, and ask who leads. */
-  private void suspect(NodeConnection n, long untilNanos) {
-    if (untilNanos - n.downUntilNanos > 0) {
-      n.downUntilNanos = untilNanos;
-    }
-    if (leader == n) {
-      leader = null;
-    }
-    if (sequentialNode == n) {
-      sequentialNode = null;
-    }
-    refreshLeader();
-  }
-
-  private NodeConnection pick(Call call) {
-    long now = System.nanoTime();
-    if (call.isCommand()) {
-      if (leader != null && !leader.isDown(now)) {
-        return leader;
-      }
-      refreshLeader();
-      NodeConnection proposer = next(now, Role.PROPOSER);
-      return proposer != null ? proposer : next(now); // any node forwards to the leader
-    }
-    if (call.consistency == Consistency.SEQUENTIAL) {
-      if (sequentialNode == null
-          || sequentialNode.isDown(now)
-          || !sequentialNode.roles.contains(Role.LEARNER)) {
-        sequentialNode = next(now, Role.LEARNER);
-      }
-      return sequentialNode;
-    }
-    return next(now, Role.LEARNER);
-  }
-
-  /** The next node in rotation that is not down, or null. */
-  private NodeConnection next(long now) {
-    for (int i = 0; i < nodes.size(); i++) {
-      NodeConnection n = nodes.get(Math.floorMod(cursor++, nodes.size()));
-      if (!n.isDown(now)) {
-        return n;
-      }
-    }
-    return null;
-  }
-
-  /** The next node in rotation that is not down and is taken to host {@code role}, or null. */
-  private NodeConnection next(long now, Role role) {
-    for (int i = 0; i < nodes.size(); i++) {
-      NodeConnection n = nodes.get(Math.floorMod(cursor++, nodes.size()));
-      if (!n.isDown(now) && n.roles.contains(role)) {
-        return n;
-      }
-    }
-    return null;
   }
 
   private void retryLater(Call call, String problem) {
@@ -328,19 +260,14 @@ final class ClientEngine implements NodeConnection.Listener {
 
   @Override
   public void onReply(NodeConnection from, ClientReply reply, Call call) {
-    from.failures = 0;
-    from.lastAnswerNanos = System.nanoTime();
+    long now = System.nanoTime();
+    rotation.answered(from, now);
     if (call.done()) {
       return;
     }
     if (reply.hasResult()) {
       seenSlot = Math.max(seenSlot, reply.getAppliedSlot());
-      // The hint of a node not taken for the leader counts only while the leader is skipped (it
-      // was suspected, or failed): otherwise a stale hint would move commands off the leader.
-      if (reply.getLeaderHint() != 0
-          && (leader == null || leader == from || leader.isDown(System.nanoTime()))) {
-        follow(from, reply.getLeaderHint());
-      }
+      rotation.resultHint(from, reply.getLeaderHint(), now);
       complete(call, reply.getResult().toByteArray());
       return;
     }
@@ -350,32 +277,32 @@ final class ClientEngine implements NodeConnection.Listener {
     Error e = reply.getError();
     String problem = from.endpoint + ": " + e.getMessage();
     switch (e.getCode()) {
-      case ERROR_NOT_LEADER -> redirect(call, from, e.getLeaderHint(), problem);
+      case ERROR_NOT_LEADER -> {
+        if (rotation.notLeader(from, e.getLeaderHint())) {
+          call.lastProblem = problem;
+          attempt(call); // at once, at the leader it named
+        } else {
+          retryLater(call, problem);
+        }
+      }
       case ERROR_OVERLOADED -> retryLater(call, problem);
       case ERROR_TIMEOUT -> {
         call.reachedANode = true;
         if (call.isCommand()) {
-          leader = null;
-          refreshLeader();
-        } else if (sequentialNode == from) {
-          sequentialNode = null; // it lags: with min_slot, any other node is as good
+          rotation.forgetLeader();
+        } else {
+          rotation.lagging(from);
         }
         retryLater(call, problem);
       }
       case ERROR_CLOSED -> {
-        markDown(from);
+        rotation.markDown(from, System.nanoTime());
         call.lastProblem = problem;
         attempt(call);
       }
       case ERROR_NOT_LEARNER -> {
-        // No state machine there: out of the read rotation for good. Its status names every
-        // member with its roles, so learners the client was not given join the rotation.
-        from.roles.remove(Role.LEARNER);
-        if (sequentialNode == from) {
-          sequentialNode = null;
-        }
+        rotation.notLearner(from);
         call.lastProblem = problem;
-        refreshLeader();
         attempt(call);
       }
       case ERROR_INVALID -> fail(call, new IllegalArgumentException(problem));
@@ -385,37 +312,9 @@ final class ClientEngine implements NodeConnection.Listener {
     }
   }
 
-  /**
-   * {@code from}, taken for the leader (or tried while none was known), answered a command and
-   * believes {@code hint} leads: send the next commands there (or find out where that node is).
-   */
-  private void follow(NodeConnection from, int hint) {
-    NodeConnection hinted = byId.get(hint);
-    if (hinted == null) {
-      refreshLeader();
-    } else if (!hinted.isDown(System.nanoTime())) {
-      leader = hinted;
-    }
-  }
-
-  private void redirect(Call call, NodeConnection from, int hint, String problem) {
-    NodeConnection hinted = hint == 0 ? null : byId.get(hint);
-    if (hinted != null && hinted != from) {
-      leader = hinted;
-      call.lastProblem = problem;
-      attempt(call);
-    } else {
-      if (leader == from) {
-        leader = null;
-      }
-      refreshLeader();
-      retryLater(call, problem);
-    }
-  }
-
   @Override
   public void onSessionEnded(NodeConnection from, Status status, Iterable<Call> unansweredCalls) {
-    markDown(from);
+    rotation.markDown(from, System.nanoTime());
     String problem = from.endpoint + ": " + status.getCode() + " " + status.getDescription();
     for (Call call : unansweredCalls) {
       if (!call.done()) {
@@ -423,22 +322,6 @@ final class ClientEngine implements NodeConnection.Listener {
         call.lastProblem = problem;
         attempt(call);
       }
-    }
-  }
-
-  private void markDown(NodeConnection n) {
-    n.failures++;
-    long base =
-        Math.min(
-            TimeUnit.SECONDS.toNanos(2),
-            TimeUnit.MILLISECONDS.toNanos(50) << Math.min(n.failures - 1, 10));
-    n.downUntilNanos = System.nanoTime() + base / 2 + random.nextLong(base / 2 + 1);
-    if (leader == n) {
-      leader = null;
-      refreshLeader();
-    }
-    if (sequentialNode == n) {
-      sequentialNode = null;
     }
   }
 
@@ -450,12 +333,13 @@ final class ClientEngine implements NodeConnection.Listener {
     }
     refreshing = true;
     lastRefreshNanos = now;
+    List<NodeConnection> nodes = List.copyOf(rotation.nodes());
     int[] remaining = {nodes.size()};
     // A silent node's status request must not hold the next refresh back for long.
     long statusTimeoutMs =
         Math.min(
             STATUS_TIMEOUT_MS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(attemptTimeoutNanos)));
-    for (NodeConnection n : List.copyOf(nodes)) {
+    for (NodeConnection n : nodes) {
       n.status(
           statusTimeoutMs,
           (reply, error) -> {
@@ -463,53 +347,9 @@ final class ClientEngine implements NodeConnection.Listener {
               refreshing = false;
             }
             if (reply != null) {
-              StatusReplies.learn(this, n, reply);
+              StatusReplies.learn(rotation, n, reply);
             }
           });
-    }
-  }
-
-  /** What a status reply from {@code n} taught: who it is, who leads, where the members are. */
-  void learned(NodeConnection n, int nodeId, int leaderId, Map<Integer, Endpoint> members) {
-    learned(n, nodeId, leaderId, members, Map.of());
-  }
-
-  /**
-   * What a status reply from {@code n} taught: who it is, who leads, where the members are and
-   * which roles they host (a member missing from {@code roles} keeps the roles it was taken to
-   * host).
-   */
-  void learned(
-      NodeConnection n,
-      int nodeId,
-      int leaderId,
-      Map<Integer, Endpoint> members,
-      Map<Integer, Set<Role>> roles) {
-    learnedMembers(n, nodeId, leaderId, members);
-    for (Map.Entry<Integer, Set<Role>> r : roles.entrySet()) {
-      NodeConnection c = byId.get(r.getKey());
-      Endpoint at = members.get(r.getKey());
-      if (c == null && at != null) {
-        c = byEndpoint(at);
-      }
-      if (c != null && !r.getValue().isEmpty()) {
-        c.roles = EnumSet.copyOf(r.getValue());
-      }
-    }
-  }
-
-  private void learnedMembers(
-      NodeConnection n, int nodeId, int leaderId, Map<Integer, Endpoint> members) {
-    byId.putIfAbsent(nodeId, n);
-    for (Map.Entry<Integer, Endpoint> m : members.entrySet()) {
-      if (!byId.containsKey(m.getKey()) && byEndpoint(m.getValue()) == null) {
-        NodeConnection added = new NodeConnection(m.getValue(), loop, credentials, this);
-        nodes.add(added);
-        byId.put(m.getKey(), added);
-      }
-    }
-    if (leaderId != 0 && byId.containsKey(leaderId)) {
-      leader = byId.get(leaderId);
     }
   }
 
@@ -517,18 +357,14 @@ final class ClientEngine implements NodeConnection.Listener {
     if (call.done()) {
       return;
     }
-    long now = System.nanoTime();
     // A node may hold an attempt only if a connection to it was ever made: a node still being
     // dialled, or refusing connections, has received nothing, so nothing was applied.
-    boolean mayHoldAnAttempt =
-        nodes.stream()
-            .anyMatch(n -> n.failures == 0 && !n.isDown(now) && (n.everConnected || n.isReady()));
-    if (!call.reachedANode && !mayHoldAnAttempt) {
+    if (!call.reachedANode && !rotation.anyMayHoldAnAttempt(System.nanoTime())) {
       fail(
           call,
           new NoReachableNodeException(
               "no node of "
-                  + describeNodes()
+                  + rotation.describe()
                   + " could be reached before the deadline; last problem: "
                   + call.lastProblem));
     } else {
@@ -577,35 +413,6 @@ final class ClientEngine implements NodeConnection.Listener {
     }
   }
 
-  private String describeNodes() {
-    return nodes.stream().map(n -> n.endpoint.toString()).collect(Collectors.joining(", "));
-  }
-
-  /** The connection to {@code endpoint} in the rotation, or null if there is none. */
-  private NodeConnection byEndpoint(Endpoint endpoint) {
-    for (NodeConnection n : nodes) {
-      if (n.endpoint.equals(endpoint)) {
-        return n;
-      }
-    }
-    return null;
-  }
-
-  /** The connection to {@code endpoint}, made and added to the rotation if there is none yet. */
-  NodeConnection connection(Endpoint endpoint) {
-    NodeConnection known = byEndpoint(endpoint);
-    if (known != null) {
-      return known;
-    }
-    NodeConnection added = new NodeConnection(endpoint, loop, credentials, this);
-    nodes.add(added);
-    return added;
-  }
-
-  List<NodeConnection> connections() {
-    return nodes;
-  }
-
   /** Fail every call still pending and close the connections. */
   void close() {
     closed = true;
@@ -619,7 +426,7 @@ final class ClientEngine implements NodeConnection.Listener {
     for (Call c : List.copyOf(reads)) {
       fail(c, error);
     }
-    for (NodeConnection n : nodes) {
+    for (NodeConnection n : rotation.nodes()) {
       n.close();
     }
   }

@@ -179,7 +179,7 @@ public final class PaxosClient implements AutoCloseable {
   /** {@return the status of the cluster as the first node that answers sees it} */
   public CompletableFuture<ClusterStatus> status() {
     CompletableFuture<ClusterStatus> result = new CompletableFuture<>();
-    loop.execute(() -> askStatus(List.copyOf(engine.connections()), 0, "", result));
+    loop.execute(() -> askStatus(List.copyOf(engine.rotation().nodes()), 0, "", result));
     return result;
   }
 
@@ -198,7 +198,7 @@ public final class PaxosClient implements AutoCloseable {
       throw new IllegalStateException("the PaxosClient is closed");
     }
     CompletableFuture<ClusterStatus> result = new CompletableFuture<>();
-    loop.execute(() -> askStatus(List.of(engine.connection(endpoint)), 0, "", result));
+    loop.execute(() -> askStatus(List.of(engine.rotation().connection(endpoint)), 0, "", result));
     return result;
   }
 
@@ -214,7 +214,7 @@ public final class PaxosClient implements AutoCloseable {
         timeout.toMillis(),
         (reply, error) -> {
           if (reply != null) {
-            StatusReplies.learn(engine, n, reply);
+            StatusReplies.learn(engine.rotation(), n, reply);
             result.complete(StatusReplies.toStatus(reply));
           } else {
             askStatus(
@@ -259,7 +259,8 @@ public final class PaxosClient implements AutoCloseable {
   /** The nodes this client knows now (learned from status answers), or the ones it was given. */
   private List<Endpoint> knownNodes() {
     CompletableFuture<List<Endpoint>> known = new CompletableFuture<>();
-    loop.execute(() -> known.complete(engine.connections().stream().map(c -> c.endpoint).toList()));
+    loop.execute(
+        () -> known.complete(engine.rotation().nodes().stream().map(c -> c.endpoint).toList()));
     try {
       List<Endpoint> nodes = known.get(1, java.util.concurrent.TimeUnit.SECONDS);
       return nodes.isEmpty() ? seeds : nodes;
@@ -292,7 +293,7 @@ public final class PaxosClient implements AutoCloseable {
     List.copyOf(watches).forEach(ClientWatch::close);
     loop.execute(engine::close);
     loop.stop();
-    for (NodeConnection n : engine.connections()) {
+    for (NodeConnection n : engine.rotation().nodes()) {
       try {
         n.awaitClosed();
       } catch (InterruptedException e) {

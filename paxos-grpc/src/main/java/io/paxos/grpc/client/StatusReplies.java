@@ -13,11 +13,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
-/** Reads {@link StatusReply}s: into the engine's routing, or into a {@link ClusterStatus}. */
+/**
+ * Reads {@link StatusReply}s: into the client's {@link NodeRotation}, or into a {@link
+ * ClusterStatus}.
+ */
 final class StatusReplies {
   private StatusReplies() {}
 
-  static void learn(ClientEngine engine, NodeConnection from, StatusReply reply) {
+  static void learn(NodeRotation rotation, NodeConnection from, StatusReply reply) {
     Map<Integer, Endpoint> members = new HashMap<>();
     Map<Integer, Set<Role>> roles = new HashMap<>();
     for (MemberStatus m : reply.getMembersList()) {
@@ -27,7 +30,7 @@ final class StatusReplies {
         roles.put(m.getNodeId(), r);
       }
     }
-    engine.learned(from, reply.getNodeId(), reply.getLeaderId(), members, roles);
+    rotation.learned(from, reply.getNodeId(), reply.getLeaderId(), members, roles);
   }
 
   /** The roles {@code m} hosts that this client knows. */

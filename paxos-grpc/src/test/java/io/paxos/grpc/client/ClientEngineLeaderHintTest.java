@@ -32,12 +32,12 @@ class ClientEngineLeaderHintTest {
 
   /** Every node reports itself and that node 1 leads, as status replies would. */
   private List<NodeConnection> nodesBelievingNode1Leads() {
-    List<NodeConnection> nodes = engine.connections();
+    List<NodeConnection> nodes = engine.rotation().nodes();
     Map<Integer, Endpoint> members = Map.of(1, E1, 2, E2, 3, E3);
     for (int i = 0; i < 3; i++) {
-      engine.learned(nodes.get(i), i + 1, 1, members);
+      engine.rotation().learned(nodes.get(i), i + 1, 1, members);
     }
-    assertThat(engine.leader()).isSameAs(nodes.get(0));
+    assertThat(engine.rotation().leader()).isSameAs(nodes.get(0));
     return nodes;
   }
 
@@ -61,20 +61,20 @@ class ClientEngineLeaderHintTest {
     Call call = command();
     engine.onReply(nodes.get(0), result(call.currentAttempt, 3), call);
     assertThat(call.future.join()).containsExactly(9);
-    assertThat(engine.leader()).isSameAs(nodes.get(2));
+    assertThat(engine.rotation().leader()).isSameAs(nodes.get(2));
   }
 
   @Test
   void aResultNamingTheLeaderWhileNoneWasKnownMovesTheNextCommandsThere() {
-    List<NodeConnection> nodes = engine.connections();
+    List<NodeConnection> nodes = engine.rotation().nodes();
     Map<Integer, Endpoint> members = Map.of(1, E1, 2, E2, 3, E3);
     for (int i = 0; i < 3; i++) {
-      engine.learned(nodes.get(i), i + 1, 0, members); // nobody knows a leader yet
+      engine.rotation().learned(nodes.get(i), i + 1, 0, members); // nobody knows a leader yet
     }
     Call call = command();
     NodeConnection tried = nodes.get(0); // the first in rotation
     engine.onReply(tried, result(call.currentAttempt, 2), call);
-    assertThat(engine.leader()).isSameAs(nodes.get(1));
+    assertThat(engine.rotation().leader()).isSameAs(nodes.get(1));
   }
 
   @Test
@@ -94,7 +94,7 @@ class ClientEngineLeaderHintTest {
     Call call = command();
     engine.onReply(nodes.get(0), result(call.currentAttempt, 0), call);
     assertThat(call.future).isDone();
-    assertThat(engine.leader()).isSameAs(nodes.get(0));
+    assertThat(engine.rotation().leader()).isSameAs(nodes.get(0));
   }
 
   @Test
@@ -103,7 +103,7 @@ class ClientEngineLeaderHintTest {
     nodes.get(0).downUntilNanos = System.nanoTime() + TimeUnit.MINUTES.toNanos(1); // suspected
     Call call = command(); // goes to another node, as the leader is skipped
     engine.onReply(nodes.get(1), result(call.currentAttempt, 3), call);
-    assertThat(engine.leader()).isSameAs(nodes.get(2));
+    assertThat(engine.rotation().leader()).isSameAs(nodes.get(2));
   }
 
   @Test
@@ -111,6 +111,6 @@ class ClientEngineLeaderHintTest {
     List<NodeConnection> nodes = nodesBelievingNode1Leads();
     Call call = command();
     engine.onReply(nodes.get(1), result(call.currentAttempt, 3), call);
-    assertThat(engine.leader()).isSameAs(nodes.get(0));
+    assertThat(engine.rotation().leader()).isSameAs(nodes.get(0));
   }
 }

@@ -72,7 +72,7 @@ class ClientEngineReadRoutingTest {
   /** The node whose queue holds the request of {@code call}'s current attempt. */
   private static NodeConnection sentTo(ClientEngine engine, Call call) {
     NodeConnection found = null;
-    for (NodeConnection n : engine.connections()) {
+    for (NodeConnection n : engine.rotation().nodes()) {
       for (ClientRequest r : n.queued()) {
         if (r.getCallId() == call.currentAttempt) {
           assertThat(found).as("one node per attempt").isNull();
@@ -98,7 +98,7 @@ class ClientEngineReadRoutingTest {
   @Test
   void onceTheRolesAreKnownEveryReadGoesToALearnerAndCommandsToTheProposer() {
     ClientEngine engine = engine(ALL);
-    engine.learned(engine.connections().get(0), 1, 0, MEMBERS, ROLES);
+    engine.rotation().learned(engine.rotation().nodes().get(0), 1, 0, MEMBERS, ROLES);
     for (Consistency c : Consistency.values()) {
       for (int i = 0; i < 8; i++) {
         NodeConnection to = sentTo(engine, read(engine, c));
@@ -115,7 +115,7 @@ class ClientEngineReadRoutingTest {
   @Test
   void aNodeThatRefusesAReadAsNoLearnerLeavesTheReadRotation() {
     ClientEngine engine = engine(ALL);
-    NodeConnection acceptor = engine.connections().get(0);
+    NodeConnection acceptor = engine.rotation().nodes().get(0);
     for (Consistency c : Consistency.values()) {
       for (int i = 0; i < 8; i++) {
         Call call = read(engine, c);
@@ -150,11 +150,13 @@ class ClientEngineReadRoutingTest {
   @Test
   void aClientGivenNoLearnerRetriesItsReadInsteadOfFailingIt() {
     ClientEngine engine = engine(List.of(ACCEPTOR, PROPOSER));
-    engine.learned(engine.connections().get(0), 1, 0, Map.of(1, ACCEPTOR, 2, PROPOSER), ROLES);
+    engine
+        .rotation()
+        .learned(engine.rotation().nodes().get(0), 1, 0, Map.of(1, ACCEPTOR, 2, PROPOSER), ROLES);
     Call call = read(engine, Consistency.LINEARIZABLE);
     assertThat(call.future).isNotDone();
     assertThat(call.lastProblem).startsWith("no node that hosts a learner is reachable");
-    for (NodeConnection n : engine.connections()) {
+    for (NodeConnection n : engine.rotation().nodes()) {
       assertThat(n.queued()).isEmpty();
     }
   }

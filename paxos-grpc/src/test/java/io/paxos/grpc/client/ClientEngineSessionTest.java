@@ -37,7 +37,7 @@ class ClientEngineSessionTest {
 
   /** The request of {@code call}'s current attempt, wherever it was queued. */
   private ClientRequest sent(Call call) {
-    return engine.connections().stream()
+    return engine.rotation().nodes().stream()
         .flatMap(n -> n.queued().stream())
         .filter(r -> r.getCallId() == call.currentAttempt)
         .findFirst()
@@ -45,7 +45,7 @@ class ClientEngineSessionTest {
   }
 
   private NodeConnection to(Call call) {
-    return engine.connections().stream()
+    return engine.rotation().nodes().stream()
         .filter(n -> n.queued().stream().anyMatch(r -> r.getCallId() == call.currentAttempt))
         .findFirst()
         .orElseThrow();
@@ -64,9 +64,9 @@ class ClientEngineSessionTest {
 
   @Test
   void sequentialReadsCarryTheHighestSlotTheClientHasSeen() {
-    List<NodeConnection> nodes = engine.connections();
-    engine.learned(nodes.get(0), 1, 1, Map.of(1, E1, 2, E2));
-    engine.learned(nodes.get(1), 2, 1, Map.of(1, E1, 2, E2));
+    List<NodeConnection> nodes = engine.rotation().nodes();
+    engine.rotation().learned(nodes.get(0), 1, 1, Map.of(1, E1, 2, E2));
+    engine.rotation().learned(nodes.get(1), 2, 1, Map.of(1, E1, 2, E2));
 
     Call before = call(Consistency.SEQUENTIAL);
     engine.read(before);

@@ -439,7 +439,7 @@ final class ScriptedCluster {
     n.carrier.carryOut(n.out);
     saveSnapshot(n, slot);
     print("n" + n.id + " install snapshot through " + slot);
-    n.protocol.installSnapshot(slot, now, n.out);
+    n.protocol.installSnapshot(slot, n.protocol.membership(), now, n.out);
     n.carrier.write(storage -> storage.compact(slot), true);
   }
 
