@@ -171,7 +171,7 @@ public final class BatchCodec {
   }
 
   /**
-   * The command whose form starts at {@code at} in {@code bytes}, which {@link #offsets} checked.
+   * The command whose form starts at {@code at} in {@code bytes}, which {@link #commands} checked.
    */
   static Command command(byte[] bytes, int at) {
     Reader in = new Reader(bytes, at);
@@ -184,11 +184,6 @@ public final class BatchCodec {
     byte[] payload = new byte[length];
     System.arraycopy(bytes, in.position, payload, 0, length);
     return new Command(origin, clientId, sequence, acknowledgedBelow, payload);
-  }
-
-  /** The origin of the command whose form starts at {@code at}, without reading the rest. */
-  static int origin(byte[] bytes, int at) {
-    return (int) new Reader(bytes, at).varint("origin", 5);
   }
 
   static int varintSize(long v) {

@@ -16,7 +16,10 @@ final class PackedCommands extends AbstractList<Command> implements RandomAccess
   private final int[] offsets;
   private final int payloadBytes;
 
-  /** Over {@code bytes}, checked by {@link BatchCodec}: command {@code i} starts at offset i. */
+  /**
+   * Over {@code bytes}, checked by {@link BatchCodec}: command {@code i} starts at {@code
+   * offsets[i]}.
+   */
   PackedCommands(byte[] bytes, int[] offsets, int payloadBytes) {
     this.bytes = bytes;
     this.offsets = offsets;
@@ -36,11 +39,6 @@ final class PackedCommands extends AbstractList<Command> implements RandomAccess
   /** The payload bytes of all the commands. */
   int payloadBytes() {
     return payloadBytes;
-  }
-
-  /** The origin of command {@code index}, without decoding the rest of it. */
-  int origin(int index) {
-    return BatchCodec.origin(bytes, offsets[index]);
   }
 
   /** The binary form, shared: callers must not change it. */
