@@ -99,7 +99,8 @@ public final class FileStorage implements Storage {
   // The mark after the last COMPACT record and its rewrites: segments go once it is forced.
   private long deletionAfter;
   // Per slot, the last accepted entry written to the current segment (acceptedSegment) and not yet
-  // appended as chosen: a chosen value equal to it is written as a CHOSEN_REF to that record.
+  // appended as chosen or compacted: a chosen value equal to it is written as a CHOSEN_REF to that
+  // record. Its values are the acceptor's own, which it holds until the same compaction.
   private final HashMap<Long, AcceptedEntry> acceptedHere = new HashMap<>();
   private long acceptedSegment;
 
@@ -331,6 +332,8 @@ public final class FileStorage implements Storage {
     seal(start);
     keepFromSegment = segment.number();
     compactedThrough = snapshotSlot;
+    // Their chosen records are void now: hold their values no longer than the acceptor does.
+    acceptedHere.keySet().removeIf(slot -> slot <= snapshotSlot);
     nextChosenSlot = Math.max(nextChosenSlot, snapshotSlot + 1);
     // The promise and round may live only in segments about to be deleted: write them again.
     if (!promised.equals(Ballot.ZERO)) {
