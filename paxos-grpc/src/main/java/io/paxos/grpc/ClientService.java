@@ -47,20 +47,30 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
   /** How long a read waits here for the slot the client has seen before it answers a timeout. */
   static final Duration MIN_SLOT_WAIT = Duration.ofSeconds(2);
 
-  private final ClusterConfig config;
   private final int nodeId;
-  // Without a learner there is no state machine to read: reads are refused as ERROR_NOT_LEARNER,
-  // which tells a client to take this node out of its read rotation.
-  private final boolean hostsLearner;
+  // The current membership and the members' addresses, replaced together at each epoch. Without a
+  // learner there is no state machine to read: reads are refused as ERROR_NOT_LEARNER, which tells
+  // a client to take this node out of its read rotation.
+  private volatile Members members;
   private final ExecutorService writer;
   private final ExecutorService watchers;
   private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
   private volatile PaxosNode node;
-  private volatile Map<Integer, Endpoint> addresses = Map.of();
+
+  /**
+   * One epoch's configuration, the members' addresses, and whether this node is a learner in it.
+   */
+  private record Members(ClusterConfig config, Map<Integer, Endpoint> addresses, boolean learner) {
+    static Members of(ClusterConfig config, Map<Integer, Endpoint> addresses, int nodeId) {
+      return new Members(
+          config,
+          Map.copyOf(addresses),
+          config.member(nodeId).map(m -> m.has(Role.LEARNER)).orElse(false));
+    }
+  }
 
   ClientService(ClusterConfig config, int nodeId) {
-    this.config = config;
-    this.hostsLearner = config.member(nodeId).map(m -> m.has(Role.LEARNER)).orElse(false);
+    this.members = Members.of(config, Map.of(), nodeId);
     this.nodeId = nodeId;
     this.writer =
         Executors.newSingleThreadExecutor(
@@ -88,7 +98,12 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
 
   /** The members' addresses, reported in the status. */
   void addresses(Map<Integer, Endpoint> addresses) {
-    this.addresses = Map.copyOf(addresses);
+    membership(members.config(), addresses);
+  }
+
+  /** The membership changed: status, leader hints and read routing follow {@code config}. */
+  void membership(ClusterConfig config, Map<Integer, Endpoint> addresses) {
+    this.members = Members.of(config, addresses, nodeId);
   }
 
   void stop() {
@@ -166,8 +181,8 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
                 s.getSequence(),
                 s.getAcknowledgedBelow(),
                 s.getCommand().toByteArray());
-      } else if (request.hasRead() && !hostsLearner) {
-        reply.accept(ClientReplies.notLearner(callId, config, nodeId));
+      } else if (request.hasRead() && !members.learner()) {
+        reply.accept(ClientReplies.notLearner(callId, members.config(), nodeId));
         return;
       } else if (request.hasRead()) {
         ReadRequest r = request.getRead();
@@ -262,6 +277,8 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
 
   @Override
   public void status(StatusRequest request, StreamObserver<StatusReply> responses) {
+    Members current = members; // one epoch's view for the whole reply
+    ClusterConfig config = current.config();
     StatusReply.Builder b =
         StatusReply.newBuilder()
             .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
@@ -283,7 +300,7 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
     } else {
       b.setFailure("node " + nodeId + " is starting");
     }
-    Map<Integer, Endpoint> known = addresses;
+    Map<Integer, Endpoint> known = current.addresses();
     for (Member m : config.members()) {
       MemberStatus.Builder ms = MemberStatus.newBuilder().setNodeId(m.id());
       for (Role role : Role.values()) {

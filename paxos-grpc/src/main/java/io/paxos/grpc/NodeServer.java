@@ -71,7 +71,8 @@ public final class NodeServer implements AutoCloseable {
   /**
    * {@link #start(NodeSettings, Supplier, Consumer)}, the node sending and receiving through {@code
    * transports} applied to the gRPC transport: a decorator for tests and examples (one that drops
-   * messages, say). It must pass {@link Transport#close()} on.
+   * messages, say). It must pass {@link Transport#close()} and {@link Transport#membershipChanged}
+   * on.
    *
    * @param settings the node's settings (see {@link NodeSettings})
    * @param stateMachines makes the node's state machine, in its empty state
@@ -92,7 +93,8 @@ public final class NodeServer implements AutoCloseable {
             .config(settings.config())
             .nodeId(settings.nodeId())
             .listen(settings.listenHost(), settings.self().port())
-            .limits(settings.limits());
+            .limits(settings.limits())
+            .joining(settings.joining());
     settings.tls().ifPresent(b::tls);
     settings.clusterSecret().ifPresent(b::clusterSecret);
     PaxosServer server = b.start();
@@ -116,7 +118,12 @@ public final class NodeServer implements AutoCloseable {
               .snapshots(settings.snapshots())
               .commandTimeout(settings.commandTimeout())
               .bootstrap(settings.bootstrapNew() ? Bootstrap.NEW : Bootstrap.EXISTING);
-      if (settings.config().member(settings.nodeId()).orElseThrow().has(Role.LEARNER)) {
+      // A joining node is no member yet: it joins as a learner first (docs/membership.md, R7).
+      if (settings
+          .config()
+          .member(settings.nodeId())
+          .map(m -> m.has(Role.LEARNER))
+          .orElse(settings.joining())) {
         node.stateMachine(stateMachines.get());
       }
       customize.accept(node);

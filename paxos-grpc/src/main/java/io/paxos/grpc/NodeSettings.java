@@ -2,6 +2,7 @@ package io.paxos.grpc;
 
 import io.paxos.core.config.Bootstrap;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.config.SnapshotOptions;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ import java.util.TreeMap;
  * @param config the cluster's membership, roles and quorum sizes
  * @param nodeId this node's id, one of {@code config}'s members
  * @param addresses every member's address (peers and clients connect there), one per member of
- *     {@code config} and no other
+ *     {@code config} and no other; a member whose {@link Member#address()} is set may be left out
+ *     (its own address wins), this node's own may not
  * @param listenHost the local address to bind ({@code 0.0.0.0} for all); the port is the one {@code
  *     addresses} gives this node
  * @param dataDir where the node keeps its durable state (created if missing)
@@ -41,6 +43,10 @@ import java.util.TreeMap;
  * @param clusterSecret the secret every member shares, with which peer streams authenticate each
  *     other (see {@link ClusterSecret}), if any
  * @param limits bounds on the connections the node's gRPC port accepts
+ * @param joining whether the node is started to join a running cluster it is not yet a member of
+ *     (docs/membership.md, "Transport"): then {@code nodeId} need not be a member of {@code config}
+ *     ({@code addresses} gives its own address all the same), and its peer handshakes say it is
+ *     joining until the membership includes it
  */
 public record NodeSettings(
     ClusterConfig config,
@@ -54,7 +60,8 @@ public record NodeSettings(
     Duration commandTimeout,
     boolean bootstrapNew,
     Optional<ClusterSecret> clusterSecret,
-    ConnectionLimits limits) {
+    ConnectionLimits limits,
+    boolean joining) {
 
   /** How long a command may wait for its outcome unless told otherwise. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -65,7 +72,8 @@ public record NodeSettings(
    * @param config the cluster's membership, roles and quorum sizes
    * @param nodeId this node's id, one of {@code config}'s members
    * @param addresses every member's address (peers and clients connect there), one per member of
-   *     {@code config} and no other
+   *     {@code config} and no other; a member whose {@link Member#address()} is set may be left out
+   *     (its own address wins), this node's own may not
    * @param listenHost the local address to bind ({@code 0.0.0.0} for all); the port is the one
    *     {@code addresses} gives this node
    * @param dataDir where the node keeps its durable state (created if missing)
@@ -80,19 +88,27 @@ public record NodeSettings(
    * @param clusterSecret the secret every member shares, with which peer streams authenticate each
    *     other (see {@link ClusterSecret}), if any
    * @param limits bounds on the connections the node's gRPC port accepts
+   * @param joining whether the node is started to join a running cluster it is not yet a member of
+   *     (docs/membership.md, "Transport"): then {@code nodeId} need not be a member of {@code
+   *     config} ({@code addresses} gives its own address all the same), and its peer handshakes say
+   *     it is joining until the membership includes it
    * @throws IllegalArgumentException if a component is out of the bounds given above
    * @throws NullPointerException if a component that must not be null is null
    */
   public NodeSettings {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(addresses, "addresses");
-    if (!config.contains(nodeId)) {
+    if (!joining && !config.contains(nodeId)) {
       throw new IllegalArgumentException(
           "node id " + nodeId + " is not among the members " + Arrays.toString(config.ids()));
     }
+    if (nodeId < 1 || nodeId > Member.MAX_ID) {
+      throw new IllegalArgumentException(
+          "node id " + nodeId + " is out of range: use an id between 1 and " + Member.MAX_ID);
+    }
     Map<Endpoint, Integer> owners = new HashMap<>();
     for (Map.Entry<Integer, Endpoint> e : new TreeMap<>(addresses).entrySet()) {
-      if (!config.contains(e.getKey())) {
+      if (!config.contains(e.getKey()) && e.getKey() != nodeId) {
         throw new IllegalArgumentException(
             "an address is given for node " + e.getKey() + ", which is not a member");
       }
@@ -109,10 +125,14 @@ public record NodeSettings(
                 + ": give each node its own");
       }
     }
-    for (int id : config.ids()) {
-      if (!addresses.containsKey(id)) {
-        throw new IllegalArgumentException("node " + id + " has no address: give it host:port");
+    for (Member m : config.members()) {
+      if (!addresses.containsKey(m.id()) && (m.address().isEmpty() || m.id() == nodeId)) {
+        throw new IllegalArgumentException("node " + m.id() + " has no address: give it host:port");
       }
+    }
+    if (!addresses.containsKey(nodeId)) {
+      throw new IllegalArgumentException(
+          "node " + nodeId + " has no address: give it host:port, it listens on its port");
     }
     addresses = Map.copyOf(addresses);
     Objects.requireNonNull(listenHost, "listenHost");
@@ -126,6 +146,55 @@ public record NodeSettings(
     }
     Objects.requireNonNull(clusterSecret, "clusterSecret");
     Objects.requireNonNull(limits, "limits");
+  }
+
+  /**
+   * Settings of a member started as such (not {@link #joining}): the components before membership
+   * changes existed.
+   *
+   * @param config the cluster's membership, roles and quorum sizes
+   * @param nodeId this node's id, one of {@code config}'s members
+   * @param addresses every member's address, one per member of {@code config} and no other
+   * @param listenHost the local address to bind ({@code 0.0.0.0} for all)
+   * @param dataDir where the node keeps its durable state
+   * @param tls TLS for the server and the peer connections, if any
+   * @param protocol the protocol's timings and limits
+   * @param snapshots when the node snapshots its state machine and compacts its log
+   * @param commandTimeout how long a submitted command may wait for its outcome
+   * @param bootstrapNew whether this node is one of the first members of a new cluster
+   * @param clusterSecret the secret every member shares, if any
+   * @param limits bounds on the connections the node's gRPC port accepts
+   * @throws IllegalArgumentException if a component is out of bounds (see the canonical
+   *     constructor)
+   * @throws NullPointerException if a component that must not be null is null
+   */
+  public NodeSettings(
+      ClusterConfig config,
+      int nodeId,
+      Map<Integer, Endpoint> addresses,
+      String listenHost,
+      Path dataDir,
+      Optional<TlsConfig> tls,
+      ProtocolOptions protocol,
+      SnapshotOptions snapshots,
+      Duration commandTimeout,
+      boolean bootstrapNew,
+      Optional<ClusterSecret> clusterSecret,
+      ConnectionLimits limits) {
+    this(
+        config,
+        nodeId,
+        addresses,
+        listenHost,
+        dataDir,
+        tls,
+        protocol,
+        snapshots,
+        commandTimeout,
+        bootstrapNew,
+        clusterSecret,
+        limits,
+        false);
   }
 
   /**
@@ -187,7 +256,8 @@ public record NodeSettings(
         commandTimeout,
         bootstrapNew,
         clusterSecret,
-        limits);
+        limits,
+        joining);
   }
 
   /**
@@ -208,7 +278,8 @@ public record NodeSettings(
         commandTimeout,
         bootstrapNew,
         clusterSecret,
-        limits);
+        limits,
+        joining);
   }
 
   /**
@@ -229,7 +300,8 @@ public record NodeSettings(
         commandTimeout,
         bootstrapNew,
         clusterSecret,
-        limits);
+        limits,
+        joining);
   }
 
   /**
@@ -250,7 +322,8 @@ public record NodeSettings(
         commandTimeout,
         bootstrapNew,
         clusterSecret,
-        limits);
+        limits,
+        joining);
   }
 
   /**
@@ -272,7 +345,8 @@ public record NodeSettings(
         commandTimeout,
         bootstrapNew,
         clusterSecret,
-        limits);
+        limits,
+        joining);
   }
 
   /**
@@ -294,7 +368,8 @@ public record NodeSettings(
         commandTimeout,
         bootstrapNew,
         clusterSecret,
-        limits);
+        limits,
+        joining);
   }
 
   /**
@@ -315,7 +390,8 @@ public record NodeSettings(
         commandTimeout,
         bootstrapNew,
         Optional.of(Objects.requireNonNull(secret, "secret")),
-        limits);
+        limits,
+        joining);
   }
 
   /**
@@ -336,7 +412,32 @@ public record NodeSettings(
         commandTimeout,
         bootstrapNew,
         clusterSecret,
-        limits);
+        limits,
+        joining);
+  }
+
+  /**
+   * {@return these settings for a node started to join a running cluster ({@code true}) or started
+   * as a member ({@code false}, the default)}
+   *
+   * @param joining see {@link #joining()}
+   * @throws IllegalArgumentException if {@code joining} is false and this node is not a member
+   */
+  public NodeSettings withJoining(boolean joining) {
+    return new NodeSettings(
+        config,
+        nodeId,
+        addresses,
+        listenHost,
+        dataDir,
+        tls,
+        protocol,
+        snapshots,
+        commandTimeout,
+        bootstrapNew,
+        clusterSecret,
+        limits,
+        joining);
   }
 
   @Override
@@ -348,6 +449,7 @@ public record NodeSettings(
         + " "
         + new TreeMap<>(addresses)
         + " data "
-        + dataDir;
+        + dataDir
+        + (joining ? " joining" : "");
   }
 }

@@ -11,11 +11,13 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
 import io.paxos.core.observe.RateLimitedLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -63,7 +65,6 @@ public final class PaxosServer implements AutoCloseable {
   /** Peers and clients may ping as often as this to keep connections alive. */
   static final Duration PERMITTED_KEEPALIVE = Duration.ofSeconds(5);
 
-  private final ClusterConfig config;
   private final int nodeId;
   private final Optional<TlsConfig> tls;
   private final ConnectionLimits limits;
@@ -80,14 +81,18 @@ public final class PaxosServer implements AutoCloseable {
   private final Server server;
 
   private PaxosServer(Builder b) throws IOException {
-    this.config = b.config;
+    ClusterConfig config = b.config;
     this.nodeId = b.nodeId;
     this.tls = b.tls;
     this.limits = b.limits;
     this.maxInboundMessageBytes = b.maxInboundMessageBytes;
     this.handshake =
         new PeerHandshake(
-            config, nodeId, b.secret, tls.map(TlsConfig::requiresClientCertificates).orElse(false));
+            config,
+            nodeId,
+            b.secret,
+            tls.map(TlsConfig::requiresClientCertificates).orElse(false),
+            b.joining);
     this.timer = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("paxos-timer", true));
     timer.setRemoveOnCancelPolicy(true);
     this.peers = new PeerInbound(nodeId, handshake, timer, limits.helloTimeout());
@@ -170,9 +175,28 @@ public final class PaxosServer implements AutoCloseable {
     return maxInboundMessageBytes;
   }
 
-  /** {@return the configuration of the cluster this server's node belongs to} */
+  /**
+   * {@return the configuration of the cluster this server's node belongs to: the one it was built
+   * with, until the node's transport reports a membership change, then that epoch's}
+   */
   public ClusterConfig config() {
-    return config;
+    return handshake.config();
+  }
+
+  /** {@return the membership epoch of {@link #config()}: 0 until the membership changes} */
+  public int epoch() {
+    return handshake.epoch();
+  }
+
+  /**
+   * The node moved to epoch {@code epoch} with configuration {@code config}, whose members are at
+   * {@code addresses}: peers' handshakes and the client service follow it from now on. Called by
+   * the node's {@link GrpcTransport}; never blocks.
+   */
+  void membershipChanged(ClusterConfig config, int epoch, Map<Integer, Endpoint> addresses) {
+    if (handshake.update(config, epoch)) {
+      clients.membership(config, addresses);
+    }
   }
 
   Optional<TlsConfig> tls() {
@@ -284,6 +308,7 @@ public final class PaxosServer implements AutoCloseable {
     private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
     private Optional<ClusterSecret> secret = Optional.empty();
     private ConnectionLimits limits = ConnectionLimits.defaults();
+    private boolean joining;
 
     private Builder() {}
 
@@ -379,20 +404,43 @@ public final class PaxosServer implements AutoCloseable {
     }
 
     /**
+     * Sets whether the node is started to join a cluster it is not yet a member of (false by
+     * default). Its peer Hellos say so until the membership includes it, and its peers accept them
+     * although it is not a member of their configuration (docs/membership.md, "Transport"); and
+     * {@link #nodeId} need not be a member of {@link #config}.
+     *
+     * @param joining true for a node to be added to a running cluster
+     * @return this builder
+     */
+    public Builder joining(boolean joining) {
+      this.joining = joining;
+      return this;
+    }
+
+    /**
      * Validate the settings and bind the port.
      *
      * @return the listening server, owned by the caller, who closes it
      * @throws IllegalStateException if {@link #config} or {@link #listen} was not given
-     * @throws IllegalArgumentException if {@link #nodeId} is not a member
+     * @throws IllegalArgumentException if {@link #nodeId} is not a member (and the node is not
+     *     {@link #joining}), or is out of range
      * @throws UncheckedIOException if the port cannot be bound
      */
     public PaxosServer start() {
       if (config == null) {
         throw new IllegalStateException("config(...) is required: the cluster's membership");
       }
-      if (!config.contains(nodeId)) {
+      if (!joining && !config.contains(nodeId)) {
         throw new IllegalArgumentException(
-            "node id " + nodeId + " is not a member of cluster " + config.clusterId());
+            "node id "
+                + nodeId
+                + " is not a member of cluster "
+                + config.clusterId()
+                + " (start it with joining(true) to add it to a running cluster)");
+      }
+      if (nodeId < 1 || nodeId > Member.MAX_ID) {
+        throw new IllegalArgumentException(
+            "node id " + nodeId + " is out of range: use an id between 1 and " + Member.MAX_ID);
       }
       if (port < 0) {
         throw new IllegalStateException("listen(host, port) is required");

@@ -3,7 +3,9 @@ package io.paxos.grpc;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
 import io.paxos.core.observe.RateLimitedLog;
+import io.paxos.core.protocol.Ballot;
 import io.paxos.grpc.proto.Hello;
 import io.paxos.grpc.proto.SchemaVersion;
 import io.paxos.grpc.proto.Welcome;
@@ -12,23 +14,33 @@ import java.util.Optional;
 
 /**
  * The rules of the peer handshake, both sides: what a node puts in its {@link Hello} and {@link
- * Welcome}, and which of them it accepts. One place, so that a rule can be relaxed in one place
- * (for example, letting a member with an older configuration catch up).
+ * Welcome}, and which of them it accepts. One place, so that a rule can be relaxed in one place.
  *
  * <p>A stream is accepted only if its {@code Hello} speaks this schema version, names this cluster,
- * a member other than this node as its sender and this node as its target, and then:
+ * a valid node id other than this node's as its sender and this node as its target, and then:
  *
  * <ul>
  *   <li>under mutual TLS, the caller's certificate names the sender ({@code
  *       paxos://CLUSTER/node/ID}, see {@link PeerCertificates});
  *   <li>with a {@link ClusterSecret}, the Hello proves the secret over this stream's challenge;
- *   <li>the sender's {@link ClusterConfig#fingerprint()} equals this node's.
+ *   <li>if the Hello names this node's membership epoch and is not {@code joining}: the sender is a
+ *       member of this node's current configuration and its {@link ClusterConfig#fingerprint()}
+ *       equals this node's (members of one epoch must not count each other's votes under differing
+ *       configurations). A sender of another epoch, or one joining the cluster, is accepted without
+ *       these two checks, so that nodes of different epochs can catch each other up
+ *       (docs/membership.md, "Transport"): the node's bounds on what a non-member may send, and the
+ *       roles' epoch rules, decide what its messages may do.
  * </ul>
+ *
+ * <p>A Hello of a node that predates membership changes has epoch 0 and no {@code joining} flag, so
+ * between two nodes in epoch 0 nothing changes.
  *
  * <p>A stream is <em>authenticated</em> when mutual TLS or a cluster secret vouches for its sender;
  * only an authenticated stream may replace a member's stream that is already connected.
  *
- * <p>Immutable and thread-safe.
+ * <p>The configuration and epoch checked against are the node's current ones: {@link #update}
+ * replaces them when the node moves to a new epoch. Thread-safe: gRPC's threads and the transport's
+ * sender thread read one immutable view of them at a time.
  */
 final class PeerHandshake {
   /** Why a Hello is refused: the status code and a description for both sides' logs. */
@@ -38,23 +50,76 @@ final class PeerHandshake {
     }
   }
 
-  private final ClusterConfig config;
-  private final String fingerprint;
+  /** One epoch's configuration, as the handshake checks against it. */
+  private record View(ClusterConfig config, String fingerprint, int epoch) {}
+
+  private final String clusterId;
   private final int localId;
   private final Optional<ClusterSecret> secret;
   private final boolean requireNodeCertificate;
+  private final boolean joining;
   private final SecureRandom random = new SecureRandom();
+  private volatile View view;
 
   PeerHandshake(
       ClusterConfig config,
       int localId,
       Optional<ClusterSecret> secret,
       boolean requireNodeCertificate) {
-    this.config = config;
-    this.fingerprint = config.fingerprint();
+    this(config, localId, secret, requireNodeCertificate, false);
+  }
+
+  /**
+   * @param config the configuration of epoch 0 (the cluster file's), until {@link #update}
+   * @param joining whether the node was started to join the cluster: its Hello says so as long as
+   *     it is not a member of its current configuration
+   */
+  PeerHandshake(
+      ClusterConfig config,
+      int localId,
+      Optional<ClusterSecret> secret,
+      boolean requireNodeCertificate,
+      boolean joining) {
+    this.clusterId = config.clusterId();
+    this.view = new View(config, config.fingerprint(), 0);
     this.localId = localId;
     this.secret = secret;
     this.requireNodeCertificate = requireNodeCertificate;
+    this.joining = joining;
+  }
+
+  /**
+   * Check Hellos against {@code config}, the configuration of {@code epoch}, from now on, and say
+   * so in this node's Hellos; a call with an epoch below the current one is ignored (returns
+   * false). Cheap: one fingerprint, computed here, not per stream.
+   *
+   * @throws IllegalArgumentException if {@code config} names another cluster
+   */
+  synchronized boolean update(ClusterConfig config, int epoch) {
+    if (!config.clusterId().equals(clusterId)) {
+      throw new IllegalArgumentException(
+          "membership of cluster " + config.clusterId() + " given to a node of " + clusterId);
+    }
+    if (epoch < view.epoch()) {
+      return false;
+    }
+    view = new View(config, config.fingerprint(), epoch);
+    return true;
+  }
+
+  /** The membership epoch this node is in, as far as the handshake knows. */
+  int epoch() {
+    return view.epoch();
+  }
+
+  /** The configuration Hellos are checked against now. */
+  ClusterConfig config() {
+    return view.config();
+  }
+
+  /** Whether this node's Hellos say it is joining: started to join, and not yet a member. */
+  boolean joining() {
+    return joining && !view.config().contains(localId);
   }
 
   /** Whether accepted streams have an authenticated sender (mutual TLS or a cluster secret). */
@@ -82,6 +147,8 @@ final class PeerHandshake {
 
   /** Why {@code hello} is refused on a stream with this challenge and certificate; null if not. */
   Refusal check(Hello hello, byte[] serverNonce, PeerCertificates.Claim certificate) {
+    View current = view; // one view for the whole check
+    ClusterConfig config = current.config();
     if (hello.getSchemaVersion() != SchemaVersion.SCHEMA_VERSION_1) {
       return new Refusal(
           Status.Code.PERMISSION_DENIED,
@@ -96,8 +163,29 @@ final class PeerHandshake {
               + "'");
     }
     int sender = hello.getNodeId();
-    if (!config.contains(sender)) {
-      return denied("node " + sender + " is not a member of cluster " + config.clusterId());
+    // An unsigned field: a negative int is above 2^31.
+    if (hello.getEpoch() < 0 || hello.getEpoch() > Ballot.MAX_EPOCH) {
+      return denied(
+          "node "
+              + Integer.toUnsignedString(sender)
+              + " names membership epoch "
+              + Integer.toUnsignedString(hello.getEpoch())
+              + ", above the largest, "
+              + Ballot.MAX_EPOCH);
+    }
+    boolean otherEpoch = hello.getEpoch() != current.epoch() || hello.getJoining();
+    if (otherEpoch && (sender < 1 || sender > Member.MAX_ID)) {
+      return denied("node id " + Integer.toUnsignedString(sender) + " is not a valid node id");
+    }
+    if (!otherEpoch && !config.contains(sender)) {
+      return denied(
+          "node "
+              + Integer.toUnsignedString(sender)
+              + " is not a member of cluster "
+              + config.clusterId()
+              + " in epoch "
+              + current.epoch()
+              + ", which it names as its own");
     }
     if (sender == localId) {
       return denied("it claims this node's own id " + localId);
@@ -137,14 +225,16 @@ final class PeerHandshake {
         return denied("node " + sender + " gave a wrong proof of the cluster secret");
       }
     }
-    return fingerprintRefusal(sender, hello.getConfigFingerprint());
+    return otherEpoch ? null : fingerprintRefusal(current, sender, hello.getConfigFingerprint());
   }
 
   /**
-   * The configuration check: members with differing memberships or quorums must not count each
-   * other's votes. The one place to relax when older configurations may catch up.
+   * The configuration check between nodes of one epoch: members with differing memberships or
+   * quorums must not count each other's votes.
    */
-  private Refusal fingerprintRefusal(int sender, String theirs) {
+  private static Refusal fingerprintRefusal(View current, int sender, String theirs) {
+    String fingerprint = current.fingerprint();
+    ClusterConfig config = current.config();
     if (theirs.equals(fingerprint)) {
       return null;
     }
@@ -158,10 +248,16 @@ final class PeerHandshake {
             + abbreviate(theirs)
             + ", this node's "
             + abbreviate(fingerprint)
-            + "): give every member the same members, roles, priorities and quorums");
+            + ") in the same epoch "
+            + current.epoch()
+            + ": give every member the same members, roles, priorities and quorums");
   }
 
-  /** The answer to an accepted {@code hello}. */
+  /**
+   * The answer to an accepted {@code hello}. Its proof is over the fingerprint the Hello gave (this
+   * node's own, unless the sender is of another epoch or joining), which is what the caller checks
+   * it against.
+   */
   Welcome welcome(Hello hello, byte[] serverNonce) {
     Welcome.Builder w =
         Welcome.newBuilder().setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1).setNodeId(localId);
@@ -170,8 +266,8 @@ final class PeerHandshake {
             w.setProof(
                 ByteString.copyFrom(
                     s.welcomeProof(
-                        config.clusterId(),
-                        fingerprint,
+                        clusterId,
+                        hello.getConfigFingerprint(),
                         hello.getNodeId(),
                         localId,
                         serverNonce,
@@ -181,27 +277,29 @@ final class PeerHandshake {
 
   // ---- calling side
 
-  /** The Hello to node {@code target} that answers its {@code challenge}. */
+  /**
+   * The Hello to node {@code target} that answers its {@code challenge}, naming this node's current
+   * epoch and fingerprint. Keep it: {@link #checkWelcome} checks the answer against it.
+   */
   Hello hello(int target, byte[] challenge, byte[] clientNonce) {
+    View current = view;
+    String fingerprint = current.fingerprint();
     Hello.Builder h =
         Hello.newBuilder()
             .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
-            .setClusterId(config.clusterId())
+            .setClusterId(clusterId)
             .setNodeId(localId)
             .setTargetNodeId(target)
             .setConfigFingerprint(fingerprint)
-            .setClientNonce(ByteString.copyFrom(clientNonce));
+            .setClientNonce(ByteString.copyFrom(clientNonce))
+            .setEpoch(current.epoch())
+            .setJoining(joining && !current.config().contains(localId));
     secret.ifPresent(
         s ->
             h.setProof(
                 ByteString.copyFrom(
                     s.helloProof(
-                        config.clusterId(),
-                        fingerprint,
-                        localId,
-                        target,
-                        challenge,
-                        clientNonce))));
+                        clusterId, fingerprint, localId, target, challenge, clientNonce))));
     return h.build();
   }
 
@@ -214,8 +312,12 @@ final class PeerHandshake {
             + "-byte challenge (a node of an older version?)";
   }
 
-  /** Why node {@code target}'s Welcome is not trusted; null if it is. */
-  String checkWelcome(Welcome welcome, int target, byte[] challenge, byte[] clientNonce) {
+  /**
+   * Why node {@code target}'s Welcome, the answer to {@code hello}, is not trusted; null if it is.
+   */
+  String checkWelcome(Welcome welcome, Hello hello, byte[] challenge) {
+    int target = hello.getTargetNodeId();
+    byte[] clientNonce = hello.getClientNonce().toByteArray();
     if (welcome.getNodeId() != target) {
       return "it answers as node " + welcome.getNodeId();
     }
@@ -225,7 +327,8 @@ final class PeerHandshake {
     byte[] expected =
         secret
             .get()
-            .welcomeProof(config.clusterId(), fingerprint, localId, target, challenge, clientNonce);
+            .welcomeProof(
+                clusterId, hello.getConfigFingerprint(), localId, target, challenge, clientNonce);
     if (welcome.getProof().isEmpty()) {
       return "it proves no cluster secret (is it configured with one?)";
     }

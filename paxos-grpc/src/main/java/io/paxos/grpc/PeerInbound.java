@@ -36,16 +36,17 @@ import org.slf4j.LoggerFactory;
  * <p>Each new stream must send its {@link Hello} within the hello timeout, or it is closed; with a
  * {@link ClusterSecret}, the stream is first sent a challenge, which the Hello answers. {@link
  * PeerHandshake} decides whether the Hello is accepted (cluster, member, target, schema,
- * certificate, cluster secret, configuration fingerprint); a refusal ends the stream with an error
- * status naming the reason, and is logged at most once per interval and kind. One stream per
- * member: a second stream claiming a connected member's id is refused, unless its sender is
- * authenticated (mutual TLS or a cluster secret), in which case it replaces the older one (a
- * restarted peer need not wait for its old connection to time out). A frame that does not decode,
- * or carries a message outside the absolute bounds of {@link PeerMessageBounds#malformed} (a round
- * above the maximum, a negative or too large slot...), closes its stream; nothing of the frame is
- * delivered. The node checks the bounds relative to its own state again as it takes each message. A
- * message of a type added to the schema after this build is skipped (the schema's compatibility
- * rule: new messages that old nodes may ignore). The node goes on serving every other stream.
+ * certificate, cluster secret, configuration fingerprint, membership epoch), against the node's
+ * current membership; a refusal ends the stream with an error status naming the reason, and is
+ * logged at most once per interval and kind. One stream per member: a second stream claiming a
+ * connected member's id is refused, unless its sender is authenticated (mutual TLS or a cluster
+ * secret), in which case it replaces the older one (a restarted peer need not wait for its old
+ * connection to time out). A frame that does not decode, or carries a message outside the absolute
+ * bounds of {@link PeerMessageBounds#malformed} (a round above the maximum, a negative or too large
+ * slot...), closes its stream; nothing of the frame is delivered. The node checks the bounds
+ * relative to its own state again as it takes each message. A message of a type added to the schema
+ * after this build is skipped (the schema's compatibility rule: new messages that old nodes may
+ * ignore). The node goes on serving every other stream.
  *
  * <p><b>Threading.</b> gRPC calls the stream callbacks on its network threads (the server runs with
  * a direct executor), one callback at a time per stream; they only decode and call the handler,

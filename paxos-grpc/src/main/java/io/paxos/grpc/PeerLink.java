@@ -75,6 +75,7 @@ final class PeerLink {
   private boolean helloSent; // frames leave only after the Hello, which answers the challenge
   private byte[] challenge;
   private byte[] clientNonce;
+  private Hello hello; // the one sent on the current stream, which its Welcome answers
   private Envelope carried;
   private int failures;
   private long retryAtNanos;
@@ -91,6 +92,22 @@ final class PeerLink {
     this.settings = settings;
     this.sender = sender;
     this.random = random;
+  }
+
+  /** Where this link reaches its peer. */
+  Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** Whether {@link #close} was called. */
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Whether this link was closed and its channel, if it ever had one, has terminated. */
+  boolean isTerminated() {
+    ManagedChannel ch = channel;
+    return closed && (ch == null || ch.isTerminated());
   }
 
   /** Who hears of this peer's reachability and of dropped messages; before {@link #start()}. */
@@ -245,7 +262,7 @@ final class PeerLink {
     if (welcome.getNodeId() == 0 && !welcome.getChallenge().isEmpty()) {
       return; // a challenge this node, without a secret, does not answer; a refusal follows
     }
-    String why = settings.handshake().checkWelcome(welcome, peer, challenge, clientNonce);
+    String why = settings.handshake().checkWelcome(welcome, hello, challenge);
     if (why != null) {
       fail(stream, why);
       return;
@@ -258,7 +275,7 @@ final class PeerLink {
   }
 
   private void sendHello(ClientCallStreamObserver<PeerFrame> stream) {
-    Hello hello = settings.handshake().hello(peer, challenge, clientNonce);
+    hello = settings.handshake().hello(peer, challenge, clientNonce);
     stream.onNext(PeerFrame.newBuilder().setHello(hello).build());
     helloSent = true;
   }

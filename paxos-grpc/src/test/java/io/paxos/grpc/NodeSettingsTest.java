@@ -77,4 +77,66 @@ class NodeSettingsTest {
     assertThatThrownBy(() -> s.withCommandTimeout(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void joiningNodeNeedNotBeAMemberButNeedsItsOwnAddress() {
+    NodeSettings member = NodeSettings.of(CONFIG, 1, ADDRESSES, Path.of("d"));
+    assertThat(member.joining()).isFalse();
+    assertThat(member.withJoining(true).joining()).isTrue();
+    Map<Integer, Endpoint> withNew = new java.util.HashMap<>(ADDRESSES);
+    withNew.put(4, new Endpoint("127.0.0.1", 9004));
+    NodeSettings joining =
+        new NodeSettings(
+            CONFIG,
+            4,
+            withNew,
+            "0.0.0.0",
+            Path.of("d"),
+            java.util.Optional.empty(),
+            ProtocolOptions.defaults(),
+            SnapshotOptions.defaults(),
+            NodeSettings.DEFAULT_COMMAND_TIMEOUT,
+            false,
+            java.util.Optional.empty(),
+            ConnectionLimits.defaults(),
+            true);
+    assertThat(joining.self()).isEqualTo(new Endpoint("127.0.0.1", 9004));
+    assertThat(joining.withCommandTimeout(Duration.ofSeconds(1)).joining()).isTrue();
+    assertThat(joining.toString()).endsWith(" joining");
+    assertThatThrownBy(() -> joining.withJoining(false))
+        .hasMessage("node id 4 is not among the members [1, 2, 3]");
+    assertThatThrownBy(
+            () ->
+                new NodeSettings(
+                    CONFIG,
+                    4,
+                    ADDRESSES,
+                    "0.0.0.0",
+                    Path.of("d"),
+                    java.util.Optional.empty(),
+                    ProtocolOptions.defaults(),
+                    SnapshotOptions.defaults(),
+                    NodeSettings.DEFAULT_COMMAND_TIMEOUT,
+                    false,
+                    java.util.Optional.empty(),
+                    ConnectionLimits.defaults(),
+                    true))
+        .hasMessageContaining("node 4 has no address");
+  }
+
+  @Test
+  void aMemberWhoseConfigurationGivesItsAddressMayBeLeftOut() {
+    ClusterConfig addressed =
+        ClusterConfig.withMajorities(
+            "kv",
+            java.util.List.of(
+                io.paxos.core.config.Member.allRoles(1),
+                io.paxos.core.config.Member.allRoles(2),
+                io.paxos.core.config.Member.allRoles(3).withAddress("h3:9003")));
+    Map<Integer, Endpoint> two = Map.of(1, new Endpoint("h", 1), 2, new Endpoint("h", 2));
+    assertThat(NodeSettings.of(addressed, 1, two, Path.of("d")).addresses()).hasSize(2);
+    assertThatThrownBy(() -> NodeSettings.of(addressed, 3, two, Path.of("d")))
+        .as("its own address is still needed: it listens on its port")
+        .hasMessageContaining("node 3 has no address");
+  }
 }

@@ -1,6 +1,8 @@
 package io.paxos.core.observe;
 
+import io.paxos.core.ClusterEpoch;
 import io.paxos.core.Term;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -101,6 +103,26 @@ public final class LoggingObserver implements NodeObserver {
   @Override
   public void peerUnreachable(int peer, String why) {
     log.info("node {}: peer {} is unreachable ({})", nodeId, peer, why);
+  }
+
+  @Override
+  public void membershipChanged(ClusterEpoch from, ClusterEpoch to) {
+    boolean was = from.config().member(nodeId).isPresent();
+    boolean is = to.config().member(nodeId).isPresent();
+    log.info(
+        "node {} moved to membership epoch {} from slot {}: members {}, quorums {}/{} (epoch {}"
+            + " had {}){}",
+        nodeId,
+        to.epoch(),
+        to.firstSlot(),
+        Arrays.toString(to.config().ids()),
+        to.config().phase1Quorum(),
+        to.config().phase2Quorum(),
+        from.epoch(),
+        Arrays.toString(from.config().ids()),
+        was && !is
+            ? "; this node was REMOVED: it serves no commands or reads and votes no more"
+            : !was && is ? "; this node JOINED: it takes up its roles" : "");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.paxos.core.observe;
 
+import io.paxos.core.ClusterEpoch;
 import io.paxos.core.Term;
 import io.paxos.core.transport.PeerObserver;
 
@@ -132,6 +133,17 @@ public interface NodeObserver extends PeerObserver {
    * @param leaderId the id of the node believed to lead; 0 if none is known
    */
   default void leaderChanged(int leaderId) {}
+
+  /**
+   * The cluster's membership changed, as this node learned (docs/membership.md): a change chosen in
+   * the log took effect, or a snapshot carried a later membership, or the node started in one. Once
+   * per epoch this node moves to; the epochs in between, if it skipped some, are not reported.
+   *
+   * @param from the membership this node was in
+   * @param to the membership it is in now, of a later epoch; this node may not be a member of it
+   *     (it was removed) or may have just become one (it joined)
+   */
+  default void membershipChanged(ClusterEpoch from, ClusterEpoch to) {}
 
   /**
    * A snapshot of slot {@code slot}, {@code bytes} long, taken here is durable.

@@ -39,6 +39,10 @@ public final class DefaultLearner implements Learner {
   private int[] peers;
   private int[] acceptors;
   private int readQuorum;
+  // This node is not a member of its membership (joining, or removed): no leader sends it commit
+  // points, so it polls the members for the log.
+  private boolean outside;
+  private long lastPollAt = Long.MIN_VALUE;
   private final IntSupplier leaderHint;
   private final SlotRing<SlotState> slots;
 
@@ -90,6 +94,7 @@ public final class DefaultLearner implements Learner {
     peers = Arrays.stream(config.idsWith(Role.LEARNER)).filter(n -> n != id).toArray();
     acceptors = config.idsWith(Role.ACCEPTOR);
     readQuorum = acceptors.length - config.phase2Quorum() + 1;
+    outside = config.member(id).isEmpty();
   }
 
   @Override
@@ -261,6 +266,10 @@ public final class DefaultLearner implements Learner {
     if (lastProgressAt == Long.MIN_VALUE) {
       lastProgressAt = now;
     }
+    if (outside && chosenBelow <= nextSlot) {
+      pollMembers(now, out);
+      return;
+    }
     if (chosenBelow <= nextSlot || now - lastProgressAt < options.retransmitMs()) {
       return;
     }
@@ -333,6 +342,23 @@ public final class DefaultLearner implements Learner {
       queryBest = null;
       deliverReady(now, out);
     }
+  }
+
+  /**
+   * Outside its membership, a learner hears no commit point: it asks the members' learners in turn
+   * for the log after its own, once per retransmit interval. A member that cannot serve it tells it
+   * its commit point, from which it catches up as any learner does. The requests also tell a leader
+   * how far a joining node has caught up (R7).
+   */
+  private void pollMembers(long now, Outbox out) {
+    if (peers.length == 0
+        || (lastPollAt != Long.MIN_VALUE && now - lastPollAt < options.retransmitMs())) {
+      return;
+    }
+    lastPollAt = now;
+    out.send(
+        peers[Math.floorMod(nextPeer++, peers.length)],
+        new Message.CatchUpRequest(id, nextSlot, options.maxSlotsPerMessage()));
   }
 
   /** Peers in turn, and the leader every other time (it holds recently chosen values too). */

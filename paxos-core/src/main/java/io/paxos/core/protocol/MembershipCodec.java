@@ -14,10 +14,16 @@ import java.util.Set;
  * carries, byte for byte (docs/membership.md).
  *
  * <pre>
- * version 1 (byte), epoch (varint), cluster id (varint count of UTF-16 code units, each a varint),
- * phase-1 quorum (varint), phase-2 quorum (varint), member count (varint), then per member:
- *   id (varint), roles (byte: bit 0 proposer, 1 acceptor, 2 learner), priority (varint)
+ * version (byte: 1 or 2), epoch (varint), cluster id (varint count of UTF-16 code units, each a
+ * varint), phase-1 quorum (varint), phase-2 quorum (varint), member count (varint), then per member:
+ *   id (varint), roles (byte: bit 0 proposer, 1 acceptor, 2 learner), priority (varint),
+ *   and in version 2 only: address (varint count of characters, at most 255, then each character
+ *   as one byte, printable ASCII 0x21 to 0x7E)
  * </pre>
+ *
+ * <p>{@link #encode} writes version 1 when no member has an address, so that such a membership
+ * keeps the bytes it had before addresses existed (and a node of that release can read it), and
+ * version 2 otherwise. {@link #decode} reads both; a version-1 membership has no addresses.
  *
  * <p>Varints are unsigned LEB128. {@link #decode} bounds every count and length by the bytes that
  * remain and refuses anything {@link ClusterConfig} or {@link Member} would refuse, with an {@link
@@ -25,8 +31,13 @@ import java.util.Set;
  * package stays free of them. Stateless and thread-safe.
  */
 public final class MembershipCodec {
-  /** The only format version so far; a decoder refuses any other. */
+  /** The format without addresses; written when no member has one. */
   public static final byte VERSION = 1;
+
+  /**
+   * The format with each member's {@link Member#address()}; a decoder refuses any version above.
+   */
+  public static final byte VERSION_WITH_ADDRESSES = 2;
 
   /** The longest cluster id a membership may carry, in characters (UTF-16 code units). */
   public static final int MAX_CLUSTER_ID_CHARS = 256;
@@ -45,8 +56,9 @@ public final class MembershipCodec {
       throw new IllegalArgumentException(
           "cluster id of " + id.length() + " characters; at most " + MAX_CLUSTER_ID_CHARS);
     }
+    boolean addresses = c.members().stream().anyMatch(m -> !m.address().isEmpty());
     Writer out = new Writer(16 + id.length() + 4 * c.members().size());
-    out.put(VERSION);
+    out.put(addresses ? VERSION_WITH_ADDRESSES : VERSION);
     out.varint(value.epoch());
     out.varint(id.length());
     for (int i = 0; i < id.length(); i++) {
@@ -62,6 +74,13 @@ public final class MembershipCodec {
               | (m.has(Role.ACCEPTOR) ? 2 : 0)
               | (m.has(Role.LEARNER) ? 4 : 0));
       out.varint(m.priority());
+      if (addresses) {
+        String address = m.address(); // printable ASCII, checked by Member
+        out.varint(address.length());
+        for (int i = 0; i < address.length(); i++) {
+          out.put(address.charAt(i));
+        }
+      }
     }
     return out.bytes();
   }
@@ -74,7 +93,7 @@ public final class MembershipCodec {
   public static Value.Reconfigure decode(byte[] bytes) {
     Reader in = new Reader(bytes);
     byte version = in.get();
-    if (version != VERSION) {
+    if (version != VERSION && version != VERSION_WITH_ADDRESSES) {
       throw new IllegalArgumentException("unknown membership format version " + version);
     }
     int epoch = in.varint("epoch", Ballot.MAX_EPOCH);
@@ -105,7 +124,8 @@ public final class MembershipCodec {
         roles.add(Role.LEARNER);
       }
       int priority = in.varint("priority", Member.MAX_PRIORITY);
-      members.add(new Member(memberId, roles, priority));
+      String address = version == VERSION_WITH_ADDRESSES ? in.address(memberId) : "";
+      members.add(new Member(memberId, roles, priority, address));
     }
     if (in.remaining() > 0) {
       throw new IllegalArgumentException(in.remaining() + " bytes after the membership");
@@ -162,6 +182,24 @@ public final class MembershipCodec {
         throw new IllegalArgumentException("membership cut short at byte " + position);
       }
       return bytes[position++];
+    }
+
+    /** An address: a varint length, then that many printable ASCII bytes. */
+    String address(int memberId) {
+      int length =
+          varint(
+              "address length of node " + memberId,
+              Math.min(Member.MAX_ADDRESS_CHARS, remaining()));
+      char[] chars = new char[length];
+      for (int i = 0; i < length; i++) {
+        byte b = get();
+        if (b <= ' ' || b > '~') {
+          throw new IllegalArgumentException(
+              "address of node " + memberId + " has byte " + (b & 0xFF) + " at index " + i);
+        }
+        chars[i] = (char) b;
+      }
+      return new String(chars);
     }
 
     int varint(String what, int max) {

@@ -383,10 +383,11 @@ public final class MessageBounds {
    * Whether {@code m} may come from a member of another membership than this node's: it carries a
    * ballot of another epoch (a later one this node has not learned yet, or an earlier one of a node
    * that missed a change, which the roles ignore or refuse, telling it to catch up), or it is a
-   * catch-up request or reply, which nodes of different epochs exchange while one catches up with
-   * the other (a node that missed a change asks a node that knows it, and a node the change removed
-   * may serve one that missed it). Such a sender cannot be checked against a membership this node
-   * does not know; the transport authenticated it as a peer of the cluster.
+   * catch-up request or reply, or a learner's query of the acceptors and its answer, which nodes of
+   * different epochs exchange while one catches up with the other (a node that missed a change, or
+   * joins, asks a node that knows it; a node the change removed may serve one that missed it). Such
+   * a sender cannot be checked against a membership this node does not know; the transport
+   * authenticated it as a peer of the cluster.
    */
   private boolean fromAnotherMembership(Message m) {
     Ballot b = null;
@@ -400,7 +401,10 @@ public final class MessageBounds {
       b = h.ballot();
     } else if (m instanceof Message.Nack n) {
       b = n.promised();
-    } else if (m instanceof Message.CatchUpReply || m instanceof Message.CatchUpRequest) {
+    } else if (m instanceof Message.CatchUpReply
+        || m instanceof Message.CatchUpRequest
+        || m instanceof Message.AcceptedQuery
+        || m instanceof Message.AcceptedReport) {
       return true;
     }
     return b != null && b.epoch() != epoch;

@@ -82,6 +82,10 @@ final class PastSlotsServer {
       out.send(request.from(), new Message.CatchUpReply(id, request.fromSlot(), values));
     } else if (request.fromSlot() <= snapshotSlot) {
       out.sendSnapshot(request.from());
+    } else if (learner != null && learner.chosenBelow() > request.fromSlot()) {
+      // Delivered here but no longer kept: an empty reply at this learner's commit point tells
+      // the asker that the slots before it are chosen; it asks the acceptors for them.
+      out.send(request.from(), new Message.CatchUpReply(id, learner.chosenBelow(), List.of()));
     }
   }
 

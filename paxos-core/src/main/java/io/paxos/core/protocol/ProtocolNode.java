@@ -35,7 +35,7 @@ public final class ProtocolNode {
   private final int id;
   private ClusterConfig config;
   // The membership of the slots from this node's learner's next one (docs/membership.md).
-  private Membership membership;
+  private final NodeMembership members;
   private final ProtocolOptions options;
   private final Acceptor acceptor;
   private final Proposer proposer;
@@ -107,39 +107,45 @@ public final class ProtocolNode {
       RoleFactory roles,
       boolean votes,
       MessageLimits limits) {
-    this(id, Membership.initial(config), options, random, state, roles, votes, limits);
+    this(
+        id,
+        Membership.initial(config),
+        config
+            .member(id)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "node id "
+                            + id
+                            + " is not a member of cluster "
+                            + config.clusterId()
+                            + " (members: "
+                            + java.util.Arrays.toString(config.ids())
+                            + ")")),
+        options,
+        random,
+        state,
+        roles,
+        votes,
+        limits);
   }
 
   /**
    * As {@link #ProtocolNode(int, ClusterConfig, ProtocolOptions, RandomGenerator, DurableState,
    * RoleFactory, boolean, MessageLimits)}, in {@code start}, the membership known when the node
-   * starts (the cluster file's, or a later one the node is a member of); the changes among the
-   * recovered chosen values after it are followed too.
+   * starts (the cluster file's, or a later one a snapshot carried; the changes among the recovered
+   * chosen values after it are followed too), with {@code self}, this node's roles as its host
+   * started it. They are the node's roles whatever the membership: a node's roles are fixed for its
+   * id (docs/membership.md). The node may be outside {@code start} and the recovered log's
+   * membership: removed before it stopped (a removed id may be added back), or joining a running
+   * cluster, whose membership it learns from its peers; it then serves no commands or reads, learns
+   * only from peers' delivered logs, and takes up its roles once a membership that has it takes
+   * effect.
    */
   public ProtocolNode(
       int id,
       Membership start,
-      ProtocolOptions options,
-      RandomGenerator random,
-      DurableState state,
-      RoleFactory roles,
-      boolean votes,
-      MessageLimits limits) {
-    this(id, start, start.config(), options, random, state, roles, votes, limits);
-  }
-
-  /**
-   * As {@link #ProtocolNode(int, Membership, ProtocolOptions, RandomGenerator, DurableState,
-   * RoleFactory, boolean, MessageLimits)}, with {@code home}, the configuration the host started
-   * the node with (its cluster file): a node that neither {@code start} nor the recovered log has
-   * as a member was removed before it stopped, and finds there the roles it had (a removed id may
-   * be added back, with its roles). One that {@code home} does not have either keeps only a
-   * learner, which votes for nothing and serves catch-up.
-   */
-  public ProtocolNode(
-      int id,
-      Membership start,
-      ClusterConfig home,
+      Member self,
       ProtocolOptions options,
       RandomGenerator random,
       DurableState state,
@@ -152,42 +158,19 @@ public final class ProtocolNode {
       now = now.after(slot++, v).orElse(now);
     }
     ClusterConfig config = now.config();
-    this.membership = now;
-    // A node the recovered log removed still starts, with the roles it had, and serves nothing;
-    // one that not even its cluster file names keeps only a learner, to serve catch-up.
-    boolean unknownRoles =
-        start.epoch() > 0
-            && config.member(id).isEmpty()
-            && start.config().member(id).isEmpty()
-            && home.member(id).isEmpty();
-    Member me =
-        unknownRoles
-            ? new Member(id, java.util.EnumSet.of(Role.LEARNER))
-            : config
-                .member(id)
-                .or(() -> start.config().member(id))
-                .or(() -> home.member(id))
-                .orElseThrow(
-                    () ->
-                        new IllegalArgumentException(
-                            "node id "
-                                + id
-                                + " is not a member of cluster "
-                                + config.clusterId()
-                                + " (members: "
-                                + java.util.Arrays.toString(config.ids())
-                                + ")"));
+    if (self.id() != id) {
+      throw new IllegalArgumentException("node " + id + " started with the roles of " + self);
+    }
+    Member me = self;
     this.id = id;
     this.config = config;
     this.options = options;
-    this.votes = votes && !unknownRoles;
+    this.votes = votes;
     this.bounds = new MessageBounds(config, limits, now.epoch());
     this.acceptor =
-        this.votes && me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
+        votes && me.has(Role.ACCEPTOR) ? roles.acceptor(id, config, options, state) : null;
     this.proposer =
-        this.votes && me.has(Role.PROPOSER)
-            ? roles.proposer(id, config, options, random, state)
-            : null;
+        votes && me.has(Role.PROPOSER) ? roles.proposer(id, config, options, random, state) : null;
     // The most bytes of values or commands one message carries.
     long messageBudget = (long) options.maxMessageBytes() - MessageBytes.MESSAGE_OVERHEAD;
     this.commands = new CommandCarrier(id, messageBudget);
@@ -201,19 +184,24 @@ public final class ProtocolNode {
     this.chosenReported = state.nextChosenSlot();
     this.pastSlots =
         new PastSlotsServer(id, options, acceptor, proposer, learner, state, messageBudget);
+    this.members =
+        new NodeMembership(id, now, acceptor, proposer, learner, 50L * options.retransmitMs());
     if (now.epoch() > 0) {
-      adoptInRoles(now, Long.MIN_VALUE, new Outbox());
+      members.start();
     }
   }
 
   /** The membership of the slots from this node's next one to deliver (docs/membership.md). */
   public Membership membership() {
-    return membership;
+    return members.current();
   }
 
-  /** Whether the current membership no longer has this node: it should stop serving. */
+  /**
+   * Whether the current membership does not have this node (it was removed, or has not joined yet):
+   * it serves no commands or reads.
+   */
   public boolean removed() {
-    return config.member(id).isEmpty();
+    return members.outside();
   }
 
   /**
@@ -221,42 +209,19 @@ public final class ProtocolNode {
    * when this node's learner delivers it ({@link #membership()}).
    *
    * @return why it is refused (this node does not lead, a change is in flight, {@code next} may not
-   *     follow the current membership); empty if it is proposed
+   *     follow the current membership, a new acceptor has not caught up); empty if it is proposed
    */
-  public Optional<String> proposeMembership(ClusterConfig next) {
-    return proposer == null
-        ? Optional.of("node " + id + " hosts no proposer")
-        : proposer.proposeMembership(next);
+  public Optional<String> proposeMembership(ClusterConfig next, long now) {
+    return members.propose(next, commitSlot(), now);
   }
 
-  /**
-   * Move to a later membership once this node knows its epoch ended: its learner delivered the
-   * change, or, on a node without a learner, its proposer committed it.
-   */
+  /** Move to a later membership once this node knows its epoch ended, with its message bounds. */
   private void followMembership(long now, Outbox out) {
-    Membership next =
-        learner != null
-            ? learner.membership()
-            : proposer != null ? proposer.endedEpoch().orElse(membership) : membership;
-    if (next.epoch() <= membership.epoch()) {
-      return;
-    }
-    membership = next;
-    config = next.config();
-    bounds = new MessageBounds(config, bounds.limits(), next.epoch());
-    announcer.follow(config);
-    adoptInRoles(next, now, out);
-  }
-
-  private void adoptInRoles(Membership next, long now, Outbox out) {
-    if (acceptor != null) {
-      acceptor.adoptMembership(next);
-    }
-    if (proposer != null) {
-      proposer.adoptMembership(next, now, out);
-    }
-    if (learner != null) {
-      learner.adoptMembership(next);
+    if (members.follow(now, out)) {
+      Membership next = members.current();
+      config = next.config();
+      bounds = new MessageBounds(config, bounds.limits(), next.epoch());
+      announcer.follow(config);
     }
   }
 
@@ -493,7 +458,7 @@ public final class ProtocolNode {
       if (proposer != null) {
         proposer.onNack(m, now, out);
       }
-      if (learner != null && m.promised().epoch() > membership.epoch()) {
+      if (learner != null && m.promised().epoch() > members.current().epoch()) {
         // The sender is in a later epoch: this node missed the change. Its log has it.
         out.send(
             m.from(),
@@ -532,6 +497,7 @@ public final class ProtocolNode {
       }
 
     } else if (message instanceof Message.CatchUpRequest m) {
+      members.askedForLog(m.from(), m.fromSlot(), now);
       pastSlots.serveCatchUp(m, snapshotSlot, out);
     } else if (message instanceof Message.CatchUpReply m) {
       if (learner != null) {

@@ -1,5 +1,6 @@
 package io.paxos.core.runtime;
 
+import io.paxos.core.ClusterEpoch;
 import io.paxos.core.Term;
 import io.paxos.core.observe.LeadershipLoss;
 import io.paxos.core.observe.LoggingObserver;
@@ -168,6 +169,17 @@ final class ObserverChain implements NodeObserver {
     for (NodeObserver o : observers) {
       try {
         o.leaderChanged(leaderId);
+      } catch (RuntimeException e) {
+        failed(o, e);
+      }
+    }
+  }
+
+  @Override
+  public void membershipChanged(ClusterEpoch from, ClusterEpoch to) {
+    for (NodeObserver o : observers) {
+      try {
+        o.membershipChanged(from, to);
       } catch (RuntimeException e) {
         failed(o, e);
       }

@@ -144,7 +144,7 @@ public final class PaxosNode implements AutoCloseable {
         new ProtocolNode(
             nodeId,
             start,
-            config,
+            config.member(nodeId).orElseThrow(),
             options,
             new SplittableRandom(System.nanoTime() ^ ((long) nodeId << 32) ^ clientId),
             durable,

@@ -30,7 +30,7 @@ final class Checkers {
   Checkers(ClusterConfig config, SimOptions options, ExactlyOnceChecker exactlyOnce) {
     this.exactlyOnce = exactlyOnce;
     this.chosen = new ChosenChecker(config, history);
-    this.compaction = new CompactionChecker(config);
+    this.compaction = new CompactionChecker(config, options.joiners());
     this.replicas =
         options
             .stateMachine()

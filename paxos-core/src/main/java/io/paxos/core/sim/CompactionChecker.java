@@ -1,6 +1,7 @@
 package io.paxos.core.sim;
 
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
 import java.util.Arrays;
 import java.util.function.IntToLongFunction;
@@ -27,11 +28,22 @@ public final class CompactionChecker {
   private long withoutLearnerCompactedThrough;
 
   public CompactionChecker(ClusterConfig config) {
+    this(config, java.util.List.of());
+  }
+
+  /** With {@code joiners}, nodes outside the initial membership (their roles are their own). */
+  public CompactionChecker(ClusterConfig config, java.util.List<Member> joiners) {
     this.learners = config.idsWith(Role.LEARNER);
     int maxId = Arrays.stream(config.ids()).max().orElse(0);
+    for (Member j : joiners) {
+      maxId = Math.max(maxId, j.id());
+    }
     this.isLearner = new boolean[maxId + 1];
     for (int l : learners) {
       isLearner[l] = true;
+    }
+    for (Member j : joiners) {
+      isLearner[j.id()] = j.has(Role.LEARNER);
     }
   }
 

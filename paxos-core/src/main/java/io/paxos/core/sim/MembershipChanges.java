@@ -27,7 +27,11 @@ final class MembershipChanges {
     this.options = options;
     this.random = new SplittableRandom(options.seed() ^ 0x3E3B_E125_C0DEL);
     this.queue = queue;
-    this.pool = options.cluster().ids();
+    this.pool =
+        java.util.stream.IntStream.concat(
+                java.util.Arrays.stream(options.cluster().ids()),
+                options.joiners().stream().mapToInt(Member::id))
+            .toArray();
   }
 
   /** Put the changes on the clock, evenly over the workload. */
@@ -40,12 +44,12 @@ final class MembershipChanges {
   }
 
   /** Ask the leader, if a node is up and leads, to change the membership. */
-  void attempt(List<SimNode> nodes) {
+  void attempt(List<SimNode> nodes, long now) {
     asked++;
     for (SimNode n : nodes) {
       if (n.isLeader() && !n.protocol.removed()) {
         ClusterConfig next = draw(n.protocol.membership());
-        if (n.protocol.proposeMembership(next).isEmpty()) {
+        if (n.protocol.proposeMembership(next, n.clock(now)).isEmpty()) {
           proposed++;
         }
         return;

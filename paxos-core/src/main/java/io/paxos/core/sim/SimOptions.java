@@ -2,13 +2,13 @@ package io.paxos.core.sim;
 
 import io.paxos.core.StateMachine;
 import io.paxos.core.config.ClusterConfig;
+import io.paxos.core.config.Member;
 import io.paxos.core.config.ProtocolOptions;
 import io.paxos.core.protocol.RoleFactory;
 import io.paxos.core.protocol.SessionTable;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -40,6 +40,7 @@ public final class SimOptions {
   private final WipedRejoin wipedRejoin;
   private final long snapshotInterval;
   private final int membershipChanges;
+  private final List<Member> joiners;
   private final int kvClients;
   private final int kvOperations;
   private final Function<List<KvEvent>, Optional<String>> historyCheck;
@@ -50,6 +51,7 @@ public final class SimOptions {
   private SimOptions(Builder b) {
     this.snapshotInterval = b.snapshotInterval;
     this.membershipChanges = b.membershipChanges;
+    this.joiners = List.copyOf(b.joiners);
     if (membershipChanges < 0) {
       throw new IllegalArgumentException("membershipChanges must not be negative (0: none)");
     }
@@ -104,63 +106,7 @@ public final class SimOptions {
    * seeds run calm, most run with drops, duplicates, reordering, partitions and crashes.
    */
   public static SimOptions randomized(long seed, Topology topology) {
-    SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
-    ProtocolOptions protocol = ProtocolOptions.defaults();
-    if (r.nextBoolean()) {
-      protocol = protocol.withTimings(20, 100, 200, 60);
-    }
-    protocol = protocol.withWindow(pick(r, 2, 8, 64, 256));
-    protocol = protocol.withMaxBatchCommands(pick(r, 1, 3, 64));
-    protocol = protocol.withAcceptedToLearners(topology.acceptedToLearners());
-    Faults faults;
-    StorageCrash storageCrash =
-        r.nextInt(4) == 0 ? StorageCrash.LOSE_UNSYNCED : StorageCrash.KEEP_PREFIX;
-    int profile = r.nextInt(10);
-    if (profile == 0) {
-      faults = new Faults(0, 0, 1, pick(r, 1, 5, 20), 0, 0, 0, 0, 1, storageCrash);
-    } else if (profile <= 2) {
-      faults =
-          new Faults(
-              r.nextDouble() * 0.3,
-              r.nextDouble() * 0.2,
-              1,
-              pick(r, 50, 150, 400),
-              r.nextInt(9),
-              r.nextInt(9),
-              0.5,
-              0.3,
-              1000,
-              storageCrash);
-    } else {
-      faults =
-          new Faults(
-              r.nextDouble() * 0.15,
-              r.nextDouble() * 0.08,
-              1,
-              pick(r, 3, 10, 30, 80),
-              r.nextInt(5),
-              r.nextInt(5),
-              0.3,
-              0.3,
-              1500,
-              storageCrash);
-    }
-    Builder b =
-        builder(seed, topology.cluster())
-            .label(topology.label())
-            .protocol(protocol)
-            .faults(faults)
-            .workloadMs(2000 + r.nextInt(2001));
-    // Drawn last, so the other choices of a seed stay what they were before snapshots existed.
-    if (r.nextInt(3) == 0) {
-      b.snapshotInterval(pick(r, 2, 7, 30));
-      b.protocol(protocol.withRetainedSlots(pick(r, 1, 4, 32)));
-    }
-    return b.build();
-  }
-
-  private static int pick(SplittableRandom r, int... choices) {
-    return choices[r.nextInt(choices.length)];
+    return RandomizedOptions.draw(seed, topology);
   }
 
   public long seed() {
@@ -279,6 +225,14 @@ public final class SimOptions {
     return membershipChanges;
   }
 
+  /**
+   * Nodes that run from the start outside the cluster's initial membership, joining a running
+   * cluster: a membership change may add them (see {@link MembershipChanges}).
+   */
+  public List<Member> joiners() {
+    return joiners;
+  }
+
   public long snapshotInterval() {
     return snapshotInterval;
   }
@@ -375,6 +329,7 @@ public final class SimOptions {
     b.wipedRejoin = wipedRejoin;
     b.snapshotInterval = snapshotInterval;
     b.membershipChanges = membershipChanges;
+    b.joiners = joiners;
     b.kvClients = kvClients;
     b.kvOperations = kvOperations;
     b.historyCheck = historyCheck;
@@ -402,6 +357,7 @@ public final class SimOptions {
         + (wipedNodesVote() ? ", BROKEN HOST: wiped nodes rejoin " + wipedRejoin : "")
         + (snapshotInterval > 0 ? ", snapshotInterval=" + snapshotInterval : "")
         + (membershipChanges > 0 ? ", membershipChanges=" + membershipChanges : "")
+        + (joiners.isEmpty() ? "" : ", joiners=" + joiners.stream().map(Member::id).toList())
         + (kvOperations > 0 ? ", kv=" + kvOperations + " ops by " + kvClients + " clients" : "")
         + (servesSessionReadsEarly ? ", BROKEN HOST: serves session reads early" : "")
         + (clockDrift > 0 ? ", clockDrift=" + clockDrift : "")
@@ -415,6 +371,7 @@ public final class SimOptions {
   public static final class Builder {
     private final long seed;
     private ClusterConfig cluster;
+    private List<Member> joiners = List.of();
     private String label = "custom";
     private ProtocolOptions protocol = ProtocolOptions.defaults();
     private RoleFactory roles = RoleFactory.DEFAULT;
@@ -537,6 +494,21 @@ public final class SimOptions {
     /** Ask the leader to change the membership this many times (0: never). */
     public Builder membershipChanges(int changes) {
       this.membershipChanges = changes;
+      return this;
+    }
+
+    /**
+     * The {@code k} highest-id members of the cluster start outside it, as nodes joining it; the
+     * others form the initial membership, with majority quorums.
+     */
+    public Builder joiners(int k) {
+      List<Member> all = cluster.members(); // ascending ids
+      if (k < 0 || k > all.size() - 1) {
+        throw new IllegalArgumentException("joiners " + k + " of " + all.size() + " members");
+      }
+      this.joiners = List.copyOf(all.subList(all.size() - k, all.size()));
+      this.cluster =
+          ClusterConfig.withMajorities(cluster.clusterId(), all.subList(0, all.size() - k));
       return this;
     }
 

@@ -103,12 +103,14 @@ public final class Simulation {
     this.options = options;
     this.random = new SplittableRandom(options.seed());
     this.priorityChecked = !options.cluster().hasPriorities();
+    List<Member> everyone = new ArrayList<>(options.cluster().members());
+    everyone.addAll(options.joiners());
     int maxId = 0;
-    for (Member m : options.cluster().members()) {
+    for (Member m : everyone) {
       maxId = Math.max(maxId, m.id());
     }
     this.nodes = new SimNode[maxId + 1];
-    for (Member m : options.cluster().members()) {
+    for (Member m : everyone) {
       nodes[m.id()] = new SimNode(m);
       all.add(nodes[m.id()]);
     }
@@ -293,7 +295,7 @@ public final class Simulation {
         checkPriority();
         break;
       case CHANGE_MEMBERSHIP:
-        changes.attempt(all);
+        changes.attempt(all, now);
         break;
       default:
         throw new IllegalStateException("unknown event " + e);
@@ -485,7 +487,7 @@ public final class Simulation {
         new ProtocolNode(
             n.id,
             start,
-            options.cluster(),
+            n.member,
             options.protocol(),
             new SplittableRandom(random.nextLong()),
             durable,

@@ -55,6 +55,29 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * The node moved to membership epoch {@code epoch}, whose members and quorums are {@code config}
+   * (docs/membership.md). A transport that reaches peers by address opens connections to members
+   * new in {@code config} (where {@link io.paxos.core.config.Member#address()} names one, it is the
+   * member's address) and, once what is queued for them has had a chance to leave, closes those to
+   * nodes no longer members; a transport that authenticates peers against the membership follows it
+   * from now on. Messages to a node that is not a member may still be sent (a removed node is sent
+   * the ended epoch's last commit point, and catch-up replies): a transport delivers them if it
+   * still reaches the node, and drops them otherwise, like any message.
+   *
+   * <p>The runtime calls it on its event-loop thread, in epoch order, each time the node moves to a
+   * new epoch (also at start, when the node resumes in an epoch other than its cluster file's),
+   * before it sends any message of that epoch. It must not block and must not throw: it only
+   * records the change and hands any connecting and closing to the transport's own threads. It may
+   * be called before {@link #start} and is ignored after {@link #close()}. The default ignores it,
+   * as transports that reach every node without addresses do (in-memory ones).
+   *
+   * @param config the configuration of epoch {@code epoch}; its cluster id is the node's
+   * @param epoch the node's new epoch, from 0; a transport ignores a call with an epoch below the
+   *     last one it was given
+   */
+  default void membershipChanged(io.paxos.core.config.ClusterConfig config, int epoch) {}
+
+  /**
    * {@return the largest message, in bytes of {@code io.paxos.core.protocol.MessageBytes}' bound,
    * that this transport delivers to its peers (a larger one is dropped, or refused by the receiving
    * peer)} The node refuses to start with a {@link

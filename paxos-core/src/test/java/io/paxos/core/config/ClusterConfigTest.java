@@ -194,6 +194,26 @@ class ClusterConfigTest {
 
   @Test
   @DisplayName(
+      "addresses are not part of the fingerprint: the pinned one stays, with or without priorities")
+  void addressesLeaveTheFingerprint() {
+    ClusterConfig addressed =
+        ClusterConfig.withMajorities(
+            "kv",
+            List.of(
+                Member.allRoles(1).withAddress("10.0.0.1:9001"),
+                Member.allRoles(2).withAddress("n2.example:9002"),
+                Member.allRoles(3)));
+    assertThat(addressed.fingerprint())
+        .isEqualTo("9afbf2f3eb91ae27e49bc7876f4d73ded29e8e4da74831e702edbef154cbc4e9");
+    assertThat(addressed.withPriority(2, 5).fingerprint())
+        .isEqualTo(ClusterConfig.of("kv", 1, 2, 3).withPriority(2, 5).fingerprint());
+    assertThat(addressed.withPriority(1, 7).member(1).orElseThrow().address())
+        .as("a priority change keeps the address")
+        .isEqualTo("10.0.0.1:9001");
+  }
+
+  @Test
+  @DisplayName(
       "leader priorities: part of the fingerprint (v2) when any is set, absent (v1, unchanged)"
           + " when all are 0; ranks count distinct higher priorities of proposers only")
   void priorities() {

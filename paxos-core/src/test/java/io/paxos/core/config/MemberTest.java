@@ -69,4 +69,36 @@ class MemberTest {
     assertThat(Member.of(1, Role.LEARNER, Role.PROPOSER).roles())
         .containsExactlyInAnyOrder(Role.LEARNER, Role.PROPOSER);
   }
+
+  @Test
+  @DisplayName(
+      "an address is empty by default, kept by withPriority, up to 255 printable ASCII characters;"
+          + " 256, a space, a control or non-ASCII character and null are refused in one line")
+  void addresses() {
+    assertThat(Member.allRoles(1).address()).isEmpty();
+    assertThat(new Member(1, Set.of(Role.LEARNER)).address()).isEmpty();
+    assertThat(new Member(1, Set.of(Role.LEARNER), 3).address()).isEmpty();
+    Member m = Member.allRoles(1).withAddress("10.0.0.1:9001").withPriority(4);
+    assertThat(m.address()).isEqualTo("10.0.0.1:9001");
+    assertThat(m).isEqualTo(new Member(1, EnumSet.allOf(Role.class), 4, "10.0.0.1:9001"));
+    assertThat(m.withAddress("")).isEqualTo(Member.allRoles(1).withPriority(4));
+    String longest = "a".repeat(Member.MAX_ADDRESS_CHARS - 5) + ":9001";
+    assertThat(Member.allRoles(1).withAddress(longest).address()).hasSize(255);
+    assertThat(Member.allRoles(1).withAddress("!~").address()).isEqualTo("!~");
+
+    assertThatThrownBy(() -> Member.allRoles(7).withAddress(longest + "1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("address of node 7 has 256 characters; at most 255");
+    for (String bad :
+        new String[] {"host 1:9001", "host:9001\n", "h\u00e9te:1", "\u0000", "\u007f"}) {
+      assertThatThrownBy(() -> Member.allRoles(7).withAddress(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("address of node 7 has character U+")
+          .hasMessageContaining("printable ASCII without spaces")
+          .hasMessageNotContaining("\n");
+    }
+    assertThatThrownBy(() -> Member.allRoles(7).withAddress(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("address");
+  }
 }

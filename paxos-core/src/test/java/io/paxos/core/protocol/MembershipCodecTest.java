@@ -82,9 +82,12 @@ class MembershipCodecTest {
     byte[] trailing = Arrays.copyOf(good, good.length + 1);
     assertThatThrownBy(() -> MembershipCodec.decode(trailing))
         .hasMessageContaining("after the membership");
-    byte[] version = good.clone();
-    version[0] = 2;
-    assertThatThrownBy(() -> MembershipCodec.decode(version)).hasMessageContaining("version");
+    for (int v : new int[] {0, 3, -1, 0x7F}) {
+      byte[] version = good.clone();
+      version[0] = (byte) v;
+      assertThatThrownBy(() -> MembershipCodec.decode(version))
+          .hasMessageContaining("unknown membership format version");
+    }
 
     // Built by hand: version, epoch, id "k", q1, q2, count, then the members.
     assertThatThrownBy(() -> MembershipCodec.decode(bytes(1, 1, 1, 'k', 1, 1, 1, 1, 8, 0)))
@@ -134,14 +137,94 @@ class MembershipCodecTest {
         .hasMessageContaining("longer");
   }
 
+  private static Value.Reconfigure addressed(String... addresses) {
+    List<Member> members = new java.util.ArrayList<>();
+    for (int i = 0; i < addresses.length; i++) {
+      members.add(Member.allRoles(i + 1).withAddress(addresses[i]));
+    }
+    return change(2, ClusterConfig.withMajorities("kv", members));
+  }
+
+  @Test
+  @DisplayName(
+      "without addresses the bytes stay version 1, byte for byte; with any address they are"
+          + " version 2 and carry every member's, up to 255 characters")
+  void addressesMakeVersionTwo() {
+    byte[] plain = MembershipCodec.encode(TYPICAL);
+    assertThat(plain[0]).isEqualTo(MembershipCodec.VERSION);
+    // Pinned: version 1, epoch 3, "kv", quorums 2 and 2, 4 members (id, role bits, priority).
+    assertThat(plain)
+        .isEqualTo(bytes(1, 3, 2, 'k', 'v', 2, 2, 4, 1, 7, 7, 2, 7, 0, 3, 2, 0, 4, 5, 0));
+
+    Value.Reconfigure one = addressed("10.0.0.1:9001", "", "h3:1");
+    byte[] v2 = MembershipCodec.encode(one);
+    assertThat(v2[0]).isEqualTo(MembershipCodec.VERSION_WITH_ADDRESSES);
+    assertThat(MembershipCodec.decode(v2)).isEqualTo(one);
+    assertThat(one.byteSize()).isEqualTo(v2.length);
+
+    String longest = "x".repeat(Member.MAX_ADDRESS_CHARS - 2) + ":1";
+    Value.Reconfigure extreme = addressed(longest, longest, "!~");
+    byte[] big = MembershipCodec.encode(extreme);
+    assertThat(MembershipCodec.decode(big)).isEqualTo(extreme);
+    assertThat(MembershipCodec.decode(big).next().member(1).orElseThrow().address()).hasSize(255);
+
+    // Version 1 bytes decode with empty addresses.
+    assertThat(MembershipCodec.decode(plain).next().members())
+        .allSatisfy(m -> assertThat(m.address()).isEmpty());
+  }
+
+  @Test
+  @DisplayName(
+      "version 2: an address of 256 characters, a non-ASCII, space or control byte, and every cut"
+          + " are refused with IllegalArgumentException")
+  void hostileAddressesAreRefused() {
+    // version 2, epoch 1, "k", quorums 1 and 1, one member: id 1, all roles, priority 0, address.
+    assertThat(MembershipCodec.decode(bytes(2, 1, 1, 'k', 1, 1, 1, 1, 7, 0, 3, 'a', ':', '1')))
+        .isEqualTo(
+            change(
+                1, new ClusterConfig("k", List.of(Member.allRoles(1).withAddress("a:1")), 1, 1)));
+    assertThat(MembershipCodec.decode(bytes(2, 1, 1, 'k', 1, 1, 1, 1, 7, 0, 0)).next().members())
+        .containsExactly(Member.allRoles(1));
+    for (int bad : new int[] {' ', 0, 0x7F, 0x80, 0xC3, 0xFF, '\n'}) {
+      assertThatThrownBy(
+              () -> MembershipCodec.decode(bytes(2, 1, 1, 'k', 1, 1, 1, 1, 7, 0, 3, 'a', bad, '1')))
+          .as("byte %d", bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("address of node 1 has byte " + bad);
+    }
+    byte[] tooLong = new byte[12 + 256];
+    byte[] head = bytes(2, 1, 1, 'k', 1, 1, 1, 1, 7, 0, 0x80, 0x02); // address length 256
+    System.arraycopy(head, 0, tooLong, 0, head.length);
+    java.util.Arrays.fill(tooLong, head.length, tooLong.length, (byte) 'a');
+    assertThatThrownBy(() -> MembershipCodec.decode(tooLong))
+        .hasMessageContaining("address length of node 1 256 is above 255");
+    // A length beyond the bytes that remain.
+    assertThatThrownBy(
+            () -> MembershipCodec.decode(bytes(2, 1, 1, 'k', 1, 1, 1, 1, 7, 0, 9, 'a', ':', '1')))
+        .hasMessageContaining("address length");
+    byte[] good = MembershipCodec.encode(addressed("10.0.0.1:9001", "", "h3:1"));
+    for (int n = 0; n < good.length; n++) {
+      byte[] cut = Arrays.copyOf(good, n);
+      assertThatThrownBy(() -> MembershipCodec.decode(cut))
+          .as("cut at %d", n)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> MembershipCodec.decode(Arrays.copyOf(good, good.length + 1)))
+        .hasMessageContaining("after the membership");
+  }
+
   @Test
   @DisplayName("random and mutated bytes either decode or are refused; nothing else is thrown")
   void randomBytesNeverThrowAnythingElse() {
     SplittableRandom random = new SplittableRandom(22);
     byte[] good = MembershipCodec.encode(TYPICAL);
+    byte[] addressedBytes = MembershipCodec.encode(addressed("10.0.0.1:9001", "", "h3:1"));
     for (int i = 0; i < 20_000; i++) {
       byte[] b;
-      if (i % 2 == 0) {
+      if (i % 4 == 2) {
+        b = addressedBytes.clone();
+        b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+      } else if (i % 2 == 0) {
         b = good.clone();
         b[random.nextInt(b.length)] = (byte) random.nextInt(256);
       } else {

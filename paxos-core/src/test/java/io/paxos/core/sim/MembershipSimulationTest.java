@@ -36,8 +36,33 @@ class MembershipSimulationTest {
     return b.build();
   }
 
+  /** As {@link #options}, with nodes 4 and 5 outside the initial membership, joining it. */
+  static SimOptions withJoiners(long seed) {
+    return options(seed).toBuilder().label("membership-joiners").joiners(2).build();
+  }
+
   static String replayCommand(long seed, String label) {
-    return "./mvnw -pl paxos-core test -Dtest=MembershipSimulationTest -Dpaxos.sim.seed=" + seed;
+    return "./mvnw -pl paxos-core test -Dtest=MembershipSimulationTest"
+        + (label.endsWith("joiners") ? "#nodesJoinARunningCluster" : "")
+        + " -Dpaxos.sim.seed="
+        + seed;
+  }
+
+  @Test
+  void nodesJoinARunningCluster() {
+    SeedSweep sweep =
+        new SeedSweep()
+            .run(
+                SeedSweep.seeds("paxos.sim.seeds", 200),
+                MembershipSimulationTest::withJoiners,
+                MembershipSimulationTest::replayCommand);
+    sweep.print("MembershipSimulationTest, joiners");
+    System.out.println(
+        "MembershipSimulationTest, joiners: " + sweep.membershipChanges + " changes took effect");
+    assertThat(sweep.failures).as("failing seeds, each with its replay command").isEmpty();
+    if (sweep.seeds >= 50) {
+      assertThat(sweep.membershipChanges).isGreaterThan(sweep.seeds);
+    }
   }
 
   @Test

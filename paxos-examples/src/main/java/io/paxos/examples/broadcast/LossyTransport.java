@@ -1,5 +1,6 @@
 package io.paxos.examples.broadcast;
 
+import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.protocol.PeerMessage;
 import io.paxos.core.transport.PeerObserver;
 import io.paxos.core.transport.Transport;
@@ -64,6 +65,11 @@ public final class LossyTransport implements Transport {
   @Override
   public Map<Integer, String> memberAddresses() {
     return delegate.memberAddresses();
+  }
+
+  @Override
+  public void membershipChanged(ClusterConfig config, int epoch) {
+    delegate.membershipChanged(config, epoch);
   }
 
   @Override
