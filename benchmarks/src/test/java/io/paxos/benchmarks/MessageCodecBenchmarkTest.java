@@ -28,6 +28,20 @@ class MessageCodecBenchmarkTest {
   }
 
   @Test
+  void theValuePathReadsEveryPayloadOfTheBatch() throws InvalidProtocolBufferException {
+    MessageCodecBenchmark benchmark = new MessageCodecBenchmark();
+    benchmark.message = "accept";
+    benchmark.batchCommands = 64;
+    benchmark.build();
+    long payload = 0;
+    for (var c :
+        ((Message.Accept) MessageCodecBenchmark.sample("accept", 64)).values().get(0).commands()) {
+      payload += c.payload().length;
+    }
+    assertThat(benchmark.valuePath()).isEqualTo(payload).isPositive();
+  }
+
+  @Test
   void theAcceptCarriesOneSlotWithABatchOfW1Writes() {
     Message.Accept accept = (Message.Accept) MessageCodecBenchmark.sample("accept", 16);
     assertThat(accept.values()).hasSize(1);

@@ -6,6 +6,7 @@ import io.paxos.core.Term;
 import io.paxos.core.host.HostMessage;
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
+import io.paxos.core.protocol.BatchCodec;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.MembershipCodec;
 import io.paxos.core.protocol.Message;
@@ -26,8 +27,9 @@ import java.util.List;
  * <p>The sender's id is not encoded: the handshake of the stream names the sender, and {@link
  * #decode} takes it, so a peer cannot speak for another node.
  *
- * <p>Stateless and thread-safe. Encoding shares the command payload arrays with the protobuf
- * messages instead of copying them: the core never changes a payload once a command is built.
+ * <p>Stateless and thread-safe. Encoding shares a batch's bytes ({@code BatchCodec}'s form, which
+ * the batch holds from the proposer on) and the payload arrays of forwarded commands with the
+ * protobuf messages instead of copying them: the core never changes either once it is made.
  *
  * <p><b>Internal: not part of the API; may change in any release.</b> Public only because the
  * benchmarks module measures it; applications reach it through {@link GrpcTransport}.
@@ -209,23 +211,36 @@ public final class MessageCodec {
     return List.copyOf(out);
   }
 
+  /** A batch goes as the bytes it holds ({@link BatchCodec}), shared, not copied. */
   static io.paxos.grpc.proto.Value value(Value v) {
     io.paxos.grpc.proto.Value.Builder b = io.paxos.grpc.proto.Value.newBuilder();
     if (v instanceof Value.Reconfigure r) {
       return b.setMembership(ByteString.copyFrom(MembershipCodec.encode(r))).build();
     }
-    for (Command c : v.commands()) {
-      b.addCommands(command(c));
+    if (v instanceof Value.Batch batch) {
+      b.setBatch(bytes(BatchCodec.bytes(batch)));
     }
     return b.build();
   }
 
+  /**
+   * A value from the wire: a batch keeps the one copy of its bytes taken from the frame, checked
+   * whole by {@link BatchCodec#decode}; the separate commands of older builds are still read.
+   */
   static Value value(io.paxos.grpc.proto.Value v) {
+    int forms =
+        (v.getCommandsCount() > 0 ? 1 : 0)
+            + (v.getMembership().isEmpty() ? 0 : 1)
+            + (v.getBatch().isEmpty() ? 0 : 1);
+    if (forms > 1) {
+      throw new WireFormatException(
+          "a value carries more than one of commands, a membership and a batch");
+    }
     if (!v.getMembership().isEmpty()) {
-      if (v.getCommandsCount() > 0) {
-        throw new WireFormatException("a value carries both commands and a membership");
-      }
       return MembershipCodec.decode(v.getMembership().toByteArray());
+    }
+    if (!v.getBatch().isEmpty()) {
+      return BatchCodec.decode(v.getBatch().toByteArray());
     }
     return v.getCommandsCount() == 0
         ? Value.NOOP

@@ -7,6 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.paxos.core.host.HostMessage;
 import io.paxos.core.host.PeerMessageBounds;
 import io.paxos.core.protocol.Ballot;
+import io.paxos.core.protocol.BatchCodec;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.MessageBounds;
 import io.paxos.core.protocol.PeerMessage;
@@ -183,6 +184,97 @@ class MessageCodecFuzzTest {
             || Math.floorMod(b, 1002) > PeerMessageBounds.MAX_FAILURE_CHARS
             || Math.floorMod(a, 1002) > PeerMessageBounds.MAX_FAILURE_CHARS)) {
       assertThat(m).as("a failure of %d and %d characters passes", b, a).isEmpty();
+    }
+  }
+
+  /** A batch's form whose count or first payload length is {@code n}, then {@code tail} bytes. */
+  private static byte[] batchClaiming(boolean count, long n, int tail) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(BatchCodec.VERSION);
+    varint(out, count ? n : 1);
+    varint(out, 1); // origin
+    out.writeBytes(new byte[8]); // client id
+    varint(out, 1); // sequence
+    varint(out, 0); // acknowledgedBelow
+    varint(out, count ? 0 : n); // payload length
+    out.writeBytes(new byte[tail]);
+    return out.toByteArray();
+  }
+
+  private static void varint(java.io.ByteArrayOutputStream out, long v) {
+    while ((v & ~0x7FL) != 0) {
+      out.write((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    out.write((int) v);
+  }
+
+  /**
+   * An {@code Accept} whose batch claims a count or a payload length at the edges (-1, 0, 2^31-1,
+   * the bytes that follow and one more, ...) over {@code tail} bytes, or is a valid batch's form
+   * cut and mutated: the batch is refused as a whole (the stream closed) or every command of it
+   * reads, with no more payload than the frame held.
+   */
+  @Property
+  void hostileBatchBytes(
+      @ForAll("extremes") long claim,
+      @ForAll boolean count,
+      @ForAll @IntRange(min = 0, max = 40) int tail,
+      @ForAll("mutations") List<Tuple.Tuple2<Integer, Byte>> mutations,
+      @ForAll @IntRange(min = 0, max = 3) int shape) {
+    byte[] form;
+    if (shape == 0) {
+      form = batchClaiming(count, claim, tail);
+    } else if (shape == 1) {
+      form = batchClaiming(count, tail, tail); // exactly the limit: a valid batch when a length
+    } else if (shape == 2) {
+      form = batchClaiming(count, tail + 1L, tail); // one past the limit
+    } else {
+      form =
+          BatchCodec.bytes(
+              (io.paxos.core.protocol.Value.Batch)
+                  ((Message.Accept)
+                          SAMPLES.stream()
+                              .filter(Message.Accept.class::isInstance)
+                              .filter(
+                                  a ->
+                                      !((Message.Accept) a).values().isEmpty()
+                                          && ((Message.Accept) a).values().get(0)
+                                              instanceof io.paxos.core.protocol.Value.Batch)
+                              .findFirst()
+                              .orElseThrow())
+                      .values()
+                      .get(0));
+      form = java.util.Arrays.copyOf(form, Math.max(0, form.length - tail % 4));
+      for (Tuple.Tuple2<Integer, Byte> m : mutations) {
+        if (form.length > 0) {
+          form[Math.floorMod(m.get1(), form.length)] = m.get2();
+        }
+      }
+    }
+    Envelope e =
+        Envelope.newBuilder()
+            .setAccept(
+                Accept.newBuilder()
+                    .setBallot(io.paxos.grpc.proto.Ballot.newBuilder().setRound(1).setNodeId(2))
+                    .setFirstSlot(1)
+                    .addValues(Value.newBuilder().setBatch(ByteString.copyFrom(form))))
+            .build();
+    Optional<PeerMessage> m = inbound(e);
+    m.ifPresent(MessageCodecFuzzTest::assertWithinAbsoluteBounds);
+    if (m.isPresent()) {
+      io.paxos.core.protocol.Value v = ((Message.Accept) m.get()).values().get(0);
+      long payload = 0;
+      for (io.paxos.core.protocol.Command c : v.commands()) {
+        payload += c.payload().length;
+      }
+      assertThat(payload).isEqualTo(v.byteSize()).isLessThanOrEqualTo(form.length);
+    }
+    if (shape == 2 && !count) {
+      assertThat(m).as("a length one past the bytes that remain passes").isEmpty();
+    }
+    if (shape == 1 && !count) {
+      assertThat(m).as("a payload length of exactly the bytes that remain").isPresent();
     }
   }
 

@@ -3,9 +3,12 @@ package io.paxos.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.paxos.core.host.HostMessage;
 import io.paxos.core.host.PeerMessageBounds;
+import io.paxos.core.protocol.BatchCodec;
+import io.paxos.core.protocol.MembershipCodec;
 import io.paxos.core.protocol.Message;
 import io.paxos.core.protocol.PeerMessage;
 import io.paxos.grpc.proto.Accept;
@@ -148,6 +151,89 @@ class MessageCodecTest {
       assertThatThrownBy(() -> MessageCodec.decode(hostile, 1))
           .isInstanceOf(WireFormatException.class)
           .hasMessageContaining("negative");
+    }
+  }
+
+  private static final List<io.paxos.core.protocol.Command> COMMANDS =
+      List.of(
+          new io.paxos.core.protocol.Command(1, 0xC1L, 7, 5, new byte[] {1, 2, 3}),
+          new io.paxos.core.protocol.Command(2, -1L, Long.MAX_VALUE, new byte[0]));
+
+  @Test
+  @DisplayName(
+      "a batch crosses the wire as the very bytes it holds, and keeps the bytes it came in")
+  void aBatchTravelsInItsOneForm() throws InvalidProtocolBufferException {
+    io.paxos.core.protocol.Value.Batch batch = new io.paxos.core.protocol.Value.Batch(COMMANDS);
+    byte[] form = BatchCodec.bytes(batch);
+    Message.Accept accept =
+        new Message.Accept(1, new io.paxos.core.protocol.Ballot(3, 1), 10, List.of(batch), 9);
+
+    Envelope envelope = MessageCodec.encode(accept);
+    Value sent = envelope.getAccept().getValues(0);
+    assertThat(sent.getCommandsCount()).as("the separate commands are not sent").isZero();
+    assertThat(sent.getBatch().toByteArray()).isEqualTo(form);
+
+    Message.Accept received =
+        (Message.Accept) MessageCodec.decode(Envelope.parseFrom(envelope.toByteArray()), 1);
+    assertThat(received).isEqualTo(accept);
+    io.paxos.core.protocol.Value.Batch back =
+        (io.paxos.core.protocol.Value.Batch) received.values().get(0);
+    // Sent on (to the log, or in a Promise) without encoding it again: the same bytes.
+    assertThat(MessageCodec.encode(received).getAccept().getValues(0).getBatch().toByteArray())
+        .isEqualTo(form);
+    assertThat(BatchCodec.bytes(back)).isSameAs(BatchCodec.bytes(back)).isEqualTo(form);
+  }
+
+  @Test
+  @DisplayName("a batch of separate commands, as earlier builds send it, still decodes")
+  void theOldCommandsFieldStillDecodes() {
+    Value old = Value.newBuilder().addAllCommands(MessageCodec.commands(COMMANDS)).build();
+    Envelope e =
+        Envelope.newBuilder()
+            .setAccept(
+                Accept.newBuilder()
+                    .setBallot(Ballot.newBuilder().setRound(3).setNodeId(1))
+                    .setFirstSlot(10)
+                    .addValues(old))
+            .build();
+    Message.Accept accept = (Message.Accept) MessageCodec.decode(e, 1);
+    assertThat(accept.values().get(0).commands()).containsExactlyElementsOf(COMMANDS);
+  }
+
+  @Test
+  @DisplayName("a value with more than one form, or a batch whose bytes are malformed, is refused")
+  void aValueOfTwoFormsOrABadBatchIsRefused() {
+    ByteString form =
+        ByteString.copyFrom(BatchCodec.bytes(new io.paxos.core.protocol.Value.Batch(COMMANDS)));
+    ByteString membership =
+        ByteString.copyFrom(
+            MembershipCodec.encode(
+                new io.paxos.core.protocol.Value.Reconfigure(
+                    1,
+                    io.paxos.core.config.ClusterConfig.withMajorities(
+                        "c", List.of(io.paxos.core.config.Member.allRoles(1))))));
+    List<Value> invalid =
+        List.of(
+            Value.newBuilder()
+                .setBatch(form)
+                .addCommands(MessageCodec.command(COMMANDS.get(0)))
+                .build(),
+            Value.newBuilder().setBatch(form).setMembership(membership).build(),
+            Value.newBuilder().setBatch(form.substring(0, form.size() - 1)).build(),
+            Value.newBuilder().setBatch(form.concat(ByteString.copyFrom(new byte[1]))).build(),
+            Value.newBuilder().setBatch(ByteString.copyFrom(new byte[] {1, 0})).build(),
+            Value.newBuilder().setBatch(ByteString.copyFrom(new byte[] {2, 1})).build());
+    for (Value v : invalid) {
+      Envelope e =
+          Envelope.newBuilder()
+              .setAccept(
+                  Accept.newBuilder()
+                      .setBallot(Ballot.newBuilder().setRound(3).setNodeId(1))
+                      .addValues(v))
+              .build();
+      assertThatThrownBy(() -> MessageCodec.decode(e, 1))
+          .as("%s", v)
+          .isInstanceOf(WireFormatException.class);
     }
   }
 

@@ -333,10 +333,12 @@ public final class MessageBounds {
       most("Promise entries", m.accepted().size(), limits.maxSlotsAhead());
       for (AcceptedEntry e : m.accepted()) {
         within("Promise entry slot", e.slot(), reach, frontier);
+        most("Promise entry commands", e.value().commands().size(), maxEntries);
       }
     } else if (message instanceof Message.Accept m) {
       most("Accept values", m.values().size(), maxEntries);
       within("Accept end", m.endSlot(), reach, frontier);
+      valueCommands("Accept", m.values(), maxEntries);
     } else if (message instanceof Message.Accepted m) {
       most("Accepted count", m.count(), maxEntries);
       within("Accepted end", m.firstSlot() + m.count(), reach, frontier);
@@ -345,11 +347,15 @@ public final class MessageBounds {
     } else if (message instanceof Message.CatchUpReply m) {
       most("CatchUpReply values", m.values().size(), maxEntries);
       within("CatchUpReply end", m.firstSlot() + m.values().size(), reach, frontier);
+      valueCommands("CatchUpReply", m.values(), maxEntries);
     } else if (message instanceof Message.AcceptedQuery m) {
       most("AcceptedQuery slots", m.toSlot() - m.fromSlot(), maxEntries);
     } else if (message instanceof Message.AcceptedReport m) {
       most("AcceptedReport slots", m.toSlot() - m.fromSlot(), maxEntries);
       most("AcceptedReport entries", m.accepted().size(), maxEntries);
+      for (AcceptedEntry e : m.accepted()) {
+        most("AcceptedReport entry commands", e.value().commands().size(), maxEntries);
+      }
     } else if (message instanceof Message.Forward m) {
       most("Forward commands", m.commands().size(), maxEntries);
       members("Forward", m.commands());
@@ -430,6 +436,16 @@ public final class MessageBounds {
       if (config.member(c.origin()).isEmpty()) {
         throw new Refused(what + " command of origin " + c.origin() + ", not a member");
       }
+    }
+  }
+
+  /**
+   * No value holds more commands than one message may carry: a batch's count is read from its
+   * binary form, without decoding a command.
+   */
+  private static void valueCommands(String what, List<Value> values, int max) {
+    for (Value v : values) {
+      most(what + " value commands", v.commands().size(), max);
     }
   }
 

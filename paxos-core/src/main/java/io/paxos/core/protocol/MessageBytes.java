@@ -46,7 +46,11 @@ public final class MessageBytes {
     return size;
   }
 
-  /** A value inside an {@code Accept} or a {@code CatchUpReply}. */
+  /**
+   * A value inside an {@code Accept} or a {@code CatchUpReply}. A batch's {@link BatchCodec} form,
+   * as the wire carries it, takes less than its commands' bound: at most {@link
+   * BatchCodec#MAX_COMMAND_OVERHEAD} per command beyond the payload, and a few bytes of header.
+   */
   public static long value(Value v) {
     if (v instanceof Value.Reconfigure r) {
       return ENTRY_OVERHEAD + r.byteSize();

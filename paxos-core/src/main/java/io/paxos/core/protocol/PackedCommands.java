@@ -1,69 +1,34 @@
 package io.paxos.core.protocol;
 
 import java.util.AbstractList;
-import java.util.List;
 import java.util.RandomAccess;
 
 /**
- * A batch's commands kept in one array, each decoded when it is read. A node keeps every delivered
- * value until a snapshot covers it (up to 64 MiB of commands by default); held as two objects per
- * command they are what young collections copy, one by one, while one array per slot is copied at
- * memory speed. Immutable, so it may back a {@link Value.Batch}.
- *
- * <p>Layout, per command, big-endian: origin (4 bytes), client id, sequence, acknowledgedBelow (8
- * each), payload length (4), payload. It lives only in memory: nothing reads it back after a
- * restart.
+ * A batch's commands as a list over their one binary form ({@link BatchCodec}), each decoded when
+ * it is read. The form is what the wire carries and the log stores, so a batch that came from
+ * either is read without encoding it again; and a node keeps every delivered value until a snapshot
+ * covers it (up to 64 MiB of commands by default): one array per slot is what young collections
+ * copy at memory speed, where two objects per command would be copied one by one. Immutable, so it
+ * may back a {@link Value.Batch}; {@link BatchCodec} makes every instance.
  */
 final class PackedCommands extends AbstractList<Command> implements RandomAccess {
-  private static final int HEADER = 4 + 8 + 8 + 8 + 4;
-
   private final byte[] bytes;
   private final int[] offsets;
+  private final int payloadBytes;
 
-  private PackedCommands(byte[] bytes, int[] offsets) {
+  /**
+   * Over {@code bytes}, checked by {@link BatchCodec}: command {@code i} starts at {@code
+   * offsets[i]}.
+   */
+  PackedCommands(byte[] bytes, int[] offsets, int payloadBytes) {
     this.bytes = bytes;
     this.offsets = offsets;
-  }
-
-  /** {@code commands}, packed. */
-  static PackedCommands of(List<Command> commands) {
-    int[] offsets = new int[commands.size()];
-    long size = 0;
-    for (int i = 0; i < offsets.length; i++) {
-      size += HEADER + commands.get(i).payload().length;
-    }
-    if (size > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("a batch of " + size + " bytes is too large to pack");
-    }
-    byte[] bytes = new byte[(int) size];
-    int at = 0;
-    for (int i = 0; i < offsets.length; i++) {
-      Command c = commands.get(i);
-      offsets[i] = at;
-      byte[] payload = c.payload();
-      putInt(bytes, at, c.origin());
-      putLong(bytes, at + 4, c.clientId());
-      putLong(bytes, at + 12, c.sequence());
-      putLong(bytes, at + 20, c.acknowledgedBelow());
-      putInt(bytes, at + 28, payload.length);
-      System.arraycopy(payload, 0, bytes, at + HEADER, payload.length);
-      at += HEADER + payload.length;
-    }
-    return new PackedCommands(bytes, offsets);
+    this.payloadBytes = payloadBytes;
   }
 
   @Override
   public Command get(int index) {
-    int at = offsets[index]; // out of range throws IndexOutOfBoundsException
-    int length = getInt(bytes, at + 28);
-    byte[] payload = new byte[length];
-    System.arraycopy(bytes, at + HEADER, payload, 0, length);
-    return new Command(
-        getInt(bytes, at),
-        getLong(bytes, at + 4),
-        getLong(bytes, at + 12),
-        getLong(bytes, at + 20),
-        payload);
+    return BatchCodec.command(bytes, offsets[index]); // out of range: IndexOutOfBoundsException
   }
 
   @Override
@@ -73,29 +38,11 @@ final class PackedCommands extends AbstractList<Command> implements RandomAccess
 
   /** The payload bytes of all the commands. */
   int payloadBytes() {
-    return bytes.length - HEADER * offsets.length;
+    return payloadBytes;
   }
 
-  private static void putInt(byte[] b, int at, int v) {
-    b[at] = (byte) (v >>> 24);
-    b[at + 1] = (byte) (v >>> 16);
-    b[at + 2] = (byte) (v >>> 8);
-    b[at + 3] = (byte) v;
-  }
-
-  private static void putLong(byte[] b, int at, long v) {
-    putInt(b, at, (int) (v >>> 32));
-    putInt(b, at + 4, (int) v);
-  }
-
-  private static int getInt(byte[] b, int at) {
-    return (b[at] & 0xFF) << 24
-        | (b[at + 1] & 0xFF) << 16
-        | (b[at + 2] & 0xFF) << 8
-        | b[at + 3] & 0xFF;
-  }
-
-  private static long getLong(byte[] b, int at) {
-    return (long) getInt(b, at) << 32 | getInt(b, at + 4) & 0xFFFF_FFFFL;
+  /** The binary form, shared: callers must not change it. */
+  byte[] bytes() {
+    return bytes;
   }
 }

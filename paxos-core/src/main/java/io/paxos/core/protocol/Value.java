@@ -22,34 +22,36 @@ public sealed interface Value permits Value.Batch, Value.NoOp, Value.Reconfigure
   /**
    * An equal value that holds its commands in one array, decoding each when it is read: for values
    * kept long (a learner's delivered values, an acceptor's entries of delivered slots), which then
-   * cost the garbage collector one object per slot instead of two per command.
+   * cost the garbage collector one object per slot instead of two per command. Every value is in
+   * that form already (a batch holds its {@link BatchCodec} bytes from the start), so this is the
+   * value itself.
    */
   Value packed();
 
-  /** A batch of one or more commands, applied in list order. */
+  /**
+   * A batch of one or more commands, applied in list order. It holds them in their one binary form,
+   * {@link BatchCodec}'s, made once where the batch is made (the proposer's batch) or taken as they
+   * came (from a peer or the log, {@link BatchCodec#decode}): the bytes the wire carries and the
+   * log stores, never encoded again. {@code commands()} reads each command from them.
+   *
+   * @param commands the commands, in order; at least one
+   */
   record Batch(List<Command> commands) implements Value {
+    /**
+     * @throws IllegalArgumentException if {@code commands} is empty, or too large for one array
+     */
     public Batch {
-      commands = commands instanceof PackedCommands ? commands : List.copyOf(commands);
-      if (commands.isEmpty()) {
-        throw new IllegalArgumentException("a batch holds at least one command; use Value.NOOP");
-      }
+      commands = BatchCodec.pack(commands);
     }
 
     @Override
     public int byteSize() {
-      if (commands instanceof PackedCommands p) {
-        return p.payloadBytes();
-      }
-      int size = 0;
-      for (Command c : commands) {
-        size += c.payload().length;
-      }
-      return size;
+      return ((PackedCommands) commands).payloadBytes();
     }
 
     @Override
     public Batch packed() {
-      return commands instanceof PackedCommands ? this : new Batch(PackedCommands.of(commands));
+      return this;
     }
   }
 

@@ -2,12 +2,15 @@ package io.paxos.core.storage;
 
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
+import io.paxos.core.protocol.BatchCodec;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Value;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -95,6 +98,11 @@ public final class FileStorage implements Storage {
   private final ReentrantReadWriteLock segmentLock = new ReentrantReadWriteLock();
   // The mark after the last COMPACT record and its rewrites: segments go once it is forced.
   private long deletionAfter;
+  // Per slot, the last accepted entry written to the current segment (acceptedSegment) and not yet
+  // appended as chosen or compacted: a chosen value equal to it is written as a CHOSEN_REF to that
+  // record. Its values are the acceptor's own, which it holds until the same compaction.
+  private final HashMap<Long, AcceptedEntry> acceptedHere = new HashMap<>();
+  private long acceptedSegment;
 
   private FileStorage(
       DataDirectory directory,
@@ -251,6 +259,16 @@ public final class FileStorage implements Storage {
     ValueCodec.write(entry.value(), buffer);
     seal(start);
     noteSlot(entry.slot());
+    acceptedHere().put(entry.slot(), entry);
+  }
+
+  /** {@link #acceptedHere}, emptied when a new segment began since it was last used. */
+  private Map<Long, AcceptedEntry> acceptedHere() {
+    if (acceptedSegment != segment.number()) {
+      acceptedHere.clear();
+      acceptedSegment = segment.number();
+    }
+    return acceptedHere;
   }
 
   /**
@@ -266,13 +284,38 @@ public final class FileStorage implements Storage {
       throw new IllegalArgumentException(
           "chosen slot " + slot + " appended out of order; expected " + nextChosenSlot);
     }
-    int valueSize = ValueCodec.size(value);
-    int start = begin(RecordFormat.CHOSEN, RecordFormat.CHOSEN_FIXED + valueSize);
-    buffer.putLong(slot);
-    ValueCodec.write(value, buffer);
-    seal(start);
+    AcceptedEntry accepted = acceptedHere().remove(slot);
+    if (accepted != null
+        && sameBatch(accepted.value(), value)
+        && fitsInSegment(RecordFormat.CHOSEN_REF_PAYLOAD)) {
+      // The payload is in this segment already, in the ACCEPTED record the vote depended on.
+      Ballot ballot = accepted.ballot();
+      int start = begin(RecordFormat.CHOSEN_REF, RecordFormat.CHOSEN_REF_PAYLOAD);
+      buffer.putLong(slot).putInt(ballot.epoch()).putLong(ballot.round()).putInt(ballot.nodeId());
+      seal(start);
+    } else {
+      int valueSize = ValueCodec.size(value);
+      int start = begin(RecordFormat.CHOSEN, RecordFormat.CHOSEN_FIXED + valueSize);
+      buffer.putLong(slot);
+      ValueCodec.write(value, buffer);
+      seal(start);
+    }
     noteSlot(slot);
     nextChosenSlot++;
+  }
+
+  /**
+   * Whether {@code chosen} is a batch of the same bytes as {@code accepted}: the same array when
+   * both came from one message, as they do on a node that accepted and learned a slot.
+   */
+  private static boolean sameBatch(Value accepted, Value chosen) {
+    if (!(accepted instanceof Value.Batch a) || !(chosen instanceof Value.Batch c)) {
+      return false; // a no-op or a membership change is smaller than a reference, or not much
+      // larger
+    }
+    byte[] x = BatchCodec.bytes(a);
+    byte[] y = BatchCodec.bytes(c);
+    return x == y || Arrays.equals(x, y);
   }
 
   private void noteSlot(long slot) {
@@ -289,6 +332,8 @@ public final class FileStorage implements Storage {
     seal(start);
     keepFromSegment = segment.number();
     compactedThrough = snapshotSlot;
+    // Their chosen records are void now: hold their values no longer than the acceptor does.
+    acceptedHere.keySet().removeIf(slot -> slot <= snapshotSlot);
     nextChosenSlot = Math.max(nextChosenSlot, snapshotSlot + 1);
     // The promise and round may live only in segments about to be deleted: write them again.
     if (!promised.equals(Ballot.ZERO)) {
@@ -495,12 +540,20 @@ public final class FileStorage implements Storage {
   }
 
   /** Reserve room for a record and write its header; returns the record's start in the buffer. */
+  /**
+   * Whether a record of {@code payloadSize} bytes goes into the current segment, without a roll.
+   */
+  private boolean fitsInSegment(int payloadSize) {
+    long end = segment.position() + buffer.position();
+    return end + RecordFormat.OVERHEAD + payloadSize <= options.segmentBytes()
+        || end <= RecordFormat.SEGMENT_HEADER;
+  }
+
   private int begin(byte type, int payloadSize) {
     checkUsable();
     int size = RecordFormat.OVERHEAD + payloadSize;
     try {
-      long end = segment.position() + buffer.position();
-      if (end + size > options.segmentBytes() && end > RecordFormat.SEGMENT_HEADER) {
+      if (!fitsInSegment(payloadSize)) {
         roll();
       }
       if (buffer.remaining() < size) {

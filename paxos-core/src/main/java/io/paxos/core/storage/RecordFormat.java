@@ -19,8 +19,8 @@ import java.util.zip.CRC32C;
  *   8  batchStart  int   offset in this segment up to which the log was known forced when this
  *                        record was written: the start of the oldest group commit whose force
  *                        had not returned (the segment header's end if none of it was forced)
- *   12 type        byte  PROMISE, ROUND, ACCEPTED, CHOSEN, COMPACT, EPOCH_PROMISE or
- *                        EPOCH_ACCEPTED
+ *   12 type        byte  PROMISE, ROUND, ACCEPTED, CHOSEN, COMPACT, EPOCH_PROMISE,
+ *                        EPOCH_ACCEPTED or CHOSEN_REF
  *   13 payload           PROMISE:  round (long), node id (int)
  *                        ROUND:    round (long)
  *                        ACCEPTED: slot (long), ballot round (long), ballot node id (int), value
@@ -30,6 +30,10 @@ import java.util.zip.CRC32C;
  *                        EPOCH_PROMISE:  epoch (int), round (long), node id (int)
  *                        EPOCH_ACCEPTED: slot (long), ballot epoch (int), round (long), node
  *                                  id (int), value
+ *                        CHOSEN_REF: slot (long), ballot epoch (int), round (long), node id
+ *                                  (int): the slot's value is chosen, and is the value of the
+ *                                  ACCEPTED or EPOCH_ACCEPTED record of that slot and ballot, the
+ *                                  last of the slot before this one, in the same segment
  *                        (PROMISE and ACCEPTED hold ballots of epoch 0; the EPOCH_ forms, ballots
  *                        of a later membership epoch, so a log of a cluster whose membership never
  *                        changed is written exactly as before epochs existed)
@@ -57,6 +61,7 @@ final class RecordFormat {
   static final byte COMPACT = 5;
   static final byte EPOCH_PROMISE = 6;
   static final byte EPOCH_ACCEPTED = 7;
+  static final byte CHOSEN_REF = 8;
 
   static final int PROMISE_PAYLOAD = 12;
   static final int ROUND_PAYLOAD = 8;
@@ -65,6 +70,7 @@ final class RecordFormat {
   static final int COMPACT_PAYLOAD = 8;
   static final int EPOCH_PROMISE_PAYLOAD = 16;
   static final int EPOCH_ACCEPTED_FIXED = 24;
+  static final int CHOSEN_REF_PAYLOAD = 24;
 
   private RecordFormat() {}
 

@@ -75,8 +75,10 @@ final class RecoveredState {
         }
         break;
       case RecordFormat.CHOSEN:
+      case RecordFormat.CHOSEN_REF:
         long chosenSlot = payload.getLong();
-        Value chosenValue = ValueCodec.read(payload);
+        Value chosenValue =
+            type == RecordFormat.CHOSEN ? ValueCodec.read(payload) : referred(chosenSlot, payload);
         noteSlot(chosenSlot);
         if (headDeleted && !chosenSeen && chosenSlot > compactedThrough + chosen.size() + 1L) {
           impliedBase = chosenSlot - 1;
@@ -104,6 +106,31 @@ final class RecoveredState {
       throw new IllegalArgumentException(
           payload.remaining() + " bytes left over after a record of type " + type);
     }
+  }
+
+  /**
+   * The value a CHOSEN_REF record of {@code slot} refers to: that of the accepted entry of the slot
+   * at the ballot it names, which its writer wrote before it in the same segment. A slot the log
+   * was compacted through needs none (the record is void); any other without it is corruption.
+   */
+  private Value referred(long slot, ByteBuffer payload) {
+    Ballot ballot = new Ballot(payload.getInt(), payload.getLong(), payload.getInt());
+    if (slot <= compactedThrough) {
+      return Value.NOOP; // void: the record is skipped
+    }
+    AcceptedEntry entry = accepted.get(slot);
+    if (entry == null || !entry.ballot().equals(ballot)) {
+      throw new IllegalArgumentException(
+          "chosen slot "
+              + slot
+              + " refers to its accepted value at ballot "
+              + ballot
+              + ", but the log holds "
+              + (entry == null
+                  ? "no accepted value of the slot"
+                  : "one at ballot " + entry.ballot()));
+    }
+    return entry.value();
   }
 
   private void noteSlot(long slot) {

@@ -1,5 +1,6 @@
 package io.paxos.core.storage;
 
+import io.paxos.core.protocol.BatchCodec;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.MembershipCodec;
 import io.paxos.core.protocol.Value;
@@ -13,15 +14,18 @@ import java.util.List;
  *
  * <pre>
  * no-op:  0x00
- * batch:  0x01, varint count (at least 1), then per command:
+ * batch:  0x03, varint length, the bytes of {@link BatchCodec}
+ * membership change: 0x02, varint length, the bytes of {@link MembershipCodec}
+ * batch, as written before {@link BatchCodec} (read, never written):
+ *         0x01, varint count (at least 1), then per command:
  *         varint origin, clientId (8 bytes), varint sequence, varint acknowledgedBelow,
  *         varint payload length, payload
- * membership change: 0x02, varint length, the bytes of {@link MembershipCodec}
  * </pre>
  *
- * Varints are unsigned LEB128 (7 bits a byte, low bits first) of the value's two's complement bits,
- * so ids and sequence numbers that are small and positive take one or two bytes; the client id is
- * random and takes its 8 bytes. Multi-byte fixed fields use the buffer's byte order.
+ * A batch is written as the bytes it holds, as the proposer made them or the wire brought them:
+ * nothing encodes it again on its way to the log. Varints are unsigned LEB128 (7 bits a byte, low
+ * bits first) of the value's two's complement bits. Multi-byte fixed fields of the old batch form
+ * use the buffer's byte order.
  *
  * <p>Stateless and thread-safe. {@link #read} validates every length against the bytes that remain
  * and throws {@link IllegalArgumentException} for malformed input, so a bug or an undetected
@@ -31,6 +35,7 @@ final class ValueCodec {
   static final byte NOOP = 0;
   static final byte BATCH = 1;
   static final byte RECONFIGURE = 2;
+  static final byte PACKED_BATCH = 3;
 
   private ValueCodec() {}
 
@@ -40,21 +45,11 @@ final class ValueCodec {
       int length = r.byteSize();
       return 1 + varintSize(length) + length;
     }
-    if (!(value instanceof Value.Batch)) {
+    if (!(value instanceof Value.Batch b)) {
       return 1;
     }
-    List<Command> commands = value.commands();
-    long size = 1 + varintSize(commands.size());
-    for (int i = 0; i < commands.size(); i++) {
-      Command c = commands.get(i);
-      size +=
-          varintSize(c.origin() & 0xFFFF_FFFFL)
-              + 8
-              + varintSize(c.sequence())
-              + varintSize(c.acknowledgedBelow())
-              + varintSize(c.payload().length)
-              + c.payload().length;
-    }
+    int length = BatchCodec.bytes(b).length;
+    long size = 1L + varintSize(length) + length;
     if (size > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("value of " + size + " bytes is too large to store");
     }
@@ -70,22 +65,14 @@ final class ValueCodec {
       out.put(bytes);
       return;
     }
-    if (!(value instanceof Value.Batch)) {
+    if (!(value instanceof Value.Batch b)) {
       out.put(NOOP);
       return;
     }
-    List<Command> commands = value.commands();
-    out.put(BATCH);
-    putVarint(out, commands.size());
-    for (int i = 0; i < commands.size(); i++) {
-      Command c = commands.get(i);
-      putVarint(out, c.origin() & 0xFFFF_FFFFL);
-      out.putLong(c.clientId());
-      putVarint(out, c.sequence());
-      putVarint(out, c.acknowledgedBelow());
-      putVarint(out, c.payload().length);
-      out.put(c.payload());
-    }
+    byte[] bytes = BatchCodec.bytes(b);
+    out.put(PACKED_BATCH);
+    putVarint(out, bytes.length);
+    out.put(bytes);
   }
 
   /**
@@ -103,6 +90,11 @@ final class ValueCodec {
         byte[] bytes = new byte[lengthVarint(in, "membership length")];
         in.get(bytes);
         return MembershipCodec.decode(bytes);
+      }
+      if (tag == PACKED_BATCH) {
+        byte[] bytes = new byte[lengthVarint(in, "batch length")];
+        in.get(bytes);
+        return BatchCodec.decode(bytes);
       }
       if (tag != BATCH) {
         throw new IllegalArgumentException("unknown value tag " + tag);

@@ -223,7 +223,33 @@ class InboundFuzzTest {
             .as((o, client, seq, payload) -> new Command(o, client, seq, payload));
     return Arbitraries.oneOf(
         Arbitraries.just(Value.NOOP),
-        commands.list().ofMinSize(1).ofMaxSize(3).map(Value.Batch::new));
+        commands.list().ofMinSize(1).ofMaxSize(3).map(Value.Batch::new),
+        hostileBatches(commands));
+  }
+
+  /**
+   * Batches as a peer's bytes make them: a valid batch's {@link BatchCodec} form with bytes
+   * overwritten (origins, counts and lengths at any value), decoded as the transport decodes it.
+   * What the decoder refuses never reaches a node (the stream is closed); what it takes does, as a
+   * batch, whatever its commands hold.
+   */
+  private static Arbitrary<Value> hostileBatches(Arbitrary<Command> commands) {
+    return Combinators.combine(
+            commands.list().ofMinSize(1).ofMaxSize(3),
+            Arbitraries.integers().between(0, 1000).list().ofMaxSize(3),
+            Arbitraries.bytes())
+        .as(
+            (list, at, b) -> {
+              byte[] form = BatchCodec.encode(list).clone();
+              for (int i : at) {
+                form[i % form.length] = b;
+              }
+              try {
+                return (Value) BatchCodec.decode(form);
+              } catch (IllegalArgumentException refused) {
+                return Value.NOOP;
+              }
+            });
   }
 
   private static Arbitrary<List<Value>> valueLists() {

@@ -43,6 +43,14 @@ class MessageBoundsTest {
     return new Ballot(round, node);
   }
 
+  private static Value batchOf(int commands) {
+    List<Command> list = new java.util.ArrayList<>();
+    for (int i = 0; i < commands; i++) {
+      list.add(new Command(1, 9, i + 1, new byte[] {1}));
+    }
+    return BatchCodec.decode(BatchCodec.encode(list));
+  }
+
   private static List<Value> noops(int n) {
     return java.util.Collections.nCopies(n, Value.NOOP);
   }
@@ -166,6 +174,18 @@ class MessageBoundsTest {
     assertThat(check(new Message.AcceptedQuery(2, 1, 10, 61))).isPresent();
     assertThat(check(new Message.AcceptedQuery(2, 1, 10, 9))).isPresent();
     assertThat(check(new Message.AcceptedQuery(2, 1, 0, MAX_SLOT))).isPresent();
+    // No value holds more commands than a message may carry (counted on the batch's form).
+    assertThat(check(new Message.Accept(2, b(1, 2), 100, List.of(batchOf(50)), 0))).isEmpty();
+    assertThat(check(new Message.Accept(2, b(1, 2), 100, List.of(batchOf(51)), 0)))
+        .hasValueSatisfying(r -> assertThat(r).contains("Accept value commands 51"));
+    assertThat(check(new Message.CatchUpReply(2, 100, List.of(batchOf(50))))).isEmpty();
+    assertThat(check(new Message.CatchUpReply(2, 100, List.of(batchOf(51))))).isPresent();
+    AcceptedEntry big = new AcceptedEntry(101, b(1, 2), batchOf(51));
+    AcceptedEntry fits = new AcceptedEntry(101, b(1, 2), batchOf(50));
+    assertThat(check(new Message.Promise(2, b(1, 1), 100, List.of(fits), 0))).isEmpty();
+    assertThat(check(new Message.Promise(2, b(1, 1), 100, List.of(big), 0))).isPresent();
+    assertThat(check(new Message.AcceptedReport(2, 7, 100, 110, List.of(fits)))).isEmpty();
+    assertThat(check(new Message.AcceptedReport(2, 7, 100, 110, List.of(big)))).isPresent();
     // A heartbeat's sequence is an id echoed back: any value passes.
     assertThat(check(new Message.Heartbeat(2, b(1, 2), 0, -1))).isEmpty();
     assertThat(check(new Message.Heartbeat(2, b(1, 2), 0, Long.MIN_VALUE))).isEmpty();

@@ -155,6 +155,9 @@ class CrashSurvivalCorrespondenceTest {
   private static List<Write> writes(
       SplittableRandom random, int firstTag, int count, long[] nextChosen) {
     List<Write> writes = new ArrayList<>();
+    // The tag of the last value accepted per slot: a chosen slot often takes it, as on a node that
+    // accepted the value it then learned (FileStorage then writes a reference to the record).
+    java.util.Map<Long, Integer> acceptedTags = new java.util.HashMap<>();
     for (int i = 0; i < count; i++) {
       int tag = firstTag + i;
       long round = 1 + random.nextInt(20);
@@ -170,17 +173,20 @@ class CrashSurvivalCorrespondenceTest {
           writes.add(new Write("round " + round, s -> s.saveRound(round)));
           break;
         case 2:
+          long acceptedSlot = random.nextBoolean() ? slot : nextChosen[0];
+          acceptedTags.put(acceptedSlot, tag);
           writes.add(
               new Write(
-                  "accepted " + slot + "@" + round + " #" + tag,
-                  s -> s.saveAccepted(entry(slot, round, tag))));
+                  "accepted " + acceptedSlot + "@" + round + " #" + tag,
+                  s -> s.saveAccepted(entry(acceptedSlot, round, tag))));
           break;
         default:
           long chosenSlot = nextChosen[0]++;
+          int chosenTag = random.nextBoolean() ? acceptedTags.getOrDefault(chosenSlot, tag) : tag;
           writes.add(
               new Write(
-                  "chosen " + chosenSlot + " #" + tag,
-                  s -> s.appendChosen(chosenSlot, value(tag))));
+                  "chosen " + chosenSlot + " #" + chosenTag,
+                  s -> s.appendChosen(chosenSlot, value(chosenTag))));
       }
     }
     return writes;

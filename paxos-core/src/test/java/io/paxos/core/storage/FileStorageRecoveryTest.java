@@ -316,4 +316,82 @@ class FileStorageRecoveryTest {
       return files.filter(f -> f.getFileName().toString().endsWith(".seg")).sorted().toList();
     }
   }
+
+  /**
+   * A record as {@link FileStorage} lays it out, at {@code fileOffset} of segment {@code number}.
+   */
+  private static ByteBuffer record(byte type, byte[] payload, long number, long fileOffset) {
+    ByteBuffer b =
+        ByteBuffer.allocate(RecordFormat.OVERHEAD + payload.length).order(RecordFormat.ORDER);
+    b.putInt(0).putInt(5 + payload.length).putInt((int) fileOffset).put(type).put(payload);
+    b.putInt(
+        0,
+        RecordFormat.checksum(new java.util.zip.CRC32C(), b, 0, b.position(), number, fileOffset));
+    return b.flip();
+  }
+
+  /** A batch in the form logs held before BatchCodec (value tag 1), little-endian like the log. */
+  private static byte[] legacyBatch(List<Command> commands) {
+    ByteBuffer b = ByteBuffer.allocate(4096).order(RecordFormat.ORDER);
+    b.put(ValueCodec.BATCH);
+    ValueCodec.putVarint(b, commands.size());
+    for (Command c : commands) {
+      ValueCodec.putVarint(b, c.origin() & 0xFFFF_FFFFL);
+      b.putLong(c.clientId());
+      ValueCodec.putVarint(b, c.sequence());
+      ValueCodec.putVarint(b, c.acknowledgedBelow());
+      ValueCodec.putVarint(b, c.payload().length);
+      b.put(c.payload());
+    }
+    return java.util.Arrays.copyOf(b.array(), b.position());
+  }
+
+  @Test
+  void aLogWrittenBeforeTheOneFormRecoversAndGrowsInIt() throws IOException {
+    List<Command> accepted =
+        List.of(new Command(2, 0x0102_0304_0506_0708L, 9, 4, new byte[] {1, 2, 3}));
+    List<Command> chosen =
+        List.of(new Command(1, -1L, 1, new byte[0]), new Command(3, 77, 2, new byte[200]));
+    long at;
+    Path file;
+    try (FileStorage s = open(false)) {
+      s.saveRound(1);
+      s.sync();
+      at = s.appendOffset();
+      file = s.currentSegment();
+    }
+    // Slot 1 chosen, slot 2 accepted at ballot (5, 2): as the build before wrote them.
+    byte[] chosenValue = legacyBatch(chosen);
+    ByteBuffer chosenPayload =
+        ByteBuffer.allocate(8 + chosenValue.length).order(RecordFormat.ORDER);
+    chosenPayload.putLong(1).put(chosenValue);
+    byte[] acceptedValue = legacyBatch(accepted);
+    ByteBuffer acceptedPayload =
+        ByteBuffer.allocate(20 + acceptedValue.length).order(RecordFormat.ORDER);
+    acceptedPayload.putLong(2).putLong(5).putInt(2).put(acceptedValue);
+    long number = RecordFormat.segmentNumber(file.getFileName().toString());
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ByteBuffer first = record(RecordFormat.CHOSEN, chosenPayload.array(), number, at);
+      long second = at + first.remaining();
+      ch.write(first, at);
+      ch.write(record(RecordFormat.ACCEPTED, acceptedPayload.array(), number, second), second);
+      ch.force(true);
+    }
+
+    try (FileStorage s = open(false)) {
+      var state = s.load();
+      assertThat(state.chosen()).containsExactly(new Value.Batch(chosen));
+      assertThat(state.accepted()).hasSize(1);
+      assertThat(state.accepted().get(0).slot()).isEqualTo(2);
+      assertThat(state.accepted().get(0).ballot())
+          .isEqualTo(new io.paxos.core.protocol.Ballot(5, 2));
+      assertThat(state.accepted().get(0).value().commands()).containsExactlyElementsOf(accepted);
+      // The log goes on in the one form, after the old records.
+      s.appendChosen(2, value(2, 10));
+      s.sync();
+    }
+    try (FileStorage s = open(false)) {
+      assertThat(s.load().chosen()).containsExactly(new Value.Batch(chosen), value(2, 10));
+    }
+  }
 }

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.paxos.core.config.ClusterConfig;
 import io.paxos.core.config.Member;
 import io.paxos.core.protocol.Ballot;
+import io.paxos.core.protocol.BatchCodec;
 import io.paxos.core.protocol.Command;
 import io.paxos.core.protocol.MembershipCodec;
 import io.paxos.core.protocol.Value;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -66,8 +68,86 @@ class ValueCodecTest {
   @Test
   void aSmallCommandIsCompact() {
     Value batch = new Value.Batch(List.of(new Command(3, 0x1234_5678_9ABC_DEFL, 42, new byte[8])));
-    // tag, count, origin, clientId, sequence, acknowledgedBelow, length, payload
-    assertThat(ValueCodec.size(batch)).isEqualTo(1 + 1 + 1 + 8 + 1 + 1 + 1 + 8);
+    // tag, length, then the batch: version, count, origin, clientId, sequence, acknowledgedBelow,
+    // length, payload
+    assertThat(ValueCodec.size(batch)).isEqualTo(1 + 1 + 1 + 1 + 1 + 8 + 1 + 1 + 1 + 8);
+  }
+
+  @Test
+  void aBatchIsWrittenAsTheBytesItHolds() {
+    Value.Batch batch =
+        new Value.Batch(
+            List.of(new Command(3, 7, 42, new byte[] {1, 2}), new Command(4, 8, 1, new byte[0])));
+    byte[] form = BatchCodec.bytes(batch);
+    ByteBuffer out = ByteBuffer.allocate(ValueCodec.size(batch));
+    ValueCodec.write(batch, out);
+
+    assertThat(out.array()[0]).isEqualTo(ValueCodec.PACKED_BATCH);
+    assertThat(out.array()[1]).isEqualTo((byte) form.length);
+    assertThat(Arrays.copyOfRange(out.array(), 2, out.array().length)).isEqualTo(form);
+    Value.Batch back = (Value.Batch) ValueCodec.read(ByteBuffer.wrap(out.array()));
+    assertThat(back).isEqualTo(batch);
+    assertThat(BatchCodec.bytes(back)).as("read back: the same form").isEqualTo(form);
+  }
+
+  /** A batch in the form written before {@link BatchCodec}: tag 1, as existing logs hold it. */
+  private static byte[] legacyBatch(List<Command> commands, ByteOrder order) {
+    ByteBuffer b = ByteBuffer.allocate(1 << 16).order(order);
+    b.put(ValueCodec.BATCH);
+    ValueCodec.putVarint(b, commands.size());
+    for (Command c : commands) {
+      ValueCodec.putVarint(b, c.origin() & 0xFFFF_FFFFL);
+      b.putLong(c.clientId());
+      ValueCodec.putVarint(b, c.sequence());
+      ValueCodec.putVarint(b, c.acknowledgedBelow());
+      ValueCodec.putVarint(b, c.payload().length);
+      b.put(c.payload());
+    }
+    return Arrays.copyOf(b.array(), b.position());
+  }
+
+  @Test
+  void aBatchOfAnExistingLogStillReads() {
+    List<Command> commands =
+        List.of(
+            new Command(Integer.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, -1L, new byte[] {9}),
+            new Command(2, 0x5E55L, 900, 850, new byte[300]),
+            new Command(0, -1, 0, new byte[0]));
+    for (ByteOrder order : List.of(ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN)) {
+      byte[] old = legacyBatch(commands, order);
+      ByteBuffer in = ByteBuffer.wrap(old).order(order);
+      Value back = ValueCodec.read(in);
+      assertThat(in.remaining()).isZero();
+      assertThat(back).isEqualTo(new Value.Batch(commands));
+      // Written again (compaction copies what it keeps), it takes the one form.
+      assertThat(roundTrip(back)).isEqualTo(back);
+      ByteBuffer again = ByteBuffer.allocate(ValueCodec.size(back));
+      ValueCodec.write(back, again);
+      assertThat(again.array()[0]).isEqualTo(ValueCodec.PACKED_BATCH);
+    }
+  }
+
+  @Test
+  void hostileBatchLengthsAreRefused() {
+    byte[] form = BatchCodec.bytes(new Value.Batch(List.of(new Command(1, 2, 3, new byte[4]))));
+    // The length of the batch's bytes: -1, 0, 2^31 - 1, 2^63 - 1, one less than the bytes that
+    // follow (a batch cut short) and one more (past the end).
+    long[] lengths = {-1, 0, Integer.MAX_VALUE, Long.MAX_VALUE, form.length - 1, form.length + 1};
+    for (long length : lengths) {
+      ByteBuffer b = ByteBuffer.allocate(32 + form.length);
+      b.put(ValueCodec.PACKED_BATCH);
+      ValueCodec.putVarint(b, length);
+      b.put(form);
+      b.flip();
+      assertThatThrownBy(() -> ValueCodec.read(b))
+          .as("length %d", length)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    ByteBuffer exact = ByteBuffer.allocate(32 + form.length);
+    exact.put(ValueCodec.PACKED_BATCH);
+    ValueCodec.putVarint(exact, form.length);
+    exact.put(form).flip();
+    assertThat(ValueCodec.read(exact).commands()).hasSize(1);
   }
 
   @Test
@@ -129,6 +209,10 @@ class ValueCodecTest {
         .hasMessageContaining("unknown value tag");
     assertThatThrownBy(() -> ValueCodec.read(ByteBuffer.wrap(new byte[] {1, 0})))
         .hasMessageContaining("zero commands");
+    assertThatThrownBy(() -> ValueCodec.read(ByteBuffer.wrap(new byte[] {3, 2, 1, 0})))
+        .hasMessageContaining("zero commands");
+    assertThatThrownBy(() -> ValueCodec.read(ByteBuffer.wrap(new byte[] {3, 2, 9, 1})))
+        .hasMessageContaining("version 9");
     byte[] hugeCount = {1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x7F};
     assertThatThrownBy(() -> ValueCodec.read(ByteBuffer.wrap(hugeCount)))
         .hasMessageContaining("command count");
