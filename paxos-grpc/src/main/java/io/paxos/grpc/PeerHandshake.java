@@ -43,6 +43,9 @@ import java.util.Optional;
  * sender thread read one immutable view of them at a time.
  */
 final class PeerHandshake {
+  /** The peer schema this build speaks (see paxos.proto). */
+  static final SchemaVersion PEER_SCHEMA = SchemaVersion.SCHEMA_VERSION_2;
+
   /** Why a Hello is refused: the status code and a description for both sides' logs. */
   record Refusal(Status.Code code, String why) {
     Status status(int localId) {
@@ -149,10 +152,16 @@ final class PeerHandshake {
   Refusal check(Hello hello, byte[] serverNonce, PeerCertificates.Claim certificate) {
     View current = view; // one view for the whole check
     ClusterConfig config = current.config();
-    if (hello.getSchemaVersion() != SchemaVersion.SCHEMA_VERSION_1) {
+    if (hello.getSchemaVersion() != PEER_SCHEMA) {
       return new Refusal(
           Status.Code.PERMISSION_DENIED,
-          "schema version " + hello.getSchemaVersionValue() + " is not spoken here (1 is)");
+          "schema version "
+              + hello.getSchemaVersionValue()
+              + " is not spoken here (2 is)"
+              + (hello.getSchemaVersion() == SchemaVersion.SCHEMA_VERSION_1
+                  ? ": that node runs a build from before 2026-12, which must not share a cluster"
+                      + " with this one; upgrade every node"
+                  : ""));
     }
     if (!hello.getClusterId().equals(config.clusterId())) {
       return denied(
@@ -259,8 +268,7 @@ final class PeerHandshake {
    * it against.
    */
   Welcome welcome(Hello hello, byte[] serverNonce) {
-    Welcome.Builder w =
-        Welcome.newBuilder().setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1).setNodeId(localId);
+    Welcome.Builder w = Welcome.newBuilder().setSchemaVersion(PEER_SCHEMA).setNodeId(localId);
     secret.ifPresent(
         s ->
             w.setProof(
@@ -286,7 +294,7 @@ final class PeerHandshake {
     String fingerprint = current.fingerprint();
     Hello.Builder h =
         Hello.newBuilder()
-            .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
+            .setSchemaVersion(PEER_SCHEMA)
             .setClusterId(clusterId)
             .setNodeId(localId)
             .setTargetNodeId(target)
