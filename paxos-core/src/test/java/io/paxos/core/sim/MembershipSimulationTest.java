@@ -48,34 +48,16 @@ class MembershipSimulationTest {
         + seed;
   }
 
-  @Test
-  void nodesJoinARunningCluster() {
+  /** Run the sweep of {@code options}, and check it is green and changes the membership. */
+  private static void sweep(String name, java.util.function.LongFunction<SimOptions> options) {
     SeedSweep sweep =
         new SeedSweep()
             .run(
                 SeedSweep.seeds("paxos.sim.seeds", 200),
-                MembershipSimulationTest::withJoiners,
+                options,
                 MembershipSimulationTest::replayCommand);
-    sweep.print("MembershipSimulationTest, joiners");
-    System.out.println(
-        "MembershipSimulationTest, joiners: " + sweep.membershipChanges + " changes took effect");
-    assertThat(sweep.failures).as("failing seeds, each with its replay command").isEmpty();
-    if (sweep.seeds >= 50) {
-      assertThat(sweep.membershipChanges).isGreaterThan(sweep.seeds);
-    }
-  }
-
-  @Test
-  void everyInvariantHoldsWhileTheMembershipChanges() {
-    SeedSweep sweep =
-        new SeedSweep()
-            .run(
-                SeedSweep.seeds("paxos.sim.seeds", 200),
-                MembershipSimulationTest::options,
-                MembershipSimulationTest::replayCommand);
-    sweep.print("MembershipSimulationTest");
-    System.out.println(
-        "MembershipSimulationTest: " + sweep.membershipChanges + " changes took effect");
+    sweep.print(name);
+    System.out.println(name + ": " + sweep.membershipChanges + " changes took effect");
     assertThat(sweep.failures).as("failing seeds, each with its replay command").isEmpty();
     if (sweep.seeds >= 50) {
       assertThat(sweep.membershipChanges)
@@ -85,5 +67,15 @@ class MembershipSimulationTest {
           .as("nodes install peers' snapshots, which must carry the membership")
           .isPositive();
     }
+  }
+
+  @Test
+  void everyInvariantHoldsWhileTheMembershipChanges() {
+    sweep("MembershipSimulationTest", MembershipSimulationTest::options);
+  }
+
+  @Test
+  void nodesJoinARunningCluster() {
+    sweep("MembershipSimulationTest, joiners", MembershipSimulationTest::withJoiners);
   }
 }
