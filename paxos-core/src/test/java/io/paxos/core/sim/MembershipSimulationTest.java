@@ -2,6 +2,7 @@ package io.paxos.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,9 +42,24 @@ class MembershipSimulationTest {
     return options(seed).toBuilder().label("membership-joiners").joiners(2).build();
   }
 
+  /**
+   * As {@link #withJoiners}, with 2 to 5 key-value clients whose history (puts, deletes,
+   * compare-and-set, reads at every consistency) must be linearizable across the changes.
+   */
+  static SimOptions withKeyValueClients(long seed) {
+    SplittableRandom r = new SplittableRandom(seed ^ 0x4B56L);
+    return withJoiners(seed).toBuilder()
+        .label("membership-kv")
+        .kv(2 + r.nextInt(4), 40 + r.nextInt(60))
+        .historyCheck(SimHistories.checker(seed))
+        .build();
+  }
+
   static String replayCommand(long seed, String label) {
     return "./mvnw -pl paxos-core test -Dtest=MembershipSimulationTest"
-        + (label.endsWith("joiners") ? "#nodesJoinARunningCluster" : "")
+        + (label.endsWith("joiners")
+            ? "#nodesJoinARunningCluster"
+            : label.endsWith("kv") ? "#clientHistoriesStayLinearizable" : "")
         + " -Dpaxos.sim.seed="
         + seed;
   }
@@ -77,5 +93,10 @@ class MembershipSimulationTest {
   @Test
   void nodesJoinARunningCluster() {
     sweep("MembershipSimulationTest, joiners", MembershipSimulationTest::withJoiners);
+  }
+
+  @Test
+  void clientHistoriesStayLinearizable() {
+    sweep("MembershipSimulationTest, key-value", MembershipSimulationTest::withKeyValueClients);
   }
 }
