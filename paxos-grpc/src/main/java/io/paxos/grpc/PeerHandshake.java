@@ -57,6 +57,9 @@ final class PeerHandshake {
   private record View(ClusterConfig config, String fingerprint, int epoch) {}
 
   private final String clusterId;
+  // The fingerprint of the cluster file this node started with: every node, joining ones too, is
+  // given the file the cluster was created with (docs/membership.md, "Joining").
+  private final String fileFingerprint;
   private final int localId;
   private final Optional<ClusterSecret> secret;
   private final boolean requireNodeCertificate;
@@ -84,7 +87,8 @@ final class PeerHandshake {
       boolean requireNodeCertificate,
       boolean joining) {
     this.clusterId = config.clusterId();
-    this.view = new View(config, config.fingerprint(), 0);
+    this.fileFingerprint = config.fingerprint();
+    this.view = new View(config, fileFingerprint, 0);
     this.localId = localId;
     this.secret = secret;
     this.requireNodeCertificate = requireNodeCertificate;
@@ -233,6 +237,22 @@ final class PeerHandshake {
               hello.getProof().toByteArray())) {
         return denied("node " + sender + " gave a wrong proof of the cluster secret");
       }
+    }
+    if (hello.getJoining() && hello.getEpoch() == 0) {
+      // Until it has learned a later epoch, a joining node counts votes against its cluster file:
+      // it must be the one the cluster was created with.
+      return hello.getConfigFingerprint().equals(fileFingerprint)
+          ? null
+          : new Refusal(
+              Status.Code.FAILED_PRECONDITION,
+              "node "
+                  + sender
+                  + " joins with another cluster file than this cluster was created with"
+                  + " (fingerprint "
+                  + abbreviate(hello.getConfigFingerprint())
+                  + ", the cluster's "
+                  + abbreviate(fileFingerprint)
+                  + "): give a joining node the cluster's original file");
     }
     return otherEpoch ? null : fingerprintRefusal(current, sender, hello.getConfigFingerprint());
   }
