@@ -8,7 +8,6 @@ import io.paxos.core.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,7 +69,7 @@ public final class GrpcTransport implements Transport {
 
   private final PaxosServer server;
   private final int localId;
-  private final Map<Integer, Endpoint> configured;
+  private final MemberEndpoints endpoints;
   private final PeerLink.Settings settings;
   private final long removedPeerGraceNanos;
   private final ScheduledThreadPoolExecutor sender;
@@ -87,7 +86,6 @@ public final class GrpcTransport implements Transport {
   private final SplittableRandom random;
   private final Map<Integer, Object> retiring = new HashMap<>(); // id -> its pending retirement
   private final List<PeerLink> retired = new ArrayList<>(); // closed, awaited at close() if needed
-  private final Set<Integer> warnedNoAddress = new HashSet<>();
   private int epoch;
   private boolean started;
 
@@ -101,7 +99,7 @@ public final class GrpcTransport implements Transport {
   private GrpcTransport(Builder b) {
     this.server = b.server;
     this.localId = server.nodeId();
-    this.configured = Map.copyOf(b.peers);
+    this.endpoints = new MemberEndpoints(localId, b.peers);
     this.removedPeerGraceNanos = b.removedPeerGrace.toNanos();
     this.sender = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "paxos-grpc-send-" + localId));
     sender.setRemoveOnCancelPolicy(true);
@@ -121,7 +119,7 @@ public final class GrpcTransport implements Transport {
     this.random = new SplittableRandom(b.seed);
     ClusterConfig config = server.peerHandshake().config();
     this.epoch = server.peerHandshake().epoch();
-    Map<Integer, Endpoint> resolved = resolve(config);
+    Map<Integer, Endpoint> resolved = endpoints.of(config);
     Map<Integer, PeerLink> byId = new TreeMap<>();
     for (Map.Entry<Integer, Endpoint> e : resolved.entrySet()) {
       if (e.getKey() != localId) {
@@ -137,44 +135,6 @@ public final class GrpcTransport implements Transport {
     PeerLink link = new PeerLink(id, at, settings, sender, random.split());
     link.observer(observer);
     return link;
-  }
-
-  /**
-   * The address of each member of {@code config} (this node's own included) that has one: its
-   * {@link Member#address()}, else the one this transport was built with. A member with neither, or
-   * whose address does not parse, is logged once.
-   */
-  private Map<Integer, Endpoint> resolve(ClusterConfig config) {
-    Map<Integer, Endpoint> resolved = new TreeMap<>();
-    for (Member m : config.members()) {
-      Endpoint at = null;
-      if (!m.address().isEmpty()) {
-        try {
-          at = Endpoint.parse(m.address());
-        } catch (IllegalArgumentException e) {
-          warnOnce(m.id(), "its address is not host:port (" + e.getMessage() + ")");
-        }
-      }
-      if (at == null) {
-        at = configured.get(m.id());
-      }
-      if (at != null) {
-        resolved.put(m.id(), at);
-      } else if (m.id() != localId) {
-        warnOnce(
-            m.id(), "the membership gives no address for it, nor was the transport built with one");
-      }
-    }
-    return resolved;
-  }
-
-  private void warnOnce(int id, String why) {
-    synchronized (warnedNoAddress) {
-      if (!warnedNoAddress.add(id)) {
-        return;
-      }
-    }
-    log.warn("node {} cannot reach member {}: {}", localId, id, why);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -240,7 +200,7 @@ public final class GrpcTransport implements Transport {
         return;
       }
       this.epoch = epoch;
-      Map<Integer, Endpoint> resolved = resolve(config);
+      Map<Integer, Endpoint> resolved = endpoints.of(config);
       Map<Integer, PeerLink> next = new TreeMap<>(links.byId());
       List<PeerLink> replaced = new ArrayList<>();
       List<PeerLink> opened = new ArrayList<>();

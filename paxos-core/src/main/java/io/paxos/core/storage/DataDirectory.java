@@ -267,6 +267,23 @@ final class DataDirectory implements AutoCloseable {
   }
 
   /** Whether the directory carries the bootstrap marker (see {@link #BOOTSTRAPPED_KEY}). */
+  /** {@return the size of the segment files on disk; a segment deleted meanwhile counts 0} */
+  long segmentBytes() {
+    long total = 0;
+    try {
+      for (long number : segmentNumbers()) {
+        try {
+          total += Files.size(segmentPath(number));
+        } catch (IOException e) {
+          // deleted meanwhile (compacted): it takes no space
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return total;
+    }
+    return total;
+  }
+
   boolean bootstrapped() {
     return bootstrapped;
   }

@@ -2,15 +2,12 @@ package io.paxos.core.storage;
 
 import io.paxos.core.protocol.AcceptedEntry;
 import io.paxos.core.protocol.Ballot;
-import io.paxos.core.protocol.BatchCodec;
 import io.paxos.core.protocol.DurableState;
 import io.paxos.core.protocol.Value;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,11 +95,8 @@ public final class FileStorage implements Storage {
   private final ReentrantReadWriteLock segmentLock = new ReentrantReadWriteLock();
   // The mark after the last COMPACT record and its rewrites: segments go once it is forced.
   private long deletionAfter;
-  // Per slot, the last accepted entry written to the current segment (acceptedSegment) and not yet
-  // appended as chosen or compacted: a chosen value equal to it is written as a CHOSEN_REF to that
-  // record. Its values are the acceptor's own, which it holds until the same compaction.
-  private final HashMap<Long, AcceptedEntry> acceptedHere = new HashMap<>();
-  private long acceptedSegment;
+  // The accepted records a chosen value may refer to (CHOSEN_REF).
+  private final AcceptedInSegment acceptedHere = new AcceptedInSegment();
 
   private FileStorage(
       DataDirectory directory,
@@ -259,16 +253,7 @@ public final class FileStorage implements Storage {
     ValueCodec.write(entry.value(), buffer);
     seal(start);
     noteSlot(entry.slot());
-    acceptedHere().put(entry.slot(), entry);
-  }
-
-  /** {@link #acceptedHere}, emptied when a new segment began since it was last used. */
-  private Map<Long, AcceptedEntry> acceptedHere() {
-    if (acceptedSegment != segment.number()) {
-      acceptedHere.clear();
-      acceptedSegment = segment.number();
-    }
-    return acceptedHere;
+    acceptedHere.written(segment.number(), entry);
   }
 
   /**
@@ -284,10 +269,8 @@ public final class FileStorage implements Storage {
       throw new IllegalArgumentException(
           "chosen slot " + slot + " appended out of order; expected " + nextChosenSlot);
     }
-    AcceptedEntry accepted = acceptedHere().remove(slot);
-    if (accepted != null
-        && sameBatch(accepted.value(), value)
-        && fitsInSegment(RecordFormat.CHOSEN_REF_PAYLOAD)) {
+    AcceptedEntry accepted = acceptedHere.referable(segment.number(), slot, value);
+    if (accepted != null && fitsInSegment(RecordFormat.CHOSEN_REF_PAYLOAD)) {
       // The payload is in this segment already, in the ACCEPTED record the vote depended on.
       Ballot ballot = accepted.ballot();
       int start = begin(RecordFormat.CHOSEN_REF, RecordFormat.CHOSEN_REF_PAYLOAD);
@@ -302,20 +285,6 @@ public final class FileStorage implements Storage {
     }
     noteSlot(slot);
     nextChosenSlot++;
-  }
-
-  /**
-   * Whether {@code chosen} is a batch of the same bytes as {@code accepted}: the same array when
-   * both came from one message, as they do on a node that accepted and learned a slot.
-   */
-  private static boolean sameBatch(Value accepted, Value chosen) {
-    if (!(accepted instanceof Value.Batch a) || !(chosen instanceof Value.Batch c)) {
-      return false; // a no-op or a membership change is smaller than a reference, or not much
-      // larger
-    }
-    byte[] x = BatchCodec.bytes(a);
-    byte[] y = BatchCodec.bytes(c);
-    return x == y || Arrays.equals(x, y);
   }
 
   private void noteSlot(long slot) {
@@ -333,7 +302,7 @@ public final class FileStorage implements Storage {
     keepFromSegment = segment.number();
     compactedThrough = snapshotSlot;
     // Their chosen records are void now: hold their values no longer than the acceptor does.
-    acceptedHere.keySet().removeIf(slot -> slot <= snapshotSlot);
+    acceptedHere.compacted(snapshotSlot);
     nextChosenSlot = Math.max(nextChosenSlot, snapshotSlot + 1);
     // The promise and round may live only in segments about to be deleted: write them again.
     if (!promised.equals(Ballot.ZERO)) {
@@ -483,19 +452,7 @@ public final class FileStorage implements Storage {
   /** The size of the log's segment files on disk (a segment is allocated ahead of its records). */
   @Override
   public long logBytes() {
-    long total = 0;
-    try {
-      for (long number : directory.segmentNumbers()) {
-        try {
-          total += Files.size(directory.segmentPath(number));
-        } catch (IOException e) {
-          // deleted meanwhile (compacted): it takes no space
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return total;
-    }
-    return total;
+    return directory.segmentBytes();
   }
 
   /** {@return {@link FileStorageOptions#forcesInFlight()}} */

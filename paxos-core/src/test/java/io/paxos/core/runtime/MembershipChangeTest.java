@@ -63,21 +63,27 @@ class MembershipChangeTest {
   }
 
   /** Change the membership at the leader, retrying while a joining acceptor catches up. */
-  private ClusterEpoch change(ClusterConfig next) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try {
-        // Not awaitAgreedLeader: a joining node knows no leader until it is added.
-        return cluster.awaitLeader().changeMembership(next).get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        boolean retry =
-            e.getCause() instanceof NotLeaderException
-                || e.getCause().getMessage().contains("has not asked this leader");
-        if (!retry || System.nanoTime() > deadline) {
-          throw e; // a leader change, or a joining node not caught up yet, are retried
-        }
-        Thread.sleep(50);
+  private ClusterEpoch change(ClusterConfig next) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> attempt(next), epoch -> epoch != null);
+  }
+
+  /** One attempt: the new membership, or null if refused for a reason that passes. */
+  private ClusterEpoch attempt(ClusterConfig next) throws Exception {
+    PaxosNode leader = cluster.live().stream().filter(PaxosNode::isLeader).findFirst().orElse(null);
+    if (leader == null) {
+      return null; // an election (not awaitAgreedLeader: a joining node knows no leader yet)
+    }
+    try {
+      return leader.changeMembership(next).get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof NotLeaderException
+          || e.getCause().getMessage().contains("has not asked this leader")) {
+        return null; // a leader change, or a joining node not caught up yet
       }
+      throw e;
     }
   }
 
