@@ -43,6 +43,9 @@ import java.util.Optional;
  * sender thread read one immutable view of them at a time.
  */
 final class PeerHandshake {
+  /** The peer schema this build speaks (see paxos.proto). */
+  static final SchemaVersion PEER_SCHEMA = SchemaVersion.SCHEMA_VERSION_2;
+
   /** Why a Hello is refused: the status code and a description for both sides' logs. */
   record Refusal(Status.Code code, String why) {
     Status status(int localId) {
@@ -54,6 +57,9 @@ final class PeerHandshake {
   private record View(ClusterConfig config, String fingerprint, int epoch) {}
 
   private final String clusterId;
+  // The fingerprint of the cluster file this node started with: every node, joining ones too, is
+  // given the file the cluster was created with (docs/membership.md, "Joining").
+  private final String fileFingerprint;
   private final int localId;
   private final Optional<ClusterSecret> secret;
   private final boolean requireNodeCertificate;
@@ -81,7 +87,8 @@ final class PeerHandshake {
       boolean requireNodeCertificate,
       boolean joining) {
     this.clusterId = config.clusterId();
-    this.view = new View(config, config.fingerprint(), 0);
+    this.fileFingerprint = config.fingerprint();
+    this.view = new View(config, fileFingerprint, 0);
     this.localId = localId;
     this.secret = secret;
     this.requireNodeCertificate = requireNodeCertificate;
@@ -149,10 +156,16 @@ final class PeerHandshake {
   Refusal check(Hello hello, byte[] serverNonce, PeerCertificates.Claim certificate) {
     View current = view; // one view for the whole check
     ClusterConfig config = current.config();
-    if (hello.getSchemaVersion() != SchemaVersion.SCHEMA_VERSION_1) {
+    if (hello.getSchemaVersion() != PEER_SCHEMA) {
       return new Refusal(
           Status.Code.PERMISSION_DENIED,
-          "schema version " + hello.getSchemaVersionValue() + " is not spoken here (1 is)");
+          "schema version "
+              + hello.getSchemaVersionValue()
+              + " is not spoken here (2 is)"
+              + (hello.getSchemaVersion() == SchemaVersion.SCHEMA_VERSION_1
+                  ? ": that node runs a build from before 2026-12, which must not share a cluster"
+                      + " with this one; upgrade every node"
+                  : ""));
     }
     if (!hello.getClusterId().equals(config.clusterId())) {
       return denied(
@@ -225,6 +238,22 @@ final class PeerHandshake {
         return denied("node " + sender + " gave a wrong proof of the cluster secret");
       }
     }
+    if (hello.getJoining() && hello.getEpoch() == 0) {
+      // Until it has learned a later epoch, a joining node counts votes against its cluster file:
+      // it must be the one the cluster was created with.
+      return hello.getConfigFingerprint().equals(fileFingerprint)
+          ? null
+          : new Refusal(
+              Status.Code.FAILED_PRECONDITION,
+              "node "
+                  + sender
+                  + " joins with another cluster file than this cluster was created with"
+                  + " (fingerprint "
+                  + abbreviate(hello.getConfigFingerprint())
+                  + ", the cluster's "
+                  + abbreviate(fileFingerprint)
+                  + "): give a joining node the cluster's original file");
+    }
     return otherEpoch ? null : fingerprintRefusal(current, sender, hello.getConfigFingerprint());
   }
 
@@ -259,8 +288,7 @@ final class PeerHandshake {
    * it against.
    */
   Welcome welcome(Hello hello, byte[] serverNonce) {
-    Welcome.Builder w =
-        Welcome.newBuilder().setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1).setNodeId(localId);
+    Welcome.Builder w = Welcome.newBuilder().setSchemaVersion(PEER_SCHEMA).setNodeId(localId);
     secret.ifPresent(
         s ->
             w.setProof(
@@ -286,7 +314,7 @@ final class PeerHandshake {
     String fingerprint = current.fingerprint();
     Hello.Builder h =
         Hello.newBuilder()
-            .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
+            .setSchemaVersion(PEER_SCHEMA)
             .setClusterId(clusterId)
             .setNodeId(localId)
             .setTargetNodeId(target)

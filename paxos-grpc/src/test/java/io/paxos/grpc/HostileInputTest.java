@@ -127,6 +127,8 @@ class HostileInputTest {
       good.toBuilder().setNodeId(leaderId).build(),
       good.toBuilder().setTargetNodeId(other).build(),
       good.toBuilder().setSchemaVersion(SchemaVersion.SCHEMA_VERSION_UNSPECIFIED).build(),
+      // A build from before the one form of a value and epochs in ballots: never in one cluster.
+      good.toBuilder().setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1).build(),
     };
     for (Hello hello : bad) {
       Status status = send(PeerFrame.newBuilder().setHello(hello).build().toByteArray());
@@ -359,7 +361,7 @@ class HostileInputTest {
 
   private static Hello hello(String cluster, int from, int to) {
     return Hello.newBuilder()
-        .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
+        .setSchemaVersion(PeerHandshake.PEER_SCHEMA)
         .setClusterId(cluster)
         .setNodeId(from)
         .setTargetNodeId(to)

@@ -195,6 +195,28 @@ class PeerHandshakeTest {
 
   @Test
   @DisplayName(
+      "a node joining in epoch 0 must have the cluster's original file; once it learned a later"
+          + " epoch, the fingerprint of that epoch's configuration is its own")
+  void aJoiningNodeNeedsTheOriginalClusterFile() {
+    PeerHandshake node1 = receiver(Optional.empty());
+    assertThat(check(node1, hello(4, EPOCH0, 0, true, Optional.empty()))).isNull();
+    ClusterConfig editedFile = ClusterConfig.of("kv", 1, 2, 3, 5); // not the cluster's file
+    PeerHandshake.Refusal edited = check(node1, hello(4, editedFile, 0, true, Optional.empty()));
+    assertThat(edited).isNotNull();
+    assertThat(edited.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(edited.why()).contains("original file");
+    assertThat(check(node1, hello(4, editedFile, 1, true, Optional.empty())))
+        .as("joining, in a later epoch it learned from the log")
+        .isNull();
+    PeerHandshake moved = receiver(Optional.empty());
+    moved.update(EPOCH1, 1);
+    assertThat(check(moved, hello(5, EPOCH0, 0, true, Optional.empty())))
+        .as("a member in a later epoch still knows the original file")
+        .isNull();
+  }
+
+  @Test
+  @DisplayName(
       "update: Hellos name the new epoch and fingerprint; an older epoch is ignored; another"
           + " cluster is refused; a joining node stops saying so once it is a member")
   void updateFollowsTheEpoch() {

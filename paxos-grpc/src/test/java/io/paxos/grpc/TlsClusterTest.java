@@ -12,7 +12,6 @@ import io.paxos.core.config.Role;
 import io.paxos.grpc.client.NoReachableNodeException;
 import io.paxos.grpc.client.PaxosClient;
 import io.paxos.grpc.proto.Hello;
-import io.paxos.grpc.proto.SchemaVersion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -209,7 +208,7 @@ class TlsClusterTest {
         false,
         challenge ->
             Hello.newBuilder()
-                .setSchemaVersion(SchemaVersion.SCHEMA_VERSION_1)
+                .setSchemaVersion(PeerHandshake.PEER_SCHEMA)
                 .setClusterId("mtls")
                 .setNodeId(id)
                 .setTargetNodeId(1)

@@ -2,6 +2,7 @@ package io.paxos.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,41 +42,38 @@ class MembershipSimulationTest {
     return options(seed).toBuilder().label("membership-joiners").joiners(2).build();
   }
 
+  /**
+   * As {@link #withJoiners}, with 2 to 5 key-value clients whose history (puts, deletes,
+   * compare-and-set, reads at every consistency) must be linearizable across the changes.
+   */
+  static SimOptions withKeyValueClients(long seed) {
+    SplittableRandom r = new SplittableRandom(seed ^ 0x4B56L);
+    return withJoiners(seed).toBuilder()
+        .label("membership-kv")
+        .kv(2 + r.nextInt(4), 40 + r.nextInt(60))
+        .historyCheck(SimHistories.checker(seed))
+        .build();
+  }
+
   static String replayCommand(long seed, String label) {
     return "./mvnw -pl paxos-core test -Dtest=MembershipSimulationTest"
-        + (label.endsWith("joiners") ? "#nodesJoinARunningCluster" : "")
+        + (label.endsWith("joiners")
+            ? "#nodesJoinARunningCluster"
+            : label.endsWith("kv") ? "#clientHistoriesStayLinearizable" : "")
         + " -Dpaxos.sim.seed="
         + seed;
   }
 
-  @Test
-  void nodesJoinARunningCluster() {
+  /** Run the sweep of {@code options}, and check it is green and changes the membership. */
+  private static void sweep(String name, java.util.function.LongFunction<SimOptions> options) {
     SeedSweep sweep =
         new SeedSweep()
             .run(
                 SeedSweep.seeds("paxos.sim.seeds", 200),
-                MembershipSimulationTest::withJoiners,
+                options,
                 MembershipSimulationTest::replayCommand);
-    sweep.print("MembershipSimulationTest, joiners");
-    System.out.println(
-        "MembershipSimulationTest, joiners: " + sweep.membershipChanges + " changes took effect");
-    assertThat(sweep.failures).as("failing seeds, each with its replay command").isEmpty();
-    if (sweep.seeds >= 50) {
-      assertThat(sweep.membershipChanges).isGreaterThan(sweep.seeds);
-    }
-  }
-
-  @Test
-  void everyInvariantHoldsWhileTheMembershipChanges() {
-    SeedSweep sweep =
-        new SeedSweep()
-            .run(
-                SeedSweep.seeds("paxos.sim.seeds", 200),
-                MembershipSimulationTest::options,
-                MembershipSimulationTest::replayCommand);
-    sweep.print("MembershipSimulationTest");
-    System.out.println(
-        "MembershipSimulationTest: " + sweep.membershipChanges + " changes took effect");
+    sweep.print(name);
+    System.out.println(name + ": " + sweep.membershipChanges + " changes took effect");
     assertThat(sweep.failures).as("failing seeds, each with its replay command").isEmpty();
     if (sweep.seeds >= 50) {
       assertThat(sweep.membershipChanges)
@@ -85,5 +83,20 @@ class MembershipSimulationTest {
           .as("nodes install peers' snapshots, which must carry the membership")
           .isPositive();
     }
+  }
+
+  @Test
+  void everyInvariantHoldsWhileTheMembershipChanges() {
+    sweep("MembershipSimulationTest", MembershipSimulationTest::options);
+  }
+
+  @Test
+  void nodesJoinARunningCluster() {
+    sweep("MembershipSimulationTest, joiners", MembershipSimulationTest::withJoiners);
+  }
+
+  @Test
+  void clientHistoriesStayLinearizable() {
+    sweep("MembershipSimulationTest, key-value", MembershipSimulationTest::withKeyValueClients);
   }
 }
