@@ -27,11 +27,11 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * Every field is optional but one of {@code add} and {@code remove}; the quorums are majorities of
- * the new acceptors unless both are given; {@code from_epoch} refuses the change (409) unless the
- * membership is at that epoch. The answer is the new membership (200), or: 400 a request that
- * cannot be carried out as written, 409 the change refused (the reason: another change in flight, a
- * new node still catching up, a stale {@code from_epoch}...), 503 not the leader (with the leader),
- * 504 the outcome unknown. Thread-safe.
+ * the new acceptors unless both are given; {@code from_epoch} makes the leader refuse the change
+ * (409) unless the membership is at that epoch. The answer is the new membership (200), or: 400 a
+ * request that cannot be carried out as written, 409 the change refused (the reason: another change
+ * in flight, a new node still catching up, a stale {@code from_epoch}...), 503 not the leader (with
+ * the leader), 504 the outcome unknown. Thread-safe.
  */
 final class MembersHandlers {
   private static final String EXAMPLE =
@@ -72,7 +72,9 @@ final class MembersHandlers {
     }
     ClusterEpoch current = node.membership();
     OptionalInt from = quorum(body, "from_epoch");
-    if (from.isPresent() && from.getAsInt() != current.epoch()) {
+    // Checked at the leader only, as the gRPC call does: a lagging follower's epoch says nothing,
+    // and it answers 503 with the leader below.
+    if (from.isPresent() && node.isLeader() && from.getAsInt() != current.epoch()) {
       throw new ApiException(
           409,
           "the membership is at epoch "

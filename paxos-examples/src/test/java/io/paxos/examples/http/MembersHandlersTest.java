@@ -40,6 +40,12 @@ class MembersHandlersTest {
           cluster.send(follower, "POST", "/members", "{\"remove\": [" + follower + "]}");
       assertThat(notLeader.status()).isEqualTo(503);
       assertThat(notLeader.body().get("leader").get("id").asInt()).isEqualTo(leader);
+      // A follower's epoch says nothing of the leader's: it sends the caller there, stale or not.
+      assertThat(
+              cluster
+                  .send(follower, "POST", "/members", "{\"remove\": [3], \"from_epoch\": 5}")
+                  .status())
+          .isEqualTo(503);
 
       for (String bad :
           new String[] {
