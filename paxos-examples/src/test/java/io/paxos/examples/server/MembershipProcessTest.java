@@ -107,7 +107,10 @@ class MembershipProcessTest {
       CompletableFuture<ClusterEpoch> inFlight =
           client.changeMembership(without(five.config(), follower), five.epoch());
       nodes.kill(leader);
-      inFlight.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+      String outcome =
+          inFlight
+              .handle((r, e) -> e == null ? "took effect: " + r : "failed: " + e.getMessage())
+              .get(30, TimeUnit.SECONDS);
 
       // Shrink to the three live members other than that follower, asking until it takes effect.
       List<Integer> last = new ArrayList<>();
@@ -117,6 +120,16 @@ class MembershipProcessTest {
         }
       }
       ClusterEpoch three = shrinkTo(client, last);
+      // Printed, never asserted: which way the change cut short by the kill went.
+      System.out.println(
+          "leader "
+              + leader
+              + " killed right after asking to remove "
+              + follower
+              + "; that request "
+              + outcome
+              + "; shrunk to "
+              + three);
       assertThat(three.config().ids()).containsExactly(last.stream().mapToInt(i -> i).toArray());
       write(client, 10);
 
