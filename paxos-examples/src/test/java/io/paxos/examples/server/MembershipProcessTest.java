@@ -40,11 +40,12 @@ import picocli.CommandLine;
  * Membership changes across real processes (docs/membership.md, stage 5): three {@code server} JVMs
  * with file storage take writes; two more start with {@code --join} (new ids, empty data
  * directories, the original cluster file) and {@code kv members add} grows the cluster to five;
- * then a change that removes a follower is asked for and the leader is killed with {@code kill -9}
- * right after, so that the change's outcome is unknown; the cluster is then shrunk to three members
- * without the killed leader (asking again while a new leader finishes or drops the change). Every
- * acknowledged write must be readable at every remaining member, each of which reports the same
- * epoch and membership, and the same state hash.
+ * then, with three of the four followers paused so that it cannot be chosen, a change that removes
+ * a follower is asked for and the leader is killed with {@code kill -9} in the middle of it; the
+ * others go on, and the cluster is shrunk to three members without the killed leader (asking again
+ * while a new leader finishes or drops the change). Every acknowledged write must be readable at
+ * every remaining member, each of which reports the same epoch and membership, and the same state
+ * hash.
  */
 class MembershipProcessTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,12 +102,30 @@ class MembershipProcessTest {
       assertThat(five.epoch()).isEqualTo(2);
       assertThat(five.config().ids()).containsExactly(1, 2, 3, 4, 5);
 
-      // Ask to remove a follower, and kill the leader right after asking: the outcome is unknown.
+      // Ask to remove a follower while only the leader and one other acceptor run (the others
+      // paused with SIGSTOP, so the change cannot be chosen), kill the leader with kill -9, and
+      // let the others go on: the change is in the middle, accepted by one live acceptor, and a
+      // new leader finishes it (R1) or its slot decides something else, as its phase 1 finds.
       int leader = leaderId(client);
       int follower = leader == 5 ? 4 : 5;
+      int witness = leader == 1 ? 2 : 1;
+      List<Integer> paused = new ArrayList<>();
+      for (int id = 1; id <= 5; id++) {
+        if (id != leader && id != witness) {
+          paused.add(id);
+        }
+      }
+      for (int id : paused) {
+        nodes.pause(id);
+      }
       CompletableFuture<ClusterEpoch> inFlight =
           client.changeMembership(without(five.config(), follower), five.epoch());
+      Thread.sleep(200); // the leader proposes at once; no quorum can choose it
+      boolean chosenBeforeTheKill = inFlight.isDone();
       nodes.kill(leader);
+      for (int id : paused) {
+        nodes.resume(id);
+      }
       String outcome =
           inFlight
               .handle((r, e) -> e == null ? "took effect: " + r : "failed: " + e.getMessage())
@@ -127,6 +146,7 @@ class MembershipProcessTest {
               + " killed right after asking to remove "
               + follower
               + "; that request "
+              + (chosenBeforeTheKill ? "(done before the kill) " : "")
               + outcome
               + "; shrunk to "
               + three);
