@@ -4,6 +4,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.paxos.core.CommandFailedException;
 import io.paxos.core.CommandTimeoutException;
 import io.paxos.core.Consistency;
+import io.paxos.core.MembershipChangeException;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.OverloadedException;
@@ -89,6 +90,8 @@ final class ClientReplies {
       return error(callId, ErrorCode.ERROR_NOT_LEADER, message, e.leaderHint().orElse(0));
     } else if (t instanceof OverloadedException) {
       return error(callId, ErrorCode.ERROR_OVERLOADED, message, 0);
+    } else if (t instanceof MembershipChangeException) {
+      return error(callId, ErrorCode.ERROR_MEMBERSHIP_REFUSED, message, 0);
     } else if (t instanceof CommandTimeoutException) {
       return error(callId, ErrorCode.ERROR_TIMEOUT, message, 0);
     } else if (t instanceof CommandFailedException e) {

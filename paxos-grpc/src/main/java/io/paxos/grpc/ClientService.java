@@ -10,9 +10,12 @@ import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
 import io.paxos.core.runtime.NodeStatus;
 import io.paxos.core.runtime.PaxosNode;
+import io.paxos.grpc.proto.ChangeMembershipReply;
+import io.paxos.grpc.proto.ChangeMembershipRequest;
 import io.paxos.grpc.proto.ClientFrame;
 import io.paxos.grpc.proto.ClientReply;
 import io.paxos.grpc.proto.ClientRequest;
+import io.paxos.grpc.proto.EpochMembership;
 import io.paxos.grpc.proto.ErrorCode;
 import io.paxos.grpc.proto.MemberStatus;
 import io.paxos.grpc.proto.PaxosClientServiceGrpc;
@@ -275,6 +278,20 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
     WatchStream.start(watch, call, watchers);
   }
 
+  /** Change the membership at the leader ({@link MembershipCalls}). */
+  @Override
+  public void changeMembership(
+      ChangeMembershipRequest request, StreamObserver<ChangeMembershipReply> responses) {
+    MembershipCalls.handle(
+        node,
+        nodeId,
+        request,
+        reply -> {
+          responses.onNext(reply);
+          responses.onCompleted();
+        });
+  }
+
   @Override
   public void status(StatusRequest request, StreamObserver<StatusReply> responses) {
     Members current = members; // one epoch's view for the whole reply
@@ -297,6 +314,10 @@ final class ClientService extends PaxosClientServiceGrpc.PaxosClientServiceImplB
       if (!s.term().isNone()) {
         b.setBallot(MessageCodec.ballot(s.term()));
       }
+      EpochMembership epoch = MembershipCalls.epoch(n.membership());
+      b.setEpoch(epoch.getEpoch())
+          .setEpochFirstSlot(epoch.getFirstSlot())
+          .setMembership(epoch.getMembership());
     } else {
       b.setFailure("node " + nodeId + " is starting");
     }

@@ -11,6 +11,7 @@ import io.paxos.core.transport.Transport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -118,7 +119,12 @@ public final class NodeServer implements AutoCloseable {
               .snapshots(settings.snapshots())
               .commandTimeout(settings.commandTimeout())
               .bootstrap(settings.bootstrapNew() ? Bootstrap.NEW : Bootstrap.EXISTING);
-      // A joining node is no member yet: it joins as a learner first (docs/membership.md, R7).
+      // A node started to join, whose id the cluster file does not have, joins hosting every role
+      // (customize may call joinAs with fewer); on later starts it resumes in the membership its
+      // storage says. It is no member yet: it joins as a learner first (docs/membership.md, R7).
+      if (settings.joining() && !settings.config().contains(settings.nodeId())) {
+        node.joinAs(EnumSet.allOf(Role.class));
+      }
       if (settings
           .config()
           .member(settings.nodeId())
@@ -140,17 +146,18 @@ public final class NodeServer implements AutoCloseable {
   /**
    * The node's {@link FileStorage} in {@code settings.dataDir()}: the one place where a node's data
    * directory is created and opened. It is created if missing only when the node bootstraps a new
-   * cluster ({@link NodeSettings#bootstrapNew()}): a member of an existing cluster needs its
-   * directory, so that a wiped disk or a mistyped path is not silently taken for a node with no
-   * state. A restarted node recovers its promises, accepted values and chosen log from it, then
-   * catches up from its peers.
+   * cluster ({@link NodeSettings#bootstrapNew()}) or joins a running one ({@link
+   * NodeSettings#joining()}, whose first start is on an empty directory): a member of an existing
+   * cluster needs its directory, so that a wiped disk or a mistyped path is not silently taken for
+   * a node with no state. A restarted node recovers its promises, accepted values and chosen log
+   * from it, then catches up from its peers.
    *
    * @throws IllegalArgumentException if the directory is missing (and not to be created), cannot be
    *     created, or belongs to another cluster or node
    */
   private static Storage openStorage(NodeSettings settings) {
     Path dir = settings.dataDir();
-    if (settings.bootstrapNew()) {
+    if (settings.bootstrapNew() || settings.joining()) {
       try {
         Files.createDirectories(dir);
       } catch (IOException e) {

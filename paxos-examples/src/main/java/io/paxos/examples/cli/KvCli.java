@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Client of the replicated key-value store: put, get, delete, compare-and-set and scan"
-          + " keys, watch changes, and show the cluster's status.",
+          + " keys, watch changes, show the cluster's status and change its membership.",
       "Exit codes: 0 done (also 'not found'), 1 refused, 2 bad input, 3 cluster unreachable,"
           + " 4 timed out (a write may or may not be applied), 5 compare-and-set failed."
     },
@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       CasCommand.class,
       ScanCommand.class,
       StatusCommand.class,
+      MembersCommand.class,
       WatchCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -111,6 +112,7 @@ public final class KvCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a command: put, get, delete, cas, scan, watch or status");
+        spec.commandLine(),
+        "name a command: put, get, delete, cas, scan, watch, status or members");
   }
 }

@@ -1,6 +1,7 @@
 package io.paxos.examples.http;
 
 import io.paxos.core.CommandTimeoutException;
+import io.paxos.core.MembershipChangeException;
 import io.paxos.core.NodeClosedException;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.OverloadedException;
@@ -12,9 +13,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * How a failed request is answered: the node's outcomes (not leader, overloaded, timed out, closed)
- * as 503 or 504 with the leader's id and address when known, the caller's mistakes as 400. A 503
- * means the request was not carried out and may be retried (here later, or at the leader); a 504 on
- * a write means its outcome is unknown. Stateless but for the status view.
+ * as 503 or 504 with the leader's id and address when known, a refused membership change as 409,
+ * the caller's mistakes as 400. A 503 means the request was not carried out and may be retried
+ * (here later, or at the leader); a 504 on a write means its outcome is unknown. Stateless but for
+ * the status view.
  */
 final class Failures {
   private final NodeStatusView view;
@@ -38,6 +40,10 @@ final class Failures {
           503,
           "no leader could take the request now (not carried out; retry): " + message,
           details);
+    }
+    if (t instanceof MembershipChangeException) {
+      return new ApiException(
+          409, "membership change refused (not carried out): " + message, leaderDetails());
     }
     if (t instanceof OverloadedException) {
       return unavailable("the node is overloaded (not carried out; retry later): " + message);

@@ -72,6 +72,7 @@ final class KvHandlers {
     app.post("/kv/<key>/cas", this::cas);
     app.post("/write", this::writeJson);
     app.post("/read", this::readJson);
+    new MembersHandlers(node, this, view, json).register(app);
   }
 
   private void health(Context ctx) {
@@ -282,7 +283,7 @@ final class KvHandlers {
   // ---- responses
 
   /** Finish the response with {@code reply} when it completes, bounded by the request timeout. */
-  private void respond(Context ctx, CompletableFuture<Reply> reply, boolean write) {
+  void respond(Context ctx, CompletableFuture<Reply> reply, boolean write) {
     CompletableFuture<Reply> bounded =
         reply.orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     ctx.future(

@@ -30,12 +30,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Endpoints: {@code GET /health}, {@code GET /status}, {@code GET|PUT|DELETE /kv/{key}}, {@code
  * POST /kv/{key}/cas}, {@code GET /kv?prefix=&after=&limit=}, {@code POST /write}, {@code POST
- * /read}. Reads take {@code consistency} = {@code strong} (default), {@code session} or {@code
- * eventual} ({@link ReadConsistency}); every answer to a read or write carries a session token, the
- * slot the client has now seen, in the {@code Paxos-Session} header and the {@code session} field,
- * which a later session read at any node waits for. Errors are JSON {@code {"error": ...}}: 4xx for
- * the caller's mistakes (nothing is written), 503 when this node cannot serve now (with the
- * leader's id and HTTP address when known), 504 when a write's outcome is unknown.
+ * /read}, {@code GET|POST /members} (the membership; {@code MembersHandlers}). Reads take {@code
+ * consistency} = {@code strong} (default), {@code session} or {@code eventual} ({@link
+ * ReadConsistency}); every answer to a read or write carries a session token, the slot the client
+ * has now seen, in the {@code Paxos-Session} header and the {@code session} field, which a later
+ * session read at any node waits for. Errors are JSON {@code {"error": ...}}: 4xx for the caller's
+ * mistakes (nothing is written), 503 when this node cannot serve now (with the leader's id and HTTP
+ * address when known), 504 when a write's outcome is unknown.
  *
  * <p>The node must host the {@code KeyValueStore} (or no state machine, on a node without a
  * learner: it then takes writes, forwarded to the leader, but answers reads with 503 and the
@@ -169,7 +170,8 @@ public final class KvHttpApi implements AutoCloseable {
                 "POST /kv/{key}/cas",
                 "GET /kv?prefix=&after=&limit=",
                 "POST /write",
-                "POST /read")));
+                "POST /read",
+                "GET|POST /members")));
   }
 
   private static String rootMessage(Throwable e) {

@@ -1,5 +1,6 @@
 package io.paxos.examples.http;
 
+import io.paxos.core.ClusterEpoch;
 import io.paxos.core.Term;
 import io.paxos.core.config.Member;
 import io.paxos.core.config.Role;
@@ -72,7 +73,13 @@ final class NodeStatusView {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("cluster", node.config().clusterId());
     body.put("node", s.nodeId());
-    body.put("roles", roles(node.config().member(s.nodeId()).orElseThrow()));
+    // A joining or removed node is in no membership: it shows the roles of none.
+    body.put(
+        "roles", node.config().member(s.nodeId()).map(NodeStatusView::roles).orElse(List.of()));
+    ClusterEpoch epoch = node.membership();
+    body.put("epoch", epoch.epoch());
+    body.put("epoch_first_slot", epoch.firstSlot());
+    body.put("member", node.config().contains(s.nodeId()));
     boolean priorities = node.config().hasPriorities();
     if (priorities) {
       body.put("priority", node.config().priority(s.nodeId()));
@@ -109,6 +116,7 @@ final class NodeStatusView {
         member.put("priority", m.priority());
       }
       member.put("http", httpAddresses.get(m.id()));
+      member.put("address", m.address().isEmpty() ? null : m.address());
       member.put("self", m.id() == s.nodeId());
       if (m.id() != s.nodeId()) {
         // null until the transport has reported on the peer (and always with the in-memory one)
@@ -118,6 +126,25 @@ final class NodeStatusView {
     }
     body.put("members", members);
     return body;
+  }
+
+  /**
+   * The members of {@code config} as {@code GET /members} shows them: id, roles, priority, the
+   * address the configuration gives (null for the cluster file's members) and the HTTP address.
+   */
+  List<Map<String, Object>> members(io.paxos.core.config.ClusterConfig config) {
+    Map<Integer, String> http = this.httpAddresses;
+    List<Map<String, Object>> members = new ArrayList<>();
+    for (Member m : config.members()) {
+      Map<String, Object> member = new LinkedHashMap<>();
+      member.put("id", m.id());
+      member.put("roles", roles(m));
+      member.put("priority", m.priority());
+      member.put("address", m.address().isEmpty() ? null : m.address());
+      member.put("http", http.get(m.id()));
+      members.add(member);
+    }
+    return members;
   }
 
   /** The node believed to lead, as {@code {"id": 2, "http": "host:port"}}, if one is known. */

@@ -83,6 +83,14 @@ public final class ConfigResolver {
     }
     String fileName = file.path().toString();
     int id = (int) Units.number(idText.text(), idText.where(fileName));
+    Sourced join = overrides.get(Setting.JOIN);
+    if (join != null && !join.text().isBlank()) {
+      file = Joining.add(file, id, join, overrides.get(Setting.JOIN_HTTP));
+    } else if (overrides.containsKey(Setting.JOIN_HTTP)) {
+      throw new ConfigException(
+          overrides.get(Setting.JOIN_HTTP).where(file.path().toString())
+              + ": only a joining node takes it; give --join HOST:PORT too, or drop it");
+    }
     if (id < 1 || id > Member.MAX_ID || file.node(id).isEmpty()) {
       throw new ConfigException(
           idText.where(fileName)
@@ -93,7 +101,8 @@ public final class ConfigResolver {
               + " in "
               + fileName
               + "; give one of "
-              + ids(file));
+              + ids(file)
+              + ", or --join HOST:PORT to add a new node to the running cluster");
     }
     ClusterFile.Node self = file.node(id).orElseThrow();
 

@@ -69,7 +69,17 @@ public record ServerConfig(
     sources = Map.copyOf(sources);
   }
 
-  /** This node as the cluster file describes it. */
+  /**
+   * Whether this node was started to join the running cluster ({@code --join}): the cluster file
+   * does not list it (it is in {@link #file}'s nodes, not in its membership).
+   */
+  public boolean joining() {
+    return !file.config().contains(nodeId);
+  }
+
+  /**
+   * This node as the cluster file describes it (as {@code --join} gives it, for a joining node).
+   */
   public ClusterFile.Node self() {
     return file.node(nodeId).orElseThrow();
   }
@@ -101,7 +111,8 @@ public record ServerConfig(
             commandTimeout,
             bootstrapNew,
             clusterSecret,
-            limits);
+            limits,
+            joining());
     return tls.isPresent() ? s.withTls(tls.get()) : s;
   }
 
@@ -125,7 +136,7 @@ public record ServerConfig(
                 + n.roles().stream().map(Members::name).collect(Collectors.joining(",", "[", "]"))
                 + (n.priority() > 0 ? " priority " + n.priority() : "")
                 + (n.id() == nodeId ? " (this node)" : ""),
-            "file members"
+            file.config().contains(n.id()) ? "file members" : "flag --join (joining)"
           });
     }
     rows.add(
@@ -156,6 +167,8 @@ public record ServerConfig(
         rows.add(new String[] {s.key(), "(none: off)", "default"});
       } else if (s == Setting.LINE_PORT || s == Setting.ROWA_STORES) {
         rows.add(new String[] {s.key(), "(none: off)", "default"});
+      } else if (s == Setting.JOIN || s == Setting.JOIN_HTTP) {
+        rows.add(new String[] {s.key(), "(none: a member of the file)", "default"});
       } else if (s == Setting.CLUSTER_SECRET_FILE) {
         rows.add(new String[] {s.key(), "(none: peers are not authenticated)", "default"});
       }

@@ -23,6 +23,21 @@ public enum Setting {
       "Only on the first start of a new cluster's members: create the data directory and let"
           + " its empty storage vote. Without it a missing directory is refused and an empty one"
           + " serves as a learner only (a member that lost its disk must not vote again)."),
+  JOIN(
+      "join",
+      "PAXOS_JOIN",
+      "--join",
+      "HOST:PORT",
+      "Start a node the cluster file does not list, to join the running cluster (kv members add"
+          + " then adds it): its gRPC address, which the members reach it at. Give the cluster's"
+          + " original file, a new --id and an empty --data-dir (created); the node hosts every"
+          + " role. Give it on every start of that node."),
+  JOIN_HTTP(
+      "join-http",
+      "PAXOS_JOIN_HTTP",
+      "--join-http",
+      "PORT",
+      "With --join: also serve the HTTP API on this port of the listen address; unset: no HTTP."),
   DATA_DIR(
       "data-dir",
       "PAXOS_DATA_DIR",
@@ -269,12 +284,16 @@ public enum Setting {
   }
 
   /**
-   * Whether the cluster file may set it: {@code config}, {@code id} and {@code bootstrap-new}
-   * belong to one start of one node (a file that said bootstrap-new would say it on every restart,
-   * letting a member that lost its disk vote again).
+   * Whether the cluster file may set it: {@code config}, {@code id}, {@code bootstrap-new} and the
+   * joining node's {@code join} and {@code join-http} belong to one node (a file that said
+   * bootstrap-new would say it on every restart, letting a member that lost its disk vote again).
    */
   boolean inFile() {
-    return this != CONFIG && this != ID && this != BOOTSTRAP_NEW;
+    return this != CONFIG
+        && this != ID
+        && this != BOOTSTRAP_NEW
+        && this != JOIN
+        && this != JOIN_HTTP;
   }
 
   /** The value used when nothing sets it, as it would be written; empty if there is none. */
@@ -286,6 +305,8 @@ public enum Setting {
         switch (this) {
           case CONFIG,
               ID,
+              JOIN,
+              JOIN_HTTP,
               LISTEN,
               LINE_PORT,
               OPLOG,

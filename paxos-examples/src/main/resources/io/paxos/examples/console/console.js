@@ -34,9 +34,13 @@ function renderCluster(body) {
   state.leader = leader;
   const tbody = $("cluster-table").querySelector("tbody");
   tbody.replaceChildren(...rows);
+  const own = body.members.find((m) => m.id === body.node);
+  const epoch = own && own.status && own.status.epoch !== undefined
+    ? " \u00b7 membership epoch " + own.status.epoch + " from slot " + own.status.epoch_first_slot
+    : "";
   $("summary").textContent =
     "cluster " + cluster + " \u00b7 this page is served by node " + body.node +
-    " \u00b7 " + (leader !== null ? "leader: node " + leader : "no leader known");
+    " \u00b7 " + (leader !== null ? "leader: node " + leader : "no leader known") + epoch;
   $("summary").dataset.leader = leader === null ? "" : String(leader);
   fillNodeChoice(body.members);
 }

@@ -212,7 +212,11 @@ class ConfigResolverTest {
         .isEqualTo("no node id: give --id N or set PAXOS_ID, one of the members of t 1, 2, 3");
     flags.put(Setting.ID, "7");
     assertThat(refusal())
-        .isEqualTo("--id: 7 is not a member of t in " + file + "; give one of 1, 2, 3");
+        .isEqualTo(
+            "--id: 7 is not a member of t in "
+                + file
+                + "; give one of 1, 2, 3, or --join HOST:PORT to add a new node to the running"
+                + " cluster");
     flags.remove(Setting.ID);
     env.put("PAXOS_ID", "-1");
     assertThat(refusal()).startsWith("PAXOS_ID: -1 is not a member of t");
@@ -220,6 +224,38 @@ class ConfigResolverTest {
     assertThat(refusal()).isEqualTo("PAXOS_ID: 'one' is not a whole number");
     flags.remove(Setting.CONFIG);
     assertThat(refusal()).startsWith("no cluster file: give --config FILE or set PAXOS_CONFIG");
+  }
+
+  @Test
+  void aJoiningNodeIsAddedToTheFilesNodesNotToItsMembership() {
+    flags.put(Setting.ID, "7");
+    flags.put(Setting.JOIN, "127.0.0.1:9107");
+    flags.put(Setting.JOIN_HTTP, "8107");
+    ServerConfig c = resolve();
+    assertThat(c.joining()).isTrue();
+    assertThat(c.file().config().contains(7)).isFalse();
+    assertThat(c.self().address()).isEqualTo(new Endpoint("127.0.0.1", 9107));
+    assertThat(c.httpListen().orElseThrow().port()).isEqualTo(8107);
+    assertThat(c.nodeSettings().joining()).isTrue();
+    assertThat(c.nodeSettings().addresses()).containsKeys(1, 2, 3, 7);
+    assertThat(c.describe())
+        .containsPattern("member 7 +127.0.0.1:9107 .*\\(this node\\) +flag --join");
+
+    flags.put(Setting.ID, "2");
+    assertThat(refusal()).startsWith("--join: node 2 is a member in " + file + " already");
+    flags.put(Setting.ID, "7");
+    flags.put(Setting.JOIN, "nowhere");
+    assertThat(refusal()).startsWith("--join: ").endsWith("; give HOST:PORT");
+    flags.put(Setting.JOIN, c.file().node(1).orElseThrow().address().toString());
+    assertThat(refusal()).contains("is member 1's address");
+    flags.put(Setting.JOIN, "127.0.0.1:9107");
+    flags.put(Setting.JOIN_HTTP, "65536");
+    assertThat(refusal()).startsWith("--join-http: 65536 is not a port");
+    flags.remove(Setting.JOIN);
+    assertThat(refusal()).startsWith("--join-http: only a joining node takes it");
+    flags.remove(Setting.JOIN_HTTP);
+    flags.put(Setting.ID, "1");
+    assertThat(resolve().joining()).isFalse();
   }
 
   @ParameterizedTest

@@ -67,7 +67,8 @@ class ConsoleBrowserTest {
         int served = pageNode;
         int readNode = List.of(1, 2, 3).stream().filter(id -> id != served).findFirst().get();
         assertThat(browser.findElement(By.id("summary")).getText())
-            .contains("served by node " + pageNode);
+            .contains("served by node " + pageNode)
+            .contains("membership epoch 0 from slot 1");
 
         browser.findElement(By.id("write-key")).sendKeys("console-key");
         browser.findElement(By.id("write-value")).sendKeys("hello from the page");

@@ -10,6 +10,8 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.paxos.core.config.Role;
 import io.paxos.grpc.Endpoint;
+import io.paxos.grpc.proto.ChangeMembershipReply;
+import io.paxos.grpc.proto.ChangeMembershipRequest;
 import io.paxos.grpc.proto.ClientFrame;
 import io.paxos.grpc.proto.ClientReply;
 import io.paxos.grpc.proto.ClientRequest;
@@ -175,6 +177,33 @@ final class NodeConnection {
             new StreamObserver<>() {
               @Override
               public void onNext(StatusReply reply) {
+                loop.execute(() -> done.accept(reply, null));
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                loop.execute(() -> done.accept(null, t));
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+  }
+
+  /**
+   * Ask the node to change the membership; {@code done} gets the reply or the error, on the loop.
+   */
+  void changeMembership(
+      ChangeMembershipRequest request,
+      long timeoutMillis,
+      BiConsumer<ChangeMembershipReply, Throwable> done) {
+    PaxosClientServiceGrpc.newStub(channel())
+        .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+        .changeMembership(
+            request,
+            new StreamObserver<>() {
+              @Override
+              public void onNext(ChangeMembershipReply reply) {
                 loop.execute(() -> done.accept(reply, null));
               }
 

@@ -1,18 +1,22 @@
 package io.paxos.grpc.client;
 
+import io.paxos.core.ClusterEpoch;
 import io.paxos.core.Consistency;
+import io.paxos.core.config.ClusterConfig;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.TlsConfig;
+import io.paxos.grpc.proto.ChangeMembershipRequest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A client of a Paxos cluster over gRPC: submits commands, reads at a chosen consistency, and asks
- * for the cluster's status.
+ * A client of a Paxos cluster over gRPC: submits commands, reads at a chosen consistency, asks for
+ * the cluster's status, and changes its membership.
  *
  * <pre>{@code
  * try (PaxosClient client = PaxosClient.builder()
@@ -174,6 +178,54 @@ public final class PaxosClient implements AutoCloseable {
     Call call = new Call(Objects.requireNonNull(query, "query"), consistency, deadline(timeout));
     loop.execute(() -> engine.read(call));
     return call.future;
+  }
+
+  /**
+   * Change the cluster's membership to {@code next} (docs/membership.md): the leader proposes the
+   * change and answers once it took effect there. The request goes to the leader, following the
+   * hints of nodes that do not lead, and to another node when one cannot be reached, until the
+   * default timeout. A request for the membership the cluster is in already completes with it, so a
+   * retry after a lost answer is safe. A node to add must have been started to join first.
+   *
+   * @param next the new configuration: the cluster's id; a member kept keeps its roles
+   * @return completes with the new membership, or exceptionally: {@link
+   *     io.paxos.core.MembershipChangeException} (refused, nothing proposed: the reason says why),
+   *     {@link io.paxos.core.CommandTimeoutException} or {@link ClientDeadlineException} (outcome
+   *     unknown: look at {@link #status()}), {@link IllegalArgumentException} (the node could not
+   *     read the request)
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<ClusterEpoch> changeMembership(ClusterConfig next) {
+    return changeMembership(next, OptionalInt.empty());
+  }
+
+  /**
+   * {@link #changeMembership(ClusterConfig)}, refused unless the cluster's membership is at {@code
+   * fromEpoch} when the leader receives it: for a change computed from that epoch's membership (add
+   * a node to it, say), which must not undo a change made meanwhile.
+   *
+   * @param next the new configuration
+   * @param fromEpoch the epoch {@code next} was computed from ({@link ClusterStatus#membership()})
+   * @return completes as {@link #changeMembership(ClusterConfig)}'s future does
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<ClusterEpoch> changeMembership(ClusterConfig next, int fromEpoch) {
+    if (fromEpoch < 0) {
+      throw new IllegalArgumentException("fromEpoch must not be negative, was " + fromEpoch);
+    }
+    return changeMembership(next, OptionalInt.of(fromEpoch));
+  }
+
+  private CompletableFuture<ClusterEpoch> changeMembership(
+      ClusterConfig next, OptionalInt fromEpoch) {
+    Objects.requireNonNull(next, "next");
+    ChangeMembershipRequest.Builder request =
+        ChangeMembershipRequest.newBuilder().setMembership(MembershipReplies.bytes(next));
+    fromEpoch.ifPresent(request::setFromEpoch);
+    MembershipChange change =
+        new MembershipChange(engine.rotation(), loop, request.build(), deadline(timeout));
+    loop.execute(change::attempt);
+    return change.future;
   }
 
   /** {@return the status of the cluster as the first node that answers sees it} */

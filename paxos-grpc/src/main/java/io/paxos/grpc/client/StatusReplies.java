@@ -1,5 +1,6 @@
 package io.paxos.grpc.client;
 
+import io.paxos.core.ClusterEpoch;
 import io.paxos.core.config.Role;
 import io.paxos.grpc.Endpoint;
 import io.paxos.grpc.proto.MemberStatus;
@@ -66,7 +67,24 @@ final class StatusReplies {
             ? Optional.empty()
             : Optional.of(
                 new ClusterStatus.StateHash(reply.getStateHashSlot(), reply.getStateHash())),
-        reply.getLearnerOnly());
+        reply.getLearnerOnly(),
+        membership(reply));
+  }
+
+  /**
+   * The membership {@code reply} reports; empty if it reports none, or one this client cannot read.
+   */
+  private static Optional<ClusterEpoch> membership(StatusReply reply) {
+    if (reply.getMembership().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          MembershipReplies.epoch(
+              reply.getEpoch(), reply.getEpochFirstSlot(), reply.getMembership()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   private static Optional<Endpoint> endpoint(MemberStatus m) {
