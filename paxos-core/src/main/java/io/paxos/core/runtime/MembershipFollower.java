@@ -77,11 +77,13 @@ final class MembershipFollower {
                   + " is in flight; retry once it has taken effect"));
       return;
     }
+    if (!protocol.isLeader()) {
+      future.completeExceptionally(new NotLeaderException(protocol.leaderHint()));
+      return;
+    }
     Optional<String> refused = protocol.proposeMembership(next, now);
     if (refused.isEmpty()) {
       pending = new Pending(next, future, now + timeoutMs);
-    } else if (refused.get().equals("not the leader")) {
-      future.completeExceptionally(new NotLeaderException(protocol.leaderHint()));
     } else {
       future.completeExceptionally(new MembershipChangeException(refused.get()));
     }
