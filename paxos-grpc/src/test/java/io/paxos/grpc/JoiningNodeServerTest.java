@@ -110,17 +110,21 @@ class JoiningNodeServerTest {
   /** Ask for {@code next} until the joining acceptor has caught up and the leader proposes it. */
   private static ClusterEpoch changeWhenCaughtUp(PaxosClient client, ClusterConfig next)
       throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try {
-        return client.changeMembership(next).get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof MembershipChangeException) || System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(100);
-      }
-    }
+    return org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .pollInterval(java.time.Duration.ofMillis(100))
+        .until(
+            () -> {
+              try {
+                return client.changeMembership(next).get(30, TimeUnit.SECONDS);
+              } catch (ExecutionException e) {
+                if (e.getCause() instanceof MembershipChangeException) {
+                  return null; // not caught up yet: asked again
+                }
+                throw e;
+              }
+            },
+            epoch -> epoch != null);
   }
 
   private static int freePort() throws Exception {

@@ -192,28 +192,33 @@ class MembershipProcessTest {
 
   /** Change to {@code ids} (the current members' own entries, majorities), until it took effect. */
   private ClusterEpoch shrinkTo(PaxosClient client, List<Integer> ids) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<String> problems = new ArrayList<>();
-    while (true) {
-      try {
-        ClusterEpoch now = leaderMembership(client);
-        List<Member> kept = new ArrayList<>();
-        for (int id : ids) {
-          now.config().member(id).ifPresent(kept::add);
-        }
-        ClusterConfig next = ClusterConfig.withMajorities(now.config().clusterId(), kept);
-        if (now.config().equals(next)) {
-          return now;
-        }
-        return client.changeMembership(next, now.epoch()).get(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // A new leader still finishing or dropping the change in flight, or no leader yet.
-        problems.add(String.valueOf(e.getMessage()));
-        if (System.nanoTime() - deadline > 0) {
-          throw new AssertionError("the shrink did not take effect: " + problems, e);
-        }
-        Thread.sleep(200);
-      }
+    List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    try {
+      return await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                try {
+                  ClusterEpoch now = leaderMembership(client);
+                  List<Member> kept = new ArrayList<>();
+                  for (int id : ids) {
+                    now.config().member(id).ifPresent(kept::add);
+                  }
+                  ClusterConfig next = ClusterConfig.withMajorities(now.config().clusterId(), kept);
+                  if (now.config().equals(next)) {
+                    return now;
+                  }
+                  return client.changeMembership(next, now.epoch()).get(20, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  // A new leader still finishing or dropping the change in flight, or none yet.
+                  problems.add(String.valueOf(e.getMessage()));
+                  return null;
+                }
+              },
+              epoch -> epoch != null);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("the shrink did not take effect: " + problems, e);
     }
   }
 
