@@ -465,12 +465,18 @@ public final class DefaultProposer implements Proposer {
 
   /** Become a follower of {@code leader} (the ballot that beat ours; ZERO if none is known). */
   private void stepDown(Ballot leader, long now, Outbox out) {
+    int hint = leader.nodeId();
     if (state == State.LEADER) {
       slots.keepUnresolved(commitIndex, nextSlot, unresolved);
+      // Their callers may send them again at once, deduplicated; a slot no acceptor accepted
+      // would otherwise keep them waiting until the next leader's next command decides it.
+      List<Command> sessions = unresolved.takeInSession();
+      if (!sessions.isEmpty()) {
+        out.abandon(sessions, Outbox.Rejection.OUTCOME_UNKNOWN, hint);
+      }
     }
     state = State.FOLLOWER;
     leaderBallot = leader;
-    int hint = leader.nodeId();
     leaderHint = hint;
     out.abandon(queue.drain(), Outbox.Rejection.NOT_LEADER, hint);
     reads.refuseAll(hint, out);

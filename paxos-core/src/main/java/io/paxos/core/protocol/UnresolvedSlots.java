@@ -59,6 +59,26 @@ final class UnresolvedSlots {
     return lost;
   }
 
+  /**
+   * Take out the commands of a client session ({@link Command#inSession()}): the session's
+   * deduplication makes sending them again safe whatever their slot decides, so their callers need
+   * not wait for it (a slot the next leader never learned of is decided only by its next command).
+   */
+  List<Command> takeInSession() {
+    List<Command> taken = new ArrayList<>();
+    for (Set<Command> proposed : slots.values()) {
+      for (java.util.Iterator<Command> i = proposed.iterator(); i.hasNext(); ) {
+        Command c = i.next();
+        if (c.inSession()) {
+          taken.add(c);
+          i.remove();
+        }
+      }
+    }
+    slots.values().removeIf(Set::isEmpty);
+    return taken;
+  }
+
   /** Forget the slots below {@code slot}: they were resolved or skipped. */
   void forgetBelow(long slot) {
     slots.headMap(slot).clear();

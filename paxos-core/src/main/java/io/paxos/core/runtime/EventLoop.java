@@ -363,8 +363,9 @@ final class EventLoop implements Runnable, OutboxCarrier.Effects {
         return new OverloadedException("the leader's queue is full; retry later");
       case OUTCOME_UNKNOWN:
         return new CommandTimeoutException(
-            "outcome unknown: the leader it was forwarded to cannot tell whether it proposed the"
-                + " command (it restarted, or forgot the command, since it may have)");
+            "outcome unknown: the leader that took it (this node, or the one it was forwarded to)"
+                + " cannot tell whether it will be chosen (it lost its leadership, restarted or"
+                + " forgot it); a command of a session may be sent again: it is applied once");
       default:
         return new NotLeaderException(a.leaderHint());
     }

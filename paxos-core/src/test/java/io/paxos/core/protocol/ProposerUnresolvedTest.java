@@ -59,6 +59,30 @@ class ProposerUnresolvedTest extends ProposerFixture {
   }
 
   @Test
+  @DisplayName(
+      "a deposed leader hands back at once, outcome unknown, the session commands it proposed:"
+          + " sent again, they are applied once; the others wait for their slots")
+  void sessionCommandsGoBackAtOnceWithTheirOutcomeUnknown() {
+    DefaultProposer p = proposer(1, THREE);
+    Ballot ballot = elect(p, 1, 2);
+    Command session = new Command(1, 88, 5, 3, new byte[] {1});
+    p.propose(session, TIMEOUT, out);
+    p.propose(cmd(1, 1), TIMEOUT, out);
+    p.flush(TIMEOUT, out);
+    out.clear();
+
+    p.onNack(new Nack(2, ballot, b(1, 3)), TIMEOUT, out);
+
+    assertThat(out.abandoned())
+        .containsExactly(new Abandoned(List.of(session), Rejection.OUTCOME_UNKNOWN, 3));
+    out.clear();
+    p.onChosen(1, Value.NOOP, out);
+    assertThat(out.abandoned())
+        .as("only the command outside a session waited for its slot")
+        .containsExactly(new Abandoned(List.of(cmd(1, 1)), Rejection.NOT_LEADER, 3));
+  }
+
+  @Test
   @DisplayName("a command chosen in its slot by the next leader (a re-proposal) is not handed back")
   void commandChosenInItsSlotIsNotHandedBack() {
     DefaultProposer p = deposedWithTwoSlots(THREE);

@@ -3,6 +3,7 @@ package io.paxos.core.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paxos.core.CommandTimeoutException;
 import io.paxos.core.Consistency;
 import io.paxos.core.NotLeaderException;
 import io.paxos.core.config.ClusterConfig;
@@ -24,10 +25,11 @@ class ForwardFailoverTest {
       ProtocolOptions.defaults().withTimings(20, 150, 300, 100);
 
   /**
-   * The result of {@code first}; if it failed with {@link NotLeaderException}, of {@code again}.
-   * Two followers may both campaign once the leader is gone: a node that led for a moment refuses
-   * what it had taken when it steps down, and the caller sends it again (the same session command,
-   * applied once), as a client would.
+   * The result of {@code first}; if it failed with {@link NotLeaderException}, or with its outcome
+   * unknown, of {@code again}. Two followers may both campaign once the leader is gone: a node that
+   * led for a moment refuses what it had queued when it steps down, and hands back as outcome
+   * unknown the session commands it had proposed (a slot its successor may never learn of); the
+   * caller sends it again (the same session command, applied once), as a client would.
    */
   private static byte[] getUnlessDeposed(
       CompletableFuture<byte[]> first, Callable<CompletableFuture<byte[]>> again) throws Exception {
@@ -36,7 +38,10 @@ class ForwardFailoverTest {
       try {
         return attempt.get(30, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof NotLeaderException) || i == 10) {
+        boolean retry =
+            e.getCause() instanceof NotLeaderException
+                || e.getCause() instanceof CommandTimeoutException;
+        if (!retry || i == 10) {
           throw e;
         }
         attempt = again.call();
