@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link PaxosNode#changeMembership} on real nodes with file storage (docs/membership.md): a
  * cluster of three grows to five with two joining nodes, shrinks to three without the first two
- * members, and a node restarted from its snapshot resumes in the membership it was in; changes that
- * must be refused are, with the reason.
+ * members, a node that joins in epoch 2 (with the cluster's original file) replaces one of them,
+ * and a node restarted from its snapshot resumes in the membership it was in; changes that must be
+ * refused are, with the reason.
  */
 class MembershipChangeTest {
   private static final ProtocolOptions OPTIONS =
@@ -134,13 +135,22 @@ class MembershipChangeTest {
     write(20);
     awaitSameState(3, 4, 5);
 
-    // Restarted, node 4 recovers its snapshot and log: it is in epoch 2 at once.
+    // A node joining now, with the original file, replaces node 3.
+    cluster.join(6);
+    ClusterConfig replacing3 = ClusterConfig.of("grow", 4, 5, 6);
+    ClusterEpoch replaced = change(replacing3);
+    assertThat(replaced.epoch()).isEqualTo(3);
+    cluster.close(3);
+    write(5);
+    awaitSameState(4, 5, 6);
+
+    // Restarted, node 4 recovers its snapshot and log: it is in epoch 3 at once.
     cluster.close(4);
     cluster.start(4);
-    assertThat(cluster.nodes.get(4).membership().epoch()).isEqualTo(2);
-    assertThat(cluster.nodes.get(4).config()).isEqualTo(last3);
+    assertThat(cluster.nodes.get(4).membership().epoch()).isEqualTo(3);
+    assertThat(cluster.nodes.get(4).config()).isEqualTo(replacing3);
     write(10);
-    awaitSameState(3, 4, 5);
+    awaitSameState(4, 5, 6);
   }
 
   @Test
