@@ -330,20 +330,9 @@ class FileStorageRecoveryTest {
     return b.flip();
   }
 
-  /** A batch in the form logs held before BatchCodec (value tag 1), little-endian like the log. */
+  /** A batch in the form logs held before BatchCodec (value tag 1), in the log's byte order. */
   private static byte[] legacyBatch(List<Command> commands) {
-    ByteBuffer b = ByteBuffer.allocate(4096).order(RecordFormat.ORDER);
-    b.put(ValueCodec.BATCH);
-    ValueCodec.putVarint(b, commands.size());
-    for (Command c : commands) {
-      ValueCodec.putVarint(b, c.origin() & 0xFFFF_FFFFL);
-      b.putLong(c.clientId());
-      ValueCodec.putVarint(b, c.sequence());
-      ValueCodec.putVarint(b, c.acknowledgedBelow());
-      ValueCodec.putVarint(b, c.payload().length);
-      b.put(c.payload());
-    }
-    return java.util.Arrays.copyOf(b.array(), b.position());
+    return ValueCodecTest.legacyBatch(commands, RecordFormat.ORDER);
   }
 
   @Test

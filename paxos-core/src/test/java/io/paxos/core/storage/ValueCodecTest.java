@@ -91,7 +91,7 @@ class ValueCodecTest {
   }
 
   /** A batch in the form written before {@link BatchCodec}: tag 1, as existing logs hold it. */
-  private static byte[] legacyBatch(List<Command> commands, ByteOrder order) {
+  static byte[] legacyBatch(List<Command> commands, ByteOrder order) {
     ByteBuffer b = ByteBuffer.allocate(1 << 16).order(order);
     b.put(ValueCodec.BATCH);
     ValueCodec.putVarint(b, commands.size());
